@@ -1,0 +1,54 @@
+// swift-tools-version:6.0
+// Termin: appointment and service-location scheduling engine. No package dependencies: the toolchain and libpq only.
+import PackageDescription
+
+let strict: [SwiftSetting] = [.swiftLanguageMode(.v6)]
+
+let package = Package(
+    name: "Termin",
+    products: [
+        .executable(name: "termin", targets: ["termin"]),
+    ],
+    targets: [
+        .systemLibrary(
+            name: "CLibPQ",
+            path: "Sources/CLibPQ",
+            pkgConfig: "libpq",
+            providers: [.apt(["libpq-dev"])]
+        ),
+        .systemLibrary(name: "CEpoll", path: "Sources/CEpoll"),
+        .target(name: "TerminCore", swiftSettings: strict),
+        .target(
+            name: "TerminStore",
+            dependencies: ["TerminCore", "CLibPQ"],
+            resources: [.copy("Seed/munich")],
+            swiftSettings: strict
+        ),
+        .target(name: "TerminHTTP", dependencies: ["CEpoll"], swiftSettings: strict),
+        .target(
+            name: "TerminAPI",
+            dependencies: ["TerminCore", "TerminStore", "TerminHTTP"],
+            swiftSettings: strict
+        ),
+        .executableTarget(name: "termin", dependencies: ["TerminAPI", "TerminStore", "TerminCore"], swiftSettings: strict),
+        .target(
+            name: "TerminTestSupport",
+            dependencies: ["TerminStore", "TerminCore"],
+            path: "Tests/TerminTestSupport",
+            swiftSettings: strict
+        ),
+        .testTarget(
+            name: "TerminCoreTests",
+            dependencies: ["TerminCore"],
+            resources: [.copy("Resources/closing-days.json")],
+            swiftSettings: strict
+        ),
+        .testTarget(name: "TerminStoreTests", dependencies: ["TerminStore", "TerminTestSupport"], swiftSettings: strict),
+        .testTarget(name: "TerminHTTPTests", dependencies: ["TerminHTTP"], swiftSettings: strict),
+        .testTarget(
+            name: "TerminAPITests",
+            dependencies: ["TerminAPI", "TerminHTTP", "TerminStore", "TerminCore", "TerminTestSupport"],
+            swiftSettings: strict
+        ),
+    ]
+)

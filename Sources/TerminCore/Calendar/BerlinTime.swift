@@ -1,0 +1,87 @@
+/// Local time in Europe/Berlin, the zone of every Munich office.
+///
+/// Computed from the EU summer-time rule (since 1996: CEST from the last Sunday of March 01:00 UTC to the last
+/// Sunday of October 01:00 UTC, CET otherwise), so the engine needs no time zone database and is correct on both
+/// sides of every change for any year.
+public enum BerlinTime {
+    /// The IANA name of the zone.
+    public static let zoneIdentifier = "Europe/Berlin"
+
+    /// Offset from UTC at an instant, in minutes (60 in winter, 120 in summer).
+    public static func utcOffsetMinutes(at instant: Instant) -> Int {
+        let seconds = instant.secondsSinceEpoch
+        let day = LocalDate(dayNumber: Int(floorDiv(seconds, 86_400)))
+        let year = day.year
+        let summerStart = Int64(lastSunday(year: year, month: 3).dayNumber) * 86_400 + 3_600
+        let summerEnd = Int64(lastSunday(year: year, month: 10).dayNumber) * 86_400 + 3_600
+        return (seconds >= summerStart && seconds < summerEnd) ? 120 : 60
+    }
+
+    /// The instant of a local wall-clock time. For the hour skipped in March the summer offset is used;
+    /// for the hour repeated in October the first (summer) occurrence is taken.
+    public static func instant(date: LocalDate, minuteOfDay: Int) -> Instant {
+        let localSeconds = Int64(date.dayNumber) * 86_400 + Int64(minuteOfDay) * 60
+        let summerGuess = Instant(secondsSinceEpoch: localSeconds - 7_200)
+        if utcOffsetMinutes(at: summerGuess) == 120 { return summerGuess }
+        return Instant(secondsSinceEpoch: localSeconds - 3_600)
+    }
+
+    /// The local date and minute of day of an instant.
+    public static func local(_ instant: Instant) -> (date: LocalDate, minuteOfDay: Int) {
+        let local = instant.secondsSinceEpoch + Int64(utcOffsetMinutes(at: instant)) * 60
+        let day = floorDiv(local, 86_400)
+        return (LocalDate(dayNumber: Int(day)), Int((local - day * 86_400) / 60))
+    }
+
+    /// RFC 3339 / ISO 8601 with the Berlin offset, e.g. `2026-12-01T08:30:00+01:00`.
+    public static func format(_ instant: Instant) -> String {
+        let offset = utcOffsetMinutes(at: instant)
+        let local = instant.secondsSinceEpoch + Int64(offset) * 60
+        let day = floorDiv(local, 86_400)
+        let secondOfDay = Int(local - day * 86_400)
+        return LocalDate(dayNumber: Int(day)).description + "T"
+            + LocalDate.pad(secondOfDay / 3600, 2) + ":" + LocalDate.pad(secondOfDay / 60 % 60, 2) + ":"
+            + LocalDate.pad(secondOfDay % 60, 2) + "+" + LocalDate.pad(offset / 60, 2) + ":00"
+    }
+
+    /// Parses `YYYY-MM-DDTHH:MM[:SS]` followed by `Z` or `±HH:MM`. A time without an offset is refused:
+    /// a client must say which instant it means.
+    public static func parse(_ text: String) -> Instant? {
+        let b = Array(text.utf8)
+        guard b.count >= 17, let date = LocalDate(iso: String(decoding: b[0..<10], as: UTF8.self)),
+              b[10] == UInt8(ascii: "T") || b[10] == UInt8(ascii: "t"),
+              let hour = LocalDate.digits(b[11..<13]), b[13] == UInt8(ascii: ":"),
+              let minute = LocalDate.digits(b[14..<16]), hour < 24, minute < 60 else { return nil }
+        var index = 16
+        var second = 0
+        if b[index] == UInt8(ascii: ":") {
+            guard b.count >= 20, let s = LocalDate.digits(b[17..<19]), s < 60 else { return nil }
+            second = s
+            index = 19
+            if index < b.count, b[index] == UInt8(ascii: ".") {   // fractional seconds must be zero
+                index += 1
+                while index < b.count, b[index] == UInt8(ascii: "0") { index += 1 }
+            }
+        }
+        guard index < b.count else { return nil }
+        var offsetSeconds = 0
+        if b[index] == UInt8(ascii: "Z") || b[index] == UInt8(ascii: "z") {
+            guard index + 1 == b.count else { return nil }
+        } else {
+            guard index + 6 == b.count, b[index] == UInt8(ascii: "+") || b[index] == UInt8(ascii: "-"),
+                  let oh = LocalDate.digits(b[index + 1..<index + 3]), b[index + 3] == UInt8(ascii: ":"),
+                  let om = LocalDate.digits(b[index + 4..<index + 6]), oh < 24, om < 60 else { return nil }
+            offsetSeconds = (oh * 3600 + om * 60) * (b[index] == UInt8(ascii: "-") ? -1 : 1)
+        }
+        let local = Int64(date.dayNumber) * 86_400 + Int64(hour * 3600 + minute * 60 + second)
+        return Instant(secondsSinceEpoch: local - Int64(offsetSeconds))
+    }
+
+    /// The last Sunday of a month.
+    public static func lastSunday(year: Int, month: Int) -> LocalDate {
+        let last = LocalDate(year: year, month: month, day: LocalDate.daysInMonth(year: year, month: month))!
+        return last.adding(days: -(last.isoWeekday % 7))
+    }
+
+    static func floorDiv(_ a: Int64, _ b: Int64) -> Int64 { a >= 0 ? a / b : -((-a + b - 1) / b) }
+}

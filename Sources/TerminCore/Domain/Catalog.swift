@@ -1,0 +1,112 @@
+/// One service of an appointment and how many times it is needed (e.g. two passports).
+public struct ServiceRequest: Hashable, Sendable {
+    public let serviceID: Int
+    public let quantity: Int
+    public init(serviceID: Int, quantity: Int) {
+        self.serviceID = serviceID
+        self.quantity = quantity
+    }
+}
+
+/// A validated combination of services at one office: how many units it lasts and which desks can serve it.
+public struct AppointmentShape: Sendable, Equatable {
+    public let officeID: Int
+    public let services: [ServiceRequest]
+    /// Consecutive grid units the appointment needs on one desk.
+    public let slotUnits: Int
+    /// Desks qualified for every service, in desk-number order.
+    public let deskIDs: [Int]
+}
+
+/// The master data the engine schedules over: offices, services, offers, desks, opening rules and closing days.
+public struct Catalog: Sendable {
+    /// Most distinct services one appointment may combine.
+    public static let servicesPerAppointmentMax = 5
+
+    public let offices: [Int: Office]
+    public let services: [Int: Service]
+    /// Offers by office id, then service id.
+    public let offers: [Int: [Int: Offer]]
+    /// Desks by office id, in desk-number order.
+    public let desks: [Int: [Desk]]
+    public let openingRules: [Int: [OpeningRule]]
+    public let closingCalendar: ClosingCalendar
+
+    public init(offices: [Office], services: [Service], offers: [Offer], desks: [Desk], openingRules: [OpeningRule],
+                closingCalendar: ClosingCalendar) {
+        self.offices = Dictionary(uniqueKeysWithValues: offices.map { ($0.id, $0) })
+        self.services = Dictionary(uniqueKeysWithValues: services.map { ($0.id, $0) })
+        self.offers = Dictionary(grouping: offers, by: \.officeID)
+            .mapValues { Dictionary(uniqueKeysWithValues: $0.map { ($0.serviceID, $0) }) }
+        self.desks = Dictionary(grouping: desks, by: \.officeID).mapValues { $0.sorted { $0.number < $1.number } }
+        self.openingRules = Dictionary(grouping: openingRules, by: \.officeID)
+        self.closingCalendar = closingCalendar
+    }
+
+    /// Offices offering every one of `serviceIDs`, sorted by id.
+    public func offices(offering serviceIDs: Set<Int>) -> [Office] {
+        offices.values.filter { office in serviceIDs.allSatisfy { offers[office.id]?[$0] != nil } }
+            .sorted { $0.id < $1.id }
+    }
+
+    /// Validates a combination of services at an office for a channel and works out its length and desks.
+    ///
+    /// Two services may share an appointment when either lists the other as combinable (the export lists a few
+    /// pairs in one direction only). The appointment lasts the sum of each offer's units times its quantity.
+    /// - Throws: `SchedulingError` naming the offending field (`office`, `services[i].id`, `services[i].quantity`).
+    public func shape(officeID: Int, services requested: [ServiceRequest], channel: Channel) throws(SchedulingError)
+        -> AppointmentShape {
+        guard let office = offices[officeID] else {
+            throw SchedulingError(.unknownOffice, field: "office", detail: "There is no office \(officeID).")
+        }
+        guard !requested.isEmpty else {
+            throw SchedulingError(.noServices, field: "services", detail: "An appointment needs at least one service.")
+        }
+        guard requested.count <= Self.servicesPerAppointmentMax else {
+            throw SchedulingError(.tooManyServices, field: "services",
+                                  detail: "At most \(Self.servicesPerAppointmentMax) services per appointment.")
+        }
+        var units = 0
+        var seen = Set<Int>()
+        for (index, request) in requested.enumerated() {
+            let field = "services[\(index)]"
+            guard let service = services[request.serviceID] else {
+                throw SchedulingError(.unknownService, field: field + ".id", detail: "There is no service \(request.serviceID).")
+            }
+            guard seen.insert(service.id).inserted else {
+                throw SchedulingError(.duplicateService, field: field + ".id",
+                                      detail: "Service \(service.id) is listed twice; use its quantity instead.")
+            }
+            guard let offer = offers[officeID]?[service.id] else {
+                throw SchedulingError(.serviceNotOffered, field: field + ".id",
+                                      detail: "\(office.displayName) does not offer service \(service.id).")
+            }
+            guard channel != .online || offer.bookableOnline else {
+                throw SchedulingError(.notBookableOnline, field: field + ".id",
+                                      detail: "Service \(service.id) cannot be booked online at this office.")
+            }
+            guard (1...service.maxQuantity).contains(request.quantity) else {
+                throw SchedulingError(.quantityOutOfRange, field: field + ".quantity",
+                                      detail: "The quantity must be between 1 and \(service.maxQuantity).")
+            }
+            for earlier in requested[..<index] {
+                let other = services[earlier.serviceID]!
+                guard service.combinableWith.contains(other.id) || other.combinableWith.contains(service.id) else {
+                    throw SchedulingError(.notCombinable, field: field + ".id",
+                                          detail: "Service \(service.id) cannot be combined with service \(other.id).")
+                }
+            }
+            units += offer.slotUnits * request.quantity
+        }
+        let serviceIDs = Set(requested.map(\.serviceID))
+        let deskIDs = (desks[officeID] ?? []).filter { serviceIDs.isSubset(of: $0.serviceIDs) }.map(\.id)
+        guard !deskIDs.isEmpty else {
+            throw SchedulingError(.noQualifiedDesk, field: "services",
+                                  detail: "No desk at \(office.displayName) handles all of these services together.")
+        }
+        guard units <= office.unitsPerDay else {
+            throw SchedulingError(.quantityOutOfRange, field: "services", detail: "The appointment is longer than a day.")
+        }
+        return AppointmentShape(officeID: officeID, services: requested, slotUnits: units, deskIDs: deskIDs)
+    }
+}

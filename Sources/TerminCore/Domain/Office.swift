@@ -1,0 +1,164 @@
+/// A service location: a Bürgerbüro, a specialist office or an in-person help desk.
+public struct Office: Sendable, Identifiable {
+    public let id: Int
+    public let nameDE: String
+    public let nameEN: String?
+    public let displayName: String
+    public let organizationUnit: String?
+    /// Shown to citizens in the portal.
+    public let isPublic: Bool
+    public let address: Address
+    public let geo: Geo
+    /// Length of one grid unit in minutes; appointments start on and last whole units.
+    public let slotMinutes: Int
+    /// How far ahead citizens may book, in days from today.
+    public let horizonDays: Int
+    /// How soon an online appointment may start at the earliest, in minutes from now.
+    public let minNoticeMinutes: Int
+    /// Percentage of each day's desk time withheld from online booking, kept for staff and walk-ins.
+    public let onlineWithheldPercent: Int
+    /// Accessibility features of the building (e.g. `step_free`, `accessible_desk`).
+    public let accessibility: [String]
+
+    public init(id: Int, nameDE: String, nameEN: String?, displayName: String, organizationUnit: String?,
+                isPublic: Bool, address: Address, geo: Geo, slotMinutes: Int, horizonDays: Int,
+                minNoticeMinutes: Int, onlineWithheldPercent: Int, accessibility: [String]) {
+        precondition(slotMinutes > 0 && 1440 % slotMinutes == 0, "a slot grid divides the day")
+        precondition((0...100).contains(onlineWithheldPercent), "a share is a percentage")
+        self.id = id
+        self.nameDE = nameDE
+        self.nameEN = nameEN
+        self.displayName = displayName
+        self.organizationUnit = organizationUnit
+        self.isPublic = isPublic
+        self.address = address
+        self.geo = geo
+        self.slotMinutes = slotMinutes
+        self.horizonDays = horizonDays
+        self.minNoticeMinutes = minNoticeMinutes
+        self.onlineWithheldPercent = onlineWithheldPercent
+        self.accessibility = accessibility
+    }
+
+    /// Units in one day of this office's grid.
+    public var unitsPerDay: Int { 1440 / slotMinutes }
+
+    /// A postal address.
+    public struct Address: Sendable, Codable, Equatable {
+        public let street: String
+        public let houseNumber: String
+        public let postalCode: String
+        public let city: String
+        public init(street: String, houseNumber: String, postalCode: String, city: String) {
+            self.street = street
+            self.houseNumber = houseNumber
+            self.postalCode = postalCode
+            self.city = city
+        }
+    }
+
+    /// WGS84 coordinates.
+    public struct Geo: Sendable, Codable, Equatable {
+        public let lat: Double
+        public let lon: Double
+        public init(lat: Double, lon: Double) {
+            self.lat = lat
+            self.lon = lon
+        }
+    }
+}
+
+/// A catalogue entry: something a citizen comes for.
+public struct Service: Sendable, Identifiable {
+    public let id: Int
+    public let nameDE: String
+    public let nameEN: String?
+    /// Key in the federal service catalogue (Leistungskatalog).
+    public let leika: String?
+    public let durationMinutes: Int
+    /// How many of this service one appointment may carry (e.g. passports for a family).
+    public let maxQuantity: Int
+    public let isPublic: Bool
+    /// Services that may share one appointment with this one.
+    public let combinableWith: Set<Int>
+
+    public init(id: Int, nameDE: String, nameEN: String?, leika: String?, durationMinutes: Int, maxQuantity: Int,
+                isPublic: Bool, combinableWith: Set<Int>) {
+        precondition(durationMinutes > 0 && maxQuantity > 0)
+        self.id = id
+        self.nameDE = nameDE
+        self.nameEN = nameEN
+        self.leika = leika
+        self.durationMinutes = durationMinutes
+        self.maxQuantity = maxQuantity
+        self.isPublic = isPublic
+        self.combinableWith = combinableWith
+    }
+}
+
+/// An office offers a service, taking `slotUnits` units of the office's grid for one quantity.
+public struct Offer: Sendable, Hashable {
+    public let officeID: Int
+    public let serviceID: Int
+    public let slotUnits: Int
+    public let bookableOnline: Bool
+
+    public init(officeID: Int, serviceID: Int, slotUnits: Int, bookableOnline: Bool) {
+        precondition(slotUnits > 0)
+        self.officeID = officeID
+        self.serviceID = serviceID
+        self.slotUnits = slotUnits
+        self.bookableOnline = bookableOnline
+    }
+}
+
+/// A counter or workstation of an office, qualified for some of the office's services.
+public struct Desk: Sendable, Identifiable, Hashable {
+    public let id: Int
+    public let officeID: Int
+    /// 1-based number within the office; opening rules staff desks 1…n.
+    public let number: Int
+    /// Reachable and usable from a wheelchair.
+    public let isAccessible: Bool
+    public let serviceIDs: Set<Int>
+
+    public init(id: Int, officeID: Int, number: Int, isAccessible: Bool, serviceIDs: Set<Int>) {
+        precondition(number >= 1)
+        self.id = id
+        self.officeID = officeID
+        self.number = number
+        self.isAccessible = isAccessible
+        self.serviceIDs = serviceIDs
+    }
+}
+
+/// When an office is open: on some weekdays, within a validity range, during one time window, with desks 1…n staffed.
+public struct OpeningRule: Sendable, Hashable {
+    public let officeID: Int
+    /// ISO weekdays (1 = Monday … 7 = Sunday).
+    public let weekdays: Set<Int>
+    public let validFrom: LocalDate
+    /// Last day the rule applies; `nil` for open-ended.
+    public let validTo: LocalDate?
+    public let startMinute: Int
+    public let endMinute: Int
+    public let staffedDesks: Int
+
+    public init(officeID: Int, weekdays: Set<Int>, validFrom: LocalDate, validTo: LocalDate?,
+                startMinute: Int, endMinute: Int, staffedDesks: Int) {
+        precondition(0 <= startMinute && startMinute < endMinute && endMinute <= 1440, "a window lies inside one day")
+        precondition(weekdays.allSatisfy { (1...7).contains($0) } && staffedDesks >= 1)
+        self.officeID = officeID
+        self.weekdays = weekdays
+        self.validFrom = validFrom
+        self.validTo = validTo
+        self.startMinute = startMinute
+        self.endMinute = endMinute
+        self.staffedDesks = staffedDesks
+    }
+
+    /// Whether the rule applies on `date`.
+    public func applies(on date: LocalDate) -> Bool {
+        weekdays.contains(date.isoWeekday) && date >= validFrom && (validTo.map { date <= $0 } ?? true)
+    }
+}

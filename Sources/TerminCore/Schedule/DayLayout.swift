@@ -1,0 +1,51 @@
+/// One office-day as the ledger needs it: each desk's open units and the online quota.
+public struct DayLayout: Sendable, Equatable {
+    /// One desk's day: which units of the grid it is staffed.
+    public struct DeskDay: Sendable, Equatable {
+        public let deskID: Int
+        public let open: UnitBitmap
+    }
+
+    public let officeID: Int
+    public let date: LocalDate
+    public let slotMinutes: Int
+    /// Desks staffed at some time of the day, in desk-number order.
+    public let desks: [DeskDay]
+    /// Desk units open in all, over every desk.
+    public let openUnits: Int
+    /// Desk units the online channel may take at most; the rest is kept for staff and walk-ins.
+    public let onlineQuotaUnits: Int
+
+    /// Units in the day's grid.
+    public var unitsPerDay: Int { 1440 / slotMinutes }
+
+    /// Upper bound on the units a channel may take in this day.
+    public func quotaUnits(for channel: Channel) -> Int { channel == .online ? onlineQuotaUnits : openUnits }
+
+    /// Lays out `date` at `office` from its opening rules and desks; `nil` when the office is closed that day.
+    public static func make(catalog: Catalog, officeID: Int, date: LocalDate) -> DayLayout? {
+        guard let office = catalog.offices[officeID],
+              !catalog.closingCalendar.isClosed(officeID: officeID, on: date) else { return nil }
+        let rules = (catalog.openingRules[officeID] ?? []).filter { $0.applies(on: date) }
+        guard !rules.isEmpty else { return nil }
+        var desks: [DeskDay] = []
+        var openUnits = 0
+        for desk in catalog.desks[officeID] ?? [] {
+            var open = UnitBitmap(count: office.unitsPerDay)
+            for rule in rules where desk.number <= rule.staffedDesks {
+                // Only whole units inside the window are open.
+                let first = (rule.startMinute + office.slotMinutes - 1) / office.slotMinutes
+                let end = rule.endMinute / office.slotMinutes
+                if first < end { open.set(first..<end) }
+            }
+            let units = open.population
+            guard units > 0 else { continue }
+            openUnits += units
+            desks.append(DeskDay(deskID: desk.id, open: open))
+        }
+        guard openUnits > 0 else { return nil }
+        let quota = openUnits * (100 - office.onlineWithheldPercent) / 100
+        return DayLayout(officeID: officeID, date: date, slotMinutes: office.slotMinutes, desks: desks,
+                         openUnits: openUnits, onlineQuotaUnits: quota)
+    }
+}

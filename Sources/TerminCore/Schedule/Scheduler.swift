@@ -1,0 +1,102 @@
+/// Where an appointment goes: its day layout and first unit, after every booking rule has been checked.
+public struct Placement: Sendable, Equatable {
+    public let layout: DayLayout
+    public let startUnit: Int
+    public let shape: AppointmentShape
+
+    /// The appointment's start and end instants.
+    public var start: Instant { BerlinTime.instant(date: layout.date, minuteOfDay: startUnit * layout.slotMinutes) }
+    public var end: Instant {
+        BerlinTime.instant(date: layout.date, minuteOfDay: (startUnit + shape.slotUnits) * layout.slotMinutes)
+    }
+}
+
+/// Free start times of one office on one day.
+public struct DayAvailability: Sendable, Equatable {
+    public let date: LocalDate
+    public let starts: [Instant]
+}
+
+/// Applies the booking rules (closing days, opening hours, grid, horizon, minimum notice, channel quotas) on top of
+/// the ledger. Availability and placement share these rules, so every start it offers is one a reserve accepts.
+public struct Scheduler: Sendable {
+    /// Most days one availability query may span.
+    public static let availabilityDaysMax = 62
+
+    public let catalog: Catalog
+    public let ledger: any SlotLedger
+
+    public init(catalog: Catalog, ledger: any SlotLedger) {
+        self.catalog = catalog
+        self.ledger = ledger
+    }
+
+    /// The day layout of an office, `nil` when it is closed.
+    public func layout(officeID: Int, date: LocalDate) -> DayLayout? {
+        DayLayout.make(catalog: catalog, officeID: officeID, date: date)
+    }
+
+    /// The earliest instant a channel may book at an office: online keeps the office's minimum notice, staff and
+    /// walk-in may book from now on.
+    public func earliestStart(office: Office, channel: Channel, now: Instant) -> Instant {
+        channel == .online ? now.adding(seconds: Int64(office.minNoticeMinutes) * 60) : now
+    }
+
+    /// The last day a booking may fall on.
+    public func lastBookableDate(office: Office, now: Instant) -> LocalDate {
+        BerlinTime.local(now).date.adding(days: office.horizonDays)
+    }
+
+    /// Free start times for `shape` from `from` to `to` inclusive, clipped to the booking window.
+    public func availability(shape: AppointmentShape, from: LocalDate, to: LocalDate, channel: Channel,
+                             now: Instant) -> [DayAvailability] {
+        let office = catalog.offices[shape.officeID]!
+        let earliest = earliestStart(office: office, channel: channel, now: now)
+        let first = max(from, BerlinTime.local(earliest).date)
+        let last = min(to, lastBookableDate(office: office, now: now))
+        guard first <= last else { return [] }
+        var days: [DayAvailability] = []
+        for dayNumber in first.dayNumber...last.dayNumber {
+            let date = LocalDate(dayNumber: dayNumber)
+            guard let layout = layout(officeID: office.id, date: date) else { continue }
+            let starts = ledger.freeStarts(layout: layout, deskIDs: shape.deskIDs, units: shape.slotUnits, channel: channel)
+                .map { BerlinTime.instant(date: date, minuteOfDay: $0 * office.slotMinutes) }
+                .filter { $0 >= earliest }
+            if !starts.isEmpty { days.append(DayAvailability(date: date, starts: starts)) }
+        }
+        return days
+    }
+
+    /// Checks that `start` is a time `shape` may be booked at, ignoring whether it is still free.
+    /// - Throws: `SchedulingError` with field `start` (off the grid, closed, outside hours, notice, horizon).
+    public func placement(shape: AppointmentShape, start: Instant, channel: Channel, now: Instant)
+        throws(SchedulingError) -> Placement {
+        let office = catalog.offices[shape.officeID]!
+        let (date, minute) = BerlinTime.local(start)
+        guard start.secondsSinceEpoch % 60 == 0, minute % office.slotMinutes == 0 else {
+            throw SchedulingError(.offGrid, field: "start",
+                                  detail: "Appointments at \(office.displayName) start on a \(office.slotMinutes)-minute grid.")
+        }
+        guard start >= earliestStart(office: office, channel: channel, now: now) else {
+            throw SchedulingError(.insideMinimumNotice, field: "start",
+                                  detail: "Online appointments must start at least \(office.minNoticeMinutes) minutes from now.")
+        }
+        guard date <= lastBookableDate(office: office, now: now) else {
+            throw SchedulingError(.beyondHorizon, field: "start",
+                                  detail: "\(office.displayName) takes bookings at most \(office.horizonDays) days ahead.")
+        }
+        guard let layout = layout(officeID: office.id, date: date) else {
+            throw SchedulingError(.closedDay, field: "start", detail: "\(office.displayName) is closed on \(date).")
+        }
+        let startUnit = minute / office.slotMinutes
+        let range = startUnit..<(startUnit + shape.slotUnits)
+        let open = layout.desks.contains { desk in
+            shape.deskIDs.contains(desk.deskID) && range.upperBound <= layout.unitsPerDay && desk.open.isSet(range)
+        }
+        guard open else {
+            throw SchedulingError(.outsideOpeningHours, field: "start",
+                                  detail: "No qualified desk at \(office.displayName) is open for the whole appointment then.")
+        }
+        return Placement(layout: layout, startUnit: startUnit, shape: shape)
+    }
+}

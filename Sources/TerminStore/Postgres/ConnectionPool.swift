@@ -1,0 +1,54 @@
+import Dispatch
+import Synchronization
+
+/// A bounded pool of PostgreSQL connections, opened lazily and reused.
+///
+/// At most `size` connections exist; a caller waits at most `acquireTimeoutSeconds` for one to become free and
+/// then gets `PostgresError.poolTimeout`. A connection that broke is dropped and replaced on the next acquire.
+public final class ConnectionPool: Sendable {
+    /// Default number of connections.
+    public static let sizeDefault = 8
+    /// Default wait for a free connection, in seconds.
+    public static let acquireTimeoutSecondsDefault = 5.0
+
+    public let conninfo: String
+    public let size: Int
+    public let acquireTimeoutSeconds: Double
+    private let permits: DispatchSemaphore
+    // The connections are only touched by the one caller that took them out; the mutex guards the idle list.
+    private let idle: Mutex<[UnsafeSendable<PostgresConnection>]> = Mutex([])
+
+    public init(conninfo: String, size: Int = sizeDefault, acquireTimeoutSeconds: Double = acquireTimeoutSecondsDefault) {
+        precondition(size >= 1)
+        self.conninfo = conninfo
+        self.size = size
+        self.acquireTimeoutSeconds = acquireTimeoutSeconds
+        permits = DispatchSemaphore(value: size)
+    }
+
+    /// Runs `body` with a connection of the pool.
+    public func withConnection<T>(_ body: (PostgresConnection) throws -> T) throws -> T {
+        guard permits.wait(timeout: .now() + acquireTimeoutSeconds) == .success else {
+            throw PostgresError(.poolTimeout, message: "no database connection free within \(acquireTimeoutSeconds) s")
+        }
+        defer { permits.signal() }
+        let connection = try idle.withLock { $0.popLast()?.value } ?? PostgresConnection(conninfo: conninfo)
+        defer {
+            if connection.isHealthy { idle.withLock { $0.append(UnsafeSendable(connection)) } }
+        }
+        return try body(connection)
+    }
+
+    /// Runs `body` in a transaction on a pooled connection.
+    public func transaction<T>(_ body: (PostgresConnection) throws -> T) throws -> T {
+        try withConnection { try $0.transaction(body) }
+    }
+}
+
+/// Moves a non-Sendable value between threads where the program guarantees one owner at a time.
+struct UnsafeSendable<Value>: @unchecked Sendable {
+    // Safe because the pool's permits give each connection to exactly one caller at a time, and the idle list
+    // is only read and written under its mutex.
+    let value: Value
+    init(_ value: Value) { self.value = value }
+}

@@ -1,0 +1,135 @@
+import Foundation
+import Glibc
+
+/// A private PostgreSQL cluster started from the installed server binaries, listening on a Unix socket only.
+///
+/// Layout under `directory`: `data/` (the cluster), `run/` (the socket), `postgres.log`. When the process runs as
+/// root the cluster runs as an unprivileged user (`TERMIN_PG_USER`, else `postgres`, else `nobody`), since
+/// PostgreSQL refuses to run as root. A cluster left running by a killed process is adopted, not started twice.
+public final class EmbeddedPostgres: Sendable {
+    /// Port number, which for a Unix socket only names the socket file.
+    public static let port = 5432
+    /// Name of the cluster's superuser.
+    public static let superuser = "termin"
+
+    public let directory: String
+    public let binDirectory: String
+    /// Extra `-c name=value` server settings (tests turn fsync off).
+    public let settings: [String: String]
+    private let runAs: (name: String, uid: uid_t, gid: gid_t)?
+
+    public var dataDirectory: String { directory + "/data" }
+    public var socketDirectory: String { directory + "/run" }
+    public var logFile: String { directory + "/postgres.log" }
+
+    /// libpq connection string for a database of the cluster.
+    public func conninfo(database: String = "postgres") -> String {
+        "host=\(socketDirectory) port=\(Self.port) user=\(Self.superuser) dbname=\(database)"
+    }
+
+    /// Prepares (but does not start) a cluster in `directory`.
+    public init(directory: String, settings: [String: String] = [:]) throws(PostgresError) {
+        self.directory = URL(fileURLWithPath: directory).standardizedFileURL.path
+        self.binDirectory = try Self.locateBinaries()
+        self.settings = settings
+        if geteuid() == 0 {
+            let candidates = [ProcessInfo.processInfo.environment["TERMIN_PG_USER"], "postgres", "nobody"].compactMap { $0 }
+            guard let user = candidates.lazy.compactMap({ name in getpwnam(name).map { (name, $0.pointee.pw_uid, $0.pointee.pw_gid) } }).first else {
+                throw PostgresError(.launchFailed, message: "running as root, but no unprivileged user to run PostgreSQL as")
+            }
+            runAs = user
+        } else {
+            runAs = nil
+        }
+    }
+
+    /// The server binaries: `pg_config --bindir`, else the newest of Debian's `/usr/lib/postgresql/*/bin`.
+    public static func locateBinaries() throws(PostgresError) -> String {
+        if let configured = ProcessInfo.processInfo.environment["TERMIN_PG_BIN"] { return configured }
+        var candidates: [String] = []
+        if let output = try? run("/bin/sh", ["-c", "pg_config --bindir 2>/dev/null"]).output {
+            candidates.append(output.trimmingCharacters(in: .whitespacesAndNewlines))
+        }
+        let versions = ((try? FileManager.default.contentsOfDirectory(atPath: "/usr/lib/postgresql")) ?? [])
+            .compactMap(Int.init).sorted(by: >)
+        candidates += versions.map { "/usr/lib/postgresql/\($0)/bin" }
+        guard let found = candidates.first(where: { FileManager.default.isExecutableFile(atPath: $0 + "/initdb") }) else {
+            throw PostgresError(.launchFailed, message:
+                "no PostgreSQL server binaries found (pg_config --bindir, /usr/lib/postgresql/*/bin); install postgresql")
+        }
+        return found
+    }
+
+    /// Creates the cluster if needed and starts it unless it is already running. Waits until it accepts connections.
+    public func start() throws(PostgresError) {
+        let fileManager = FileManager.default
+        for path in [directory, socketDirectory] {
+            do { try fileManager.createDirectory(atPath: path, withIntermediateDirectories: true) } catch {
+                throw PostgresError(.launchFailed, message: "cannot create \(path): \(error)")
+            }
+        }
+        if let runAs {
+            for path in [directory, socketDirectory] { chown(path, runAs.uid, runAs.gid) }
+        }
+        if !fileManager.fileExists(atPath: dataDirectory + "/PG_VERSION") {
+            try pgCommand("initdb", ["-D", dataDirectory, "-U", Self.superuser, "--auth=trust", "-E", "UTF8",
+                                     "--locale=C.UTF-8", "--no-instructions"], what: "initdb")
+        }
+        if (try? pgCommand("pg_ctl", ["status", "-D", dataDirectory], what: "pg_ctl status")) != nil { return }
+        var options = "-k \(socketDirectory) -p \(Self.port) -c listen_addresses=''"
+        for (name, value) in settings.sorted(by: { $0.key < $1.key }) { options += " -c \(name)=\(value)" }
+        try pgCommand("pg_ctl", ["start", "-w", "-t", "60", "-D", dataDirectory, "-l", logFile, "-o", options],
+                      what: "pg_ctl start")
+    }
+
+    /// Stops the cluster (fast shutdown: running transactions are rolled back, committed data is safe).
+    public func stop() {
+        _ = try? pgCommand("pg_ctl", ["stop", "-w", "-t", "60", "-m", "fast", "-D", dataDirectory], what: "pg_ctl stop")
+    }
+
+    /// Creates a database if it does not exist.
+    public func createDatabase(_ name: String, template: String? = nil) throws {
+        let connection = try PostgresConnection(conninfo: conninfo())
+        let exists = try connection.query("SELECT 1 FROM pg_database WHERE datname = $1", [name])
+        guard exists.isEmpty else { return }
+        // Identifiers cannot be parameters; the name is checked to be a plain identifier.
+        precondition(name.allSatisfy { $0.isLetter || $0.isNumber || $0 == "_" }, "database names are plain identifiers")
+        try connection.execute("CREATE DATABASE \(name)" + (template.map { " TEMPLATE \($0)" } ?? ""))
+    }
+
+    @discardableResult
+    private func pgCommand(_ tool: String, _ arguments: [String], what: String) throws(PostgresError) -> String {
+        let executable = binDirectory + "/" + tool
+        let result: (status: Int32, output: String)
+        do {
+            if let runAs {
+                result = try Self.run("/usr/sbin/runuser", ["-u", runAs.name, "--", executable] + arguments,
+                                      directory: directory)
+            } else {
+                result = try Self.run(executable, arguments, directory: directory)
+            }
+        } catch {
+            throw PostgresError(.launchFailed, message: "\(what) could not run: \(error)")
+        }
+        guard result.status == 0 else {
+            throw PostgresError(.launchFailed, message: "\(what) failed (exit \(result.status)): \(result.output)")
+        }
+        return result.output
+    }
+
+    static func run(_ executable: String, _ arguments: [String], directory: String? = nil) throws
+        -> (status: Int32, output: String) {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: executable)
+        process.arguments = arguments
+        if let directory { process.currentDirectoryURL = URL(fileURLWithPath: directory) }
+        let pipe = Pipe()
+        process.standardOutput = pipe
+        process.standardError = pipe
+        process.standardInput = FileHandle.nullDevice
+        try process.run()
+        let data = pipe.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        return (process.terminationStatus, String(decoding: data, as: UTF8.self))
+    }
+}

@@ -1,0 +1,91 @@
+import Foundation
+
+/// Applies the numbered SQL files of `Sql/` once each, in order, and records them with their checksums.
+///
+/// A file is named `NNN_description.sql`. Each is applied in its own transaction while the migrator holds an
+/// advisory lock, so two instances starting together do not race. If a file that was applied has changed or
+/// vanished since, the migrator refuses to go on: the schema would no longer be what the files say.
+public struct Migrator: Sendable {
+    /// One migration file.
+    public struct Migration: Sendable {
+        public let version: Int
+        public let name: String
+        public let sql: String
+    }
+
+    /// Key of the advisory lock held while migrating.
+    static let advisoryLockKey = "7265712351"
+
+    public let migrations: [Migration]
+
+    /// Reads the migrations of a directory.
+    public init(directory: String = Migrator.defaultDirectory()) throws(PostgresError) {
+        let names: [String]
+        do { names = try FileManager.default.contentsOfDirectory(atPath: directory) } catch {
+            throw PostgresError(.migrationFailed, message: "cannot read the migrations in \(directory): \(error)")
+        }
+        var migrations: [Migration] = []
+        for name in names.sorted() where name.hasSuffix(".sql") {
+            guard let version = Int(name.prefix { $0.isNumber }), name.first?.isNumber == true else {
+                throw PostgresError(.migrationFailed, message: "migration \(name) does not start with its number")
+            }
+            guard let sql = try? String(contentsOfFile: directory + "/" + name, encoding: .utf8) else {
+                throw PostgresError(.migrationFailed, message: "cannot read migration \(name)")
+            }
+            if let last = migrations.last, last.version == version {
+                throw PostgresError(.migrationFailed, message: "two migrations are numbered \(version)")
+            }
+            migrations.append(Migration(version: version, name: name, sql: sql))
+        }
+        self.migrations = migrations
+    }
+
+    /// The repository's `Sql/` folder, or `TERMIN_SQL_DIR` when set.
+    public static func defaultDirectory() -> String {
+        if let configured = ProcessInfo.processInfo.environment["TERMIN_SQL_DIR"] { return configured }
+        // Sources/TerminStore/Postgres/Migrator.swift → repository root.
+        return URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+            .deletingLastPathComponent().deletingLastPathComponent().appendingPathComponent("Sql").path
+    }
+
+    /// Applies every migration not applied yet. Returns the names applied now.
+    @discardableResult
+    public func migrate(_ connection: PostgresConnection) throws -> [String] {
+        try connection.query("SELECT pg_advisory_lock($1::bigint)", [Self.advisoryLockKey])
+        defer { _ = try? connection.query("SELECT pg_advisory_unlock($1::bigint)", [Self.advisoryLockKey]) }
+        try connection.execute("""
+            CREATE TABLE IF NOT EXISTS schema_migration (
+                version    int PRIMARY KEY,
+                name       text NOT NULL,
+                checksum   text NOT NULL,
+                applied_at timestamptz NOT NULL DEFAULT now())
+            """)
+        let applied = try connection.query("SELECT version, name, checksum FROM schema_migration ORDER BY version")
+        var appliedChecksums: [Int: (String, String)] = [:]
+        for row in applied.rows { appliedChecksums[row.int(0)] = (row.text(1), row.text(2)) }
+        let known = Set(migrations.map(\.version))
+        if let missing = appliedChecksums.keys.sorted().first(where: { !known.contains($0) }) {
+            throw PostgresError(.migrationFailed,
+                                message: "migration \(appliedChecksums[missing]!.0) was applied but its file is gone")
+        }
+        var done: [String] = []
+        for migration in migrations {
+            let checksum = try connection.query("SELECT encode(sha256(convert_to($1, 'UTF8')), 'hex')", [migration.sql])
+                .rows[0].text(0)
+            if let (name, recorded) = appliedChecksums[migration.version] {
+                guard recorded == checksum else {
+                    throw PostgresError(.migrationFailed, message:
+                        "migration \(name) changed after it was applied (checksum \(recorded), file \(checksum)); add a new migration instead")
+                }
+                continue
+            }
+            try connection.transaction { connection in
+                try connection.execute(migration.sql)
+                try connection.query("INSERT INTO schema_migration (version, name, checksum) VALUES ($1, $2, $3)",
+                                     [String(migration.version), migration.name, checksum])
+            }
+            done.append(migration.name)
+        }
+        return done
+    }
+}

@@ -1,0 +1,110 @@
+import CLibPQ
+import Glibc
+
+/// One libpq connection. Not thread-safe: the pool hands it to one caller at a time.
+///
+/// Every statement with parameters is prepared on first use and executed by name afterwards; values always travel
+/// as parameters, never inside the SQL text.
+public final class PostgresConnection {
+    private let handle: OpaquePointer
+    /// Prepared statement names by SQL text.
+    private var prepared: [String: String] = [:]
+    /// Most distinct statements prepared on one connection before the cache is cleared.
+    public static let preparedStatementsMax = 256
+
+    /// Opens a connection; `conninfo` is a libpq connection string or URI.
+    public init(conninfo: String) throws(PostgresError) {
+        guard let handle = PQconnectdb(conninfo) else {
+            throw PostgresError(.connectionFailed, message: "libpq could not allocate a connection")
+        }
+        guard PQstatus(handle) == CONNECTION_OK else {
+            let message = String(cString: PQerrorMessage(handle))
+            PQfinish(handle)
+            throw PostgresError(.connectionFailed, message: message.trimmingTrailingNewlines)
+        }
+        self.handle = handle
+        _ = try? execute("SET TIME ZONE 'Europe/Berlin'")
+    }
+
+    deinit { PQfinish(handle) }
+
+    /// Whether the connection is still usable.
+    public var isHealthy: Bool { PQstatus(handle) == CONNECTION_OK }
+
+    /// Runs SQL text without parameters; it may hold several statements (migrations).
+    @discardableResult
+    public func execute(_ sql: String) throws(PostgresError) -> PostgresRows {
+        try consume(PQexec(handle, sql), query: sql)
+    }
+
+    /// Runs one statement with text parameters (`$1`, `$2`, …), prepared on first use.
+    @discardableResult
+    public func query(_ sql: String, _ parameters: [String?] = []) throws(PostgresError) -> PostgresRows {
+        let name: String
+        if let known = prepared[sql] {
+            name = known
+        } else {
+            if prepared.count >= Self.preparedStatementsMax {
+                _ = try execute("DEALLOCATE ALL")
+                prepared.removeAll()
+            }
+            name = "termin_\(prepared.count)"
+            _ = try consume(PQprepare(handle, name, sql, Int32(parameters.count), nil), query: sql)
+            prepared[sql] = name
+        }
+        let cStrings: [UnsafeMutablePointer<CChar>?] = parameters.map { $0.map { strdup($0) } ?? nil }
+        defer { cStrings.forEach { free($0) } }
+        let result = cStrings.map { UnsafePointer($0) }.withUnsafeBufferPointer { values in
+            PQexecPrepared(handle, name, Int32(parameters.count), values.baseAddress, nil, nil, 0)
+        }
+        return try consume(result, query: sql)
+    }
+
+    /// Runs `body` in a transaction: committed when it returns, rolled back when it throws.
+    public func transaction<T>(_ body: (PostgresConnection) throws -> T) throws -> T {
+        try execute("BEGIN")
+        do {
+            let value = try body(self)
+            try execute("COMMIT")
+            return value
+        } catch {
+            _ = try? execute("ROLLBACK")
+            throw error
+        }
+    }
+
+    private func consume(_ result: OpaquePointer?, query: String) throws(PostgresError) -> PostgresRows {
+        guard let result else {
+            throw PostgresError(.connectionFailed, message: String(cString: PQerrorMessage(handle)).trimmingTrailingNewlines,
+                                query: query)
+        }
+        defer { PQclear(result) }
+        let status = PQresultStatus(result)
+        guard status == PGRES_COMMAND_OK || status == PGRES_TUPLES_OK else {
+            let sqlState = PQresultErrorField(result, Int32(UInt8(ascii: "C"))).map { String(cString: $0) }
+            let message = String(cString: PQresultErrorMessage(result)).trimmingTrailingNewlines
+            let code: PostgresError.Code = isHealthy ? .queryFailed : .connectionFailed
+            throw PostgresError(code, message: message, sqlState: sqlState, query: query)
+        }
+        let columnCount = Int(PQnfields(result))
+        let columns = (0..<columnCount).map { String(cString: PQfname(result, Int32($0))) }
+        var rows: [[String?]] = []
+        let rowCount = Int(PQntuples(result))
+        rows.reserveCapacity(rowCount)
+        for row in 0..<rowCount {
+            rows.append((0..<columnCount).map { column in
+                PQgetisnull(result, Int32(row), Int32(column)) == 1
+                    ? nil : String(cString: PQgetvalue(result, Int32(row), Int32(column)))
+            })
+        }
+        return PostgresRows(columns: columns, rows: rows)
+    }
+}
+
+extension String {
+    var trimmingTrailingNewlines: String {
+        var text = self
+        while text.last == "\n" { text.removeLast() }
+        return text
+    }
+}

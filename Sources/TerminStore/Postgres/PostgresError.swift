@@ -1,0 +1,36 @@
+/// A failure talking to PostgreSQL. Evolvable: new codes never break callers.
+public struct PostgresError: Error, Sendable, CustomStringConvertible {
+    public struct Code: Hashable, Sendable, CustomStringConvertible {
+        enum Base: String, Sendable { case connectionFailed, queryFailed, poolTimeout, migrationFailed, launchFailed }
+        let base: Base
+        public var description: String { base.rawValue }
+        public static let connectionFailed = Code(base: .connectionFailed)
+        public static let queryFailed = Code(base: .queryFailed)
+        /// No pooled connection became free within the pool's acquire time-out.
+        public static let poolTimeout = Code(base: .poolTimeout)
+        public static let migrationFailed = Code(base: .migrationFailed)
+        /// The embedded cluster could not be created or started.
+        public static let launchFailed = Code(base: .launchFailed)
+    }
+
+    public let code: Code
+    /// The server's SQLSTATE, e.g. `23P01` for an exclusion violation.
+    public let sqlState: String?
+    public let message: String
+    /// The statement that failed, without its parameter values.
+    public let query: String?
+
+    public init(_ code: Code, message: String, sqlState: String? = nil, query: String? = nil) {
+        self.code = code
+        self.message = message
+        self.sqlState = sqlState
+        self.query = query
+    }
+
+    /// An exclusion or unique constraint refused the row: somebody else has that time.
+    public var isConflict: Bool { sqlState == "23P01" || sqlState == "23505" }
+
+    public var description: String {
+        "\(code)\(sqlState.map { " [\($0)]" } ?? ""): \(message)" + (query.map { " (query: \($0))" } ?? "")
+    }
+}

@@ -1,0 +1,39 @@
+import TerminCore
+
+/// A hold or booking as stored.
+public struct AppointmentRecord: Sendable, Equatable {
+    public let id: String
+    public let run: SlotRun
+    public let channel: Channel
+    public let status: AppointmentStatus
+    public let start: Instant
+    public let end: Instant
+    public let services: [ServiceRequest]
+    /// When a hold runs out; `nil` for bookings made directly.
+    public let expiresAt: Instant?
+    public let contact: Contact?
+
+    public init(id: String, run: SlotRun, channel: Channel, status: AppointmentStatus, start: Instant, end: Instant,
+                services: [ServiceRequest], expiresAt: Instant?, contact: Contact?) {
+        precondition(start < end, "an appointment lasts")
+        self.id = id
+        self.run = run
+        self.channel = channel
+        self.status = status
+        self.start = start
+        self.end = end
+        self.services = services
+        self.expiresAt = expiresAt
+        self.contact = contact
+    }
+
+    /// The least contact data the office needs, both optional.
+    public struct Contact: Sendable, Equatable {
+        public let name: String?
+        public let email: String?
+        public init(name: String?, email: String?) {
+            self.name = name
+            self.email = email
+        }
+    }
+}

@@ -1,0 +1,161 @@
+import TerminCore
+
+/// Holds and bookings in PostgreSQL. Every function takes the connection so callers compose transactions.
+public enum AppointmentRepository {
+    static let columns = """
+        a.id, a.office_id, a.desk_id, a.day, a.start_unit, a.units, a.channel, a.status,
+        extract(epoch FROM lower(a.span))::bigint, extract(epoch FROM upper(a.span))::bigint,
+        extract(epoch FROM a.expires_at)::bigint, a.contact_name, a.contact_email,
+        (SELECT string_agg(s.service_id || ':' || s.quantity, ',' ORDER BY s.position)
+           FROM appointment_service s WHERE s.appointment_id = a.id)
+        """
+
+    /// Inserts a hold (`.held`, with `expiresAt`) or a booking (`.confirmed`, with the citizen's `code`).
+    /// - Throws: `PostgresError` whose `isConflict` is true when the desk time is taken in the database.
+    public static func insert(_ record: AppointmentRecord, code: String?, now: Instant, _ db: PostgresConnection) throws {
+        precondition(record.status == .held ? record.expiresAt != nil : code != nil)
+        try db.query("""
+            INSERT INTO appointment (id, office_id, desk_id, day, start_unit, units, span, channel, status, expires_at,
+              code_hash, contact_name, contact_email, created_at, confirmed_at)
+            VALUES ($1, $2, $3, $4, $5, $6, tstzrange($7::timestamptz, $8::timestamptz), $9, $10, $11,
+              sha256(convert_to($12, 'UTF8')), $13, $14, $15, CASE WHEN $10 = 'confirmed' THEN $15::timestamptz END)
+            """, [record.id, String(record.run.officeID), String(record.run.deskID), record.run.date.description,
+                  String(record.run.startUnit), String(record.run.units), BerlinTime.format(record.start),
+                  BerlinTime.format(record.end), record.channel.rawValue, record.status.rawValue,
+                  record.expiresAt.map(BerlinTime.format), code, record.contact?.name, record.contact?.email,
+                  BerlinTime.format(now)])
+        for (position, service) in record.services.enumerated() {
+            try db.query("""
+                INSERT INTO appointment_service (appointment_id, position, service_id, quantity) VALUES ($1, $2, $3, $4)
+                """, [record.id, String(position), String(service.serviceID), String(service.quantity)])
+        }
+    }
+
+    /// Why a hold could not be confirmed.
+    public enum ConfirmFailure: Error, Sendable, Equatable {
+        case unknown
+        case expired
+        case alreadyConfirmed
+    }
+
+    /// Turns a live hold into a booking carrying `code` and the contact data.
+    public static func confirmHold(id: String, code: String, contact: AppointmentRecord.Contact?, now: Instant,
+                                   _ db: PostgresConnection) throws -> Result<AppointmentRecord, ConfirmFailure> {
+        let nowText = BerlinTime.format(now)
+        let updated = try db.query("""
+            UPDATE appointment SET status = 'confirmed', code_hash = sha256(convert_to($2, 'UTF8')),
+              contact_name = $3, contact_email = $4, confirmed_at = $5, expires_at = NULL
+            WHERE id = $1 AND status = 'held' AND expires_at > $5
+            RETURNING id
+            """, [id, code, contact?.name, contact?.email, nowText])
+        if !updated.isEmpty, let record = try fetch(id: id, db) { return .success(record) }
+        guard let existing = try fetch(id: id, db) else { return .failure(.unknown) }
+        return .failure(existing.status == .confirmed ? .alreadyConfirmed : .expired)
+    }
+
+    /// The appointment `id`, whoever holds its code (for internal use).
+    static func fetch(id: String, _ db: PostgresConnection) throws -> AppointmentRecord? {
+        guard isUUID(id) else { return nil }
+        return try db.query("SELECT \(columns) FROM appointment a WHERE a.id = $1", [id]).rows.first.map(record)
+    }
+
+    /// The booking `id` if `code` is its secret code; `nil` otherwise, so ids cannot be probed.
+    public static func fetch(id: String, code: String, _ db: PostgresConnection) throws -> AppointmentRecord? {
+        guard isUUID(id) else { return nil }
+        return try db.query("""
+            SELECT \(columns) FROM appointment a
+            WHERE a.id = $1 AND a.code_hash = sha256(convert_to($2, 'UTF8')) AND a.status IN ('confirmed', 'cancelled')
+            """, [id, code]).rows.first.map(record)
+    }
+
+    /// Cancels a confirmed booking. Returns the record as cancelled, and whether this call cancelled it (a second
+    /// cancel changes nothing). `nil` when id and code do not match a booking.
+    public static func cancel(id: String, code: String, now: Instant, _ db: PostgresConnection) throws
+        -> (record: AppointmentRecord, cancelledNow: Bool)? {
+        guard isUUID(id) else { return nil }
+        let updated = try db.query("""
+            UPDATE appointment SET status = 'cancelled', cancelled_at = $3
+            WHERE id = $1 AND code_hash = sha256(convert_to($2, 'UTF8')) AND status = 'confirmed'
+            RETURNING id
+            """, [id, code, BerlinTime.format(now)])
+        guard let record = try fetch(id: id, code: code, db) else { return nil }
+        return (record, !updated.isEmpty)
+    }
+
+    /// Marks every hold that ran out by `now` as expired and returns them, so their time can be freed.
+    public static func expireHolds(now: Instant, limit: Int, _ db: PostgresConnection) throws -> [AppointmentRecord] {
+        let ids = try db.query("""
+            UPDATE appointment SET status = 'expired'
+            WHERE id IN (SELECT id FROM appointment WHERE status = 'held' AND expires_at <= $1
+                         ORDER BY expires_at LIMIT $2 FOR UPDATE SKIP LOCKED)
+            RETURNING id
+            """, [BerlinTime.format(now), String(limit)]).rows.map { $0.text(0) }
+        return try ids.compactMap { try fetch(id: $0, db) }
+    }
+
+    /// Live holds and bookings on or after `date`: what the ledger is rebuilt from.
+    public static func live(from date: LocalDate, _ db: PostgresConnection) throws -> [AppointmentRecord] {
+        try db.query("""
+            SELECT \(columns) FROM appointment a WHERE a.status IN ('held', 'confirmed') AND a.day >= $1
+            """, [date.description]).rows.map(record)
+    }
+
+    // MARK: Idempotency keys
+
+    /// A stored first answer for an idempotency key.
+    public struct IdempotentAnswer: Sendable, Equatable {
+        /// Whether the stored request had the same fingerprint.
+        public let sameRequest: Bool
+        public let response: String
+    }
+
+    /// The answer stored for `key`, if any.
+    public static func idempotentAnswer(key: String, fingerprint: String, _ db: PostgresConnection) throws -> IdempotentAnswer? {
+        try db.query("""
+            SELECT fingerprint = sha256(convert_to($2, 'UTF8')), response FROM idempotency_key WHERE key = $1
+            """, [key, fingerprint]).rows.first.map { IdempotentAnswer(sameRequest: $0.bool(0), response: $0.text(1)) }
+    }
+
+    /// Records the first answer for `key`. Returns `false` when another request stored one first.
+    public static func storeIdempotentAnswer(key: String, fingerprint: String, appointmentID: String, response: String,
+                                             now: Instant, _ db: PostgresConnection) throws -> Bool {
+        !(try db.query("""
+            INSERT INTO idempotency_key (key, fingerprint, appointment_id, response, created_at)
+            VALUES ($1, sha256(convert_to($2, 'UTF8')), $3, $4, $5) ON CONFLICT (key) DO NOTHING RETURNING key
+            """, [key, fingerprint, appointmentID, response, BerlinTime.format(now)]).isEmpty)
+    }
+
+    /// Deletes idempotency keys older than `before`.
+    public static func purgeIdempotencyKeys(before: Instant, _ db: PostgresConnection) throws {
+        try db.query("DELETE FROM idempotency_key WHERE created_at < $1", [BerlinTime.format(before)])
+    }
+
+    static func record(_ row: [String?]) -> AppointmentRecord {
+        let services = (row[13] ?? "").split(separator: ",").map { pair in
+            let parts = pair.split(separator: ":")
+            return ServiceRequest(serviceID: Int(parts[0])!, quantity: Int(parts[1])!)
+        }
+        let contact = (row[11] == nil && row[12] == nil) ? nil : AppointmentRecord.Contact(name: row[11], email: row[12])
+        return AppointmentRecord(
+            id: row.text(0),
+            run: SlotRun(officeID: row.int(1), deskID: row.int(2), date: LocalDate(iso: row.text(3))!,
+                         startUnit: row.int(4), units: row.int(5)),
+            channel: Channel(rawValue: row.text(6))!, status: AppointmentStatus(rawValue: row.text(7))!,
+            start: Instant(secondsSinceEpoch: Int64(row.text(8))!), end: Instant(secondsSinceEpoch: Int64(row.text(9))!),
+            services: services, expiresAt: row[10].map { Instant(secondsSinceEpoch: Int64($0)!) }, contact: contact)
+    }
+
+    /// Whether `text` is a UUID in canonical form (anything else cannot be an id, and must not reach a uuid cast).
+    public static func isUUID(_ text: String) -> Bool {
+        let bytes = Array(text.utf8)
+        guard bytes.count == 36 else { return false }
+        for (index, byte) in bytes.enumerated() {
+            if [8, 13, 18, 23].contains(index) {
+                guard byte == UInt8(ascii: "-") else { return false }
+            } else {
+                guard (byte >= 48 && byte <= 57) || (byte >= 97 && byte <= 102) || (byte >= 65 && byte <= 70) else { return false }
+            }
+        }
+        return true
+    }
+}
