@@ -12,7 +12,7 @@ CREATE TABLE office (
     city                     text NOT NULL,
     lat                      double precision NOT NULL CHECK (lat BETWEEN -90 AND 90),
     lon                      double precision NOT NULL CHECK (lon BETWEEN -180 AND 180),
-    slot_minutes             int NOT NULL CHECK (slot_minutes > 0 AND 1440 % slot_minutes = 0),
+    slot_minutes             int NOT NULL CHECK (slot_minutes BETWEEN 1 AND 1440),
     horizon_days             int NOT NULL CHECK (horizon_days BETWEEN 0 AND 730),
     min_notice_minutes       int NOT NULL CHECK (min_notice_minutes >= 0),
     online_withheld_percent  int NOT NULL CHECK (online_withheld_percent BETWEEN 0 AND 100),

@@ -41,7 +41,8 @@ CREATE TABLE idempotency_key (
     key            text PRIMARY KEY CHECK (length(key) BETWEEN 1 AND 255),
     fingerprint    bytea NOT NULL,
     appointment_id uuid NOT NULL REFERENCES appointment(id),
-    response       text NOT NULL,
+    -- The citizen's code, so that a retry receives the same answer; purged with the key after a day.
+    code           text NOT NULL,
     created_at     timestamptz NOT NULL
 );
 CREATE INDEX idempotency_key_created ON idempotency_key (created_at);

@@ -44,6 +44,17 @@ public enum BerlinTime {
             + LocalDate.pad(secondOfDay % 60, 2) + "+" + LocalDate.pad(offset / 60, 2) + ":00"
     }
 
+    /// ISO 8601 basic format: Berlin wall-clock time `20261201T083000`, or with `utc` the UTC time
+    /// `20261201T073000Z` (the forms iCalendar uses).
+    public static func formatBasic(_ instant: Instant, utc: Bool = false) -> String {
+        let seconds = instant.secondsSinceEpoch + (utc ? 0 : Int64(utcOffsetMinutes(at: instant)) * 60)
+        let day = floorDiv(seconds, 86_400)
+        let secondOfDay = Int(seconds - day * 86_400)
+        let (y, m, d) = LocalDate(dayNumber: Int(day)).components
+        return LocalDate.pad(y, 4) + LocalDate.pad(m, 2) + LocalDate.pad(d, 2) + "T" + LocalDate.pad(secondOfDay / 3600, 2)
+            + LocalDate.pad(secondOfDay / 60 % 60, 2) + LocalDate.pad(secondOfDay % 60, 2) + (utc ? "Z" : "")
+    }
+
     /// Parses `YYYY-MM-DDTHH:MM[:SS]` followed by `Z` or `±HH:MM`. A time without an offset is refused:
     /// a client must say which instant it means.
     public static func parse(_ text: String) -> Instant? {

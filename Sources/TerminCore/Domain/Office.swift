@@ -23,7 +23,7 @@ public struct Office: Sendable, Identifiable {
     public init(id: Int, nameDE: String, nameEN: String?, displayName: String, organizationUnit: String?,
                 isPublic: Bool, address: Address, geo: Geo, slotMinutes: Int, horizonDays: Int,
                 minNoticeMinutes: Int, onlineWithheldPercent: Int, accessibility: [String]) {
-        precondition(slotMinutes > 0 && 1440 % slotMinutes == 0, "a slot grid divides the day")
+        precondition((1...1440).contains(slotMinutes), "a grid unit lies within a day")
         precondition((0...100).contains(onlineWithheldPercent), "a share is a percentage")
         self.id = id
         self.nameDE = nameDE
@@ -40,11 +40,12 @@ public struct Office: Sendable, Identifiable {
         self.accessibility = accessibility
     }
 
-    /// Units in one day of this office's grid.
+    /// Units in one day of this office's grid. The grid starts at midnight; a unit that would cross midnight
+    /// does not exist (a 210-minute grid has 6 units a day).
     public var unitsPerDay: Int { 1440 / slotMinutes }
 
     /// A postal address.
-    public struct Address: Sendable, Codable, Equatable {
+    public struct Address: Sendable, Equatable {
         public let street: String
         public let houseNumber: String
         public let postalCode: String

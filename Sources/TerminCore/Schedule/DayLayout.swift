@@ -16,7 +16,7 @@ public struct DayLayout: Sendable, Equatable {
     /// Desk units the online channel may take at most; the rest is kept for staff and walk-ins.
     public let onlineQuotaUnits: Int
 
-    /// Units in the day's grid.
+    /// Units in the day's grid (whole units from midnight).
     public var unitsPerDay: Int { 1440 / slotMinutes }
 
     /// Upper bound on the units a channel may take in this day.

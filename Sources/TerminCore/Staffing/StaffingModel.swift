@@ -8,7 +8,8 @@
 /// - **Offices on a fine grid** (slot ≤ 30 minutes): Monday–Friday 08:00–12:00, Tuesday 14:00–17:30,
 ///   Thursday 13:00–16:00; one desk per two services offered, between 2 and 8 desks.
 /// - **Offices on a coarse grid** (slot > 30 minutes, e.g. inspections, fire-safety consultations):
-///   Monday–Thursday 08:00–16:00 with 2 desks.
+///   Monday–Thursday 07:00–17:00 with 2 desks (the grid starts at midnight, so a 210-minute grid offers 07:00 and
+///   10:30, a 240-minute grid 08:00 and 12:00).
 /// - Every desk handles every service of its office, except at the main Bürgerbüros, where services of 30 minutes
 ///   or more per unit of quantity are handled at the first half of the desks only. Desk 1 of every office is
 ///   accessible (step-free, lowered counter).
@@ -65,7 +66,7 @@ public enum StaffingModel {
             return [rule(weekdays, (7, 0), (12, 30)), rule([2, 4], (14, 0), (18, 0))]
         }
         if slotMinutes > 30 {
-            return [rule([1, 2, 3, 4], (8, 0), (16, 0))]
+            return [rule([1, 2, 3, 4], (7, 0), (17, 0))]
         }
         return [rule(weekdays, (8, 0), (12, 0)), rule([2], (14, 0), (17, 30)), rule([4], (13, 0), (16, 0))]
     }

@@ -47,7 +47,7 @@ public final class EmbeddedPostgres: Sendable {
     public static func locateBinaries() throws(PostgresError) -> String {
         if let configured = ProcessInfo.processInfo.environment["TERMIN_PG_BIN"] { return configured }
         var candidates: [String] = []
-        if let output = try? run("/bin/sh", ["-c", "pg_config --bindir 2>/dev/null"]).output {
+        if let output = try? Subprocess.run("/bin/sh", ["-c", "pg_config --bindir 2>/dev/null"]).output {
             candidates.append(output.trimmingCharacters(in: .whitespacesAndNewlines))
         }
         let versions = ((try? FileManager.default.contentsOfDirectory(atPath: "/usr/lib/postgresql")) ?? [])
@@ -103,10 +103,9 @@ public final class EmbeddedPostgres: Sendable {
         let result: (status: Int32, output: String)
         do {
             if let runAs {
-                result = try Self.run("/usr/sbin/runuser", ["-u", runAs.name, "--", executable] + arguments,
-                                      directory: directory)
+                result = try Subprocess.run("/usr/sbin/runuser", ["-u", runAs.name, "--", executable] + arguments)
             } else {
-                result = try Self.run(executable, arguments, directory: directory)
+                result = try Subprocess.run(executable, arguments)
             }
         } catch {
             throw PostgresError(.launchFailed, message: "\(what) could not run: \(error)")
@@ -117,19 +116,4 @@ public final class EmbeddedPostgres: Sendable {
         return result.output
     }
 
-    static func run(_ executable: String, _ arguments: [String], directory: String? = nil) throws
-        -> (status: Int32, output: String) {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: executable)
-        process.arguments = arguments
-        if let directory { process.currentDirectoryURL = URL(fileURLWithPath: directory) }
-        let pipe = Pipe()
-        process.standardOutput = pipe
-        process.standardError = pipe
-        process.standardInput = FileHandle.nullDevice
-        try process.run()
-        let data = pipe.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        return (process.terminationStatus, String(decoding: data, as: UTF8.self))
-    }
 }

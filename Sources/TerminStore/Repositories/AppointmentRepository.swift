@@ -53,8 +53,8 @@ public enum AppointmentRepository {
         return .failure(existing.status == .confirmed ? .alreadyConfirmed : .expired)
     }
 
-    /// The appointment `id`, whoever holds its code (for internal use).
-    static func fetch(id: String, _ db: PostgresConnection) throws -> AppointmentRecord? {
+    /// The appointment `id`, whoever holds its code (for internal use: replays and expiry).
+    public static func fetch(id: String, _ db: PostgresConnection) throws -> AppointmentRecord? {
         guard isUUID(id) else { return nil }
         return try db.query("SELECT \(columns) FROM appointment a WHERE a.id = $1", [id]).rows.first.map(record)
     }
@@ -93,10 +93,12 @@ public enum AppointmentRepository {
         return try ids.compactMap { try fetch(id: $0, db) }
     }
 
-    /// Live holds and bookings on or after `date`: what the ledger is rebuilt from.
+    /// What the ledger is rebuilt from: every hold still marked held (the sweeper expires the stale ones and frees
+    /// them through the ledger) and every booking on or after `date`.
     public static func live(from date: LocalDate, _ db: PostgresConnection) throws -> [AppointmentRecord] {
         try db.query("""
-            SELECT \(columns) FROM appointment a WHERE a.status IN ('held', 'confirmed') AND a.day >= $1
+            SELECT \(columns) FROM appointment a
+            WHERE a.status = 'held' OR (a.status = 'confirmed' AND a.day >= $1)
             """, [date.description]).rows.map(record)
     }
 
@@ -106,23 +108,27 @@ public enum AppointmentRepository {
     public struct IdempotentAnswer: Sendable, Equatable {
         /// Whether the stored request had the same fingerprint.
         public let sameRequest: Bool
-        public let response: String
+        public let appointmentID: String
+        /// The citizen's code, so the replay carries it too.
+        public let code: String
     }
 
     /// The answer stored for `key`, if any.
     public static func idempotentAnswer(key: String, fingerprint: String, _ db: PostgresConnection) throws -> IdempotentAnswer? {
         try db.query("""
-            SELECT fingerprint = sha256(convert_to($2, 'UTF8')), response FROM idempotency_key WHERE key = $1
-            """, [key, fingerprint]).rows.first.map { IdempotentAnswer(sameRequest: $0.bool(0), response: $0.text(1)) }
+            SELECT fingerprint = sha256(convert_to($2, 'UTF8')), appointment_id, code FROM idempotency_key WHERE key = $1
+            """, [key, fingerprint]).rows.first.map {
+            IdempotentAnswer(sameRequest: $0.bool(0), appointmentID: $0.text(1), code: $0.text(2))
+        }
     }
 
     /// Records the first answer for `key`. Returns `false` when another request stored one first.
-    public static func storeIdempotentAnswer(key: String, fingerprint: String, appointmentID: String, response: String,
+    public static func storeIdempotentAnswer(key: String, fingerprint: String, appointmentID: String, code: String,
                                              now: Instant, _ db: PostgresConnection) throws -> Bool {
         !(try db.query("""
-            INSERT INTO idempotency_key (key, fingerprint, appointment_id, response, created_at)
+            INSERT INTO idempotency_key (key, fingerprint, appointment_id, code, created_at)
             VALUES ($1, sha256(convert_to($2, 'UTF8')), $3, $4, $5) ON CONFLICT (key) DO NOTHING RETURNING key
-            """, [key, fingerprint, appointmentID, response, BerlinTime.format(now)]).isEmpty)
+            """, [key, fingerprint, appointmentID, code, BerlinTime.format(now)]).isEmpty)
     }
 
     /// Deletes idempotency keys older than `before`.

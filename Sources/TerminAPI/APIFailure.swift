@@ -1,0 +1,79 @@
+import TerminCore
+import TerminHTTP
+
+/// A request the API refuses: one problem+json answer. The one place where errors become response bodies.
+struct APIFailure: Error {
+    /// Problem types are URNs: stable names, not pages to fetch (RFC 9457 §3.1.1).
+    static let typeBase = "urn:termin:problem:"
+
+    let problem: ProblemDetails
+    var headers: [(name: String, value: String)] = []
+
+    init(_ problem: ProblemDetails, headers: [(name: String, value: String)] = []) {
+        self.problem = problem
+        self.headers = headers
+    }
+
+    /// 400: the request is malformed at `field`.
+    static func malformed(_ field: String, _ detail: String) -> APIFailure {
+        APIFailure(ProblemDetails(type: typeBase + "malformed-request", title: "Malformed request", status: 400,
+                                  detail: detail, field: field))
+    }
+
+    /// 422: the request is well-formed but invalid at `field`.
+    static func invalid(_ field: String, _ detail: String) -> APIFailure {
+        APIFailure(ProblemDetails(type: typeBase + "invalid-request", title: "Invalid request", status: 422,
+                                  detail: detail, field: field))
+    }
+
+    /// The answer to an engine error.
+    init(_ error: EngineError) {
+        switch error.kind {
+        case .scheduling:
+            let scheduling = error.scheduling!
+            let status = scheduling.code == .slotTaken ? 409 : 422
+            let slug = Self.slug(scheduling.code.description)
+            self.init(ProblemDetails(type: Self.typeBase + slug, title: Self.title(slug), status: status,
+                                     detail: scheduling.detail, field: scheduling.field))
+        case .holdUnknown:
+            self.init(ProblemDetails(type: Self.typeBase + "hold-unknown", title: "Unknown hold", status: 422,
+                                     detail: error.detail, field: "hold"))
+        case .holdExpired:
+            self.init(ProblemDetails(type: Self.typeBase + "hold-expired", title: "Hold expired", status: 410,
+                                     detail: error.detail, field: "hold"))
+        case .holdAlreadyConfirmed:
+            self.init(ProblemDetails(type: Self.typeBase + "hold-already-booked", title: "Hold already booked", status: 409,
+                                     detail: error.detail, field: "hold"))
+        case .idempotencyKeyReused:
+            self.init(ProblemDetails(type: Self.typeBase + "idempotency-key-reused", title: "Idempotency key reused",
+                                     status: 422, detail: error.detail, field: "Idempotency-Key"))
+        case .notFound:
+            self.init(ProblemDetails(type: Self.typeBase + "booking-not-found", title: "Booking not found", status: 404,
+                                     detail: error.detail, field: nil))
+        case .staffOnly:
+            self.init(ProblemDetails(type: Self.typeBase + "staff-only", title: "Staff credentials required", status: 401,
+                                     detail: error.detail, field: "Authorization"),
+                      headers: [("WWW-Authenticate", "Staff")])
+        case .unavailable:
+            self.init(ProblemDetails(type: Self.typeBase + "unavailable", title: "Temporarily unavailable", status: 503,
+                                     detail: "The booking store is unavailable; nothing was booked. Try again shortly.",
+                                     field: nil),
+                      headers: [("Retry-After", "2")])
+        }
+    }
+
+    var response: HTTPResponse { .problem(problem, headers: headers) }
+
+    /// `slotTaken` → `slot-taken`.
+    static func slug(_ camel: String) -> String {
+        camel.reduce(into: "") { text, character in
+            if character.isUppercase { text += "-" + character.lowercased() } else { text.append(character) }
+        }
+    }
+
+    /// `slot-taken` → `Slot taken`.
+    static func title(_ slug: String) -> String {
+        let words = slug.replacingOccurrences(of: "-", with: " ")
+        return words.prefix(1).uppercased() + words.dropFirst()
+    }
+}

@@ -1,0 +1,284 @@
+import Foundation
+import Synchronization
+import TerminCore
+import TerminStore
+
+/// A booking as the engine hands it out: the record and the citizen's secret code.
+public struct IssuedBooking: Sendable, Equatable {
+    public let record: AppointmentRecord
+    public let code: String
+}
+
+/// The engine behind the API: decides every reservation in the ledger, makes it durable in PostgreSQL, and only
+/// then reports success. The database has the last word: a row it refuses is released in memory and answered 409.
+public final class BookingEngine: Sendable {
+    /// Defaults a deployment may change.
+    public struct Configuration: Sendable {
+        /// How long a hold keeps its slots, in seconds.
+        public var holdTTLSeconds: Int64 = 600
+        /// How long an idempotency key and its answer are kept, in seconds.
+        public var idempotencyKeyTTLSeconds: Int64 = 86_400
+        /// Most holds expired per sweep.
+        public var expiryBatchMax = 1_000
+        public init() {}
+    }
+
+    public let catalog: Catalog
+    public let scheduler: Scheduler
+    public let pool: ConnectionPool
+    public let clock: any Clock
+    public let configuration: Configuration
+    /// Appointments from the database the ledger could not place (the office's hours changed under them); their
+    /// time is never released into the ledger, which would open closed time.
+    private let unplaced = Mutex<Set<String>>([])
+
+    /// Creates an engine over the catalogue in the database and rebuilds the ledger from the live appointments.
+    public init(pool: ConnectionPool, ledger: any SlotLedger = LockingSlotLedger(), clock: any Clock = SystemClock(),
+                configuration: Configuration = Configuration()) throws {
+        self.pool = pool
+        self.clock = clock
+        self.configuration = configuration
+        catalog = try pool.withConnection { try CatalogRepository.load($0) }
+        scheduler = Scheduler(catalog: catalog, ledger: ledger)
+        try rebuildLedger()
+    }
+
+    /// Marks every live hold and booking from today on as taken in the ledger.
+    private func rebuildLedger() throws {
+        let today = BerlinTime.local(clock.now()).date
+        let records = try pool.withConnection { try AppointmentRepository.live(from: today, $0) }
+        var misplaced = Set<String>()
+        for record in records {
+            guard let layout = scheduler.layout(officeID: record.run.officeID, date: record.run.date),
+                  scheduler.ledger.occupy(layout: layout, run: record.run, channel: record.channel) else {
+                misplaced.insert(record.id)
+                continue
+            }
+        }
+        unplaced.withLock { $0 = misplaced }
+    }
+
+    // MARK: Reading
+
+    /// Free start times of each office for a combination of services.
+    public func availability(officeIDs: [Int], services: [ServiceRequest], from: LocalDate, to: LocalDate,
+                             channel: Channel) throws(EngineError) -> [(officeID: Int, days: [DayAvailability])] {
+        let now = clock.now()
+        var result: [(Int, [DayAvailability])] = []
+        for (index, officeID) in officeIDs.enumerated() {
+            do {
+                let shape = try catalog.shape(officeID: officeID, services: services, channel: channel)
+                result.append((officeID, scheduler.availability(shape: shape, from: from, to: to, channel: channel, now: now)))
+            } catch {
+                // Name which office of the list is at fault.
+                // Name the query parameter at fault, and which office of the list.
+                let field = error.field.hasPrefix("services") ? "service"
+                    : officeIDs.count > 1 ? "office[\(index)]" : "office"
+                throw EngineError(SchedulingError(error.code, field: field, detail: error.detail))
+            }
+        }
+        return result
+    }
+
+    // MARK: Holds
+
+    /// Reserves a time for a few minutes while the citizen completes the form.
+    public func hold(officeID: Int, start: Instant, services: [ServiceRequest], channel: Channel) throws(EngineError)
+        -> AppointmentRecord {
+        let now = clock.now()
+        let (placement, run) = try reserve(officeID: officeID, start: start, services: services, channel: channel, now: now)
+        let record = AppointmentRecord(id: Self.newID(), run: run, channel: channel, status: .held, start: placement.start,
+                                       end: placement.end, services: services,
+                                       expiresAt: now.adding(seconds: configuration.holdTTLSeconds), contact: nil)
+        try persist(run: run, channel: channel) { db in
+            try AppointmentRepository.insert(record, code: nil, now: now, db)
+        }
+        return record
+    }
+
+    // MARK: Bookings
+
+    /// What a booking request asks for: a hold to confirm, or a time to book directly.
+    public enum BookingSource: Sendable, Equatable {
+        case hold(id: String)
+        case direct(officeID: Int, start: Instant, services: [ServiceRequest], channel: Channel)
+    }
+
+    /// Books an appointment. With an idempotency key, a repeat of the same request returns the first booking and a
+    /// different request with the same key is refused.
+    /// - Parameter fingerprint: a canonical text of the request, compared for repeats of the key.
+    public func book(_ source: BookingSource, contact: AppointmentRecord.Contact?, idempotencyKey: String?,
+                     fingerprint: String) throws(EngineError) -> IssuedBooking {
+        if let key = idempotencyKey, let replay = try replay(key: key, fingerprint: fingerprint) { return replay }
+        let now = clock.now()
+        let code = Self.newCode()
+        switch source {
+        case .hold(let holdID):
+            var outcome: Result<AppointmentRecord, AppointmentRepository.ConfirmFailure> = .failure(.unknown)
+            do {
+                outcome = try pool.transaction { db in
+                    let outcome = try AppointmentRepository.confirmHold(id: holdID, code: code, contact: contact, now: now, db)
+                    if case .success(let record) = outcome, let key = idempotencyKey {
+                        try storeKey(key, fingerprint: fingerprint, appointmentID: record.id, code: code, now: now, db)
+                    }
+                    return outcome
+                }
+            } catch let race as KeyRace {
+                _ = race
+                if let replay = try replay(key: idempotencyKey!, fingerprint: fingerprint) { return replay }
+                throw EngineError(.unavailable, detail: "The idempotency key's first request vanished.")
+            } catch {
+                throw EngineError(.unavailable, detail: "The booking could not be stored: \(error)")
+            }
+            switch outcome {
+            case .success(let record): return IssuedBooking(record: record, code: code)
+            case .failure(.unknown): throw EngineError(.holdUnknown, detail: "There is no hold \(holdID).")
+            case .failure(.expired): throw EngineError(.holdExpired, detail: "The hold ran out; choose a time again.")
+            case .failure(.alreadyConfirmed):
+                throw EngineError(.holdAlreadyConfirmed, detail: "The hold was already booked.")
+            }
+        case .direct(let officeID, let start, let services, let channel):
+            let reserved: (Placement, SlotRun)
+            do {
+                reserved = try reserve(officeID: officeID, start: start, services: services, channel: channel, now: now)
+            } catch let error where error.scheduling?.code == .slotTaken && idempotencyKey != nil {
+                // The first request with this key may have taken the slot meanwhile.
+                if let replay = try replay(key: idempotencyKey!, fingerprint: fingerprint) { return replay }
+                throw error
+            }
+            let (placement, run) = reserved
+            let record = AppointmentRecord(id: Self.newID(), run: run, channel: channel, status: .confirmed,
+                                           start: placement.start, end: placement.end, services: services,
+                                           expiresAt: nil, contact: contact)
+            do {
+                try persist(run: run, channel: channel) { db in
+                    try AppointmentRepository.insert(record, code: code, now: now, db)
+                    if let key = idempotencyKey {
+                        try storeKey(key, fingerprint: fingerprint, appointmentID: record.id, code: code, now: now, db)
+                    }
+                }
+            } catch where error.kind == .unavailable && idempotencyKey != nil {
+                if let replay = try replay(key: idempotencyKey!, fingerprint: fingerprint) { return replay }
+                throw error
+            }
+            return IssuedBooking(record: record, code: code)
+        }
+    }
+
+    /// The booking `id` for the holder of `code`.
+    public func booking(id: String, code: String) throws(EngineError) -> AppointmentRecord {
+        let found: AppointmentRecord?
+        do { found = try pool.withConnection { try AppointmentRepository.fetch(id: id, code: code, $0) } } catch {
+            throw EngineError(.unavailable, detail: "The booking could not be read: \(error)")
+        }
+        guard let found else { throw EngineError(.notFound, detail: "There is no booking \(id) for this code.") }
+        return found
+    }
+
+    /// Cancels a booking; its time becomes bookable again. Cancelling twice is harmless.
+    public func cancel(id: String, code: String) throws(EngineError) -> AppointmentRecord {
+        let outcome: (record: AppointmentRecord, cancelledNow: Bool)?
+        do {
+            outcome = try pool.withConnection { try AppointmentRepository.cancel(id: id, code: code, now: clock.now(), $0) }
+        } catch {
+            throw EngineError(.unavailable, detail: "The booking could not be cancelled: \(error)")
+        }
+        guard let outcome else { throw EngineError(.notFound, detail: "There is no booking \(id) for this code.") }
+        if outcome.cancelledNow { releaseInLedger(outcome.record) }
+        return outcome.record
+    }
+
+    // MARK: Housekeeping
+
+    /// Expires holds that ran out and frees their time; purges old idempotency keys. Returns the holds expired.
+    @discardableResult
+    public func sweep() throws -> Int {
+        let now = clock.now()
+        let expired = try pool.withConnection { db in
+            try AppointmentRepository.purgeIdempotencyKeys(before: now.adding(seconds: -configuration.idempotencyKeyTTLSeconds), db)
+            return try AppointmentRepository.expireHolds(now: now, limit: configuration.expiryBatchMax, db)
+        }
+        expired.forEach(releaseInLedger)
+        return expired.count
+    }
+
+    // MARK: Internals
+
+    /// Thrown inside a transaction when another request stored the same idempotency key first.
+    struct KeyRace: Error {}
+
+    private func storeKey(_ key: String, fingerprint: String, appointmentID: String, code: String, now: Instant,
+                          _ db: PostgresConnection) throws {
+        guard try AppointmentRepository.storeIdempotentAnswer(key: key, fingerprint: fingerprint, appointmentID: appointmentID,
+                                                              code: code, now: now, db) else { throw KeyRace() }
+    }
+
+    private func replay(key: String, fingerprint: String) throws(EngineError) -> IssuedBooking? {
+        do {
+            return try pool.withConnection { db -> IssuedBooking? in
+                guard let answer = try AppointmentRepository.idempotentAnswer(key: key, fingerprint: fingerprint, db) else {
+                    return nil
+                }
+                guard answer.sameRequest else {
+                    throw EngineError(.idempotencyKeyReused, detail: "This Idempotency-Key was used with a different request.")
+                }
+                guard let record = try AppointmentRepository.fetch(id: answer.appointmentID, db) else { return nil }
+                return IssuedBooking(record: record, code: answer.code)
+            }
+        } catch let error as EngineError {
+            throw error
+        } catch {
+            throw EngineError(.unavailable, detail: "The idempotency key could not be checked: \(error)")
+        }
+    }
+
+    /// Validates and reserves in the ledger.
+    private func reserve(officeID: Int, start: Instant, services: [ServiceRequest], channel: Channel, now: Instant)
+        throws(EngineError) -> (Placement, SlotRun) {
+        let placement: Placement
+        do {
+            let shape = try catalog.shape(officeID: officeID, services: services, channel: channel)
+            placement = try scheduler.placement(shape: shape, start: start, channel: channel, now: now)
+        } catch {
+            throw EngineError(error)
+        }
+        guard let run = scheduler.ledger.reserve(layout: placement.layout, deskIDs: placement.shape.deskIDs,
+                                                 startUnit: placement.startUnit, units: placement.shape.slotUnits,
+                                                 channel: channel) else {
+            throw EngineError(SchedulingError(.slotTaken, field: "start", detail: "That time is no longer free."))
+        }
+        return (placement, run)
+    }
+
+    /// Writes a reservation the ledger granted. If the database refuses it or fails, the ledger gives it back.
+    private func persist(run: SlotRun, channel: Channel, _ write: (PostgresConnection) throws -> Void) throws(EngineError) {
+        do {
+            try pool.transaction(write)
+        } catch {
+            scheduler.ledger.release(run, channel: channel)
+            if let database = error as? PostgresError, database.isConflict {
+                throw EngineError(SchedulingError(.slotTaken, field: "start", detail: "That time is no longer free."))
+            }
+            if error is KeyRace {
+                throw EngineError(.unavailable, detail: "Another request with this Idempotency-Key won the race.")
+            }
+            throw EngineError(.unavailable, detail: "The reservation could not be stored: \(error)")
+        }
+    }
+
+    private func releaseInLedger(_ record: AppointmentRecord) {
+        guard !unplaced.withLock({ $0.remove(record.id) != nil }) else { return }
+        scheduler.ledger.release(record.run, channel: record.channel)
+    }
+
+    static func newID() -> String { UUID().uuidString.lowercased() }
+
+    /// 128 random bits from the system's cryptographic source, as 32 hex digits.
+    static func newCode() -> String {
+        var generator = SystemRandomNumberGenerator()
+        return (0..<2).map { _ in
+            let text = String(generator.next() as UInt64, radix: 16)
+            return String(repeating: "0", count: 16 - text.count) + text
+        }.joined()
+    }
+}

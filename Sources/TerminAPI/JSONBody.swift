@@ -1,0 +1,72 @@
+import Foundation
+import TerminHTTP
+
+/// Decoding request bodies and encoding responses, with decoding failures turned into problems naming the field.
+enum JSONBody {
+    /// Largest accepted JSON body, in bytes (the HTTP layer's own bound is larger).
+    static let bytesMax = 64 * 1024
+
+    /// Decodes a JSON body or explains, by field, why it cannot.
+    static func decode<T: Decodable>(_ type: T.Type, from request: HTTPRequest) throws(APIFailure) -> T {
+        if let contentType = request.header("content-type")?.lowercased(),
+           !(contentType.hasPrefix("application/json") || contentType.hasPrefix("application/problem+json")) {
+            throw APIFailure(ProblemDetails(type: APIFailure.typeBase + "unsupported-media-type", title: "Unsupported Media Type",
+                                            status: 415, detail: "Send the body as application/json.", field: "Content-Type"))
+        }
+        guard request.body.count <= bytesMax else {
+            throw APIFailure(.http(413, "A JSON body is at most \(bytesMax) bytes.", field: "Content-Length"))
+        }
+        guard !request.body.isEmpty else { throw APIFailure.invalid("body", "The request needs a JSON body.") }
+        do {
+            return try JSONDecoder().decode(T.self, from: Data(request.body))
+        } catch let error as DecodingError {
+            switch error {
+            case .keyNotFound(let key, let context):
+                throw APIFailure.invalid(path(context.codingPath + [key]), "This field is required.")
+            case .typeMismatch(let expected, let context):
+                throw APIFailure.invalid(path(context.codingPath), "Expected \(describe(expected)).")
+            case .valueNotFound(let expected, let context):
+                throw APIFailure.invalid(path(context.codingPath), "Expected \(describe(expected)), found null.")
+            case .dataCorrupted(let context) where context.codingPath.isEmpty:
+                throw APIFailure(ProblemDetails(type: APIFailure.typeBase + "malformed-json", title: "Malformed JSON",
+                                                status: 400, detail: "The body is not valid JSON.", field: "body"))
+            case .dataCorrupted(let context):
+                throw APIFailure.invalid(path(context.codingPath), context.debugDescription)
+            @unknown default:
+                throw APIFailure.invalid("body", "The body could not be read.")
+            }
+        } catch {
+            throw APIFailure.invalid("body", "The body could not be read.")
+        }
+    }
+
+    /// `services[0].quantity` from a coding path.
+    static func path(_ codingPath: [any CodingKey]) -> String {
+        var text = ""
+        for key in codingPath {
+            if let index = key.intValue { text += "[\(index)]" } else { text += (text.isEmpty ? "" : ".") + key.stringValue }
+        }
+        return text.isEmpty ? "body" : text
+    }
+
+    static func describe(_ type: Any.Type) -> String {
+        switch type {
+        case is Int.Type: "an integer"
+        case is String.Type: "a string"
+        case is Bool.Type: "true or false"
+        default: "a value of another kind"
+        }
+    }
+
+    static let encoder: JSONEncoder = {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        return encoder
+    }()
+
+    /// A JSON response.
+    static func response<T: Encodable>(_ status: Int, _ value: T, headers: [(name: String, value: String)] = []) -> HTTPResponse {
+        // Encoding our own response types cannot fail.
+        .json(status, Array(try! encoder.encode(value)), headers: headers)
+    }
+}

@@ -1,0 +1,194 @@
+/// The OpenAPI 3.1 description of every route, served at `GET /v1/openapi.json`.
+enum OpenAPIDocument {
+    static let bytes = Array(text.utf8)
+
+    static let text = #"""
+    {
+      "openapi": "3.1.0",
+      "info": {
+        "title": "Termin",
+        "version": "1.0.0",
+        "description": "Appointment and service-location scheduling for Munich's citizen offices. Times are RFC 3339 with the Europe/Berlin offset. Every error is RFC 9457 application/problem+json naming the field at fault.",
+        "license": {"name": "EUPL-1.2", "identifier": "EUPL-1.2"}
+      },
+      "paths": {
+        "/healthz": {
+          "get": {"summary": "Liveness", "operationId": "health",
+                  "responses": {"200": {"description": "Serving", "content": {"application/json": {"schema": {"type": "object", "properties": {"status": {"const": "ok"}}}}}}}}
+        },
+        "/v1/openapi.json": {
+          "get": {"summary": "This document", "operationId": "openapi",
+                  "responses": {"200": {"description": "OpenAPI 3.1", "content": {"application/json": {"schema": {"type": "object"}}}}}}
+        },
+        "/v1/services": {
+          "get": {
+            "summary": "The service catalogue", "operationId": "listServices",
+            "parameters": [{"name": "office", "in": "query", "description": "Only services this office offers", "schema": {"type": "integer"}}],
+            "responses": {
+              "200": {"description": "Services", "content": {"application/json": {"schema": {"type": "object", "required": ["services"], "properties": {"services": {"type": "array", "items": {"$ref": "#/components/schemas/Service"}}}}}}},
+              "400": {"$ref": "#/components/responses/Problem"}
+            }
+          }
+        },
+        "/v1/offices": {
+          "get": {
+            "summary": "Service locations", "operationId": "listOffices",
+            "parameters": [{"name": "service", "in": "query", "description": "Only offices offering this service", "schema": {"type": "integer"}}],
+            "responses": {
+              "200": {"description": "Offices", "content": {"application/json": {"schema": {"type": "object", "required": ["offices"], "properties": {"offices": {"type": "array", "items": {"$ref": "#/components/schemas/Office"}}}}}}},
+              "400": {"$ref": "#/components/responses/Problem"},
+              "422": {"$ref": "#/components/responses/Problem"}
+            }
+          }
+        },
+        "/v1/offices/{id}": {
+          "get": {
+            "summary": "One service location", "operationId": "getOffice",
+            "parameters": [{"name": "id", "in": "path", "required": true, "schema": {"type": "integer"}}],
+            "responses": {
+              "200": {"description": "The office", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Office"}}}},
+              "404": {"$ref": "#/components/responses/Problem"}
+            }
+          }
+        },
+        "/v1/availability": {
+          "get": {
+            "summary": "Free start times for a combination of services",
+            "description": "An appointment needs the sum of its services' durations times their quantities as consecutive time on one desk qualified for all of them. Closing days, opening hours, the booking horizon, the minimum notice and the share of desk time withheld from online booking are applied.",
+            "operationId": "availability",
+            "parameters": [
+              {"name": "office", "in": "query", "required": true, "description": "Office ids, comma-separated (at most 20)", "schema": {"type": "string", "examples": ["102522,10489"]}},
+              {"name": "service", "in": "query", "required": true, "description": "ID or ID:QTY, comma-separated (at most 5)", "schema": {"type": "string", "examples": ["1063441:2,1063453"]}},
+              {"name": "from", "in": "query", "required": true, "schema": {"type": "string", "format": "date"}},
+              {"name": "to", "in": "query", "required": true, "description": "Inclusive; at most 62 days after from", "schema": {"type": "string", "format": "date"}},
+              {"name": "channel", "in": "query", "description": "online (default), staff or walk_in; the last two need staff credentials", "schema": {"$ref": "#/components/schemas/Channel"}}
+            ],
+            "responses": {
+              "200": {"description": "Free starts per office and day", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Availability"}}}},
+              "400": {"$ref": "#/components/responses/Problem"},
+              "401": {"$ref": "#/components/responses/Problem"},
+              "422": {"$ref": "#/components/responses/Problem"}
+            }
+          }
+        },
+        "/v1/holds": {
+          "post": {
+            "summary": "Hold a time for a few minutes while the citizen completes the form", "operationId": "createHold",
+            "requestBody": {"required": true, "content": {"application/json": {"schema": {"$ref": "#/components/schemas/HoldRequest"}}}},
+            "responses": {
+              "201": {"description": "Held", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Hold"}}}},
+              "400": {"$ref": "#/components/responses/Problem"},
+              "401": {"$ref": "#/components/responses/Problem"},
+              "409": {"$ref": "#/components/responses/Problem"},
+              "415": {"$ref": "#/components/responses/Problem"},
+              "422": {"$ref": "#/components/responses/Problem"},
+              "503": {"$ref": "#/components/responses/Problem"}
+            }
+          }
+        },
+        "/v1/bookings": {
+          "post": {
+            "summary": "Book: confirm a hold, or book a time directly", "operationId": "createBooking",
+            "description": "201 means committed to the database. With an Idempotency-Key, the same request returns the same booking; another request with the same key is a 422. The code in the answer is shown once: it is the citizen's key to the booking.",
+            "parameters": [{"name": "Idempotency-Key", "in": "header", "schema": {"type": "string", "minLength": 1, "maxLength": 255}}],
+            "requestBody": {"required": true, "content": {"application/json": {"schema": {"$ref": "#/components/schemas/BookingRequest"}}}},
+            "responses": {
+              "201": {"description": "Booked", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Booking"}}}},
+              "400": {"$ref": "#/components/responses/Problem"},
+              "401": {"$ref": "#/components/responses/Problem"},
+              "409": {"$ref": "#/components/responses/Problem"},
+              "410": {"$ref": "#/components/responses/Problem"},
+              "415": {"$ref": "#/components/responses/Problem"},
+              "422": {"$ref": "#/components/responses/Problem"},
+              "503": {"$ref": "#/components/responses/Problem"}
+            }
+          }
+        },
+        "/v1/bookings/{id}": {
+          "parameters": [{"$ref": "#/components/parameters/BookingID"}],
+          "get": {
+            "summary": "Read a booking", "operationId": "getBooking", "security": [{"bookingCode": []}],
+            "responses": {
+              "200": {"description": "The booking", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Booking"}}}},
+              "404": {"$ref": "#/components/responses/Problem"}
+            }
+          },
+          "delete": {
+            "summary": "Cancel a booking; its time becomes bookable again", "operationId": "cancelBooking", "security": [{"bookingCode": []}],
+            "responses": {
+              "200": {"description": "Cancelled", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Booking"}}}},
+              "404": {"$ref": "#/components/responses/Problem"},
+              "503": {"$ref": "#/components/responses/Problem"}
+            }
+          }
+        },
+        "/v1/bookings/{id}/calendar.ics": {
+          "parameters": [{"$ref": "#/components/parameters/BookingID"}],
+          "get": {
+            "summary": "The booking as an iCalendar file (RFC 5545, TZID Europe/Berlin)", "operationId": "getBookingCalendar", "security": [{"bookingCode": []}],
+            "responses": {
+              "200": {"description": "Calendar", "content": {"text/calendar": {"schema": {"type": "string"}}}},
+              "404": {"$ref": "#/components/responses/Problem"}
+            }
+          }
+        }
+      },
+      "components": {
+        "securitySchemes": {
+          "bookingCode": {"type": "http", "scheme": "Booking", "description": "Authorization: Booking <code>. A wrong or missing code answers 404."},
+          "staff": {"type": "http", "scheme": "Staff", "description": "Authorization: Staff <token>, for the staff and walk_in channels."}
+        },
+        "parameters": {
+          "BookingID": {"name": "id", "in": "path", "required": true, "schema": {"type": "string", "format": "uuid"}}
+        },
+        "responses": {
+          "Problem": {"description": "RFC 9457 problem details", "content": {"application/problem+json": {"schema": {"$ref": "#/components/schemas/Problem"}}}}
+        },
+        "schemas": {
+          "Channel": {"type": "string", "enum": ["online", "staff", "walk_in"]},
+          "ServiceQuantity": {"type": "object", "required": ["id"], "properties": {"id": {"type": "integer"}, "quantity": {"type": "integer", "minimum": 1, "default": 1}}},
+          "Service": {"type": "object", "required": ["id", "name_de", "duration_minutes", "max_quantity", "public", "combinable_with"], "properties": {
+            "id": {"type": "integer"}, "name_de": {"type": "string"}, "name_en": {"type": ["string", "null"]}, "leika": {"type": ["string", "null"]},
+            "duration_minutes": {"type": "integer"}, "max_quantity": {"type": "integer"}, "public": {"type": "boolean"},
+            "combinable_with": {"type": "array", "items": {"type": "integer"}}}},
+          "Office": {"type": "object", "required": ["id", "name_de", "display_name", "address", "geo", "time_zone", "slot_minutes", "services"], "properties": {
+            "id": {"type": "integer"}, "name_de": {"type": "string"}, "name_en": {"type": ["string", "null"]}, "display_name": {"type": "string"},
+            "organization_unit": {"type": ["string", "null"]}, "public": {"type": "boolean"},
+            "address": {"type": "object", "properties": {"street": {"type": "string"}, "house_number": {"type": "string"}, "postal_code": {"type": "string"}, "city": {"type": "string"}}},
+            "geo": {"type": "object", "properties": {"lat": {"type": "number"}, "lon": {"type": "number"}}},
+            "time_zone": {"const": "Europe/Berlin"}, "slot_minutes": {"type": "integer"}, "horizon_days": {"type": "integer"},
+            "min_notice_minutes": {"type": "integer"}, "online_withheld_percent": {"type": "integer"},
+            "accessibility": {"type": "array", "items": {"type": "string"}},
+            "services": {"type": "array", "items": {"type": "object", "properties": {"id": {"type": "integer"}, "duration_minutes": {"type": "integer"}, "slot_units": {"type": "integer"}, "bookable_online": {"type": "boolean"}}}}}},
+          "Availability": {"type": "object", "required": ["offices"], "properties": {"offices": {"type": "array", "items": {"type": "object", "properties": {
+            "office": {"type": "integer"},
+            "days": {"type": "array", "items": {"type": "object", "properties": {"date": {"type": "string", "format": "date"}, "starts": {"type": "array", "items": {"type": "string", "format": "date-time"}}}}}}}}}},
+          "HoldRequest": {"type": "object", "required": ["office", "start", "services"], "properties": {
+            "office": {"type": "integer"}, "start": {"type": "string", "format": "date-time"},
+            "services": {"type": "array", "minItems": 1, "maxItems": 5, "items": {"$ref": "#/components/schemas/ServiceQuantity"}},
+            "channel": {"$ref": "#/components/schemas/Channel"}}},
+          "Hold": {"type": "object", "required": ["id", "office", "start", "end", "expires_at", "services"], "properties": {
+            "id": {"type": "string", "format": "uuid"}, "office": {"type": "integer"}, "start": {"type": "string", "format": "date-time"},
+            "end": {"type": "string", "format": "date-time"}, "expires_at": {"type": "string", "format": "date-time"},
+            "services": {"type": "array", "items": {"$ref": "#/components/schemas/ServiceQuantity"}}}},
+          "Contact": {"type": "object", "properties": {"name": {"type": "string", "maxLength": 200}, "email": {"type": "string", "format": "email", "maxLength": 254}}},
+          "BookingRequest": {"type": "object", "properties": {
+            "hold": {"type": "string", "format": "uuid"}, "office": {"type": "integer"}, "start": {"type": "string", "format": "date-time"},
+            "services": {"type": "array", "items": {"$ref": "#/components/schemas/ServiceQuantity"}},
+            "channel": {"$ref": "#/components/schemas/Channel"}, "contact": {"$ref": "#/components/schemas/Contact"}},
+            "oneOf": [{"required": ["hold"]}, {"required": ["office", "start", "services"]}]},
+          "Booking": {"type": "object", "required": ["id", "status", "office", "start", "end", "channel", "services"], "properties": {
+            "id": {"type": "string", "format": "uuid"}, "code": {"type": "string", "description": "Only when the booking is created"},
+            "status": {"type": "string", "enum": ["confirmed", "cancelled"]}, "office": {"type": "integer"},
+            "start": {"type": "string", "format": "date-time"}, "end": {"type": "string", "format": "date-time"},
+            "channel": {"$ref": "#/components/schemas/Channel"},
+            "services": {"type": "array", "items": {"$ref": "#/components/schemas/ServiceQuantity"}},
+            "contact": {"$ref": "#/components/schemas/Contact"}}},
+          "Problem": {"type": "object", "required": ["type", "title", "status", "detail"], "properties": {
+            "type": {"type": "string", "format": "uri"}, "title": {"type": "string"}, "status": {"type": "integer"},
+            "detail": {"type": "string"}, "field": {"type": "string", "description": "The request field at fault"}}}
+        }
+      }
+    }
+    """#
+}

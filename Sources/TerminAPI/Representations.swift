@@ -1,0 +1,158 @@
+import TerminCore
+import TerminStore
+
+/// The JSON shapes the API reads and writes. Keys are snake_case.
+
+struct ServiceQuantityJSON: Codable, Equatable {
+    let id: Int
+    let quantity: Int?
+
+    var request: ServiceRequest { ServiceRequest(serviceID: id, quantity: quantity ?? 1) }
+}
+
+struct ContactJSON: Codable {
+    let name: String?
+    let email: String?
+}
+
+/// `POST /v1/holds`.
+struct HoldRequestJSON: Decodable {
+    let office: Int
+    let start: String
+    let services: [ServiceQuantityJSON]
+    let channel: String?
+}
+
+/// `POST /v1/bookings`: `hold`, or `office` + `start` + `services`.
+struct BookingRequestJSON: Decodable {
+    let hold: String?
+    let office: Int?
+    let start: String?
+    let services: [ServiceQuantityJSON]?
+    let channel: String?
+    let contact: ContactJSON?
+}
+
+struct HoldJSON: Encodable {
+    let id: String
+    let office: Int
+    let start: String
+    let end: String
+    let expires_at: String
+    let services: [ServiceQuantityJSON]
+
+    init(_ record: AppointmentRecord) {
+        id = record.id
+        office = record.run.officeID
+        start = BerlinTime.format(record.start)
+        end = BerlinTime.format(record.end)
+        expires_at = BerlinTime.format(record.expiresAt!)
+        services = record.services.map { ServiceQuantityJSON(id: $0.serviceID, quantity: $0.quantity) }
+    }
+}
+
+struct BookingJSON: Encodable {
+    let id: String
+    /// Only in the answer that creates the booking.
+    let code: String?
+    let status: String
+    let office: Int
+    let start: String
+    let end: String
+    let channel: String
+    let services: [ServiceQuantityJSON]
+    let contact: ContactJSON?
+
+    init(_ record: AppointmentRecord, code: String?) {
+        id = record.id
+        self.code = code
+        status = record.status.rawValue
+        office = record.run.officeID
+        start = BerlinTime.format(record.start)
+        end = BerlinTime.format(record.end)
+        channel = record.channel.rawValue
+        services = record.services.map { ServiceQuantityJSON(id: $0.serviceID, quantity: $0.quantity) }
+        contact = record.contact.map { ContactJSON(name: $0.name, email: $0.email) }
+    }
+}
+
+struct ServiceJSON: Encodable {
+    let id: Int
+    let name_de: String
+    let name_en: String?
+    let leika: String?
+    let duration_minutes: Int
+    let max_quantity: Int
+    let `public`: Bool
+    let combinable_with: [Int]
+
+    init(_ service: Service) {
+        id = service.id
+        name_de = service.nameDE
+        name_en = service.nameEN
+        leika = service.leika
+        duration_minutes = service.durationMinutes
+        max_quantity = service.maxQuantity
+        self.public = service.isPublic
+        combinable_with = service.combinableWith.sorted()
+    }
+}
+
+struct OfficeJSON: Encodable {
+    struct OfferJSON: Encodable {
+        let id: Int
+        let duration_minutes: Int
+        let slot_units: Int
+        let bookable_online: Bool
+    }
+    let id: Int
+    let name_de: String
+    let name_en: String?
+    let display_name: String
+    let organization_unit: String?
+    let `public`: Bool
+    let address: AddressJSON
+    let geo: Office.Geo
+    let time_zone: String
+    let slot_minutes: Int
+    let horizon_days: Int
+    let min_notice_minutes: Int
+    let online_withheld_percent: Int
+    let accessibility: [String]
+    let services: [OfferJSON]
+
+    init(_ office: Office, offers: [Offer]) {
+        id = office.id
+        name_de = office.nameDE
+        name_en = office.nameEN
+        display_name = office.displayName
+        organization_unit = office.organizationUnit
+        self.public = office.isPublic
+        address = AddressJSON(office.address)
+        geo = office.geo
+        time_zone = BerlinTime.zoneIdentifier
+        slot_minutes = office.slotMinutes
+        horizon_days = office.horizonDays
+        min_notice_minutes = office.minNoticeMinutes
+        online_withheld_percent = office.onlineWithheldPercent
+        accessibility = office.accessibility
+        services = offers.sorted { $0.serviceID < $1.serviceID }.map {
+            OfferJSON(id: $0.serviceID, duration_minutes: $0.slotUnits * office.slotMinutes, slot_units: $0.slotUnits,
+                      bookable_online: $0.bookableOnline)
+        }
+    }
+}
+
+struct AddressJSON: Encodable {
+    let street: String
+    let house_number: String
+    let postal_code: String
+    let city: String
+
+    init(_ address: Office.Address) {
+        street = address.street
+        house_number = address.houseNumber
+        postal_code = address.postalCode
+        city = address.city
+    }
+}

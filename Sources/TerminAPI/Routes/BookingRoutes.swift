@@ -1,0 +1,122 @@
+import TerminCore
+import TerminHTTP
+import TerminStore
+
+/// `POST /v1/holds`, `POST /v1/bookings`, `GET|DELETE /v1/bookings/{id}`, `GET /v1/bookings/{id}/calendar.ics`.
+extension TerminAPI {
+    /// Longest contact name and e-mail address accepted, in characters.
+    static let contactNameMax = 200
+    static let contactEmailMax = 254
+    /// Longest idempotency key accepted, in bytes.
+    static let idempotencyKeyBytesMax = 255
+
+    func createHold(_ request: HTTPRequest) throws(APIFailure) -> HTTPResponse {
+        let body = try JSONBody.decode(HoldRequestJSON.self, from: request)
+        let start = try Self.start(body.start)
+        let channel = try channel(body.channel, field: "channel", request)
+        let record = try run { () throws(EngineError) in
+            try engine.hold(officeID: body.office, start: start, services: body.services.map(\.request), channel: channel)
+        }
+        return JSONBody.response(201, HoldJSON(record), headers: [("Location", "/v1/holds/\(record.id)")])
+    }
+
+    func createBooking(_ request: HTTPRequest) throws(APIFailure) -> HTTPResponse {
+        let body = try JSONBody.decode(BookingRequestJSON.self, from: request)
+        let key = request.header("idempotency-key")
+        if let key, key.isEmpty || key.utf8.count > Self.idempotencyKeyBytesMax {
+            throw APIFailure.malformed("Idempotency-Key", "An Idempotency-Key has 1 to \(Self.idempotencyKeyBytesMax) bytes.")
+        }
+        let contact = try Self.contact(body.contact)
+        let source: BookingEngine.BookingSource
+        if let hold = body.hold {
+            guard body.office == nil, body.start == nil, body.services == nil else {
+                throw APIFailure.invalid("hold", "Send either a hold, or office, start and services, not both.")
+            }
+            source = .hold(id: hold)
+        } else {
+            guard let office = body.office else { throw APIFailure.invalid("office", "Send a hold, or office, start and services.") }
+            guard let startText = body.start else { throw APIFailure.invalid("start", "This field is required.") }
+            guard let services = body.services else { throw APIFailure.invalid("services", "This field is required.") }
+            source = .direct(officeID: office, start: try Self.start(startText), services: services.map(\.request),
+                             channel: try channel(body.channel, field: "channel", request))
+        }
+        let fingerprint = Self.fingerprint(source, contact: contact)
+        let booking = try run { () throws(EngineError) in
+            try engine.book(source, contact: contact, idempotencyKey: key, fingerprint: fingerprint)
+        }
+        return JSONBody.response(201, BookingJSON(booking.record, code: booking.code),
+                                 headers: [("Location", "/v1/bookings/\(booking.record.id)")])
+    }
+
+    func showBooking(_ request: HTTPRequest, id: String) throws(APIFailure) -> HTTPResponse {
+        let code = try Self.bookingCode(request, id: id)
+        let record = try run { () throws(EngineError) in try engine.booking(id: id, code: code) }
+        return JSONBody.response(200, BookingJSON(record, code: nil))
+    }
+
+    func cancelBooking(_ request: HTTPRequest, id: String) throws(APIFailure) -> HTTPResponse {
+        let code = try Self.bookingCode(request, id: id)
+        let record = try run { () throws(EngineError) in try engine.cancel(id: id, code: code) }
+        return JSONBody.response(200, BookingJSON(record, code: nil))
+    }
+
+    func calendar(_ request: HTTPRequest, id: String) throws(APIFailure) -> HTTPResponse {
+        let code = try Self.bookingCode(request, id: id)
+        let record = try run { () throws(EngineError) in try engine.booking(id: id, code: code) }
+        let office = engine.catalog.offices[record.run.officeID]!
+        let names = record.services.map { engine.catalog.services[$0.serviceID]?.nameDE ?? String($0.serviceID) }
+        let text = ICalendar.event(for: record, office: office, serviceNames: names, stamp: engine.clock.now())
+        return HTTPResponse(status: 200, headers: [("Content-Type", "text/calendar; charset=utf-8"),
+                                                   ("Content-Disposition", "attachment; filename=\"termin-\(id).ics\"")],
+                            body: Array(text.utf8))
+    }
+
+    // MARK: Reading the request
+
+    static func start(_ text: String) throws(APIFailure) -> Instant {
+        guard let start = BerlinTime.parse(text) else {
+            throw APIFailure.invalid("start", "start is a date-time with offset, e.g. 2026-12-01T08:30:00+01:00.")
+        }
+        return start
+    }
+
+    /// The code in `Authorization: Booking <code>`; a missing one answers 404 like a wrong one.
+    static func bookingCode(_ request: HTTPRequest, id: String) throws(APIFailure) -> String {
+        guard let code = credential(request, scheme: "Booking") else {
+            throw APIFailure(EngineError(.notFound, detail: "There is no booking \(id) for this code."))
+        }
+        return code
+    }
+
+    static func contact(_ contact: ContactJSON?) throws(APIFailure) -> AppointmentRecord.Contact? {
+        guard let contact else { return nil }
+        let name = contact.name?.trimmingCharacters(in: .whitespacesAndNewlines)
+        let email = contact.email?.trimmingCharacters(in: .whitespacesAndNewlines)
+        if let name {
+            guard !name.isEmpty, name.count <= contactNameMax, !name.contains(where: { $0.isNewline }) else {
+                throw APIFailure.invalid("contact.name", "A name has 1 to \(contactNameMax) characters on one line.")
+            }
+        }
+        if let email {
+            let parts = email.split(separator: "@", omittingEmptySubsequences: false)
+            guard email.count <= contactEmailMax, parts.count == 2, !parts[0].isEmpty, parts[1].contains("."),
+                  !email.contains(where: { $0.isWhitespace }) else {
+                throw APIFailure.invalid("contact.email", "This is not an e-mail address.")
+            }
+        }
+        return name == nil && email == nil ? nil : AppointmentRecord.Contact(name: name, email: email)
+    }
+
+    /// A canonical text of what a booking request asks for, to recognise repeats of an idempotency key.
+    static func fingerprint(_ source: BookingEngine.BookingSource, contact: AppointmentRecord.Contact?) -> String {
+        var text: String
+        switch source {
+        case .hold(let id):
+            text = "hold=\(id)"
+        case .direct(let officeID, let start, let services, let channel):
+            text = "office=\(officeID);start=\(start.secondsSinceEpoch);channel=\(channel.rawValue);services="
+                + services.map { "\($0.serviceID):\($0.quantity)" }.joined(separator: ",")
+        }
+        return text + ";name=\(contact?.name ?? "");email=\(contact?.email ?? "")"
+    }
+}

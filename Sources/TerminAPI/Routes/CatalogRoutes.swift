@@ -1,0 +1,42 @@
+import TerminCore
+import TerminHTTP
+
+/// `GET /v1/services`, `GET /v1/offices`, `GET /v1/offices/{id}`.
+extension TerminAPI {
+    func listServices(_ request: HTTPRequest) throws(APIFailure) -> HTTPResponse {
+        let catalog = engine.catalog
+        var services = catalog.services.values.sorted { $0.id < $1.id }
+        if let text = request.queryValue("office") {
+            let officeID = try Self.officeID(text, field: "office")
+            let offered = catalog.offers[officeID] ?? [:]
+            services = services.filter { offered[$0.id] != nil }
+        }
+        struct Body: Encodable { let services: [ServiceJSON] }
+        return JSONBody.response(200, Body(services: services.map(ServiceJSON.init)))
+    }
+
+    func listOffices(_ request: HTTPRequest) throws(APIFailure) -> HTTPResponse {
+        let catalog = engine.catalog
+        var offices = catalog.offices.values.sorted { $0.id < $1.id }
+        if let text = request.queryValue("service") {
+            guard let serviceID = Int(text), serviceID > 0 else { throw APIFailure.malformed("service", "A service id is a positive integer.") }
+            guard catalog.services[serviceID] != nil else { throw APIFailure.invalid("service", "There is no service \(serviceID).") }
+            offices = catalog.offices(offering: [serviceID])
+        }
+        struct Body: Encodable { let offices: [OfficeJSON] }
+        return JSONBody.response(200, Body(offices: offices.map { OfficeJSON($0, offers: Array((catalog.offers[$0.id] ?? [:]).values)) }))
+    }
+
+    func showOffice(_ text: String) throws(APIFailure) -> HTTPResponse {
+        guard let officeID = Int(text), let office = engine.catalog.offices[officeID] else {
+            throw APIFailure(.http(404, "There is no office \(text).", field: "id"))
+        }
+        return JSONBody.response(200, OfficeJSON(office, offers: Array((engine.catalog.offers[officeID] ?? [:]).values)))
+    }
+
+    /// A known office id from query text.
+    static func officeID(_ text: String, field: String) throws(APIFailure) -> Int {
+        guard let id = Int(text), id > 0 else { throw APIFailure.malformed(field, "An office id is a positive integer.") }
+        return id
+    }
+}

@@ -1,0 +1,87 @@
+import TerminCore
+import TerminHTTP
+
+/// The REST facade: routes requests to the booking engine and answers JSON or problem+json.
+public struct TerminAPI: Sendable {
+    /// Most offices one availability query may name.
+    public static let officesPerQueryMax = 20
+
+    public let engine: BookingEngine
+    /// Token that unlocks the staff and walk-in channels (`Authorization: Staff <token>`); `nil` disables them.
+    public let staffToken: String?
+
+    public init(engine: BookingEngine, staffToken: String?) {
+        self.engine = engine
+        self.staffToken = staffToken
+    }
+
+    /// Every route of the API.
+    public func router() -> Router {
+        var router = Router()
+        router.add("GET", "/healthz") { _, _ in .json(200, Array(#"{"status":"ok"}"#.utf8)) }
+        router.add("GET", "/v1/openapi.json") { _, _ in .json(200, OpenAPIDocument.bytes) }
+        router.add("GET", "/v1/services") { request, _ in respond { try listServices(request) } }
+        router.add("GET", "/v1/offices") { request, _ in respond { try listOffices(request) } }
+        router.add("GET", "/v1/offices/{id}") { _, parameters in respond { try showOffice(parameters["id"]!) } }
+        router.add("GET", "/v1/availability") { request, _ in respond { try availability(request) } }
+        router.add("POST", "/v1/holds") { request, _ in respond { try createHold(request) } }
+        router.add("POST", "/v1/bookings") { request, _ in respond { try createBooking(request) } }
+        router.add("GET", "/v1/bookings/{id}") { request, parameters in
+            respond { try showBooking(request, id: parameters["id"]!) }
+        }
+        router.add("DELETE", "/v1/bookings/{id}") { request, parameters in
+            respond { try cancelBooking(request, id: parameters["id"]!) }
+        }
+        router.add("GET", "/v1/bookings/{id}/calendar.ics") { request, parameters in
+            respond { try calendar(request, id: parameters["id"]!) }
+        }
+        return router
+    }
+
+    /// Runs a handler body, turning its failure into the one problem answer. Handlers only throw `APIFailure`;
+    /// anything else is a defect, answered 500 without details.
+    func respond(_ body: () throws -> HTTPResponse) -> HTTPResponse {
+        do {
+            return try body()
+        } catch let failure as APIFailure {
+            return failure.response
+        } catch {
+            assertionFailure("a handler threw \(error)")
+            return .problem(.http(500, "Something went wrong on our side."))
+        }
+    }
+
+    /// Runs an engine call, turning its error into an API failure.
+    func run<T>(_ body: () throws(EngineError) -> T) throws(APIFailure) -> T {
+        do { return try body() } catch { throw APIFailure(error) }
+    }
+
+    /// The channel a request asks for; anything but online needs staff credentials.
+    func channel(_ name: String?, field: String, _ request: HTTPRequest) throws(APIFailure) -> Channel {
+        guard let name else { return .online }
+        guard let channel = Channel(rawValue: name) else {
+            throw APIFailure.invalid(field, "The channel is one of online, staff, walk_in.")
+        }
+        guard channel != .online else { return .online }
+        let presented = Self.credential(request, scheme: "Staff")
+        guard let staffToken, let presented, Self.constantTimeEqual(presented, staffToken) else {
+            throw APIFailure(EngineError(.staffOnly, detail: "The \(name) channel is for staff: send Authorization: Staff <token>."))
+        }
+        return channel
+    }
+
+    /// The credential after `scheme` in the Authorization header (scheme matched case-insensitively).
+    static func credential(_ request: HTTPRequest, scheme: String) -> String? {
+        guard let header = request.header("authorization") else { return nil }
+        let parts = header.split(separator: " ", maxSplits: 1)
+        guard parts.count == 2, parts[0].lowercased() == scheme.lowercased() else { return nil }
+        let value = parts[1].trimmingCharacters(in: .whitespaces)
+        return value.isEmpty ? nil : value
+    }
+
+    static func constantTimeEqual(_ a: String, _ b: String) -> Bool {
+        let x = Array(a.utf8), y = Array(b.utf8)
+        guard x.count == y.count else { return false }
+        return zip(x, y).reduce(0) { $0 | ($1.0 ^ $1.1) } == 0
+    }
+}

@@ -1,0 +1,254 @@
+import CEpoll
+import Foundation
+import Glibc
+import Synchronization
+
+/// One event loop: an epoll instance on its own thread with its own listening socket (SO_REUSEPORT spreads
+/// connections over the loops). It reads, parses and writes; handlers run on the worker pool and hand their
+/// responses back through a mailbox and an eventfd.
+final class EventLoop: @unchecked Sendable {
+    // Safety of @unchecked: every stored property but `mailbox`, `wakeFD` and `stopping` is touched only on the
+    // loop's own thread (inside `run`). The mailbox is a Mutex, the eventfd is a kernel object made for this,
+    // and `stopping` is atomic.
+
+    struct Completion: Sendable {
+        let fd: Int32
+        let generation: UInt64
+        let response: HTTPResponse
+        let head: Bool
+    }
+
+    let listenFD: Int32
+    let epollFD: Int32
+    let wakeFD: Int32
+    let parser: HTTPRequestParser
+    let limits: HTTPLimits
+    let handler: @Sendable (HTTPRequest) -> HTTPResponse
+    let workers: WorkerPool
+    let mailbox = Mutex<[Completion]>([])
+    let stopping = Atomic<Bool>(false)
+    private var connections: [Int32: HTTPConnection] = [:]
+    private var nextGeneration: UInt64 = 0
+    private var cachedDate = (second: -1, text: "")
+
+    init(listenFD: Int32, limits: HTTPLimits, workers: WorkerPool, handler: @escaping @Sendable (HTTPRequest) -> HTTPResponse) throws {
+        self.listenFD = listenFD
+        self.limits = limits
+        self.parser = HTTPRequestParser(limits: limits)
+        self.workers = workers
+        self.handler = handler
+        epollFD = epoll_create1(Int32(EPOLL_CLOEXEC))
+        wakeFD = eventfd(0, Int32(EFD_NONBLOCK) | Int32(EFD_CLOEXEC))
+        guard epollFD >= 0, wakeFD >= 0 else { throw Socket.Failure(call: "epoll_create1/eventfd", errno: errno) }
+        register(listenFD, events: EPOLLIN.rawValue)
+        register(wakeFD, events: EPOLLIN.rawValue)
+    }
+
+    /// Wakes the loop from another thread.
+    func wake() {
+        var one: UInt64 = 1
+        _ = write(wakeFD, &one, 8)
+    }
+
+    /// Runs until stopped and every in-flight request has been answered (or `drainSeconds` passed).
+    func run(drainSeconds: Int) {
+        var events = [epoll_event](repeating: epoll_event(), count: 256)
+        var stopDeadline: Int?
+        while true {
+            let now = Self.monotonicSeconds()
+            if stopping.load(ordering: .acquiring) {
+                if stopDeadline == nil {
+                    stopDeadline = now + drainSeconds
+                    epoll_ctl(epollFD, EPOLL_CTL_DEL, listenFD, nil)
+                    close(listenFD)
+                    for connection in connections.values where connection.state == .reading && !connection.hasPendingOutput {
+                        closeConnection(connection)
+                    }
+                }
+                if connections.isEmpty || now >= stopDeadline! { break }
+            }
+            let count = epoll_wait(epollFD, &events, Int32(events.count), 1000)
+            if count < 0 && errno != EINTR { break }
+            for index in 0..<max(Int(count), 0) {
+                let event = events[index]
+                let fd = event.data.fd
+                if fd == listenFD {
+                    acceptAll()
+                } else if fd == wakeFD {
+                    var value: UInt64 = 0
+                    _ = read(wakeFD, &value, 8)
+                    deliverCompletions()
+                } else if let connection = connections[fd] {
+                    if event.events & (EPOLLERR.rawValue | EPOLLHUP.rawValue) != 0 {
+                        // The peer is gone; a response still being computed is dropped on arrival.
+                        closeConnection(connection)
+                        continue
+                    }
+                    if event.events & EPOLLOUT.rawValue != 0 { flush(connection) }
+                    if event.events & EPOLLIN.rawValue != 0, connections[fd] === connection { readFrom(connection) }
+                }
+            }
+            closeIdle(now: Self.monotonicSeconds())
+        }
+        for connection in connections.values { closeConnection(connection) }
+        close(epollFD)
+        close(wakeFD)
+    }
+
+    private func acceptAll() {
+        while true {
+            let fd = accept4(listenFD, nil, nil, Int32(SOCK_NONBLOCK.rawValue) | Int32(SOCK_CLOEXEC.rawValue))
+            guard fd >= 0 else { return }
+            guard connections.count < limits.connectionsPerLoopMax else {
+                close(fd)
+                continue
+            }
+            Socket.setNoDelay(fd)
+            nextGeneration += 1
+            let connection = HTTPConnection(fd: fd, generation: nextGeneration, now: Self.monotonicSeconds())
+            connections[fd] = connection
+            register(fd, events: EPOLLIN.rawValue | EPOLLRDHUP.rawValue)
+        }
+    }
+
+    private func readFrom(_ connection: HTTPConnection) {
+        var chunk = [UInt8](repeating: 0, count: 16 * 1024)
+        let readLimit = limits.requestLineBytesMax + limits.headerBytesMax + limits.bodyBytesMax + 4
+        while connection.input.count <= readLimit {
+            let count = chunk.withUnsafeMutableBytes { read(connection.fd, $0.baseAddress, $0.count) }
+            if count > 0 {
+                connection.input.append(contentsOf: chunk[0..<count])
+                connection.lastActivitySeconds = Self.monotonicSeconds()
+            } else if count == 0 {
+                // The peer closed its side; answer what is in flight, then close.
+                connection.keepAlive = false
+                if connection.state == .reading && !connection.hasPendingOutput && connection.input.isEmpty {
+                    closeConnection(connection)
+                    return
+                }
+                break
+            } else {
+                if errno == EINTR { continue }
+                if errno != EAGAIN && errno != EWOULDBLOCK { closeConnection(connection); return }
+                break
+            }
+        }
+        processInput(connection)
+    }
+
+    /// Parses the next buffered request if the connection is ready for one.
+    private func processInput(_ connection: HTTPConnection) {
+        guard connection.state == .reading, !connection.hasPendingOutput else { return }
+        switch parser.parse(connection.input[...]) {
+        case .needMore:
+            if !connection.keepAlive { closeConnection(connection) }
+        case .reject(let problem):
+            connection.input.removeAll()
+            connection.state = .closing
+            send(.problem(problem), on: connection, keepAlive: false, head: false)
+        case .request(let request, let consumed):
+            connection.input.removeFirst(consumed)
+            connection.keepAlive = connection.keepAlive && request.wantsKeepAlive
+            connection.state = .awaitingResponse
+            modify(connection.fd, events: 0)   // read no more until this request is answered
+            let fd = connection.fd, generation = connection.generation, head = request.method == "HEAD"
+            let handler = self.handler
+            let accepted = workers.submit { [self] in
+                let response = handler(request)
+                mailbox.withLock { $0.append(Completion(fd: fd, generation: generation, response: response, head: head)) }
+                wake()
+            }
+            if !accepted {
+                connection.state = .reading
+                send(.problem(.http(503, "The server is busy; try again shortly."), headers: [("Retry-After", "1")]),
+                     on: connection, keepAlive: connection.keepAlive, head: head)
+            }
+        }
+    }
+
+    private func deliverCompletions() {
+        let completions = mailbox.withLock { mailbox in
+            defer { mailbox.removeAll(keepingCapacity: true) }
+            return mailbox
+        }
+        for completion in completions {
+            guard let connection = connections[completion.fd], connection.generation == completion.generation else { continue }
+            connection.state = connection.keepAlive ? .reading : .closing
+            send(completion.response, on: connection, keepAlive: connection.keepAlive, head: completion.head)
+        }
+    }
+
+    private func send(_ response: HTTPResponse, on connection: HTTPConnection, keepAlive: Bool, head: Bool) {
+        let now = Int(Date().timeIntervalSince1970)
+        if cachedDate.second != now { cachedDate = (now, HTTPResponse.httpDate(now)) }
+        connection.output += response.serialized(keepAlive: keepAlive && !stopping.load(ordering: .relaxed),
+                                                 date: cachedDate.text, head: head)
+        if stopping.load(ordering: .relaxed) { connection.keepAlive = false; connection.state = .closing }
+        flush(connection)
+    }
+
+    private func flush(_ connection: HTTPConnection) {
+        while connection.hasPendingOutput {
+            let count = connection.output.withUnsafeBytes { bytes in
+                Glibc.send(connection.fd, bytes.baseAddress! + connection.outputOffset,
+                           connection.output.count - connection.outputOffset, Int32(MSG_NOSIGNAL))
+            }
+            if count > 0 {
+                connection.outputOffset += count
+            } else if count < 0 && (errno == EAGAIN || errno == EWOULDBLOCK) {
+                modify(connection.fd, events: EPOLLOUT.rawValue | EPOLLRDHUP.rawValue)
+                return
+            } else if count < 0 && errno == EINTR {
+                continue
+            } else {
+                closeConnection(connection)
+                return
+            }
+        }
+        connection.output.removeAll(keepingCapacity: true)
+        connection.outputOffset = 0
+        connection.lastActivitySeconds = Self.monotonicSeconds()
+        if connection.state == .closing {
+            closeConnection(connection)
+            return
+        }
+        if connection.state == .reading {
+            modify(connection.fd, events: EPOLLIN.rawValue | EPOLLRDHUP.rawValue)
+            if !connection.input.isEmpty || !connection.keepAlive { processInput(connection) }
+        }
+    }
+
+    private func closeIdle(now: Int) {
+        for connection in connections.values where connection.state == .reading && !connection.hasPendingOutput
+            && now - connection.lastActivitySeconds >= limits.idleTimeoutSeconds {
+            closeConnection(connection)
+        }
+    }
+
+    private func closeConnection(_ connection: HTTPConnection) {
+        guard connections[connection.fd] === connection else { return }
+        epoll_ctl(epollFD, EPOLL_CTL_DEL, connection.fd, nil)
+        close(connection.fd)
+        connections[connection.fd] = nil
+    }
+
+    private func register(_ fd: Int32, events: UInt32) {
+        var event = epoll_event()
+        event.events = events
+        event.data.fd = fd
+        epoll_ctl(epollFD, EPOLL_CTL_ADD, fd, &event)
+    }
+
+    private func modify(_ fd: Int32, events: UInt32) {
+        var event = epoll_event()
+        event.events = events
+        event.data.fd = fd
+        epoll_ctl(epollFD, EPOLL_CTL_MOD, fd, &event)
+    }
+
+    static func monotonicSeconds() -> Int {
+        var spec = timespec()
+        clock_gettime(CLOCK_MONOTONIC, &spec)
+        return spec.tv_sec
+    }
+}

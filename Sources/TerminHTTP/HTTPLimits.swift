@@ -1,0 +1,19 @@
+/// Bounds on what a client may send and how long it may take. Every bound has a unit and a default.
+public struct HTTPLimits: Sendable {
+    /// Longest request line (method, target, version), in bytes. Beyond: 414.
+    public var requestLineBytesMax = 8 * 1024
+    /// Largest header section (all field lines), in bytes. Beyond: 431.
+    public var headerBytesMax = 16 * 1024
+    /// Most header fields. Beyond: 431.
+    public var headerCountMax = 100
+    /// Largest request body, in bytes. Beyond: 413.
+    public var bodyBytesMax = 1024 * 1024
+    /// Most open connections per event loop; further ones are accepted and closed at once.
+    public var connectionsPerLoopMax = 10_000
+    /// An idle keep-alive connection is closed after this many seconds.
+    public var idleTimeoutSeconds = 60
+    /// Most requests waiting for or running on the worker threads; beyond, the server answers 503.
+    public var pendingRequestsMax = 1024
+
+    public init() {}
+}

@@ -1,0 +1,201 @@
+/// Parses HTTP/1.x requests from bytes as they arrive, strictly per RFC 9112 and 9110.
+///
+/// The parser is pure: it is given the connection's buffered bytes and says whether a whole request is there,
+/// more bytes are needed, or the request must be refused with a status code.
+public struct HTTPRequestParser: Sendable {
+    /// The outcome of one parse attempt.
+    public enum Outcome: Sendable {
+        /// Not a whole request yet.
+        case needMore
+        /// A request and the number of bytes it took from the buffer.
+        case request(HTTPRequest, consumed: Int)
+        /// The request is refused; the connection is answered with this problem and closed.
+        case reject(ProblemDetails)
+    }
+
+    public let limits: HTTPLimits
+
+    public init(limits: HTTPLimits = HTTPLimits()) { self.limits = limits }
+
+    static let cr = UInt8(ascii: "\r"), lf = UInt8(ascii: "\n"), sp = UInt8(ascii: " "), tab = UInt8(ascii: "\t")
+    static let colon = UInt8(ascii: ":")
+
+    /// Tries to parse one request from the start of `buffer`.
+    public func parse(_ buffer: ArraySlice<UInt8>) -> Outcome {
+        let start = buffer.startIndex
+        // RFC 9112 §2.2: ignore at least one empty line before the request line.
+        var lineStart = start
+        while lineStart + 1 < buffer.endIndex, buffer[lineStart] == Self.cr, buffer[lineStart + 1] == Self.lf { lineStart += 2 }
+        guard let lineEnd = findCRLF(buffer, from: lineStart, limit: limits.requestLineBytesMax) else {
+            if buffer.endIndex - lineStart > limits.requestLineBytesMax {
+                return .reject(.http(414, "The request line is longer than \(limits.requestLineBytesMax) bytes."))
+            }
+            return .needMore
+        }
+        // Request line.
+        let line = buffer[lineStart..<lineEnd]
+        let parts = line.split(separator: Self.sp, omittingEmptySubsequences: false)
+        guard parts.count == 3 else { return .reject(.http(400, "The request line is not `METHOD target HTTP/1.1`.")) }
+        let method = parts[0], target = parts[1], version = parts[2]
+        guard !method.isEmpty, method.allSatisfy(Self.isTokenByte) else {
+            return .reject(.http(400, "The method is not a token."))
+        }
+        let minorVersion: Int
+        switch Array(version) {
+        case Array("HTTP/1.1".utf8): minorVersion = 1
+        case Array("HTTP/1.0".utf8): minorVersion = 0
+        default:
+            // Also catches the HTTP/2 connection preface, `PRI * HTTP/2.0`.
+            guard version.count == 8, version.starts(with: Array("HTTP/".utf8)) else {
+                return .reject(.http(400, "The protocol version is malformed."))
+            }
+            return .reject(.http(505, "Only HTTP/1.1 and HTTP/1.0 are supported."))
+        }
+        guard target.first == UInt8(ascii: "/"), target.allSatisfy({ $0 > 0x20 && $0 < 0x7F }) else {
+            return .reject(.http(400, "The request target must be a path starting with '/' in visible ASCII.", field: "target"))
+        }
+        // Header section.
+        var headers: [(name: String, value: String)] = []
+        var cursor = lineEnd + 2
+        let headerStart = cursor
+        while true {
+            guard let end = findCRLF(buffer, from: cursor, limit: limits.headerBytesMax - (cursor - headerStart)) else {
+                if buffer.endIndex - headerStart > limits.headerBytesMax {
+                    return .reject(.http(431, "The header section is larger than \(limits.headerBytesMax) bytes."))
+                }
+                return .needMore
+            }
+            if end == cursor { cursor += 2; break }
+            if end + 2 - headerStart > limits.headerBytesMax {
+                return .reject(.http(431, "The header section is larger than \(limits.headerBytesMax) bytes."))
+            }
+            let fieldLine = buffer[cursor..<end]
+            if fieldLine.first == Self.sp || fieldLine.first == Self.tab {
+                return .reject(.http(400, "Obsolete line folding is not accepted."))
+            }
+            guard let colon = fieldLine.firstIndex(of: Self.colon), colon > fieldLine.startIndex else {
+                return .reject(.http(400, "A header line has no field name."))
+            }
+            let name = fieldLine[fieldLine.startIndex..<colon]
+            guard name.allSatisfy(Self.isTokenByte) else {
+                return .reject(.http(400, "A header name holds a character that is not allowed (whitespace before the colon?)."))
+            }
+            var value = fieldLine[(colon + 1)...]
+            while let first = value.first, first == Self.sp || first == Self.tab { value = value.dropFirst() }
+            while let last = value.last, last == Self.sp || last == Self.tab { value = value.dropLast() }
+            guard value.allSatisfy({ $0 == Self.tab || ($0 >= 0x20 && $0 != 0x7F) }) else {
+                return .reject(.http(400, "A header value holds a control character.", field: String(decoding: name, as: UTF8.self)))
+            }
+            headers.append((String(decoding: name, as: UTF8.self).lowercased(), String(decoding: value, as: UTF8.self)))
+            if headers.count > limits.headerCountMax {
+                return .reject(.http(431, "More than \(limits.headerCountMax) header fields."))
+            }
+            cursor = end + 2
+        }
+        // Host: exactly one in HTTP/1.1.
+        let hosts = headers.filter { $0.name == "host" }
+        if minorVersion == 1 && hosts.count != 1 || hosts.count > 1 {
+            return .reject(.http(400, "An HTTP/1.1 request carries exactly one Host header.", field: "Host"))
+        }
+        // Body framing.
+        let lengths = headers.filter { $0.name == "content-length" }.map(\.value)
+        if headers.contains(where: { $0.name == "transfer-encoding" }) {
+            if !lengths.isEmpty {
+                return .reject(.http(400, "Content-Length and Transfer-Encoding together are ambiguous.", field: "Transfer-Encoding"))
+            }
+            return .reject(.http(501, "Transfer codings are not supported; send a Content-Length.", field: "Transfer-Encoding"))
+        }
+        var bodyLength = 0
+        if !lengths.isEmpty {
+            let values = Set(lengths.flatMap { $0.split(separator: ",", omittingEmptySubsequences: false) }
+                .map { $0.trimmingCharacters(in: " \t") })
+            guard values.count == 1, let only = values.first, !only.isEmpty, only.count <= 18,
+                  only.utf8.allSatisfy({ $0 >= 48 && $0 <= 57 }), let length = Int(only) else {
+                return .reject(.http(400, "Content-Length is malformed or conflicting.", field: "Content-Length"))
+            }
+            bodyLength = length
+        }
+        if bodyLength > limits.bodyBytesMax {
+            return .reject(.http(413, "The body is larger than \(limits.bodyBytesMax) bytes.", field: "Content-Length"))
+        }
+        guard buffer.endIndex - cursor >= bodyLength else { return .needMore }
+        let body = Array(buffer[cursor..<(cursor + bodyLength)])
+        // Target: path and query, percent-decoded and valid UTF-8.
+        let targetText = String(decoding: target, as: UTF8.self)
+        let pathPart: Substring, queryPart: Substring?
+        if let mark = targetText.firstIndex(of: "?") {
+            pathPart = targetText[..<mark]
+            queryPart = targetText[targetText.index(after: mark)...]
+        } else {
+            pathPart = targetText[...]
+            queryPart = nil
+        }
+        guard let path = Self.percentDecode(pathPart, plusIsSpace: false) else {
+            return .reject(.http(400, "The path has invalid percent-encoding or UTF-8.", field: "target"))
+        }
+        var query: [(name: String, value: String)] = []
+        for pair in (queryPart ?? "").split(separator: "&") {
+            let pieces = pair.split(separator: "=", maxSplits: 1, omittingEmptySubsequences: false)
+            guard let name = Self.percentDecode(pieces[0], plusIsSpace: true),
+                  let value = Self.percentDecode(pieces.count > 1 ? pieces[1] : "", plusIsSpace: true) else {
+                return .reject(.http(400, "The query has invalid percent-encoding or UTF-8.", field: "target"))
+            }
+            query.append((name, value))
+        }
+        let request = HTTPRequest(method: String(decoding: method, as: UTF8.self), target: targetText, path: path,
+                                  query: query, minorVersion: minorVersion, headers: headers, body: body)
+        return .request(request, consumed: cursor + bodyLength - start)
+    }
+
+    /// Index of the next CRLF at or after `from`, looking at most `limit` bytes ahead. A bare CR or LF is not a
+    /// line end; the caller rejects what it then cannot parse.
+    func findCRLF(_ buffer: ArraySlice<UInt8>, from: Int, limit: Int) -> Int? {
+        var index = from
+        let end = min(buffer.endIndex, from + max(limit, 0) + 2)
+        while index + 1 < end {
+            if buffer[index] == Self.cr {
+                if buffer[index + 1] == Self.lf { return index }
+            }
+            index += 1
+        }
+        return nil
+    }
+
+    /// RFC 9110 token characters.
+    static func isTokenByte(_ byte: UInt8) -> Bool {
+        switch byte {
+        case UInt8(ascii: "a")...UInt8(ascii: "z"), UInt8(ascii: "A")...UInt8(ascii: "Z"), UInt8(ascii: "0")...UInt8(ascii: "9"):
+            return true
+        default:
+            return Array("!#$%&'*+-.^_`|~".utf8).contains(byte)
+        }
+    }
+
+    /// Decodes `%XX` escapes (and `+` as space when asked); `nil` for a bad escape or invalid UTF-8.
+    static func percentDecode(_ text: Substring, plusIsSpace: Bool) -> String? {
+        var bytes: [UInt8] = []
+        var iterator = Array(text.utf8)[...]
+        while let byte = iterator.popFirst() {
+            if byte == UInt8(ascii: "%") {
+                guard iterator.count >= 2, let high = hexValue(iterator.popFirst()!), let low = hexValue(iterator.popFirst()!) else {
+                    return nil
+                }
+                bytes.append(high << 4 | low)
+            } else if byte == UInt8(ascii: "+") && plusIsSpace {
+                bytes.append(UInt8(ascii: " "))
+            } else {
+                bytes.append(byte)
+            }
+        }
+        return String(validating: bytes, as: UTF8.self)
+    }
+
+    static func hexValue(_ byte: UInt8) -> UInt8? {
+        switch byte {
+        case UInt8(ascii: "0")...UInt8(ascii: "9"): byte - UInt8(ascii: "0")
+        case UInt8(ascii: "a")...UInt8(ascii: "f"): byte - UInt8(ascii: "a") + 10
+        case UInt8(ascii: "A")...UInt8(ascii: "F"): byte - UInt8(ascii: "A") + 10
+        default: nil
+        }
+    }
+}

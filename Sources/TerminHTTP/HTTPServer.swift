@@ -1,0 +1,69 @@
+import Dispatch
+import Foundation
+import Glibc
+import Synchronization
+
+/// An HTTP/1.1 server on epoll: `loopCount` event loops, each on its own thread and listening socket, and a worker
+/// pool on which handlers run (they may block on the database).
+public final class HTTPServer: Sendable {
+    /// Where and how the server listens.
+    public struct Configuration: Sendable {
+        public var host = "127.0.0.1"
+        /// 0 picks a free port (tests).
+        public var port = 8080
+        /// Event loops; default one per core.
+        public var loopCount = max(1, ProcessInfo.processInfo.activeProcessorCount)
+        /// Threads running handlers.
+        public var workerThreads = 16
+        /// Seconds in-flight requests get to finish when the server stops.
+        public var drainSeconds = 10
+        public var limits = HTTPLimits()
+        public init() {}
+    }
+
+    public let configuration: Configuration
+    /// The port actually bound.
+    public let port: Int
+    private let loops: [EventLoop]
+    private let workers: WorkerPool
+    private let exited: DispatchSemaphore
+
+    /// Binds and starts serving `handler` at once.
+    public init(configuration: Configuration, handler: @escaping @Sendable (HTTPRequest) -> HTTPResponse) throws {
+        signal(SIGPIPE, SIG_IGN)
+        self.configuration = configuration
+        let workers = WorkerPool(threadCount: configuration.workerThreads, queueCapacity: configuration.limits.pendingRequestsMax)
+        self.workers = workers
+        let first = try Socket.listen(host: configuration.host, port: configuration.port)
+        let port = Socket.localPort(first)
+        var descriptors = [first]
+        for _ in 1..<max(configuration.loopCount, 1) {
+            descriptors.append(try Socket.listen(host: configuration.host, port: port))
+        }
+        self.port = port
+        let exited = DispatchSemaphore(value: 0)
+        self.exited = exited
+        loops = try descriptors.map {
+            try EventLoop(listenFD: $0, limits: configuration.limits, workers: workers, handler: handler)
+        }
+        for (index, loop) in loops.enumerated() {
+            let drain = configuration.drainSeconds
+            let thread = Thread { [exited] in
+                loop.run(drainSeconds: drain)
+                exited.signal()
+            }
+            thread.name = "termin-loop-\(index)"
+            thread.start()
+        }
+    }
+
+    /// Stops accepting, lets in-flight requests finish (up to `drainSeconds`), then stops the loops and workers.
+    public func stop() {
+        for loop in loops {
+            loop.stopping.store(true, ordering: .releasing)
+            loop.wake()
+        }
+        for _ in loops { exited.wait() }
+        workers.shutdown()
+    }
+}

@@ -1,0 +1,62 @@
+/// Maps method and path to a handler. Patterns are literal segments and `{name}` parameters:
+/// `/v1/bookings/{id}/calendar.ics`.
+///
+/// A path no route matches is 404; a path that matches with another method is 405 with `Allow`. HEAD is served by
+/// the GET route (the server drops the body).
+public struct Router: Sendable {
+    /// A handler: the request and the path parameters by name.
+    public typealias Handler = @Sendable (HTTPRequest, [String: String]) -> HTTPResponse
+
+    struct Route: Sendable {
+        let method: String
+        let pattern: String
+        let segments: [Substring]
+        let handler: Handler
+    }
+
+    private var routes: [Route] = []
+
+    public init() {}
+
+    /// Adds a route.
+    public mutating func add(_ method: String, _ pattern: String, _ handler: @escaping Handler) {
+        precondition(pattern.hasPrefix("/"), "patterns start with '/'")
+        precondition(!routes.contains { $0.method == method && $0.pattern == pattern }, "\(method) \(pattern) is routed twice")
+        routes.append(Route(method: method, pattern: pattern, segments: pattern.split(separator: "/"), handler: handler))
+    }
+
+    /// Every (method, pattern) routed, in the order added.
+    public var table: [(method: String, pattern: String)] { routes.map { ($0.method, $0.pattern) } }
+
+    /// Answers a request.
+    public func respond(to request: HTTPRequest) -> HTTPResponse {
+        let segments = request.path.split(separator: "/", omittingEmptySubsequences: false).dropFirst()
+        var allowed: [String] = []
+        let method = request.method == "HEAD" ? "GET" : request.method
+        for route in routes {
+            guard let parameters = match(route.segments, Array(segments)) else { continue }
+            if route.method == method { return route.handler(request, parameters) }
+            allowed.append(route.method)
+        }
+        if allowed.isEmpty {
+            return .problem(.http(404, "There is no resource at \(request.path)."))
+        }
+        if allowed.contains("GET") { allowed.append("HEAD") }
+        return .problem(.http(405, "\(request.path) allows \(allowed.joined(separator: ", "))."),
+                        headers: [("Allow", allowed.joined(separator: ", "))])
+    }
+
+    func match(_ pattern: [Substring], _ path: [Substring]) -> [String: String]? {
+        guard pattern.count == path.count else { return nil }
+        var parameters: [String: String] = [:]
+        for (expected, actual) in zip(pattern, path) {
+            if expected.first == "{" && expected.last == "}" {
+                guard !actual.isEmpty else { return nil }
+                parameters[String(expected.dropFirst().dropLast())] = String(actual)
+            } else if expected != actual {
+                return nil
+            }
+        }
+        return parameters
+    }
+}

@@ -1,0 +1,78 @@
+import Dispatch
+import Foundation
+import Synchronization
+
+/// The bridge between event loops and blocking work (handlers that wait on PostgreSQL): a fixed set of threads
+/// taking jobs from a bounded queue. A full queue refuses new jobs instead of growing.
+public final class WorkerPool: Sendable {
+    public typealias Job = @Sendable () -> Void
+
+    struct Queue {
+        var jobs: [Job?] = []
+        var head = 0
+        var stopped = false
+        var count: Int { jobs.count - head }
+    }
+
+    public let threadCount: Int
+    public let queueCapacity: Int
+    private let queue = Mutex(Queue())
+    private let available = DispatchSemaphore(value: 0)
+    private let finished = DispatchSemaphore(value: 0)
+
+    /// Starts `threadCount` worker threads sharing a queue of at most `queueCapacity` jobs.
+    public init(threadCount: Int, queueCapacity: Int) {
+        precondition(threadCount >= 1 && queueCapacity >= 1)
+        self.threadCount = threadCount
+        self.queueCapacity = queueCapacity
+        for index in 0..<threadCount {
+            let thread = Thread { [self] in run() }
+            thread.name = "termin-worker-\(index)"
+            thread.start()
+        }
+    }
+
+    /// Queues a job; `false` when the queue is full or the pool is stopping.
+    public func submit(_ job: @escaping Job) -> Bool {
+        let accepted = queue.withLock { queue -> Bool in
+            guard !queue.stopped, queue.count < queueCapacity else { return false }
+            queue.jobs.append(job)
+            return true
+        }
+        if accepted { available.signal() }
+        return accepted
+    }
+
+    /// Jobs waiting, not yet running.
+    public var pending: Int { queue.withLock { $0.count } }
+
+    /// Lets queued jobs finish, then stops the threads and waits for them.
+    public func shutdown() {
+        queue.withLock { $0.stopped = true }
+        for _ in 0..<threadCount { available.signal() }
+        for _ in 0..<threadCount { finished.wait() }
+    }
+
+    private func run() {
+        while true {
+            available.wait()
+            let job: Job? = queue.withLock { queue in
+                guard queue.count > 0 else { return nil }
+                let job = queue.jobs[queue.head]
+                queue.jobs[queue.head] = nil
+                queue.head += 1
+                if queue.head > 1024 && queue.head * 2 > queue.jobs.count {
+                    queue.jobs.removeFirst(queue.head)
+                    queue.head = 0
+                }
+                return job
+            }
+            if let job {
+                job()
+            } else if queue.withLock({ $0.stopped && $0.count == 0 }) {
+                finished.signal()
+                return
+            }
+        }
+    }
+}
