@@ -1,0 +1,37 @@
+import Testing
+import TerminCore
+import TerminTestSupport
+@testable import TerminStore
+
+/// The schema itself forbids double booking, whatever the application does.
+@Suite struct SchemaTests {
+    func insert(_ db: PostgresConnection, id: String, desk: Int = 10252201, from: String, to: String, status: String = "confirmed") throws {
+        try db.query("""
+            INSERT INTO appointment (id, office_id, desk_id, day, start_unit, units, span, channel, status, expires_at, code_hash, created_at)
+            VALUES ($1, 102522, $2, '2026-12-01', 0, 1, tstzrange($3::timestamptz, $4::timestamptz), 'online', $5,
+                    now() + interval '10 minutes', '\\x00', now())
+            """, [id, String(desk), from, to, status])
+    }
+
+    @Test func overlappingLiveAppointmentsOnOneDeskAreRefused() throws {
+        let db = try PostgresConnection(conninfo: try TestDatabase.create())
+        try insert(db, id: "00000000-0000-0000-0000-000000000001", from: "2026-12-01T08:00+01", to: "2026-12-01T08:15+01")
+        #expect {
+            try insert(db, id: "00000000-0000-0000-0000-000000000002", from: "2026-12-01T08:10+01", to: "2026-12-01T08:20+01", status: "held")
+        } throws: { ($0 as! PostgresError).sqlState == "23P01" && ($0 as! PostgresError).isConflict }
+        // Touching ends, another desk, or a cancelled one do not conflict.
+        try insert(db, id: "00000000-0000-0000-0000-000000000003", from: "2026-12-01T08:15+01", to: "2026-12-01T08:30+01")
+        try insert(db, id: "00000000-0000-0000-0000-000000000004", desk: 10252202, from: "2026-12-01T08:00+01", to: "2026-12-01T08:15+01")
+        try db.query("UPDATE appointment SET status = 'cancelled' WHERE id = $1", ["00000000-0000-0000-0000-000000000001"])
+        try insert(db, id: "00000000-0000-0000-0000-000000000005", from: "2026-12-01T08:00+01", to: "2026-12-01T08:15+01")
+    }
+
+    @Test func reviving_a_cancelled_appointment_into_an_overlap_is_refused() throws {
+        let db = try PostgresConnection(conninfo: try TestDatabase.create())
+        try insert(db, id: "00000000-0000-0000-0000-000000000001", from: "2026-12-01T08:00+01", to: "2026-12-01T08:15+01", status: "cancelled")
+        try insert(db, id: "00000000-0000-0000-0000-000000000002", from: "2026-12-01T08:00+01", to: "2026-12-01T08:15+01")
+        #expect(throws: PostgresError.self) {
+            try db.query("UPDATE appointment SET status = 'confirmed' WHERE id = $1", ["00000000-0000-0000-0000-000000000001"])
+        }
+    }
+}

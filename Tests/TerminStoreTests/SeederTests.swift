@@ -1,0 +1,48 @@
+import Testing
+import TerminCore
+import TerminTestSupport
+@testable import TerminStore
+
+@Suite struct SeederTests {
+    @Test func seedsMunichAndIsIdempotent() throws {
+        let db = try PostgresConnection(conninfo: try TestDatabase.create())
+        let again = try Seeder.seed(db)
+        #expect(again.offices == 109 && again.services == 287 && again.offers == 526)
+        #expect(try db.query("SELECT count(*) FROM office").scalar == "109")
+        #expect(try db.query("SELECT count(*) FROM offer").scalar == "526")
+        #expect(try db.query("SELECT count(*) FROM desk").scalar == String(again.desks))
+        #expect(try db.query("SELECT count(*) FROM opening_rule").scalar == String(again.openingRules))
+    }
+
+    @Test func theCatalogLoadsWithOrleansplatz() throws {
+        let db = try PostgresConnection(conninfo: try TestDatabase.create())
+        let catalog = try CatalogRepository.load(db)
+        let orleansplatz = try #require(catalog.offices[102522])
+        #expect(orleansplatz.displayName == "Bürgerbüro Orleansplatz" && orleansplatz.slotMinutes == 5)
+        #expect(catalog.offers[102522]?[1063441]?.slotUnits == 3)   // Personalausweis, 15 minutes
+        #expect(catalog.desks[102522]?.count == 20)
+        #expect(catalog.services[1063441]?.leika != nil)
+    }
+
+    /// The staffing model carries more than 100,000 online appointments in February 2027 (20 working days, the
+    /// fewest of any month), counting each office's online quota at its average offer length.
+    @Test func theStaffingModelCarriesAMonthOfMunich() throws {
+        let db = try PostgresConnection(conninfo: try TestDatabase.create())
+        let catalog = try CatalogRepository.load(db)
+        var appointments = 0.0
+        let first = LocalDate(iso: "2027-02-01")!
+        for office in catalog.offices.values {
+            let offers = Array((catalog.offers[office.id] ?? [:]).values)
+            guard !offers.isEmpty else { continue }
+            let meanUnits = Double(offers.reduce(0) { $0 + $1.slotUnits }) / Double(offers.count)
+            for day in 0..<28 {
+                if let layout = DayLayout.make(catalog: catalog, officeID: office.id, date: first.adding(days: day)) {
+                    appointments += Double(layout.onlineQuotaUnits) / meanUnits
+                }
+            }
+        }
+        print("staffing model: about \(Int(appointments)) online appointments in February 2027")
+        #expect(appointments > 100_000)
+        #expect(appointments < 400_000, "the model should not be absurdly oversized")
+    }
+}
