@@ -10,12 +10,7 @@ let package = Package(
         .executable(name: "termin", targets: ["termin"]),
     ],
     targets: [
-        .systemLibrary(
-            name: "CLibPQ",
-            path: "Sources/CLibPQ",
-            pkgConfig: "libpq",
-            providers: [.apt(["libpq-dev"])]
-        ),
+        .systemLibrary(name: "CLibPQ", path: "Sources/CLibPQ", providers: [.apt(["libpq-dev"])]),
         .systemLibrary(name: "CEpoll", path: "Sources/CEpoll"),
         .target(name: "TerminCore", swiftSettings: strict),
         .target(
@@ -44,7 +39,7 @@ let package = Package(
             swiftSettings: strict
         ),
         .testTarget(name: "TerminStoreTests", dependencies: ["TerminStore", "TerminTestSupport"], swiftSettings: strict),
-        .testTarget(name: "TerminHTTPTests", dependencies: ["TerminHTTP"], swiftSettings: strict),
+        .testTarget(name: "TerminHTTPTests", dependencies: ["TerminHTTP", "TerminTestSupport"], swiftSettings: strict),
         .testTarget(
             name: "TerminAPITests",
             dependencies: ["TerminAPI", "TerminHTTP", "TerminStore", "TerminCore", "TerminTestSupport"],

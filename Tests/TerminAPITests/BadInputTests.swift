@@ -1,0 +1,74 @@
+import Testing
+import TerminTestSupport
+@testable import TerminAPI
+
+/// Every client mistake answers a 4xx problem+json naming the field, and writes nothing.
+@Suite struct BadInputTests {
+    static let cases: [(String, String, String?, Int, String?)] = [
+        ("POST", "/v1/holds", "{bad json", 400, "body"),
+        ("POST", "/v1/holds", "", 422, "body"),
+        ("POST", "/v1/holds", "[]", 422, "body"),
+        ("POST", "/v1/holds", #"{"start":"2026-12-01T08:00:00+01:00","services":[{"id":1063441}]}"#, 422, "office"),
+        ("POST", "/v1/holds", #"{"office":"x","start":"2026-12-01T08:00:00+01:00","services":[{"id":1063441}]}"#, 422, "office"),
+        ("POST", "/v1/holds", #"{"office":999,"start":"2026-12-01T08:00:00+01:00","services":[{"id":1063441}]}"#, 422, "office"),
+        ("POST", "/v1/holds", #"{"office":102522,"start":"2026-12-01T08:00:00+01:00","services":[{"id":42}]}"#, 422, "services[0].id"),
+        ("POST", "/v1/holds", #"{"office":102522,"start":"2026-12-01T08:00:00+01:00","services":[{"id":1063423}]}"#, 422, "services[0].id"),
+        ("POST", "/v1/holds", #"{"office":102522,"start":"2026-12-01T08:00:00+01:00","services":[{"id":1063441,"quantity":3}]}"#, 422, "services[0].quantity"),
+        ("POST", "/v1/holds", #"{"office":102522,"start":"2026-12-01T08:00:00+01:00","services":[{"id":1063441},{"id":10225189}]}"#, 422, "services[1].id"),
+        ("POST", "/v1/holds", #"{"office":102522,"start":"2026-12-01T08:00:00+01:00","services":[]}"#, 422, "services"),
+        ("POST", "/v1/holds", #"{"office":102522,"start":"2026-12-01T08:02:00+01:00","services":[{"id":1063441}]}"#, 422, "start"),
+        ("POST", "/v1/holds", #"{"office":102522,"start":"2026-12-01T12:25:00+01:00","services":[{"id":1063441}]}"#, 422, "start"),
+        ("POST", "/v1/holds", #"{"office":102522,"start":"2026-12-01T08:00:00","services":[{"id":1063441}]}"#, 422, "start"),
+        ("POST", "/v1/holds", #"{"office":102522,"start":"2026-12-25T08:00:00+01:00","services":[{"id":1063441}]}"#, 422, "start"),
+        ("POST", "/v1/holds", #"{"office":102522,"start":"2026-11-30T09:15:00+01:00","services":[{"id":1063441}]}"#, 422, "start"),
+        ("POST", "/v1/holds", #"{"office":102522,"start":"2027-01-20T08:00:00+01:00","services":[{"id":1063441}]}"#, 422, "start"),
+        ("POST", "/v1/holds", #"{"office":102522,"start":"2026-12-01T08:00:00+01:00","services":[{"id":1063441}],"channel":"fax"}"#, 422, "channel"),
+        ("POST", "/v1/bookings", #"{"hold":"x","office":102522}"#, 422, "hold"),
+        ("POST", "/v1/bookings", #"{"office":102522,"services":[{"id":1063441}]}"#, 422, "start"),
+        ("POST", "/v1/bookings", #"{"office":102522,"start":"2026-12-01T08:00:00+01:00","services":[{"id":1063441}],"contact":{"email":"nope"}}"#, 422, "contact.email"),
+        ("POST", "/v1/bookings", #"{"office":102522,"start":"2026-12-01T08:00:00+01:00","services":[{"id":1063441}],"contact":{"name":""}}"#, 422, "contact.name"),
+        ("GET", "/v1/availability?service=1063441&from=2026-12-01&to=2026-12-02", nil, 400, "office"),
+        ("GET", "/v1/availability?office=abc&service=1063441&from=2026-12-01&to=2026-12-02", nil, 400, "office"),
+        ("GET", "/v1/availability?office=102522&from=2026-12-01&to=2026-12-02", nil, 400, "service"),
+        ("GET", "/v1/availability?office=102522&service=1063441:x&from=2026-12-01&to=2026-12-02", nil, 400, "service"),
+        ("GET", "/v1/availability?office=102522&service=1063441&from=2026-02-30&to=2026-12-02", nil, 400, "from"),
+        ("GET", "/v1/availability?office=102522&service=1063441&from=2026-12-03&to=2026-12-02", nil, 422, "to"),
+        ("GET", "/v1/availability?office=102522&service=1063441&from=2026-12-01&to=2027-03-01", nil, 422, "to"),
+        ("GET", "/v1/availability?office=102522&service=42&from=2026-12-01&to=2026-12-02", nil, 422, "service"),
+        ("GET", "/v1/availability?office=102522,999&service=1063441&from=2026-12-01&to=2026-12-02", nil, 422, "office[1]"),
+        ("GET", "/v1/availability?office=102522&service=1063441:3&from=2026-12-01&to=2026-12-02", nil, 422, "service"),
+        ("GET", "/v1/availability?office=102522&service=1063441&from=2026-12-01&to=2026-12-02&channel=staff", nil, 401, "Authorization"),
+        ("GET", "/v1/offices?service=x", nil, 400, "service"),
+        ("GET", "/v1/offices/123", nil, 404, "id"),
+        ("GET", "/v1/nothing", nil, 404, nil),
+        ("PUT", "/v1/holds", nil, 405, nil),
+    ]
+
+    @Test func everyMistakeIsAProblemNamingTheField() throws {
+        let app = try TestServer()
+        let client = try app.client()
+        for (method, path, body, status, field) in Self.cases {
+            let response = try client.send(method, path, body: body)
+            #expect(response.status == status, "\(method) \(path) \(body ?? "")")
+            #expect(response.header("Content-Type") == "application/problem+json", "\(path)")
+            #expect(response.json["status"] as? Int == status)
+            #expect(response.json["field"] as? String == field, "\(method) \(path) \(body ?? "")")
+            #expect((response.json["detail"] as? String)?.isEmpty == false)
+        }
+        #expect(try app.scalar("SELECT count(*) FROM appointment") == "0")
+    }
+
+    @Test func theWrongContentTypeIs415() throws {
+        let app = try TestServer()
+        let response = try app.client().send("POST", "/v1/holds", headers: ["Content-Type": "text/plain"], body: "{}")
+        #expect(response.status == 415 && response.json["field"] as? String == "Content-Type")
+    }
+
+    @Test func anOverlongIdempotencyKeyIs400() throws {
+        let app = try TestServer()
+        let response = try app.client().send("POST", "/v1/bookings", headers: ["Idempotency-Key": String(repeating: "k", count: 300)],
+                                             body: TestServer.holdBody(start: TestServer.tuesday("08:00")))
+        #expect(response.status == 400 && response.json["field"] as? String == "Idempotency-Key")
+        #expect(try app.scalar("SELECT count(*) FROM appointment") == "0")
+    }
+}

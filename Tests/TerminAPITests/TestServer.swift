@@ -1,0 +1,50 @@
+import Foundation
+import TerminAPI
+import TerminCore
+import TerminHTTP
+import TerminStore
+import TerminTestSupport
+
+/// The whole service on a fresh database, listening on a free port, with a clock the test moves.
+final class TestServer {
+    /// Monday 2026-11-30, 09:00 in Munich.
+    static let monday = BerlinTime.parse("2026-11-30T09:00:00+01:00")!
+    static let orleansplatz = 102522
+    static let personalausweis = 1063441
+    static let reisepass = 1063453
+
+    let conninfo: String
+    let pool: ConnectionPool
+    let clock: ManualClock
+    let engine: BookingEngine
+    let server: HTTPServer
+
+    init(now: Instant = TestServer.monday, conninfo: String? = nil, staffToken: String? = "staff-secret") throws {
+        self.conninfo = try conninfo ?? TestDatabase.create()
+        pool = ConnectionPool(conninfo: self.conninfo, size: 8)
+        clock = ManualClock(now)
+        engine = try BookingEngine(pool: pool, clock: clock)
+        let router = TerminAPI(engine: engine, staffToken: staffToken).router()
+        var configuration = HTTPServer.Configuration()
+        configuration.port = 0
+        configuration.loopCount = 2
+        configuration.workerThreads = 8
+        server = try HTTPServer(configuration: configuration) { router.respond(to: $0) }
+    }
+
+    deinit { server.stop() }
+
+    func client() throws -> TestHTTPClient { try TestHTTPClient(port: server.port) }
+
+    /// A SQL scalar from the test's database.
+    func scalar(_ sql: String, _ parameters: [String?] = []) throws -> String? {
+        try pool.withConnection { try $0.query(sql, parameters).scalar }
+    }
+
+    /// Tuesday 2026-12-01 at `time` (HH:MM), Munich.
+    static func tuesday(_ time: String) -> String { "2026-12-01T\(time):00+01:00" }
+
+    static func holdBody(start: String, office: Int = orleansplatz, service: Int = personalausweis, quantity: Int = 1) -> String {
+        #"{"office":\#(office),"start":"\#(start)","services":[{"id":\#(service),"quantity":\#(quantity)}]}"#
+    }
+}

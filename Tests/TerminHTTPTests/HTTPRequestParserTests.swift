@@ -1,0 +1,94 @@
+import Testing
+@testable import TerminHTTP
+
+/// Every rejection as exact request bytes and the status it must produce (RFC 9112 / RFC 9110).
+@Suite struct HTTPRequestParserTests {
+    let parser = HTTPRequestParser(limits: {
+        var limits = HTTPLimits()
+        limits.requestLineBytesMax = 64
+        limits.headerBytesMax = 128
+        limits.headerCountMax = 4
+        limits.bodyBytesMax = 16
+        return limits
+    }())
+
+    func outcome(_ text: String) -> HTTPRequestParser.Outcome { parser.parse(Array(text.utf8)[...]) }
+
+    @Test(arguments: [
+        ("GET / HTTP/1.1\r\nHost: a\r\nContent-Length: 3\r\nTransfer-Encoding: chunked\r\n\r\nabc", 400),
+        ("GET / HTTP/1.1\r\nHost: a\r\nContent-Length: 3\r\nContent-Length: 4\r\n\r\nabcd", 400),
+        ("GET / HTTP/1.1\r\nHost: a\r\nContent-Length: 3, 4\r\n\r\nabcd", 400),
+        ("GET / HTTP/1.1\r\nHost: a\r\nContent-Length: -1\r\n\r\n", 400),
+        ("GET / HTTP/1.1\r\nHost: a\r\nContent-Length: 1x\r\n\r\n", 400),
+        ("GET / HTTP/1.1\r\nHost: a\r\nContent-Length: +3\r\n\r\nabc", 400),
+        ("GET / HTTP/1.1\r\nHost: a\r\nX-A: b\r\n c\r\n\r\n", 400),
+        ("GET / HTTP/1.1\r\nHost : a\r\n\r\n", 400),
+        ("GET / HTTP/1.1\r\nHost: a\r\nX-A: b\u{01}c\r\n\r\n", 400),
+        ("GET / HTTP/1.1\r\nHost: a\r\nX\u{7F}A: b\r\n\r\n", 400),
+        ("GET / HTTP/1.1\r\n\r\n", 400),
+        ("GET / HTTP/1.1\r\nHost: a\r\nHost: b\r\n\r\n", 400),
+        ("GET / HTTP/1.1\r\nHost: a\r\n: empty\r\n\r\n", 400),
+        ("GET / HTTP/1.1\r\nHost: a\r\nTransfer-Encoding: gzip\r\n\r\n", 501),
+        ("GET / HTTP/2.0\r\nHost: a\r\n\r\n", 505),
+        ("PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n", 505),
+        ("GET / HTTP/1.2\r\nHost: a\r\n\r\n", 505),
+        ("GET / HTTX/1.1\r\nHost: a\r\n\r\n", 400),
+        ("GET /\r\nHost: a\r\n\r\n", 400),
+        ("GET  / HTTP/1.1\r\nHost: a\r\n\r\n", 400),
+        ("G(T / HTTP/1.1\r\nHost: a\r\n\r\n", 400),
+        ("GET http://a/ HTTP/1.1\r\nHost: a\r\n\r\n", 400),
+        ("GET /%zz HTTP/1.1\r\nHost: a\r\n\r\n", 400),
+        ("GET /a?b=%C3%28 HTTP/1.1\r\nHost: a\r\n\r\n", 400),
+        ("GET /a?b=%4 HTTP/1.1\r\nHost: a\r\n\r\n", 400),
+        ("GET /" + String(repeating: "a", count: 80) + " HTTP/1.1\r\nHost: a\r\n\r\n", 414),
+        ("GET / HTTP/1.1\r\nHost: a\r\nX-A: " + String(repeating: "b", count: 140) + "\r\n\r\n", 431),
+        ("GET / HTTP/1.1\r\nHost: a\r\nA: 1\r\nB: 2\r\nC: 3\r\nD: 4\r\n\r\n", 431),
+        ("POST / HTTP/1.1\r\nHost: a\r\nContent-Length: 17\r\n\r\n", 413),
+    ])
+    func rejects(request: String, status: Int) {
+        guard case .reject(let problem) = outcome(request) else {
+            Issue.record("accepted or incomplete: \(request.debugDescription)")
+            return
+        }
+        #expect(problem.status == status, "\(request.debugDescription)")
+    }
+
+    @Test func parsesARequestWithBodyAndQuery() throws {
+        let text = "POST /v1/x%20y?office=1%2C2&q=a+b&flag HTTP/1.1\r\nHost: a\r\nContent-Length: 2\r\nX-Id:  7 \r\n\r\n{}GET"
+        guard case .request(let request, let consumed) = outcome(text) else {
+            Issue.record("not parsed")
+            return
+        }
+        #expect(request.method == "POST" && request.path == "/v1/x y" && request.body == Array("{}".utf8))
+        #expect(request.queryValue("office") == "1,2" && request.queryValue("q") == "a b" && request.queryValue("flag") == "")
+        #expect(request.header("X-ID") == "7")
+        #expect(consumed == text.utf8.count - 3)
+    }
+
+    @Test(arguments: ["GET / HTTP/1.1\r\nHost: a\r\n", "GET / HTTP/1.1\r\nHo", "POST / HTTP/1.1\r\nHost: a\r\nContent-Length: 5\r\n\r\nab", "GE"])
+    func waitsForTheRest(text: String) {
+        guard case .needMore = outcome(text) else {
+            Issue.record("expected needMore for \(text.debugDescription)")
+            return
+        }
+    }
+
+    @Test func keepAliveRules() throws {
+        func request(_ text: String) -> HTTPRequest? {
+            if case .request(let request, _) = outcome(text) { return request }
+            return nil
+        }
+        #expect(request("GET / HTTP/1.1\r\nHost: a\r\n\r\n")?.wantsKeepAlive == true)
+        #expect(request("GET / HTTP/1.1\r\nHost: a\r\nConnection: close\r\n\r\n")?.wantsKeepAlive == false)
+        #expect(request("GET / HTTP/1.0\r\n\r\n")?.wantsKeepAlive == false)
+        #expect(request("GET / HTTP/1.0\r\nConnection: keep-alive\r\n\r\n")?.wantsKeepAlive == true)
+    }
+
+    @Test func leadingEmptyLinesAreIgnored() {
+        guard case .request(let request, _) = outcome("\r\n\r\nGET /x HTTP/1.1\r\nHost: a\r\n\r\n") else {
+            Issue.record("not parsed")
+            return
+        }
+        #expect(request.path == "/x")
+    }
+}

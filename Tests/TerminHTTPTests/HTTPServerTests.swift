@@ -1,0 +1,89 @@
+import Foundation
+import Testing
+import TerminTestSupport
+@testable import TerminHTTP
+
+@Suite struct HTTPServerTests {
+    func server(_ configure: (inout HTTPServer.Configuration) -> Void = { _ in }) throws -> HTTPServer {
+        var configuration = HTTPServer.Configuration()
+        configuration.port = 0
+        configuration.loopCount = 2
+        configuration.workerThreads = 2
+        configure(&configuration)
+        return try HTTPServer(configuration: configuration) { request in
+            if request.path == "/slow" { Thread.sleep(forTimeInterval: 0.2) }
+            return HTTPResponse(status: 200, headers: [("Content-Type", "text/plain")], body: Array("\(request.method) \(request.path)".utf8))
+        }
+    }
+
+    @Test func keepAliveServesManyRequestsOnOneConnection() throws {
+        let server = try server()
+        defer { server.stop() }
+        let client = try TestHTTPClient(port: server.port)
+        for index in 0..<20 {
+            let response = try client.send("GET", "/n\(index)")
+            #expect(response.status == 200 && response.text == "GET /n\(index)")
+            #expect(response.header("Date")?.hasSuffix("GMT") == true)
+        }
+    }
+
+    @Test func pipelinedRequestsAreAnsweredInOrder() throws {
+        let server = try server()
+        defer { server.stop() }
+        let client = try TestHTTPClient(port: server.port)
+        try client.sendRaw(Array("GET /slow HTTP/1.1\r\nHost: a\r\n\r\nGET /fast HTTP/1.1\r\nHost: a\r\n\r\nPOST /third HTTP/1.1\r\nHost: a\r\nContent-Length: 0\r\n\r\n".utf8))
+        #expect(try client.readResponse().text == "GET /slow")
+        #expect(try client.readResponse().text == "GET /fast")
+        #expect(try client.readResponse().text == "POST /third")
+    }
+
+    @Test func headHasTheLengthButNoBody() throws {
+        let server = try server()
+        defer { server.stop() }
+        let client = try TestHTTPClient(port: server.port)
+        let head = try client.send("HEAD", "/abc")
+        #expect(head.status == 200 && head.body.isEmpty && head.header("Content-Length") == "9")
+        #expect(try client.send("GET", "/abc").text == "GET /abc")
+    }
+
+    @Test func aMalformedRequestGetsAProblemAndTheConnectionCloses() throws {
+        let server = try server()
+        defer { server.stop() }
+        let client = try TestHTTPClient(port: server.port)
+        try client.sendRaw(Array("GET / HTTP/1.1\r\nHost: a\r\nContent-Length: 1\r\nContent-Length: 2\r\n\r\n".utf8))
+        let response = try client.readResponse()
+        #expect(response.status == 400)
+        #expect(response.header("Content-Type") == "application/problem+json")
+        #expect(response.header("Connection") == "close")
+        #expect(client.isClosedByPeer())
+    }
+
+    @Test func http10WithoutKeepAliveIsClosedAfterTheResponse() throws {
+        let server = try server()
+        defer { server.stop() }
+        let client = try TestHTTPClient(port: server.port)
+        try client.sendRaw(Array("GET /old HTTP/1.0\r\n\r\n".utf8))
+        #expect(try client.readResponse().text == "GET /old")
+        #expect(client.isClosedByPeer())
+    }
+
+    @Test func aFullWorkQueueAnswers503WithRetryAfter() throws {
+        let server = try server {
+            $0.workerThreads = 1
+            $0.loopCount = 1
+            $0.limits.pendingRequestsMax = 1
+        }
+        defer { server.stop() }
+        // Six requests at once: one runs, one waits; the rest find the queue full.
+        let clients = try (0..<6).map { _ in try TestHTTPClient(port: server.port) }
+        for client in clients { try client.sendRaw(Array("GET /slow HTTP/1.1\r\nHost: a\r\n\r\n".utf8)) }
+        var seen: [Int] = []
+        for client in clients {
+            let response = try client.readResponse()
+            seen.append(response.status)
+            if response.status == 503 { #expect(response.header("Retry-After") == "1") }
+        }
+        #expect(seen.count == 6)
+        #expect(seen.contains(200) && seen.contains(503))
+    }
+}
