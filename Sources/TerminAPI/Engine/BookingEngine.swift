@@ -33,13 +33,17 @@ public final class BookingEngine: Sendable {
     private let unplaced = Mutex<Set<String>>([])
 
     /// Creates an engine over the catalogue in the database and rebuilds the ledger from the live appointments.
-    public init(pool: ConnectionPool, ledger: any SlotLedger = LockingSlotLedger(), clock: any Clock = SystemClock(),
+    /// - Parameter ledger: the in-memory ledger; by default a `LockFreeSlotLedger` from a week ago on.
+    public init(pool: ConnectionPool, ledger: (any SlotLedger)? = nil, clock: any Clock = SystemClock(),
                 configuration: Configuration = Configuration()) throws {
         self.pool = pool
         self.clock = clock
         self.configuration = configuration
-        catalog = try pool.withConnection { try CatalogRepository.load($0) }
-        scheduler = Scheduler(catalog: catalog, ledger: ledger)
+        let catalog = try pool.withConnection { try CatalogRepository.load($0) }
+        self.catalog = catalog
+        let firstDate = BerlinTime.local(clock.now()).date.adding(days: -7)
+        scheduler = Scheduler(catalog: catalog,
+                              ledger: ledger ?? LockFreeSlotLedger(officeIDs: catalog.offices.keys, firstDate: firstDate))
         try rebuildLedger()
     }
 

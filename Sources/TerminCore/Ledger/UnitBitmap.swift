@@ -16,6 +16,13 @@ public struct UnitBitmap: Hashable, Sendable {
         return words[unit >> 6] & (1 << UInt64(unit & 63)) != 0
     }
 
+    /// A bitmap over existing words (bits past `count` are ignored by range operations).
+    public init(words: [UInt64], count: Int) {
+        precondition(words.count == (count + 63) / 64)
+        self.words = words
+        self.count = count
+    }
+
     /// Whether every unit of `range` is clear.
     public func isClear(_ range: Range<Int>) -> Bool {
         precondition(range.lowerBound >= 0 && range.upperBound <= count)

@@ -1,0 +1,133 @@
+import Synchronization
+
+/// One office-day of the lock-free ledger: an occupancy bitmap per desk in `Atomic<UInt64>` words, and a usage
+/// counter per channel.
+///
+/// A set bit is a taken unit. Units outside the desk's opening hours, and the padding bits past the end of the
+/// day, are set when the day is created, so every search for free units sees them as taken.
+final class DayLedger: @unchecked Sendable {
+    // @unchecked: after `init` every shared mutation goes through the atomics in `words` and `used`; the other
+    // stored properties are immutable. The allocations live exactly as long as the object.
+
+    /// Most compare-and-swap attempts on one word before a reservation gives up (a bounded retry loop: a word
+    /// that keeps changing under contention makes the attempt fail rather than spin).
+    static let casRetriesMax = 64
+
+    let officeID: Int
+    let date: LocalDate
+    let unitsPerDay: Int
+    let wordsPerDesk: Int
+    let deskIndex: [Int: Int]
+    /// Quota per channel, in units, indexed like `Channel.allCases`.
+    let quota: [Int]
+    let words: UnsafeMutablePointer<Atomic<UInt64>>
+    let used: UnsafeMutablePointer<Atomic<Int>>
+
+    init(layout: DayLayout) {
+        officeID = layout.officeID
+        date = layout.date
+        unitsPerDay = layout.unitsPerDay
+        wordsPerDesk = (layout.unitsPerDay + 63) / 64
+        deskIndex = Dictionary(uniqueKeysWithValues: layout.desks.enumerated().map { ($0.element.deskID, $0.offset) })
+        quota = Channel.allCases.map { layout.quotaUnits(for: $0) }
+        words = .allocate(capacity: max(1, layout.desks.count * wordsPerDesk))
+        for (index, desk) in layout.desks.enumerated() {
+            for word in 0..<wordsPerDesk {
+                var taken = ~desk.open.words[word]
+                let firstUnit = word * 64
+                if firstUnit + 64 > unitsPerDay { taken |= ~0 << UInt64(unitsPerDay - firstUnit) }   // padding
+                (words + index * wordsPerDesk + word).initialize(to: Atomic(taken))
+            }
+        }
+        used = .allocate(capacity: Channel.allCases.count)
+        for index in 0..<Channel.allCases.count { (used + index).initialize(to: Atomic(0)) }
+    }
+
+    deinit {
+        words.deinitialize(count: deskIndex.count * wordsPerDesk)
+        words.deallocate()
+        used.deinitialize(count: Channel.allCases.count)
+        used.deallocate()
+    }
+
+    static func channelIndex(_ channel: Channel) -> Int { Channel.allCases.firstIndex(of: channel)! }
+
+    /// A desk's words as they are now (each word read atomically; the set may be mid-change).
+    func snapshot(desk: Int) -> [UInt64] {
+        (0..<wordsPerDesk).map { words[desk * wordsPerDesk + $0].load(ordering: .acquiring) }
+    }
+
+    // MARK: Quota
+
+    /// Adds `units` to the channel's usage if that stays within its quota.
+    func acquireQuota(_ channel: Channel, units: Int) -> Bool {
+        let index = Self.channelIndex(channel)
+        let bound = quota[index]
+        var current = used[index].load(ordering: .relaxed)
+        for _ in 0..<Self.casRetriesMax {
+            guard current + units <= bound else { return false }
+            let (exchanged, original) = used[index].compareExchange(expected: current, desired: current + units,
+                                                                    ordering: .acquiringAndReleasing)
+            if exchanged { return true }
+            current = original
+        }
+        return false
+    }
+
+    /// Adds `units` to the channel's usage without a bound (rebuilding from the database).
+    func forceQuota(_ channel: Channel, units: Int) {
+        used[Self.channelIndex(channel)].add(units, ordering: .acquiringAndReleasing)
+    }
+
+    func releaseQuota(_ channel: Channel, units: Int) {
+        let (_, after) = used[Self.channelIndex(channel)].subtract(units, ordering: .acquiringAndReleasing)
+        precondition(after >= 0, "a channel's usage never goes below zero")
+    }
+
+    func hasQuota(_ channel: Channel, units: Int) -> Bool {
+        let index = Self.channelIndex(channel)
+        return used[index].load(ordering: .relaxed) + units <= quota[index]
+    }
+
+    // MARK: Bits
+
+    /// Sets the run's bits on `desk` if all are clear: word by word in ascending order, each by compare-and-swap.
+    /// If a later word is taken, the words already claimed are given back, so a failed claim leaves nothing set.
+    /// Ascending order means two overlapping claims meet first on their lowest shared word and one of them wins.
+    func claim(desk: Int, range: Range<Int>) -> Bool {
+        precondition(range.lowerBound >= 0 && range.upperBound <= unitsPerDay, "a run stays inside its day")
+        var unit = range.lowerBound
+        while unit < range.upperBound {
+            let (word, mask, next) = UnitBitmap.wordMask(unit, range.upperBound)
+            let atomic = words + desk * wordsPerDesk + word
+            var claimed = false
+            var current = atomic.pointee.load(ordering: .relaxed)
+            for _ in 0..<Self.casRetriesMax where current & mask == 0 {
+                let (exchanged, original) = atomic.pointee.compareExchange(expected: current, desired: current | mask,
+                                                                           ordering: .acquiringAndReleasing)
+                if exchanged {
+                    claimed = true
+                    break
+                }
+                current = original
+            }
+            guard claimed else {
+                if unit > range.lowerBound { clear(desk: desk, range: range.lowerBound..<unit) }
+                return false
+            }
+            unit = next
+        }
+        return true
+    }
+
+    /// Clears the run's bits on `desk`; every one of them must be set.
+    func clear(desk: Int, range: Range<Int>) {
+        var unit = range.lowerBound
+        while unit < range.upperBound {
+            let (word, mask, next) = UnitBitmap.wordMask(unit, range.upperBound)
+            let (old, _) = words[desk * wordsPerDesk + word].bitwiseAnd(~mask, ordering: .acquiringAndReleasing)
+            precondition(old & mask == mask, "a bitmap never loses a bit it did not release")
+            unit = next
+        }
+    }
+}

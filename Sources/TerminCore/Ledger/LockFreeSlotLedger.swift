@@ -1,0 +1,144 @@
+import Synchronization
+
+/// The slot ledger without locks: reserving and releasing are compare-and-swap operations on the occupancy words
+/// of one office-day (`DayLedger`), quotas are atomic counters, and availability is computed from the words with
+/// bit operations.
+///
+/// Office-days live in a table of `Atomic` references indexed by office and day, created on first touch by a
+/// compare-and-swap (a loser of that race drops its copy) and kept for the life of the ledger. The table covers
+/// `daysMax` days from `firstDate`; dates outside it cannot be reserved.
+///
+/// Desk choice is best fit, as in `LockingSlotLedger`: among desks with the run free, the smallest surrounding gap
+/// first; a desk lost to a concurrent claim is passed over for the next.
+public final class LockFreeSlotLedger: SlotLedger, @unchecked Sendable {
+    // @unchecked: `slots` is written only through its atomics (and in init/deinit, which no other thread sees);
+    // the office-days it points to are themselves safe to share (see `DayLedger`).
+
+    /// Default number of days the table covers (about eleven years).
+    public static let daysMaxDefault = 4096
+
+    public let firstDate: LocalDate
+    public let daysMax: Int
+    private let officeIndex: [Int: Int]
+    private let slots: UnsafeMutablePointer<Atomic<Unmanaged<DayLedger>?>>
+    private let slotCount: Int
+
+    /// A ledger for `officeIDs` from `firstDate` on.
+    public init(officeIDs: some Collection<Int>, firstDate: LocalDate, daysMax: Int = daysMaxDefault) {
+        precondition(daysMax > 0)
+        self.firstDate = firstDate
+        self.daysMax = daysMax
+        officeIndex = Dictionary(uniqueKeysWithValues: Set(officeIDs).sorted().enumerated().map { ($0.element, $0.offset) })
+        slotCount = max(1, officeIndex.count * daysMax)
+        slots = .allocate(capacity: slotCount)
+        for index in 0..<slotCount { (slots + index).initialize(to: Atomic(nil)) }
+    }
+
+    deinit {
+        for index in 0..<slotCount { slots[index].load(ordering: .acquiring)?.release() }
+        slots.deinitialize(count: slotCount)
+        slots.deallocate()
+    }
+
+    /// The office-day for a layout, created on first use; `nil` outside the table.
+    private func day(_ layout: DayLayout) -> DayLedger? {
+        guard let slot = slot(officeID: layout.officeID, date: layout.date) else { return nil }
+        if let existing = slots[slot].load(ordering: .acquiring) { return existing.takeUnretainedValue() }
+        let created = Unmanaged.passRetained(DayLedger(layout: layout))
+        let (exchanged, winner) = slots[slot].compareExchange(expected: nil, desired: created, ordering: .acquiringAndReleasing)
+        if exchanged { return created.takeUnretainedValue() }
+        created.release()
+        return winner!.takeUnretainedValue()
+    }
+
+    private func existingDay(officeID: Int, date: LocalDate) -> DayLedger? {
+        slot(officeID: officeID, date: date).flatMap { slots[$0].load(ordering: .acquiring)?.takeUnretainedValue() }
+    }
+
+    private func slot(officeID: Int, date: LocalDate) -> Int? {
+        let offset = date.dayNumber - firstDate.dayNumber
+        guard let office = officeIndex[officeID], offset >= 0, offset < daysMax else { return nil }
+        return office * daysMax + offset
+    }
+
+    public func freeStarts(layout: DayLayout, deskIDs: [Int], units: Int, channel: Channel) -> [Int] {
+        guard units >= 1, units <= layout.unitsPerDay, let day = day(layout), day.hasQuota(channel, units: units) else { return [] }
+        var starts = [UInt64](repeating: 0, count: day.wordsPerDesk)
+        for deskID in deskIDs {
+            guard let desk = day.deskIndex[deskID] else { continue }
+            let runStarts = Self.runStarts(free: day.snapshot(desk: desk).map { ~$0 }, length: units)
+            for word in 0..<starts.count { starts[word] |= runStarts[word] }
+        }
+        var result: [Int] = []
+        for (index, word) in starts.enumerated() {
+            var bits = word
+            while bits != 0 {
+                result.append(index * 64 + bits.trailingZeroBitCount)
+                bits &= bits - 1
+            }
+        }
+        return result
+    }
+
+    public func reserve(layout: DayLayout, deskIDs: [Int], startUnit: Int, units: Int, channel: Channel) -> SlotRun? {
+        let range = startUnit..<(startUnit + units)
+        guard units >= 1, startUnit >= 0, range.upperBound <= layout.unitsPerDay, let day = day(layout) else { return nil }
+        guard day.acquireQuota(channel, units: units) else { return nil }
+        // Candidates whose run looks free now, smallest surrounding gap first.
+        var candidates: [(desk: Int, deskID: Int, gap: Int, order: Int)] = []
+        for (order, deskID) in deskIDs.enumerated() {
+            guard let desk = day.deskIndex[deskID] else { continue }
+            let snapshot = UnitBitmap(words: day.snapshot(desk: desk), count: day.unitsPerDay)
+            guard snapshot.isClear(range) else { continue }
+            candidates.append((desk, deskID, snapshot.clearRun(around: range).count, order))
+        }
+        candidates.sort { ($0.gap, $0.order) < ($1.gap, $1.order) }
+        for candidate in candidates where day.claim(desk: candidate.desk, range: range) {
+            return SlotRun(officeID: layout.officeID, deskID: candidate.deskID, date: layout.date, startUnit: startUnit, units: units)
+        }
+        day.releaseQuota(channel, units: units)
+        return nil
+    }
+
+    @discardableResult
+    public func occupy(layout: DayLayout, run: SlotRun, channel: Channel) -> Bool {
+        guard run.unitRange.upperBound <= layout.unitsPerDay, let day = day(layout), let desk = day.deskIndex[run.deskID],
+              day.claim(desk: desk, range: run.unitRange) else { return false }
+        day.forceQuota(channel, units: run.units)
+        return true
+    }
+
+    public func release(_ run: SlotRun, channel: Channel) {
+        guard let day = existingDay(officeID: run.officeID, date: run.date), let desk = day.deskIndex[run.deskID] else {
+            preconditionFailure("released \(run), which this ledger never reserved")
+        }
+        day.clear(desk: desk, range: run.unitRange)
+        day.releaseQuota(channel, units: run.units)
+    }
+
+    /// Start units of every run of `length` free units: the free bits ANDed with themselves shifted by 1…length-1,
+    /// doubling the covered length each step.
+    static func runStarts(free: [UInt64], length: Int) -> [UInt64] {
+        var result = free
+        var covered = 1
+        while covered < length {
+            let shift = min(covered, length - covered)
+            let shifted = shiftedTowardLowerUnits(result, by: shift)
+            for index in 0..<result.count { result[index] &= shifted[index] }
+            covered += shift
+        }
+        return result
+    }
+
+    /// Bit `u` of the result is bit `u + count` of `words` (zero past the end).
+    static func shiftedTowardLowerUnits(_ words: [UInt64], by count: Int) -> [UInt64] {
+        let wordShift = count / 64, bitShift = UInt64(count % 64)
+        return (0..<words.count).map { index in
+            let source = index + wordShift
+            guard source < words.count else { return 0 }
+            var value = words[source] >> bitShift
+            if bitShift > 0, source + 1 < words.count { value |= words[source + 1] << (64 - bitShift) }
+            return value
+        }
+    }
+}
