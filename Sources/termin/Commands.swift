@@ -113,6 +113,7 @@ enum ServeCommand: Command {
         log("stopping: finishing in-flight requests")
         server.stop()
         sweeper.stop()
+        engine.stop()
         _ = sources
         return ExitCode.success
     }

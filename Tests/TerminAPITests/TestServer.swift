@@ -32,7 +32,10 @@ final class TestServer {
         server = try HTTPServer(configuration: configuration) { router.respond(to: $0) }
     }
 
-    deinit { server.stop() }
+    deinit {
+        server.stop()
+        engine.stop()
+    }
 
     func client() throws -> TestHTTPClient { try TestHTTPClient(port: server.port) }
 

@@ -20,12 +20,16 @@ public final class BookingEngine: Sendable {
         public var idempotencyKeyTTLSeconds: Int64 = 86_400
         /// Most holds expired per sweep.
         public var expiryBatchMax = 1_000
+        /// Bounds of the group-commit writer.
+        public var commit = CommitWriter.Configuration()
         public init() {}
     }
 
     public let catalog: Catalog
     public let scheduler: Scheduler
     public let pool: ConnectionPool
+    /// Writes new holds and bookings in batches.
+    public let writer: CommitWriter
     public let clock: any Clock
     public let configuration: Configuration
     /// Appointments from the database the ledger could not place (the office's hours changed under them); their
@@ -44,8 +48,12 @@ public final class BookingEngine: Sendable {
         let firstDate = BerlinTime.local(clock.now()).date.adding(days: -7)
         scheduler = Scheduler(catalog: catalog,
                               ledger: ledger ?? LockFreeSlotLedger(officeIDs: catalog.offices.keys, firstDate: firstDate))
+        writer = CommitWriter(conninfo: pool.conninfo, configuration: configuration.commit)
         try rebuildLedger()
     }
+
+    /// Writes what is queued and stops the commit writer; call once, when the server has stopped taking requests.
+    public func stop() { writer.stop() }
 
     /// Marks every live hold and booking from today on as taken in the ledger.
     private func rebuildLedger() throws {
@@ -94,9 +102,7 @@ public final class BookingEngine: Sendable {
         let record = AppointmentRecord(id: Self.newID(), run: run, channel: channel, status: .held, start: placement.start,
                                        end: placement.end, services: services,
                                        expiresAt: now.adding(seconds: configuration.holdTTLSeconds), contact: nil)
-        try persist(run: run, channel: channel) { db in
-            try AppointmentRepository.insert(record, code: nil, now: now, db)
-        }
+        try commit(CommitWriter.Entry(record: record, code: nil, idempotency: nil, now: now), channel: channel)
         return record
     }
 
@@ -154,14 +160,12 @@ public final class BookingEngine: Sendable {
             let record = AppointmentRecord(id: Self.newID(), run: run, channel: channel, status: .confirmed,
                                            start: placement.start, end: placement.end, services: services,
                                            expiresAt: nil, contact: contact)
+            let entry = CommitWriter.Entry(record: record, code: code,
+                                           idempotency: idempotencyKey.map { ($0, fingerprint) }, now: now)
             do {
-                try persist(run: run, channel: channel) { db in
-                    try AppointmentRepository.insert(record, code: code, now: now, db)
-                    if let key = idempotencyKey {
-                        try storeKey(key, fingerprint: fingerprint, appointmentID: record.id, code: code, now: now, db)
-                    }
-                }
-            } catch where error.kind == .unavailable && idempotencyKey != nil {
+                try commit(entry, channel: channel)
+            } catch where idempotencyKey != nil && (error.kind == .unavailable || error.scheduling?.code == .slotTaken) {
+                // Another request with this key may have won; answer as it was answered.
                 if let replay = try replay(key: idempotencyKey!, fingerprint: fingerprint) { return replay }
                 throw error
             }
@@ -254,19 +258,20 @@ public final class BookingEngine: Sendable {
         return (placement, run)
     }
 
-    /// Writes a reservation the ledger granted. If the database refuses it or fails, the ledger gives it back.
-    private func persist(run: SlotRun, channel: Channel, _ write: (PostgresConnection) throws -> Void) throws(EngineError) {
-        do {
-            try pool.transaction(write)
-        } catch {
-            scheduler.ledger.release(run, channel: channel)
-            if let database = error as? PostgresError, database.isConflict {
-                throw EngineError(SchedulingError(.slotTaken, field: "start", detail: "That time is no longer free."))
-            }
-            if error is KeyRace {
-                throw EngineError(.unavailable, detail: "Another request with this Idempotency-Key won the race.")
-            }
-            throw EngineError(.unavailable, detail: "The reservation could not be stored: \(error)")
+    /// Makes a reservation the ledger granted durable. Whatever is not committed is given back to the ledger.
+    private func commit(_ entry: CommitWriter.Entry, channel: Channel) throws(EngineError) {
+        let outcome = writer.submit(entry)
+        guard outcome != .committed else { return }
+        scheduler.ledger.release(entry.record.run, channel: channel)
+        switch outcome {
+        case .refused:
+            throw EngineError(SchedulingError(.slotTaken, field: "start", detail: "That time is no longer free."))
+        case .keyTaken:
+            throw EngineError(.unavailable, detail: "Another request with this Idempotency-Key won the race.")
+        case .failed(let reason):
+            throw EngineError(.unavailable, detail: "The reservation could not be stored: \(reason)")
+        case .committed:
+            preconditionFailure("handled above")
         }
     }
 

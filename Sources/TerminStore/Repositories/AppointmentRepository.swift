@@ -31,6 +31,54 @@ public enum AppointmentRepository {
         }
     }
 
+    /// Inserts many holds and bookings with one statement. A row whose desk time is taken is skipped (exclusion
+    /// constraint, `ON CONFLICT DO NOTHING`). Returns the ids inserted; their services are inserted too.
+    public static func insertBatch(_ rows: [(record: AppointmentRecord, code: String?, now: Instant)],
+                                   _ db: PostgresConnection) throws -> [String] {
+        guard !rows.isEmpty else { return [] }
+        func column(_ value: (AppointmentRecord, String?, Instant) -> String?) -> String {
+            PostgresArray.literal(rows.map { value($0.record, $0.code, $0.now) })
+        }
+        let inserted = try db.query("""
+            INSERT INTO appointment (id, office_id, desk_id, day, start_unit, units, span, channel, status, expires_at,
+              code_hash, contact_name, contact_email, created_at, confirmed_at)
+            SELECT id, office_id, desk_id, day, start_unit, units, tstzrange(lo, hi), channel, status, expires_at,
+              sha256(convert_to(code, 'UTF8')), contact_name, contact_email, now_at,
+              CASE WHEN status = 'confirmed' THEN now_at END
+            FROM unnest($1::uuid[], $2::bigint[], $3::bigint[], $4::date[], $5::int[], $6::int[], $7::timestamptz[],
+                        $8::timestamptz[], $9::text[], $10::text[], $11::timestamptz[], $12::text[], $13::text[],
+                        $14::text[], $15::timestamptz[])
+              AS input(id, office_id, desk_id, day, start_unit, units, lo, hi, channel, status, expires_at, code,
+                       contact_name, contact_email, now_at)
+            ON CONFLICT DO NOTHING
+            RETURNING id
+            """, [column { r, _, _ in r.id }, column { r, _, _ in String(r.run.officeID) },
+                  column { r, _, _ in String(r.run.deskID) }, column { r, _, _ in r.run.date.description },
+                  column { r, _, _ in String(r.run.startUnit) }, column { r, _, _ in String(r.run.units) },
+                  column { r, _, _ in BerlinTime.format(r.start) }, column { r, _, _ in BerlinTime.format(r.end) },
+                  column { r, _, _ in r.channel.rawValue }, column { r, _, _ in r.status.rawValue },
+                  column { r, _, _ in r.expiresAt.map(BerlinTime.format) }, column { _, code, _ in code },
+                  column { r, _, _ in r.contact?.name }, column { r, _, _ in r.contact?.email },
+                  column { _, _, now in BerlinTime.format(now) }]).rows.map { $0.text(0) }
+        let ids = Set(inserted)
+        var serviceRows: [(String, Int, ServiceRequest)] = []
+        for row in rows where ids.contains(row.record.id) {
+            for (position, service) in row.record.services.enumerated() { serviceRows.append((row.record.id, position, service)) }
+        }
+        try db.query("""
+            INSERT INTO appointment_service (appointment_id, position, service_id, quantity)
+            SELECT * FROM unnest($1::uuid[], $2::int[], $3::bigint[], $4::int[])
+            """, [PostgresArray.literal(serviceRows.map { $0.0 }), PostgresArray.literal(serviceRows.map { String($0.1) }),
+                  PostgresArray.literal(serviceRows.map { String($0.2.serviceID) }),
+                  PostgresArray.literal(serviceRows.map { String($0.2.quantity) })])
+        return inserted
+    }
+
+    /// Deletes appointments (and their services) written in the current transaction that must not stand.
+    public static func delete(ids: [String], _ db: PostgresConnection) throws {
+        try db.query("DELETE FROM appointment WHERE id = ANY($1::uuid[])", [PostgresArray.literal(ids)])
+    }
+
     /// Why a hold could not be confirmed.
     public enum ConfirmFailure: Error, Sendable, Equatable {
         case unknown
@@ -129,6 +177,22 @@ public enum AppointmentRepository {
             INSERT INTO idempotency_key (key, fingerprint, appointment_id, code, created_at)
             VALUES ($1, sha256(convert_to($2, 'UTF8')), $3, $4, $5) ON CONFLICT (key) DO NOTHING RETURNING key
             """, [key, fingerprint, appointmentID, code, BerlinTime.format(now)]).isEmpty)
+    }
+
+    /// Records many first answers; returns the appointment ids whose key was stored (a key another request, or an
+    /// earlier row of the same batch, stored first is left out).
+    public static func storeIdempotentAnswers(_ answers: [(key: String, fingerprint: String, appointmentID: String,
+                                                           code: String, now: Instant)],
+                                              _ db: PostgresConnection) throws -> [String] {
+        try db.query("""
+            INSERT INTO idempotency_key (key, fingerprint, appointment_id, code, created_at)
+            SELECT key, sha256(convert_to(fingerprint, 'UTF8')), appointment_id, code, created_at
+            FROM unnest($1::text[], $2::text[], $3::uuid[], $4::text[], $5::timestamptz[])
+              AS input(key, fingerprint, appointment_id, code, created_at)
+            ON CONFLICT (key) DO NOTHING RETURNING appointment_id
+            """, [PostgresArray.literal(answers.map(\.key)), PostgresArray.literal(answers.map(\.fingerprint)),
+                  PostgresArray.literal(answers.map(\.appointmentID)), PostgresArray.literal(answers.map(\.code)),
+                  PostgresArray.literal(answers.map { BerlinTime.format($0.now) })]).rows.map { $0.text(0) }
     }
 
     /// Deletes idempotency keys older than `before`.

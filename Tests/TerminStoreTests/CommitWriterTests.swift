@@ -1,0 +1,95 @@
+import Dispatch
+import Foundation
+import Synchronization
+import Testing
+import TerminCore
+import TerminTestSupport
+@testable import TerminStore
+
+@Suite struct CommitWriterTests {
+    static let day = LocalDate(iso: "2026-12-01")!
+    static let now = BerlinTime.parse("2026-11-30T09:00:00+01:00")!
+
+    /// A booking at Orleansplatz on desk `desk` (1–20), five-minute unit `unit` (84 = 07:00), `units` long.
+    static func entry(desk: Int = 1, unit: Int = 84, units: Int = 3, office: Int = 102522, key: String? = nil) -> CommitWriter.Entry {
+        let start = BerlinTime.instant(date: day, minuteOfDay: unit * 5)
+        let record = AppointmentRecord(
+            id: UUID().uuidString.lowercased(),
+            run: SlotRun(officeID: office, deskID: 102522 * 100 + desk, date: day, startUnit: unit, units: units),
+            channel: .online, status: .confirmed, start: start, end: start.adding(seconds: Int64(units * 300)),
+            services: [ServiceRequest(serviceID: 1063441, quantity: 1)], expiresAt: nil, contact: nil)
+        return CommitWriter.Entry(record: record, code: "code-\(record.id)", idempotency: key.map { ($0, "fp") }, now: now)
+    }
+
+    @Test func aBatchCommitsEachRowOrRefusesItAlone() throws {
+        let conninfo = try TestDatabase.create()
+        let db = try PostgresConnection(conninfo: conninfo)
+        let entries = [Self.entry(unit: 84), Self.entry(unit: 85), Self.entry(unit: 87), Self.entry(desk: 2, unit: 84)]
+        let outcomes = try CommitWriter.write(entries, db)
+        #expect(outcomes == [.committed, .refused, .committed, .committed])
+        #expect(try db.query("SELECT count(*) FROM appointment").scalar == "3")
+        #expect(try db.query("SELECT count(*) FROM appointment_service").scalar == "3")
+        #expect(try db.query("SELECT count(*) FROM appointment WHERE id = $1", [entries[1].record.id]).scalar == "0")
+    }
+
+    @Test func aFailingBatchWritesNothingAndFailsEveryEntry() throws {
+        let conninfo = try TestDatabase.create()
+        let writer = CommitWriter(conninfo: conninfo)
+        defer { writer.stop() }
+        // An office that does not exist breaks the whole statement (foreign key), so the batch fails together.
+        let entries = [Self.entry(unit: 84), Self.entry(unit: 90, office: 999_999)]
+        let outcomes = Mutex<[CommitWriter.Outcome]>([])
+        DispatchQueue.concurrentPerform(iterations: 2) { index in
+            let outcome = writer.submit(entries[index])
+            outcomes.withLock { $0.append(outcome) }
+        }
+        let db = try PostgresConnection(conninfo: conninfo)
+        let seen = outcomes.withLock { $0 }
+        #expect(seen.contains { if case .failed = $0 { true } else { false } })
+        // Whatever failed left no row; whatever committed is there.
+        let committed = seen.filter { $0 == .committed }.count
+        #expect(try db.query("SELECT count(*) FROM appointment").scalar == String(committed))
+    }
+
+    @Test func concurrentSubmittersShareBatches() throws {
+        let conninfo = try TestDatabase.create()
+        var configuration = CommitWriter.Configuration()
+        configuration.lingerMicroseconds = 2_000
+        let writer = CommitWriter(conninfo: conninfo, configuration: configuration)
+        defer { writer.stop() }
+        let committed = Atomic<Int>(0)
+        // 64 threads, not a thread pool: all of them must be waiting in the writer at once.
+        let done = DispatchGroup()
+        for index in 0..<64 {
+            done.enter()
+            Thread {
+                // 20 desks × 3 runs each in the morning: 60 distinct, plus 4 duplicates that must be refused.
+                let desk = index % 20 + 1, unit = 84 + (index / 20 % 3) * 3
+                if writer.submit(Self.entry(desk: desk, unit: unit)) == .committed { committed.add(1, ordering: .relaxed) }
+                done.leave()
+            }.start()
+        }
+        done.wait()
+        #expect(committed.load(ordering: .relaxed) == 60)
+        #expect(writer.statistics.entries == 64)
+        #expect(writer.statistics.largestBatch > 1)
+        #expect(try PostgresConnection(conninfo: conninfo).query("SELECT count(*) FROM appointment").scalar == "60")
+    }
+
+    @Test func aTakenIdempotencyKeyUndoesItsRow() throws {
+        let db = try PostgresConnection(conninfo: try TestDatabase.create())
+        let outcomes = try CommitWriter.write([Self.entry(unit: 84, key: "k"), Self.entry(unit: 90, key: "k")], db)
+        #expect(outcomes.sorted { "\($0)" < "\($1)" } == [.committed, .keyTaken])
+        #expect(try db.query("SELECT count(*) FROM appointment").scalar == "1")
+        #expect(try db.query("SELECT count(*) FROM appointment_service").scalar == "1")
+        #expect(try db.query("SELECT count(*) FROM idempotency_key").scalar == "1")
+    }
+
+    @Test func arrayLiteralsEscapeQuotesBackslashesAndNull() throws {
+        let db = try PostgresConnection(conninfo: try TestDatabase.createEmpty())
+        let values: [String?] = ["a\"b", "c\\d", nil, "", "{x,y}", "NULL"]
+        let rows = try db.query("SELECT v FROM unnest($1::text[]) WITH ORDINALITY AS t(v, n) ORDER BY n",
+                                [PostgresArray.literal(values)])
+        #expect(rows.rows.map { $0[0] } == values)
+    }
+}
