@@ -6,13 +6,21 @@ struct Options {
 
     private(set) var values: [String: String] = [:]
     private(set) var flags: Set<String> = []
+    /// The one argument that is not an option, for commands that take one (`termin bench ledger`).
+    private(set) var positional: String?
 
     /// Parses `arguments`, accepting only the options named in `valued` (taking a value) and `boolean`.
-    init(_ arguments: [String], valued: Set<String>, boolean: Set<String> = ["help"]) throws(UsageError) {
+    init(_ arguments: [String], valued: Set<String>, boolean: Set<String> = ["help"], allowsPositional: Bool = false)
+        throws(UsageError) {
         var index = 0
         while index < arguments.count {
             let argument = arguments[index]
-            guard argument.hasPrefix("--") else { throw UsageError(description: "unexpected argument '\(argument)'") }
+            guard argument.hasPrefix("--") else {
+                guard allowsPositional, positional == nil else { throw UsageError(description: "unexpected argument '\(argument)'") }
+                positional = argument
+                index += 1
+                continue
+            }
             let body = argument.dropFirst(2)
             if let equals = body.firstIndex(of: "=") {
                 let name = String(body[..<equals])

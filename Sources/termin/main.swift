@@ -1,7 +1,7 @@
 import Foundation
 
 /// `termin <command> [options]`: serve, migrate, seed, help.
-let commands: [any Command.Type] = [ServeCommand.self, MigrateCommand.self, SeedCommand.self]
+let commands: [any Command.Type] = [ServeCommand.self, MigrateCommand.self, SeedCommand.self, BenchCommand.self]
 
 @MainActor func overview() -> String {
     var text = "usage: termin <command> [options]\n\nTermin, appointment scheduling for Munich's citizen offices.\n\ncommands:\n"
@@ -32,7 +32,8 @@ let commands: [any Command.Type] = [ServeCommand.self, MigrateCommand.self, Seed
         return ExitCode.usage
     }
     do {
-        let options = try Options(Array(arguments.dropFirst()), valued: command.valuedOptions)
+        let options = try Options(Array(arguments.dropFirst()), valued: command.valuedOptions,
+                                  allowsPositional: command == BenchCommand.self)
         if options.flags.contains("help") {
             print("usage: " + command.usage)
             return ExitCode.success

@@ -120,6 +120,44 @@ final class DayLedger: @unchecked Sendable {
         return true
     }
 
+    /// The length of the free gap around `range` on `desk`, or `nil` when a unit of `range` is taken. Reads the
+    /// words atomically one by one (a concurrent change can make the answer stale; `claim` decides).
+    func freeGap(desk: Int, around range: Range<Int>) -> Int? {
+        let base = desk * wordsPerDesk
+        var unit = range.lowerBound
+        while unit < range.upperBound {
+            let (word, mask, next) = UnitBitmap.wordMask(unit, range.upperBound)
+            if words[base + word].load(ordering: .relaxed) & mask != 0 { return nil }
+            unit = next
+        }
+        // Left edge: the highest taken unit below the range, word by word.
+        var lower = 0
+        var index = range.lowerBound - 1
+        while index >= 0 {
+            let word = index >> 6
+            let below = UInt64(index & 63) == 63 ? ~UInt64(0) : (UInt64(1) << UInt64((index & 63) + 1)) - 1
+            let taken = words[base + word].load(ordering: .relaxed) & below
+            if taken != 0 {
+                lower = word * 64 + (63 - taken.leadingZeroBitCount) + 1
+                break
+            }
+            index = word * 64 - 1
+        }
+        // Right edge: the lowest taken unit from the end of the range on (the padding bits end every search).
+        var upper = unitsPerDay
+        index = range.upperBound
+        while index < wordsPerDesk * 64 {
+            let word = index >> 6
+            let taken = words[base + word].load(ordering: .relaxed) & (~UInt64(0) << UInt64(index & 63))
+            if taken != 0 {
+                upper = min(unitsPerDay, word * 64 + taken.trailingZeroBitCount)
+                break
+            }
+            index = (word + 1) * 64
+        }
+        return upper - lower
+    }
+
     /// Clears the run's bits on `desk`; every one of them must be set.
     func clear(desk: Int, range: Range<Int>) {
         var unit = range.lowerBound

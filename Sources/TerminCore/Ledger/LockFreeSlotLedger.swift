@@ -84,20 +84,38 @@ public final class LockFreeSlotLedger: SlotLedger, @unchecked Sendable {
         let range = startUnit..<(startUnit + units)
         guard units >= 1, startUnit >= 0, range.upperBound <= layout.unitsPerDay, let day = day(layout) else { return nil }
         guard day.acquireQuota(channel, units: units) else { return nil }
-        // Candidates whose run looks free now, smallest surrounding gap first.
-        var candidates: [(desk: Int, deskID: Int, gap: Int, order: Int)] = []
-        for (order, deskID) in deskIDs.enumerated() {
-            guard let desk = day.deskIndex[deskID] else { continue }
-            let snapshot = UnitBitmap(words: day.snapshot(desk: desk), count: day.unitsPerDay)
-            guard snapshot.isClear(range) else { continue }
-            candidates.append((desk, deskID, snapshot.clearRun(around: range).count, order))
-        }
-        candidates.sort { ($0.gap, $0.order) < ($1.gap, $1.order) }
-        for candidate in candidates where day.claim(desk: candidate.desk, range: range) {
-            return SlotRun(officeID: layout.officeID, deskID: candidate.deskID, date: layout.date, startUnit: startUnit, units: units)
+        if let chosen = claimBestFit(day: day, deskIDs: deskIDs, range: range) {
+            return SlotRun(officeID: layout.officeID, deskID: chosen, date: layout.date, startUnit: startUnit, units: units)
         }
         day.releaseQuota(channel, units: units)
         return nil
+    }
+
+    /// Claims the run on the desk with the smallest free gap around it; a desk lost to a concurrent claim is passed
+    /// over for the next best. At most one claim attempt per desk. Returns the desk id claimed.
+    private func claimBestFit(day: DayLedger, deskIDs: [Int], range: Range<Int>) -> Int? {
+        if deskIDs.count == 1 {
+            guard let desk = day.deskIndex[deskIDs[0]], day.claim(desk: desk, range: range) else { return nil }
+            return deskIDs[0]
+        }
+        return withUnsafeTemporaryAllocation(of: (desk: Int, deskID: Int, gap: Int).self, capacity: deskIDs.count) { candidates in
+            var count = 0
+            for deskID in deskIDs {
+                guard let desk = day.deskIndex[deskID], let gap = day.freeGap(desk: desk, around: range) else { continue }
+                candidates[count] = (desk, deskID, gap)
+                count += 1
+            }
+            while count > 0 {
+                var best = 0
+                for index in 1..<max(count, 1) where candidates[index].gap < candidates[best].gap { best = index }
+                let candidate = candidates[best]
+                if day.claim(desk: candidate.desk, range: range) { return candidate.deskID }
+                // Keep the order of the rest (ties go to the earlier desk): shift left over the one tried.
+                for index in best..<(count - 1) { candidates[index] = candidates[index + 1] }
+                count -= 1
+            }
+            return nil
+        }
     }
 
     @discardableResult

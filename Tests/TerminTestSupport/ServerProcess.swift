@@ -1,0 +1,69 @@
+import Foundation
+import Glibc
+
+/// The `termin` executable running as a child process, for tests that kill it.
+public final class ServerProcess {
+    public struct Failure: Error, CustomStringConvertible {
+        public let description: String
+    }
+
+    let process = Process()
+    let output = Pipe()
+    public private(set) var port = 0
+
+    /// The built `termin` next to the test bundle (`.build/<triple>/debug/termin`).
+    public static var executable: String {
+        var folder = URL(fileURLWithPath: Bundle.main.bundlePath)
+        if !folder.hasDirectoryPath || folder.pathExtension == "xctest" { folder.deleteLastPathComponent() }
+        for candidate in [folder, URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent()] {
+            let path = candidate.appendingPathComponent("termin").path
+            if FileManager.default.isExecutableFile(atPath: path) { return path }
+        }
+        return folder.appendingPathComponent("termin").path
+    }
+
+    /// Starts `termin serve` on a free port against `conninfo` and waits until it listens (at most 60 s).
+    public init(conninfo: String, extraArguments: [String] = []) throws {
+        process.executableURL = URL(fileURLWithPath: Self.executable)
+        process.arguments = ["serve", "--port", "0", "--database-url", conninfo] + extraArguments
+        process.standardOutput = output
+        process.standardError = FileHandle.nullDevice
+        process.standardInput = FileHandle.nullDevice
+        try process.run()
+        let deadline = Date().addingTimeInterval(60)
+        var text = ""
+        while Date() < deadline {
+            let data = output.fileHandleForReading.availableData
+            if data.isEmpty { break }
+            text += String(decoding: data, as: UTF8.self)
+            if let range = text.range(of: "listening on http://127.0.0.1:") {
+                let digits = text[range.upperBound...].prefix { $0.isNumber }
+                if let port = Int(digits), text[range.upperBound...].dropFirst(digits.count).first == " " {
+                    self.port = port
+                    return
+                }
+            }
+        }
+        process.terminate()
+        throw Failure(description: "termin serve did not start: \(text)")
+    }
+
+    /// Sends a signal (SIGKILL: no chance to clean up).
+    public func kill(_ signal: Int32 = SIGKILL) {
+        Glibc.kill(process.processIdentifier, signal)
+    }
+
+    /// Waits for the process to end; returns its exit status.
+    @discardableResult
+    public func wait() -> Int32 {
+        process.waitUntilExit()
+        return process.terminationStatus
+    }
+
+    deinit {
+        if process.isRunning {
+            kill()
+            process.waitUntilExit()
+        }
+    }
+}
