@@ -7,9 +7,10 @@ import TerminTestSupport
 @Suite struct SchemaTests {
     func insert(_ db: PostgresConnection, id: String, desk: Int = 10252201, from: String, to: String, status: String = "confirmed") throws {
         try db.query("""
-            INSERT INTO appointment (id, office_id, desk_id, day, start_unit, units, span, channel, status, expires_at, code_hash, created_at)
+            INSERT INTO appointment (id, office_id, desk_id, day, start_unit, units, span, channel, status, expires_at, code_hash,
+              created_at, service_ids, quantities)
             VALUES ($1, 102522, $2, '2026-12-01', 0, 1, tstzrange($3::timestamptz, $4::timestamptz), 'online', $5,
-                    now() + interval '10 minutes', '\\x00', now())
+                    now() + interval '10 minutes', '\\x00', now(), '{1063441}', '{1}')
             """, [id, String(desk), from, to, status])
     }
 

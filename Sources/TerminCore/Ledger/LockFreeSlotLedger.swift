@@ -83,12 +83,15 @@ public final class LockFreeSlotLedger: SlotLedger, @unchecked Sendable {
     public func reserve(layout: DayLayout, deskIDs: [Int], startUnit: Int, units: Int, channel: Channel) -> SlotRun? {
         let range = startUnit..<(startUnit + units)
         guard units >= 1, startUnit >= 0, range.upperBound <= layout.unitsPerDay, let day = day(layout) else { return nil }
-        guard day.acquireQuota(channel, units: units) else { return nil }
-        if let chosen = claimBestFit(day: day, deskIDs: deskIDs, range: range) {
-            return SlotRun(officeID: layout.officeID, deskID: chosen, date: layout.date, startUnit: startUnit, units: units)
+        // A read of the quota (cheap: the counter's cache line is only written by winners) turns attempts away once
+        // the channel's share is gone. Then bits first, quota second: an attempt that loses the race for the bits
+        // never writes the shared counter.
+        guard day.hasQuota(channel, units: units), let chosen = claimBestFit(day: day, deskIDs: deskIDs, range: range) else { return nil }
+        guard day.acquireQuota(channel, units: units) else {
+            day.clear(desk: day.deskIndex[chosen]!, range: range)
+            return nil
         }
-        day.releaseQuota(channel, units: units)
-        return nil
+        return SlotRun(officeID: layout.officeID, deskID: chosen, date: layout.date, startUnit: startUnit, units: units)
     }
 
     /// Claims the run on the desk with the smallest free gap around it; a desk lost to a concurrent claim is passed

@@ -8,7 +8,8 @@ import TerminCore
 ///
 /// Callers submit an appointment and wait. A writer thread takes what is queued (at most `batchSizeMax`, waiting at
 /// most `lingerMicroseconds` for a batch to fill), inserts it with one multi-row statement, and answers every caller
-/// after the commit. A row the database refuses (its desk time is taken: exclusion constraint) is answered
+/// after the commit. `writerCount` writers, each with its own connection, overlap one batch's preparation with
+/// another's commit. Batches are independent: the ledger never hands the same desk time to two of them. A row the database refuses (its desk time is taken: exclusion constraint) is answered
 /// `.refused`; if the transaction fails, every row of the batch is answered `.failed`, and nothing of it was written.
 public final class CommitWriter: Sendable {
     /// Bounds of the writer, each with its unit.
@@ -19,6 +20,8 @@ public final class CommitWriter: Sendable {
         public var lingerMicroseconds = 200
         /// Most appointments waiting to be written; beyond, `submit` answers `.failed` at once.
         public var queueCapacity = 16_384
+        /// Writer threads (and database connections).
+        public var writerCount = 2
         public init() {}
     }
 
@@ -79,14 +82,16 @@ public final class CommitWriter: Sendable {
     private let available = DispatchSemaphore(value: 0)
     private let exited = DispatchSemaphore(value: 0)
 
-    /// Starts the writer thread with its own connection to `conninfo`.
+    /// Starts the writer threads, each with its own connection to `conninfo`.
     public init(conninfo: String, configuration: Configuration = Configuration()) {
-        precondition(configuration.batchSizeMax >= 1 && configuration.queueCapacity >= 1)
+        precondition(configuration.batchSizeMax >= 1 && configuration.queueCapacity >= 1 && configuration.writerCount >= 1)
         self.conninfo = conninfo
         self.configuration = configuration
-        let thread = Thread { [self] in run() }
-        thread.name = "termin-commit-writer"
-        thread.start()
+        for index in 0..<configuration.writerCount {
+            let thread = Thread { [self] in run() }
+            thread.name = "termin-commit-writer-\(index)"
+            thread.start()
+        }
     }
 
     /// Queues an entry and waits until its batch is committed or has failed.
@@ -114,8 +119,8 @@ public final class CommitWriter: Sendable {
             return state.stopped
         }
         guard !wasStopped else { return }
-        available.signal()
-        exited.wait()
+        for _ in 0..<configuration.writerCount { available.signal() }
+        for _ in 0..<configuration.writerCount { exited.wait() }
     }
 
     private func run() {
@@ -123,7 +128,10 @@ public final class CommitWriter: Sendable {
         while true {
             available.wait()
             let stopping = state.withLock { $0.stopped && $0.queue.isEmpty }
-            if stopping { break }
+            if stopping {
+                available.signal()   // pass the wake-up on, in case it was another writer's
+                break
+            }
             if configuration.lingerMicroseconds > 0 && state.withLock({ $0.queue.count < configuration.batchSizeMax }) {
                 usleep(UInt32(configuration.lingerMicroseconds))
             }
@@ -133,8 +141,8 @@ public final class CommitWriter: Sendable {
                 state.queue.removeFirst(count)
                 return batch
             }
-            // Each submit signalled once; the entries taken beyond the first consume their signals here.
-            for _ in 1..<max(batch.count, 1) { available.wait() }
+            // Each submit signalled once, but a batch takes many entries: the signals left over wake a writer to
+            // an empty queue, which just waits again.
             guard !batch.isEmpty else { continue }
             assert(batch.count <= configuration.batchSizeMax, "a batch never exceeds its bound")
             let outcomes: [Outcome]

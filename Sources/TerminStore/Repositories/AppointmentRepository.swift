@@ -6,8 +6,7 @@ public enum AppointmentRepository {
         a.id, a.office_id, a.desk_id, a.day, a.start_unit, a.units, a.channel, a.status,
         extract(epoch FROM lower(a.span))::bigint, extract(epoch FROM upper(a.span))::bigint,
         extract(epoch FROM a.expires_at)::bigint, a.contact_name, a.contact_email,
-        (SELECT string_agg(s.service_id || ':' || s.quantity, ',' ORDER BY s.position)
-           FROM appointment_service s WHERE s.appointment_id = a.id)
+        array_to_string(a.service_ids, ','), array_to_string(a.quantities, ',')
         """
 
     /// Inserts a hold (`.held`, with `expiresAt`) or a booking (`.confirmed`, with the citizen's `code`).
@@ -16,23 +15,28 @@ public enum AppointmentRepository {
         precondition(record.status == .held ? record.expiresAt != nil : code != nil)
         try db.query("""
             INSERT INTO appointment (id, office_id, desk_id, day, start_unit, units, span, channel, status, expires_at,
-              code_hash, contact_name, contact_email, created_at, confirmed_at)
+              code_hash, contact_name, contact_email, created_at, confirmed_at, service_ids, quantities)
             VALUES ($1, $2, $3, $4, $5, $6, tstzrange($7::timestamptz, $8::timestamptz), $9, $10, $11,
-              sha256(convert_to($12, 'UTF8')), $13, $14, $15, CASE WHEN $10 = 'confirmed' THEN $15::timestamptz END)
+              sha256(convert_to($12, 'UTF8')), $13, $14, $15, CASE WHEN $10 = 'confirmed' THEN $15::timestamptz END,
+              $16::bigint[], $17::int[])
             """, [record.id, String(record.run.officeID), String(record.run.deskID), record.run.date.description,
                   String(record.run.startUnit), String(record.run.units), BerlinTime.format(record.start),
                   BerlinTime.format(record.end), record.channel.rawValue, record.status.rawValue,
                   record.expiresAt.map(BerlinTime.format), code, record.contact?.name, record.contact?.email,
-                  BerlinTime.format(now)])
-        for (position, service) in record.services.enumerated() {
-            try db.query("""
-                INSERT INTO appointment_service (appointment_id, position, service_id, quantity) VALUES ($1, $2, $3, $4)
-                """, [record.id, String(position), String(service.serviceID), String(service.quantity)])
-        }
+                  BerlinTime.format(now), serviceIDs(record), quantities(record)])
+    }
+
+    /// `{1063441,1063453}`: the services of an appointment as an array literal.
+    static func serviceIDs(_ record: AppointmentRecord) -> String {
+        "{" + record.services.map { String($0.serviceID) }.joined(separator: ",") + "}"
+    }
+
+    static func quantities(_ record: AppointmentRecord) -> String {
+        "{" + record.services.map { String($0.quantity) }.joined(separator: ",") + "}"
     }
 
     /// Inserts many holds and bookings with one statement. A row whose desk time is taken is skipped (exclusion
-    /// constraint, `ON CONFLICT DO NOTHING`). Returns the ids inserted; their services are inserted too.
+    /// constraint, `ON CONFLICT DO NOTHING`). Returns the ids inserted.
     public static func insertBatch(_ rows: [(record: AppointmentRecord, code: String?, now: Instant)],
                                    _ db: PostgresConnection) throws -> [String] {
         guard !rows.isEmpty else { return [] }
@@ -41,15 +45,15 @@ public enum AppointmentRepository {
         }
         let inserted = try db.query("""
             INSERT INTO appointment (id, office_id, desk_id, day, start_unit, units, span, channel, status, expires_at,
-              code_hash, contact_name, contact_email, created_at, confirmed_at)
+              code_hash, contact_name, contact_email, created_at, confirmed_at, service_ids, quantities)
             SELECT id, office_id, desk_id, day, start_unit, units, tstzrange(lo, hi), channel, status, expires_at,
               sha256(convert_to(code, 'UTF8')), contact_name, contact_email, now_at,
-              CASE WHEN status = 'confirmed' THEN now_at END
+              CASE WHEN status = 'confirmed' THEN now_at END, service_ids::bigint[], quantities::int[]
             FROM unnest($1::uuid[], $2::bigint[], $3::bigint[], $4::date[], $5::int[], $6::int[], $7::timestamptz[],
                         $8::timestamptz[], $9::text[], $10::text[], $11::timestamptz[], $12::text[], $13::text[],
-                        $14::text[], $15::timestamptz[])
+                        $14::text[], $15::timestamptz[], $16::text[], $17::text[])
               AS input(id, office_id, desk_id, day, start_unit, units, lo, hi, channel, status, expires_at, code,
-                       contact_name, contact_email, now_at)
+                       contact_name, contact_email, now_at, service_ids, quantities)
             ON CONFLICT DO NOTHING
             RETURNING id
             """, [column { r, _, _ in r.id }, column { r, _, _ in String(r.run.officeID) },
@@ -59,22 +63,12 @@ public enum AppointmentRepository {
                   column { r, _, _ in r.channel.rawValue }, column { r, _, _ in r.status.rawValue },
                   column { r, _, _ in r.expiresAt.map(BerlinTime.format) }, column { _, code, _ in code },
                   column { r, _, _ in r.contact?.name }, column { r, _, _ in r.contact?.email },
-                  column { _, _, now in BerlinTime.format(now) }]).rows.map { $0.text(0) }
-        let ids = Set(inserted)
-        var serviceRows: [(String, Int, ServiceRequest)] = []
-        for row in rows where ids.contains(row.record.id) {
-            for (position, service) in row.record.services.enumerated() { serviceRows.append((row.record.id, position, service)) }
-        }
-        try db.query("""
-            INSERT INTO appointment_service (appointment_id, position, service_id, quantity)
-            SELECT * FROM unnest($1::uuid[], $2::int[], $3::bigint[], $4::int[])
-            """, [PostgresArray.literal(serviceRows.map { $0.0 }), PostgresArray.literal(serviceRows.map { String($0.1) }),
-                  PostgresArray.literal(serviceRows.map { String($0.2.serviceID) }),
-                  PostgresArray.literal(serviceRows.map { String($0.2.quantity) })])
+                  column { _, _, now in BerlinTime.format(now) }, column { r, _, _ in serviceIDs(r) },
+                  column { r, _, _ in quantities(r) }]).rows.map { $0.text(0) }
         return inserted
     }
 
-    /// Deletes appointments (and their services) written in the current transaction that must not stand.
+    /// Deletes appointments written in the current transaction that must not stand.
     public static func delete(ids: [String], _ db: PostgresConnection) throws {
         try db.query("DELETE FROM appointment WHERE id = ANY($1::uuid[])", [PostgresArray.literal(ids)])
     }
@@ -201,10 +195,11 @@ public enum AppointmentRepository {
     }
 
     static func record(_ row: [String?]) -> AppointmentRecord {
-        let services = (row[13] ?? "").split(separator: ",").map { pair in
-            let parts = pair.split(separator: ":")
-            return ServiceRequest(serviceID: Int(parts[0])!, quantity: Int(parts[1])!)
+        let quantities = row.text(14).split(separator: ",").map { Int($0)! }
+        let services = zip(row.text(13).split(separator: ","), quantities).map {
+            ServiceRequest(serviceID: Int($0.0)!, quantity: $0.1)
         }
+        precondition(!services.isEmpty && services.count == quantities.count, "an appointment has its services")
         let contact = (row[11] == nil && row[12] == nil) ? nil : AppointmentRecord.Contact(name: row[11], email: row[12])
         return AppointmentRecord(
             id: row.text(0),
