@@ -32,14 +32,15 @@ public final class BookingEngine: Sendable {
     public let writer: CommitWriter
     public let clock: any Clock
     public let configuration: Configuration
-    /// Appointments from the database the ledger could not place (the office's hours changed under them); their
-    /// time is never released into the ledger, which would open closed time.
-    private let unplaced = Mutex<Set<String>>([])
+    /// The appointments the ledger holds time for; releases go through it.
+    let occupancy = Occupancy()
+    /// Applies other instances' changes to the ledger.
+    let sync: LedgerSync
 
     /// Creates an engine over the catalogue in the database and rebuilds the ledger from the live appointments.
     /// - Parameter ledger: the in-memory ledger; by default a `LockFreeSlotLedger` from a week ago on.
     public init(pool: ConnectionPool, ledger: (any SlotLedger)? = nil, clock: any Clock = SystemClock(),
-                configuration: Configuration = Configuration()) throws {
+                configuration: Configuration = Configuration(), log: @escaping @Sendable (String) -> Void = { _ in }) throws {
         self.pool = pool
         self.clock = clock
         self.configuration = configuration
@@ -48,26 +49,20 @@ public final class BookingEngine: Sendable {
         let firstDate = BerlinTime.local(clock.now()).date.adding(days: -7)
         scheduler = Scheduler(catalog: catalog,
                               ledger: ledger ?? LockFreeSlotLedger(officeIDs: catalog.offices.keys, firstDate: firstDate))
-        writer = CommitWriter(conninfo: pool.conninfo, configuration: configuration.commit)
-        try rebuildLedger()
+        writer = CommitWriter(conninfo: pool.conninfo, applicationName: pool.applicationName, configuration: configuration.commit)
+        // Listen first, then rebuild from the live appointments: whatever commits in between arrives as a
+        // notification and is applied (or found already there) once the sync starts.
+        sync = try LedgerSync(conninfo: pool.conninfo, scheduler: scheduler, occupancy: occupancy, log: log)
+        let today = BerlinTime.local(clock.now()).date
+        sync.reconcile(records: try pool.withConnection { try AppointmentRepository.live(from: today, $0) })
+        sync.start()
     }
 
-    /// Writes what is queued and stops the commit writer; call once, when the server has stopped taking requests.
-    public func stop() { writer.stop() }
-
-    /// Marks every live hold and booking from today on as taken in the ledger.
-    private func rebuildLedger() throws {
-        let today = BerlinTime.local(clock.now()).date
-        let records = try pool.withConnection { try AppointmentRepository.live(from: today, $0) }
-        var misplaced = Set<String>()
-        for record in records {
-            guard let layout = scheduler.layout(officeID: record.run.officeID, date: record.run.date),
-                  scheduler.ledger.occupy(layout: layout, run: record.run, channel: record.channel) else {
-                misplaced.insert(record.id)
-                continue
-            }
-        }
-        unplaced.withLock { $0 = misplaced }
+    /// Stops following other instances and writes what is queued; call once, when the server has stopped taking
+    /// requests.
+    public func stop() {
+        sync.stop()
+        writer.stop()
     }
 
     // MARK: Reading
@@ -261,7 +256,10 @@ public final class BookingEngine: Sendable {
     /// Makes a reservation the ledger granted durable. Whatever is not committed is given back to the ledger.
     private func commit(_ entry: CommitWriter.Entry, channel: Channel) throws(EngineError) {
         let outcome = writer.submit(entry)
-        guard outcome != .committed else { return }
+        if outcome == .committed {
+            occupancy.insert(entry.record.id, run: entry.record.run, channel: channel)
+            return
+        }
         scheduler.ledger.release(entry.record.run, channel: channel)
         switch outcome {
         case .refused:
@@ -275,9 +273,10 @@ public final class BookingEngine: Sendable {
         }
     }
 
+    /// Gives an ended appointment's time back, unless another path already did (or the ledger never held it).
     private func releaseInLedger(_ record: AppointmentRecord) {
-        guard !unplaced.withLock({ $0.remove(record.id) != nil }) else { return }
-        scheduler.ledger.release(record.run, channel: record.channel)
+        guard let entry = occupancy.remove(record.id) else { return }
+        scheduler.ledger.release(entry.run, channel: entry.channel)
     }
 
     static func newID() -> String { UUID().uuidString.lowercased() }

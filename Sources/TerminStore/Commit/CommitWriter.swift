@@ -78,14 +78,16 @@ public final class CommitWriter: Sendable {
 
     public let configuration: Configuration
     private let conninfo: String
+    private let applicationName: String
     private let state = Mutex(State())
     private let available = DispatchSemaphore(value: 0)
     private let exited = DispatchSemaphore(value: 0)
 
     /// Starts the writer threads, each with its own connection to `conninfo`.
-    public init(conninfo: String, configuration: Configuration = Configuration()) {
+    public init(conninfo: String, applicationName: String = "termin", configuration: Configuration = Configuration()) {
         precondition(configuration.batchSizeMax >= 1 && configuration.queueCapacity >= 1 && configuration.writerCount >= 1)
         self.conninfo = conninfo
+        self.applicationName = applicationName
         self.configuration = configuration
         for index in 0..<configuration.writerCount {
             let thread = Thread { [self] in run() }
@@ -148,7 +150,7 @@ public final class CommitWriter: Sendable {
             let outcomes: [Outcome]
             do {
                 if connection == nil || connection?.isHealthy == false {
-                    connection = try PostgresConnection(conninfo: conninfo)
+                    connection = try PostgresConnection(conninfo: conninfo, applicationName: applicationName)
                 }
                 outcomes = try Self.write(batch.map(\.entry), connection!)
             } catch {

@@ -12,15 +12,19 @@ public final class ConnectionPool: Sendable {
     public static let acquireTimeoutSecondsDefault = 5.0
 
     public let conninfo: String
+    /// The `application_name` of the pool's connections.
+    public let applicationName: String
     public let size: Int
     public let acquireTimeoutSeconds: Double
     private let permits: DispatchSemaphore
     // The connections are only touched by the one caller that took them out; the mutex guards the idle list.
     private let idle: Mutex<[UnsafeSendable<PostgresConnection>]> = Mutex([])
 
-    public init(conninfo: String, size: Int = sizeDefault, acquireTimeoutSeconds: Double = acquireTimeoutSecondsDefault) {
+    public init(conninfo: String, size: Int = sizeDefault, acquireTimeoutSeconds: Double = acquireTimeoutSecondsDefault,
+                applicationName: String = "termin") {
         precondition(size >= 1)
         self.conninfo = conninfo
+        self.applicationName = applicationName
         self.size = size
         self.acquireTimeoutSeconds = acquireTimeoutSeconds
         permits = DispatchSemaphore(value: size)
@@ -32,7 +36,7 @@ public final class ConnectionPool: Sendable {
             throw PostgresError(.poolTimeout, message: "no database connection free within \(acquireTimeoutSeconds) s")
         }
         defer { permits.signal() }
-        let connection = try idle.withLock { $0.popLast()?.value } ?? PostgresConnection(conninfo: conninfo)
+        let connection = try idle.withLock { $0.popLast()?.value } ?? PostgresConnection(conninfo: conninfo, applicationName: applicationName)
         defer {
             if connection.isHealthy { idle.withLock { $0.append(UnsafeSendable(connection)) } }
         }

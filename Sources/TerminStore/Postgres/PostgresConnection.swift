@@ -6,14 +6,15 @@ import Glibc
 /// Every statement with parameters is prepared on first use and executed by name afterwards; values always travel
 /// as parameters, never inside the SQL text.
 public final class PostgresConnection {
-    private let handle: OpaquePointer
+    let handle: OpaquePointer
     /// Prepared statement names by SQL text.
     private var prepared: [String: String] = [:]
     /// Most distinct statements prepared on one connection before the cache is cleared.
     public static let preparedStatementsMax = 256
 
-    /// Opens a connection; `conninfo` is a libpq connection string or URI.
-    public init(conninfo: String) throws(PostgresError) {
+    /// Opens a connection; `conninfo` is a libpq connection string or URI. `applicationName` names the connection
+    /// in `pg_stat_activity` and in the ledger notifications (an instance recognises its own by it).
+    public init(conninfo: String, applicationName: String = "termin") throws(PostgresError) {
         guard let handle = PQconnectdb(conninfo) else {
             throw PostgresError(.connectionFailed, message: "libpq could not allocate a connection")
         }
@@ -24,6 +25,7 @@ public final class PostgresConnection {
         }
         self.handle = handle
         _ = try? execute("SET TIME ZONE 'Europe/Berlin'")
+        _ = try? query("SELECT set_config('application_name', $1, false)", [applicationName])
     }
 
     deinit { PQfinish(handle) }

@@ -1,0 +1,32 @@
+import TerminCore
+
+/// One line of a `termin_ledger` notification (see `Sql/004_ledger_notify.sql`):
+/// `op,id,office_id,desk_id,day,start_unit,units,channel`.
+struct LedgerEvent: Sendable, Equatable {
+    enum Operation: Sendable { case live, ended }
+
+    let operation: Operation
+    let id: String
+    let run: SlotRun
+    let channel: Channel
+
+    /// The events of a payload; lines that do not parse are skipped (the header line among them).
+    static func parse(payload: String) -> [LedgerEvent] {
+        payload.split(separator: "\n").compactMap { LedgerEvent(line: $0) }
+    }
+
+    init?(line: Substring) {
+        let fields = line.split(separator: ",", omittingEmptySubsequences: false)
+        guard fields.count == 8, let office = Int(fields[2]), let desk = Int(fields[3]),
+              let date = LocalDate(iso: fields[4]), let start = Int(fields[5]), let units = Int(fields[6]),
+              start >= 0, units > 0, let channel = Channel(rawValue: String(fields[7])) else { return nil }
+        switch fields[0] {
+        case "+": operation = .live
+        case "-": operation = .ended
+        default: return nil
+        }
+        id = String(fields[1])
+        run = SlotRun(officeID: office, deskID: desk, date: date, startUnit: start, units: units)
+        self.channel = channel
+    }
+}

@@ -1,0 +1,85 @@
+import Foundation
+import Testing
+import TerminCore
+import TerminTestSupport
+@testable import TerminAPI
+
+/// Two engines on one database: the database arbitrates, and each hears of the other's bookings.
+@Suite struct TwoInstanceTests {
+    /// Starts offered by `app` on Tuesday for a Personalausweis.
+    static func starts(_ app: TestServer) throws -> Set<String> {
+        let response = try app.client().send("GET", "/v1/availability?office=102522&service=1063441&from=2026-12-01&to=2026-12-01")
+        let days = ((response.json["offices"] as? [[String: Any]])?.first?["days"] as? [[String: Any]]) ?? []
+        return Set(days.first?["starts"] as? [String] ?? [])
+    }
+
+    /// Waits (at most 5 s) until `condition` holds: notifications arrive asynchronously.
+    static func eventually(_ condition: () throws -> Bool) rethrows -> Bool {
+        let deadline = Date().addingTimeInterval(5)
+        while Date() < deadline {
+            if try condition() { return true }
+            usleep(20_000)
+        }
+        return try condition()
+    }
+
+    @Test func eachInstanceSeesTheOthersBookingsAndCancellations() throws {
+        let a = try TestServer()
+        let b = try TestServer(conninfo: a.conninfo)
+        let time = TestServer.tuesday("09:00")
+        #expect(try Self.starts(b).contains(time))
+        // A fills every desk at 09:00.
+        var bookings: [(String, String)] = []
+        for _ in 0..<20 {
+            let response = try a.client().send("POST", "/v1/bookings", body: TestServer.holdBody(start: time))
+            #expect(response.status == 201)
+            bookings.append((response.json["id"] as! String, response.json["code"] as! String))
+        }
+        #expect(try Self.eventually { !(try Self.starts(b).contains(time)) })
+        #expect(try b.client().send("POST", "/v1/holds", body: TestServer.holdBody(start: time)).status == 409)
+        // B cancels one of A's bookings; both offer the time again.
+        let (id, code) = bookings[0]
+        #expect(try b.client().send("DELETE", "/v1/bookings/\(id)", headers: ["Authorization": "Booking \(code)"]).status == 200)
+        #expect(try Self.starts(b).contains(time))
+        #expect(try Self.eventually { try Self.starts(a).contains(time) })
+        // And the freed desk can be booked exactly once, from either side.
+        #expect(try a.client().send("POST", "/v1/bookings", body: TestServer.holdBody(start: time)).status == 201)
+        #expect(try Self.eventually { !(try Self.starts(b).contains(time)) })
+    }
+
+    /// Clients race for the last desk at one time through both instances at once: one wins in the database.
+    @Test func aRaceAcrossInstancesHasOneWinner() throws {
+        let a = try TestServer()
+        let b = try TestServer(conninfo: a.conninfo)
+        let time = TestServer.tuesday("10:30")
+        for _ in 0..<19 { #expect(try a.client().send("POST", "/v1/bookings", body: TestServer.holdBody(start: time)).status == 201) }
+        // B may or may not have heard of A's bookings yet: the race is decided either way.
+        let body = TestServer.holdBody(start: time)
+        let request = Array("POST /v1/bookings HTTP/1.1\r\nHost: a\r\nContent-Type: application/json\r\nContent-Length: \(body.utf8.count)\r\n\r\n\(body)".utf8)
+        let clients = try (0..<40).map { try ($0 % 2 == 0 ? a : b).client() }
+        for client in clients { try client.sendRaw(request) }
+        var statuses: [Int: Int] = [:]
+        for client in clients { statuses[try client.readResponse().status, default: 0] += 1 }
+        #expect(statuses == [201: 1, 409: 39])
+        #expect(try a.scalar("SELECT count(*) FROM appointment WHERE status = 'confirmed' AND span @> $1::timestamptz", [time]) == "20")
+        // Afterwards both agree that the time is gone.
+        #expect(try Self.eventually {
+            let inA = try Self.starts(a).contains(time)
+            let inB = try Self.starts(b).contains(time)
+            return !inA && !inB
+        })
+    }
+
+    /// A change made behind the engines' backs (an operator's SQL) reaches the ledgers too.
+    @Test func anOperatorsCancellationReachesTheLedger() throws {
+        let a = try TestServer()
+        let time = TestServer.tuesday("11:00")
+        for _ in 0..<20 { #expect(try a.client().send("POST", "/v1/bookings", body: TestServer.holdBody(start: time)).status == 201) }
+        #expect(!(try Self.starts(a).contains(time)))
+        _ = try a.scalar("""
+            UPDATE appointment SET status = 'cancelled', cancelled_at = now()
+            WHERE id = (SELECT id FROM appointment WHERE span @> $1::timestamptz LIMIT 1)
+            """, [time])
+        #expect(try Self.eventually { try Self.starts(a).contains(time) })
+    }
+}
