@@ -41,6 +41,10 @@ struct BenchDatabase {
         return BenchDatabase(conninfo: conninfo, cluster: cluster)
     }
 
+    /// Connections for the naive anchor: PostgreSQL alone, without the ledger-notification triggers a single
+    /// transaction per attempt would not need (they serialise at commit and would flatter the ratio).
+    var naiveConninfo: String { conninfo + " options='-c session_replication_role=replica'" }
+
     func close() {
         if let cluster {
             cluster.stop()
