@@ -13,8 +13,8 @@ public final class HTTPServer: Sendable {
         public var port = 8080
         /// Event loops; default one per core.
         public var loopCount = max(1, ProcessInfo.processInfo.activeProcessorCount)
-        /// Threads running handlers.
-        public var workerThreads = 16
+        /// Threads running handlers (they may block on the database).
+        public var workerThreads = 64
         /// Seconds in-flight requests get to finish when the server stops.
         public var drainSeconds = 10
         public var limits = HTTPLimits()

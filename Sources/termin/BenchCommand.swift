@@ -16,6 +16,7 @@ enum BenchCommand: Command {
         Build with -c release: swift run -c release termin bench
         """
     static let valuedOptions: Set<String> = ["seconds", "threads", "database-url"]
+    static let takesPositional = true
     static let scenarios = ["ledger", "durable", "release", "all"]
 
     static func run(_ options: Options) throws -> Int32 {

@@ -18,7 +18,13 @@ protocol Command {
     static var summary: String { get }
     static var usage: String { get }
     static var valuedOptions: Set<String> { get }
+    /// Whether the command takes one argument that is not an option (`termin bench ledger`).
+    static var takesPositional: Bool { get }
     static func run(_ options: Options) throws -> Int32
+}
+
+extension Command {
+    static var takesPositional: Bool { false }
 }
 
 let databaseHelp = """
@@ -68,7 +74,8 @@ enum ServeCommand: Command {
           --port PORT          TCP port (default 8080)
           --staff-token TOKEN  unlocks the staff and walk_in channels (Authorization: Staff TOKEN);
                                default: TERMIN_STAFF_TOKEN, else those channels are off
-          --workers N          threads running request handlers (default 16)
+          --workers N          threads running request handlers (default 64); a handler waits for its
+                               booking's batch to commit, so this bounds how many bookings share a commit
         \(databaseHelp)
 
         Stops on SIGINT or SIGTERM: in-flight requests finish, then the embedded cluster stops.
@@ -79,7 +86,7 @@ enum ServeCommand: Command {
         var configuration = HTTPServer.Configuration()
         configuration.host = options["host"] ?? "127.0.0.1"
         configuration.port = try options.integer("port", default: 8080, range: 0...65535)
-        configuration.workerThreads = try options.integer("workers", default: 16, range: 1...256)
+        configuration.workerThreads = try options.integer("workers", default: 64, range: 1...1024)
         let staffToken = options["staff-token"] ?? ProcessInfo.processInfo.environment["TERMIN_STAFF_TOKEN"]
 
         // Signals are taken from here on, so that a Ctrl-C during start-up still stops the cluster.
@@ -101,8 +108,8 @@ enum ServeCommand: Command {
         let connection = try PostgresConnection(conninfo: database.conninfo)
         if try CatalogRepository.isEmpty(connection) { log("seeded \(try Seeder.seed(connection))") }
 
-        let pool = ConnectionPool(conninfo: database.conninfo, size: configuration.workerThreads)
-        let engine = try BookingEngine(pool: pool)
+        let pool = ConnectionPool(conninfo: database.conninfo, size: min(configuration.workerThreads, ConnectionPool.sizeDefault * 2))
+        let engine = try BookingEngine(pool: pool, log: log)
         let sweeper = HoldSweeper(engine: engine, log: log)
         let router = TerminAPI(engine: engine, staffToken: staffToken).router()
         let server = try HTTPServer(configuration: configuration) { router.respond(to: $0) }

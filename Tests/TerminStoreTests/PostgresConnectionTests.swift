@@ -39,7 +39,7 @@ import TerminTestSupport
 
     @Test func thePoolIsBoundedAndTimesOut() throws {
         let pool = ConnectionPool(conninfo: try TestDatabase.createEmpty(), size: 1, acquireTimeoutSeconds: 0.2)
-        try pool.withConnection { _ in
+        _ = try pool.withConnection { _ in
             #expect {
                 try pool.withConnection { _ in }
             } throws: { ($0 as! PostgresError).code == .poolTimeout }

@@ -30,7 +30,7 @@ final class LedgerSync: Sendable {
     private let stopped = Atomic<Bool>(false)
     private let exited = DispatchSemaphore(value: 0)
     private let started = Atomic<Bool>(false)
-    /// Events received before `start` (while the ledger was being rebuilt) and not applied yet.
+    /// Events applied so far.
     private let applied = Atomic<Int>(0)
 
     /// Starts listening at once, so that nothing committed from now on is missed; events are applied from `start`.
@@ -134,11 +134,4 @@ extension LedgerEvent {
         run = record.run
         channel = record.channel
     }
-}
-
-/// Moves a value owned by one thread at a time across threads.
-struct UnsafeSendable<Value>: @unchecked Sendable {
-    // Safe here: the listener is created on the engine's thread and then used only by the sync thread.
-    let value: Value
-    init(_ value: Value) { self.value = value }
 }

@@ -49,10 +49,3 @@ public final class ConnectionPool: Sendable {
     }
 }
 
-/// Moves a non-Sendable value between threads where the program guarantees one owner at a time.
-struct UnsafeSendable<Value>: @unchecked Sendable {
-    // Safe because the pool's permits give each connection to exactly one caller at a time, and the idle list
-    // is only read and written under its mutex.
-    let value: Value
-    init(_ value: Value) { self.value = value }
-}
