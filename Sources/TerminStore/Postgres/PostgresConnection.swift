@@ -24,7 +24,8 @@ public final class PostgresConnection {
             throw PostgresError(.connectionFailed, message: message.trimmingTrailingNewlines)
         }
         self.handle = handle
-        _ = try? execute("SET TIME ZONE 'Europe/Berlin'")
+        // Notices (e.g. "already exists, skipping") would go to stderr through libpq's default printer.
+        _ = try? execute("SET TIME ZONE 'Europe/Berlin'; SET client_min_messages = warning")
         _ = try? query("SELECT set_config('application_name', $1, false)", [applicationName])
     }
 
