@@ -28,6 +28,9 @@ final class EventLoop: @unchecked Sendable {
     let mailbox = Mutex<[Completion]>([])
     let stopping = Atomic<Bool>(false)
     private var connections: [Int32: HTTPConnection] = [:]
+    /// Most bytes buffered from one connection: a whole request of the largest sizes, plus as much again for chunk
+    /// framing.
+    var inputBytesMax: Int { limits.requestLineBytesMax + 2 * (limits.headerBytesMax + limits.bodyBytesMax) + 4 }
     private var nextGeneration: UInt64 = 0
     private var cachedDate = (second: -1, text: "")
 
@@ -113,8 +116,7 @@ final class EventLoop: @unchecked Sendable {
 
     private func readFrom(_ connection: HTTPConnection) {
         var chunk = [UInt8](repeating: 0, count: 16 * 1024)
-        let readLimit = limits.requestLineBytesMax + limits.headerBytesMax + limits.bodyBytesMax + 4
-        while connection.input.count <= readLimit {
+        while connection.input.count <= inputBytesMax {
             let count = chunk.withUnsafeMutableBytes { read(connection.fd, $0.baseAddress, $0.count) }
             if count > 0 {
                 connection.input.append(contentsOf: chunk[0..<count])
@@ -141,7 +143,15 @@ final class EventLoop: @unchecked Sendable {
         guard connection.state == .reading, !connection.hasPendingOutput else { return }
         switch parser.parse(connection.input[...]) {
         case .needMore:
-            if !connection.keepAlive { closeConnection(connection) }
+            if connection.input.count > inputBytesMax {
+                // Only chunk framing can make a request this large without the parser refusing it first.
+                connection.input.removeAll()
+                connection.state = .closing
+                send(.problem(.http(413, "The request is larger than \(inputBytesMax) bytes with its framing.")),
+                     on: connection, keepAlive: false, head: false)
+            } else if !connection.keepAlive {
+                closeConnection(connection)
+            }
         case .reject(let problem):
             connection.input.removeAll()
             connection.state = .closing

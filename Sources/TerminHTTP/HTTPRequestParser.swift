@@ -97,29 +97,54 @@ public struct HTTPRequestParser: Sendable {
         if minorVersion == 1 && hosts.count != 1 || hosts.count > 1 {
             return .reject(.http(400, "An HTTP/1.1 request carries exactly one Host header.", field: "Host"))
         }
-        // Body framing.
+        // Body framing: chunked, or Content-Length, or none.
         let lengths = headers.filter { $0.name == "content-length" }.map(\.value)
-        if headers.contains(where: { $0.name == "transfer-encoding" }) {
+        let codings = headers.filter { $0.name == "transfer-encoding" }
+            .flatMap { $0.value.split(separator: ",", omittingEmptySubsequences: false) }
+            .map { $0.trimmingCharacters(in: " \t").lowercased() }
+        let body: [UInt8]
+        let end: Int
+        if !codings.isEmpty {
             if !lengths.isEmpty {
                 return .reject(.http(400, "Content-Length and Transfer-Encoding together are ambiguous.", field: "Transfer-Encoding"))
             }
-            return .reject(.http(501, "Transfer codings are not supported; send a Content-Length.", field: "Transfer-Encoding"))
-        }
-        var bodyLength = 0
-        if !lengths.isEmpty {
-            let values = Set(lengths.flatMap { $0.split(separator: ",", omittingEmptySubsequences: false) }
-                .map { $0.trimmingCharacters(in: " \t") })
-            guard values.count == 1, let only = values.first, !only.isEmpty, only.count <= 18,
-                  only.utf8.allSatisfy({ $0 >= 48 && $0 <= 57 }), let length = Int(only) else {
-                return .reject(.http(400, "Content-Length is malformed or conflicting.", field: "Content-Length"))
+            if minorVersion == 0 {
+                return .reject(.http(400, "HTTP/1.0 has no transfer codings.", field: "Transfer-Encoding"))
             }
-            bodyLength = length
+            guard codings.last == "chunked" else {
+                if codings.contains("chunked") {
+                    return .reject(.http(400, "chunked must be the last transfer coding.", field: "Transfer-Encoding"))
+                }
+                return .reject(.http(501, "Only the chunked transfer coding is supported.", field: "Transfer-Encoding"))
+            }
+            guard codings.count == 1 else {
+                return .reject(.http(501, "Only the chunked transfer coding is supported.", field: "Transfer-Encoding"))
+            }
+            switch parseChunked(buffer, from: cursor) {
+            case .needMore: return .needMore
+            case .reject(let problem): return .reject(problem)
+            case .body(let bytes, let bodyEnd):
+                body = bytes
+                end = bodyEnd
+            }
+        } else {
+            var bodyLength = 0
+            if !lengths.isEmpty {
+                let values = Set(lengths.flatMap { $0.split(separator: ",", omittingEmptySubsequences: false) }
+                    .map { $0.trimmingCharacters(in: " \t") })
+                guard values.count == 1, let only = values.first, !only.isEmpty, only.count <= 18,
+                      only.utf8.allSatisfy({ $0 >= 48 && $0 <= 57 }), let length = Int(only) else {
+                    return .reject(.http(400, "Content-Length is malformed or conflicting.", field: "Content-Length"))
+                }
+                bodyLength = length
+            }
+            if bodyLength > limits.bodyBytesMax {
+                return .reject(.http(413, "The body is larger than \(limits.bodyBytesMax) bytes.", field: "Content-Length"))
+            }
+            guard buffer.endIndex - cursor >= bodyLength else { return .needMore }
+            body = Array(buffer[cursor..<(cursor + bodyLength)])
+            end = cursor + bodyLength
         }
-        if bodyLength > limits.bodyBytesMax {
-            return .reject(.http(413, "The body is larger than \(limits.bodyBytesMax) bytes.", field: "Content-Length"))
-        }
-        guard buffer.endIndex - cursor >= bodyLength else { return .needMore }
-        let body = Array(buffer[cursor..<(cursor + bodyLength)])
         // Target: path and query, percent-decoded and valid UTF-8.
         let targetText = String(decoding: target, as: UTF8.self)
         let pathPart: Substring, queryPart: Substring?
@@ -144,7 +169,76 @@ public struct HTTPRequestParser: Sendable {
         }
         let request = HTTPRequest(method: String(decoding: method, as: UTF8.self), target: targetText, path: path,
                                   query: query, minorVersion: minorVersion, headers: headers, body: body)
-        return .request(request, consumed: cursor + bodyLength - start)
+        return .request(request, consumed: end - start)
+    }
+
+    enum ChunkedOutcome {
+        case needMore
+        case body([UInt8], end: Int)
+        case reject(ProblemDetails)
+    }
+
+    /// Decodes a chunked body (RFC 9112 §7.1) starting at `from`: chunks of hex size, extensions ignored, then a
+    /// trailer section, which is read and dropped. The decoded body is bounded by `bodyBytesMax`, each size or
+    /// trailer line by `requestLineBytesMax`, the trailer section by `headerBytesMax`.
+    func parseChunked(_ buffer: ArraySlice<UInt8>, from: Int) -> ChunkedOutcome {
+        var body: [UInt8] = []
+        var cursor = from
+        while true {
+            guard let lineEnd = findCRLF(buffer, from: cursor, limit: limits.requestLineBytesMax) else {
+                if buffer.endIndex - cursor > limits.requestLineBytesMax {
+                    return .reject(.http(400, "A chunk-size line is too long.", field: "Transfer-Encoding"))
+                }
+                return .needMore
+            }
+            let line = buffer[cursor..<lineEnd]
+            let sizeDigits = line.prefix { Self.hexValue($0) != nil }
+            let rest = line.dropFirst(sizeDigits.count)
+            guard !sizeDigits.isEmpty, rest.isEmpty || rest.first == UInt8(ascii: ";") ||
+                    rest.first == Self.sp || rest.first == Self.tab else {
+                return .reject(.http(400, "A chunk size is not a hexadecimal number.", field: "Transfer-Encoding"))
+            }
+            guard rest.allSatisfy({ $0 == Self.tab || ($0 >= 0x20 && $0 != 0x7F) }) else {
+                return .reject(.http(400, "A chunk extension holds a control character.", field: "Transfer-Encoding"))
+            }
+            let significant = sizeDigits.drop { $0 == UInt8(ascii: "0") }
+            guard significant.count <= 15 else {
+                return .reject(.http(413, "The body is larger than \(limits.bodyBytesMax) bytes.", field: "Transfer-Encoding"))
+            }
+            let size = significant.reduce(0) { $0 << 4 | Int(Self.hexValue($1)!) }
+            cursor = lineEnd + 2
+            if size == 0 { break }
+            guard body.count + size <= limits.bodyBytesMax else {
+                return .reject(.http(413, "The body is larger than \(limits.bodyBytesMax) bytes.", field: "Transfer-Encoding"))
+            }
+            guard buffer.endIndex - cursor >= size + 2 else { return .needMore }
+            body += buffer[cursor..<(cursor + size)]
+            cursor += size
+            guard buffer[cursor] == Self.cr, buffer[cursor + 1] == Self.lf else {
+                return .reject(.http(400, "A chunk is longer than its size says.", field: "Transfer-Encoding"))
+            }
+            cursor += 2
+        }
+        // Trailer section: field lines until an empty line.
+        let trailerStart = cursor
+        while true {
+            guard let lineEnd = findCRLF(buffer, from: cursor, limit: limits.headerBytesMax) else {
+                if buffer.endIndex - trailerStart > limits.headerBytesMax {
+                    return .reject(.http(431, "The trailer section is larger than \(limits.headerBytesMax) bytes."))
+                }
+                return .needMore
+            }
+            if lineEnd == cursor { return .body(body, end: cursor + 2) }
+            let line = buffer[cursor..<lineEnd]
+            guard let colon = line.firstIndex(of: Self.colon), colon > line.startIndex,
+                  line[line.startIndex..<colon].allSatisfy(Self.isTokenByte) else {
+                return .reject(.http(400, "A trailer line is malformed."))
+            }
+            if lineEnd + 2 - trailerStart > limits.headerBytesMax {
+                return .reject(.http(431, "The trailer section is larger than \(limits.headerBytesMax) bytes."))
+            }
+            cursor = lineEnd + 2
+        }
     }
 
     /// Index of the next CRLF at or after `from`, looking at most `limit` bytes ahead. A bare CR or LF is not a

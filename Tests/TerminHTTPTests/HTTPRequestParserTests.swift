@@ -44,6 +44,16 @@ import Testing
         ("GET / HTTP/1.1\r\nHost: a\r\nX-A: " + String(repeating: "b", count: 140) + "\r\n\r\n", 431),
         ("GET / HTTP/1.1\r\nHost: a\r\nA: 1\r\nB: 2\r\nC: 3\r\nD: 4\r\n\r\n", 431),
         ("POST / HTTP/1.1\r\nHost: a\r\nContent-Length: 17\r\n\r\n", 413),
+        ("POST / HTTP/1.1\r\nHost: a\r\nTransfer-Encoding: chunked\r\n\r\nzz\r\nab\r\n0\r\n\r\n", 400),
+        ("POST / HTTP/1.1\r\nHost: a\r\nTransfer-Encoding: chunked\r\n\r\n\r\n", 400),
+        ("POST / HTTP/1.1\r\nHost: a\r\nTransfer-Encoding: chunked\r\n\r\n-1\r\n", 400),
+        ("POST / HTTP/1.1\r\nHost: a\r\nTransfer-Encoding: chunked\r\n\r\n2\r\nabc\r\n0\r\n\r\n", 400),
+        ("POST / HTTP/1.1\r\nHost: a\r\nTransfer-Encoding: chunked\r\n\r\n2\r\nab\r\n0\r\nbad trailer\r\n\r\n", 400),
+        ("POST / HTTP/1.1\r\nHost: a\r\nTransfer-Encoding: chunked\r\n\r\n11\r\n", 413),
+        ("POST / HTTP/1.1\r\nHost: a\r\nTransfer-Encoding: chunked\r\n\r\nffffffffffffffffffff\r\n", 413),
+        ("POST / HTTP/1.1\r\nHost: a\r\nTransfer-Encoding: chunked, gzip\r\n\r\n", 400),
+        ("POST / HTTP/1.1\r\nHost: a\r\nTransfer-Encoding: gzip, chunked\r\n\r\n", 501),
+        ("POST / HTTP/1.0\r\nTransfer-Encoding: chunked\r\n\r\n0\r\n\r\n", 400),
     ])
     func rejects(request: String, status: Int) {
         guard case .reject(let problem) = outcome(request) else {
@@ -65,7 +75,18 @@ import Testing
         #expect(consumed == text.utf8.count - 3)
     }
 
-    @Test(arguments: ["GET / HTTP/1.1\r\nHost: a\r\n", "GET / HTTP/1.1\r\nHo", "POST / HTTP/1.1\r\nHost: a\r\nContent-Length: 5\r\n\r\nab", "GE"])
+    @Test func decodesAChunkedBodyWithExtensionsAndTrailers() {
+        let text = "POST /c HTTP/1.1\r\nHost: a\r\nTransfer-Encoding: Chunked\r\n\r\n4\r\nWiki\r\n5;note=x\r\npedia\r\n000\r\nX-Sum: 1\r\n\r\nNEXT"
+        guard case .request(let request, let consumed) = outcome(text) else {
+            Issue.record("not parsed")
+            return
+        }
+        #expect(request.body == Array("Wikipedia".utf8))
+        #expect(consumed == text.utf8.count - 4)
+    }
+
+    @Test(arguments: ["GET / HTTP/1.1\r\nHost: a\r\n", "POST / HTTP/1.1\r\nHost: a\r\nTransfer-Encoding: chunked\r\n\r\n4\r\nWi",
+                      "POST / HTTP/1.1\r\nHost: a\r\nTransfer-Encoding: chunked\r\n\r\n0\r\n", "GET / HTTP/1.1\r\nHo", "POST / HTTP/1.1\r\nHost: a\r\nContent-Length: 5\r\n\r\nab", "GE"])
     func waitsForTheRest(text: String) {
         guard case .needMore = outcome(text) else {
             Issue.record("expected needMore for \(text.debugDescription)")
