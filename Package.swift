@@ -26,6 +26,8 @@ let package = Package(
             swiftSettings: strict
         ),
         .executableTarget(name: "termin", dependencies: ["TerminAPI", "TerminStore", "TerminCore"], swiftSettings: strict),
+        // libFuzzer target over the request parser; see README.md, "Fuzzing".
+        .executableTarget(name: "TerminFuzz", dependencies: ["TerminHTTP"], swiftSettings: strict),
         .target(
             name: "TerminTestSupport",
             dependencies: ["TerminStore", "TerminCore"],
@@ -39,7 +41,12 @@ let package = Package(
             swiftSettings: strict
         ),
         .testTarget(name: "TerminStoreTests", dependencies: ["TerminStore", "TerminTestSupport"], swiftSettings: strict),
-        .testTarget(name: "TerminHTTPTests", dependencies: ["TerminHTTP", "TerminTestSupport"], swiftSettings: strict),
+        .testTarget(
+            name: "TerminHTTPTests",
+            dependencies: ["TerminHTTP", "TerminTestSupport"],
+            resources: [.copy("FuzzCorpus")],
+            swiftSettings: strict
+        ),
         .testTarget(
             name: "TerminAPITests",
             dependencies: ["TerminAPI", "TerminHTTP", "TerminStore", "TerminCore", "TerminTestSupport"],

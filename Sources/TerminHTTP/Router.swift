@@ -10,7 +10,7 @@ public struct Router: Sendable {
     struct Route: Sendable {
         let method: String
         let pattern: String
-        let segments: [Substring]
+        let segments: [String]
         let handler: Handler
     }
 
@@ -22,7 +22,7 @@ public struct Router: Sendable {
     public mutating func add(_ method: String, _ pattern: String, _ handler: @escaping Handler) {
         precondition(pattern.hasPrefix("/"), "patterns start with '/'")
         precondition(!routes.contains { $0.method == method && $0.pattern == pattern }, "\(method) \(pattern) is routed twice")
-        routes.append(Route(method: method, pattern: pattern, segments: pattern.split(separator: "/"), handler: handler))
+        routes.append(Route(method: method, pattern: pattern, segments: pattern.split(separator: "/").map(String.init), handler: handler))
     }
 
     /// Every (method, pattern) routed, in the order added.
@@ -30,7 +30,10 @@ public struct Router: Sendable {
 
     /// Answers a request.
     public func respond(to request: HTTPRequest) -> HTTPResponse {
-        let segments = request.path.split(separator: "/", omittingEmptySubsequences: false).dropFirst()
+        // Split on the byte '/', not the Character: a combining mark after a slash joins it into one grapheme,
+        // which would hide a segment boundary from a Character-based split (found by the fuzzer).
+        let segments = request.path.utf8.split(separator: UInt8(ascii: "/"), omittingEmptySubsequences: false)
+            .dropFirst().map { String(decoding: $0, as: UTF8.self) }
         var allowed: [String] = []
         let method = request.method == "HEAD" ? "GET" : request.method
         for route in routes {
@@ -46,14 +49,14 @@ public struct Router: Sendable {
                         headers: [("Allow", allowed.joined(separator: ", "))])
     }
 
-    func match(_ pattern: [Substring], _ path: [Substring]) -> [String: String]? {
+    func match(_ pattern: [String], _ path: [String]) -> [String: String]? {
         guard pattern.count == path.count else { return nil }
         var parameters: [String: String] = [:]
         for (expected, actual) in zip(pattern, path) {
             if expected.first == "{" && expected.last == "}" {
                 guard !actual.isEmpty else { return nil }
-                parameters[String(expected.dropFirst().dropLast())] = String(actual)
-            } else if expected != actual {
+                parameters[String(expected.dropFirst().dropLast())] = actual
+            } else if !expected.utf8.elementsEqual(actual.utf8) {
                 return nil
             }
         }

@@ -1,3 +1,4 @@
+import Foundation
 import Testing
 @testable import TerminHTTP
 
@@ -111,5 +112,25 @@ import Testing
             return
         }
         #expect(request.path == "/x")
+    }
+}
+
+/// Every input of the fuzzing corpus (seeds and every crasher the fuzzer ever found) passes the parser's
+/// invariants, with the fuzzer's small limits and with the defaults.
+@Suite struct FuzzCorpusTests {
+    @Test func theCorpusKeepsTheParsersInvariants() throws {
+        let folder = try #require(Bundle.module.url(forResource: "FuzzCorpus", withExtension: nil))
+        let files = try FileManager.default.contentsOfDirectory(atPath: folder.path)
+        #expect(files.count >= 12)
+        var small = HTTPLimits()
+        small.requestLineBytesMax = 64
+        small.headerBytesMax = 256
+        small.headerCountMax = 8
+        small.bodyBytesMax = 64
+        for file in files {
+            let bytes = Array(try Data(contentsOf: folder.appendingPathComponent(file)))
+            HTTPRequestParser(limits: small).checkInvariants(bytes)
+            HTTPRequestParser().checkInvariants(bytes)
+        }
     }
 }

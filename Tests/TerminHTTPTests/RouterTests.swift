@@ -20,6 +20,15 @@ import Testing
         #expect(router.respond(to: request("HEAD", "/v1/bookings/abc")).status == 200)
     }
 
+    /// A combining mark after a slash must not merge two segments (Character comparison would: found by fuzzing).
+    @Test func segmentsSplitOnBytesNotGraphemes() {
+        let response = router.respond(to: request("GET", "/v1/bookings/\u{0364}x"))
+        #expect(response.status == 200 && response.body == Array("\u{0364}x".utf8))
+        #expect(router.respond(to: request("GET", "/v1/bookings\u{0364}/abc")).status == 404)
+        // Canonically equivalent but differently encoded text is a different path.
+        #expect(router.respond(to: request("GET", "/v1/booking\u{0073}\u{0307}/abc")).status == 404)
+    }
+
     @Test func unknownPathsAre404AndWrongMethods405WithAllow() {
         #expect(router.respond(to: request("GET", "/v1/bookings")).status == 404)
         #expect(router.respond(to: request("GET", "/v1/bookings/")).status == 404)
