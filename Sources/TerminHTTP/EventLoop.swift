@@ -103,6 +103,8 @@ final class EventLoop: @unchecked Sendable {
             let fd = accept4(listenFD, nil, nil, Int32(SOCK_NONBLOCK.rawValue) | Int32(SOCK_CLOEXEC.rawValue))
             guard fd >= 0 else { return }
             guard connections.count < limits.connectionsPerLoopMax else {
+                // Refuse cleanly: a 503 the client can read (best effort, never blocking), then close.
+                _ = Self.refusal().withUnsafeBytes { Glibc.send(fd, $0.baseAddress, $0.count, Int32(MSG_NOSIGNAL | MSG_DONTWAIT)) }
                 close(fd)
                 continue
             }
@@ -119,6 +121,9 @@ final class EventLoop: @unchecked Sendable {
         while connection.input.count <= inputBytesMax {
             let count = chunk.withUnsafeMutableBytes { read(connection.fd, $0.baseAddress, $0.count) }
             if count > 0 {
+                if connection.input.isEmpty && connection.state == .reading && connection.requestStartedSeconds == nil {
+                    connection.requestStartedSeconds = Self.monotonicSeconds()
+                }
                 connection.input.append(contentsOf: chunk[0..<count])
                 connection.lastActivitySeconds = Self.monotonicSeconds()
             } else if count == 0 {
@@ -151,6 +156,11 @@ final class EventLoop: @unchecked Sendable {
                      on: connection, keepAlive: false, head: false)
             } else if !connection.keepAlive {
                 closeConnection(connection)
+            } else {
+                if connection.requestStartedSeconds == nil { connection.requestStartedSeconds = Self.monotonicSeconds() }
+                if connection.headersCompleteSeconds == nil && Self.containsHeaderEnd(connection.input) {
+                    connection.headersCompleteSeconds = Self.monotonicSeconds()
+                }
             }
         case .reject(let problem):
             connection.input.removeAll()
@@ -158,6 +168,8 @@ final class EventLoop: @unchecked Sendable {
             send(.problem(problem), on: connection, keepAlive: false, head: false)
         case .request(let request, let consumed):
             connection.input.removeFirst(consumed)
+            connection.requestStartedSeconds = nil
+            connection.headersCompleteSeconds = nil
             connection.keepAlive = connection.keepAlive && request.wantsKeepAlive
             connection.state = .awaitingResponse
             modify(connection.fd, events: 0)   // read no more until this request is answered
@@ -228,11 +240,39 @@ final class EventLoop: @unchecked Sendable {
         }
     }
 
+    /// Closes idle keep-alive connections, and answers 408 to requests that arrive too slowly.
     private func closeIdle(now: Int) {
-        for connection in connections.values where connection.state == .reading && !connection.hasPendingOutput
-            && now - connection.lastActivitySeconds >= limits.idleTimeoutSeconds {
-            closeConnection(connection)
+        for connection in connections.values where connection.state == .reading && !connection.hasPendingOutput {
+            if connection.input.isEmpty {
+                if now - connection.lastActivitySeconds >= limits.idleTimeoutSeconds { closeConnection(connection) }
+                continue
+            }
+            let late: String?
+            if let headers = connection.headersCompleteSeconds {
+                late = now - headers >= limits.bodyReadTimeoutSeconds
+                    ? "The body did not arrive within \(limits.bodyReadTimeoutSeconds) s." : nil
+            } else if let started = connection.requestStartedSeconds {
+                late = now - started >= limits.headerReadTimeoutSeconds
+                    ? "The header section did not arrive within \(limits.headerReadTimeoutSeconds) s." : nil
+            } else {
+                late = nil
+            }
+            if let late {
+                connection.input.removeAll()
+                connection.state = .closing
+                send(.problem(.http(408, late)), on: connection, keepAlive: false, head: false)
+            }
         }
+    }
+
+    /// Whether the buffer holds a complete header section (an empty line).
+    static func containsHeaderEnd(_ bytes: [UInt8]) -> Bool {
+        guard bytes.count >= 4 else { return false }
+        for index in 0...(bytes.count - 4) where bytes[index] == 13 && bytes[index + 1] == 10
+            && bytes[index + 2] == 13 && bytes[index + 3] == 10 {
+            return true
+        }
+        return false
     }
 
     private func closeConnection(_ connection: HTTPConnection) {
@@ -254,6 +294,13 @@ final class EventLoop: @unchecked Sendable {
         event.events = events
         event.data.fd = fd
         epoll_ctl(epollFD, EPOLL_CTL_MOD, fd, &event)
+    }
+
+    /// The answer to a connection beyond `connectionsPerLoopMax`.
+    static func refusal() -> [UInt8] {
+        let problem = ProblemDetails.http(503, "Too many connections; try again shortly.")
+        return HTTPResponse.problem(problem, headers: [("Retry-After", "1")])
+            .serialized(keepAlive: false, date: HTTPResponse.httpDate(Int(Date().timeIntervalSince1970)))
     }
 
     static func monotonicSeconds() -> Int {

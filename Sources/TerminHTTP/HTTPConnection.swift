@@ -18,6 +18,10 @@ final class HTTPConnection {
     var outputOffset = 0
     var keepAlive = true
     var lastActivitySeconds: Int
+    /// When the first byte of the request being read arrived (for the header time-out).
+    var requestStartedSeconds: Int?
+    /// When its header section was complete (for the body time-out).
+    var headersCompleteSeconds: Int?
 
     init(fd: Int32, generation: UInt64, now: Int) {
         self.fd = fd

@@ -8,11 +8,17 @@ public struct HTTPLimits: Sendable {
     public var headerCountMax = 100
     /// Largest request body, in bytes. Beyond: 413.
     public var bodyBytesMax = 1024 * 1024
-    /// Most open connections per event loop; further ones are accepted and closed at once.
+    /// Most open connections per event loop; further ones are answered 503 and closed at once.
     public var connectionsPerLoopMax = 10_000
     /// An idle keep-alive connection is closed after this many seconds.
     public var idleTimeoutSeconds = 60
+    /// A request's header section must arrive within this many seconds of its first byte (slowloris). Beyond: 408.
+    public var headerReadTimeoutSeconds = 10
+    /// A request's body must arrive within this many seconds of its header section. Beyond: 408.
+    public var bodyReadTimeoutSeconds = 30
     /// Most requests waiting for or running on the worker threads; beyond, the server answers 503.
+    /// Per connection one request is in flight at a time; pipelined ones wait in its input buffer (bounded by
+    /// `requestLineBytesMax + 2 × (headerBytesMax + bodyBytesMax)`) and are answered in order.
     public var pendingRequestsMax = 1024
 
     public init() {}

@@ -86,4 +86,38 @@ import TerminTestSupport
         #expect(seen.count == 6)
         #expect(seen.contains(200) && seen.contains(503))
     }
+
+    @Test func aSlowHeaderSectionIsAnswered408() throws {
+        let server = try server { $0.limits.headerReadTimeoutSeconds = 1 }
+        defer { server.stop() }
+        let client = try TestHTTPClient(port: server.port)
+        try client.sendRaw(Array("GET / HTTP/1.1\r\nHost: a\r\nX-Slow: ".utf8))
+        let response = try client.readResponse()
+        #expect(response.status == 408 && response.header("Connection") == "close")
+        #expect(client.isClosedByPeer())
+    }
+
+    @Test func aSlowBodyIsAnswered408() throws {
+        let server = try server { $0.limits.bodyReadTimeoutSeconds = 1 }
+        defer { server.stop() }
+        let client = try TestHTTPClient(port: server.port)
+        try client.sendRaw(Array("POST / HTTP/1.1\r\nHost: a\r\nContent-Length: 10\r\n\r\nab".utf8))
+        #expect(try client.readResponse().status == 408)
+        #expect(client.isClosedByPeer())
+    }
+
+    @Test func connectionsBeyondTheBoundAreRefusedWith503() throws {
+        let server = try server {
+            $0.loopCount = 1
+            $0.limits.connectionsPerLoopMax = 2
+        }
+        defer { server.stop() }
+        let first = try TestHTTPClient(port: server.port), second = try TestHTTPClient(port: server.port)
+        #expect(try first.send("GET", "/1").status == 200 && second.send("GET", "/2").status == 200)
+        let third = try TestHTTPClient(port: server.port)
+        let refused = try third.readResponse()
+        #expect(refused.status == 503 && refused.header("Retry-After") == "1")
+        #expect(third.isClosedByPeer())
+        #expect(try first.send("GET", "/still-served").status == 200)
+    }
 }
