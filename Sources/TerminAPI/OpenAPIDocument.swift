@@ -16,6 +16,10 @@ enum OpenAPIDocument {
           "get": {"summary": "Liveness", "operationId": "health",
                   "responses": {"200": {"description": "Serving", "content": {"application/json": {"schema": {"type": "object", "properties": {"status": {"const": "ok"}}}}}}}}
         },
+        "/metrics": {
+          "get": {"summary": "Prometheus metrics: requests by route and status, latency histograms, connections, ledger and commit-writer figures", "operationId": "metrics",
+                  "responses": {"200": {"description": "Prometheus text format 0.0.4", "content": {"text/plain": {"schema": {"type": "string"}}}}}}
+        },
         "/v1/openapi.json": {
           "get": {"summary": "This document", "operationId": "openapi",
                   "responses": {"200": {"description": "OpenAPI 3.1", "content": {"application/json": {"schema": {"type": "object"}}}}}}

@@ -9,10 +9,25 @@ public struct TerminAPI: Sendable {
     public let engine: BookingEngine
     /// Token that unlocks the staff and walk-in channels (`Authorization: Staff <token>`); `nil` disables them.
     public let staffToken: String?
+    /// What `GET /metrics` shows; give the same registry to the HTTP server so it counts the requests.
+    public let metrics: HTTPMetrics
 
-    public init(engine: BookingEngine, staffToken: String?) {
+    public init(engine: BookingEngine, staffToken: String?, metrics: HTTPMetrics = HTTPMetrics()) {
         self.engine = engine
         self.staffToken = staffToken
+        self.metrics = metrics
+        metrics.register("termin_ledger_appointments", help: "Holds and bookings the in-memory ledger holds time for.") {
+            Double(engine.statistics.ledgerAppointments)
+        }
+        metrics.register("termin_ledger_events_applied_total", help: "Ledger notifications applied (all instances).",
+                         type: "counter") { Double(engine.statistics.ledgerEventsApplied) }
+        metrics.register("termin_commit_batches_total", help: "Transactions written by the group-commit writer.",
+                         type: "counter") { Double(engine.statistics.commit.batches) }
+        metrics.register("termin_commit_entries_total", help: "Holds and bookings written by the group-commit writer.",
+                         type: "counter") { Double(engine.statistics.commit.entries) }
+        metrics.register("termin_commit_batch_largest", help: "Most holds and bookings in one commit so far.") {
+            Double(engine.statistics.commit.largestBatch)
+        }
     }
 
     /// Every route of the API.
@@ -20,6 +35,10 @@ public struct TerminAPI: Sendable {
         var router = Router()
         router.add("GET", "/healthz") { _, _ in .json(200, Array(#"{"status":"ok"}"#.utf8)) }
         router.add("GET", "/v1/openapi.json") { _, _ in .json(200, OpenAPIDocument.bytes) }
+        router.add("GET", "/metrics") { [metrics] _, _ in
+            HTTPResponse(status: 200, headers: [("Content-Type", "text/plain; version=0.0.4; charset=utf-8")],
+                         body: Array(metrics.render().utf8))
+        }
         router.add("GET", "/v1/services") { request, _ in respond { try listServices(request) } }
         router.add("GET", "/v1/offices") { request, _ in respond { try listOffices(request) } }
         router.add("GET", "/v1/offices/{id}") { _, parameters in respond { try showOffice(parameters["id"]!) } }

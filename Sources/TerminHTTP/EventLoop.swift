@@ -25,6 +25,10 @@ final class EventLoop: @unchecked Sendable {
     let limits: HTTPLimits
     let handler: @Sendable (HTTPRequest) -> HTTPResponse
     let workers: WorkerPool
+    let metrics: HTTPMetrics?
+    let accessLog: (@Sendable (String) -> Void)?
+    /// Open connections of this loop (read by the metrics gauge).
+    let openConnections = Atomic<Int>(0)
     let mailbox = Mutex<[Completion]>([])
     let stopping = Atomic<Bool>(false)
     private var connections: [Int32: HTTPConnection] = [:]
@@ -34,8 +38,11 @@ final class EventLoop: @unchecked Sendable {
     private var nextGeneration: UInt64 = 0
     private var cachedDate = (second: -1, text: "")
 
-    init(listenFD: Int32, limits: HTTPLimits, workers: WorkerPool, handler: @escaping @Sendable (HTTPRequest) -> HTTPResponse) throws {
+    init(listenFD: Int32, limits: HTTPLimits, workers: WorkerPool, metrics: HTTPMetrics?,
+         accessLog: (@Sendable (String) -> Void)?, handler: @escaping @Sendable (HTTPRequest) -> HTTPResponse) throws {
         self.listenFD = listenFD
+        self.metrics = metrics
+        self.accessLog = accessLog
         self.limits = limits
         self.parser = HTTPRequestParser(limits: limits)
         self.workers = workers
@@ -112,6 +119,7 @@ final class EventLoop: @unchecked Sendable {
             nextGeneration += 1
             let connection = HTTPConnection(fd: fd, generation: nextGeneration, now: Self.monotonicSeconds())
             connections[fd] = connection
+            openConnections.add(1, ordering: .relaxed)
             register(fd, events: EPOLLIN.rawValue | EPOLLRDHUP.rawValue)
         }
     }
@@ -165,6 +173,8 @@ final class EventLoop: @unchecked Sendable {
         case .reject(let problem):
             connection.input.removeAll()
             connection.state = .closing
+            observe(method: "-", path: "-", route: "unparsed", status: problem.status, seconds: 0,
+                    requestID: AccessLog.requestID(for: Self.unparsed), bytesOut: 0)
             send(.problem(problem), on: connection, keepAlive: false, head: false)
         case .request(let request, let consumed):
             connection.input.removeFirst(consumed)
@@ -175,14 +185,23 @@ final class EventLoop: @unchecked Sendable {
             modify(connection.fd, events: 0)   // read no more until this request is answered
             let fd = connection.fd, generation = connection.generation, head = request.method == "HEAD"
             let handler = self.handler
+            let requestID = AccessLog.requestID(for: request)
+            let started = DispatchTime.now().uptimeNanoseconds
             let accepted = workers.submit { [self] in
-                let response = handler(request)
+                var response = handler(request)
+                response.headers.append(("X-Request-Id", requestID))
+                observe(method: request.method, path: request.path, route: response.route ?? "unmatched", status: response.status,
+                        seconds: Double(DispatchTime.now().uptimeNanoseconds - started) / 1e9, requestID: requestID,
+                        bytesOut: response.body.count)
                 mailbox.withLock { $0.append(Completion(fd: fd, generation: generation, response: response, head: head)) }
                 wake()
             }
             if !accepted {
                 connection.state = .reading
-                send(.problem(.http(503, "The server is busy; try again shortly."), headers: [("Retry-After", "1")]),
+                observe(method: request.method, path: request.path, route: "overloaded", status: 503, seconds: 0,
+                        requestID: requestID, bytesOut: 0)
+                send(.problem(.http(503, "The server is busy; try again shortly."),
+                              headers: [("Retry-After", "1"), ("X-Request-Id", requestID)]),
                      on: connection, keepAlive: connection.keepAlive, head: head)
             }
         }
@@ -280,6 +299,7 @@ final class EventLoop: @unchecked Sendable {
         epoll_ctl(epollFD, EPOLL_CTL_DEL, connection.fd, nil)
         close(connection.fd)
         connections[connection.fd] = nil
+        openConnections.subtract(1, ordering: .relaxed)
     }
 
     private func register(_ fd: Int32, events: UInt32) {
@@ -295,6 +315,16 @@ final class EventLoop: @unchecked Sendable {
         event.data.fd = fd
         epoll_ctl(epollFD, EPOLL_CTL_MOD, fd, &event)
     }
+
+    /// Counts and logs one answered request.
+    func observe(method: String, path: String, route: String, status: Int, seconds: Double, requestID: String, bytesOut: Int) {
+        metrics?.observe(method: method, route: route, status: status, seconds: seconds)
+        accessLog?(AccessLog.line(requestID: requestID, method: method, path: path, route: route, status: status,
+                                  durationSeconds: seconds, bytesOut: bytesOut))
+    }
+
+    /// Stands in for a request that could not be parsed, when a request id is made for it.
+    static let unparsed = HTTPRequest(method: "-", target: "-", path: "-", query: [], minorVersion: 1, headers: [], body: [])
 
     /// The answer to a connection beyond `connectionsPerLoopMax`.
     static func refusal() -> [UInt8] {

@@ -7,6 +7,8 @@ public struct HTTPResponse: Sendable {
     /// Header fields other than `Content-Length`, `Date` and `Connection`, which the server adds.
     public var headers: [(name: String, value: String)]
     public var body: [UInt8]
+    /// The route pattern that answered (`/v1/bookings/{id}`), for metrics and logs; not sent.
+    public var route: String?
 
     public init(status: Int, headers: [(name: String, value: String)] = [], body: [UInt8] = []) {
         self.status = status

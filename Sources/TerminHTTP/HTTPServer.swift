@@ -18,6 +18,10 @@ public final class HTTPServer: Sendable {
         /// Seconds in-flight requests get to finish when the server stops.
         public var drainSeconds = 10
         public var limits = HTTPLimits()
+        /// Where requests are counted and timed; the server adds its own gauges (connections, queue).
+        public var metrics: HTTPMetrics?
+        /// Receives one JSON line per request (`AccessLog.toStandardError` in production); `nil` logs nothing.
+        public var accessLog: (@Sendable (String) -> Void)?
         public init() {}
     }
 
@@ -27,6 +31,12 @@ public final class HTTPServer: Sendable {
     private let loops: [EventLoop]
     private let workers: WorkerPool
     private let exited: DispatchSemaphore
+    private let loopsBox: LoopsBox?
+
+    /// The loops, for gauges registered before they exist.
+    final class LoopsBox: Sendable {
+        let loops = Mutex<[EventLoop]>([])
+    }
 
     /// Binds and starts serving `handler` at once.
     public init(configuration: Configuration, handler: @escaping @Sendable (HTTPRequest) -> HTTPResponse) throws {
@@ -41,11 +51,25 @@ public final class HTTPServer: Sendable {
             descriptors.append(try Socket.listen(host: configuration.host, port: port))
         }
         self.port = port
+        if let metrics = configuration.metrics {
+            let loopsBox = LoopsBox()
+            metrics.register("termin_http_open_connections", help: "Open client connections.") {
+                Double(loopsBox.loops.withLock { $0.reduce(0) { $0 + $1.openConnections.load(ordering: .relaxed) } })
+            }
+            metrics.register("termin_http_pending_requests", help: "Requests waiting for a worker thread.") {
+                Double(workers.pending)
+            }
+            self.loopsBox = loopsBox
+        } else {
+            self.loopsBox = nil
+        }
         let exited = DispatchSemaphore(value: 0)
         self.exited = exited
         loops = try descriptors.map {
-            try EventLoop(listenFD: $0, limits: configuration.limits, workers: workers, handler: handler)
+            try EventLoop(listenFD: $0, limits: configuration.limits, workers: workers, metrics: configuration.metrics,
+                          accessLog: configuration.accessLog, handler: handler)
         }
+        loopsBox?.loops.withLock { $0 = loops }
         for (index, loop) in loops.enumerated() {
             let drain = configuration.drainSeconds
             let thread = Thread { [exited] in

@@ -38,7 +38,11 @@ public struct Router: Sendable {
         let method = request.method == "HEAD" ? "GET" : request.method
         for route in routes {
             guard let parameters = match(route.segments, Array(segments)) else { continue }
-            if route.method == method { return route.handler(request, parameters) }
+            if route.method == method {
+                var response = route.handler(request, parameters)
+                response.route = route.pattern
+                return response
+            }
             allowed.append(route.method)
         }
         if allowed.isEmpty {

@@ -20,11 +20,14 @@ protocol Command {
     static var valuedOptions: Set<String> { get }
     /// Whether the command takes one argument that is not an option (`termin bench ledger`).
     static var takesPositional: Bool { get }
+    /// Options without a value the command accepts (`--help` always).
+    static var flags: Set<String> { get }
     static func run(_ options: Options) throws -> Int32
 }
 
 extension Command {
     static var takesPositional: Bool { false }
+    static var flags: Set<String> { ["help"] }
 }
 
 let databaseHelp = """
@@ -68,12 +71,13 @@ enum ServeCommand: Command {
     static let name = "serve"
     static let summary = "serve the REST API (migrates, and seeds an empty database)"
     static let usage = """
-        termin serve [--host HOST] [--port PORT] [--database-url URL] [--data-dir DIR] [--staff-token TOKEN]
+        termin serve [--host HOST] [--port PORT] [--database-url URL] [--data-dir DIR] [--staff-token TOKEN] [--quiet]
 
           --host HOST          address to listen on (default 127.0.0.1)
           --port PORT          TCP port (default 8080)
           --staff-token TOKEN  unlocks the staff and walk_in channels (Authorization: Staff TOKEN);
                                default: TERMIN_STAFF_TOKEN, else those channels are off
+          --quiet              no access log (by default one JSON line per request on stderr)
           --workers N          threads running request handlers (default 64); a handler waits for its
                                booking's batch to commit, so this bounds how many bookings share a commit
         \(databaseHelp)
@@ -81,6 +85,7 @@ enum ServeCommand: Command {
         Stops on SIGINT or SIGTERM: in-flight requests finish, then the embedded cluster stops.
         """
     static let valuedOptions = Database.optionNames.union(["host", "port", "staff-token", "workers"])
+    static let flags: Set<String> = ["help", "quiet"]
 
     static func run(_ options: Options) throws -> Int32 {
         var configuration = HTTPServer.Configuration()
@@ -111,7 +116,10 @@ enum ServeCommand: Command {
         let pool = ConnectionPool(conninfo: database.conninfo, size: min(configuration.workerThreads, ConnectionPool.sizeDefault * 2))
         let engine = try BookingEngine(pool: pool, log: log)
         let sweeper = HoldSweeper(engine: engine, log: log)
-        let router = TerminAPI(engine: engine, staffToken: staffToken).router()
+        let api = TerminAPI(engine: engine, staffToken: staffToken)
+        let router = api.router()
+        configuration.metrics = api.metrics
+        configuration.accessLog = options.flags.contains("quiet") ? nil : AccessLog.toStandardError
         let server = try HTTPServer(configuration: configuration) { router.respond(to: $0) }
         // Unbuffered, so whoever waits for this line (a script, a test) sees it at once.
         FileHandle.standardOutput.write(Data("Termin listening on http://\(configuration.host):\(server.port) (\(database.description))\n".utf8))

@@ -33,7 +33,7 @@ let commands: [any Command.Type] = [ServeCommand.self, MigrateCommand.self, Seed
     }
     do {
         let options = try Options(Array(arguments.dropFirst()), valued: command.valuedOptions,
-                                  allowsPositional: command.takesPositional)
+                                  boolean: command.flags, allowsPositional: command.takesPositional)
         if options.flags.contains("help") {
             print("usage: " + command.usage)
             return ExitCode.success

@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 import TerminAPI
 import TerminCore
 import TerminHTTP
@@ -18,14 +19,25 @@ final class TestServer {
     let clock: ManualClock
     let engine: BookingEngine
     let server: HTTPServer
+    /// The access-log lines written so far.
+    let logLines = LogLines()
+
+    final class LogLines: Sendable {
+        private let lines = Mutex<[String]>([])
+        func append(_ line: String) { lines.withLock { $0.append(line) } }
+        var all: [String] { lines.withLock { $0 } }
+    }
 
     init(now: Instant = TestServer.monday, conninfo: String? = nil, staffToken: String? = "staff-secret") throws {
         self.conninfo = try conninfo ?? TestDatabase.create()
         pool = ConnectionPool(conninfo: self.conninfo, size: 8)
         clock = ManualClock(now)
         engine = try BookingEngine(pool: pool, clock: clock)
-        let router = TerminAPI(engine: engine, staffToken: staffToken).router()
+        let api = TerminAPI(engine: engine, staffToken: staffToken)
+        let router = api.router()
         var configuration = HTTPServer.Configuration()
+        configuration.metrics = api.metrics
+        configuration.accessLog = { [logLines] in logLines.append($0) }
         configuration.port = 0
         configuration.loopCount = 2
         configuration.workerThreads = 8

@@ -58,6 +58,12 @@ public final class BookingEngine: Sendable {
         sync.start()
     }
 
+    /// Figures for metrics: appointments the ledger holds time for, ledger events applied from notifications, and
+    /// the commit writer's batches.
+    public var statistics: (ledgerAppointments: Int, ledgerEventsApplied: Int, commit: CommitWriter.Statistics) {
+        (occupancy.count, sync.appliedCount, writer.statistics)
+    }
+
     /// Stops following other instances and writes what is queued; call once, when the server has stopped taking
     /// requests.
     public func stop() {
