@@ -30,19 +30,20 @@ public struct TerminAPI: Sendable {
         }
     }
 
-    /// Every route of the API.
+    /// Every route of the API. Routes that read only memory (catalogue, availability from the ledger, health,
+    /// metrics) are `inline`: answered on the event loop. Routes that touch the database run on the workers.
     public func router() -> Router {
         var router = Router()
-        router.add("GET", "/healthz") { _, _ in .json(200, Array(#"{"status":"ok"}"#.utf8)) }
-        router.add("GET", "/v1/openapi.json") { _, _ in .json(200, OpenAPIDocument.bytes) }
-        router.add("GET", "/metrics") { [metrics] _, _ in
+        router.add("GET", "/healthz", inline: true) { _, _ in .json(200, Array(#"{"status":"ok"}"#.utf8)) }
+        router.add("GET", "/v1/openapi.json", inline: true) { _, _ in .json(200, OpenAPIDocument.bytes) }
+        router.add("GET", "/metrics", inline: true) { [metrics] _, _ in
             HTTPResponse(status: 200, headers: [("Content-Type", "text/plain; version=0.0.4; charset=utf-8")],
                          body: Array(metrics.render().utf8))
         }
-        router.add("GET", "/v1/services") { request, _ in respond { try listServices(request) } }
-        router.add("GET", "/v1/offices") { request, _ in respond { try listOffices(request) } }
-        router.add("GET", "/v1/offices/{id}") { _, parameters in respond { try showOffice(parameters["id"]!) } }
-        router.add("GET", "/v1/availability") { request, _ in respond { try availability(request) } }
+        router.add("GET", "/v1/services", inline: true) { request, _ in respond { try listServices(request) } }
+        router.add("GET", "/v1/offices", inline: true) { request, _ in respond { try listOffices(request) } }
+        router.add("GET", "/v1/offices/{id}", inline: true) { _, parameters in respond { try showOffice(parameters["id"]!) } }
+        router.add("GET", "/v1/availability", inline: true) { request, _ in respond { try availability(request) } }
         router.add("POST", "/v1/holds") { request, _ in respond { try createHold(request) } }
         router.add("POST", "/v1/bookings") { request, _ in respond { try createBooking(request) } }
         router.add("GET", "/v1/bookings/{id}") { request, parameters in

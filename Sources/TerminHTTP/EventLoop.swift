@@ -24,6 +24,7 @@ final class EventLoop: @unchecked Sendable {
     let parser: HTTPRequestParser
     let limits: HTTPLimits
     let handler: @Sendable (HTTPRequest) -> HTTPResponse
+    let inlineHandler: @Sendable (HTTPRequest) -> HTTPResponse?
     let workers: WorkerPool
     let metrics: HTTPMetrics?
     let accessLog: (@Sendable (String) -> Void)?
@@ -39,7 +40,9 @@ final class EventLoop: @unchecked Sendable {
     private var cachedDate = (second: -1, text: "")
 
     init(listenFD: Int32, limits: HTTPLimits, workers: WorkerPool, metrics: HTTPMetrics?,
-         accessLog: (@Sendable (String) -> Void)?, handler: @escaping @Sendable (HTTPRequest) -> HTTPResponse) throws {
+         accessLog: (@Sendable (String) -> Void)?, inlineHandler: @escaping @Sendable (HTTPRequest) -> HTTPResponse?,
+         handler: @escaping @Sendable (HTTPRequest) -> HTTPResponse) throws {
+        self.inlineHandler = inlineHandler
         self.listenFD = listenFD
         self.metrics = metrics
         self.accessLog = accessLog
@@ -94,7 +97,12 @@ final class EventLoop: @unchecked Sendable {
                         closeConnection(connection)
                         continue
                     }
-                    if event.events & EPOLLOUT.rawValue != 0 { flush(connection) }
+                    if event.events & EPOLLOUT.rawValue != 0 {
+                        flush(connection)
+                        if connections[fd] === connection, !connection.hasPendingOutput, !connection.input.isEmpty {
+                            processInput(connection)
+                        }
+                    }
                     if event.events & EPOLLIN.rawValue != 0, connections[fd] === connection { readFrom(connection) }
                 }
             }
@@ -151,60 +159,75 @@ final class EventLoop: @unchecked Sendable {
         processInput(connection)
     }
 
-    /// Parses the next buffered request if the connection is ready for one.
+    /// Most response bytes queued on a connection before it stops parsing pipelined requests.
+    static let queuedOutputBytesMax = 1 << 20
+
+    /// Answers the complete requests buffered on a connection, in order: inline ones at once; the first that needs
+    /// a worker is dispatched and parsing pauses until it is answered. Then writes what was queued.
     private func processInput(_ connection: HTTPConnection) {
         guard connection.state == .reading, !connection.hasPendingOutput else { return }
-        switch parser.parse(connection.input[...]) {
-        case .needMore:
-            if connection.input.count > inputBytesMax {
-                // Only chunk framing can make a request this large without the parser refusing it first.
-                connection.input.removeAll()
-                connection.state = .closing
-                send(.problem(.http(413, "The request is larger than \(inputBytesMax) bytes with its framing.")),
-                     on: connection, keepAlive: false, head: false)
-            } else if !connection.keepAlive {
-                closeConnection(connection)
-            } else {
-                if connection.requestStartedSeconds == nil { connection.requestStartedSeconds = Self.monotonicSeconds() }
-                if connection.headersCompleteSeconds == nil && Self.containsHeaderEnd(connection.input) {
-                    connection.headersCompleteSeconds = Self.monotonicSeconds()
+        var offset = 0
+        parsing: while connection.state == .reading && connection.outputBytes < Self.queuedOutputBytesMax {
+            switch parser.parse(connection.input[offset...]) {
+            case .needMore:
+                if connection.input.count - offset > inputBytesMax {
+                    // Only chunk framing can make a request this large without the parser refusing it first.
+                    offset = connection.input.count
+                    connection.state = .closing
+                    queue(.problem(.http(413, "The request is larger than \(inputBytesMax) bytes with its framing.")),
+                          on: connection, head: false)
+                } else if !connection.keepAlive {
+                    connection.state = .closing   // the peer closed its side mid-request
+                } else if offset < connection.input.count {
+                    if connection.requestStartedSeconds == nil { connection.requestStartedSeconds = Self.monotonicSeconds() }
+                    if connection.headersCompleteSeconds == nil && Self.containsHeaderEnd(Array(connection.input[offset...])) {
+                        connection.headersCompleteSeconds = Self.monotonicSeconds()
+                    }
                 }
-            }
-        case .reject(let problem):
-            connection.input.removeAll()
-            connection.state = .closing
-            observe(method: "-", path: "-", route: "unparsed", status: problem.status, seconds: 0,
-                    requestID: AccessLog.requestID(for: Self.unparsed), bytesOut: 0)
-            send(.problem(problem), on: connection, keepAlive: false, head: false)
-        case .request(let request, let consumed):
-            connection.input.removeFirst(consumed)
-            connection.requestStartedSeconds = nil
-            connection.headersCompleteSeconds = nil
-            connection.keepAlive = connection.keepAlive && request.wantsKeepAlive
-            connection.state = .awaitingResponse
-            modify(connection.fd, events: 0)   // read no more until this request is answered
-            let fd = connection.fd, generation = connection.generation, head = request.method == "HEAD"
-            let handler = self.handler
-            let requestID = AccessLog.requestID(for: request)
-            let started = DispatchTime.now().uptimeNanoseconds
-            let accepted = workers.submit { [self] in
-                var response = handler(request)
-                response.headers.append(("X-Request-Id", requestID))
-                observe(method: request.method, path: request.path, route: response.route ?? "unmatched", status: response.status,
-                        seconds: Double(DispatchTime.now().uptimeNanoseconds - started) / 1e9, requestID: requestID,
-                        bytesOut: response.body.count)
-                mailbox.withLock { $0.append(Completion(fd: fd, generation: generation, response: response, head: head)) }
-                wake()
-            }
-            if !accepted {
-                connection.state = .reading
-                observe(method: request.method, path: request.path, route: "overloaded", status: 503, seconds: 0,
-                        requestID: requestID, bytesOut: 0)
-                send(.problem(.http(503, "The server is busy; try again shortly."),
-                              headers: [("Retry-After", "1"), ("X-Request-Id", requestID)]),
-                     on: connection, keepAlive: connection.keepAlive, head: head)
+                break parsing
+            case .reject(let problem):
+                offset = connection.input.count
+                connection.state = .closing
+                observe(method: "-", path: "-", route: "unparsed", status: problem.status, seconds: 0,
+                        requestID: AccessLog.requestID(for: Self.unparsed), bytesOut: 0)
+                queue(.problem(problem), on: connection, head: false)
+            case .request(let request, let consumed):
+                offset += consumed
+                connection.requestStartedSeconds = nil
+                connection.headersCompleteSeconds = nil
+                connection.keepAlive = connection.keepAlive && request.wantsKeepAlive
+                let head = request.method == "HEAD"
+                let requestID = AccessLog.requestID(for: request)
+                let started = DispatchTime.now().uptimeNanoseconds
+                if var response = inlineHandler(request) {
+                    response.headers.append(("X-Request-Id", requestID))
+                    observe(request, response, started: started, requestID: requestID)
+                    if !connection.keepAlive { connection.state = .closing }
+                    queue(response, on: connection, head: head)
+                    continue parsing
+                }
+                let fd = connection.fd, generation = connection.generation, handler = self.handler
+                let accepted = workers.submit { [self] in
+                    var response = handler(request)
+                    response.headers.append(("X-Request-Id", requestID))
+                    observe(request, response, started: started, requestID: requestID)
+                    mailbox.withLock { $0.append(Completion(fd: fd, generation: generation, response: response, head: head)) }
+                    wake()
+                }
+                guard accepted else {
+                    observe(method: request.method, path: request.path, route: "overloaded", status: 503, seconds: 0,
+                            requestID: requestID, bytesOut: 0)
+                    if !connection.keepAlive { connection.state = .closing }
+                    queue(.problem(.http(503, "The server is busy; try again shortly."),
+                                   headers: [("Retry-After", "1"), ("X-Request-Id", requestID)]), on: connection, head: head)
+                    continue parsing
+                }
+                connection.state = .awaitingResponse
+                break parsing
             }
         }
+        if offset > 0 { connection.input.removeFirst(offset) }
+        flush(connection)
     }
 
     private func deliverCompletions() {
@@ -215,47 +238,71 @@ final class EventLoop: @unchecked Sendable {
         for completion in completions {
             guard let connection = connections[completion.fd], connection.generation == completion.generation else { continue }
             connection.state = connection.keepAlive ? .reading : .closing
-            send(completion.response, on: connection, keepAlive: connection.keepAlive, head: completion.head)
+            queue(completion.response, on: connection, head: completion.head)
+            flush(connection)
+            if connections[completion.fd] === connection, connection.state == .reading, !connection.hasPendingOutput,
+               !connection.input.isEmpty {
+                processInput(connection)   // requests pipelined behind this one
+            }
         }
     }
 
-    private func send(_ response: HTTPResponse, on connection: HTTPConnection, keepAlive: Bool, head: Bool) {
+    /// Queues a response for writing (serialized; the body stays a separate buffer for `writev`).
+    private func queue(_ response: HTTPResponse, on connection: HTTPConnection, head: Bool) {
         let now = Int(Date().timeIntervalSince1970)
         if cachedDate.second != now { cachedDate = (now, HTTPResponse.httpDate(now)) }
-        connection.output += response.serialized(keepAlive: keepAlive && !stopping.load(ordering: .relaxed),
-                                                 date: cachedDate.text, head: head)
-        if stopping.load(ordering: .relaxed) { connection.keepAlive = false; connection.state = .closing }
-        flush(connection)
+        if stopping.load(ordering: .relaxed) {
+            connection.keepAlive = false
+            connection.state = .closing
+        }
+        let headBytes = response.serializedHead(keepAlive: connection.keepAlive && connection.state != .closing,
+                                                date: cachedDate.text)
+        let body = head ? [] : response.body
+        connection.output.append((headBytes, body))
+        connection.outputBytes += headBytes.count + body.count
     }
 
+    /// Writes queued responses, one `writev` each (plus continuations after a partial write). Afterwards: closes a
+    /// closing connection, or waits for the socket to take more, or for the next request.
     private func flush(_ connection: HTTPConnection) {
-        while connection.hasPendingOutput {
-            let count = connection.output.withUnsafeBytes { bytes in
-                Glibc.send(connection.fd, bytes.baseAddress! + connection.outputOffset,
-                           connection.output.count - connection.outputOffset, Int32(MSG_NOSIGNAL))
+        while let (head, body) = connection.output.first {
+            let written = head.withUnsafeBytes { headBytes in
+                body.withUnsafeBytes { bodyBytes -> Int in
+                    var vectors: [iovec] = []
+                    if connection.outputOffset < head.count {
+                        vectors.append(iovec(iov_base: UnsafeMutableRawPointer(mutating: headBytes.baseAddress! + connection.outputOffset),
+                                             iov_len: head.count - connection.outputOffset))
+                        if !body.isEmpty { vectors.append(iovec(iov_base: UnsafeMutableRawPointer(mutating: bodyBytes.baseAddress!), iov_len: body.count)) }
+                    } else {
+                        let bodyOffset = connection.outputOffset - head.count
+                        vectors.append(iovec(iov_base: UnsafeMutableRawPointer(mutating: bodyBytes.baseAddress! + bodyOffset),
+                                             iov_len: body.count - bodyOffset))
+                    }
+                    return writev(connection.fd, vectors, Int32(vectors.count))
+                }
             }
-            if count > 0 {
-                connection.outputOffset += count
-            } else if count < 0 && (errno == EAGAIN || errno == EWOULDBLOCK) {
+            if written > 0 {
+                connection.outputOffset += written
+                if connection.outputOffset == head.count + body.count {
+                    connection.output.removeFirst()
+                    connection.outputOffset = 0
+                    connection.outputBytes -= head.count + body.count
+                }
+            } else if written < 0 && (errno == EAGAIN || errno == EWOULDBLOCK) {
                 modify(connection.fd, events: EPOLLOUT.rawValue | EPOLLRDHUP.rawValue)
                 return
-            } else if count < 0 && errno == EINTR {
+            } else if written < 0 && errno == EINTR {
                 continue
             } else {
                 closeConnection(connection)
                 return
             }
         }
-        connection.output.removeAll(keepingCapacity: true)
-        connection.outputOffset = 0
         connection.lastActivitySeconds = Self.monotonicSeconds()
-        if connection.state == .closing {
-            closeConnection(connection)
-            return
-        }
-        if connection.state == .reading {
-            modify(connection.fd, events: EPOLLIN.rawValue | EPOLLRDHUP.rawValue)
-            if !connection.input.isEmpty || !connection.keepAlive { processInput(connection) }
+        switch connection.state {
+        case .closing: closeConnection(connection)
+        case .reading: modify(connection.fd, events: EPOLLIN.rawValue | EPOLLRDHUP.rawValue)
+        case .awaitingResponse: modify(connection.fd, events: 0)   // read no more until this request is answered
         }
     }
 
@@ -279,7 +326,8 @@ final class EventLoop: @unchecked Sendable {
             if let late {
                 connection.input.removeAll()
                 connection.state = .closing
-                send(.problem(.http(408, late)), on: connection, keepAlive: false, head: false)
+                queue(.problem(.http(408, late)), on: connection, head: false)
+                flush(connection)
             }
         }
     }
@@ -314,6 +362,13 @@ final class EventLoop: @unchecked Sendable {
         event.events = events
         event.data.fd = fd
         epoll_ctl(epollFD, EPOLL_CTL_MOD, fd, &event)
+    }
+
+    /// Counts and logs a request its handler answered.
+    func observe(_ request: HTTPRequest, _ response: HTTPResponse, started: UInt64, requestID: String) {
+        observe(method: request.method, path: request.path, route: response.route ?? "unmatched", status: response.status,
+                seconds: Double(DispatchTime.now().uptimeNanoseconds - started) / 1e9, requestID: requestID,
+                bytesOut: response.body.count)
     }
 
     /// Counts and logs one answered request.

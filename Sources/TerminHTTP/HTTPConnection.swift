@@ -14,8 +14,12 @@ final class HTTPConnection {
     let generation: UInt64
     var state = State.reading
     var input: [UInt8] = []
-    var output: [UInt8] = []
+    /// Responses queued for writing, in order: each its head and body, written with one `writev`.
+    var output: [(head: [UInt8], body: [UInt8])] = []
+    /// Bytes of `output.first` already written.
     var outputOffset = 0
+    /// Bytes queued in `output` in all.
+    var outputBytes = 0
     var keepAlive = true
     var lastActivitySeconds: Int
     /// When the first byte of the request being read arrived (for the header time-out).
@@ -29,5 +33,5 @@ final class HTTPConnection {
         lastActivitySeconds = now
     }
 
-    var hasPendingOutput: Bool { outputOffset < output.count }
+    var hasPendingOutput: Bool { !output.isEmpty }
 }

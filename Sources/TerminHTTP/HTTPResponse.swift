@@ -27,16 +27,19 @@ public struct HTTPResponse: Sendable {
                      body: problem.encoded())
     }
 
-    /// The response's bytes on the wire. `head` leaves the body out but keeps its length.
-    public func serialized(keepAlive: Bool, date: String, head: Bool = false) -> [UInt8] {
+    /// The status line and header section on the wire.
+    public func serializedHead(keepAlive: Bool, date: String) -> [UInt8] {
         var text = "HTTP/1.1 \(status) \(Self.reason(status))\r\n"
         for (name, value) in headers { text += "\(name): \(value)\r\n" }
         text += "Content-Length: \(body.count)\r\nDate: \(date)\r\n"
         if !keepAlive { text += "Connection: close\r\n" }
         text += "\r\n"
-        var bytes = Array(text.utf8)
-        if !head { bytes += body }
-        return bytes
+        return Array(text.utf8)
+    }
+
+    /// The response's bytes on the wire. `head` leaves the body out but keeps its length.
+    public func serialized(keepAlive: Bool, date: String, head: Bool = false) -> [UInt8] {
+        serializedHead(keepAlive: keepAlive, date: date) + (head ? [] : body)
     }
 
     /// The reason phrase of a status code.

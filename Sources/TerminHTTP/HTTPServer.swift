@@ -38,8 +38,10 @@ public final class HTTPServer: Sendable {
         let loops = Mutex<[EventLoop]>([])
     }
 
-    /// Binds and starts serving `handler` at once.
-    public init(configuration: Configuration, handler: @escaping @Sendable (HTTPRequest) -> HTTPResponse) throws {
+    /// Binds and starts serving at once. `inlineHandler` answers on the event loop what never blocks (return `nil`
+    /// to pass a request on); `handler` answers the rest on a worker thread.
+    public init(configuration: Configuration, inlineHandler: @escaping @Sendable (HTTPRequest) -> HTTPResponse? = { _ in nil },
+                handler: @escaping @Sendable (HTTPRequest) -> HTTPResponse) throws {
         signal(SIGPIPE, SIG_IGN)
         self.configuration = configuration
         let workers = WorkerPool(threadCount: configuration.workerThreads, queueCapacity: configuration.limits.pendingRequestsMax)
@@ -67,7 +69,7 @@ public final class HTTPServer: Sendable {
         self.exited = exited
         loops = try descriptors.map {
             try EventLoop(listenFD: $0, limits: configuration.limits, workers: workers, metrics: configuration.metrics,
-                          accessLog: configuration.accessLog, handler: handler)
+                          accessLog: configuration.accessLog, inlineHandler: inlineHandler, handler: handler)
         }
         loopsBox?.loops.withLock { $0 = loops }
         for (index, loop) in loops.enumerated() {
@@ -79,6 +81,12 @@ public final class HTTPServer: Sendable {
             thread.name = "termin-loop-\(index)"
             thread.start()
         }
+    }
+
+    /// Serves `router`: inline routes on the event loops, the others on the worker threads.
+    public convenience init(configuration: Configuration, router: Router) throws {
+        try self.init(configuration: configuration, inlineHandler: { router.respondInline(to: $0) },
+                      handler: { router.respond(to: $0) })
     }
 
     /// Stops accepting, lets in-flight requests finish (up to `drainSeconds`), then stops the loops and workers.

@@ -2,7 +2,8 @@
 /// `/v1/bookings/{id}/calendar.ics`.
 ///
 /// A path no route matches is 404; a path that matches with another method is 405 with `Allow`. HEAD is served by
-/// the GET route (the server drops the body).
+/// the GET route (the server drops the body). A route added `inline` never blocks (no database, no waiting) and is
+/// answered on the event loop; the others run on the worker threads.
 public struct Router: Sendable {
     /// A handler: the request and the path parameters by name.
     public typealias Handler = @Sendable (HTTPRequest, [String: String]) -> HTTPResponse
@@ -11,6 +12,7 @@ public struct Router: Sendable {
         let method: String
         let pattern: String
         let segments: [String]
+        let inline: Bool
         let handler: Handler
     }
 
@@ -18,18 +20,29 @@ public struct Router: Sendable {
 
     public init() {}
 
-    /// Adds a route.
-    public mutating func add(_ method: String, _ pattern: String, _ handler: @escaping Handler) {
+    /// Adds a route; `inline` when its handler never blocks.
+    public mutating func add(_ method: String, _ pattern: String, inline: Bool = false, _ handler: @escaping Handler) {
         precondition(pattern.hasPrefix("/"), "patterns start with '/'")
         precondition(!routes.contains { $0.method == method && $0.pattern == pattern }, "\(method) \(pattern) is routed twice")
-        routes.append(Route(method: method, pattern: pattern, segments: pattern.split(separator: "/").map(String.init), handler: handler))
+        routes.append(Route(method: method, pattern: pattern, segments: pattern.split(separator: "/").map(String.init),
+                            inline: inline, handler: handler))
     }
 
     /// Every (method, pattern) routed, in the order added.
     public var table: [(method: String, pattern: String)] { routes.map { ($0.method, $0.pattern) } }
 
+    /// Answers a request if that cannot block (an inline route, or no route at all); `nil` when it must go to a
+    /// worker thread.
+    public func respondInline(to request: HTTPRequest) -> HTTPResponse? {
+        respond(to: request, inlineOnly: true)
+    }
+
     /// Answers a request.
     public func respond(to request: HTTPRequest) -> HTTPResponse {
+        respond(to: request, inlineOnly: false)!
+    }
+
+    private func respond(to request: HTTPRequest, inlineOnly: Bool) -> HTTPResponse? {
         // Split on the byte '/', not the Character: a combining mark after a slash joins it into one grapheme,
         // which would hide a segment boundary from a Character-based split (found by the fuzzer).
         let segments = request.path.utf8.split(separator: UInt8(ascii: "/"), omittingEmptySubsequences: false)
@@ -39,6 +52,7 @@ public struct Router: Sendable {
         for route in routes {
             guard let parameters = match(route.segments, Array(segments)) else { continue }
             if route.method == method {
+                if inlineOnly && !route.inline { return nil }
                 var response = route.handler(request, parameters)
                 response.route = route.pattern
                 return response

@@ -120,7 +120,7 @@ enum ServeCommand: Command {
         let router = api.router()
         configuration.metrics = api.metrics
         configuration.accessLog = options.flags.contains("quiet") ? nil : AccessLog.toStandardError
-        let server = try HTTPServer(configuration: configuration) { router.respond(to: $0) }
+        let server = try HTTPServer(configuration: configuration, router: router)
         // Unbuffered, so whoever waits for this line (a script, a test) sees it at once.
         FileHandle.standardOutput.write(Data("Termin listening on http://\(configuration.host):\(server.port) (\(database.description))\n".utf8))
 

@@ -41,7 +41,7 @@ final class TestServer {
         configuration.port = 0
         configuration.loopCount = 2
         configuration.workerThreads = 8
-        server = try HTTPServer(configuration: configuration) { router.respond(to: $0) }
+        server = try HTTPServer(configuration: configuration, router: router)
     }
 
     deinit {

@@ -120,4 +120,28 @@ import TerminTestSupport
         #expect(third.isClosedByPeer())
         #expect(try first.send("GET", "/still-served").status == 200)
     }
+
+    /// Inline routes answer on the event loop, the others on workers; a pipeline mixing both is answered in order.
+    @Test func aPipelineMixingInlineAndWorkerRoutesIsAnsweredInOrder() throws {
+        var router = Router()
+        router.add("GET", "/inline/{n}", inline: true) { _, parameters in HTTPResponse(status: 200, body: Array("i\(parameters["n"]!)".utf8)) }
+        router.add("GET", "/worker/{n}") { _, parameters in HTTPResponse(status: 200, body: Array("w\(parameters["n"]!)".utf8)) }
+        var configuration = HTTPServer.Configuration()
+        configuration.port = 0
+        configuration.loopCount = 1
+        configuration.workerThreads = 2
+        let server = try HTTPServer(configuration: configuration, router: router)
+        defer { server.stop() }
+        let client = try TestHTTPClient(port: server.port)
+        let count = 600
+        var bytes: [UInt8] = []
+        for index in 0..<count {
+            let path = index % 3 == 0 ? "/worker/\(index)" : "/inline/\(index)"
+            bytes += Array("GET \(path) HTTP/1.1\r\nHost: a\r\n\r\n".utf8)
+        }
+        try client.sendRaw(bytes)
+        for index in 0..<count {
+            #expect(try client.readResponse().text == (index % 3 == 0 ? "w\(index)" : "i\(index)"))
+        }
+    }
 }
