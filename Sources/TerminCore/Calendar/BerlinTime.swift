@@ -33,15 +33,40 @@ public enum BerlinTime {
         return (LocalDate(dayNumber: Int(day)), Int((local - day * 86_400) / 60))
     }
 
-    /// RFC 3339 / ISO 8601 with the Berlin offset, e.g. `2026-12-01T08:30:00+01:00`.
+    /// RFC 3339 / ISO 8601 with the Berlin offset, e.g. `2026-12-01T08:30:00+01:00`. Written byte by byte: the
+    /// availability answer formats hundreds of these.
     public static func format(_ instant: Instant) -> String {
         let offset = utcOffsetMinutes(at: instant)
         let local = instant.secondsSinceEpoch + Int64(offset) * 60
         let day = floorDiv(local, 86_400)
         let secondOfDay = Int(local - day * 86_400)
-        return LocalDate(dayNumber: Int(day)).description + "T"
-            + LocalDate.pad(secondOfDay / 3600, 2) + ":" + LocalDate.pad(secondOfDay / 60 % 60, 2) + ":"
-            + LocalDate.pad(secondOfDay % 60, 2) + "+" + LocalDate.pad(offset / 60, 2) + ":00"
+        let (year, month, dayOfMonth) = LocalDate.civilFromDays(Int(day))
+        precondition((0...9999).contains(year), "a four-digit year")
+        return String(unsafeUninitializedCapacity: 25) { bytes in
+            func digits(_ value: Int, _ count: Int, at index: Int) {
+                var rest = value
+                for position in stride(from: index + count - 1, through: index, by: -1) {
+                    bytes[position] = UInt8(ascii: "0") + UInt8(rest % 10)
+                    rest /= 10
+                }
+            }
+            digits(year, 4, at: 0)
+            bytes[4] = UInt8(ascii: "-")
+            digits(month, 2, at: 5)
+            bytes[7] = UInt8(ascii: "-")
+            digits(dayOfMonth, 2, at: 8)
+            bytes[10] = UInt8(ascii: "T")
+            digits(secondOfDay / 3600, 2, at: 11)
+            bytes[13] = UInt8(ascii: ":")
+            digits(secondOfDay / 60 % 60, 2, at: 14)
+            bytes[16] = UInt8(ascii: ":")
+            digits(secondOfDay % 60, 2, at: 17)
+            bytes[19] = UInt8(ascii: "+")
+            digits(offset / 60, 2, at: 20)
+            bytes[22] = UInt8(ascii: ":")
+            digits(offset % 60, 2, at: 23)
+            return 25
+        }
     }
 
     /// ISO 8601 basic format: Berlin wall-clock time `20261201T083000`, or with `utc` the UTC time

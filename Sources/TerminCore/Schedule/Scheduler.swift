@@ -1,3 +1,5 @@
+import Synchronization
+
 /// Where an appointment goes: its day layout and first unit, after every booking rule has been checked.
 public struct Placement: Sendable, Equatable {
     public let layout: DayLayout
@@ -8,6 +10,29 @@ public struct Placement: Sendable, Equatable {
     public var start: Instant { BerlinTime.instant(date: layout.date, minuteOfDay: startUnit * layout.slotMinutes) }
     public var end: Instant {
         BerlinTime.instant(date: layout.date, minuteOfDay: (startUnit + shape.slotUnits) * layout.slotMinutes)
+    }
+}
+
+/// Memoised day layouts, bounded: beyond `entriesMax` the cache is cleared and refilled.
+final class LayoutCache: Sendable {
+    static let entriesMax = 50_000
+
+    struct Key: Hashable {
+        let officeID: Int
+        let date: LocalDate
+    }
+
+    private let entries = Mutex<[Key: DayLayout?]>([:])
+
+    func layout(officeID: Int, date: LocalDate, make: () -> DayLayout?) -> DayLayout? {
+        let key = Key(officeID: officeID, date: date)
+        if let cached = entries.withLock({ $0[key] }) { return cached }
+        let made = make()
+        entries.withLock { entries in
+            if entries.count >= Self.entriesMax { entries.removeAll() }
+            entries[key] = .some(made)
+        }
+        return made
     }
 }
 
@@ -25,6 +50,8 @@ public struct Scheduler: Sendable {
 
     public let catalog: Catalog
     public let ledger: any SlotLedger
+    /// Day layouts made so far (they never change for a catalogue), so queries do not rebuild them from the rules.
+    private let layouts = LayoutCache()
 
     public init(catalog: Catalog, ledger: any SlotLedger) {
         self.catalog = catalog
@@ -33,7 +60,7 @@ public struct Scheduler: Sendable {
 
     /// The day layout of an office, `nil` when it is closed.
     public func layout(officeID: Int, date: LocalDate) -> DayLayout? {
-        DayLayout.make(catalog: catalog, officeID: officeID, date: date)
+        layouts.layout(officeID: officeID, date: date) { DayLayout.make(catalog: catalog, officeID: officeID, date: date) }
     }
 
     /// The earliest instant a channel may book at an office: online keeps the office's minimum notice, staff and

@@ -70,6 +70,7 @@ public final class EmbeddedPostgres: Sendable {
         }
         if let runAs {
             for path in [directory, socketDirectory] { chown(path, runAs.uid, runAs.gid) }
+            try checkReachable(by: runAs)
         }
         if !fileManager.fileExists(atPath: dataDirectory + "/PG_VERSION") {
             try pgCommand("initdb", ["-D", dataDirectory, "-U", Self.superuser, "--auth=trust", "-E", "UTF8",
@@ -80,6 +81,23 @@ public final class EmbeddedPostgres: Sendable {
         for (name, value) in settings.sorted(by: { $0.key < $1.key }) { options += " -c \(name)=\(value)" }
         try pgCommand("pg_ctl", ["start", "-w", "-t", "60", "-D", dataDirectory, "-l", logFile, "-o", options],
                       what: "pg_ctl start")
+    }
+
+    /// The cluster's user must be able to pass through every folder above `directory`; say which one stops it.
+    private func checkReachable(by user: (name: String, uid: uid_t, gid: gid_t)) throws(PostgresError) {
+        var path = URL(fileURLWithPath: directory).deletingLastPathComponent()
+        while path.path != "/" {
+            var info = stat()
+            guard stat(path.path, &info) == 0 else { break }
+            let mode = info.st_mode
+            let passable = (info.st_uid == user.uid && mode & S_IXUSR != 0) || (info.st_gid == user.gid && mode & S_IXGRP != 0)
+                || mode & S_IXOTH != 0
+            guard passable else {
+                throw PostgresError(.launchFailed, message: "PostgreSQL runs as '\(user.name)', which cannot pass through "
+                    + "\(path.path); choose a data directory it can reach (--data-dir) or run chmod o+x \(path.path)")
+            }
+            path.deleteLastPathComponent()
+        }
     }
 
     /// Stops the cluster (fast shutdown: running transactions are rolled back, committed data is safe).
