@@ -11,8 +11,7 @@ import TerminTestSupport
         let client = try app.client()
         let availability = try client.send("GET", "/v1/availability?office=102522&service=1063441&from=2026-12-01&to=2026-12-01")
         #expect(availability.status == 200)
-        let days = ((availability.json["offices"] as? [[String: Any]])?.first?["days"] as? [[String: Any]]) ?? []
-        let starts = days.first?["starts"] as? [String] ?? []
+        let starts = availability.availabilityDays.first?.starts ?? []
         #expect(starts.first == TestServer.tuesday("07:00"))
 
         let hold = try client.send("POST", "/v1/holds", body: TestServer.holdBody(start: TestServer.tuesday("07:00")))

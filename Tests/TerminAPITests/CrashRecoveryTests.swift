@@ -22,9 +22,7 @@ import TerminTestSupport
         let from = BerlinTime.local(Instant(secondsSinceEpoch: Int64(Date().timeIntervalSince1970) + 86_400)).date
         let response = try TestHTTPClient(port: port).send(
             "GET", "/v1/availability?office=\(office)&service=\(service)&from=\(from)&to=\(from.adding(days: 14))")
-        let days = ((response.json["offices"] as? [[String: Any]])?.first?["days"] as? [[String: Any]]) ?? []
-        let day = try #require(days.first)
-        return (day["date"] as! String, day["starts"] as! [String])
+        return try #require(response.availabilityDays.first)
     }
 
     @Test func aKilledServerLosesNoConfirmedBookingAndLeaksNoSlot() throws {
@@ -78,7 +76,7 @@ import TerminTestSupport
             WHERE office_id = \(Self.office) AND day = '\(date)' AND status IN ('held', 'confirmed') GROUP BY 1
             """) { live[row[0]!] = Int(row[1]!)! }
         let offered = try client.send("GET", "/v1/availability?office=\(Self.office)&service=\(Self.service)&from=\(date)&to=\(date)")
-        let offeredStarts = Set((((offered.json["offices"] as? [[String: Any]])?.first?["days"] as? [[String: Any]])?.first?["starts"] as? [String]) ?? [])
+        let offeredStarts = Set(offered.availabilityDays.first?.starts ?? [])
         for start in starts {
             let time = String(start.dropFirst(11).prefix(5))
             #expect(offeredStarts.contains(start) == ((live[time] ?? 0) < desks), "\(start): \(live[time] ?? 0) of \(desks) desks booked")

@@ -9,8 +9,7 @@ import TerminTestSupport
     /// Starts offered by `app` on Tuesday for a Personalausweis.
     static func starts(_ app: TestServer) throws -> Set<String> {
         let response = try app.client().send("GET", "/v1/availability?office=102522&service=1063441&from=2026-12-01&to=2026-12-01")
-        let days = ((response.json["offices"] as? [[String: Any]])?.first?["days"] as? [[String: Any]]) ?? []
-        return Set(days.first?["starts"] as? [String] ?? [])
+        return Set(response.availabilityDays.first?.starts ?? [])
     }
 
     /// Waits (at most 5 s) until `condition` holds: notifications arrive asynchronously.

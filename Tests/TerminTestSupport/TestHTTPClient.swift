@@ -12,6 +12,12 @@ public final class TestHTTPClient {
             headers.first { $0.name.lowercased() == name.lowercased() }?.value
         }
         public var text: String { String(decoding: body, as: UTF8.self) }
+        /// For an availability answer: the first office's days, each with its start times.
+        public var availabilityDays: [(date: String, starts: [String])] {
+            let days = ((json["offices"] as? [[String: Any]])?.first?["days"] as? [[String: Any]]) ?? []
+            return days.map { ($0["date"] as? String ?? "", $0["starts"] as? [String] ?? []) }
+        }
+
         /// The body as a JSON object.
         public var json: [String: Any] {
             (try? JSONSerialization.jsonObject(with: Data(body))) as? [String: Any] ?? [:]
