@@ -26,6 +26,13 @@ let package = Package(
             swiftSettings: strict
         ),
         .executableTarget(name: "termin", dependencies: ["TerminAPI", "TerminStore", "TerminCore"], swiftSettings: strict),
+        // The load generator and its scenarios; see README.md, "Load tests".
+        .executableTarget(
+            name: "LoadTests",
+            dependencies: ["TerminStore", "TerminCore", "TerminTestSupport"],
+            path: "LoadTests",
+            swiftSettings: strict
+        ),
         // libFuzzer target over the request parser; see README.md, "Fuzzing".
         .executableTarget(name: "TerminFuzz", dependencies: ["TerminHTTP"], swiftSettings: strict),
         .target(

@@ -1,0 +1,58 @@
+import TerminCore
+import TerminStore
+
+/// What must hold in PostgreSQL after any scenario, whatever the clients saw.
+enum Invariants {
+    struct Result: Sendable {
+        let name: String
+        let held: Bool
+        let detail: String
+    }
+
+    static func check(conninfo: String, catalog: Catalog, told: [Outcomes.Told]) throws -> [Result] {
+        let db = try PostgresConnection(conninfo: conninfo)
+        var results: [Result] = []
+
+        let overlaps = Int(try db.query("""
+            SELECT count(*) FROM appointment a JOIN appointment b
+              ON a.desk_id = b.desk_id AND a.id < b.id AND a.span && b.span
+            WHERE a.status IN ('held', 'confirmed') AND b.status IN ('held', 'confirmed')
+            """).scalar ?? "") ?? -1
+        results.append(Result(name: "no two live appointments overlap on a desk", held: overlaps == 0,
+                              detail: "\(overlaps) overlapping pairs"))
+
+        // Every 201 booking is in the database, confirmed, at the time the client was told.
+        var rows: [String: (status: String, start: Int64)] = [:]
+        for row in try db.query("SELECT id, status, extract(epoch FROM lower(span))::bigint FROM appointment").rows {
+            rows[row.text(0)] = (row.text(1), Int64(row.text(2))!)
+        }
+        let bookings = told.filter { $0.kind == "booking" }
+        let lost = bookings.filter { booking in
+            guard let row = rows[booking.id], let start = BerlinTime.parse(booking.start) else { return true }
+            return row.status != "confirmed" || row.start != start.secondsSinceEpoch
+        }
+        results.append(Result(name: "every 201 booking is in the database as answered", held: lost.isEmpty,
+                              detail: "\(bookings.count) bookings answered 201, \(lost.count) missing or different"))
+
+        // Nothing live that no client was told about.
+        let toldIDs = Set(told.map(\.id))
+        let unknown = try db.query("SELECT id FROM appointment WHERE status IN ('held', 'confirmed')").rows
+            .map { $0.text(0) }.filter { !toldIDs.contains($0) }
+        results.append(Result(name: "nothing live that no client was told about", held: unknown.isEmpty,
+                              detail: "\(unknown.count) live rows never answered 201"))
+
+        // The online share of every office-day.
+        var exceeded: [String] = []
+        for row in try db.query("""
+            SELECT office_id, day, sum(units) FROM appointment
+            WHERE status IN ('held', 'confirmed') AND channel = 'online' GROUP BY office_id, day
+            """).rows {
+            let office = row.int(0), date = LocalDate(iso: row.text(1))!, units = row.int(2)
+            let quota = DayLayout.make(catalog: catalog, officeID: office, date: date)?.onlineQuotaUnits ?? 0
+            if units > quota { exceeded.append("office \(office) on \(date): \(units) > \(quota) units") }
+        }
+        results.append(Result(name: "the online share of every office-day is respected", held: exceeded.isEmpty,
+                              detail: exceeded.isEmpty ? "within quota" : exceeded.joined(separator: "; ")))
+        return results
+    }
+}

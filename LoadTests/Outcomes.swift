@@ -1,0 +1,28 @@
+import Foundation
+import Synchronization
+
+/// What the clients were told, and how the requests went: collected from every client thread.
+final class Outcomes: Sendable {
+    /// A 201 a client received.
+    struct Told: Sendable {
+        let id: String
+        let kind: String        // "hold" or "booking"
+        let start: String
+        let office: Int
+    }
+
+    struct ThreadReport: Sendable {
+        var told: [Told] = []
+        var statuses: [String: [Int: Int]] = [:]        // endpoint → status → count
+        var transportErrors = 0
+        var histograms: [String: LatencyHistogram] = [:]
+        var gaveUp = 0
+        var booked = 0
+    }
+
+    private let reports = Mutex<[ThreadReport]>([])
+
+    func add(_ report: ThreadReport) { reports.withLock { $0.append(report) } }
+
+    var all: [ThreadReport] { reports.withLock { $0 } }
+}
