@@ -11,15 +11,15 @@ let package = Package(
     ],
     targets: [
         .systemLibrary(name: "CLibPQ", path: "Sources/CLibPQ", providers: [.apt(["libpq-dev"])]),
-        .systemLibrary(name: "CEpoll", path: "Sources/CEpoll"),
+        .systemLibrary(name: "CLinux", path: "Sources/CLinux"),
         .target(name: "TerminCore", swiftSettings: strict),
         .target(
             name: "TerminStore",
-            dependencies: ["TerminCore", "CLibPQ"],
+            dependencies: ["TerminCore", "CLibPQ", "CLinux"],
             resources: [.copy("Seed/munich")],
             swiftSettings: strict
         ),
-        .target(name: "TerminHTTP", dependencies: ["CEpoll"], swiftSettings: strict),
+        .target(name: "TerminHTTP", dependencies: ["CLinux"], swiftSettings: strict),
         .target(
             name: "TerminAPI",
             dependencies: ["TerminCore", "TerminStore", "TerminHTTP"],

@@ -23,9 +23,32 @@ final class Harness {
         try Migrator().migrate(connection)
         try Seeder.seed(connection)
         server = try ServerProcess(conninfo: conninfo, extraArguments: ["--quiet"])
+        port = server.port
     }
 
-    var port: Int { server.port }
+    /// The server's port, kept across restarts so clients find it again.
+    let port: Int
+
+    /// A fault in the middle of a run.
+    enum Fault: String, CaseIterable {
+        /// SIGKILL the server, then start it again on the same port (it rebuilds its ledger from PostgreSQL).
+        case killServer = "kill-server"
+        /// Restart PostgreSQL under the running server (fast shutdown: open transactions are rolled back).
+        case restartPostgres = "restart-postgres"
+    }
+
+    /// Applies a fault and returns when the system is serving again.
+    func inject(_ fault: Fault) throws {
+        switch fault {
+        case .killServer:
+            server.kill(SIGKILL)
+            server.wait()
+            server = try ServerProcess(conninfo: conninfo, port: port, extraArguments: ["--quiet"])
+        case .restartPostgres:
+            cluster.stop()
+            try cluster.start()
+        }
+    }
 
     /// The catalogue as the server sees it (for the online-share invariant).
     func catalog() throws -> Catalog { try CatalogRepository.load(try PostgresConnection(conninfo: conninfo)) }

@@ -34,12 +34,15 @@ enum Invariants {
         results.append(Result(name: "every 201 booking is in the database as answered", held: lost.isEmpty,
                               detail: "\(bookings.count) bookings answered 201, \(lost.count) missing or different"))
 
-        // Nothing live that no client was told about.
+        // Nothing live that no client was told about, but holds (whose answer a crash may have swallowed: they
+        // expire by themselves). A booking's lost answer is recovered by retrying with its Idempotency-Key.
         let toldIDs = Set(told.map(\.id))
-        let unknown = try db.query("SELECT id FROM appointment WHERE status IN ('held', 'confirmed')").rows
-            .map { $0.text(0) }.filter { !toldIDs.contains($0) }
-        results.append(Result(name: "nothing live that no client was told about", held: unknown.isEmpty,
-                              detail: "\(unknown.count) live rows never answered 201"))
+        let untold = try db.query("SELECT id, status FROM appointment WHERE status IN ('held', 'confirmed')").rows
+            .filter { !toldIDs.contains($0.text(0)) }
+        let untoldBookings = untold.filter { $0.text(1) == "confirmed" }.count
+        results.append(Result(name: "nothing live that no client was told about (but holds, which expire)",
+                              held: untoldBookings == 0,
+                              detail: "\(untoldBookings) untold bookings, \(untold.count - untoldBookings) untold holds"))
 
         // The online share of every office-day.
         var exceeded: [String] = []

@@ -14,7 +14,10 @@ final class Outcomes: Sendable {
     struct ThreadReport: Sendable {
         var told: [Told] = []
         var statuses: [String: [Int: Int]] = [:]        // endpoint → status → count
+        /// Requests abandoned after the transport kept failing (the server did not come back).
         var transportErrors = 0
+        /// Attempts that met a closed or refused connection and were retried (a server restart causes many).
+        var transportRetries = 0
         var histograms: [String: LatencyHistogram] = [:]
         var gaveUp = 0
         var booked = 0

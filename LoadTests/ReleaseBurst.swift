@@ -1,5 +1,6 @@
 import Dispatch
 import Foundation
+import Synchronization
 import TerminCore
 
 /// `release-burst`: a freshly released day at one Bürgerbüro raced by many virtual citizens at once, about ten times
@@ -14,6 +15,10 @@ struct ReleaseBurst {
     static let roundsMax = 30
     /// A citizen picks among this many of the earliest free times.
     static let earliestChoices = 10
+    /// Transport failures (server gone) a citizen rides out, waiting `transportRetryMicroseconds` after each,
+    /// without spending its rounds.
+    static let transportRetriesMax = 400
+    static let transportRetryMicroseconds: UInt32 = 50_000
 
     let citizens: Int
 
@@ -31,7 +36,10 @@ struct ReleaseBurst {
         return date
     }
 
-    func run(port: Int, outcomes: Outcomes) throws -> (date: String, seconds: Double) {
+    /// Runs the burst; `fault`, if given, is applied once `faultAfterResponses` answers have come back.
+    func run(harness: Harness, outcomes: Outcomes, fault: Harness.Fault?, faultAfterResponses: Int = 1_500) throws
+        -> (date: String, seconds: Double, faultApplied: Bool) {
+        let port = harness.port
         let date = try Self.releasedDay(port: port)
         let start = DispatchGroup(), done = DispatchGroup()
         start.enter()
@@ -47,27 +55,53 @@ struct ReleaseBurst {
         }
         let began = DispatchTime.now().uptimeNanoseconds
         start.leave()   // 7:00: the day is released
+        var faultApplied = false
+        if let fault {
+            while Self.responses.load(ordering: .relaxed) < faultAfterResponses,
+                  done.wait(timeout: .now() + .milliseconds(5)) == .timedOut {}
+            if Self.responses.load(ordering: .relaxed) >= faultAfterResponses {
+                try harness.inject(fault)
+                faultApplied = true
+            }
+        }
         done.wait()
-        return (date, Double(DispatchTime.now().uptimeNanoseconds - began) / 1e9)
+        return (date, Double(DispatchTime.now().uptimeNanoseconds - began) / 1e9, faultApplied)
     }
+
+    /// Responses received by all citizens so far (to time a fault).
+    static let responses = Atomic<Int>(0)
 
     static func citizen(_ index: Int, date: String, port: Int) -> Outcomes.ThreadReport {
         var report = Outcomes.ThreadReport()
         let client = LoadClient(port: port)
         var generator = SystemRandomNumberGenerator()
+        var transportRetries = 0
         func call(_ endpoint: String, _ method: String, _ target: String, body: String? = nil,
                   headers: [String: String] = [:]) -> LoadClient.Response? {
-            let began = DispatchTime.now().uptimeNanoseconds
-            guard let response = try? client.send(method, target, body: body, headers: headers) else {
-                report.transportErrors += 1
-                return nil
+            while true {
+                let began = DispatchTime.now().uptimeNanoseconds
+                guard let response = try? client.send(method, target, body: body, headers: headers) else {
+                    report.transportRetries += 1
+                    transportRetries += 1
+                    guard transportRetries <= transportRetriesMax else {
+                        report.transportErrors += 1
+                        return nil
+                    }
+                    usleep(transportRetryMicroseconds)
+                    continue
+                }
+                return record(endpoint, response, began: began)
             }
+        }
+        func record(_ endpoint: String, _ response: LoadClient.Response, began: UInt64) -> LoadClient.Response {
+            responses.add(1, ordering: .relaxed)
             report.histograms[endpoint, default: LatencyHistogram()]
                 .record(microseconds: Int((DispatchTime.now().uptimeNanoseconds - began) / 1000))
             report.statuses[endpoint, default: [:]][response.status, default: 0] += 1
             if response.status == 503 { usleep(50_000) }
             return response
         }
+        if transportRetries > transportRetriesMax { return report }
         for round in 0..<roundsMax {
             guard let offered = call("availability", "GET", "/v1/availability?office=\(office)&service=\(service)&from=\(date)&to=\(date)"),
                   offered.status == 200 else { continue }

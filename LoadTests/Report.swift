@@ -10,6 +10,7 @@ struct Report {
 
     var requests: Int { reports.reduce(0) { $0 + $1.statuses.values.reduce(0) { $0 + $1.values.reduce(0, +) } } }
     var transportErrors: Int { reports.reduce(0) { $0 + $1.transportErrors } }
+    var transportRetries: Int { reports.reduce(0) { $0 + $1.transportRetries } }
     /// Server errors other than the 503s the server sends on purpose under overload.
     var serverErrors: Int {
         reports.reduce(0) { total, report in
@@ -38,7 +39,8 @@ struct Report {
 
     func printTable() {
         print("scenario \(scenario): \(requests) requests in \(String(format: "%.2f", seconds)) s"
-              + " = \(Int(Double(requests) / max(seconds, 0.001))) req/s; transport errors \(transportErrors), 5xx (not 503) \(serverErrors)")
+              + " = \(Int(Double(requests) / max(seconds, 0.001))) req/s; abandoned \(transportErrors), retried after a dropped"
+              + " connection \(transportRetries), 5xx (not 503) \(serverErrors)")
         for (key, value) in extra.sorted(by: { $0.key < $1.key }) { print("  \(key): \(value)") }
         print("  endpoint       count     p50 ms    p90 ms    p99 ms  p99.9 ms    max ms   statuses")
         let statuses = statuses()
@@ -66,7 +68,8 @@ struct Report {
         let object: [String: Any] = [
             "scenario": scenario, "seconds": seconds, "requests": requests,
             "requests_per_second": Double(requests) / max(seconds, 0.001),
-            "transport_errors": transportErrors, "server_errors": serverErrors, "error_rate": errorRate,
+            "transport_errors": transportErrors, "transport_retries": transportRetries, "server_errors": serverErrors,
+            "error_rate": errorRate,
             "endpoints": endpoints, "extra": extra,
             "invariants": invariants.map { ["name": $0.name, "held": $0.held, "detail": $0.detail] },
         ]

@@ -22,10 +22,10 @@ public final class ServerProcess {
         return folder.appendingPathComponent("termin").path
     }
 
-    /// Starts `termin serve` on a free port against `conninfo` and waits until it listens (at most 60 s).
-    public init(conninfo: String, extraArguments: [String] = []) throws {
+    /// Starts `termin serve` on `port` (0: a free one) against `conninfo` and waits until it listens (at most 60 s).
+    public init(conninfo: String, port: Int = 0, extraArguments: [String] = []) throws {
         process.executableURL = URL(fileURLWithPath: Self.executable)
-        process.arguments = ["serve", "--port", "0", "--database-url", conninfo] + extraArguments
+        process.arguments = ["serve", "--port", String(port), "--database-url", conninfo] + extraArguments
         process.standardOutput = output
         process.standardError = FileHandle.nullDevice
         process.standardInput = FileHandle.nullDevice

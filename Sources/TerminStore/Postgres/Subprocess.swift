@@ -1,3 +1,4 @@
+import CLinux
 import Foundation
 import Glibc
 
@@ -5,7 +6,9 @@ import Glibc
 ///
 /// Not Foundation's `Process`: on Linux it learns that a child ended from a descriptor the child inherits, and
 /// `pg_ctl start` leaves a postmaster running that keeps every inherited descriptor open for ever. Here the child
-/// inherits only its standard streams: input from /dev/null, output and errors into a temporary file.
+/// inherits only its standard streams (input from /dev/null, output and errors into a temporary file): every other
+/// descriptor is closed in the child, whether or not it was opened close-on-exec. A postmaster that inherited a
+/// busy process's sockets refused to start ("insufficient file descriptors").
 enum Subprocess {
     struct Failure: Error, CustomStringConvertible {
         let description: String
@@ -26,6 +29,7 @@ enum Subprocess {
         posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0)
         posix_spawn_file_actions_adddup2(&actions, outputFD, 1)
         posix_spawn_file_actions_adddup2(&actions, outputFD, 2)
+        posix_spawn_file_actions_addclosefrom_np(&actions, 3)
 
         let argv: [UnsafeMutablePointer<CChar>?] = ([executable] + arguments).map { strdup($0) } + [nil]
         let envp: [UnsafeMutablePointer<CChar>?] = ProcessInfo.processInfo.environment.map { strdup("\($0.key)=\($0.value)") } + [nil]
