@@ -26,17 +26,20 @@ enum Invariants {
         for row in try db.query("SELECT id, status, extract(epoch FROM lower(span))::bigint FROM appointment").rows {
             rows[row.text(0)] = (row.text(1), Int64(row.text(2))!)
         }
+        // A booking the client later cancelled (and was told so) must be cancelled.
         let bookings = told.filter { $0.kind == "booking" }
+        let cancelled = Set(told.filter { $0.kind == "cancelled" }.map(\.id))
         let lost = bookings.filter { booking in
             guard let row = rows[booking.id], let start = BerlinTime.parse(booking.start) else { return true }
-            return row.status != "confirmed" || row.start != start.secondsSinceEpoch
+            let expected = cancelled.contains(booking.id) ? "cancelled" : "confirmed"
+            return row.status != expected || row.start != start.secondsSinceEpoch
         }
         results.append(Result(name: "every 201 booking is in the database as answered", held: lost.isEmpty,
                               detail: "\(bookings.count) bookings answered 201, \(lost.count) missing or different"))
 
         // Nothing live that no client was told about, but holds (whose answer a crash may have swallowed: they
         // expire by themselves). A booking's lost answer is recovered by retrying with its Idempotency-Key.
-        let toldIDs = Set(told.map(\.id))
+        let toldIDs = Set(told.filter { $0.kind != "cancelled" }.map(\.id)).subtracting(cancelled)
         let untold = try db.query("SELECT id, status FROM appointment WHERE status IN ('held', 'confirmed')").rows
             .filter { !toldIDs.contains($0.text(0)) }
         let untoldBookings = untold.filter { $0.text(1) == "confirmed" }.count

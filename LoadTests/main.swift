@@ -6,7 +6,11 @@ import Glibc
 /// Starts its own PostgreSQL cluster (fsync on) and `termin serve` (the binary built beside this one), runs the
 /// scenario over real HTTP, checks the invariants in PostgreSQL, prints a table and writes a JSON report.
 /// Exit 0 when every invariant held and the error rate stayed within the bound; 1 otherwise; 64 for usage errors.
-let usage = "usage: LoadTests release-burst [--citizens N] [--fault kill-server|restart-postgres] [--report PATH] [--max-error-rate R] [--data-dir DIR]"
+let usage = """
+    usage: LoadTests release-burst [--citizens N] [--fault kill-server|restart-postgres] [common options]
+           LoadTests month [--bookings N] [--clients N] [common options]
+    common options: [--report PATH] [--max-error-rate R] [--data-dir DIR]
+    """
 
 func option(_ name: String) -> String? {
     let arguments = CommandLine.arguments
@@ -15,11 +19,13 @@ func option(_ name: String) -> String? {
 }
 
 let arguments = CommandLine.arguments.dropFirst()
-guard let scenario = arguments.first, scenario == "release-burst" else {
+guard let scenario = arguments.first, ["release-burst", "month"].contains(scenario) else {
     FileHandle.standardError.write(Data((usage + "\n").utf8))
     exit(64)
 }
 guard let citizens = Int(option("citizens") ?? "2000"), (1...20_000).contains(citizens),
+      let monthBookings = Int(option("bookings") ?? "100000"), (1...10_000_000).contains(monthBookings),
+      let monthClients = Int(option("clients") ?? "64"), (1...2_000).contains(monthClients),
       let maxErrorRate = Double(option("max-error-rate") ?? "0.01") else {
     FileHandle.standardError.write(Data((usage + "\n").utf8))
     exit(64)
@@ -38,6 +44,20 @@ func runLoadTest() throws -> Int32 {
     let harness = try Harness(directory: directory)
     defer { harness.stop() }
     let outcomes = Outcomes()
+    if scenario == "month" {
+        let seconds = try Month(bookings: monthBookings, clients: monthClients).run(harness: harness, outcomes: outcomes)
+        let reports = outcomes.all
+        let told = reports.flatMap(\.told)
+        let invariants = try Invariants.check(conninfo: harness.conninfo, catalog: try harness.catalog(), told: told)
+        let booked = reports.reduce(0) { $0 + $1.booked }
+        let cancelled = told.filter { $0.kind == "cancelled" }.count
+        let report = Report(scenario: scenario, seconds: seconds, reports: reports, invariants: invariants, extra: [
+            "bookings (201)": String(booked), "cancelled": String(cancelled),
+            "bookings per second": String(format: "%.0f", Double(booked) / max(seconds, 0.001)),
+            "gave up (no time within 5 weeks)": String(reports.reduce(0) { $0 + $1.gaveUp }),
+        ])
+        return finish(report, invariants: invariants, faultApplied: true)
+    }
     let (date, seconds, faultApplied) = try ReleaseBurst(citizens: citizens).run(harness: harness, outcomes: outcomes, fault: fault)
     let reports = outcomes.all
     let told = reports.flatMap(\.told)
@@ -49,13 +69,19 @@ func runLoadTest() throws -> Int32 {
         "oversubscription": String(format: "%.1fx", Double(citizens) / Double(max(booked, 1))),
         "fault": fault.map { faultApplied ? "\($0.rawValue), applied mid-burst" : "\($0.rawValue), NOT applied (burst ended first)" } ?? "none",
     ])
+    return finish(report, invariants: invariants, faultApplied: fault == nil || faultApplied)
+}
+
+/// Prints and writes the report; 0 when every invariant held, the error rate stayed in bound and a requested
+/// fault was applied.
+func finish(_ report: Report, invariants: [Invariants.Result], faultApplied: Bool) -> Int32 {
     report.printTable()
-    try report.json().write(to: URL(fileURLWithPath: reportPath))
+    do { try report.json().write(to: URL(fileURLWithPath: reportPath)) } catch { print("  report not written: \(error)") }
     print("  report: \(reportPath)")
     if report.errorRate > maxErrorRate {
         print("  error rate \(String(format: "%.4f", report.errorRate)) above the bound \(maxErrorRate)")
     }
-    let passed = invariants.allSatisfy(\.held) && report.errorRate <= maxErrorRate && (fault == nil || faultApplied)
+    let passed = invariants.allSatisfy(\.held) && report.errorRate <= maxErrorRate && faultApplied
     print(passed ? "load test passed" : "load test FAILED")
     return passed ? 0 : 1
 }

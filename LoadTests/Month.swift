@@ -1,0 +1,143 @@
+import Dispatch
+import Foundation
+import Synchronization
+import TerminCore
+
+/// `month`: a compressed month of Munich's demand, as fast as the server allows.
+///
+/// The stated mix: 65 % of bookings at the six main Bürgerbüros (in proportion to their desks), for Personalausweis
+/// 25 %, Wohnsitzanmeldung 20 %, Reisepass 15 %, Wohnsitzanmeldung – Familie 8 %, Meldebescheinigung 8 %,
+/// Führungszeugnis 6 %, Beglaubigung von Unterschriften 6 %, eID-PIN 6 %, Abmeldung 6 %; 35 % at the other offices
+/// (in proportion to their desks, any service they offer online). A citizen wants a day in the next four weeks
+/// (earlier weeks more often: weights 4:3:2:1), Monday to Friday alike; 60 % want the morning (before 10:00), the
+/// others take any time. On 409 they try again, widening the window by a week (at most 5 rounds). After booking,
+/// one in ten cancels and books again (a rebooking), as a changed plan would.
+struct Month {
+    static let citizenOffices: [(office: Int, desks: Int)] = [(10489, 30), (102522, 20), (54261, 20), (102526, 20), (102523, 20), (102524, 20)]
+    static let citizenServices: [(service: Int, weight: Int)] = [
+        (1063441, 25), (1063475, 20), (1063453, 15), (10224132, 8), (1063576, 8), (1063565, 6), (1063428, 6),
+        (10225119, 6), (1063486, 6),
+    ]
+    static let citizenOfficeShare = 0.65
+    static let morningShare = 0.6
+    static let rebookingShare = 0.1
+    static let roundsMax = 5
+
+    let bookings: Int
+    let clients: Int
+
+    /// Bookings confirmed so far, by every client.
+    final class Counter: Sendable {
+        let value = Atomic<Int>(0)
+    }
+
+    /// Other offices with their desk counts and online services, from the catalogue.
+    static func otherOffices(_ catalog: Catalog) -> [(office: Int, desks: Int, services: [Int])] {
+        let main = Set(citizenOffices.map(\.office))
+        return catalog.offices.keys.sorted().compactMap { id in
+            guard !main.contains(id), let desks = catalog.desks[id]?.count, desks > 0 else { return nil }
+            let services = (catalog.offers[id] ?? [:]).values.filter(\.bookableOnline).map(\.serviceID).sorted()
+            return services.isEmpty ? nil : (id, desks, services)
+        }
+    }
+
+    func run(harness: Harness, outcomes: Outcomes) throws -> Double {
+        let catalog = try harness.catalog()
+        let others = Self.otherOffices(catalog)
+        let booked = Counter()
+        let port = harness.port
+        let tomorrow = BerlinTime.local(Instant(secondsSinceEpoch: Int64(Date().timeIntervalSince1970) + 86_400)).date
+        let done = DispatchGroup()
+        let began = DispatchTime.now().uptimeNanoseconds
+        for index in 0..<clients {
+            done.enter()
+            Thread {
+                outcomes.add(Self.client(index, until: bookings, booked: booked, port: port, others: others, from: tomorrow))
+                done.leave()
+            }.start()
+        }
+        done.wait()
+        return Double(DispatchTime.now().uptimeNanoseconds - began) / 1e9
+    }
+
+    static func pick<T>(_ items: [(T, Int)], _ generator: inout SystemRandomNumberGenerator) -> T {
+        var roll = Int.random(in: 0..<items.reduce(0) { $0 + $1.1 }, using: &generator)
+        for (item, weight) in items {
+            if roll < weight { return item }
+            roll -= weight
+        }
+        return items[items.count - 1].0
+    }
+
+    static func client(_ index: Int, until target: Int, booked: Counter, port: Int,
+                       others: [(office: Int, desks: Int, services: [Int])], from: LocalDate) -> Outcomes.ThreadReport {
+        var report = Outcomes.ThreadReport()
+        let client = LoadClient(port: port)
+        var generator = SystemRandomNumberGenerator()
+        var mine: [(id: String, code: String)] = []
+        var sequence = 0
+        func call(_ endpoint: String, _ method: String, _ target: String, body: String? = nil,
+                  headers: [String: String] = [:]) -> LoadClient.Response? {
+            let began = DispatchTime.now().uptimeNanoseconds
+            guard let response = try? client.send(method, target, body: body, headers: headers) else {
+                report.transportErrors += 1
+                return nil
+            }
+            report.histograms[endpoint, default: LatencyHistogram()]
+                .record(microseconds: Int((DispatchTime.now().uptimeNanoseconds - began) / 1000))
+            report.statuses[endpoint, default: [:]][response.status, default: 0] += 1
+            if response.status == 503 { usleep(50_000) }
+            return response
+        }
+        while booked.value.load(ordering: .relaxed) < target {
+            // Who wants what, where and when.
+            let office: Int, service: Int
+            if Double.random(in: 0..<1, using: &generator) < citizenOfficeShare {
+                office = pick(citizenOffices.map { ($0.office, $0.desks) }, &generator)
+                service = pick(citizenServices.map { ($0.service, $0.weight) }, &generator)
+            } else {
+                let chosen = pick(others.map { ($0, $0.desks) }, &generator)
+                office = chosen.office
+                service = chosen.services[Int.random(in: 0..<chosen.services.count, using: &generator)]
+            }
+            let week = pick([(0, 4), (1, 3), (2, 2), (3, 1)], &generator)
+            let morning = Double.random(in: 0..<1, using: &generator) < morningShare
+            var first = from.adding(days: week * 7)
+            var success = false
+            for _ in 0..<roundsMax where !success {
+                guard let offered = call("availability", "GET",
+                                         "/v1/availability?office=\(office)&service=\(service)&from=\(first)&to=\(first.adding(days: 6))"),
+                      offered.status == 200 else { break }
+                let days = ((offered.json["offices"] as? [[String: Any]])?.first?["days"] as? [[String: Any]]) ?? []
+                guard let starts = days.first?["starts"] as? [String], !starts.isEmpty else {
+                    first = first.adding(days: 7)
+                    continue
+                }
+                let mornings = starts.filter { $0.dropFirst(11).prefix(2) < "10" }
+                let choices = morning && !mornings.isEmpty ? mornings : starts
+                let start = choices[Int.random(in: 0..<choices.count, using: &generator)]
+                sequence += 1
+                let body = #"{"office":\#(office),"start":"\#(start)","services":[{"id":\#(service),"quantity":1}]}"#
+                guard let booking = call("booking", "POST", "/v1/bookings", body: body,
+                                         headers: ["Idempotency-Key": "month-\(index)-\(sequence)"]) else { continue }
+                if booking.status == 201, let id = booking.json["id"] as? String, let code = booking.json["code"] as? String {
+                    report.told.append(.init(id: id, kind: "booking", start: start, office: office))
+                    report.booked += 1
+                    booked.value.add(1, ordering: .relaxed)
+                    mine.append((id, code))
+                    success = true
+                }
+            }
+            if !success { report.gaveUp += 1 }
+            // A changed plan: cancel an earlier booking (the next round books again).
+            if !mine.isEmpty && Double.random(in: 0..<1, using: &generator) < rebookingShare {
+                let (id, code) = mine.remove(at: Int.random(in: 0..<mine.count, using: &generator))
+                if let cancelled = call("cancel", "DELETE", "/v1/bookings/\(id)", headers: ["Authorization": "Booking \(code)"]),
+                   cancelled.status == 200 {
+                    report.told.append(.init(id: id, kind: "cancelled", start: "", office: 0))
+                }
+            }
+        }
+        return report
+    }
+}
