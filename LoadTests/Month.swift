@@ -12,6 +12,9 @@ import TerminCore
 /// (earlier weeks more often: weights 4:3:2:1), Monday to Friday alike; 60 % want the morning (before 10:00), the
 /// others take any time. On 409 they try again, widening the window by a week (at most 5 rounds). After booking,
 /// one in ten cancels and books again (a rebooking), as a changed plan would.
+///
+/// As `soak` (`seconds` set, `bookings` unbounded) it runs for a set time and adds the reads of a portal session:
+/// the citizen reads the booking back, and every fifth lists the offices offering the service.
 struct Month {
     static let citizenOffices: [(office: Int, desks: Int)] = [(10489, 30), (102522, 20), (54261, 20), (102526, 20), (102523, 20), (102524, 20)]
     static let citizenServices: [(service: Int, weight: Int)] = [
@@ -25,6 +28,8 @@ struct Month {
 
     let bookings: Int
     let clients: Int
+    /// Stop after this many seconds (the soak); `nil` to stop at `bookings`.
+    var seconds: Double? = nil
 
     /// Bookings confirmed so far, by every client.
     final class Counter: Sendable {
@@ -49,10 +54,13 @@ struct Month {
         let tomorrow = BerlinTime.local(Instant(secondsSinceEpoch: Int64(Date().timeIntervalSince1970) + 86_400)).date
         let done = DispatchGroup()
         let began = DispatchTime.now().uptimeNanoseconds
+        let deadline = seconds.map { began + UInt64($0 * 1e9) }
+        let soak = seconds != nil
         for index in 0..<clients {
             done.enter()
             Thread {
-                outcomes.add(Self.client(index, until: bookings, booked: booked, port: port, others: others, from: tomorrow))
+                outcomes.add(Self.client(index, until: bookings, deadline: deadline, soak: soak, booked: booked, port: port,
+                                         others: others, from: tomorrow))
                 done.leave()
             }.start()
         }
@@ -69,7 +77,7 @@ struct Month {
         return items[items.count - 1].0
     }
 
-    static func client(_ index: Int, until target: Int, booked: Counter, port: Int,
+    static func client(_ index: Int, until target: Int, deadline: UInt64?, soak: Bool, booked: Counter, port: Int,
                        others: [(office: Int, desks: Int, services: [Int])], from: LocalDate) -> Outcomes.ThreadReport {
         var report = Outcomes.ThreadReport()
         let client = LoadClient(port: port)
@@ -89,7 +97,7 @@ struct Month {
             if response.status == 503 { usleep(50_000) }
             return response
         }
-        while booked.value.load(ordering: .relaxed) < target {
+        while booked.value.load(ordering: .relaxed) < target && deadline.map({ DispatchTime.now().uptimeNanoseconds < $0 }) ?? true {
             // Who wants what, where and when.
             let office: Int, service: Int
             if Double.random(in: 0..<1, using: &generator) < citizenOfficeShare {
@@ -126,6 +134,10 @@ struct Month {
                     booked.value.add(1, ordering: .relaxed)
                     mine.append((id, code))
                     success = true
+                    if soak {
+                        _ = call("read", "GET", "/v1/bookings/\(id)", headers: ["Authorization": "Booking \(code)"])
+                        if sequence % 5 == 0 { _ = call("offices", "GET", "/v1/offices?service=\(service)") }
+                    }
                 }
             }
             if !success { report.gaveUp += 1 }

@@ -9,6 +9,7 @@ import Glibc
 let usage = """
     usage: LoadTests release-burst [--citizens N] [--fault kill-server|restart-postgres] [common options]
            LoadTests month [--bookings N] [--clients N] [common options]
+           LoadTests soak [--seconds S] [--clients N] [common options]
     common options: [--report PATH] [--max-error-rate R] [--data-dir DIR]
     """
 
@@ -19,13 +20,14 @@ func option(_ name: String) -> String? {
 }
 
 let arguments = CommandLine.arguments.dropFirst()
-guard let scenario = arguments.first, ["release-burst", "month"].contains(scenario) else {
+guard let scenario = arguments.first, ["release-burst", "month", "soak"].contains(scenario) else {
     FileHandle.standardError.write(Data((usage + "\n").utf8))
     exit(64)
 }
 guard let citizens = Int(option("citizens") ?? "2000"), (1...20_000).contains(citizens),
       let monthBookings = Int(option("bookings") ?? "100000"), (1...10_000_000).contains(monthBookings),
       let monthClients = Int(option("clients") ?? "64"), (1...2_000).contains(monthClients),
+      let soakSeconds = Double(option("seconds") ?? "60"), soakSeconds > 0, soakSeconds <= 86_400,
       let maxErrorRate = Double(option("max-error-rate") ?? "0.01") else {
     FileHandle.standardError.write(Data((usage + "\n").utf8))
     exit(64)
@@ -44,8 +46,10 @@ func runLoadTest() throws -> Int32 {
     let harness = try Harness(directory: directory)
     defer { harness.stop() }
     let outcomes = Outcomes()
-    if scenario == "month" {
-        let seconds = try Month(bookings: monthBookings, clients: monthClients).run(harness: harness, outcomes: outcomes)
+    if scenario == "month" || scenario == "soak" {
+        let soak = scenario == "soak"
+        let load = Month(bookings: soak ? Int.max : monthBookings, clients: monthClients, seconds: soak ? soakSeconds : nil)
+        let seconds = try load.run(harness: harness, outcomes: outcomes)
         let reports = outcomes.all
         let told = reports.flatMap(\.told)
         let invariants = try Invariants.check(conninfo: harness.conninfo, catalog: try harness.catalog(), told: told)
