@@ -91,10 +91,7 @@ struct Month {
                 report.transportErrors += 1
                 return nil
             }
-            report.histograms[endpoint, default: LatencyHistogram()]
-                .record(microseconds: Int((DispatchTime.now().uptimeNanoseconds - began) / 1000))
-            report.statuses[endpoint, default: [:]][response.status, default: 0] += 1
-            if response.status == 503 { usleep(50_000) }
+            report.record(endpoint, response, began: began)
             return response
         }
         while booked.value.load(ordering: .relaxed) < target && deadline.map({ DispatchTime.now().uptimeNanoseconds < $0 }) ?? true {

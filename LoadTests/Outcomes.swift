@@ -1,3 +1,4 @@
+import Dispatch
 import Foundation
 import Synchronization
 
@@ -21,6 +22,15 @@ final class Outcomes: Sendable {
         var histograms: [String: LatencyHistogram] = [:]
         var gaveUp = 0
         var booked = 0
+
+        /// Counts an answer and its latency (since `began`, in uptime nanoseconds); after a 503 the client waits the
+        /// server's Retry-After, shortened to 50 ms.
+        mutating func record(_ endpoint: String, _ response: LoadClient.Response, began: UInt64) {
+            histograms[endpoint, default: LatencyHistogram()]
+                .record(microseconds: Int((DispatchTime.now().uptimeNanoseconds - began) / 1000))
+            statuses[endpoint, default: [:]][response.status, default: 0] += 1
+            if response.status == 503 { usleep(50_000) }
+        }
     }
 
     private let reports = Mutex<[ThreadReport]>([])

@@ -95,10 +95,7 @@ struct ReleaseBurst {
         }
         func record(_ endpoint: String, _ response: LoadClient.Response, began: UInt64) -> LoadClient.Response {
             responses.add(1, ordering: .relaxed)
-            report.histograms[endpoint, default: LatencyHistogram()]
-                .record(microseconds: Int((DispatchTime.now().uptimeNanoseconds - began) / 1000))
-            report.statuses[endpoint, default: [:]][response.status, default: 0] += 1
-            if response.status == 503 { usleep(50_000) }
+            report.record(endpoint, response, began: began)
             return response
         }
         if transportRetries > transportRetriesMax { return report }
