@@ -172,4 +172,20 @@ import TerminTestSupport
         let soon = #"{"office":102522,"start":"2026-11-30T09:10:00+01:00","channel":"staff","services":[{"id":1063441}]}"#
         #expect(try client.send("POST", "/v1/bookings", headers: ["Authorization": "Staff staff-secret"], body: soon).status == 201)
     }
+
+    /// Data protection: a booking's contact data is erased 30 days after its day; the booking itself stays.
+    @Test func contactDataIsErasedAfterTheRetentionPeriod() throws {
+        let app = try TestServer()
+        let client = try app.client()
+        let body = #"{"office":102522,"start":"\#(TestServer.tuesday("09:30"))","services":[{"id":1063441}],"contact":{"name":"Erika","email":"e@example.org"}}"#
+        let booking = try client.send("POST", "/v1/bookings", body: body)
+        let id = try #require(booking.json["id"] as? String)
+        app.clock.advance(seconds: 30 * 86_400)   // 2026-12-30: 29 days after the appointment
+        try app.engine.sweep()
+        #expect(try app.scalar("SELECT contact_email FROM appointment WHERE id = $1", [id]) == "e@example.org")
+        app.clock.advance(seconds: 2 * 86_400)    // 31 days after
+        try app.engine.sweep()
+        #expect(try app.scalar("SELECT count(*) FROM appointment WHERE id = $1 AND contact_name IS NULL AND contact_email IS NULL", [id]) == "1")
+        #expect(try app.scalar("SELECT status FROM appointment WHERE id = $1", [id]) == "confirmed")
+    }
 }

@@ -18,8 +18,10 @@ public final class BookingEngine: Sendable {
         public var holdTTLSeconds: Int64 = 600
         /// How long an idempotency key and its answer are kept, in seconds.
         public var idempotencyKeyTTLSeconds: Int64 = 86_400
-        /// Most holds expired per sweep.
+        /// Most holds expired (and most contacts erased) per sweep.
         public var expiryBatchMax = 1_000
+        /// Days after an appointment's day that its contact data is kept, then erased.
+        public var contactRetentionDays = 30
         /// Bounds of the group-commit writer.
         public var commit = CommitWriter.Configuration()
         public init() {}
@@ -199,12 +201,16 @@ public final class BookingEngine: Sendable {
 
     // MARK: Housekeeping
 
-    /// Expires holds that ran out and frees their time; purges old idempotency keys. Returns the holds expired.
+    /// Expires holds that ran out and frees their time; purges old idempotency keys; erases contact data past its
+    /// retention. Returns the holds expired.
     @discardableResult
     public func sweep() throws -> Int {
         let now = clock.now()
         let expired = try pool.withConnection { db in
             try AppointmentRepository.purgeIdempotencyKeys(before: now.adding(seconds: -configuration.idempotencyKeyTTLSeconds), db)
+            let today = BerlinTime.local(now).date
+            try AppointmentRepository.eraseContacts(before: today.adding(days: -configuration.contactRetentionDays),
+                                                    limit: configuration.expiryBatchMax, db)
             return try AppointmentRepository.expireHolds(now: now, limit: configuration.expiryBatchMax, db)
         }
         expired.forEach(releaseInLedger)

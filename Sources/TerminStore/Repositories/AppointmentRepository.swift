@@ -189,6 +189,18 @@ public enum AppointmentRepository {
                   PostgresArray.literal(answers.map { BerlinTime.format($0.now) })]).rows.map { $0.text(0) }
     }
 
+    /// Erases the contact data of appointments whose day is before `before` (data protection: kept only as long as
+    /// the office may need to reach the citizen). Returns how many were erased.
+    @discardableResult
+    public static func eraseContacts(before: LocalDate, limit: Int, _ db: PostgresConnection) throws -> Int {
+        try db.query("""
+            UPDATE appointment SET contact_name = NULL, contact_email = NULL
+            WHERE id IN (SELECT id FROM appointment WHERE day < $1 AND (contact_name IS NOT NULL OR contact_email IS NOT NULL)
+                         LIMIT $2)
+            RETURNING id
+            """, [before.description, String(limit)]).count
+    }
+
     /// Deletes idempotency keys older than `before`.
     public static func purgeIdempotencyKeys(before: Instant, _ db: PostgresConnection) throws {
         try db.query("DELETE FROM idempotency_key WHERE created_at < $1", [BerlinTime.format(before)])
