@@ -1,5 +1,10 @@
 // swift-tools-version:6.0
 // Termin: appointment and service-location scheduling engine. No package dependencies: the toolchain and libpq only.
+//
+// Modules and the one direction their dependencies point (README.md, "Layout"):
+//   termin → TerminAPI → TerminEngine → TerminStore → TerminPostgres
+//   TerminAPI → TerminHTTP;  TerminEngine, TerminStore → TerminCore
+// TerminCore, TerminHTTP and TerminPostgres import no other Termin module.
 import PackageDescription
 
 let strict: [SwiftSetting] = [.swiftLanguageMode(.v6)]
@@ -10,34 +15,45 @@ let package = Package(
         .executable(name: "termin", targets: ["termin"]),
     ],
     targets: [
+        // System libraries: libpq, and the Linux calls Glibc leaves out (epoll, eventfd, closefrom).
         .systemLibrary(name: "CLibPQ", path: "Sources/CLibPQ", providers: [.apt(["libpq-dev"])]),
         .systemLibrary(name: "CLinux", path: "Sources/CLinux"),
+        // The domain, pure: calendar, catalogue, appointments, channels, day layouts, scheduler, ledger. No I/O.
         .target(name: "TerminCore", swiftSettings: strict),
+        // The libpq driver: connection, pool, listener, migrator, embedded cluster. Knows no appointments.
+        .target(name: "TerminPostgres", dependencies: ["CLibPQ", "CLinux"], swiftSettings: strict),
+        // Repositories and the group-commit writer; Munich's seed data, staffing model and seeder in Munich/.
         .target(
             name: "TerminStore",
-            dependencies: ["TerminCore", "CLibPQ", "CLinux"],
-            resources: [.copy("Seed/munich")],
+            dependencies: ["TerminCore", "TerminPostgres"],
+            resources: [.copy("Munich/data")],
             swiftSettings: strict
         ),
+        // The application layer: holds, bookings, idempotency, ledger sync, housekeeping.
+        .target(name: "TerminEngine", dependencies: ["TerminCore", "TerminStore", "TerminPostgres"], swiftSettings: strict),
+        // The HTTP/1.1 server only; knows nothing of appointments.
         .target(name: "TerminHTTP", dependencies: ["CLinux"], swiftSettings: strict),
-        .target(
-            name: "TerminAPI",
-            dependencies: ["TerminCore", "TerminStore", "TerminHTTP"],
+        // The REST facade: routes, bodies, problem mapping, OpenAPI.
+        .target(name: "TerminAPI", dependencies: ["TerminCore", "TerminEngine", "TerminHTTP"], swiftSettings: strict),
+        // The CLI and composition root: the only place that starts the engine's threads.
+        .executableTarget(
+            name: "termin",
+            dependencies: ["TerminAPI", "TerminEngine", "TerminStore", "TerminPostgres", "TerminHTTP", "TerminCore"],
             swiftSettings: strict
         ),
-        .executableTarget(name: "termin", dependencies: ["TerminAPI", "TerminStore", "TerminCore"], swiftSettings: strict),
         // The load generator and its scenarios; see README.md, "Load tests".
         .executableTarget(
             name: "LoadTests",
-            dependencies: ["TerminStore", "TerminCore", "TerminTestSupport"],
+            dependencies: ["TerminStore", "TerminPostgres", "TerminCore", "TerminTestSupport"],
             path: "LoadTests",
             swiftSettings: strict
         ),
         // libFuzzer target over the request parser; see README.md, "Fuzzing".
         .executableTarget(name: "TerminFuzz", dependencies: ["TerminHTTP"], swiftSettings: strict),
+        // Test doubles and harnesses shared by the tests and LoadTests: ManualClock, the HTTP client, test databases.
         .target(
             name: "TerminTestSupport",
-            dependencies: ["TerminStore", "TerminCore"],
+            dependencies: ["TerminStore", "TerminPostgres", "TerminCore"],
             path: "Tests/TerminTestSupport",
             swiftSettings: strict
         ),
@@ -47,7 +63,17 @@ let package = Package(
             resources: [.copy("Resources/closing-days.json")],
             swiftSettings: strict
         ),
-        .testTarget(name: "TerminStoreTests", dependencies: ["TerminStore", "TerminTestSupport"], swiftSettings: strict),
+        .testTarget(name: "TerminPostgresTests", dependencies: ["TerminPostgres", "TerminTestSupport"], swiftSettings: strict),
+        .testTarget(
+            name: "TerminStoreTests",
+            dependencies: ["TerminStore", "TerminPostgres", "TerminCore", "TerminTestSupport"],
+            swiftSettings: strict
+        ),
+        .testTarget(
+            name: "TerminEngineTests",
+            dependencies: ["TerminEngine", "TerminStore", "TerminPostgres", "TerminCore", "TerminTestSupport"],
+            swiftSettings: strict
+        ),
         .testTarget(
             name: "TerminHTTPTests",
             dependencies: ["TerminHTTP", "TerminTestSupport"],
@@ -56,7 +82,8 @@ let package = Package(
         ),
         .testTarget(
             name: "TerminAPITests",
-            dependencies: ["TerminAPI", "TerminHTTP", "TerminStore", "TerminCore", "TerminTestSupport"],
+            dependencies: ["TerminAPI", "TerminEngine", "TerminHTTP", "TerminStore", "TerminPostgres", "TerminCore",
+                           "TerminTestSupport"],
             swiftSettings: strict
         ),
     ]

@@ -2,6 +2,7 @@ import Foundation
 import Glibc
 import TerminCore
 import TerminStore
+import TerminPostgres
 import TerminTestSupport
 
 /// A private PostgreSQL cluster (durable settings: fsync on) with Munich's data, and `termin serve` on it.

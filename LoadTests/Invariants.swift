@@ -1,5 +1,6 @@
 import TerminCore
 import TerminStore
+import TerminPostgres
 
 /// What must hold in PostgreSQL after any scenario, whatever the clients saw.
 enum Invariants {

@@ -1,4 +1,5 @@
 import TerminCore
+import TerminEngine
 import TerminHTTP
 
 /// The REST facade: routes requests to the booking engine and answers JSON or problem+json.

@@ -3,7 +3,10 @@ import Foundation
 import Glibc
 import TerminAPI
 import TerminHTTP
+import TerminEngine
+import TerminPostgres
 import TerminStore
+import TerminPostgres
 
 /// Exit codes as swift-argument-parser uses them.
 enum ExitCode {

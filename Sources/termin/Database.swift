@@ -1,5 +1,8 @@
 import Foundation
+import TerminEngine
+import TerminPostgres
 import TerminStore
+import TerminPostgres
 
 /// The database a command works on: the server named by `--database-url` / `TERMIN_DATABASE_URL`, or the embedded
 /// cluster under the data directory (default `.termin/`), started on demand.

@@ -1,9 +1,12 @@
 import Foundation
 import Synchronization
 import TerminAPI
+import TerminEngine
+import TerminPostgres
 import TerminCore
 import TerminHTTP
 import TerminStore
+import TerminPostgres
 import TerminTestSupport
 
 /// The whole service on a fresh database, listening on a free port, with a clock the test moves.

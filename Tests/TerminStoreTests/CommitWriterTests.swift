@@ -5,6 +5,7 @@ import Testing
 import TerminCore
 import TerminTestSupport
 @testable import TerminStore
+import TerminPostgres
 
 @Suite struct CommitWriterTests {
     static let day = LocalDate(iso: "2026-12-01")!
@@ -13,7 +14,7 @@ import TerminTestSupport
     /// A booking at Orleansplatz on desk `desk` (1–20), five-minute unit `unit` (84 = 07:00), `units` long.
     static func entry(desk: Int = 1, unit: Int = 84, units: Int = 3, office: Int = 102522, key: String? = nil) -> CommitWriter.Entry {
         let start = BerlinTime.instant(date: day, minuteOfDay: unit * 5)
-        let record = AppointmentRecord(
+        let record = Appointment(
             id: UUID().uuidString.lowercased(),
             run: SlotRun(officeID: office, deskID: 102522 * 100 + desk, date: day, startUnit: unit, units: units),
             channel: .online, status: .confirmed, start: start, end: start.adding(seconds: Int64(units * 300)),

@@ -2,6 +2,7 @@ import Testing
 import TerminCore
 import TerminTestSupport
 @testable import TerminStore
+import TerminPostgres
 
 /// The schema itself forbids double booking, whatever the application does.
 @Suite struct SchemaTests {

@@ -2,6 +2,7 @@ import Testing
 import TerminCore
 import TerminTestSupport
 @testable import TerminStore
+import TerminPostgres
 
 @Suite struct SeederTests {
     @Test func seedsMunichAndIsIdempotent() throws {

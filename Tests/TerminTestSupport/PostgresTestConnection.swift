@@ -1,4 +1,5 @@
 import TerminStore
+import TerminPostgres
 
 /// Plain SQL against a test database, for checking what a test did.
 public struct PostgresTestConnection {

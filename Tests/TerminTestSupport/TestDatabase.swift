@@ -2,6 +2,7 @@ import Foundation
 import Glibc
 import Synchronization
 import TerminStore
+import TerminPostgres
 
 /// One private PostgreSQL cluster for the whole test process, started with the product's own launcher, plus a
 /// fresh database per test cloned from a migrated and seeded template. Tests never share a database, so they run

@@ -10,8 +10,3 @@ public struct Instant: Hashable, Comparable, Sendable {
 
     public static func < (lhs: Instant, rhs: Instant) -> Bool { lhs.secondsSinceEpoch < rhs.secondsSinceEpoch }
 }
-
-/// A source of the current time. Everything that expires takes one, so tests can move time by hand.
-public protocol Clock: Sendable {
-    func now() -> Instant
-}

@@ -2,6 +2,7 @@ import Dispatch
 import Foundation
 import Synchronization
 import TerminCore
+import TerminPostgres
 
 /// Writes the winners of the in-memory race to PostgreSQL in batches: one transaction, and so one fsync, carries
 /// many holds and bookings.
@@ -27,14 +28,14 @@ public final class CommitWriter: Sendable {
 
     /// One appointment to write, with what belongs to it.
     public struct Entry: Sendable {
-        public let record: AppointmentRecord
+        public let record: Appointment
         /// The citizen's code, for bookings.
         public let code: String?
         /// An idempotency key with its request fingerprint; a key already taken makes the entry `.keyTaken`.
         public let idempotency: (key: String, fingerprint: String)?
         public let now: Instant
 
-        public init(record: AppointmentRecord, code: String?, idempotency: (key: String, fingerprint: String)?, now: Instant) {
+        public init(record: Appointment, code: String?, idempotency: (key: String, fingerprint: String)?, now: Instant) {
             self.record = record
             self.code = code
             self.idempotency = idempotency

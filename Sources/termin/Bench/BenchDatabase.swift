@@ -1,6 +1,9 @@
 import Foundation
 import TerminCore
+import TerminEngine
+import TerminPostgres
 import TerminStore
+import TerminPostgres
 
 /// The database the durable benchmarks write to: a fresh database with the project's schema and the benchmark
 /// office (200 desks), on `--database-url` or on an embedded cluster with its default, durable settings (fsync on).
@@ -57,7 +60,7 @@ struct BenchDatabase {
     /// A confirmed booking of `units` at `startUnit` on a desk of the benchmark office.
     static func entry(layout: DayLayout, deskID: Int, startUnit: Int, units: Int, now: Instant) -> CommitWriter.Entry {
         let start = BerlinTime.instant(date: layout.date, minuteOfDay: startUnit * 5)
-        let record = AppointmentRecord(
+        let record = Appointment(
             id: UUID().uuidString.lowercased(),
             run: SlotRun(officeID: layout.officeID, deskID: deskID, date: layout.date, startUnit: startUnit, units: units),
             channel: .online, status: .confirmed, start: start, end: start.adding(seconds: Int64(units * 300)),

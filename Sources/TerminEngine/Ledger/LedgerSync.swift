@@ -1,7 +1,9 @@
 import Foundation
 import Synchronization
 import TerminCore
+import TerminPostgres
 import TerminStore
+import TerminPostgres
 
 /// Keeps this instance's ledger in step with the database when other instances (or an operator's SQL) change
 /// appointments: applies every `termin_ledger` notification, its own included (those find the occupancy map
@@ -46,7 +48,7 @@ final class LedgerSync: Sendable {
     var appliedCount: Int { applied.load(ordering: .relaxed) }
 
     /// Marks every live hold and booking in the database as taken, unless already recorded.
-    func reconcile(records: [AppointmentRecord]) {
+    func reconcile(records: [Appointment]) {
         for record in records where record.status.isLive {
             apply(LedgerEvent(live: record))
         }
@@ -128,7 +130,7 @@ final class LedgerSync: Sendable {
 }
 
 extension LedgerEvent {
-    init(live record: AppointmentRecord) {
+    init(live record: Appointment) {
         operation = .live
         id = record.id
         run = record.run

@@ -1,4 +1,5 @@
 import TerminCore
+import TerminEngine
 import TerminHTTP
 
 /// `GET /v1/availability?office=ID[,ID…]&service=ID[:QTY][,ID[:QTY]…]&from=YYYY-MM-DD&to=YYYY-MM-DD[&channel=…]`.

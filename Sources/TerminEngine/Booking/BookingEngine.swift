@@ -1,11 +1,13 @@
 import Foundation
 import Synchronization
 import TerminCore
+import TerminPostgres
 import TerminStore
+import TerminPostgres
 
 /// A booking as the engine hands it out: the record and the citizen's secret code.
 public struct IssuedBooking: Sendable, Equatable {
-    public let record: AppointmentRecord
+    public let record: Appointment
     public let code: String
 }
 
@@ -32,7 +34,7 @@ public final class BookingEngine: Sendable {
     public let pool: ConnectionPool
     /// Writes new holds and bookings in batches.
     public let writer: CommitWriter
-    public let clock: any Clock
+    public let clock: any WallClock
     public let configuration: Configuration
     /// The appointments the ledger holds time for; releases go through it.
     let occupancy = Occupancy()
@@ -41,7 +43,7 @@ public final class BookingEngine: Sendable {
 
     /// Creates an engine over the catalogue in the database and rebuilds the ledger from the live appointments.
     /// - Parameter ledger: the in-memory ledger; by default a `LockFreeSlotLedger` from a week ago on.
-    public init(pool: ConnectionPool, ledger: (any SlotLedger)? = nil, clock: any Clock = SystemClock(),
+    public init(pool: ConnectionPool, ledger: (any SlotLedger)? = nil, clock: any WallClock = SystemClock(),
                 configuration: Configuration = Configuration(), log: @escaping @Sendable (String) -> Void = { _ in }) throws {
         self.pool = pool
         self.clock = clock
@@ -99,10 +101,10 @@ public final class BookingEngine: Sendable {
 
     /// Reserves a time for a few minutes while the citizen completes the form.
     public func hold(officeID: Int, start: Instant, services: [ServiceRequest], channel: Channel) throws(EngineError)
-        -> AppointmentRecord {
+        -> Appointment {
         let now = clock.now()
         let (placement, run) = try reserve(officeID: officeID, start: start, services: services, channel: channel, now: now)
-        let record = AppointmentRecord(id: Self.newID(), run: run, channel: channel, status: .held, start: placement.start,
+        let record = Appointment(id: Self.newID(), run: run, channel: channel, status: .held, start: placement.start,
                                        end: placement.end, services: services,
                                        expiresAt: now.adding(seconds: configuration.holdTTLSeconds), contact: nil)
         try commit(CommitWriter.Entry(record: record, code: nil, idempotency: nil, now: now), channel: channel)
@@ -120,14 +122,14 @@ public final class BookingEngine: Sendable {
     /// Books an appointment. With an idempotency key, a repeat of the same request returns the first booking and a
     /// different request with the same key is refused.
     /// - Parameter fingerprint: a canonical text of the request, compared for repeats of the key.
-    public func book(_ source: BookingSource, contact: AppointmentRecord.Contact?, idempotencyKey: String?,
+    public func book(_ source: BookingSource, contact: Appointment.Contact?, idempotencyKey: String?,
                      fingerprint: String) throws(EngineError) -> IssuedBooking {
         if let key = idempotencyKey, let replay = try replay(key: key, fingerprint: fingerprint) { return replay }
         let now = clock.now()
         let code = Self.newCode()
         switch source {
         case .hold(let holdID):
-            var outcome: Result<AppointmentRecord, AppointmentRepository.ConfirmFailure> = .failure(.unknown)
+            var outcome: Result<Appointment, AppointmentRepository.ConfirmFailure> = .failure(.unknown)
             do {
                 outcome = try pool.transaction { db in
                     let outcome = try AppointmentRepository.confirmHold(id: holdID, code: code, contact: contact, now: now, db)
@@ -160,7 +162,7 @@ public final class BookingEngine: Sendable {
                 throw error
             }
             let (placement, run) = reserved
-            let record = AppointmentRecord(id: Self.newID(), run: run, channel: channel, status: .confirmed,
+            let record = Appointment(id: Self.newID(), run: run, channel: channel, status: .confirmed,
                                            start: placement.start, end: placement.end, services: services,
                                            expiresAt: nil, contact: contact)
             let entry = CommitWriter.Entry(record: record, code: code,
@@ -177,8 +179,8 @@ public final class BookingEngine: Sendable {
     }
 
     /// The booking `id` for the holder of `code`.
-    public func booking(id: String, code: String) throws(EngineError) -> AppointmentRecord {
-        let found: AppointmentRecord?
+    public func booking(id: String, code: String) throws(EngineError) -> Appointment {
+        let found: Appointment?
         do { found = try pool.withConnection { try AppointmentRepository.fetch(id: id, code: code, $0) } } catch {
             throw EngineError(.unavailable, detail: "The booking could not be read: \(error)")
         }
@@ -187,8 +189,8 @@ public final class BookingEngine: Sendable {
     }
 
     /// Cancels a booking; its time becomes bookable again. Cancelling twice is harmless.
-    public func cancel(id: String, code: String) throws(EngineError) -> AppointmentRecord {
-        let outcome: (record: AppointmentRecord, cancelledNow: Bool)?
+    public func cancel(id: String, code: String) throws(EngineError) -> Appointment {
+        let outcome: (record: Appointment, cancelledNow: Bool)?
         do {
             outcome = try pool.withConnection { try AppointmentRepository.cancel(id: id, code: code, now: clock.now(), $0) }
         } catch {
@@ -286,7 +288,7 @@ public final class BookingEngine: Sendable {
     }
 
     /// Gives an ended appointment's time back, unless another path already did (or the ledger never held it).
-    private func releaseInLedger(_ record: AppointmentRecord) {
+    private func releaseInLedger(_ record: Appointment) {
         guard let entry = occupancy.remove(record.id) else { return }
         scheduler.ledger.release(entry.run, channel: entry.channel)
     }

@@ -1,4 +1,5 @@
 import TerminCore
+import TerminEngine
 import TerminHTTP
 
 /// `GET /v1/services`, `GET /v1/offices`, `GET /v1/offices/{id}`.

@@ -1,3 +1,5 @@
+import TerminCore
+
 /// The documented, deterministic staffing model of the seed data.
 ///
 /// Munich's export has no opening hours, desk counts or qualifications, so the engine states its own model:

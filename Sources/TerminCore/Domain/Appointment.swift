@@ -1,7 +1,7 @@
 import TerminCore
 
 /// A hold or booking as stored.
-public struct AppointmentRecord: Sendable, Equatable {
+public struct Appointment: Sendable, Equatable {
     public let id: String
     public let run: SlotRun
     public let channel: Channel

@@ -1,15 +1,8 @@
-import Foundation
 import Synchronization
 import TerminCore
 
-/// The wall clock.
-public struct SystemClock: Clock {
-    public init() {}
-    public func now() -> Instant { Instant(secondsSinceEpoch: Int64(Date().timeIntervalSince1970)) }
-}
-
-/// A clock that moves only when told: for tests.
-public final class ManualClock: Clock {
+/// A wall clock that moves only when a test tells it to.
+public final class ManualClock: WallClock {
     private let current: Atomic<Int64>
     public init(_ start: Instant) { current = Atomic(start.secondsSinceEpoch) }
     public func now() -> Instant { Instant(secondsSinceEpoch: current.load(ordering: .acquiring)) }

@@ -43,9 +43,9 @@ public struct Migrator: Sendable {
     /// The repository's `Sql/` folder, or `TERMIN_SQL_DIR` when set.
     public static func defaultDirectory() -> String {
         if let configured = ProcessInfo.processInfo.environment["TERMIN_SQL_DIR"] { return configured }
-        // Sources/TerminStore/Postgres/Migrator.swift → repository root.
+        // Sources/TerminPostgres/Migrator.swift → repository root.
         return URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
-            .deletingLastPathComponent().deletingLastPathComponent().appendingPathComponent("Sql").path
+            .deletingLastPathComponent().appendingPathComponent("Sql").path
     }
 
     /// Applies every migration not applied yet. Returns the names applied now.

@@ -1,6 +1,6 @@
 import Testing
 import TerminTestSupport
-@testable import TerminStore
+@testable import TerminPostgres
 
 @Suite struct PostgresConnectionTests {
     @Test func parametersTravelAsValuesNeverAsSQL() throws {

@@ -1,5 +1,5 @@
 import TerminCore
-import TerminStore
+import TerminEngine
 
 /// RFC 5545 calendar files for bookings, in Europe/Berlin local time with the zone's rules included.
 enum ICalendar {
@@ -14,7 +14,7 @@ enum ICalendar {
     ]
 
     /// A VCALENDAR with one VEVENT for a booking.
-    static func event(for record: AppointmentRecord, office: Office, serviceNames: [String], stamp: Instant) -> String {
+    static func event(for record: Appointment, office: Office, serviceNames: [String], stamp: Instant) -> String {
         let address = office.address
         let location = "\(office.displayName), \(address.street) \(address.houseNumber), \(address.postalCode) \(address.city)"
         var lines = ["BEGIN:VCALENDAR", "VERSION:2.0", "PRODID:-//Termin//Termin 1.0//DE", "CALSCALE:GREGORIAN",

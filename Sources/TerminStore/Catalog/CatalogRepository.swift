@@ -1,4 +1,5 @@
 import TerminCore
+import TerminPostgres
 
 /// Reads the master data into a `Catalog`.
 public enum CatalogRepository {

@@ -1,4 +1,5 @@
 import TerminCore
+import TerminEngine
 import TerminHTTP
 
 /// A request the API refuses: one problem+json answer. The one place where errors become response bodies.

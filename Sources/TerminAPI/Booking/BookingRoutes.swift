@@ -1,6 +1,6 @@
 import TerminCore
 import TerminHTTP
-import TerminStore
+import TerminEngine
 
 /// `POST /v1/holds`, `POST /v1/bookings`, `GET|DELETE /v1/bookings/{id}`, `GET /v1/bookings/{id}/calendar.ics`.
 extension TerminAPI {
@@ -88,7 +88,7 @@ extension TerminAPI {
         return code
     }
 
-    static func contact(_ contact: ContactJSON?) throws(APIFailure) -> AppointmentRecord.Contact? {
+    static func contact(_ contact: ContactJSON?) throws(APIFailure) -> Appointment.Contact? {
         guard let contact else { return nil }
         let name = contact.name?.trimmingCharacters(in: .whitespacesAndNewlines)
         let email = contact.email?.trimmingCharacters(in: .whitespacesAndNewlines)
@@ -104,11 +104,11 @@ extension TerminAPI {
                 throw APIFailure.invalid("contact.email", "This is not an e-mail address.")
             }
         }
-        return name == nil && email == nil ? nil : AppointmentRecord.Contact(name: name, email: email)
+        return name == nil && email == nil ? nil : Appointment.Contact(name: name, email: email)
     }
 
     /// A canonical text of what a booking request asks for, to recognise repeats of an idempotency key.
-    static func fingerprint(_ source: BookingEngine.BookingSource, contact: AppointmentRecord.Contact?) -> String {
+    static func fingerprint(_ source: BookingEngine.BookingSource, contact: Appointment.Contact?) -> String {
         var text: String
         switch source {
         case .hold(let id):

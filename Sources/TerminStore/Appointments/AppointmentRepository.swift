@@ -1,4 +1,5 @@
 import TerminCore
+import TerminPostgres
 
 /// Holds and bookings in PostgreSQL. Every function takes the connection so callers compose transactions.
 public enum AppointmentRepository {
@@ -11,7 +12,7 @@ public enum AppointmentRepository {
 
     /// Inserts a hold (`.held`, with `expiresAt`) or a booking (`.confirmed`, with the citizen's `code`).
     /// - Throws: `PostgresError` whose `isConflict` is true when the desk time is taken in the database.
-    public static func insert(_ record: AppointmentRecord, code: String?, now: Instant, _ db: PostgresConnection) throws {
+    public static func insert(_ record: Appointment, code: String?, now: Instant, _ db: PostgresConnection) throws {
         precondition(record.status == .held ? record.expiresAt != nil : code != nil)
         try db.query("""
             INSERT INTO appointment (id, office_id, desk_id, day, start_unit, units, span, channel, status, expires_at,
@@ -27,20 +28,20 @@ public enum AppointmentRepository {
     }
 
     /// `{1063441,1063453}`: the services of an appointment as an array literal.
-    static func serviceIDs(_ record: AppointmentRecord) -> String {
+    static func serviceIDs(_ record: Appointment) -> String {
         "{" + record.services.map { String($0.serviceID) }.joined(separator: ",") + "}"
     }
 
-    static func quantities(_ record: AppointmentRecord) -> String {
+    static func quantities(_ record: Appointment) -> String {
         "{" + record.services.map { String($0.quantity) }.joined(separator: ",") + "}"
     }
 
     /// Inserts many holds and bookings with one statement. A row whose desk time is taken is skipped (exclusion
     /// constraint, `ON CONFLICT DO NOTHING`). Returns the ids inserted.
-    public static func insertBatch(_ rows: [(record: AppointmentRecord, code: String?, now: Instant)],
+    public static func insertBatch(_ rows: [(record: Appointment, code: String?, now: Instant)],
                                    _ db: PostgresConnection) throws -> [String] {
         guard !rows.isEmpty else { return [] }
-        func column(_ value: (AppointmentRecord, String?, Instant) -> String?) -> String {
+        func column(_ value: (Appointment, String?, Instant) -> String?) -> String {
             PostgresArray.literal(rows.map { value($0.record, $0.code, $0.now) })
         }
         let inserted = try db.query("""
@@ -81,8 +82,8 @@ public enum AppointmentRepository {
     }
 
     /// Turns a live hold into a booking carrying `code` and the contact data.
-    public static func confirmHold(id: String, code: String, contact: AppointmentRecord.Contact?, now: Instant,
-                                   _ db: PostgresConnection) throws -> Result<AppointmentRecord, ConfirmFailure> {
+    public static func confirmHold(id: String, code: String, contact: Appointment.Contact?, now: Instant,
+                                   _ db: PostgresConnection) throws -> Result<Appointment, ConfirmFailure> {
         let nowText = BerlinTime.format(now)
         let updated = try db.query("""
             UPDATE appointment SET status = 'confirmed', code_hash = sha256(convert_to($2, 'UTF8')),
@@ -96,13 +97,13 @@ public enum AppointmentRepository {
     }
 
     /// The appointment `id`, whoever holds its code (for internal use: replays and expiry).
-    public static func fetch(id: String, _ db: PostgresConnection) throws -> AppointmentRecord? {
+    public static func fetch(id: String, _ db: PostgresConnection) throws -> Appointment? {
         guard isUUID(id) else { return nil }
         return try db.query("SELECT \(columns) FROM appointment a WHERE a.id = $1", [id]).rows.first.map(record)
     }
 
     /// The booking `id` if `code` is its secret code; `nil` otherwise, so ids cannot be probed.
-    public static func fetch(id: String, code: String, _ db: PostgresConnection) throws -> AppointmentRecord? {
+    public static func fetch(id: String, code: String, _ db: PostgresConnection) throws -> Appointment? {
         guard isUUID(id) else { return nil }
         return try db.query("""
             SELECT \(columns) FROM appointment a
@@ -113,7 +114,7 @@ public enum AppointmentRepository {
     /// Cancels a confirmed booking. Returns the record as cancelled, and whether this call cancelled it (a second
     /// cancel changes nothing). `nil` when id and code do not match a booking.
     public static func cancel(id: String, code: String, now: Instant, _ db: PostgresConnection) throws
-        -> (record: AppointmentRecord, cancelledNow: Bool)? {
+        -> (record: Appointment, cancelledNow: Bool)? {
         guard isUUID(id) else { return nil }
         let updated = try db.query("""
             UPDATE appointment SET status = 'cancelled', cancelled_at = $3
@@ -125,7 +126,7 @@ public enum AppointmentRepository {
     }
 
     /// Marks every hold that ran out by `now` as expired and returns them, so their time can be freed.
-    public static func expireHolds(now: Instant, limit: Int, _ db: PostgresConnection) throws -> [AppointmentRecord] {
+    public static func expireHolds(now: Instant, limit: Int, _ db: PostgresConnection) throws -> [Appointment] {
         let ids = try db.query("""
             UPDATE appointment SET status = 'expired'
             WHERE id IN (SELECT id FROM appointment WHERE status = 'held' AND expires_at <= $1
@@ -137,7 +138,7 @@ public enum AppointmentRepository {
 
     /// What the ledger is rebuilt from: every hold still marked held (the sweeper expires the stale ones and frees
     /// them through the ledger) and every booking on or after `date`.
-    public static func live(from date: LocalDate, _ db: PostgresConnection) throws -> [AppointmentRecord] {
+    public static func live(from date: LocalDate, _ db: PostgresConnection) throws -> [Appointment] {
         try db.query("""
             SELECT \(columns) FROM appointment a
             WHERE a.status = 'held' OR (a.status = 'confirmed' AND a.day >= $1)
@@ -206,14 +207,14 @@ public enum AppointmentRepository {
         try db.query("DELETE FROM idempotency_key WHERE created_at < $1", [BerlinTime.format(before)])
     }
 
-    static func record(_ row: [String?]) -> AppointmentRecord {
+    static func record(_ row: [String?]) -> Appointment {
         let quantities = row.text(14).split(separator: ",").map { Int($0)! }
         let services = zip(row.text(13).split(separator: ","), quantities).map {
             ServiceRequest(serviceID: Int($0.0)!, quantity: $0.1)
         }
         precondition(!services.isEmpty && services.count == quantities.count, "an appointment has its services")
-        let contact = (row[11] == nil && row[12] == nil) ? nil : AppointmentRecord.Contact(name: row[11], email: row[12])
-        return AppointmentRecord(
+        let contact = (row[11] == nil && row[12] == nil) ? nil : Appointment.Contact(name: row[11], email: row[12])
+        return Appointment(
             id: row.text(0),
             run: SlotRun(officeID: row.int(1), deskID: row.int(2), date: LocalDate(iso: row.text(3))!,
                          startUnit: row.int(4), units: row.int(5)),

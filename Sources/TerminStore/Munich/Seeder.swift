@@ -1,5 +1,6 @@
 import Foundation
 import TerminCore
+import TerminPostgres
 
 /// Loads Munich's master data (shipped with the module) plus the staffing model into the database.
 ///
@@ -59,7 +60,7 @@ public enum Seeder {
     }
 
     static func load<T: Decodable>(_ name: String) throws -> T {
-        guard let folder = Bundle.module.url(forResource: "munich", withExtension: nil) else {
+        guard let folder = Bundle.module.url(forResource: "data", withExtension: nil) else {
             throw PostgresError(.migrationFailed, message: "the seed data is missing from the build")
         }
         return try JSONDecoder().decode(T.self, from: Data(contentsOf: folder.appendingPathComponent(name)))
