@@ -24,9 +24,11 @@ enum Invariants {
 
         // Every 201 booking is in the database, confirmed, at the time the client was told.
         var rows: [String: (status: String, start: Int64)] = [:]
-        for row in try db.query("SELECT id, status, extract(epoch FROM lower(span))::bigint FROM appointment").rows {
-            rows[row.text(0)] = (row.text(1), Int64(row.text(2))!)
-        }
+        let id = PostgresColumn("id", PostgresText.text), status = PostgresColumn("status", PostgresText.text)
+        let start = PostgresColumn("extract(epoch FROM lower(span))::bigint", PostgresText.int64)
+        for (id, status, start) in try db.select(PostgresSelection(id, status, start), "FROM appointment", [], {
+            row throws(PostgresError) in (try row[id], try row[status], try row[start])
+        }) { rows[id] = (status, start) }
         // A booking the client later cancelled (and was told so) must be cancelled.
         let bookings = told.filter { $0.kind == "booking" }
         let cancelled = Set(told.filter { $0.kind == "cancelled" }.map(\.id))
@@ -41,20 +43,21 @@ enum Invariants {
         // Nothing live that no client was told about, but holds (whose answer a crash may have swallowed: they
         // expire by themselves). A booking's lost answer is recovered by retrying with its Idempotency-Key.
         let toldIDs = Set(told.filter { $0.kind != "cancelled" }.map(\.id)).subtracting(cancelled)
-        let untold = try db.query("SELECT id, status FROM appointment WHERE status IN ('held', 'confirmed')").rows
-            .filter { !toldIDs.contains($0.text(0)) }
-        let untoldBookings = untold.filter { $0.text(1) == "confirmed" }.count
+        let untold = try db.select(PostgresSelection(id, status), "FROM appointment WHERE status IN ('held', 'confirmed')", [], {
+            row throws(PostgresError) in (id: try row[id], status: try row[status])
+        }).filter { !toldIDs.contains($0.id) }
+        let untoldBookings = untold.filter { $0.status == "confirmed" }.count
         results.append(Result(name: "nothing live that no client was told about (but holds, which expire)",
                               held: untoldBookings == 0,
                               detail: "\(untoldBookings) untold bookings, \(untold.count - untoldBookings) untold holds"))
 
         // The online share of every office-day.
         var exceeded: [String] = []
-        for row in try db.query("""
-            SELECT office_id, day, sum(units) FROM appointment
-            WHERE status IN ('held', 'confirmed') AND channel = 'online' GROUP BY office_id, day
-            """).rows {
-            let office = row.int(0), date = LocalDate(iso: row.text(1))!, units = row.int(2)
+        let office = PostgresColumn("office_id", PostgresText.int), day = PostgresColumn("day") { LocalDate(iso: $0) }
+        let units = PostgresColumn("sum(units)", PostgresText.int)
+        for (office, date, units) in try db.select(PostgresSelection(office, day, units), """
+            FROM appointment WHERE status IN ('held', 'confirmed') AND channel = 'online' GROUP BY office_id, day
+            """, [], { row throws(PostgresError) in (try row[office], try row[day], try row[units]) }) {
             let quota = DayLayout.make(catalog: catalog, officeID: office, date: date)?.onlineQuotaUnits ?? 0
             if units > quota { exceeded.append("office \(office) on \(date): \(units) > \(quota) units") }
         }

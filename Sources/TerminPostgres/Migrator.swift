@@ -60,9 +60,14 @@ public struct Migrator: Sendable {
                 checksum   text NOT NULL,
                 applied_at timestamptz NOT NULL DEFAULT now())
             """)
-        let applied = try connection.query("SELECT version, name, checksum FROM schema_migration ORDER BY version")
+        let version = PostgresColumn("version", PostgresText.int), name = PostgresColumn("name", PostgresText.text)
+        let checksum = PostgresColumn("checksum", PostgresText.text)
         var appliedChecksums: [Int: (String, String)] = [:]
-        for row in applied.rows { appliedChecksums[row.int(0)] = (row.text(1), row.text(2)) }
+        for (applied, appliedName, appliedChecksum) in try connection.select(
+            PostgresSelection(version, name, checksum), "FROM schema_migration ORDER BY version", [],
+            { row throws(PostgresError) in (try row[version], try row[name], try row[checksum]) }) {
+            appliedChecksums[applied] = (appliedName, appliedChecksum)
+        }
         let known = Set(migrations.map(\.version))
         if let missing = appliedChecksums.keys.sorted().first(where: { !known.contains($0) }) {
             throw PostgresError(.migrationFailed,
@@ -70,8 +75,10 @@ public struct Migrator: Sendable {
         }
         var done: [String] = []
         for migration in migrations {
-            let checksum = try connection.query("SELECT encode(sha256(convert_to($1, 'UTF8')), 'hex')", [migration.sql])
-                .rows[0].text(0)
+            let digest = PostgresColumn("encode(sha256(convert_to($1, 'UTF8')), 'hex')", PostgresText.text)
+            let checksum = try connection.select(PostgresSelection(digest), "", [migration.sql]) { row throws(PostgresError) in
+                try row[digest]
+            }[0]
             if let (name, recorded) = appliedChecksums[migration.version] {
                 guard recorded == checksum else {
                     throw PostgresError(.migrationFailed, message:

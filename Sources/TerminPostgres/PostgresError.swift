@@ -1,7 +1,7 @@
 /// A failure talking to PostgreSQL. Evolvable: new codes never break callers.
 public struct PostgresError: Error, Sendable, CustomStringConvertible {
     public struct Code: Hashable, Sendable, CustomStringConvertible {
-        enum Base: String, Sendable { case connectionFailed, queryFailed, poolTimeout, migrationFailed, launchFailed }
+        enum Base: String, Sendable { case connectionFailed, queryFailed, poolTimeout, migrationFailed, launchFailed, decodingFailed }
         let base: Base
         public var description: String { base.rawValue }
         public static let connectionFailed = Code(base: .connectionFailed)
@@ -11,6 +11,8 @@ public struct PostgresError: Error, Sendable, CustomStringConvertible {
         public static let migrationFailed = Code(base: .migrationFailed)
         /// The embedded cluster could not be created or started.
         public static let launchFailed = Code(base: .launchFailed)
+        /// A value the server sent does not have the type its column was declared with.
+        public static let decodingFailed = Code(base: .decodingFailed)
     }
 
     public let code: Code

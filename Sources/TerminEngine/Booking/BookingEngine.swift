@@ -190,15 +190,15 @@ public final class BookingEngine: Sendable {
 
     /// Cancels a booking; its time becomes bookable again. Cancelling twice is harmless.
     public func cancel(id: String, code: String) throws(EngineError) -> Appointment {
-        let outcome: (record: Appointment, cancelledNow: Bool)?
+        let outcome: (appointment: Appointment, cancelledNow: Bool)?
         do {
             outcome = try pool.withConnection { try AppointmentRepository.cancel(id: id, code: code, now: clock.now(), $0) }
         } catch {
             throw EngineError(.unavailable, detail: "The booking could not be cancelled: \(error)")
         }
         guard let outcome else { throw EngineError(.notFound, detail: "There is no booking \(id) for this code.") }
-        if outcome.cancelledNow { releaseInLedger(outcome.record) }
-        return outcome.record
+        if outcome.cancelledNow { releaseInLedger(outcome.appointment) }
+        return outcome.appointment
     }
 
     // MARK: Housekeeping
@@ -209,7 +209,7 @@ public final class BookingEngine: Sendable {
     public func sweep() throws -> Int {
         let now = clock.now()
         let expired = try pool.withConnection { db in
-            try AppointmentRepository.purgeIdempotencyKeys(before: now.adding(seconds: -configuration.idempotencyKeyTTLSeconds), db)
+            try IdempotencyRepository.purge(before: now.adding(seconds: -configuration.idempotencyKeyTTLSeconds), db)
             let today = BerlinTime.local(now).date
             try AppointmentRepository.eraseContacts(before: today.adding(days: -configuration.contactRetentionDays),
                                                     limit: configuration.expiryBatchMax, db)
@@ -226,14 +226,15 @@ public final class BookingEngine: Sendable {
 
     private func storeKey(_ key: String, fingerprint: String, appointmentID: String, code: String, now: Instant,
                           _ db: PostgresConnection) throws {
-        guard try AppointmentRepository.storeIdempotentAnswer(key: key, fingerprint: fingerprint, appointmentID: appointmentID,
-                                                              code: code, now: now, db) else { throw KeyRace() }
+        let answer = IdempotencyRepository.NewAnswer(key: key, fingerprint: fingerprint, appointmentID: appointmentID,
+                                                     code: code, now: now)
+        guard !(try IdempotencyRepository.store([answer], db)).isEmpty else { throw KeyRace() }
     }
 
     private func replay(key: String, fingerprint: String) throws(EngineError) -> IssuedBooking? {
         do {
             return try pool.withConnection { db -> IssuedBooking? in
-                guard let answer = try AppointmentRepository.idempotentAnswer(key: key, fingerprint: fingerprint, db) else {
+                guard let answer = try IdempotencyRepository.answer(key: key, fingerprint: fingerprint, db) else {
                     return nil
                 }
                 guard answer.sameRequest else {

@@ -1,62 +1,150 @@
 import TerminCore
 import TerminPostgres
 
-/// Reads the master data into a `Catalog`.
+/// Reads the master data into a `Catalog`. Each table's columns are declared once (`PostgresColumn`) and read by
+/// those declarations.
 public enum CatalogRepository {
     /// Whether any office is stored (a fresh database needs seeding).
     public static func isEmpty(_ db: PostgresConnection) throws -> Bool {
-        try db.query("SELECT count(*) FROM office").rows[0].int(0) == 0
+        let exists = PostgresColumn("EXISTS (SELECT 1 FROM office)", PostgresText.bool)
+        return try !db.select(PostgresSelection(exists), "", []) { row throws(PostgresError) in try row[exists] }[0]
     }
 
     /// Loads the whole catalogue.
     public static func load(_ db: PostgresConnection) throws -> Catalog {
         var combinations: [Int: Set<Int>] = [:]
-        for row in try db.query("SELECT service_id, combinable_id FROM service_combination").rows {
-            combinations[row.int(0), default: []].insert(row.int(1))
-        }
-        let services = try db.query("""
-            SELECT id, name_de, name_en, leika, duration_minutes, max_quantity, public FROM service ORDER BY id
-            """).rows.map { row in
-            Service(id: row.int(0), nameDE: row.text(1), nameEN: row[2], leika: row[3], durationMinutes: row.int(4),
-                    maxQuantity: row.int(5), isPublic: row.bool(6), combinableWith: combinations[row.int(0)] ?? [])
-        }
-        let offices = try db.query("""
-            SELECT id, name_de, name_en, display_name, organization_unit, public, street, house_number, postal_code,
-                   city, lat, lon, slot_minutes, horizon_days, min_notice_minutes, online_withheld_percent,
-                   array_to_string(accessibility, ',')
-            FROM office ORDER BY id
-            """).rows.map { row in
-            Office(id: row.int(0), nameDE: row.text(1), nameEN: row[2], displayName: row.text(3),
-                   organizationUnit: row[4], isPublic: row.bool(5),
-                   address: .init(street: row.text(6), houseNumber: row.text(7), postalCode: row.text(8), city: row.text(9)),
-                   geo: .init(lat: Double(row.text(10))!, lon: Double(row.text(11))!), slotMinutes: row.int(12),
-                   horizonDays: row.int(13), minNoticeMinutes: row.int(14), onlineWithheldPercent: row.int(15),
-                   accessibility: row.text(16).split(separator: ",").map(String.init))
-        }
-        let offers = try db.query("SELECT office_id, service_id, slot_units, bookable_online FROM offer").rows.map { row in
-            Offer(officeID: row.int(0), serviceID: row.int(1), slotUnits: row.int(2), bookableOnline: row.bool(3))
+        for (service, combinable) in try pairs(db, "service_id", "combinable_id", from: "service_combination") {
+            combinations[service, default: []].insert(combinable)
         }
         var qualifications: [Int: Set<Int>] = [:]
-        for row in try db.query("SELECT desk_id, service_id FROM desk_service").rows {
-            qualifications[row.int(0), default: []].insert(row.int(1))
-        }
-        let desks = try db.query("SELECT id, office_id, number, accessible FROM desk").rows.map { row in
-            Desk(id: row.int(0), officeID: row.int(1), number: row.int(2), isAccessible: row.bool(3),
-                 serviceIDs: qualifications[row.int(0)] ?? [])
-        }
-        let rules = try db.query("""
-            SELECT office_id, array_to_string(weekdays, ','), valid_from, valid_to, start_minute, end_minute, staffed_desks
-            FROM opening_rule
-            """).rows.map { row in
-            OpeningRule(officeID: row.int(0), weekdays: Set(row.text(1).split(separator: ",").map { Int($0)! }),
-                        validFrom: LocalDate(iso: row.text(2))!, validTo: row[3].flatMap { LocalDate(iso: $0) },
-                        startMinute: row.int(4), endMinute: row.int(5), staffedDesks: row.int(6))
+        for (desk, service) in try pairs(db, "desk_id", "service_id", from: "desk_service") {
+            qualifications[desk, default: []].insert(service)
         }
         var closures: [Int: Set<LocalDate>] = [:]
-        for row in try db.query("SELECT office_id, day FROM office_closure").rows {
-            closures[row.int(0), default: []].insert(LocalDate(iso: row.text(1))!)
+        let closedOffice = PostgresColumn("office_id", PostgresText.int), closedDay = PostgresColumn("day") { LocalDate(iso: $0) }
+        for (office, day) in try db.select(PostgresSelection(closedOffice, closedDay), "FROM office_closure", [], {
+            row throws(PostgresError) in (try row[closedOffice], try row[closedDay])
+        }) { closures[office, default: []].insert(day) }
+        return Catalog(offices: try offices(db), services: try services(db, combinations: combinations),
+                       offers: try offers(db), desks: try desks(db, qualifications: qualifications),
+                       openingRules: try openingRules(db), closingCalendar: ClosingCalendar(officeClosures: closures))
+    }
+
+    /// Rows of two integer columns.
+    private static func pairs(_ db: PostgresConnection, _ first: String, _ second: String, from table: String) throws
+        -> [(Int, Int)] {
+        let a = PostgresColumn(first, PostgresText.int), b = PostgresColumn(second, PostgresText.int)
+        return try db.select(PostgresSelection(a, b), "FROM \(table)", []) { row throws(PostgresError) in (try row[a], try row[b]) }
+    }
+
+    private enum ServiceColumns {
+        static let id = PostgresColumn("id", PostgresText.int)
+        static let nameDE = PostgresColumn("name_de", PostgresText.text)
+        static let nameEN = PostgresColumn<String?>.optional("name_en", PostgresText.text)
+        static let leika = PostgresColumn<String?>.optional("leika", PostgresText.text)
+        static let durationMinutes = PostgresColumn("duration_minutes", PostgresText.int)
+        static let maxQuantity = PostgresColumn("max_quantity", PostgresText.int)
+        static let isPublic = PostgresColumn("public", PostgresText.bool)
+        static let selection = PostgresSelection(id, nameDE, nameEN, leika, durationMinutes, maxQuantity, isPublic)
+    }
+
+    private static func services(_ db: PostgresConnection, combinations: [Int: Set<Int>]) throws -> [Service] {
+        typealias C = ServiceColumns
+        return try db.select(C.selection, "FROM service ORDER BY id", []) { row throws(PostgresError) in
+            let id = try row[C.id]
+            return Service(id: id, nameDE: try row[C.nameDE], nameEN: try row[C.nameEN], leika: try row[C.leika],
+                           durationMinutes: try row[C.durationMinutes], maxQuantity: try row[C.maxQuantity],
+                           isPublic: try row[C.isPublic], combinableWith: combinations[id] ?? [])
         }
-        return Catalog(offices: offices, services: services, offers: offers, desks: desks, openingRules: rules,
-                       closingCalendar: ClosingCalendar(officeClosures: closures))
+    }
+
+    private enum OfficeColumns {
+        static let id = PostgresColumn("id", PostgresText.int)
+        static let nameDE = PostgresColumn("name_de", PostgresText.text)
+        static let nameEN = PostgresColumn<String?>.optional("name_en", PostgresText.text)
+        static let displayName = PostgresColumn("display_name", PostgresText.text)
+        static let organizationUnit = PostgresColumn<String?>.optional("organization_unit", PostgresText.text)
+        static let isPublic = PostgresColumn("public", PostgresText.bool)
+        static let street = PostgresColumn("street", PostgresText.text)
+        static let houseNumber = PostgresColumn("house_number", PostgresText.text)
+        static let postalCode = PostgresColumn("postal_code", PostgresText.text)
+        static let city = PostgresColumn("city", PostgresText.text)
+        static let lat = PostgresColumn("lat", PostgresText.double)
+        static let lon = PostgresColumn("lon", PostgresText.double)
+        static let slotMinutes = PostgresColumn("slot_minutes", PostgresText.int)
+        static let horizonDays = PostgresColumn("horizon_days", PostgresText.int)
+        static let minNoticeMinutes = PostgresColumn("min_notice_minutes", PostgresText.int)
+        static let onlineWithheldPercent = PostgresColumn("online_withheld_percent", PostgresText.int)
+        static let accessibility = PostgresColumn("array_to_string(accessibility, ',')", PostgresText.list(PostgresText.text))
+        static let selection = PostgresSelection(id, nameDE, nameEN, displayName, organizationUnit, isPublic, street,
+                                                 houseNumber, postalCode, city, lat, lon, slotMinutes, horizonDays,
+                                                 minNoticeMinutes, onlineWithheldPercent, accessibility)
+    }
+
+    private static func offices(_ db: PostgresConnection) throws -> [Office] {
+        typealias C = OfficeColumns
+        return try db.select(C.selection, "FROM office ORDER BY id", []) { row throws(PostgresError) in
+            Office(id: try row[C.id], nameDE: try row[C.nameDE], nameEN: try row[C.nameEN],
+                   displayName: try row[C.displayName], organizationUnit: try row[C.organizationUnit],
+                   isPublic: try row[C.isPublic],
+                   address: .init(street: try row[C.street], houseNumber: try row[C.houseNumber],
+                                  postalCode: try row[C.postalCode], city: try row[C.city]),
+                   geo: .init(lat: try row[C.lat], lon: try row[C.lon]), slotMinutes: try row[C.slotMinutes],
+                   horizonDays: try row[C.horizonDays], minNoticeMinutes: try row[C.minNoticeMinutes],
+                   onlineWithheldPercent: try row[C.onlineWithheldPercent], accessibility: try row[C.accessibility])
+        }
+    }
+
+    private enum OfferColumns {
+        static let officeID = PostgresColumn("office_id", PostgresText.int)
+        static let serviceID = PostgresColumn("service_id", PostgresText.int)
+        static let slotUnits = PostgresColumn("slot_units", PostgresText.int)
+        static let bookableOnline = PostgresColumn("bookable_online", PostgresText.bool)
+        static let selection = PostgresSelection(officeID, serviceID, slotUnits, bookableOnline)
+    }
+
+    private static func offers(_ db: PostgresConnection) throws -> [Offer] {
+        typealias C = OfferColumns
+        return try db.select(C.selection, "FROM offer", []) { row throws(PostgresError) in
+            Offer(officeID: try row[C.officeID], serviceID: try row[C.serviceID], slotUnits: try row[C.slotUnits],
+                  bookableOnline: try row[C.bookableOnline])
+        }
+    }
+
+    private enum DeskColumns {
+        static let id = PostgresColumn("id", PostgresText.int)
+        static let officeID = PostgresColumn("office_id", PostgresText.int)
+        static let number = PostgresColumn("number", PostgresText.int)
+        static let isAccessible = PostgresColumn("accessible", PostgresText.bool)
+        static let selection = PostgresSelection(id, officeID, number, isAccessible)
+    }
+
+    private static func desks(_ db: PostgresConnection, qualifications: [Int: Set<Int>]) throws -> [Desk] {
+        typealias C = DeskColumns
+        return try db.select(C.selection, "FROM desk", []) { row throws(PostgresError) in
+            let id = try row[C.id]
+            return Desk(id: id, officeID: try row[C.officeID], number: try row[C.number],
+                        isAccessible: try row[C.isAccessible], serviceIDs: qualifications[id] ?? [])
+        }
+    }
+
+    private enum OpeningRuleColumns {
+        static let officeID = PostgresColumn("office_id", PostgresText.int)
+        static let weekdays = PostgresColumn("array_to_string(weekdays, ',')", PostgresText.list(PostgresText.int))
+        static let validFrom = PostgresColumn("valid_from") { LocalDate(iso: $0) }
+        static let validTo = PostgresColumn<LocalDate?>.optional("valid_to") { LocalDate(iso: $0) }
+        static let startMinute = PostgresColumn("start_minute", PostgresText.int)
+        static let endMinute = PostgresColumn("end_minute", PostgresText.int)
+        static let staffedDesks = PostgresColumn("staffed_desks", PostgresText.int)
+        static let selection = PostgresSelection(officeID, weekdays, validFrom, validTo, startMinute, endMinute, staffedDesks)
+    }
+
+    private static func openingRules(_ db: PostgresConnection) throws -> [OpeningRule] {
+        typealias C = OpeningRuleColumns
+        return try db.select(C.selection, "FROM opening_rule", []) { row throws(PostgresError) in
+            OpeningRule(officeID: try row[C.officeID], weekdays: Set(try row[C.weekdays]), validFrom: try row[C.validFrom],
+                        validTo: try row[C.validTo], startMinute: try row[C.startMinute], endMinute: try row[C.endMinute],
+                        staffedDesks: try row[C.staffedDesks])
+        }
     }
 }

@@ -174,13 +174,14 @@ public final class CommitWriter: Sendable {
     /// Writes a batch in one transaction and says what became of each entry.
     static func write(_ entries: [Entry], _ db: PostgresConnection) throws -> [Outcome] {
         try db.transaction { db in
-            let inserted = Set(try AppointmentRepository.insertBatch(entries.map { ($0.record, $0.code, $0.now) }, db))
+            let inserted = Set(try AppointmentRepository.insert(
+                entries.map { AppointmentRepository.NewRow($0.record, code: $0.code, now: $0.now) }, db))
             var outcomes = entries.map { inserted.contains($0.record.id) ? Outcome.committed : .refused }
             let keyed = entries.enumerated().filter { inserted.contains($0.element.record.id) && $0.element.idempotency != nil }
             if !keyed.isEmpty {
-                let stored = Set(try AppointmentRepository.storeIdempotentAnswers(keyed.map { entry in
-                    (entry.element.idempotency!.key, entry.element.idempotency!.fingerprint, entry.element.record.id,
-                     entry.element.code ?? "", entry.element.now)
+                let stored = Set(try IdempotencyRepository.store(keyed.map { offset, entry in
+                    IdempotencyRepository.NewAnswer(key: entry.idempotency!.key, fingerprint: entry.idempotency!.fingerprint,
+                                                    appointmentID: entry.record.id, code: entry.code ?? "", now: entry.now)
                 }, db))
                 let losers = keyed.filter { !stored.contains($0.element.record.id) }
                 if !losers.isEmpty {

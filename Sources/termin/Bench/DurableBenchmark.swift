@@ -22,8 +22,10 @@ enum DurableBenchmark {
             let entry = BenchDatabase.entry(layout: layout, deskID: deskIDs[random.below(deskIDs.count)],
                                             startUnit: 96 + random.below(100), units: 1, now: now)
             do {
-                try pool.transaction { try AppointmentRepository.insert(entry.record, code: entry.code, now: now, $0) }
-                return true
+                let inserted = try pool.transaction {
+                    try AppointmentRepository.insert([AppointmentRepository.NewRow(entry.record, code: entry.code, now: now)], $0)
+                }
+                return !inserted.isEmpty
             } catch {
                 return false
             }
@@ -79,7 +81,9 @@ enum ReleaseBurstBenchmark {
         // The schema as it is: only the ~1,000 winners commit (and notify); losers roll back.
         let pool = ConnectionPool(conninfo: database.conninfo, size: 16)
         let naive = race(clients: naiveClients, layout: naiveLayout, deskIDs: deskIDs) { entry in
-            (try? pool.transaction { try AppointmentRepository.insert(entry.record, code: entry.code, now: now, $0) }) != nil
+            (try? pool.transaction {
+                try AppointmentRepository.insert([AppointmentRepository.NewRow(entry.record, code: entry.code, now: now)], $0)
+            })?.isEmpty == false
         }
         // Termin on day 2: ledger first, winners through the writer.
         let layout = DayLayout.make(catalog: catalog, officeID: BenchSupport.officeID, date: days[1])!

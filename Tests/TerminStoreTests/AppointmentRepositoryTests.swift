@@ -1,0 +1,122 @@
+import Foundation
+import Testing
+import TerminCore
+import TerminPostgres
+import TerminTestSupport
+@testable import TerminStore
+
+/// Holds and bookings as stored: insert, confirm, cancel, expire, rebuild, erase; each change read back from its
+/// own `RETURNING`.
+@Suite struct AppointmentRepositoryTests {
+    static let day = LocalDate(iso: "2026-12-01")!
+    static let now = BerlinTime.parse("2026-11-30T09:00:00+01:00")!
+
+    /// A hold (with `expiresAt`) or a booking at Orleansplatz, desk 1, five-minute unit `unit`, three units long.
+    static func appointment(unit: Int = 84, status: AppointmentStatus = .held, expiresAt: Instant? = now.adding(seconds: 600),
+                            contact: Appointment.Contact? = nil) -> Appointment {
+        let start = BerlinTime.instant(date: day, minuteOfDay: unit * 5)
+        return Appointment(id: UUID().uuidString.lowercased(),
+                           run: SlotRun(officeID: 102522, deskID: 10252201, date: day, startUnit: unit, units: 3),
+                           channel: .online, status: status, start: start, end: start.adding(seconds: 900),
+                           services: [ServiceRequest(serviceID: 1063441, quantity: 1),
+                                      ServiceRequest(serviceID: 1063453, quantity: 2)],
+                           expiresAt: status == .held ? expiresAt : nil, contact: contact)
+    }
+
+    static func insert(_ appointment: Appointment, code: String? = nil, _ db: PostgresConnection) throws {
+        let inserted = try AppointmentRepository.insert([.init(appointment, code: code, now: now)], db)
+        #expect(inserted == [appointment.id])
+    }
+
+    @Test func anInsertedAppointmentReadsBackUnchanged() throws {
+        let db = try PostgresConnection(conninfo: try TestDatabase.create())
+        let booking = Self.appointment(status: .confirmed, contact: .init(name: "Erika", email: nil))
+        try Self.insert(booking, code: "secret", db)
+        #expect(try AppointmentRepository.fetch(id: booking.id, db) == booking)
+        #expect(try AppointmentRepository.fetch(id: booking.id, code: "secret", db) == booking)
+        #expect(try AppointmentRepository.fetch(id: booking.id, code: "wrong", db) == nil)
+        #expect(try AppointmentRepository.fetch(id: "not-a-uuid", db) == nil)
+    }
+
+    @Test func aHoldIsConfirmedOnceAndNotAfterItRanOut() throws {
+        let db = try PostgresConnection(conninfo: try TestDatabase.create())
+        let hold = Self.appointment(unit: 84), late = Self.appointment(unit: 90)
+        try Self.insert(hold, db)
+        try Self.insert(late, db)
+        let contact = Appointment.Contact(name: nil, email: "erika@example.org")
+        let confirmed = try AppointmentRepository.confirmHold(id: hold.id, code: "c1", contact: contact, now: Self.now, db).get()
+        #expect(confirmed.status == .confirmed && confirmed.expiresAt == nil && confirmed.contact == contact)
+        #expect(confirmed.run == hold.run && confirmed.services == hold.services)
+        #expect(try AppointmentRepository.confirmHold(id: hold.id, code: "c2", contact: nil, now: Self.now, db)
+            == .failure(.alreadyConfirmed))
+        #expect(try AppointmentRepository.confirmHold(id: late.id, code: "c3", contact: nil, now: Self.now.adding(seconds: 600), db)
+            == .failure(.expired))
+        #expect(try AppointmentRepository.confirmHold(id: UUID().uuidString, code: "c4", contact: nil, now: Self.now, db)
+            == .failure(.unknown))
+        #expect(try AppointmentRepository.confirmHold(id: "nonsense", code: "c4", contact: nil, now: Self.now, db)
+            == .failure(.unknown))
+    }
+
+    @Test func cancellingTwiceCancelsOnceAndAWrongCodeFindsNothing() throws {
+        let db = try PostgresConnection(conninfo: try TestDatabase.create())
+        let booking = Self.appointment(status: .confirmed)
+        try Self.insert(booking, code: "secret", db)
+        #expect(try AppointmentRepository.cancel(id: booking.id, code: "wrong", now: Self.now, db) == nil)
+        let first = try #require(try AppointmentRepository.cancel(id: booking.id, code: "secret", now: Self.now, db))
+        #expect(first.cancelledNow && first.appointment.status == .cancelled)
+        let second = try #require(try AppointmentRepository.cancel(id: booking.id, code: "secret", now: Self.now, db))
+        #expect(!second.cancelledNow && second.appointment.status == .cancelled)
+        // The time is free again for another booking.
+        try Self.insert(Self.appointment(status: .confirmed), code: "other", db)
+    }
+
+    @Test func expiryTakesTheHoldsThatRanOutOldestFirstUpToTheLimit() throws {
+        let db = try PostgresConnection(conninfo: try TestDatabase.create())
+        let early = Self.appointment(unit: 84, expiresAt: Self.now.adding(seconds: 60))
+        let later = Self.appointment(unit: 90, expiresAt: Self.now.adding(seconds: 120))
+        let running = Self.appointment(unit: 96, expiresAt: Self.now.adding(seconds: 6000))
+        for hold in [later, early, running] { try Self.insert(hold, db) }
+        let now = Self.now.adding(seconds: 300)
+        #expect(try AppointmentRepository.expireHolds(now: now, limit: 1, db).map(\.id) == [early.id])
+        let rest = try AppointmentRepository.expireHolds(now: now, limit: 10, db)
+        #expect(rest.map(\.id) == [later.id] && rest[0].status == .expired)
+        #expect(try AppointmentRepository.expireHolds(now: now, limit: 10, db).isEmpty)
+        #expect(Set(try AppointmentRepository.live(from: Self.day, db).map(\.id)) == [running.id])
+    }
+
+    @Test func contactDataIsErasedAfterTheDayButTheBookingStays() throws {
+        let db = try PostgresConnection(conninfo: try TestDatabase.create())
+        let booking = Self.appointment(status: .confirmed, contact: .init(name: "Erika", email: "erika@example.org"))
+        try Self.insert(booking, code: "secret", db)
+        #expect(try AppointmentRepository.eraseContacts(before: Self.day, limit: 10, db) == 0)
+        #expect(try AppointmentRepository.eraseContacts(before: Self.day.adding(days: 1), limit: 10, db) == 1)
+        #expect(try AppointmentRepository.fetch(id: booking.id, db)?.contact == nil)
+    }
+
+    @Test func aRowTheDatabaseRefusesIsLeftOutOfTheInsertedIDs() throws {
+        let db = try PostgresConnection(conninfo: try TestDatabase.create())
+        let first = Self.appointment(status: .confirmed), overlapping = Self.appointment(unit: 85, status: .confirmed)
+        let inserted = try AppointmentRepository.insert([.init(first, code: "a", now: Self.now),
+                                                         .init(overlapping, code: "b", now: Self.now)], db)
+        #expect(inserted == [first.id])
+    }
+}
+
+/// First answers to idempotency keys.
+@Suite struct IdempotencyRepositoryTests {
+    @Test func theFirstAnswerStandsAndTellsWhetherARepeatIsTheSameRequest() throws {
+        let db = try PostgresConnection(conninfo: try TestDatabase.create())
+        let booking = AppointmentRepositoryTests.appointment(status: .confirmed)
+        try AppointmentRepositoryTests.insert(booking, code: "secret", db)
+        let now = AppointmentRepositoryTests.now
+        let answer = IdempotencyRepository.NewAnswer(key: "k1", fingerprint: "body", appointmentID: booking.id, code: "secret", now: now)
+        #expect(try IdempotencyRepository.store([answer, answer], db) == [booking.id])   // the second of a batch loses
+        #expect(try IdempotencyRepository.store([answer], db).isEmpty)
+        #expect(try IdempotencyRepository.answer(key: "k1", fingerprint: "body", db)
+            == .init(sameRequest: true, appointmentID: booking.id, code: "secret"))
+        #expect(try IdempotencyRepository.answer(key: "k1", fingerprint: "other", db)?.sameRequest == false)
+        #expect(try IdempotencyRepository.answer(key: "k2", fingerprint: "body", db) == nil)
+        try IdempotencyRepository.purge(before: now.adding(seconds: 1), db)
+        #expect(try IdempotencyRepository.answer(key: "k1", fingerprint: "body", db) == nil)
+    }
+}
