@@ -13,21 +13,22 @@ public struct TerminAPI: Sendable {
     /// What `GET /metrics` shows; give the same registry to the HTTP server so it counts the requests.
     public let metrics: HTTPMetrics
 
-    public init(engine: BookingEngine, staffToken: String?, metrics: HTTPMetrics = HTTPMetrics()) {
-        self.engine = engine
+    /// The API over an assembled engine; its figures go to `metrics`.
+    public init(assembly: EngineAssembly, staffToken: String?, metrics: HTTPMetrics = HTTPMetrics()) {
+        engine = assembly.engine
         self.staffToken = staffToken
         self.metrics = metrics
         metrics.register("termin_ledger_appointments", help: "Holds and bookings the in-memory ledger holds time for.") {
-            Double(engine.statistics.ledgerAppointments)
+            Double(assembly.statistics.ledgerAppointments)
         }
         metrics.register("termin_ledger_events_applied_total", help: "Ledger notifications applied (all instances).",
-                         type: "counter") { Double(engine.statistics.ledgerEventsApplied) }
+                         type: "counter") { Double(assembly.statistics.ledgerEventsApplied) }
         metrics.register("termin_commit_batches_total", help: "Transactions written by the group-commit writer.",
-                         type: "counter") { Double(engine.statistics.commit.batches) }
+                         type: "counter") { Double(assembly.statistics.commit.batches) }
         metrics.register("termin_commit_entries_total", help: "Holds and bookings written by the group-commit writer.",
-                         type: "counter") { Double(engine.statistics.commit.entries) }
+                         type: "counter") { Double(assembly.statistics.commit.entries) }
         metrics.register("termin_commit_batch_largest", help: "Most holds and bookings in one commit so far.") {
-            Double(engine.statistics.commit.largestBatch)
+            Double(assembly.statistics.commit.largestBatch)
         }
     }
 

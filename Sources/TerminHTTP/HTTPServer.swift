@@ -3,8 +3,9 @@ import Foundation
 import Glibc
 import Synchronization
 
-/// An HTTP/1.1 server on epoll: `loopCount` event loops, each on its own thread and listening socket, and a worker
-/// pool on which handlers run (they may block on the database).
+/// An HTTP/1.1 server on epoll: `loopCount` event loops, each with its own listening socket, and a worker pool on
+/// which handlers run (they may block on the database). The composition root runs each of `loops` on a thread of
+/// its own.
 public final class HTTPServer: Sendable {
     /// Where and how the server listens.
     public struct Configuration: Sendable {
@@ -28,9 +29,10 @@ public final class HTTPServer: Sendable {
     public let configuration: Configuration
     /// The port actually bound.
     public let port: Int
-    private let loops: [EventLoop]
+    private let eventLoops: [EventLoop]
     private let workers: WorkerPool
-    private let exited: DispatchSemaphore
+    private let exited = DispatchSemaphore(value: 0)
+    private let began = Atomic<Int>(0)
     private let loopsBox: LoopsBox?
 
     /// The loops, for gauges registered before they exist.
@@ -38,7 +40,7 @@ public final class HTTPServer: Sendable {
         let loops = Mutex<[EventLoop]>([])
     }
 
-    /// Binds and starts serving at once. `inlineHandler` answers on the event loop what never blocks (return `nil`
+    /// Binds; requests are served once `loops` run. `inlineHandler` answers on the event loop what never blocks (return `nil`
     /// to pass a request on); `handler` answers the rest on a worker thread.
     public init(configuration: Configuration, inlineHandler: @escaping @Sendable (HTTPRequest) -> HTTPResponse? = { _ in nil },
                 handler: @escaping @Sendable (HTTPRequest) -> HTTPResponse) throws {
@@ -65,22 +67,22 @@ public final class HTTPServer: Sendable {
         } else {
             self.loopsBox = nil
         }
-        let exited = DispatchSemaphore(value: 0)
-        self.exited = exited
-        loops = try descriptors.map {
+        eventLoops = try descriptors.map {
             try EventLoop(listenFD: $0, limits: configuration.limits, workers: workers, metrics: configuration.metrics,
                           accessLog: configuration.accessLog, inlineHandler: inlineHandler, handler: handler)
         }
-        loopsBox?.loops.withLock { $0 = loops }
-        for (index, loop) in loops.enumerated() {
-            let drain = configuration.drainSeconds
-            let thread = Thread { [exited] in
-                loop.run(drainSeconds: drain)
+        loopsBox?.loops.withLock { [eventLoops] in $0 = eventLoops }
+    }
+
+    /// The event loops and the worker loops, each to run on a thread of its own until `stop`.
+    public var loops: [(name: String, run: @Sendable () -> Void)] {
+        eventLoops.enumerated().map { index, loop in
+            ("termin-loop-\(index)", { [self] in
+                began.add(1, ordering: .acquiringAndReleasing)
+                loop.run(drainSeconds: configuration.drainSeconds)
                 exited.signal()
-            }
-            thread.name = "termin-loop-\(index)"
-            thread.start()
-        }
+            })
+        } + workers.loops
     }
 
     /// Serves `router`: inline routes on the event loops, the others on the worker threads.
@@ -91,11 +93,11 @@ public final class HTTPServer: Sendable {
 
     /// Stops accepting, lets in-flight requests finish (up to `drainSeconds`), then stops the loops and workers.
     public func stop() {
-        for loop in loops {
+        for loop in eventLoops {
             loop.stopping.store(true, ordering: .releasing)
             loop.wake()
         }
-        for _ in loops { exited.wait() }
+        for _ in 0..<began.load(ordering: .acquiring) { exited.wait() }
         workers.shutdown()
     }
 }

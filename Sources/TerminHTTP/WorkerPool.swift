@@ -2,8 +2,9 @@ import Dispatch
 import Foundation
 import Synchronization
 
-/// The bridge between event loops and blocking work (handlers that wait on PostgreSQL): a fixed set of threads
-/// taking jobs from a bounded queue. A full queue refuses new jobs instead of growing.
+/// The bridge between event loops and blocking work (handlers that wait on PostgreSQL): a fixed set of worker
+/// loops taking jobs from a bounded queue. A full queue refuses new jobs instead of growing. The composition root
+/// runs each of `loops` on a thread of its own.
 public final class WorkerPool: Sendable {
     public typealias Job = @Sendable () -> Void
 
@@ -19,17 +20,18 @@ public final class WorkerPool: Sendable {
     private let queue = Mutex(Queue())
     private let available = DispatchSemaphore(value: 0)
     private let finished = DispatchSemaphore(value: 0)
+    private let began = Atomic<Int>(0)
 
-    /// Starts `threadCount` worker threads sharing a queue of at most `queueCapacity` jobs.
+    /// A pool of `threadCount` workers sharing a queue of at most `queueCapacity` jobs.
     public init(threadCount: Int, queueCapacity: Int) {
         precondition(threadCount >= 1 && queueCapacity >= 1)
         self.threadCount = threadCount
         self.queueCapacity = queueCapacity
-        for index in 0..<threadCount {
-            let thread = Thread { [self] in run() }
-            thread.name = "termin-worker-\(index)"
-            thread.start()
-        }
+    }
+
+    /// The worker loops, each to run on a thread of its own until `shutdown`.
+    public var loops: [(name: String, run: @Sendable () -> Void)] {
+        (0..<threadCount).map { index in ("termin-worker-\(index)", { [self] in run() }) }
     }
 
     /// Queues a job; `false` when the queue is full or the pool is stopping.
@@ -46,14 +48,15 @@ public final class WorkerPool: Sendable {
     /// Jobs waiting, not yet running.
     public var pending: Int { queue.withLock { $0.count } }
 
-    /// Lets queued jobs finish, then stops the threads and waits for them.
+    /// Lets queued jobs finish, then stops the workers and waits for them.
     public func shutdown() {
         queue.withLock { $0.stopped = true }
         for _ in 0..<threadCount { available.signal() }
-        for _ in 0..<threadCount { finished.wait() }
+        for _ in 0..<began.load(ordering: .acquiring) { finished.wait() }
     }
 
     private func run() {
+        began.add(1, ordering: .acquiringAndReleasing)
         while true {
             available.wait()
             let job: Job? = queue.withLock { queue in

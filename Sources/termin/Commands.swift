@@ -117,21 +117,21 @@ enum ServeCommand: Command {
         if try CatalogRepository.isEmpty(connection) { log("seeded \(try Seeder.seed(connection))") }
 
         let pool = ConnectionPool(conninfo: database.conninfo, size: min(configuration.workerThreads, ConnectionPool.sizeDefault * 2))
-        let engine = try BookingEngine(pool: pool, log: log)
-        let sweeper = HoldSweeper(engine: engine, log: log)
-        let api = TerminAPI(engine: engine, staffToken: staffToken)
+        let assembly = try EngineAssembly(pool: pool, clock: SystemClock(), log: log)
+        Threads.start(assembly.loops)
+        let api = TerminAPI(assembly: assembly, staffToken: staffToken)
         let router = api.router()
         configuration.metrics = api.metrics
         configuration.accessLog = options.flags.contains("quiet") ? nil : AccessLog.toStandardError
         let server = try HTTPServer(configuration: configuration, router: router)
+        Threads.start(server.loops)
         // Unbuffered, so whoever waits for this line (a script, a test) sees it at once.
         FileHandle.standardOutput.write(Data("Termin listening on http://\(configuration.host):\(server.port) (\(database.description))\n".utf8))
 
         stopRequested.wait()
         log("stopping: finishing in-flight requests")
         server.stop()
-        sweeper.stop()
-        engine.stop()
+        assembly.stop()
         _ = sources
         return ExitCode.success
     }

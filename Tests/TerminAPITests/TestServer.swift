@@ -20,7 +20,8 @@ final class TestServer {
     let conninfo: String
     let pool: ConnectionPool
     let clock: ManualClock
-    let engine: BookingEngine
+    let assembly: EngineAssembly
+    var engine: BookingEngine { assembly.engine }
     let server: HTTPServer
     /// The access-log lines written so far.
     let logLines = LogLines()
@@ -35,8 +36,10 @@ final class TestServer {
         self.conninfo = try conninfo ?? TestDatabase.create()
         pool = ConnectionPool(conninfo: self.conninfo, size: 8)
         clock = ManualClock(now)
-        engine = try BookingEngine(pool: pool, clock: clock)
-        let api = TerminAPI(engine: engine, staffToken: staffToken)
+        assembly = try EngineAssembly(pool: pool, clock: clock)
+        // The sweeper does not run: tests sweep by hand after moving the clock.
+        TestThreads.start(assembly.writer.loops + assembly.sync.loops)
+        let api = TerminAPI(assembly: assembly, staffToken: staffToken)
         let router = api.router()
         var configuration = HTTPServer.Configuration()
         configuration.metrics = api.metrics
@@ -45,11 +48,12 @@ final class TestServer {
         configuration.loopCount = 2
         configuration.workerThreads = 8
         server = try HTTPServer(configuration: configuration, router: router)
+        TestThreads.start(server.loops)
     }
 
     deinit {
         server.stop()
-        engine.stop()
+        assembly.stop()
     }
 
     func client() throws -> TestHTTPClient { try TestHTTPClient(port: server.port) }

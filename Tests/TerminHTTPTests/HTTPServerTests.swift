@@ -10,10 +10,12 @@ import TerminTestSupport
         configuration.loopCount = 2
         configuration.workerThreads = 2
         configure(&configuration)
-        return try HTTPServer(configuration: configuration) { request in
+        let server = try HTTPServer(configuration: configuration) { request in
             if request.path == "/slow" { Thread.sleep(forTimeInterval: 0.2) }
             return HTTPResponse(status: 200, headers: [("Content-Type", "text/plain")], body: Array("\(request.method) \(request.path)".utf8))
         }
+        TestThreads.start(server.loops)
+        return server
     }
 
     @Test func keepAliveServesManyRequestsOnOneConnection() throws {
@@ -131,6 +133,7 @@ import TerminTestSupport
         configuration.loopCount = 1
         configuration.workerThreads = 2
         let server = try HTTPServer(configuration: configuration, router: router)
+        TestThreads.start(server.loops)
         defer { server.stop() }
         let client = try TestHTTPClient(port: server.port)
         let count = 600

@@ -36,6 +36,7 @@ import TerminPostgres
     @Test func aFailingBatchWritesNothingAndFailsEveryEntry() throws {
         let conninfo = try TestDatabase.create()
         let writer = CommitWriter(conninfo: conninfo)
+        TestThreads.start(writer.loops)
         defer { writer.stop() }
         // An office that does not exist breaks the whole statement (foreign key), so the batch fails together.
         let entries = [Self.entry(unit: 84), Self.entry(unit: 90, office: 999_999)]
@@ -57,6 +58,7 @@ import TerminPostgres
         var configuration = CommitWriter.Configuration()
         configuration.lingerMicroseconds = 2_000
         let writer = CommitWriter(conninfo: conninfo, configuration: configuration)
+        TestThreads.start(writer.loops)
         defer { writer.stop() }
         let committed = Atomic<Int>(0)
         // 64 threads, not a thread pool: all of them must be waiting in the writer at once.

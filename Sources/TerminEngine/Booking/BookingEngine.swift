@@ -24,55 +24,29 @@ public final class BookingEngine: Sendable {
         public var expiryBatchMax = 1_000
         /// Days after an appointment's day that its contact data is kept, then erased.
         public var contactRetentionDays = 30
-        /// Bounds of the group-commit writer.
-        public var commit = CommitWriter.Configuration()
         public init() {}
     }
 
     public let catalog: Catalog
-    public let scheduler: Scheduler
     public let pool: ConnectionPool
+    /// This instance's desk time: the ledger and which appointments hold time in it.
+    public let live: LiveLedger
     /// Writes new holds and bookings in batches.
     public let writer: CommitWriter
     public let clock: any WallClock
     public let configuration: Configuration
-    /// The appointments the ledger holds time for; releases go through it.
-    let occupancy = Occupancy()
-    /// Applies other instances' changes to the ledger.
-    let sync: LedgerSync
+    public var scheduler: Scheduler { live.scheduler }
 
-    /// Creates an engine over the catalogue in the database and rebuilds the ledger from the live appointments.
-    /// - Parameter ledger: the in-memory ledger; by default a `LockFreeSlotLedger` from a week ago on.
-    public init(pool: ConnectionPool, ledger: (any SlotLedger)? = nil, clock: any WallClock = SystemClock(),
-                configuration: Configuration = Configuration(), log: @escaping @Sendable (String) -> Void = { _ in }) throws {
+    /// An engine over its collaborators. The caller has rebuilt `live` from the database (see `EngineAssembly`) and
+    /// runs the writer's loops.
+    public init(pool: ConnectionPool, live: LiveLedger, writer: CommitWriter, clock: any WallClock,
+                configuration: Configuration = Configuration()) {
         self.pool = pool
+        self.live = live
+        self.catalog = live.scheduler.catalog
+        self.writer = writer
         self.clock = clock
         self.configuration = configuration
-        let catalog = try pool.withConnection { try CatalogRepository.load($0) }
-        self.catalog = catalog
-        let firstDate = BerlinTime.local(clock.now()).date.adding(days: -7)
-        scheduler = Scheduler(catalog: catalog,
-                              ledger: ledger ?? LockFreeSlotLedger(officeIDs: catalog.offices.keys, firstDate: firstDate))
-        writer = CommitWriter(conninfo: pool.conninfo, applicationName: pool.applicationName, configuration: configuration.commit)
-        // Listen first, then rebuild from the live appointments: whatever commits in between arrives as a
-        // notification and is applied (or found already there) once the sync starts.
-        sync = try LedgerSync(conninfo: pool.conninfo, scheduler: scheduler, occupancy: occupancy, log: log)
-        let today = BerlinTime.local(clock.now()).date
-        sync.reconcile(records: try pool.withConnection { try AppointmentRepository.live(from: today, $0) })
-        sync.start()
-    }
-
-    /// Figures for metrics: appointments the ledger holds time for, ledger events applied from notifications, and
-    /// the commit writer's batches.
-    public var statistics: (ledgerAppointments: Int, ledgerEventsApplied: Int, commit: CommitWriter.Statistics) {
-        (occupancy.count, sync.appliedCount, writer.statistics)
-    }
-
-    /// Stops following other instances and writes what is queued; call once, when the server has stopped taking
-    /// requests.
-    public func stop() {
-        sync.stop()
-        writer.stop()
     }
 
     // MARK: Reading
@@ -197,7 +171,7 @@ public final class BookingEngine: Sendable {
             throw EngineError(.unavailable, detail: "The booking could not be cancelled: \(error)")
         }
         guard let outcome else { throw EngineError(.notFound, detail: "There is no booking \(id) for this code.") }
-        if outcome.cancelledNow { releaseInLedger(outcome.appointment) }
+        if outcome.cancelledNow { live.release(outcome.appointment.id) }
         return outcome.appointment
     }
 
@@ -215,7 +189,7 @@ public final class BookingEngine: Sendable {
                                                     limit: configuration.expiryBatchMax, db)
             return try AppointmentRepository.expireHolds(now: now, limit: configuration.expiryBatchMax, db)
         }
-        expired.forEach(releaseInLedger)
+        for appointment in expired { live.release(appointment.id) }
         return expired.count
     }
 
@@ -272,7 +246,7 @@ public final class BookingEngine: Sendable {
     private func commit(_ entry: CommitWriter.Entry, channel: Channel) throws(EngineError) {
         let outcome = writer.submit(entry)
         if outcome == .committed {
-            occupancy.insert(entry.record.id, run: entry.record.run, channel: channel)
+            live.recordCommitted(entry.record)
             return
         }
         scheduler.ledger.release(entry.record.run, channel: channel)
@@ -286,12 +260,6 @@ public final class BookingEngine: Sendable {
         case .committed:
             preconditionFailure("handled above")
         }
-    }
-
-    /// Gives an ended appointment's time back, unless another path already did (or the ledger never held it).
-    private func releaseInLedger(_ record: Appointment) {
-        guard let entry = occupancy.remove(record.id) else { return }
-        scheduler.ledger.release(entry.run, channel: entry.channel)
     }
 
     static func newID() -> String { UUID().uuidString.lowercased() }

@@ -2,16 +2,16 @@ import TerminCore
 
 /// One line of a `termin_ledger` notification (see `Sql/004_ledger_notify.sql`):
 /// `op,id,office_id,desk_id,day,start_unit,units,channel`.
-struct LedgerEvent: Sendable, Equatable {
-    enum Operation: Sendable { case live, ended }
+public struct LedgerEvent: Sendable, Equatable {
+    public enum Operation: Sendable { case live, ended }
 
-    let operation: Operation
-    let id: String
-    let run: SlotRun
-    let channel: Channel
+    public let operation: Operation
+    public let id: String
+    public let run: SlotRun
+    public let channel: Channel
 
     /// The events of a payload; lines that do not parse are skipped (the header line among them).
-    static func parse(payload: String) -> [LedgerEvent] {
+    public static func parse(payload: String) -> [LedgerEvent] {
         payload.split(separator: "\n").compactMap { LedgerEvent(line: $0) }
     }
 
@@ -28,5 +28,13 @@ struct LedgerEvent: Sendable, Equatable {
         id = String(fields[1])
         run = SlotRun(officeID: office, deskID: desk, date: date, startUnit: start, units: units)
         self.channel = channel
+    }
+
+    /// The event that makes a live appointment's time taken.
+    init(live appointment: Appointment) {
+        operation = .live
+        id = appointment.id
+        run = appointment.run
+        channel = appointment.channel
     }
 }

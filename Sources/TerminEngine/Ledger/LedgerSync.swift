@@ -3,137 +3,98 @@ import Synchronization
 import TerminCore
 import TerminPostgres
 import TerminStore
-import TerminPostgres
 
 /// Keeps this instance's ledger in step with the database when other instances (or an operator's SQL) change
 /// appointments: applies every `termin_ledger` notification, its own included (those find the occupancy map
-/// already up to date and change nothing).
+/// already up to date and change nothing). The decisions are `LedgerFollower`'s; this is the shell that listens.
 ///
 /// Staleness: a change is applied as soon as its notification arrives, normally milliseconds after its commit.
-/// A `+` whose time this ledger still shows taken by a reservation in flight here is retried every
-/// `tickMilliseconds` for up to `pendingSeconds`. If the notification connection breaks, the sync reconnects and
-/// adds what it missed from the database; time another instance freed meanwhile stays hidden here until a
-/// restart. Correctness never depends on this: the database refuses any double booking.
-final class LedgerSync: Sendable {
-    /// Wait for notifications per round, in milliseconds (also the retry period of pending events).
-    static let tickMilliseconds: Int32 = 100
-    /// How long an event that cannot be applied yet is retried, in seconds.
-    static let pendingSeconds = 60.0
-    /// Most events waiting to be retried.
-    static let pendingMax = 10_000
+/// A `+` whose time this ledger still shows taken by a reservation in flight here is retried every round for up to
+/// `LedgerFollower.Limits.pendingRetryTime`. If the notification connection breaks, the sync reconnects and adds what
+/// it missed from the database; time another instance freed meanwhile stays hidden here until a restart.
+/// Correctness never depends on this: the database refuses any double booking.
+public final class LedgerSync: Sendable {
     static let channel = "termin_ledger"
 
     private let conninfo: String
-    private let scheduler: Scheduler
-    private let occupancy: Occupancy
+    private let live: LiveLedger
+    private let clock: any WallClock
+    private let limits: LedgerFollower.Limits
     private let log: @Sendable (String) -> Void
-    /// Owned by the sync thread once started; the mutex only hands it over.
+    /// Owned by the sync loop once it runs; the mutex only hands it over.
     private let listener: Mutex<UnsafeSendable<PostgresListener>?>
     private let stopped = Atomic<Bool>(false)
+    /// Signalled by `stop`, to cut a pause short.
+    private let wakeUp = DispatchSemaphore(value: 0)
+    private let began = Atomic<Bool>(false)
     private let exited = DispatchSemaphore(value: 0)
-    private let started = Atomic<Bool>(false)
-    /// Events applied so far.
     private let applied = Atomic<Int>(0)
 
-    /// Starts listening at once, so that nothing committed from now on is missed; events are applied from `start`.
-    init(conninfo: String, scheduler: Scheduler, occupancy: Occupancy, log: @escaping @Sendable (String) -> Void) throws {
+    /// Starts listening at once, so that nothing committed from now on is missed; events are applied once the
+    /// composition root runs `loops`.
+    public init(conninfo: String, live: LiveLedger, clock: any WallClock, limits: LedgerFollower.Limits = .init(),
+                log: @escaping @Sendable (String) -> Void) throws {
         self.conninfo = conninfo
-        self.scheduler = scheduler
-        self.occupancy = occupancy
+        self.live = live
+        self.clock = clock
+        self.limits = limits
         self.log = log
         listener = Mutex(UnsafeSendable(try PostgresListener(conninfo: conninfo, channel: Self.channel)))
     }
 
     /// Events applied so far (for tests and metrics).
-    var appliedCount: Int { applied.load(ordering: .relaxed) }
+    public var appliedCount: Int { applied.load(ordering: .relaxed) }
 
-    /// Marks every live hold and booking in the database as taken, unless already recorded.
-    func reconcile(records: [Appointment]) {
-        for record in records where record.status.isLive {
-            apply(LedgerEvent(live: record))
-        }
-    }
+    /// The loop that applies notifications, to run on a thread of its own until `stop`.
+    public var loops: [(name: String, run: @Sendable () -> Void)] { [("termin-ledger-sync", { [self] in run() })] }
 
-    /// Applies one event. Returns `false` when a `+` cannot be applied yet (its time still looks taken here).
-    @discardableResult
-    func apply(_ event: LedgerEvent) -> Bool {
-        switch event.operation {
-        case .live:
-            guard !occupancy.contains(event.id) else { return true }
-            guard let layout = scheduler.layout(officeID: event.run.officeID, date: event.run.date) else {
-                return true   // a day this catalogue has closed: nothing to hold
-            }
-            guard scheduler.ledger.occupy(layout: layout, run: event.run, channel: event.channel) else { return false }
-            if !occupancy.insert(event.id, run: event.run, channel: event.channel) {
-                scheduler.ledger.release(event.run, channel: event.channel)   // recorded meanwhile by its owner
-            }
-        case .ended:
-            if let entry = occupancy.remove(event.id) { scheduler.ledger.release(entry.run, channel: entry.channel) }
-        }
-        applied.add(1, ordering: .relaxed)
-        return true
-    }
-
-    /// Starts the thread that applies notifications.
-    func start() {
-        guard !started.exchange(true, ordering: .acquiringAndReleasing) else { return }
-        let thread = Thread { [self] in run() }
-        thread.name = "termin-ledger-sync"
-        thread.start()
-    }
-
-    func stop() {
-        stopped.store(true, ordering: .releasing)
-        if started.load(ordering: .acquiring) { exited.wait() }
+    /// Ends the loop (within one receive round) and waits for it.
+    public func stop() {
+        guard !stopped.exchange(true, ordering: .acquiringAndReleasing) else { return }
+        wakeUp.signal()
+        if began.load(ordering: .acquiring) { exited.wait() }
     }
 
     private func run() {
+        guard !stopped.load(ordering: .acquiring), !began.exchange(true, ordering: .acquiringAndReleasing) else { return }
+        defer { exited.signal() }
         var current = listener.withLock { $0.take()?.value }
-        var pending: [(event: LedgerEvent, until: Date)] = []
+        var follower = LedgerFollower(limits: limits)
+        let apply: (LedgerEvent) -> Bool = { [self] event in
+            guard live.apply(event) else { return false }
+            applied.add(1, ordering: .relaxed)
+            return true
+        }
         while !stopped.load(ordering: .acquiring) {
-            guard let active = current else {
-                current = reconnect()
-                continue
-            }
-            do {
-                let payloads = try active.receive(timeoutMilliseconds: Self.tickMilliseconds)
-                for event in payloads.flatMap(LedgerEvent.parse(payload:)) {
-                    if event.operation == .ended { pending.removeAll { $0.event.id == event.id } }
-                    if !apply(event), pending.count < Self.pendingMax {
-                        pending.append((event, Date().addingTimeInterval(Self.pendingSeconds)))
-                    }
+            switch follower.nextAction(now: .now) {
+            case .receive(let timeout):
+                guard let active = current else {
+                    follower.connectionLost(now: .now)
+                    continue
                 }
-                let now = Date()
-                pending = pending.filter { !apply($0.event) && $0.until > now }
-            } catch {
-                log("ledger notifications lost (\(error)); reconnecting")
-                current = nil
+                do {
+                    let payloads = try active.receive(timeoutMilliseconds: Int32(timeout / .milliseconds(1)))
+                    follower.received(payloads.flatMap(LedgerEvent.parse(payload:)), now: .now, apply: apply)
+                } catch {
+                    log("ledger notifications lost (\(error)); reconnecting")
+                    current = nil
+                    follower.connectionLost(now: .now)
+                }
+            case .reconnect:
+                do {
+                    let fresh = try PostgresListener(conninfo: conninfo, channel: Self.channel)
+                    let today = BerlinTime.local(clock.now()).date
+                    let missed = try AppointmentRepository.live(from: today, try PostgresConnection(conninfo: conninfo))
+                    current = fresh
+                    follower.reconnected(now: .now, unapplied: live.reconcile(missed))
+                } catch {
+                    log("ledger notifications: reconnect failed (\(error))")
+                    follower.reconnectFailed(now: .now)
+                }
+            case .pause(let until):
+                let (seconds, attoseconds) = ContinuousClock.now.duration(to: until).components
+                _ = wakeUp.wait(timeout: .now() + .nanoseconds(Int(max(0, seconds * 1_000_000_000 + attoseconds / 1_000_000_000))))
             }
         }
-        exited.signal()
-    }
-
-    /// A new listener, after which what was missed is added from the database.
-    private func reconnect() -> PostgresListener? {
-        Thread.sleep(forTimeInterval: 1)
-        do {
-            let listener = try PostgresListener(conninfo: conninfo, channel: Self.channel)
-            let today = BerlinTime.local(Instant(secondsSinceEpoch: Int64(Date().timeIntervalSince1970))).date
-            let connection = try PostgresConnection(conninfo: conninfo)
-            reconcile(records: try AppointmentRepository.live(from: today, connection))
-            return listener
-        } catch {
-            log("ledger notifications: reconnect failed (\(error))")
-            return nil
-        }
-    }
-}
-
-extension LedgerEvent {
-    init(live record: Appointment) {
-        operation = .live
-        id = record.id
-        run = record.run
-        channel = record.channel
     }
 }

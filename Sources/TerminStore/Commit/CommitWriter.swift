@@ -7,23 +7,29 @@ import TerminPostgres
 /// Writes the winners of the in-memory race to PostgreSQL in batches: one transaction, and so one fsync, carries
 /// many holds and bookings.
 ///
-/// Callers submit an appointment and wait. A writer thread takes what is queued (at most `batchSizeMax`, waiting at
-/// most `lingerMicroseconds` for a batch to fill), inserts it with one multi-row statement, and answers every caller
-/// after the commit. `writerCount` writers, each with its own connection, overlap one batch's preparation with
-/// another's commit. Batches are independent: the ledger never hands the same desk time to two of them. A row the database refuses (its desk time is taken: exclusion constraint) is answered
-/// `.refused`; if the transaction fails, every row of the batch is answered `.failed`, and nothing of it was written.
+/// Callers submit an appointment and wait. A writer loop takes what is queued as `CommitBatchPolicy` decides (a full
+/// batch at once, else after the oldest entry lingered), inserts it with one multi-row statement, and answers every
+/// caller after the commit. `writerCount` loops, each with its own connection, overlap one batch's preparation with
+/// another's commit; the composition root runs each of `loops` on a thread of its own. Batches are independent: the
+/// ledger never hands the same desk time to two of them. A row the database refuses (its desk time is taken:
+/// exclusion constraint) is answered `.refused`; if the transaction fails, every row of the batch is answered
+/// `.failed`, and nothing of it was written.
 public final class CommitWriter: Sendable {
     /// Bounds of the writer, each with its unit.
     public struct Configuration: Sendable {
         /// Most appointments in one transaction.
         public var batchSizeMax = 512
-        /// Longest a writer waits for a batch to fill once it has a first appointment, in microseconds.
+        /// Longest the oldest queued appointment waits for a batch to fill, in microseconds.
         public var lingerMicroseconds = 200
         /// Most appointments waiting to be written; beyond, `submit` answers `.failed` at once.
         public var queueCapacity = 16_384
-        /// Writer threads (and database connections).
+        /// Writer loops (and database connections).
         public var writerCount = 2
         public init() {}
+
+        var policy: CommitBatchPolicy {
+            CommitBatchPolicy(batchSizeMax: batchSizeMax, lingerTime: .microseconds(lingerMicroseconds))
+        }
     }
 
     /// One appointment to write, with what belongs to it.
@@ -64,90 +70,85 @@ public final class CommitWriter: Sendable {
 
     final class Pending: Sendable {
         let entry: Entry
+        let queuedAt: ContinuousClock.Instant
         let done = DispatchSemaphore(value: 0)
         let outcome = Mutex<Outcome?>(nil)
-        init(_ entry: Entry) { self.entry = entry }
+        init(_ entry: Entry, queuedAt: ContinuousClock.Instant) {
+            self.entry = entry
+            self.queuedAt = queuedAt
+        }
     }
 
     struct State {
         var queue: [Pending] = []
+        /// Index of the queue's head (taken entries before it are cleared lazily).
+        var head = 0
         var stopped = false
         var batches = 0
         var entries = 0
         var largestBatch = 0
+        var queued: Int { queue.count - head }
     }
 
     public let configuration: Configuration
+    private let policy: CommitBatchPolicy
     private let conninfo: String
     private let applicationName: String
-    private let state = Mutex(State())
-    private let available = DispatchSemaphore(value: 0)
+    private let state = ConditionLock(State())
+    /// Loops that began, and a signal from each that ended.
+    private let began = Atomic<Int>(0)
     private let exited = DispatchSemaphore(value: 0)
 
-    /// Starts the writer threads, each with its own connection to `conninfo`.
+    /// A writer for `conninfo`; nothing is written until the composition root runs `loops`.
     public init(conninfo: String, applicationName: String = "termin", configuration: Configuration = Configuration()) {
-        precondition(configuration.batchSizeMax >= 1 && configuration.queueCapacity >= 1 && configuration.writerCount >= 1)
+        precondition(configuration.queueCapacity >= 1 && configuration.writerCount >= 1)
         self.conninfo = conninfo
         self.applicationName = applicationName
         self.configuration = configuration
-        for index in 0..<configuration.writerCount {
-            let thread = Thread { [self] in run() }
-            thread.name = "termin-commit-writer-\(index)"
-            thread.start()
-        }
+        policy = configuration.policy
+    }
+
+    /// The writer loops, each to run on a thread of its own until `stop`.
+    public var loops: [(name: String, run: @Sendable () -> Void)] {
+        (0..<configuration.writerCount).map { index in ("termin-commit-writer-\(index)", { [self] in run() }) }
     }
 
     /// Queues an entry and waits until its batch is committed or has failed.
     public func submit(_ entry: Entry) -> Outcome {
-        let pending = Pending(entry)
-        let accepted = state.withLock { state -> Bool in
-            guard !state.stopped, state.queue.count < configuration.queueCapacity else { return false }
+        let pending = Pending(entry, queuedAt: .now)
+        let accepted = state.withLock { state, waiter -> Bool in
+            guard !state.stopped, state.queued < configuration.queueCapacity else { return false }
             state.queue.append(pending)
+            if policy.shouldWake(queued: state.queued) { waiter.signal() }
             return true
         }
         guard accepted else { return .failed("the commit queue is full or stopping") }
-        available.signal()
         pending.done.wait()
         return pending.outcome.withLock { $0! }
     }
 
     public var statistics: Statistics {
-        state.withLock { Statistics(batches: $0.batches, entries: $0.entries, largestBatch: $0.largestBatch) }
+        state.withLock { state, _ in Statistics(batches: state.batches, entries: state.entries, largestBatch: state.largestBatch) }
     }
 
-    /// Writes what is queued, then stops the writer thread.
+    /// Refuses new entries, lets the loops write what is queued, and waits for them to end.
     public func stop() {
-        let wasStopped = state.withLock { state -> Bool in
+        let wasStopped = state.withLock { state, waiter -> Bool in
             defer { state.stopped = true }
+            waiter.broadcast()
             return state.stopped
         }
         guard !wasStopped else { return }
-        for _ in 0..<configuration.writerCount { available.signal() }
-        for _ in 0..<configuration.writerCount { exited.wait() }
+        for _ in 0..<began.load(ordering: .acquiring) { exited.wait() }
     }
 
+    /// One writer loop: takes batches as the policy decides and writes them, until stopped and drained.
     private func run() {
+        began.add(1, ordering: .acquiringAndReleasing)
+        defer { exited.signal() }
         var connection: PostgresConnection?
-        while true {
-            available.wait()
-            let stopping = state.withLock { $0.stopped && $0.queue.isEmpty }
-            if stopping {
-                available.signal()   // pass the wake-up on, in case it was another writer's
-                break
-            }
-            if configuration.lingerMicroseconds > 0 && state.withLock({ $0.queue.count < configuration.batchSizeMax }) {
-                usleep(UInt32(configuration.lingerMicroseconds))
-            }
-            let batch = state.withLock { state -> [Pending] in
-                let count = min(state.queue.count, configuration.batchSizeMax)
-                let batch = Array(state.queue.prefix(count))
-                state.queue.removeFirst(count)
-                return batch
-            }
-            // Each submit signalled once, but a batch takes many entries: the signals left over wake a writer to
-            // an empty queue, which just waits again.
-            guard !batch.isEmpty else { continue }
-            assert(batch.count <= configuration.batchSizeMax, "a batch never exceeds its bound")
+        while let batch = nextBatch() {
+            assert(!batch.isEmpty && batch.count <= policy.batchSizeMax, "a batch never exceeds its bound")
             let outcomes: [Outcome]
             do {
                 if connection == nil || connection?.isHealthy == false {
@@ -158,7 +159,7 @@ public final class CommitWriter: Sendable {
                 connection = nil
                 outcomes = Array(repeating: .failed("\(error)"), count: batch.count)
             }
-            state.withLock { state in
+            state.withLock { state, _ in
                 state.batches += 1
                 state.entries += batch.count
                 state.largestBatch = max(state.largestBatch, batch.count)
@@ -168,7 +169,34 @@ public final class CommitWriter: Sendable {
                 pending.done.signal()
             }
         }
-        exited.signal()
+    }
+
+    /// Waits as the policy decides and takes the next batch; `nil` when stopped and drained.
+    private func nextBatch() -> [Pending]? {
+        state.withLock { state, waiter -> [Pending]? in
+            while true {
+                let decision = policy.decide(queued: state.queued, oldestQueuedAt: state.queued > 0 ? state.queue[state.head].queuedAt : nil,
+                                             stopping: state.stopped, now: .now)
+                switch decision {
+                case .sleep:
+                    waiter.wait()
+                case .wait(let deadline):
+                    waiter.wait(until: deadline)
+                case .take(let count):
+                    let batch = Array(state.queue[state.head..<(state.head + count)])
+                    state.head += count
+                    if state.head == state.queue.count || state.head > 4_096 {
+                        state.queue.removeFirst(state.head)
+                        state.head = 0
+                    }
+                    if state.queued > 0 { waiter.signal() }   // another writer may start on the rest
+                    return batch
+                case .exit:
+                    waiter.broadcast()   // the other writers may exit too
+                    return nil
+                }
+            }
+        }
     }
 
     /// Writes a batch in one transaction and says what became of each entry.

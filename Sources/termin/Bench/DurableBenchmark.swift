@@ -32,6 +32,7 @@ enum DurableBenchmark {
         }
         // Group commit: 256 client threads (as many requests in flight as HTTP workers) submit to one writer.
         let writer = CommitWriter(conninfo: database.conninfo)
+        Threads.start(writer.loops)
         let grouped = measure(threads: 256, seconds: seconds) { random in
             let layout = layouts[random.below(layouts.count)]
             return writer.submit(BenchDatabase.entry(layout: layout, deskID: deskIDs[random.below(deskIDs.count)],
@@ -89,6 +90,7 @@ enum ReleaseBurstBenchmark {
         let layout = DayLayout.make(catalog: catalog, officeID: BenchSupport.officeID, date: days[1])!
         let ledger = LockFreeSlotLedger(officeIDs: [BenchSupport.officeID], firstDate: days[0])
         let writer = CommitWriter(conninfo: database.conninfo)
+        Threads.start(writer.loops)
         let termin = race(clients: clients, layout: layout, deskIDs: deskIDs) { entry in
             let run = entry.record.run
             guard let won = ledger.reserve(layout: layout, deskIDs: [run.deskID], startUnit: run.startUnit, units: 1,

@@ -1,0 +1,59 @@
+import TerminCore
+import TerminPostgres
+import TerminStore
+
+/// The booking engine with its collaborators, wired in the order start-up needs: load the catalogue, listen for
+/// other instances' changes, rebuild the ledger from the live appointments (whatever commits in between arrives as
+/// a notification and is applied, or found already there), then the writer, the engine and the sweeper.
+///
+/// Nothing here starts a thread: the composition root runs `loops`, each on a thread of its own, and calls `stop`
+/// once the server has stopped taking requests.
+public final class EngineAssembly: Sendable {
+    public let engine: BookingEngine
+    public let sync: LedgerSync
+    public let writer: CommitWriter
+    public let sweeper: HoldSweeper
+
+    /// Figures for metrics.
+    public struct Statistics: Sendable {
+        /// Holds and bookings the in-memory ledger holds time for.
+        public let ledgerAppointments: Int
+        /// Ledger notifications applied (all instances').
+        public let ledgerEventsApplied: Int
+        public let commit: CommitWriter.Statistics
+    }
+
+    /// Wires an engine on `pool`'s database.
+    /// - Parameters:
+    ///   - ledger: the in-memory ledger; by default a `LockFreeSlotLedger` from a week before `clock`'s today on.
+    ///   - log: receives operational messages (lost notifications, failed sweeps).
+    public init(pool: ConnectionPool, clock: any WallClock, configuration: BookingEngine.Configuration = .init(),
+                commit: CommitWriter.Configuration = .init(), follower: LedgerFollower.Limits = .init(),
+                sweepIntervalSeconds: Double = HoldSweeper.intervalSecondsDefault, ledger: (any SlotLedger)? = nil,
+                log: @escaping @Sendable (String) -> Void = { _ in }) throws {
+        let catalog = try pool.withConnection { try CatalogRepository.load($0) }
+        let today = BerlinTime.local(clock.now()).date
+        let live = LiveLedger(scheduler: Scheduler(
+            catalog: catalog, ledger: ledger ?? LockFreeSlotLedger(officeIDs: catalog.offices.keys, firstDate: today.adding(days: -7))))
+        sync = try LedgerSync(conninfo: pool.conninfo, live: live, clock: clock, limits: follower, log: log)
+        live.reconcile(try pool.withConnection { try AppointmentRepository.live(from: today, $0) })
+        writer = CommitWriter(conninfo: pool.conninfo, applicationName: pool.applicationName, configuration: commit)
+        engine = BookingEngine(pool: pool, live: live, writer: writer, clock: clock, configuration: configuration)
+        sweeper = HoldSweeper(engine: engine, intervalSeconds: sweepIntervalSeconds, log: log)
+    }
+
+    /// Every loop the engine needs run: the commit writers, the ledger sync and the sweeper.
+    public var loops: [(name: String, run: @Sendable () -> Void)] { writer.loops + sync.loops + sweeper.loops }
+
+    public var statistics: Statistics {
+        Statistics(ledgerAppointments: engine.live.appointmentCount, ledgerEventsApplied: sync.appliedCount,
+                   commit: writer.statistics)
+    }
+
+    /// Stops sweeping and following, then writes what is queued; call once, when no request is taking new work.
+    public func stop() {
+        sweeper.stop()
+        sync.stop()
+        writer.stop()
+    }
+}
