@@ -59,7 +59,7 @@ let package = Package(
         ),
         .testTarget(
             name: "TerminCoreTests",
-            dependencies: ["TerminCore"],
+            dependencies: ["TerminCore", "TerminTestSupport"],
             resources: [.copy("Resources/closing-days.json")],
             swiftSettings: strict
         ),

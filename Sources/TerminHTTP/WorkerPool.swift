@@ -12,6 +12,10 @@ public final class WorkerPool: Sendable {
         var jobs: [Job?] = []
         var head = 0
         var stopped = false
+        /// Jobs taken and still running.
+        var running = 0
+        /// Whether `shutdown` waits for the last job.
+        var awaitingDrain = false
         var count: Int { jobs.count - head }
     }
 
@@ -19,8 +23,7 @@ public final class WorkerPool: Sendable {
     public let queueCapacity: Int
     private let queue = Mutex(Queue())
     private let available = DispatchSemaphore(value: 0)
-    private let finished = DispatchSemaphore(value: 0)
-    private let began = Atomic<Int>(0)
+    private let drained = DispatchSemaphore(value: 0)
 
     /// A pool of `threadCount` workers sharing a queue of at most `queueCapacity` jobs.
     public init(threadCount: Int, queueCapacity: Int) {
@@ -48,15 +51,18 @@ public final class WorkerPool: Sendable {
     /// Jobs waiting, not yet running.
     public var pending: Int { queue.withLock { $0.count } }
 
-    /// Lets queued jobs finish, then stops the workers and waits for them.
+    /// Refuses new jobs and waits until every accepted job has run; the workers then end by themselves.
     public func shutdown() {
-        queue.withLock { $0.stopped = true }
+        let mustWait = queue.withLock { queue -> Bool in
+            queue.stopped = true
+            queue.awaitingDrain = queue.count > 0 || queue.running > 0
+            return queue.awaitingDrain
+        }
         for _ in 0..<threadCount { available.signal() }
-        for _ in 0..<began.load(ordering: .acquiring) { finished.wait() }
+        if mustWait { drained.wait() }
     }
 
     private func run() {
-        began.add(1, ordering: .acquiringAndReleasing)
         while true {
             available.wait()
             let job: Job? = queue.withLock { queue in
@@ -64,6 +70,7 @@ public final class WorkerPool: Sendable {
                 let job = queue.jobs[queue.head]
                 queue.jobs[queue.head] = nil
                 queue.head += 1
+                queue.running += 1
                 if queue.head > 1024 && queue.head * 2 > queue.jobs.count {
                     queue.jobs.removeFirst(queue.head)
                     queue.head = 0
@@ -72,8 +79,15 @@ public final class WorkerPool: Sendable {
             }
             if let job {
                 job()
+                let drainedNow = queue.withLock { queue -> Bool in
+                    queue.running -= 1
+                    guard queue.awaitingDrain, queue.count == 0, queue.running == 0 else { return false }
+                    queue.awaitingDrain = false
+                    return true
+                }
+                if drainedNow { drained.signal() }
             } else if queue.withLock({ $0.stopped && $0.count == 0 }) {
-                finished.signal()
+                available.signal()   // pass the wake-up on to the next worker
                 return
             }
         }

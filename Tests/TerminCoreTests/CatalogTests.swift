@@ -1,4 +1,5 @@
 import Testing
+import TerminTestSupport
 @testable import TerminCore
 
 @Suite struct CatalogTests {

@@ -1,6 +1,7 @@
 import Dispatch
 import Synchronization
 import Testing
+import TerminTestSupport
 @testable import TerminCore
 
 /// The two ledgers, which must behave alike.

@@ -84,6 +84,8 @@ public final class CommitWriter: Sendable {
         /// Index of the queue's head (taken entries before it are cleared lazily).
         var head = 0
         var stopped = false
+        /// Batches taken and not yet answered.
+        var writing = 0
         var batches = 0
         var entries = 0
         var largestBatch = 0
@@ -95,9 +97,6 @@ public final class CommitWriter: Sendable {
     private let conninfo: String
     private let applicationName: String
     private let state = ConditionLock(State())
-    /// Loops that began, and a signal from each that ended.
-    private let began = Atomic<Int>(0)
-    private let exited = DispatchSemaphore(value: 0)
 
     /// A writer for `conninfo`; nothing is written until the composition root runs `loops`.
     public init(conninfo: String, applicationName: String = "termin", configuration: Configuration = Configuration()) {
@@ -131,21 +130,18 @@ public final class CommitWriter: Sendable {
         state.withLock { state, _ in Statistics(batches: state.batches, entries: state.entries, largestBatch: state.largestBatch) }
     }
 
-    /// Refuses new entries, lets the loops write what is queued, and waits for them to end.
+    /// Refuses new entries and waits until the loops have written and answered everything queued; the loops then
+    /// end by themselves.
     public func stop() {
-        let wasStopped = state.withLock { state, waiter -> Bool in
-            defer { state.stopped = true }
+        state.withLock { state, waiter in
+            state.stopped = true
             waiter.broadcast()
-            return state.stopped
+            while state.queued > 0 || state.writing > 0 { waiter.wait() }
         }
-        guard !wasStopped else { return }
-        for _ in 0..<began.load(ordering: .acquiring) { exited.wait() }
     }
 
     /// One writer loop: takes batches as the policy decides and writes them, until stopped and drained.
     private func run() {
-        began.add(1, ordering: .acquiringAndReleasing)
-        defer { exited.signal() }
         var connection: PostgresConnection?
         while let batch = nextBatch() {
             assert(!batch.isEmpty && batch.count <= policy.batchSizeMax, "a batch never exceeds its bound")
@@ -159,14 +155,16 @@ public final class CommitWriter: Sendable {
                 connection = nil
                 outcomes = Array(repeating: .failed("\(error)"), count: batch.count)
             }
-            state.withLock { state, _ in
-                state.batches += 1
-                state.entries += batch.count
-                state.largestBatch = max(state.largestBatch, batch.count)
-            }
             for (pending, outcome) in zip(batch, outcomes) {
                 pending.outcome.withLock { $0 = outcome }
                 pending.done.signal()
+            }
+            state.withLock { state, waiter in
+                state.batches += 1
+                state.entries += batch.count
+                state.largestBatch = max(state.largestBatch, batch.count)
+                state.writing -= 1
+                if state.stopped { waiter.broadcast() }   // `stop` waits for the last batch
             }
         }
     }
@@ -185,6 +183,7 @@ public final class CommitWriter: Sendable {
                 case .take(let count):
                     let batch = Array(state.queue[state.head..<(state.head + count)])
                     state.head += count
+                    state.writing += 1
                     if state.head == state.queue.count || state.head > 4_096 {
                         state.queue.removeFirst(state.head)
                         state.head = 0

@@ -1,23 +1,23 @@
-@testable import TerminCore
+import TerminCore
 
 /// A small catalogue for unit tests: office 1 on a 5-minute grid with three desks, Monday–Friday 08:00–12:00
 /// (desks 1–3) and Tuesday 14:00–16:00 (desks 1–2). Desk 3 handles only the short service.
-enum Fixtures {
-    static let office = Office(id: 1, nameDE: "Testbüro", nameEN: nil, displayName: "Testbüro", organizationUnit: nil,
+public enum Fixtures {
+    public static let office = Office(id: 1, nameDE: "Testbüro", nameEN: nil, displayName: "Testbüro", organizationUnit: nil,
                                isPublic: true, address: .init(street: "Marienplatz", houseNumber: "8", postalCode: "80331", city: "München"),
                                geo: .init(lat: 48.137, lon: 11.575), slotMinutes: 5, horizonDays: 30, minNoticeMinutes: 30,
                                onlineWithheldPercent: 30, accessibility: [])
     /// 10 minutes, up to 3 at once, combinable with `long`.
-    static let short = Service(id: 10, nameDE: "Kurz", nameEN: nil, leika: nil, durationMinutes: 10, maxQuantity: 3,
+    public static let short = Service(id: 10, nameDE: "Kurz", nameEN: nil, leika: nil, durationMinutes: 10, maxQuantity: 3,
                                isPublic: true, combinableWith: [10, 20])
     /// 30 minutes, only alone.
-    static let long = Service(id: 20, nameDE: "Lang", nameEN: nil, leika: nil, durationMinutes: 30, maxQuantity: 1,
+    public static let long = Service(id: 20, nameDE: "Lang", nameEN: nil, leika: nil, durationMinutes: 30, maxQuantity: 1,
                               isPublic: true, combinableWith: [20])
     /// Staff-only at office 1.
-    static let staffOnly = Service(id: 30, nameDE: "Intern", nameEN: nil, leika: nil, durationMinutes: 5, maxQuantity: 1,
+    public static let staffOnly = Service(id: 30, nameDE: "Intern", nameEN: nil, leika: nil, durationMinutes: 5, maxQuantity: 1,
                                    isPublic: false, combinableWith: [30])
 
-    static func catalog(closures: [Int: Set<LocalDate>] = [:]) -> Catalog {
+    public static func catalog(closures: [Int: Set<LocalDate>] = [:]) -> Catalog {
         let offers = [Offer(officeID: 1, serviceID: 10, slotUnits: 2, bookableOnline: true),
                       Offer(officeID: 1, serviceID: 20, slotUnits: 6, bookableOnline: true),
                       Offer(officeID: 1, serviceID: 30, slotUnits: 1, bookableOnline: false)]
@@ -34,11 +34,11 @@ enum Fixtures {
     }
 
     /// Tuesday 2026-12-01.
-    static let tuesday = LocalDate(iso: "2026-12-01")!
+    public static let tuesday = LocalDate(iso: "2026-12-01")!
     /// Monday 2026-11-30, 09:00 Berlin.
-    static let mondayMorning = BerlinTime.instant(date: LocalDate(iso: "2026-11-30")!, minuteOfDay: 9 * 60)
+    public static let mondayMorning = BerlinTime.instant(date: LocalDate(iso: "2026-11-30")!, minuteOfDay: 9 * 60)
 
-    static func at(_ date: LocalDate, _ hour: Int, _ minute: Int = 0) -> Instant {
+    public static func at(_ date: LocalDate, _ hour: Int, _ minute: Int = 0) -> Instant {
         BerlinTime.instant(date: date, minuteOfDay: hour * 60 + minute)
     }
 }

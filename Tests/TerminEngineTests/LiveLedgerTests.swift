@@ -1,0 +1,69 @@
+import Testing
+import TerminCore
+import TerminTestSupport
+@testable import TerminEngine
+
+/// The in-memory picture of desk time: every path that learns of an appointment goes through it, and time is given
+/// back exactly once however many paths learn that it ended.
+@Suite struct LiveLedgerTests {
+    static func live() -> LiveLedger {
+        let catalog = Fixtures.catalog()
+        return LiveLedger(scheduler: Scheduler(catalog: catalog,
+                                               ledger: LockFreeSlotLedger(officeIDs: catalog.offices.keys, firstDate: Fixtures.tuesday)))
+    }
+
+    /// `+` or `-` for appointment `id` on desk 101, 09:00–09:10 on Tuesday.
+    static func event(_ id: String, _ op: String = "+", desk: Int = 101, unit: Int = 108) -> LedgerEvent {
+        LedgerEvent.parse(payload: "\(op),\(id),1,\(desk),2026-12-01,\(unit),2,online")[0]
+    }
+
+    static func isFree(_ live: LiveLedger, desk: Int = 101, unit: Int = 108) -> Bool {
+        let layout = live.scheduler.layout(officeID: 1, date: Fixtures.tuesday)!
+        guard let run = live.scheduler.ledger.reserve(layout: layout, deskIDs: [desk], startUnit: unit, units: 2, channel: .staff)
+        else { return false }
+        live.scheduler.ledger.release(run, channel: .staff)
+        return true
+    }
+
+    @Test func aLiveEventTakesTheTimeOnceAndItsEndGivesItBackOnce() {
+        let live = Self.live()
+        #expect(live.apply(Self.event("a")) && !Self.isFree(live))
+        #expect(live.apply(Self.event("a")) && live.appointmentCount == 1)   // heard twice: recorded once
+        #expect(live.apply(Self.event("a", "-")) && Self.isFree(live))
+        // A second end (this instance's cancel and the notification of it) releases nothing more: another
+        // appointment in the same time stays.
+        #expect(live.apply(Self.event("b")))
+        live.release("a")
+        #expect(live.apply(Self.event("a", "-")))
+        #expect(!Self.isFree(live) && live.appointmentCount == 1)
+    }
+
+    @Test func anEventWhoseTimeLooksTakenWaits() {
+        let live = Self.live()
+        #expect(live.apply(Self.event("a")))
+        #expect(!live.apply(Self.event("b")))   // the same desk time: not yet
+        #expect(live.apply(Self.event("a", "-")) && live.apply(Self.event("b")))
+    }
+
+    @Test func reconcilingReturnsWhatCouldNotApply() {
+        let live = Self.live()
+        #expect(live.apply(Self.event("x")))
+        let start = BerlinTime.instant(date: Fixtures.tuesday, minuteOfDay: 9 * 60)
+        func appointment(_ id: String, desk: Int, status: AppointmentStatus = .confirmed) -> Appointment {
+            Appointment(id: id, run: SlotRun(officeID: 1, deskID: desk, date: Fixtures.tuesday, startUnit: 108, units: 2),
+                        channel: .online, status: status, start: start, end: start.adding(seconds: 600),
+                        services: [ServiceRequest(serviceID: 10, quantity: 1)], expiresAt: nil, contact: nil)
+        }
+        let blocked = live.reconcile([appointment("y", desk: 101), appointment("z", desk: 102),
+                                      appointment("c", desk: 103, status: .cancelled)])
+        #expect(blocked.map(\.id) == ["y"] && live.appointmentCount == 2)
+        #expect(Self.isFree(live, desk: 103))
+    }
+
+    @Test func aDayTheCatalogueHasClosedHoldsNothing() {
+        let live = Self.live()
+        // Sunday: no layout, nothing to hold, nothing pending.
+        #expect(live.apply(LedgerEvent.parse(payload: "+,s,1,101,2026-12-06,108,2,online")[0]))
+        #expect(live.appointmentCount == 0)
+    }
+}
