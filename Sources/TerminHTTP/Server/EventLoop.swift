@@ -4,8 +4,8 @@ import Glibc
 import Synchronization
 
 /// One event loop: an epoll instance on its own thread with its own listening socket (SO_REUSEPORT spreads
-/// connections over the loops). It reads, parses and writes; handlers run on the worker pool and hand their
-/// responses back through a mailbox and an eventfd.
+/// connections over the loops). The shell around `HTTPConnectionStateMachine`: it reads, writes and waits, and the
+/// machine decides; handlers run on the worker pool and hand their responses back through a mailbox and an eventfd.
 final class EventLoop: @unchecked Sendable {
     // Safety of @unchecked: every stored property but `mailbox`, `wakeFD` and `stopping` is touched only on the
     // loop's own thread (inside `run`). The mailbox is a Mutex, the eventfd is a kernel object made for this,
@@ -16,6 +16,20 @@ final class EventLoop: @unchecked Sendable {
         let generation: UInt64
         let response: HTTPResponse
         let head: Bool
+    }
+
+    /// One client connection: its descriptor and its state machine, owned by the loop.
+    final class Connection {
+        let fd: Int32
+        /// Distinguishes this connection from a later one that reuses the descriptor.
+        let generation: UInt64
+        var machine: HTTPConnectionStateMachine
+
+        init(fd: Int32, generation: UInt64, machine: HTTPConnectionStateMachine) {
+            self.fd = fd
+            self.generation = generation
+            self.machine = machine
+        }
     }
 
     let listenFD: Int32
@@ -32,12 +46,11 @@ final class EventLoop: @unchecked Sendable {
     let openConnections = Atomic<Int>(0)
     let mailbox = Mutex<[Completion]>([])
     let stopping = Atomic<Bool>(false)
-    private var connections: [Int32: HTTPConnection] = [:]
-    /// Most bytes buffered from one connection: a whole request of the largest sizes, plus as much again for chunk
-    /// framing.
-    var inputBytesMax: Int { limits.requestLineBytesMax + 2 * (limits.headerBytesMax + limits.bodyBytesMax) + 4 }
+    private var connections: [Int32: Connection] = [:]
     private var nextGeneration: UInt64 = 0
     private var cachedDate = (second: -1, text: "")
+    /// The read buffer, reused for every read of this loop.
+    private var chunk = [UInt8](repeating: 0, count: 16 * 1024)
 
     init(listenFD: Int32, limits: HTTPLimits, workers: WorkerPool, metrics: HTTPMetrics?,
          accessLog: (@Sendable (String) -> Void)?, inlineHandler: @escaping @Sendable (HTTPRequest) -> HTTPResponse?,
@@ -63,20 +76,19 @@ final class EventLoop: @unchecked Sendable {
         _ = write(wakeFD, &one, 8)
     }
 
-    /// Runs until stopped and every in-flight request has been answered (or `drainSeconds` passed).
+    /// Runs until stopped and every in-flight request has been answered (or `drainSeconds` passed). Time-outs are
+    /// checked once a second.
     func run(drainSeconds: Int) {
         var events = [epoll_event](repeating: epoll_event(), count: 256)
-        var stopDeadline: Int?
+        var stopDeadline: ContinuousClock.Instant?
         while true {
-            let now = Self.monotonicSeconds()
+            let now = ContinuousClock.now
             if stopping.load(ordering: .acquiring) {
                 if stopDeadline == nil {
-                    stopDeadline = now + drainSeconds
+                    stopDeadline = now + .seconds(drainSeconds)
                     epoll_ctl(epollFD, EPOLL_CTL_DEL, listenFD, nil)
                     close(listenFD)
-                    for connection in connections.values where connection.state == .reading && !connection.hasPendingOutput {
-                        closeConnection(connection)
-                    }
+                    for connection in connections.values where connection.machine.isIdle { closeConnection(connection) }
                 }
                 if connections.isEmpty || now >= stopDeadline! { break }
             }
@@ -99,14 +111,14 @@ final class EventLoop: @unchecked Sendable {
                     }
                     if event.events & EPOLLOUT.rawValue != 0 {
                         flush(connection)
-                        if connections[fd] === connection, !connection.hasPendingOutput, !connection.input.isEmpty {
+                        if connections[fd] === connection, connection.machine.canParse, connection.machine.bufferedInputBytes > 0 {
                             processInput(connection)
                         }
                     }
                     if event.events & EPOLLIN.rawValue != 0, connections[fd] === connection { readFrom(connection) }
                 }
             }
-            closeIdle(now: Self.monotonicSeconds())
+            expireConnections(now: .now)
         }
         for connection in connections.values { closeConnection(connection) }
         close(epollFD)
@@ -125,27 +137,21 @@ final class EventLoop: @unchecked Sendable {
             }
             Socket.setNoDelay(fd)
             nextGeneration += 1
-            let connection = HTTPConnection(fd: fd, generation: nextGeneration, now: Self.monotonicSeconds())
-            connections[fd] = connection
+            connections[fd] = Connection(fd: fd, generation: nextGeneration,
+                                         machine: HTTPConnectionStateMachine(limits: limits, parser: parser, now: .now))
             openConnections.add(1, ordering: .relaxed)
             register(fd, events: EPOLLIN.rawValue | EPOLLRDHUP.rawValue)
         }
     }
 
-    private func readFrom(_ connection: HTTPConnection) {
-        var chunk = [UInt8](repeating: 0, count: 16 * 1024)
-        while connection.input.count <= inputBytesMax {
+    private func readFrom(_ connection: Connection) {
+        while connection.machine.wantsInput {
             let count = chunk.withUnsafeMutableBytes { read(connection.fd, $0.baseAddress, $0.count) }
             if count > 0 {
-                if connection.input.isEmpty && connection.state == .reading && connection.requestStartedSeconds == nil {
-                    connection.requestStartedSeconds = Self.monotonicSeconds()
-                }
-                connection.input.append(contentsOf: chunk[0..<count])
-                connection.lastActivitySeconds = Self.monotonicSeconds()
+                connection.machine.received(chunk[0..<count], now: .now)
             } else if count == 0 {
                 // The peer closed its side; answer what is in flight, then close.
-                connection.keepAlive = false
-                if connection.state == .reading && !connection.hasPendingOutput && connection.input.isEmpty {
+                if connection.machine.receivedEndOfInput() {
                     closeConnection(connection)
                     return
                 }
@@ -159,51 +165,26 @@ final class EventLoop: @unchecked Sendable {
         processInput(connection)
     }
 
-    /// Most response bytes queued on a connection before it stops parsing pipelined requests.
-    static let queuedOutputBytesMax = 1 << 20
-
     /// Answers the complete requests buffered on a connection, in order: inline ones at once; the first that needs
     /// a worker is dispatched and parsing pauses until it is answered. Then writes what was queued.
-    private func processInput(_ connection: HTTPConnection) {
-        guard connection.state == .reading, !connection.hasPendingOutput else { return }
-        var offset = 0
-        parsing: while connection.state == .reading && connection.outputBytes < Self.queuedOutputBytesMax {
-            switch parser.parse(connection.input[offset...]) {
-            case .needMore:
-                if connection.input.count - offset > inputBytesMax {
-                    // Only chunk framing can make a request this large without the parser refusing it first.
-                    offset = connection.input.count
-                    connection.state = .closing
-                    queue(.problem(.http(413, "The request is larger than \(inputBytesMax) bytes with its framing.")),
-                          on: connection, head: false)
-                } else if !connection.keepAlive {
-                    connection.state = .closing   // the peer closed its side mid-request
-                } else if offset < connection.input.count {
-                    if connection.requestStartedSeconds == nil { connection.requestStartedSeconds = Self.monotonicSeconds() }
-                    if connection.headersCompleteSeconds == nil && Self.containsHeaderEnd(Array(connection.input[offset...])) {
-                        connection.headersCompleteSeconds = Self.monotonicSeconds()
-                    }
-                }
+    private func processInput(_ connection: Connection) {
+        guard connection.machine.canParse else { return }
+        parsing: while true {
+            switch connection.machine.next(now: .now) {
+            case .wait:
                 break parsing
             case .reject(let problem):
-                offset = connection.input.count
-                connection.state = .closing
                 observe(method: "-", path: "-", route: "unparsed", status: problem.status, seconds: 0,
                         requestID: AccessLog.requestID(for: Self.unparsed), bytesOut: 0)
-                queue(.problem(problem), on: connection, head: false)
-            case .request(let request, let consumed):
-                offset += consumed
-                connection.requestStartedSeconds = nil
-                connection.headersCompleteSeconds = nil
-                connection.keepAlive = connection.keepAlive && request.wantsKeepAlive
+                respond(.problem(problem), on: connection, head: false)
+            case .request(let request):
                 let head = request.method == "HEAD"
                 let requestID = AccessLog.requestID(for: request)
                 let started = DispatchTime.now().uptimeNanoseconds
                 if var response = inlineHandler(request) {
                     response.headers.append(("X-Request-Id", requestID))
                     observe(request, response, started: started, requestID: requestID)
-                    if !connection.keepAlive { connection.state = .closing }
-                    queue(response, on: connection, head: head)
+                    respond(response, on: connection, head: head)
                     continue parsing
                 }
                 let fd = connection.fd, generation = connection.generation, handler = self.handler
@@ -217,16 +198,14 @@ final class EventLoop: @unchecked Sendable {
                 guard accepted else {
                     observe(method: request.method, path: request.path, route: "overloaded", status: 503, seconds: 0,
                             requestID: requestID, bytesOut: 0)
-                    if !connection.keepAlive { connection.state = .closing }
-                    queue(.problem(.http(503, "The server is busy; try again shortly."),
-                                   headers: [("Retry-After", "1"), ("X-Request-Id", requestID)]), on: connection, head: head)
+                    respond(.problem(.http(503, "The server is busy; try again shortly."),
+                                     headers: [("Retry-After", "1"), ("X-Request-Id", requestID)]), on: connection, head: head)
                     continue parsing
                 }
-                connection.state = .awaitingResponse
+                connection.machine.dispatched()
                 break parsing
             }
         }
-        if offset > 0 { connection.input.removeFirst(offset) }
         flush(connection)
     }
 
@@ -237,44 +216,34 @@ final class EventLoop: @unchecked Sendable {
         }
         for completion in completions {
             guard let connection = connections[completion.fd], connection.generation == completion.generation else { continue }
-            connection.state = connection.keepAlive ? .reading : .closing
-            queue(completion.response, on: connection, head: completion.head)
+            respond(completion.response, on: connection, head: completion.head)
             flush(connection)
-            if connections[completion.fd] === connection, connection.state == .reading, !connection.hasPendingOutput,
-               !connection.input.isEmpty {
+            if connections[completion.fd] === connection, connection.machine.canParse, connection.machine.bufferedInputBytes > 0 {
                 processInput(connection)   // requests pipelined behind this one
             }
         }
     }
 
-    /// Queues a response for writing (serialized; the body stays a separate buffer for `writev`).
-    private func queue(_ response: HTTPResponse, on connection: HTTPConnection, head: Bool) {
+    /// Queues a response on a connection, with the `Date` of this second.
+    private func respond(_ response: HTTPResponse, on connection: Connection, head: Bool) {
         let now = Int(Date().timeIntervalSince1970)
         if cachedDate.second != now { cachedDate = (now, HTTPResponse.httpDate(now)) }
-        if stopping.load(ordering: .relaxed) {
-            connection.keepAlive = false
-            connection.state = .closing
-        }
-        let headBytes = response.serializedHead(keepAlive: connection.keepAlive && connection.state != .closing,
-                                                date: cachedDate.text)
-        let body = head ? [] : response.body
-        connection.output.append((headBytes, body))
-        connection.outputBytes += headBytes.count + body.count
+        connection.machine.respond(response, head: head, date: cachedDate.text, stopping: stopping.load(ordering: .relaxed))
     }
 
     /// Writes queued responses, one `writev` each (plus continuations after a partial write). Afterwards: closes a
     /// closing connection, or waits for the socket to take more, or for the next request.
-    private func flush(_ connection: HTTPConnection) {
-        while let (head, body) = connection.output.first {
+    private func flush(_ connection: Connection) {
+        while let (head, body, offset) = connection.machine.pendingWrite {
             let written = head.withUnsafeBytes { headBytes in
                 body.withUnsafeBytes { bodyBytes -> Int in
                     var vectors: [iovec] = []
-                    if connection.outputOffset < head.count {
-                        vectors.append(iovec(iov_base: UnsafeMutableRawPointer(mutating: headBytes.baseAddress! + connection.outputOffset),
-                                             iov_len: head.count - connection.outputOffset))
+                    if offset < head.count {
+                        vectors.append(iovec(iov_base: UnsafeMutableRawPointer(mutating: headBytes.baseAddress! + offset),
+                                             iov_len: head.count - offset))
                         if !body.isEmpty { vectors.append(iovec(iov_base: UnsafeMutableRawPointer(mutating: bodyBytes.baseAddress!), iov_len: body.count)) }
                     } else {
-                        let bodyOffset = connection.outputOffset - head.count
+                        let bodyOffset = offset - head.count
                         vectors.append(iovec(iov_base: UnsafeMutableRawPointer(mutating: bodyBytes.baseAddress! + bodyOffset),
                                              iov_len: body.count - bodyOffset))
                     }
@@ -282,12 +251,7 @@ final class EventLoop: @unchecked Sendable {
                 }
             }
             if written > 0 {
-                connection.outputOffset += written
-                if connection.outputOffset == head.count + body.count {
-                    connection.output.removeFirst()
-                    connection.outputOffset = 0
-                    connection.outputBytes -= head.count + body.count
-                }
+                connection.machine.wrote(written, now: .now)
             } else if written < 0 && (errno == EAGAIN || errno == EWOULDBLOCK) {
                 modify(connection.fd, events: EPOLLOUT.rawValue | EPOLLRDHUP.rawValue)
                 return
@@ -298,51 +262,29 @@ final class EventLoop: @unchecked Sendable {
                 return
             }
         }
-        connection.lastActivitySeconds = Self.monotonicSeconds()
-        switch connection.state {
-        case .closing: closeConnection(connection)
-        case .reading: modify(connection.fd, events: EPOLLIN.rawValue | EPOLLRDHUP.rawValue)
-        case .awaitingResponse: modify(connection.fd, events: 0)   // read no more until this request is answered
+        switch connection.machine.interestAfterFlush {
+        case .close: closeConnection(connection)
+        case .read: modify(connection.fd, events: EPOLLIN.rawValue | EPOLLRDHUP.rawValue)
+        case .none: modify(connection.fd, events: 0)   // read no more until this request is answered
         }
     }
 
     /// Closes idle keep-alive connections, and answers 408 to requests that arrive too slowly.
-    private func closeIdle(now: Int) {
-        for connection in connections.values where connection.state == .reading && !connection.hasPendingOutput {
-            if connection.input.isEmpty {
-                if now - connection.lastActivitySeconds >= limits.idleTimeoutSeconds { closeConnection(connection) }
+    private func expireConnections(now: ContinuousClock.Instant) {
+        for connection in connections.values {
+            switch connection.machine.expire(now: now) {
+            case .none:
                 continue
-            }
-            let late: String?
-            if let headers = connection.headersCompleteSeconds {
-                late = now - headers >= limits.bodyReadTimeoutSeconds
-                    ? "The body did not arrive within \(limits.bodyReadTimeoutSeconds) s." : nil
-            } else if let started = connection.requestStartedSeconds {
-                late = now - started >= limits.headerReadTimeoutSeconds
-                    ? "The header section did not arrive within \(limits.headerReadTimeoutSeconds) s." : nil
-            } else {
-                late = nil
-            }
-            if let late {
-                connection.input.removeAll()
-                connection.state = .closing
-                queue(.problem(.http(408, late)), on: connection, head: false)
+            case .close:
+                closeConnection(connection)
+            case .reject(let problem):
+                respond(.problem(problem), on: connection, head: false)
                 flush(connection)
             }
         }
     }
 
-    /// Whether the buffer holds a complete header section (an empty line).
-    static func containsHeaderEnd(_ bytes: [UInt8]) -> Bool {
-        guard bytes.count >= 4 else { return false }
-        for index in 0...(bytes.count - 4) where bytes[index] == 13 && bytes[index + 1] == 10
-            && bytes[index + 2] == 13 && bytes[index + 3] == 10 {
-            return true
-        }
-        return false
-    }
-
-    private func closeConnection(_ connection: HTTPConnection) {
+    private func closeConnection(_ connection: Connection) {
         guard connections[connection.fd] === connection else { return }
         epoll_ctl(epollFD, EPOLL_CTL_DEL, connection.fd, nil)
         close(connection.fd)
@@ -386,11 +328,5 @@ final class EventLoop: @unchecked Sendable {
         let problem = ProblemDetails.http(503, "Too many connections; try again shortly.")
         return HTTPResponse.problem(problem, headers: [("Retry-After", "1")])
             .serialized(keepAlive: false, date: HTTPResponse.httpDate(Int(Date().timeIntervalSince1970)))
-    }
-
-    static func monotonicSeconds() -> Int {
-        var spec = timespec()
-        clock_gettime(CLOCK_MONOTONIC, &spec)
-        return spec.tv_sec
     }
 }

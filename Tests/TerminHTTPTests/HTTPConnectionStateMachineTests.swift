@@ -1,0 +1,171 @@
+import Testing
+@testable import TerminHTTP
+
+/// One connection's decisions at made-up instants, with no socket: time-outs, keep-alive, pipelining, refusals.
+@Suite struct HTTPConnectionStateMachineTests {
+    static let t0 = ContinuousClock.now
+    static let date = "Mon, 30 Nov 2026 08:00:00 GMT"
+
+    static func machine(_ configure: (inout HTTPLimits) -> Void = { _ in }) -> HTTPConnectionStateMachine {
+        var limits = HTTPLimits()
+        configure(&limits)
+        return HTTPConnectionStateMachine(limits: limits, parser: HTTPRequestParser(limits: limits), now: t0)
+    }
+
+    static func bytes(_ text: String) -> [UInt8] { Array(text.utf8) }
+
+    /// The path of the next request, or what came instead.
+    static func next(_ machine: inout HTTPConnectionStateMachine, at now: ContinuousClock.Instant = t0) -> String {
+        switch machine.next(now: now) {
+        case .request(let request): request.method + " " + request.path
+        case .reject(let problem): "reject \(problem.status)"
+        case .wait: "wait"
+        }
+    }
+
+    static func respond(_ machine: inout HTTPConnectionStateMachine, _ text: String = "ok", stopping: Bool = false) {
+        machine.respond(HTTPResponse(status: 200, body: bytes(text)), head: false, date: date, stopping: stopping)
+    }
+
+    /// Writes everything queued at `now`; returns the bytes as text.
+    static func drain(_ machine: inout HTTPConnectionStateMachine, at now: ContinuousClock.Instant = t0) -> String {
+        var written: [UInt8] = []
+        while let (head, body, offset) = machine.pendingWrite {
+            let all = head + body
+            written += all[offset...]
+            machine.wrote(all.count - offset, now: now)
+        }
+        return String(decoding: written, as: UTF8.self)
+    }
+
+    @Test func aSlowHeaderSectionIsAnswered408AfterTheHeaderTimeOut() {
+        var machine = Self.machine { $0.headerReadTimeoutSeconds = 10 }
+        machine.received(Self.bytes("GET / HTTP/1.1\r\nHost: a\r\nX-Slow: "), now: Self.t0)
+        do { let holds = Self.next(&machine) == "wait"; #expect(holds, "Self.next(&machine) == 'wait'") }
+        do { let holds = machine.expire(now: Self.t0 + .milliseconds(9_999)) == .none; #expect(holds, "machine.expire(now: Self.t0 + .milliseconds(9_999)) == .none") }
+        do { let holds = machine.expire(now: Self.t0 + .seconds(10)) == .reject(.http(408, "The header section did not arrive within 10 s.")); #expect(holds, "machine.expire(now: Self.t0 + .seconds(10)) == .reject(.http(408, 'The header section did not arrive within 10 s.'))") }
+        Self.respond(&machine)
+        do { let holds = Self.drain(&machine).contains("Connection: close"); #expect(holds, "Self.drain(&machine).contains('Connection: close')") }
+        #expect(machine.interestAfterFlush == .close)
+    }
+
+    @Test func aSlowBodyIsAnswered408AfterTheBodyTimeOutFromTheEndOfTheHeaders() {
+        var machine = Self.machine { $0.bodyReadTimeoutSeconds = 30 }
+        machine.received(Self.bytes("POST / HTTP/1.1\r\nHost: a\r\n"), now: Self.t0)
+        do { let holds = Self.next(&machine) == "wait"; #expect(holds, "Self.next(&machine) == 'wait'") }
+        machine.received(Self.bytes("Content-Length: 10\r\n\r\nab"), now: Self.t0 + .seconds(5))
+        do { let holds = Self.next(&machine, at: Self.t0 + .seconds(5)) == "wait"; #expect(holds, "Self.next(&machine, at: Self.t0 + .seconds(5)) == 'wait'") }
+        // The header time-out (10 s from the first byte) no longer applies: the headers are complete.
+        do { let holds = machine.expire(now: Self.t0 + .seconds(20)) == .none; #expect(holds, "machine.expire(now: Self.t0 + .seconds(20)) == .none") }
+        do { let holds = machine.expire(now: Self.t0 + .seconds(35)) == .reject(.http(408, "The body did not arrive within 30 s.")); #expect(holds, "machine.expire(now: Self.t0 + .seconds(35)) == .reject(.http(408, 'The body did not arrive within 30 s.'))") }
+        #expect(machine.state == .closing)
+    }
+
+    @Test func anIdleKeepAliveConnectionClosesAfterTheIdleTimeOutFromItsLastActivity() {
+        var machine = Self.machine { $0.idleTimeoutSeconds = 60 }
+        machine.received(Self.bytes("GET /a HTTP/1.1\r\nHost: a\r\n\r\n"), now: Self.t0)
+        do { let holds = Self.next(&machine) == "GET /a"; #expect(holds, "Self.next(&machine) == 'GET /a'") }
+        Self.respond(&machine)
+        _ = Self.drain(&machine, at: Self.t0 + .seconds(1))
+        do { let holds = Self.next(&machine) == "wait" && machine.interestAfterFlush == .read; #expect(holds, "Self.next(&machine) == 'wait' && machine.interestAfterFlush == .read") }
+        do { let holds = machine.expire(now: Self.t0 + .seconds(60)) == .none; #expect(holds, "machine.expire(now: Self.t0 + .seconds(60)) == .none") }
+        do { let holds = machine.expire(now: Self.t0 + .seconds(61)) == .close; #expect(holds, "machine.expire(now: Self.t0 + .seconds(61)) == .close") }
+    }
+
+    @Test func noTimeOutWhileARequestIsWithAWorker() {
+        var machine = Self.machine { $0.idleTimeoutSeconds = 1 }
+        machine.received(Self.bytes("GET /slow HTTP/1.1\r\nHost: a\r\n\r\n"), now: Self.t0)
+        do { let holds = Self.next(&machine) == "GET /slow"; #expect(holds, "Self.next(&machine) == 'GET /slow'") }
+        machine.dispatched()
+        #expect(machine.interestAfterFlush == .none)
+        do { let holds = machine.expire(now: Self.t0 + .seconds(3_600)) == .none; #expect(holds, "machine.expire(now: Self.t0 + .seconds(3_600)) == .none") }
+    }
+
+    @Test func pipelinedRequestsWaitBehindTheOneWithAWorkerAndAreAnsweredInOrder() {
+        var machine = Self.machine()
+        machine.received(Self.bytes("GET /1 HTTP/1.1\r\nHost: a\r\n\r\nGET /2 HTTP/1.1\r\nHost: a\r\n\r\nGET /3 HTTP/1.1\r\nHost: a\r\n\r\n"),
+                         now: Self.t0)
+        do { let holds = Self.next(&machine) == "GET /1"; #expect(holds, "Self.next(&machine) == 'GET /1'") }
+        machine.dispatched()
+        do { let holds = Self.next(&machine) == "wait" && !machine.canParse; #expect(holds, "Self.next(&machine) == 'wait' && !machine.canParse") }
+        Self.respond(&machine, "one")
+        #expect(!machine.canParse)   // the answer must be written before the next request is parsed
+        do { let holds = Self.drain(&machine).hasSuffix("one"); #expect(holds, "Self.drain(&machine).hasSuffix('one')") }
+        #expect(machine.canParse)
+        do { let holds = Self.next(&machine) == "GET /2"; #expect(holds, "Self.next(&machine) == 'GET /2'") }
+        Self.respond(&machine, "two")   // answered inline: parsing goes on
+        do { let holds = Self.next(&machine) == "GET /3"; #expect(holds, "Self.next(&machine) == 'GET /3'") }
+        Self.respond(&machine, "three")
+        do { let holds = Self.next(&machine) == "wait"; #expect(holds, "Self.next(&machine) == 'wait'") }
+        let written = Self.drain(&machine)
+        #expect(written.range(of: "two")!.lowerBound < written.range(of: "three")!.lowerBound)
+    }
+
+    @Test func connectionCloseMakesTheResponseTheLast() {
+        var machine = Self.machine()
+        machine.received(Self.bytes("GET /a HTTP/1.1\r\nHost: a\r\nConnection: close\r\n\r\nGET /b HTTP/1.1\r\nHost: a\r\n\r\n"),
+                         now: Self.t0)
+        do { let holds = Self.next(&machine) == "GET /a"; #expect(holds, "Self.next(&machine) == 'GET /a'") }
+        Self.respond(&machine)
+        #expect(Self.next(&machine) == "wait")   // /b is never parsed
+        do { let holds = Self.drain(&machine).contains("Connection: close") && machine.interestAfterFlush == .close; #expect(holds, "Self.drain(&machine).contains('Connection: close') && machine.interestAfterFlush == .close") }
+    }
+
+    @Test func aStoppingServerMakesEveryResponseTheLast() {
+        var machine = Self.machine()
+        machine.received(Self.bytes("GET /a HTTP/1.1\r\nHost: a\r\n\r\n"), now: Self.t0)
+        do { let holds = Self.next(&machine) == "GET /a"; #expect(holds, "Self.next(&machine) == 'GET /a'") }
+        Self.respond(&machine, stopping: true)
+        do { let holds = Self.drain(&machine).contains("Connection: close") && machine.interestAfterFlush == .close; #expect(holds, "Self.drain(&machine).contains('Connection: close') && machine.interestAfterFlush == .close") }
+    }
+
+    @Test func thePeerClosingMidRequestClosesAndClosingWhileIdleClosesAtOnce() {
+        var idle = Self.machine()
+        do { let holds = idle.receivedEndOfInput(); #expect(holds, "idle.receivedEndOfInput()") }
+        var partial = Self.machine()
+        partial.received(Self.bytes("GET / HTTP/1.1\r\nHo"), now: Self.t0)
+        do { let holds = !partial.receivedEndOfInput(); #expect(holds, "!partial.receivedEndOfInput()") }
+        do { let holds = Self.next(&partial) == "wait" && partial.interestAfterFlush == .close; #expect(holds, "Self.next(&partial) == 'wait' && partial.interestAfterFlush == .close") }
+        var inFlight = Self.machine()
+        inFlight.received(Self.bytes("GET /a HTTP/1.1\r\nHost: a\r\n\r\n"), now: Self.t0)
+        do { let holds = Self.next(&inFlight) == "GET /a"; #expect(holds, "Self.next(&inFlight) == 'GET /a'") }
+        inFlight.dispatched()
+        do { let closesNow = inFlight.receivedEndOfInput(); #expect(!closesNow) }   // the answer is still written
+        Self.respond(&inFlight)
+        do { let holds = Self.drain(&inFlight).contains("Connection: close") && inFlight.interestAfterFlush == .close; #expect(holds, "Self.drain(&inFlight).contains('Connection: close') && inFlight.interestAfterFlush == .close") }
+    }
+
+    @Test func aMalformedRequestIsRefusedAndNothingAfterItIsParsed() {
+        var machine = Self.machine()
+        machine.received(Self.bytes("GET / HTTP/1.1\r\nHost: a\r\nContent-Length: 1\r\nContent-Length: 2\r\n\r\nGET /x HTTP/1.1\r\n"),
+                         now: Self.t0)
+        do { let holds = Self.next(&machine) == "reject 400"; #expect(holds, "Self.next(&machine) == 'reject 400'") }
+        machine.respond(.problem(.http(400, "bad")), head: false, date: Self.date, stopping: false)
+        do { let holds = Self.next(&machine) == "wait" && machine.state == .closing; #expect(holds, "Self.next(&machine) == 'wait' && machine.state == .closing") }
+        #expect(machine.bufferedInputBytes == 0)
+    }
+
+    @Test func chunkFramingBeyondTheInputBoundIsRefused413() {
+        var machine = Self.machine {
+            $0.requestLineBytesMax = 64
+            $0.headerBytesMax = 64
+            $0.bodyBytesMax = 16
+        }
+        // 1-byte chunks: each costs 6 bytes of framing, so the buffer outgrows its bound before the body does.
+        machine.received(Self.bytes("POST / HTTP/1.1\r\nHost: a\r\nTransfer-Encoding: chunked\r\n\r\n"), now: Self.t0)
+        do { let holds = Self.next(&machine) == "wait"; #expect(holds, "Self.next(&machine) == 'wait'") }
+        while machine.wantsInput { machine.received(Self.bytes("1\r\na\r\n"), now: Self.t0) }
+        do { let holds = Self.next(&machine) == "reject 413"; #expect(holds, "Self.next(&machine) == 'reject 413'") }
+    }
+
+    @Test func parsingPausesWhenTooMuchOutputIsQueued() {
+        var machine = Self.machine()
+        let big = String(repeating: "x", count: HTTPConnectionStateMachine.queuedOutputBytesMax)
+        machine.received(Self.bytes("GET /a HTTP/1.1\r\nHost: a\r\n\r\nGET /b HTTP/1.1\r\nHost: a\r\n\r\n"), now: Self.t0)
+        do { let holds = Self.next(&machine) == "GET /a"; #expect(holds, "Self.next(&machine) == 'GET /a'") }
+        Self.respond(&machine, big)
+        #expect(Self.next(&machine) == "wait")   // a slow reader cannot make the server queue without bound
+        _ = Self.drain(&machine)
+        do { let holds = Self.next(&machine) == "GET /b"; #expect(holds, "Self.next(&machine) == 'GET /b'") }
+    }
+}
