@@ -86,5 +86,6 @@ let package = Package(
                            "TerminTestSupport"],
             swiftSettings: strict
         ),
+        .testTarget(name: "terminTests", dependencies: ["termin"], swiftSettings: strict),
     ]
 )

@@ -1,7 +1,4 @@
 import Foundation
-import TerminEngine
-import TerminPostgres
-import TerminStore
 import TerminPostgres
 
 /// The database a command works on: the server named by `--database-url` / `TERMIN_DATABASE_URL`, or the embedded
@@ -9,6 +6,14 @@ import TerminPostgres
 struct Database {
     /// Database created inside the embedded cluster.
     static let embeddedDatabaseName = "termin"
+
+    static let url = Option.text("database-url", value: "URL",
+                                 help: "PostgreSQL to use (libpq URL or key=value string)",
+                                 environment: "TERMIN_DATABASE_URL")
+    static let dataDirectory = Option.text("data-dir", value: "DIR", help: "where the embedded cluster lives",
+                                           default: ".termin", environment: "TERMIN_DATA_DIR")
+    /// The options of every command that opens the database.
+    static let options: [any OptionDeclaration] = [url, dataDirectory]
 
     let conninfo: String
     /// The embedded cluster, when one was started (to stop on exit).
@@ -18,14 +23,9 @@ struct Database {
         embedded.map { "embedded PostgreSQL in \($0.directory)" } ?? "PostgreSQL at TERMIN_DATABASE_URL"
     }
 
-    static let optionNames: Set<String> = ["database-url", "data-dir"]
-
-    static func open(_ options: Options) throws -> Database {
-        if let url = options["database-url"] ?? ProcessInfo.processInfo.environment["TERMIN_DATABASE_URL"], !url.isEmpty {
-            return Database(conninfo: url, embedded: nil)
-        }
-        let dataDirectory = options["data-dir"] ?? ProcessInfo.processInfo.environment["TERMIN_DATA_DIR"] ?? ".termin"
-        let cluster = try EmbeddedPostgres(directory: dataDirectory + "/postgres")
+    static func open(_ options: ParsedOptions) throws -> Database {
+        if let url = options.optional(url) { return Database(conninfo: url, embedded: nil) }
+        let cluster = try EmbeddedPostgres(directory: options[dataDirectory] + "/postgres")
         try cluster.start()
         try cluster.createDatabase(embeddedDatabaseName)
         return Database(conninfo: cluster.conninfo(database: embeddedDatabaseName), embedded: cluster)

@@ -6,7 +6,6 @@ import TerminPostgres
 import TerminCore
 import TerminHTTP
 import TerminStore
-import TerminPostgres
 import TerminTestSupport
 
 /// The whole service on a fresh database, listening on a free port, with a clock the test moves.

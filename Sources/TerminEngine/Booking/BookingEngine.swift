@@ -3,7 +3,6 @@ import Synchronization
 import TerminCore
 import TerminPostgres
 import TerminStore
-import TerminPostgres
 
 /// A booking as the engine hands it out: the record and the citizen's secret code.
 public struct IssuedBooking: Sendable, Equatable {

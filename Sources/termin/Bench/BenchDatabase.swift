@@ -3,7 +3,6 @@ import TerminCore
 import TerminEngine
 import TerminPostgres
 import TerminStore
-import TerminPostgres
 
 /// The database the durable benchmarks write to: a fresh database with the project's schema and the benchmark
 /// office (200 desks), on `--database-url` or on an embedded cluster with its default, durable settings (fsync on).

@@ -3,7 +3,6 @@ import TerminCore
 import TerminEngine
 import TerminPostgres
 import TerminStore
-import TerminPostgres
 
 /// Durable: bookings per second committed to PostgreSQL through the group-commit writer, against the naive path
 /// (one transaction per attempt, the exclusion constraint deciding) on the same schema, database and machine.

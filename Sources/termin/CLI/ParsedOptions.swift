@@ -1,0 +1,88 @@
+import Foundation
+
+/// A command line checked against a command's declarations: every value parsed and validated before the command
+/// runs, read back typed.
+struct ParsedOptions: Sendable {
+    /// A mistake on the command line: exit 64 with the message and the command's usage.
+    struct UsageError: Error, CustomStringConvertible {
+        let description: String
+    }
+
+    private let values: [String: String]
+    private let flags: Set<String>
+    /// The positional argument, or its default.
+    let positional: String?
+
+    /// Parses `arguments` (`--name value`, `--name=value`, flags, and one positional where declared); values of
+    /// options not given come from their environment variable when it is set and not empty.
+    init(_ arguments: [String], options: [any OptionDeclaration], positional declaration: Positional? = nil,
+         environment: [String: String] = ProcessInfo.processInfo.environment) throws(UsageError) {
+        let declared = Dictionary(uniqueKeysWithValues: options.map { ($0.name, $0) })
+        var values: [String: String] = [:], flags: Set<String> = [], positional: String?
+        var index = 0
+        while index < arguments.count {
+            let argument = arguments[index]
+            index += 1
+            guard argument.hasPrefix("--") else {
+                guard let declaration, positional == nil else { throw UsageError(description: "unexpected argument '\(argument)'") }
+                guard declaration.choices.contains(where: { $0.value == argument }) else {
+                    throw UsageError(description: "unknown \(declaration.name) '\(argument)': one of "
+                                     + declaration.choices.map(\.value).joined(separator: ", "))
+                }
+                positional = argument
+                continue
+            }
+            let body = argument.dropFirst(2)
+            let name = String(body.prefix { $0 != "=" })
+            guard let option = declared[name] else { throw UsageError(description: "unknown option --\(name)") }
+            let inline = body.firstIndex(of: "=").map { String(body[body.index(after: $0)...]) }
+            if option.isFlag {
+                guard inline == nil else { throw UsageError(description: "--\(name) takes no value") }
+                flags.insert(name)
+                continue
+            }
+            let value: String
+            if let inline {
+                value = inline
+            } else {
+                guard index < arguments.count else { throw UsageError(description: "--\(name) needs a value") }
+                value = arguments[index]
+                index += 1
+            }
+            if let problem = option.check(value) { throw UsageError(description: problem) }
+            values[name] = value
+        }
+        for option in options where values[option.name] == nil {
+            guard let variable = option.environment, let value = environment[variable], !value.isEmpty else { continue }
+            if let problem = option.check(value) { throw UsageError(description: "\(variable): \(problem)") }
+            values[option.name] = value
+        }
+        self.values = values
+        self.flags = flags
+        self.positional = positional ?? declaration?.defaultValue
+    }
+
+    /// Whether `--help` was given.
+    var wantsHelp: Bool { flags.contains(HelpOption.help.name) }
+
+    /// The typed value of an option with a default.
+    subscript<Value>(_ option: Option<Value>) -> Value {
+        guard let value = optional(option) ?? option.defaultValue else {
+            preconditionFailure("--\(option.name) has no default: read it with optional(_:)")
+        }
+        return value
+    }
+
+    /// The typed value of an option, `nil` when neither given nor set in its environment variable (nor defaulted).
+    func optional<Value>(_ option: Option<Value>) -> Value? {
+        if option.isFlag { return flags.contains(option.name) ? option.parse("") : option.defaultValue }
+        guard let text = values[option.name] else { return option.defaultValue }
+        guard let value = option.parse(text) else { preconditionFailure("--\(option.name) was checked when parsed") }
+        return value
+    }
+}
+
+/// `--help`, which every command takes.
+enum HelpOption {
+    static let help = Option.flag("help", help: "show this help")
+}

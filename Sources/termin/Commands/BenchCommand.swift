@@ -1,0 +1,30 @@
+/// `termin bench`: the in-process benchmarks, each beside its anchor measured in the same run.
+enum BenchCommand: Command {
+    static let name = "bench"
+    static let summary = "measure the ledger, the durable path and a release burst against their anchors"
+    static let positional: Positional? = Positional(name: "benchmark", help: "which to run", choices: [
+        ("ledger", "in-memory reserve attempts/s, lock-free vs the mutex ledger (uniform and burst)"),
+        ("durable", "bookings/s committed through the group-commit writer vs one transaction per attempt"),
+        ("release", "a 1,000-slot day raced by 100,000 attempts: time until full, oversell; vs PostgreSQL alone"),
+        ("all", "all three"),
+    ], defaultValue: "all")
+    static let seconds = Option.integer("seconds", value: "S", help: "per measurement", default: 3, range: 1...600)
+    static let threads = Option.integer("threads", value: "N", help: "threads for the in-memory benchmark", default: 2, range: 1...256)
+    static let databaseURL = Option.text("database-url", value: "URL",
+                                         help: "a server to create a scratch database on; unset: a temporary embedded cluster (fsync on)")
+    static let options: [any OptionDeclaration] = [seconds, threads, databaseURL]
+    static let details: String? = "Build with -c release: swift run -c release termin bench"
+
+    static func run(_ options: ParsedOptions) throws -> Int32 {
+        let scenario = options.positional ?? "all"
+        let seconds = Double(options[seconds])
+        if scenario == "ledger" || scenario == "all" { LedgerBenchmark.run(seconds: seconds, threads: options[threads]) }
+        if scenario == "durable" || scenario == "release" || scenario == "all" {
+            let database = try BenchDatabase.open(url: options.optional(databaseURL))
+            defer { database.close() }
+            if scenario != "release" { try DurableBenchmark.run(database: database, seconds: seconds) }
+            if scenario != "durable" { try ReleaseBurstBenchmark.run(database: database) }
+        }
+        return ExitCode.success
+    }
+}

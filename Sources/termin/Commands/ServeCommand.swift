@@ -1,0 +1,73 @@
+import Dispatch
+import Foundation
+import Glibc
+import TerminAPI
+import TerminEngine
+import TerminHTTP
+import TerminPostgres
+import TerminStore
+
+/// `termin serve`: the composition root of the running engine.
+enum ServeCommand: Command {
+    static let name = "serve"
+    static let summary = "serve the REST API (migrates, and seeds an empty database)"
+    static let host = Option.text("host", value: "HOST", help: "address to listen on", default: "127.0.0.1")
+    static let port = Option.integer("port", value: "PORT", help: "TCP port (0: a free one)", default: 8080, range: 0...65535)
+    static let staffToken = Option.text("staff-token", value: "TOKEN",
+                                        help: "unlocks the staff and walk_in channels (Authorization: Staff TOKEN); unset: those channels are off",
+                                        environment: "TERMIN_STAFF_TOKEN")
+    static let workers = Option.integer("workers", value: "N",
+                                        help: "threads running request handlers; a handler waits for its booking's batch to commit",
+                                        default: 64, range: 1...1024)
+    static let quiet = Option.flag("quiet", help: "no access log (by default one JSON line per request on stderr)")
+    static let options: [any OptionDeclaration] = [host, port, staffToken, workers, quiet] + Database.options
+    static let details: String? = "Stops on SIGINT or SIGTERM: in-flight requests finish, then the embedded cluster stops."
+
+    static func run(_ options: ParsedOptions) throws -> Int32 {
+        var configuration = HTTPServer.Configuration()
+        configuration.host = options[host]
+        configuration.port = options[port]
+        configuration.workerThreads = options[workers]
+
+        // Signals are taken from here on, so that a Ctrl-C during start-up still stops the cluster.
+        let stopRequested = DispatchSemaphore(value: 0)
+        let signalQueue = DispatchQueue(label: "termin.signals")
+        var sources: [DispatchSourceSignal] = []
+        for number in [SIGINT, SIGTERM] {
+            signal(number, SIG_IGN)
+            let source = DispatchSource.makeSignalSource(signal: number, queue: signalQueue)
+            source.setEventHandler { stopRequested.signal() }
+            source.resume()
+            sources.append(source)
+        }
+
+        let database = try Database.open(options)
+        defer { database.embedded?.stop() }
+        let applied = try database.migrate()
+        if !applied.isEmpty { log("applied migrations: \(applied.joined(separator: ", "))") }
+        let connection = try PostgresConnection(conninfo: database.conninfo)
+        if try CatalogRepository.isEmpty(connection) { log("seeded \(try Seeder.seed(connection))") }
+
+        let pool = ConnectionPool(conninfo: database.conninfo, size: min(configuration.workerThreads, ConnectionPool.sizeDefault * 2))
+        let assembly = try EngineAssembly(pool: pool, clock: SystemClock(), log: log)
+        Threads.start(assembly.loops)
+        let api = TerminAPI(assembly: assembly, staffToken: options.optional(staffToken))
+        configuration.metrics = api.metrics
+        configuration.accessLog = options[quiet] ? nil : AccessLog.toStandardError
+        let server = try HTTPServer(configuration: configuration, router: api.router())
+        Threads.start(server.loops)
+        // Unbuffered, so whoever waits for this line (a script, a test) sees it at once.
+        FileHandle.standardOutput.write(Data("Termin listening on http://\(configuration.host):\(server.port) (\(database.description))\n".utf8))
+
+        stopRequested.wait()
+        log("stopping: finishing in-flight requests")
+        server.stop()
+        assembly.stop()
+        _ = sources
+        return ExitCode.success
+    }
+}
+
+func log(_ message: String) {
+    FileHandle.standardError.write(Data(("termin: " + message + "\n").utf8))
+}

@@ -1,0 +1,72 @@
+import Testing
+@testable import termin
+
+/// The declarative command line: one declaration per option gives parsing, validation, typed values and help.
+@Suite struct CommandLineTests {
+    static let port = Option.integer("port", value: "PORT", help: "TCP port", default: 8080, range: 0...65535)
+    static let host = Option.text("host", value: "HOST", help: "address", default: "127.0.0.1")
+    static let url = Option.text("database-url", value: "URL", help: "server", environment: "TERMIN_DATABASE_URL")
+    static let quiet = Option.flag("quiet", help: "no log")
+    static let options: [any OptionDeclaration] = [port, host, url, quiet, HelpOption.help]
+    static let scenario = Positional(name: "benchmark", help: "which", choices: [("ledger", ""), ("all", "")], defaultValue: "all")
+
+    static func parse(_ arguments: [String], environment: [String: String] = [:]) throws -> ParsedOptions {
+        try ParsedOptions(arguments, options: options, positional: scenario, environment: environment)
+    }
+
+    @Test func valuesAreTypedAndDefaultsFillTheRest() throws {
+        let parsed = try Self.parse(["--port", "9000", "--host=0.0.0.0", "--quiet", "ledger"])
+        #expect(parsed[Self.port] == 9000 && parsed[Self.host] == "0.0.0.0" && parsed[Self.quiet])
+        #expect(parsed.positional == "ledger" && parsed.optional(Self.url) == nil)
+        let defaults = try Self.parse([])
+        #expect(defaults[Self.port] == 8080 && defaults[Self.host] == "127.0.0.1" && !defaults[Self.quiet])
+        #expect(defaults.positional == "all" && !defaults.wantsHelp)
+    }
+
+    @Test func anEnvironmentVariableStandsInForAnOptionNotGiven() throws {
+        let environment = ["TERMIN_DATABASE_URL": "postgres://db/termin"]
+        #expect(try Self.parse([], environment: environment).optional(Self.url) == "postgres://db/termin")
+        #expect(try Self.parse(["--database-url", "x"], environment: environment).optional(Self.url) == "x")
+        #expect(try Self.parse([], environment: ["TERMIN_DATABASE_URL": ""]).optional(Self.url) == nil)
+    }
+
+    @Test(arguments: [
+        (["--port", "99999"], "--port takes a whole number from 0 to 65535, not '99999'"),
+        (["--port", "eighty"], "--port takes a whole number from 0 to 65535, not 'eighty'"),
+        (["--port"], "--port needs a value"),
+        (["--colour", "red"], "unknown option --colour"),
+        (["--quiet=yes"], "--quiet takes no value"),
+        (["nope"], "unknown benchmark 'nope': one of ledger, all"),
+        (["ledger", "all"], "unexpected argument 'all'"),
+        (["--host="], "--host takes a value, not ''"),
+    ])
+    func mistakesAreUsageErrorsThatSayWhat(arguments: [String], message: String) {
+        #expect {
+            try Self.parse(arguments)
+        } throws: { ($0 as? ParsedOptions.UsageError)?.description == message }
+    }
+
+    @Test func theHelpNamesEveryDeclaredOptionOfEveryCommand() {
+        for command in TerminCommandLine.commands {
+            let usage = command.usage
+            for option in command.allOptions {
+                #expect(usage.contains(option.synopsis), "\(command.name)'s help lacks \(option.synopsis)")
+                #expect(usage.contains(option.help), "\(command.name)'s help lacks the help of --\(option.name)")
+            }
+            for choice in command.positional?.choices ?? [] { #expect(usage.contains(choice.value)) }
+            #expect(TerminCommandLine.overview().contains(command.name))
+        }
+    }
+
+    @Test func everyCommandTakesHelpAndExits64OnAUsageError() {
+        for command in TerminCommandLine.commands {
+            #expect(TerminCommandLine.main([command.name, "--help"]) == ExitCode.success)
+            #expect(TerminCommandLine.main([command.name, "--no-such-option"]) == ExitCode.usage)
+        }
+        #expect(TerminCommandLine.main([]) == ExitCode.usage)
+        #expect(TerminCommandLine.main(["frobnicate"]) == ExitCode.usage)
+        #expect(TerminCommandLine.main(["help", "serve"]) == ExitCode.success)
+        #expect(TerminCommandLine.main(["help", "frobnicate"]) == ExitCode.usage)
+        #expect(TerminCommandLine.main(["serve", "--workers", "0"]) == ExitCode.usage)
+    }
+}
