@@ -43,7 +43,7 @@ final class Harness {
         switch fault {
         case .killServer:
             server.kill(SIGKILL)
-            server.wait()
+            try server.wait()
             server = try ServerProcess(conninfo: conninfo, port: port, extraArguments: ["--quiet"])
         case .restartPostgres:
             cluster.stop()
@@ -56,7 +56,7 @@ final class Harness {
 
     func stop() {
         server.kill(SIGTERM)
-        server.wait()
+        _ = try? server.wait()
         cluster.stop()
     }
 }

@@ -1,3 +1,4 @@
+import TerminTestSupport
 import Dispatch
 import Foundation
 import Synchronization
@@ -80,14 +81,14 @@ struct Month {
     static func client(_ index: Int, until target: Int, deadline: UInt64?, soak: Bool, booked: Counter, port: Int,
                        others: [(office: Int, desks: Int, services: [Int])], from: LocalDate) -> Outcomes.ThreadReport {
         var report = Outcomes.ThreadReport()
-        let client = LoadClient(port: port)
+        let client = TestHTTPClient.lazy(port: port)
         var generator = SystemRandomNumberGenerator()
         var mine: [(id: String, code: String)] = []
         var sequence = 0
         func call(_ endpoint: String, _ method: String, _ target: String, body: String? = nil,
-                  headers: [String: String] = [:]) -> LoadClient.Response? {
+                  headers: [String: String] = [:]) -> TestHTTPClient.Response? {
             let began = DispatchTime.now().uptimeNanoseconds
-            guard let response = try? client.send(method, target, body: body, headers: headers) else {
+            guard let response = try? client.send(method, target, headers: headers, body: body) else {
                 report.transportErrors += 1
                 return nil
             }

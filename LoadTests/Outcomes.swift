@@ -1,3 +1,4 @@
+import TerminTestSupport
 import Dispatch
 import Foundation
 import Synchronization
@@ -25,7 +26,7 @@ final class Outcomes: Sendable {
 
         /// Counts an answer and its latency (since `began`, in uptime nanoseconds); after a 503 the client waits the
         /// server's Retry-After, shortened to 50 ms.
-        mutating func record(_ endpoint: String, _ response: LoadClient.Response, began: UInt64) {
+        mutating func record(_ endpoint: String, _ response: TestHTTPClient.Response, began: UInt64) {
             histograms[endpoint, default: LatencyHistogram()]
                 .record(microseconds: Int((DispatchTime.now().uptimeNanoseconds - began) / 1000))
             statuses[endpoint, default: [:]][response.status, default: 0] += 1

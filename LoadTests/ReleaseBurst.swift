@@ -1,3 +1,4 @@
+import TerminTestSupport
 import Dispatch
 import Foundation
 import Synchronization
@@ -25,14 +26,14 @@ struct ReleaseBurst {
     /// The first Monday, Wednesday or Friday from tomorrow with free times for the service: a morning-only day,
     /// where about 230 of these appointments fit the online share, so 2,000 citizens oversubscribe it about 9×.
     static func releasedDay(port: Int) throws -> String {
-        let client = LoadClient(port: port)
+        let client = TestHTTPClient.lazy(port: port)
         let from = BerlinTime.local(Instant(secondsSinceEpoch: Int64(Date().timeIntervalSince1970) + 86_400)).date
         let response = try client.send("GET", "/v1/availability?office=\(office)&service=\(service)&from=\(from)&to=\(from.adding(days: 14))")
         let days = ((response.json["offices"] as? [[String: Any]])?.first?["days"] as? [[String: Any]]) ?? []
         let morningOnly = days.compactMap { $0["date"] as? String }.first { text in
             LocalDate(iso: text).map { [1, 3, 5].contains($0.isoWeekday) } ?? false
         }
-        guard let date = morningOnly else { throw LoadClient.Failure(reason: "no released day found") }
+        guard let date = morningOnly else { throw TestHTTPClient.Failure(description: "no released day found") }
         return date
     }
 
@@ -73,14 +74,14 @@ struct ReleaseBurst {
 
     static func citizen(_ index: Int, date: String, port: Int) -> Outcomes.ThreadReport {
         var report = Outcomes.ThreadReport()
-        let client = LoadClient(port: port)
+        let client = TestHTTPClient.lazy(port: port)
         var generator = SystemRandomNumberGenerator()
         var transportRetries = 0
         func call(_ endpoint: String, _ method: String, _ target: String, body: String? = nil,
-                  headers: [String: String] = [:]) -> LoadClient.Response? {
+                  headers: [String: String] = [:]) -> TestHTTPClient.Response? {
             while true {
                 let began = DispatchTime.now().uptimeNanoseconds
-                guard let response = try? client.send(method, target, body: body, headers: headers) else {
+                guard let response = try? client.send(method, target, headers: headers, body: body) else {
                     report.transportRetries += 1
                     transportRetries += 1
                     guard transportRetries <= transportRetriesMax else {
@@ -93,7 +94,7 @@ struct ReleaseBurst {
                 return record(endpoint, response, began: began)
             }
         }
-        func record(_ endpoint: String, _ response: LoadClient.Response, began: UInt64) -> LoadClient.Response {
+        func record(_ endpoint: String, _ response: TestHTTPClient.Response, began: UInt64) -> TestHTTPClient.Response {
             responses.add(1, ordering: .relaxed)
             report.record(endpoint, response, began: began)
             return response

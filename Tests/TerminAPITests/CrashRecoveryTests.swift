@@ -11,12 +11,6 @@ import TerminTestSupport
     /// Führungszeugnis: 5 minutes, one unit, every desk of Orleansplatz handles it.
     static let service = 1063565
 
-    struct Confirmation: Sendable {
-        let id: String
-        let code: String
-        let start: String
-    }
-
     /// The first day with free starts from tomorrow on, and its starts (real time: the server runs on the wall clock).
     static func releasedDay(port: Int) throws -> (date: String, starts: [String]) {
         let from = BerlinTime.local(Instant(secondsSinceEpoch: Int64(Date().timeIntervalSince1970) + 86_400)).date
@@ -30,33 +24,12 @@ import TerminTestSupport
         let first = try ServerProcess(conninfo: conninfo)
         let (date, starts) = try Self.releasedDay(port: first.port)
         // The rush: 32 clients book random times of the day until the server dies under them.
-        let confirmations = Mutex<[Confirmation]>([])
-        let responses = Atomic<Int>(0)
-        let clients = DispatchGroup()
-        let port = first.port
-        for index in 0..<32 {
-            clients.enter()
-            Thread {
-                defer { clients.leave() }
-                var generator = SystemRandomNumberGenerator()
-                guard let client = try? TestHTTPClient(port: port) else { return }
-                for attempt in 0..<10_000 {
-                    let start = starts[Int.random(in: 0..<starts.count, using: &generator)]
-                    let body = #"{"office":\#(Self.office),"start":"\#(start)","services":[{"id":\#(Self.service)}]}"#
-                    guard let response = try? client.send("POST", "/v1/bookings", headers: ["Idempotency-Key": "c\(index)-\(attempt)"], body: body)
-                    else { return }
-                    responses.add(1, ordering: .relaxed)
-                    if response.status == 201, let id = response.json["id"] as? String, let code = response.json["code"] as? String {
-                        confirmations.withLock { $0.append(Confirmation(id: id, code: code, start: start)) }
-                    }
-                }
-            }.start()
-        }
-        while responses.load(ordering: .relaxed) < 400 { usleep(2_000) }
+        let burst = BookingBurst(port: first.port, office: Self.office, service: Self.service, clients: 32,
+                                 attemptsPerClient: 10_000, idempotent: true) { _, _ in starts.randomElement()! }
+        try burst.waitForAnswers(atLeast: 400)
         first.kill(SIGKILL)
-        first.wait()
-        clients.wait()
-        let confirmed = confirmations.withLock { $0 }
+        try first.wait()
+        let confirmed = try burst.finish()
         #expect(confirmed.count > 50)
 
         // Every 201 is in the database, as it was answered.

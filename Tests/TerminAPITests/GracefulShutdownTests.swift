@@ -11,35 +11,19 @@ import TerminTestSupport
         let conninfo = try TestDatabase.create()
         let server = try ServerProcess(conninfo: conninfo)
         let (_, starts) = try CrashRecoveryTests.releasedDay(port: server.port)
-        let confirmed = Mutex<[String]>([])
-        let answered = Atomic<Int>(0)
-        let clients = DispatchGroup()
-        let port = server.port
-        for _ in 0..<16 {
-            clients.enter()
-            Thread {
-                defer { clients.leave() }
-                guard let client = try? TestHTTPClient(port: port) else { return }
-                for attempt in 0..<5_000 {
-                    let start = starts[attempt * 7 % starts.count]
-                    let body = #"{"office":102522,"start":"\#(start)","services":[{"id":\#(CrashRecoveryTests.service)}]}"#
-                    guard let response = try? client.send("POST", "/v1/bookings", body: body) else { return }
-                    answered.add(1, ordering: .relaxed)
-                    if response.status == 201, let id = response.json["id"] as? String { confirmed.withLock { $0.append(id) } }
-                    if response.header("Connection") == "close" { return }
-                }
-            }.start()
+        let burst = BookingBurst(port: server.port, office: CrashRecoveryTests.office, service: CrashRecoveryTests.service,
+                                 clients: 16, attemptsPerClient: 5_000, idempotent: false) { _, attempt in
+            starts[attempt * 7 % starts.count]
         }
-        while answered.load(ordering: .relaxed) < 200 { usleep(2_000) }
+        try burst.waitForAnswers(atLeast: 200)
         server.kill(SIGTERM)
-        #expect(server.wait() == 0)
-        clients.wait()
-        let ids = confirmed.withLock { $0 }
+        #expect(try server.wait() == 0)
+        let ids = try burst.finish().map(\.id)
         #expect(!ids.isEmpty)
         let db = try PostgresTestConnection(conninfo)
         let stored = Int(try db.scalar("SELECT count(*) FROM appointment WHERE status = 'confirmed'") ?? "") ?? -1
         #expect(stored >= ids.count)
         for id in ids { #expect(try db.scalar("SELECT status FROM appointment WHERE id = '\(id)'") == "confirmed") }
-        #expect((try? TestHTTPClient(port: port)) == nil, "nothing listens after the stop")
+        #expect((try? TestHTTPClient(port: server.port)) == nil, "nothing listens after the stop")
     }
 }

@@ -14,12 +14,7 @@ import TerminTestSupport
 
     /// Waits (at most 5 s) until `condition` holds: notifications arrive asynchronously.
     static func eventually(_ condition: () throws -> Bool) rethrows -> Bool {
-        let deadline = Date().addingTimeInterval(5)
-        while Date() < deadline {
-            if try condition() { return true }
-            usleep(20_000)
-        }
-        return try condition()
+        try Wait.until("a ledger notification to arrive", seconds: 5, condition)
     }
 
     @Test func eachInstanceSeesTheOthersBookingsAndCancellations() throws {

@@ -72,11 +72,37 @@ import TerminPostgres
                 done.leave()
             }.start()
         }
-        done.wait()
+        try #require(done.wait(timeout: .now() + 60) == .success, "the submitters were not answered within 60 s")
         #expect(committed.load(ordering: .relaxed) == 60)
         #expect(writer.statistics.entries == 64)
         #expect(writer.statistics.largestBatch > 1)
         #expect(try PostgresConnection(conninfo: conninfo).query("SELECT count(*) FROM appointment").scalar == "60")
+    }
+
+    /// `stop` writes what is queued before it returns, and refuses what comes after.
+    @Test func stopWritesEverythingQueuedAndRefusesLaterEntries() throws {
+        let conninfo = try TestDatabase.create()
+        var configuration = CommitWriter.Configuration()
+        configuration.lingerMicroseconds = 500_000   // entries wait: stop must not
+        let writer = CommitWriter(conninfo: conninfo, configuration: configuration)
+        TestThreads.start(writer.loops)
+        let outcomes = Mutex<[CommitWriter.Outcome]>([])
+        let done = DispatchGroup()
+        for index in 0..<8 {
+            done.enter()
+            Thread {
+                let outcome = writer.submit(Self.entry(desk: index + 1))
+                outcomes.withLock { $0.append(outcome) }
+                done.leave()
+            }.start()
+        }
+        try Wait.required("eight entries queued") { writer.queuedCount == 8 }
+        writer.stop()
+        #expect(writer.queuedCount == 0)
+        try #require(done.wait(timeout: .now() + 10) == .success)
+        #expect(outcomes.withLock { $0 } == Array(repeating: .committed, count: 8))
+        #expect(try PostgresConnection(conninfo: conninfo).query("SELECT count(*) FROM appointment").scalar == "8")
+        if case .failed = writer.submit(Self.entry(desk: 9)) {} else { Issue.record("a stopped writer took an entry") }
     }
 
     @Test func aTakenIdempotencyKeyUndoesItsRow() throws {

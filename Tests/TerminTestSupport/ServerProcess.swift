@@ -54,8 +54,14 @@ public final class ServerProcess {
     }
 
     /// Waits for the process to end; returns its exit status.
+    /// - Throws: `Wait.TimedOut` (after killing it) when it is still running after `seconds`.
     @discardableResult
-    public func wait() -> Int32 {
+    public func wait(seconds: Double = 60) throws -> Int32 {
+        guard Wait.until("termin to exit", seconds: seconds, { !process.isRunning }) else {
+            kill()
+            process.waitUntilExit()
+            throw Wait.TimedOut(description: "termin did not exit within \(seconds) s; killed")
+        }
         process.waitUntilExit()
         return process.terminationStatus
     }

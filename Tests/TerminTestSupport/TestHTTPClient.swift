@@ -1,7 +1,12 @@
 import Foundation
 import Glibc
 
-/// A minimal blocking HTTP/1.1 client over one keep-alive connection, for driving the server in tests.
+/// The one HTTP/1.1 client of the tests and the load generator: a blocking keep-alive connection to 127.0.0.1,
+/// requests written whole, responses read by Content-Length. Every read waits at most `readTimeoutSeconds`.
+///
+/// `TestHTTPClient(port:)` connects at once (and throws when nothing listens); `TestHTTPClient.lazy(port:)` connects
+/// on its first request and once more after the server closed the connection (what a load client riding out a
+/// restart needs).
 public final class TestHTTPClient {
     public struct Response: Sendable {
         public let status: Int
@@ -26,33 +31,38 @@ public final class TestHTTPClient {
 
     public struct Failure: Error, CustomStringConvertible {
         public let description: String
+        public init(description: String) { self.description = description }
     }
 
-    let fd: Int32
-    var buffer: [UInt8] = []
+    /// Longest wait for a response's bytes, in seconds.
+    public static let readTimeoutSeconds = 30
 
-    /// Connects to 127.0.0.1:`port`.
-    public init(port: Int) throws {
-        fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-        var address = sockaddr_in()
-        address.sin_family = sa_family_t(AF_INET)
-        address.sin_port = in_port_t(UInt16(port).bigEndian)
-        inet_pton(AF_INET, "127.0.0.1", &address.sin_addr)
-        let connected = withUnsafePointer(to: &address) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
-        }
-        guard connected == 0 else {
-            close(fd)
-            throw Failure(description: "connect failed: \(String(cString: strerror(errno)))")
-        }
-        var timeout = timeval(tv_sec: 30, tv_usec: 0)
-        setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &timeout, socklen_t(MemoryLayout<timeval>.size))
+    public let port: Int
+    private let reconnects: Bool
+    private var fd: Int32 = -1
+    private var buffer: [UInt8] = []
+    private var chunk = [UInt8](repeating: 0, count: 64 * 1024)
+
+    /// Connects to 127.0.0.1:`port` now.
+    public init(port: Int) throws(Failure) {
+        self.port = port
+        reconnects = false
+        try connect()
     }
 
-    deinit { close(fd) }
+    private init(lazyPort port: Int) {
+        self.port = port
+        reconnects = true
+    }
+
+    /// A client that connects on its first request, and reconnects once when the server closed the connection.
+    public static func lazy(port: Int) -> TestHTTPClient { TestHTTPClient(lazyPort: port) }
+
+    deinit { if fd >= 0 { close(fd) } }
 
     /// Sends a request and reads its response.
-    public func send(_ method: String, _ target: String, headers: [String: String] = [:], body: String? = nil) throws -> Response {
+    public func send(_ method: String, _ target: String, headers: [String: String] = [:], body: String? = nil)
+        throws(Failure) -> Response {
         var text = "\(method) \(target) HTTP/1.1\r\nHost: localhost\r\n"
         for (name, value) in headers.sorted(by: { $0.key < $1.key }) { text += "\(name): \(value)\r\n" }
         if let body {
@@ -61,12 +71,22 @@ public final class TestHTTPClient {
         } else {
             text += "\r\n"
         }
-        try sendRaw(Array(text.utf8))
-        return try readResponse(head: method == "HEAD")
+        let bytes = Array(text.utf8)
+        for attempt in 0..<(reconnects ? 2 : 1) {
+            do {
+                if fd < 0 { try connect() }
+                try sendRaw(bytes)
+                return try readResponse(head: method == "HEAD")
+            } catch {
+                disconnect()
+                if !reconnects || attempt == 1 { throw error }
+            }
+        }
+        throw Failure(description: "unreachable")
     }
 
     /// Sends bytes as they are.
-    public func sendRaw(_ bytes: [UInt8]) throws {
+    public func sendRaw(_ bytes: [UInt8]) throws(Failure) {
         var offset = 0
         while offset < bytes.count {
             let count = bytes[offset...].withUnsafeBytes { Glibc.send(fd, $0.baseAddress, $0.count, Int32(MSG_NOSIGNAL)) }
@@ -75,22 +95,24 @@ public final class TestHTTPClient {
         }
     }
 
-    /// Reads one response.
-    public func readResponse(head: Bool = false) throws -> Response {
+    /// Reads one response; a `Connection: close` response closes the connection after it.
+    public func readResponse(head: Bool = false) throws(Failure) -> Response {
         while true {
-            if let end = findHeaderEnd() {
-                let headText = String(decoding: buffer[0..<end], as: UTF8.self)
-                var lines = headText.components(separatedBy: "\r\n")
-                let statusLine = lines.removeFirst().split(separator: " ")
+            if let end = headerEnd() {
+                // Header lines split on CRLF bytes: in Swift "\r\n" is one Character, so no Character tests here.
+                let lines = buffer[0..<end].split(separator: 10).map { String(decoding: $0.filter { $0 != 13 }, as: UTF8.self) }
+                let statusLine = lines.first?.split(separator: " ") ?? []
                 guard statusLine.count >= 2, let status = Int(statusLine[1]) else { throw Failure(description: "bad status line") }
-                let headers = lines.compactMap { line -> (String, String)? in
+                let headers = lines.dropFirst().compactMap { line -> (name: String, value: String)? in
                     guard let colon = line.firstIndex(of: ":") else { return nil }
                     return (String(line[..<colon]), line[line.index(after: colon)...].trimmingCharacters(in: .whitespaces))
                 }
-                let length = head ? 0 : Int(headers.first { $0.0.lowercased() == "content-length" }?.1 ?? "0") ?? 0
+                let value = { (name: String) in headers.first { $0.name.lowercased() == name }?.value }
+                let length = head ? 0 : Int(value("content-length") ?? "0") ?? 0
                 while buffer.count < end + 4 + length { try fill() }
                 let body = Array(buffer[(end + 4)..<(end + 4 + length)])
                 buffer.removeFirst(end + 4 + length)
+                if value("connection")?.lowercased() == "close" && reconnects { disconnect() }
                 return Response(status: status, headers: headers, body: body)
             }
             try fill()
@@ -99,19 +121,45 @@ public final class TestHTTPClient {
 
     /// Whether the server closed the connection (reads until end of stream or time-out).
     public func isClosedByPeer() -> Bool {
-        var chunk = [UInt8](repeating: 0, count: 4096)
         let count = chunk.withUnsafeMutableBytes { read(fd, $0.baseAddress, $0.count) }
         return count == 0
     }
 
-    private func fill() throws {
-        var chunk = [UInt8](repeating: 0, count: 65536)
+    private func connect() throws(Failure) {
+        fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue) | Int32(SOCK_CLOEXEC.rawValue), 0)
+        var address = sockaddr_in()
+        address.sin_family = sa_family_t(AF_INET)
+        address.sin_port = in_port_t(UInt16(port).bigEndian)
+        inet_pton(AF_INET, "127.0.0.1", &address.sin_addr)
+        let connected = withUnsafePointer(to: &address) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { Glibc.connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
+        }
+        guard connected == 0 else {
+            let reason = String(cString: strerror(errno))
+            disconnect()
+            throw Failure(description: "connect: \(reason)")
+        }
+        var on: Int32 = 1
+        setsockopt(fd, Int32(IPPROTO_TCP), TCP_NODELAY, &on, socklen_t(MemoryLayout<Int32>.size))
+        var timeout = timeval(tv_sec: Self.readTimeoutSeconds, tv_usec: 0)
+        setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &timeout, socklen_t(MemoryLayout<timeval>.size))
+    }
+
+    private func disconnect() {
+        if fd >= 0 { close(fd) }
+        fd = -1
+        buffer.removeAll()
+    }
+
+    private func fill() throws(Failure) {
         let count = chunk.withUnsafeMutableBytes { read(fd, $0.baseAddress, $0.count) }
-        guard count > 0 else { throw Failure(description: count == 0 ? "connection closed" : "read failed") }
+        guard count > 0 else {
+            throw Failure(description: count == 0 ? "connection closed" : "read failed (or no answer within \(Self.readTimeoutSeconds) s)")
+        }
         buffer += chunk[0..<count]
     }
 
-    private func findHeaderEnd() -> Int? {
+    private func headerEnd() -> Int? {
         guard buffer.count >= 4 else { return nil }
         for index in 0...(buffer.count - 4)
         where buffer[index] == 13 && buffer[index + 1] == 10 && buffer[index + 2] == 13 && buffer[index + 3] == 10 {

@@ -4,6 +4,7 @@ import Foundation
 public enum Wait {
     public struct TimedOut: Error, CustomStringConvertible {
         public let description: String
+        public init(description: String) { self.description = description }
     }
 
     /// Polls `condition` every 10 ms until it holds or `seconds` pass; returns whether it held.

@@ -126,6 +126,9 @@ public final class CommitWriter: Sendable {
         return pending.outcome.withLock { $0! }
     }
 
+    /// Entries waiting to be taken into a batch.
+    public var queuedCount: Int { state.withLock { state, _ in state.queued } }
+
     public var statistics: Statistics {
         state.withLock { state, _ in Statistics(batches: state.batches, entries: state.entries, largestBatch: state.largestBatch) }
     }
