@@ -79,6 +79,37 @@ import TerminPostgres
         #expect(try PostgresConnection(conninfo: conninfo).query("SELECT count(*) FROM appointment").scalar == "60")
     }
 
+    /// Many submitters without pause for a second: every submit is answered (a lost wake-up leaves submitters
+    /// waiting and fails the deadline), and batches form.
+    @Test func aSecondOfSubmittersWithoutPauseIsAnsweredInFull() throws {
+        let conninfo = try TestDatabase.create()
+        let writer = CommitWriter(conninfo: conninfo)
+        TestThreads.start(writer.loops)
+        defer { writer.stop() }
+        let done = DispatchGroup()
+        let answered = Atomic<Int>(0), committed = Atomic<Int>(0)
+        let began = ContinuousClock.now
+        for index in 0..<128 {
+            done.enter()
+            Thread {
+                var attempt = 0
+                while ContinuousClock.now - began < .seconds(1) {
+                    attempt += 1
+                    if writer.submit(Self.entry(desk: index % 20 + 1, unit: 84 + attempt % 100, units: 1)) == .committed {
+                        committed.add(1, ordering: .relaxed)
+                    }
+                    answered.add(1, ordering: .relaxed)
+                }
+                done.leave()
+            }.start()
+        }
+        try #require(done.wait(timeout: .now() + 60) == .success, "submitters still waiting after 60 s")
+        #expect(writer.queuedCount == 0 && writer.statistics.entries == answered.load(ordering: .relaxed))
+        #expect(writer.statistics.largestBatch > 1)
+        let rows = try PostgresConnection(conninfo: conninfo).query("SELECT count(*) FROM appointment").scalar
+        #expect(rows == String(committed.load(ordering: .relaxed)))
+    }
+
     /// `stop` writes what is queued before it returns, and refuses what comes after.
     @Test func stopWritesEverythingQueuedAndRefusesLaterEntries() throws {
         let conninfo = try TestDatabase.create()

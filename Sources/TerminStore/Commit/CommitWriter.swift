@@ -115,10 +115,10 @@ public final class CommitWriter: Sendable {
     /// Queues an entry and waits until its batch is committed or has failed.
     public func submit(_ entry: Entry) -> Outcome {
         let pending = Pending(entry, queuedAt: .now)
-        let accepted = state.withLock { state, waiter -> Bool in
-            guard !state.stopped, state.queued < configuration.queueCapacity else { return false }
-            state.queue.append(pending)
-            if policy.shouldWake(queued: state.queued) { waiter.signal() }
+        let accepted = state.withLock { locked -> Bool in
+            guard !locked.state.stopped, locked.state.queued < configuration.queueCapacity else { return false }
+            locked.state.queue.append(pending)
+            if policy.shouldWake(queued: locked.state.queued) { locked.signal() }
             return true
         }
         guard accepted else { return .failed("the commit queue is full or stopping") }
@@ -127,19 +127,22 @@ public final class CommitWriter: Sendable {
     }
 
     /// Entries waiting to be taken into a batch.
-    public var queuedCount: Int { state.withLock { state, _ in state.queued } }
+    public var queuedCount: Int { state.withLock { $0.state.queued } }
 
     public var statistics: Statistics {
-        state.withLock { state, _ in Statistics(batches: state.batches, entries: state.entries, largestBatch: state.largestBatch) }
+        state.withLock { locked in
+            let state = locked.state
+            return Statistics(batches: state.batches, entries: state.entries, largestBatch: state.largestBatch)
+        }
     }
 
     /// Refuses new entries and waits until the loops have written and answered everything queued; the loops then
     /// end by themselves.
     public func stop() {
-        state.withLock { state, waiter in
-            state.stopped = true
-            waiter.broadcast()
-            while state.queued > 0 || state.writing > 0 { waiter.wait() }
+        state.withLock { locked in
+            locked.state.stopped = true
+            locked.broadcast()
+            while locked.state.queued > 0 || locked.state.writing > 0 { locked.wait() }
         }
     }
 
@@ -158,47 +161,55 @@ public final class CommitWriter: Sendable {
                 connection = nil
                 outcomes = Array(repeating: .failed("\(error)"), count: batch.count)
             }
+            // Counted before the callers hear, so figures read after an answer include its batch.
+            state.withLock { locked in
+                locked.state.batches += 1
+                locked.state.entries += batch.count
+                locked.state.largestBatch = max(locked.state.largestBatch, batch.count)
+                locked.state.writing -= 1
+                if locked.state.stopped { locked.broadcast() }   // `stop` waits for the last batch
+            }
             for (pending, outcome) in zip(batch, outcomes) {
                 pending.outcome.withLock { $0 = outcome }
                 pending.done.signal()
-            }
-            state.withLock { state, waiter in
-                state.batches += 1
-                state.entries += batch.count
-                state.largestBatch = max(state.largestBatch, batch.count)
-                state.writing -= 1
-                if state.stopped { waiter.broadcast() }   // `stop` waits for the last batch
             }
         }
     }
 
     /// Waits as the policy decides and takes the next batch; `nil` when stopped and drained.
     private func nextBatch() -> [Pending]? {
-        state.withLock { state, waiter -> [Pending]? in
+        state.withLock { locked -> [Pending]? in
             while true {
-                let decision = policy.decide(queued: state.queued, oldestQueuedAt: state.queued > 0 ? state.queue[state.head].queuedAt : nil,
-                                             stopping: state.stopped, now: .now)
+                let queued = locked.state.queued
+                let decision = policy.decide(queued: queued, oldestQueuedAt: queued > 0 ? locked.state.queue[locked.state.head].queuedAt : nil,
+                                             stopping: locked.state.stopped, now: .now)
                 switch decision {
                 case .sleep:
-                    waiter.wait()
+                    locked.wait()
                 case .wait(let deadline):
-                    waiter.wait(until: deadline)
+                    locked.wait(until: deadline)
                 case .take(let count):
-                    let batch = Array(state.queue[state.head..<(state.head + count)])
-                    state.head += count
-                    state.writing += 1
-                    if state.head == state.queue.count || state.head > 4_096 {
-                        state.queue.removeFirst(state.head)
-                        state.head = 0
-                    }
-                    if state.queued > 0 { waiter.signal() }   // another writer may start on the rest
-                    return batch
+                    return take(count, locked)
                 case .exit:
-                    waiter.broadcast()   // the other writers may exit too
+                    locked.broadcast()   // the other writers may exit too
                     return nil
                 }
             }
         }
+    }
+
+    /// Takes `count` entries from the head of the queue as a batch being written.
+    private func take(_ count: Int, _ locked: ConditionLock<State>.Locked) -> [Pending] {
+        let head = locked.state.head
+        let batch = Array(locked.state.queue[head..<(head + count)])
+        locked.state.head += count
+        locked.state.writing += 1
+        if locked.state.head == locked.state.queue.count || locked.state.head > 4_096 {
+            locked.state.queue.removeFirst(locked.state.head)
+            locked.state.head = 0
+        }
+        if locked.state.queued > 0 { locked.signal() }   // another writer may start on the rest
+        return batch
     }
 
     /// Writes a batch in one transaction and says what became of each entry.
