@@ -1,6 +1,3 @@
-import Foundation
-import Synchronization
-
 /// Runs the engine's housekeeping (expiring holds, purging idempotency keys, erasing old contact data) every
 /// `intervalSeconds`, in a loop the composition root runs on a thread of its own until stopped.
 public final class HoldSweeper: Sendable {
@@ -10,11 +7,7 @@ public final class HoldSweeper: Sendable {
     private let engine: BookingEngine
     private let intervalSeconds: Double
     private let log: @Sendable (String) -> Void
-    private let stopped = Atomic<Bool>(false)
-    /// Signalled by `stop`, to cut the pause between sweeps short.
-    private let wakeUp = DispatchSemaphore(value: 0)
-    private let began = Atomic<Bool>(false)
-    private let exited = DispatchSemaphore(value: 0)
+    private let lifecycle = LoopLifecycle()
 
     public init(engine: BookingEngine, intervalSeconds: Double = intervalSecondsDefault,
                 log: @escaping @Sendable (String) -> Void) {
@@ -28,18 +21,14 @@ public final class HoldSweeper: Sendable {
     public var loops: [(name: String, run: @Sendable () -> Void)] { [("termin-sweeper", { [self] in run() })] }
 
     /// Stops after the sweep under way and waits for the loop.
-    public func stop() {
-        guard !stopped.exchange(true, ordering: .acquiringAndReleasing) else { return }
-        wakeUp.signal()
-        if began.load(ordering: .acquiring) { exited.wait() }
-    }
+    public func stop() { lifecycle.stop() }
 
     private func run() {
-        guard !stopped.load(ordering: .acquiring), !began.exchange(true, ordering: .acquiringAndReleasing) else { return }
-        defer { exited.signal() }
-        while !stopped.load(ordering: .acquiring) {
-            do { try engine.sweep() } catch { log("hold sweep failed: \(error)") }
-            _ = wakeUp.wait(timeout: .now() + intervalSeconds)
+        lifecycle.run {
+            while !lifecycle.isStopped {
+                do { try engine.sweep() } catch { log("hold sweep failed: \(error)") }
+                lifecycle.pause(until: .now + .milliseconds(Int(intervalSeconds * 1_000)))
+            }
         }
     }
 }

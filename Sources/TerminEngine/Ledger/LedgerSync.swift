@@ -23,11 +23,7 @@ public final class LedgerSync: Sendable {
     private let log: @Sendable (String) -> Void
     /// Owned by the sync loop once it runs; the mutex only hands it over.
     private let listener: Mutex<UnsafeSendable<PostgresListener>?>
-    private let stopped = Atomic<Bool>(false)
-    /// Signalled by `stop`, to cut a pause short.
-    private let wakeUp = DispatchSemaphore(value: 0)
-    private let began = Atomic<Bool>(false)
-    private let exited = DispatchSemaphore(value: 0)
+    private let lifecycle = LoopLifecycle()
     private let applied = Atomic<Int>(0)
 
     /// Starts listening at once, so that nothing committed from now on is missed; events are applied once the
@@ -49,15 +45,11 @@ public final class LedgerSync: Sendable {
     public var loops: [(name: String, run: @Sendable () -> Void)] { [("termin-ledger-sync", { [self] in run() })] }
 
     /// Ends the loop (within one receive round) and waits for it.
-    public func stop() {
-        guard !stopped.exchange(true, ordering: .acquiringAndReleasing) else { return }
-        wakeUp.signal()
-        if began.load(ordering: .acquiring) { exited.wait() }
-    }
+    public func stop() { lifecycle.stop() }
 
-    private func run() {
-        guard !stopped.load(ordering: .acquiring), !began.exchange(true, ordering: .acquiringAndReleasing) else { return }
-        defer { exited.signal() }
+    private func run() { lifecycle.run(follow) }
+
+    private func follow() {
         var current = listener.withLock { $0.take()?.value }
         var follower = LedgerFollower(limits: limits)
         let apply: (LedgerEvent) -> Bool = { [self] event in
@@ -65,7 +57,7 @@ public final class LedgerSync: Sendable {
             applied.add(1, ordering: .relaxed)
             return true
         }
-        while !stopped.load(ordering: .acquiring) {
+        while !lifecycle.isStopped {
             switch follower.nextAction(now: .now) {
             case .receive(let timeout):
                 guard let active = current else {
@@ -92,8 +84,7 @@ public final class LedgerSync: Sendable {
                     follower.reconnectFailed(now: .now)
                 }
             case .pause(let until):
-                let (seconds, attoseconds) = ContinuousClock.now.duration(to: until).components
-                _ = wakeUp.wait(timeout: .now() + .nanoseconds(Int(max(0, seconds * 1_000_000_000 + attoseconds / 1_000_000_000))))
+                lifecycle.pause(until: until)
             }
         }
     }
