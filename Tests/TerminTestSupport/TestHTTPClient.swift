@@ -73,8 +73,10 @@ public final class TestHTTPClient {
         }
         let bytes = Array(text.utf8)
         for attempt in 0..<(reconnects ? 2 : 1) {
+            // A refused connect is final for this call: retrying at once would only double a storm of connects
+            // while the server is down. The second attempt is for a kept-alive connection the server had closed.
+            if fd < 0 { try connect() }
             do {
-                if fd < 0 { try connect() }
                 try sendRaw(bytes)
                 return try readResponse(head: method == "HEAD")
             } catch {
