@@ -8,7 +8,7 @@ enum ExitCode {
 }
 
 /// One subcommand of `termin`: its name, what it does, its declared options, and what it runs.
-protocol Command {
+protocol Command: Sendable {
     static var name: String { get }
     static var summary: String { get }
     /// The command's own options; `--help` is added for every command.
