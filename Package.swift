@@ -20,6 +20,8 @@ let package = Package(
         .systemLibrary(name: "CLinux", path: "Sources/CLinux"),
         // The domain, pure: calendar, catalogue, appointments, channels, day layouts, scheduler, ledger. No I/O.
         .target(name: "TerminCore", swiftSettings: strict),
+        // Allocation of many requests at once (construction, then large-neighbourhood search; an upper bound). Pure.
+        .target(name: "TerminSolver", dependencies: ["TerminCore"], swiftSettings: strict),
         // The libpq driver: connection, pool, listener, migrator, embedded cluster. Knows no appointments.
         .target(name: "TerminPostgres", dependencies: ["CLibPQ", "CLinux"], swiftSettings: strict),
         // Repositories and the group-commit writer; Munich's seed data, staffing model and seeder in Munich/.
@@ -38,7 +40,7 @@ let package = Package(
         // The CLI and composition root: the only place that starts the engine's threads.
         .executableTarget(
             name: "termin",
-            dependencies: ["TerminAPI", "TerminEngine", "TerminStore", "TerminPostgres", "TerminHTTP", "TerminCore"],
+            dependencies: ["TerminAPI", "TerminEngine", "TerminStore", "TerminPostgres", "TerminHTTP", "TerminSolver", "TerminCore"],
             swiftSettings: strict
         ),
         // The load generator and its scenarios; see README.md, "Load tests".
@@ -61,6 +63,12 @@ let package = Package(
             name: "TerminCoreTests",
             dependencies: ["TerminCore", "TerminTestSupport"],
             resources: [.copy("Resources/closing-days.json")],
+            swiftSettings: strict
+        ),
+        .testTarget(
+            name: "TerminSolverTests",
+            dependencies: ["TerminSolver", "TerminCore"],
+            resources: [.copy("Resources")],
             swiftSettings: strict
         ),
         .testTarget(name: "TerminPostgresTests", dependencies: ["TerminPostgres", "TerminTestSupport"], swiftSettings: strict),

@@ -30,14 +30,18 @@ extension Command {
     /// The help text, written from the declarations.
     static var usage: String {
         var synopsis = "termin \(name)"
-        if let positional { synopsis += " [\(positional.choices.map(\.value).joined(separator: "|"))]" }
+        if let positional {
+            synopsis += positional.choices.isEmpty ? " \(positional.name.uppercased())"
+                : " [\(positional.choices.map(\.value).joined(separator: "|"))]"
+        }
         for option in options { synopsis += " [\(option.synopsis)]" }
         var lines = [synopsis, "", summary, ""]
         if let positional {
             for choice in positional.choices {
                 lines.append(column(choice.value) + choice.help)
             }
-            lines.append("  (default: \(positional.defaultValue))")
+            if positional.choices.isEmpty { lines.append(column(positional.name.uppercased()) + positional.help) }
+            if let defaultValue = positional.defaultValue { lines.append("  (default: \(defaultValue))") }
             lines.append("")
         }
         for option in allOptions {

@@ -75,10 +75,12 @@ extension Option where Value == Bool {
     }
 }
 
-/// The one argument of a command that is not an option (`termin bench ledger`), from a fixed list.
+/// The one argument of a command that is not an option: from a fixed list (`termin bench ledger`), or any value
+/// when `choices` is empty (`termin solve FILE`).
 struct Positional: Sendable {
     let name: String
     let help: String
     let choices: [(value: String, help: String)]
-    let defaultValue: String
+    /// `nil`: the argument is required.
+    let defaultValue: String?
 }

@@ -25,7 +25,7 @@ struct ParsedOptions: Sendable {
             index += 1
             guard argument.hasPrefix("--") else {
                 guard let declaration, positional == nil else { throw UsageError(description: "unexpected argument '\(argument)'") }
-                guard declaration.choices.contains(where: { $0.value == argument }) else {
+                guard declaration.choices.isEmpty || declaration.choices.contains(where: { $0.value == argument }) else {
                     throw UsageError(description: "unknown \(declaration.name) '\(argument)': one of "
                                      + declaration.choices.map(\.value).joined(separator: ", "))
                 }
@@ -59,6 +59,9 @@ struct ParsedOptions: Sendable {
         }
         self.values = values
         self.flags = flags
+        if let declaration, positional == nil, declaration.defaultValue == nil, !flags.contains(HelpOption.help.name) {
+            throw UsageError(description: "\(declaration.name) is required")
+        }
         self.positional = positional ?? declaration?.defaultValue
     }
 

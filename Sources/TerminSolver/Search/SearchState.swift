@@ -1,0 +1,145 @@
+/// An allocation under construction on a `Problem`: lane occupancy, each request's placement, and the objective,
+/// kept in step by `assign` and `unassign`.
+struct SearchState {
+    let problem: Problem
+    private(set) var words: [UInt64]
+    /// Index into the request's options, or -1 when unserved.
+    private(set) var option: [Int32]
+    private(set) var start: [Int16]
+    private(set) var value: [Int32]
+    private(set) var laneMembers: [[Int32]]
+    private(set) var objective = 0
+    private(set) var served = 0
+
+    init(_ problem: Problem) {
+        self.problem = problem
+        words = problem.initialWords
+        option = Array(repeating: -1, count: problem.requestCount)
+        start = Array(repeating: 0, count: problem.requestCount)
+        value = Array(repeating: 0, count: problem.requestCount)
+        laneMembers = Array(repeating: [], count: problem.laneCount)
+    }
+
+    func isServed(_ request: Int) -> Bool { option[request] >= 0 }
+
+    /// Whether units `[start, start + units)` of `lane` are free.
+    func isFree(lane: Int, start: Int, units: Int) -> Bool {
+        let offset = Int(problem.laneWordOffset[lane])
+        var unit = start
+        let end = start + units
+        while unit < end {
+            let word = unit / 64, bit = unit % 64
+            let count = min(64 - bit, end - unit)
+            let mask = (count == 64 ? ~UInt64(0) : ((UInt64(1) << UInt64(count)) - 1)) << UInt64(bit)
+            if words[offset + word] & mask != 0 { return false }
+            unit += count
+        }
+        return true
+    }
+
+    private mutating func mark(lane: Int, start: Int, units: Int, taken: Bool) {
+        let offset = Int(problem.laneWordOffset[lane])
+        var unit = start
+        let end = start + units
+        while unit < end {
+            let word = unit / 64, bit = unit % 64
+            let count = min(64 - bit, end - unit)
+            let mask = (count == 64 ? ~UInt64(0) : ((UInt64(1) << UInt64(count)) - 1)) << UInt64(bit)
+            if taken {
+                precondition(words[offset + word] & mask == 0, "a unit is given once")
+                words[offset + word] |= mask
+            } else {
+                assert(words[offset + word] & mask == mask, "only taken units are freed")
+                words[offset + word] &= ~mask
+            }
+            unit += count
+        }
+    }
+
+    /// Places `request` by its option `optionIndex` at lane-relative `start`.
+    mutating func assign(_ request: Int, optionIndex: Int, start: Int) {
+        precondition(option[request] < 0, "a request is placed once")
+        let chosen = problem.options[request][optionIndex]
+        precondition(start >= Int(chosen.lo) && start <= Int(chosen.hi), "a start stays inside its option")
+        mark(lane: Int(chosen.lane), start: start, units: Int(chosen.units), taken: true)
+        option[request] = Int32(optionIndex)
+        self.start[request] = Int16(start)
+        let placed = problem.value(chosen, start: start)
+        value[request] = Int32(placed)
+        objective += placed
+        served += 1
+        laneMembers[Int(chosen.lane)].append(Int32(request))
+    }
+
+    /// Takes `request` out; returns where it was.
+    @discardableResult
+    mutating func unassign(_ request: Int) -> (optionIndex: Int, start: Int) {
+        let optionIndex = Int(option[request])
+        precondition(optionIndex >= 0, "only a placed request is taken out")
+        let chosen = problem.options[request][optionIndex]
+        mark(lane: Int(chosen.lane), start: Int(start[request]), units: Int(chosen.units), taken: false)
+        objective -= Int(value[request])
+        served -= 1
+        value[request] = 0
+        option[request] = -1
+        let lane = Int(chosen.lane)
+        if let position = laneMembers[lane].firstIndex(of: Int32(request)) { laneMembers[lane].swapAt(position, laneMembers[lane].count - 1) }
+        laneMembers[lane].removeLast()
+        return (optionIndex, Int(start[request]))
+    }
+
+    /// The free runs `[from, to)` of a lane.
+    func freeRuns(lane: Int) -> [(from: Int, to: Int)] {
+        var runs: [(from: Int, to: Int)] = []
+        let length = Int(problem.laneLength[lane])
+        var unit = 0
+        while unit < length {
+            while unit < length && !isFree(lane: lane, start: unit, units: 1) { unit += 1 }
+            let from = unit
+            while unit < length && isFree(lane: lane, start: unit, units: 1) { unit += 1 }
+            if unit > from { runs.append((from, unit)) }
+        }
+        return runs
+    }
+
+    /// How `bestPlacement` ranks the places a request could take.
+    enum Preference {
+        /// Packing: the office and priority part of the value, then the tightest fit (the free run it leaves least
+        /// of), then the smallest delay, then a start against an edge of the run. Serving more counts far more
+        /// than an hour's delay, and fragments lose whole appointments.
+        case pack
+        /// The whole value (delay included), then the tightest fit.
+        case value
+    }
+
+    /// The best place for `request` among the lanes `allowed` accepts, by `preference`.
+    func bestPlacement(_ request: Int, preference: Preference = .pack, allowed: (Int) -> Bool) -> (optionIndex: Int, start: Int)? {
+        var best: (optionIndex: Int, start: Int)?
+        var bestKey = (Int.min, Int.min, Int.min)
+        var runsOfLane: (lane: Int, runs: [(from: Int, to: Int)]) = (-1, [])
+        for (optionIndex, candidate) in problem.options[request].enumerated() {
+            let lane = Int(candidate.lane)
+            guard allowed(lane) else { continue }
+            if runsOfLane.lane != lane { runsOfLane = (lane, freeRuns(lane: lane)) }
+            let units = Int(candidate.units), lo = Int(candidate.lo), hi = Int(candidate.hi)
+            for run in runsOfLane.runs where run.to - run.from >= units {
+                let first = max(run.from, lo), last = min(run.to - units, hi)
+                guard first <= last else { continue }
+                let waste = run.to - run.from - units
+                for start in first == last ? [first] : [first, last] {
+                    let tight = start == run.from || start + units == run.to ? 1 : 0
+                    let value = problem.value(candidate, start: start)
+                    let key = switch preference {
+                    case .pack: (Int(candidate.base), -waste * 2 + tight, value)
+                    case .value: (value, -waste * 2 + tight, 0)
+                    }
+                    if key > bestKey {
+                        bestKey = key
+                        best = (optionIndex, start)
+                    }
+                }
+            }
+        }
+        return best
+    }
+}

@@ -1,0 +1,220 @@
+import Dispatch
+
+/// Allocates many requests at once: a construction that places the scarcest requests first, then a
+/// large-neighbourhood search that empties one office's opening interval (sometimes two offices') and refills it
+/// from what was there and what is unserved, keeping the change when the objective does not fall. Deterministic for
+/// a seed and an iteration budget; a time limit stops it wherever it got to.
+public struct Solver: Sendable {
+    /// How long and how far to search.
+    public struct Limits: Sendable {
+        /// Wall-clock budget, in seconds.
+        public var seconds: Double = 10
+        /// Most improvement iterations; `nil`: until the time is up.
+        public var iterations: Int?
+        public init(seconds: Double = 10, iterations: Int? = nil) {
+            self.seconds = seconds
+            self.iterations = iterations
+        }
+    }
+
+    /// What a run found.
+    public struct Result: Sendable {
+        public let allocation: Allocation
+        public let objective: Int
+        public let served: Int
+        public let requests: Int
+        /// An upper bound on the objective of any allocation (`UpperBound`).
+        public let bound: Int
+        /// The objective after the construction, before improvement.
+        public let constructed: Int
+        public let iterations: Int
+        public let seconds: Double
+        /// `(bound − objective) / bound`.
+        public var gap: Double { bound > 0 ? Double(bound - objective) / Double(bound) : 0 }
+    }
+
+    /// A progress report: seconds so far, best objective, served.
+    public typealias Progress = @Sendable (_ seconds: Double, _ objective: Int, _ served: Int) -> Void
+
+    public let instance: SolverInstance
+    let problem: Problem
+
+    public init(_ instance: SolverInstance) {
+        self.instance = instance
+        problem = Problem(instance)
+    }
+
+    /// Runs the search. `progress` is called about once a second.
+    public func solve(limits: Limits = Limits(), seed: UInt64 = 1, progress: Progress? = nil) -> Result {
+        let began = DispatchTime.now().uptimeNanoseconds
+        let elapsed = { Double(DispatchTime.now().uptimeNanoseconds - began) / 1e9 }
+        var random = SplitMix(seed: seed)
+        var state = SearchState(problem)
+        construct(&state)
+        let constructed = state.objective
+        var best = state
+        var iterations = 0
+        var nextReport = 1.0
+        var region = RegionMarks(laneCount: problem.laneCount)
+        let iterationsMax = limits.iterations ?? Int.max
+        while iterations < iterationsMax {
+            if iterations % 32 == 0 {
+                let now = elapsed()
+                if now >= limits.seconds { break }
+                if now >= nextReport {
+                    progress?(now, best.objective, best.served)
+                    nextReport = now.rounded(.down) + 1
+                }
+            }
+            iterations += 1
+            improve(&state, region: &region, random: &random)
+            if state.objective > best.objective { best = state }
+        }
+        let allocation = Self.allocation(best, problem)
+        return Result(allocation: allocation, objective: best.objective, served: best.served,
+                      requests: problem.requestCount, bound: UpperBound.compute(problem), constructed: constructed,
+                      iterations: iterations, seconds: elapsed())
+    }
+
+    /// Places requests one by one, the most urgent and the scarcest (fewest lanes) first, longer before shorter.
+    func construct(_ state: inout SearchState) {
+        let order = (0..<problem.requestCount).sorted { a, b in
+            let keyA = (-Int(problem.priority[a]), Set(problem.options[a].map(\.lane)).count, -Int(problem.options[a].first?.units ?? 0), a)
+            let keyB = (-Int(problem.priority[b]), Set(problem.options[b].map(\.lane)).count, -Int(problem.options[b].first?.units ?? 0), b)
+            return keyA < keyB
+        }
+        for request in order where !problem.options[request].isEmpty {
+            if let placement = state.bestPlacement(request, allowed: { _ in true }) {
+                state.assign(request, optionIndex: placement.optionIndex, start: placement.start)
+            }
+        }
+    }
+
+    /// Which lanes the current move rebuilds (a stamp per lane, so marking is O(region)).
+    struct RegionMarks {
+        var stamp: [Int32]
+        var current: Int32 = 0
+        init(laneCount: Int) { stamp = Array(repeating: 0, count: laneCount) }
+        mutating func begin() { current += 1 }
+        mutating func add(_ lane: Int) { stamp[lane] = current }
+        func contains(_ lane: Int) -> Bool { stamp[lane] == current }
+    }
+
+    /// Most unserved requests offered to one rebuilt region.
+    static let poolUnservedMax = 160
+
+    /// One move: mostly a large-neighbourhood move (empty a region, refill it); sometimes a polish of one request.
+    func improve(_ state: inout SearchState, region: inout RegionMarks, random: inout SplitMix) {
+        guard !problem.groups.isEmpty else { return }
+        if random.below(8) == 0 {
+            polish(&state, random: &random)
+            return
+        }
+        region.begin()
+        var lanes: [Int] = []
+        func add(_ lane: Int) {
+            guard !region.contains(lane) else { return }
+            region.add(lane)
+            lanes.append(lane)
+        }
+        let group = problem.groups[random.below(problem.groups.count)]
+        // A few desks of one office's opening interval, or all of them; sometimes with lanes of another office or
+        // day that a request links to.
+        let kind = random.below(8)
+        if kind < 5 {
+            let count = min(group.count, 1 + random.below(3))
+            for _ in 0..<count { add(Int(group[random.below(group.count)])) }
+        } else {
+            for lane in group { add(Int(lane)) }
+        }
+        if kind % 2 == 0, let lane = lanes.first, !problem.laneRequests[lane].isEmpty {
+            let request = Int(problem.laneRequests[lane][random.below(problem.laneRequests[lane].count)])
+            let linked = Int(problem.options[request][random.below(problem.options[request].count)].lane)
+            let other = problem.groups[Int(problem.laneGroup[linked])]
+            add(linked)
+            if kind < 5 { add(Int(other[random.below(other.count)])) } else { for lane in other { add(Int(lane)) } }
+        }
+        rebuild(&state, lanes: lanes, region: region, random: &random)
+    }
+
+    /// Empties `lanes` and refills them from what they held and what is unserved; keeps the result unless the
+    /// objective fell.
+    func rebuild(_ state: inout SearchState, lanes: [Int], region: RegionMarks, random: inout SplitMix) {
+        var removed: [(request: Int, optionIndex: Int, start: Int)] = []
+        var oldValue = 0
+        for lane in lanes {
+            for request in state.laneMembers[lane] { removed.append((Int(request), 0, 0)) }
+        }
+        for index in removed.indices {
+            oldValue += Int(state.value[removed[index].request])
+            let (optionIndex, start) = state.unassign(removed[index].request)
+            removed[index].optionIndex = optionIndex
+            removed[index].start = start
+        }
+        var pool = removed.map(\.request)
+        let removedSet = Set(pool)
+        var unserved: [Int] = []
+        var seen = Set<Int>()
+        for lane in lanes {
+            for request in problem.laneRequests[lane] where !state.isServed(Int(request)) && !removedSet.contains(Int(request))
+                && seen.insert(Int(request)).inserted {
+                unserved.append(Int(request))
+            }
+        }
+        unserved.sort()
+        if unserved.count > Self.poolUnservedMax {
+            unserved.shuffle(using: &random)
+            unserved.removeLast(unserved.count - Self.poolUnservedMax)
+        }
+        pool += unserved
+        // Refill, in one of three orders.
+        let strategy = random.below(3)
+        let keys = pool.map { request -> (Int, Int, UInt64) in
+            let units = Int(problem.options[request].first?.units ?? 0)
+            let noise = random.next()
+            switch strategy {
+            case 0: return (-Int(problem.priority[request]), units, noise)          // short first: serve the most
+            case 1: return (-Int(problem.priority[request]), -units, noise)         // long first: pack tightly
+            default: return (-Int(problem.priority[request]), 0, noise)             // random
+            }
+        }
+        let order = pool.indices.sorted { keys[$0] < keys[$1] }.map { pool[$0] }
+        var placed: [Int] = []
+        var newValue = 0
+        for request in order {
+            guard let placement = state.bestPlacement(request, allowed: { region.contains($0) }) else { continue }
+            state.assign(request, optionIndex: placement.optionIndex, start: placement.start)
+            newValue += Int(state.value[request])
+            placed.append(request)
+        }
+        guard newValue < oldValue else { return }
+        // Worse: put everything back as it was.
+        for request in placed { state.unassign(request) }
+        for entry in removed { state.assign(entry.request, optionIndex: entry.optionIndex, start: entry.start) }
+    }
+
+    /// Moves one served request to its most valuable free place (an earlier time, a preferred office), if any.
+    func polish(_ state: inout SearchState, random: inout SplitMix) {
+        let request = random.below(problem.requestCount)
+        guard state.isServed(request) else { return }
+        let before = Int(state.value[request])
+        let (optionIndex, start) = state.unassign(request)
+        if let placement = state.bestPlacement(request, preference: .value, allowed: { _ in true }) {
+            state.assign(request, optionIndex: placement.optionIndex, start: placement.start)
+            if Int(state.value[request]) >= before { return }
+            state.unassign(request)
+        }
+        state.assign(request, optionIndex: optionIndex, start: start)
+    }
+
+    static func allocation(_ state: SearchState, _ problem: Problem) -> Allocation {
+        var assignments: [Allocation.Assignment] = []
+        for request in 0..<problem.requestCount where state.isServed(request) {
+            let chosen = problem.options[request][Int(state.option[request])]
+            let lane = Int(chosen.lane)
+            assignments.append(.init(request: problem.instance.requests[request].id, desk: problem.deskID[Int(problem.laneDesk[lane])],
+                                     start: problem.localMinute(lane: lane, start: Int(state.start[request]))))
+        }
+        return Allocation(assignments: assignments)
+    }
+}
