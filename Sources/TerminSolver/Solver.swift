@@ -70,6 +70,7 @@ public struct Solver: Sendable {
             improve(&state, region: &region, random: &random)
             if state.objective > best.objective { best = state }
         }
+        polishAll(&best)
         let allocation = Self.allocation(best, problem)
         return Result(allocation: allocation, objective: best.objective, served: best.served,
                       requests: problem.requestCount, bound: UpperBound.compute(problem), constructed: constructed,
@@ -137,17 +138,18 @@ public struct Solver: Sendable {
         rebuild(&state, lanes: lanes, region: region, random: &random)
     }
 
-    /// Empties `lanes` and refills them from what they held and what is unserved; keeps the result unless the
-    /// objective fell.
+    /// Empties `lanes` and refills them from what they held and what is unserved; keeps the result unless fewer
+    /// (or less urgent, or at less preferred offices) are served.
     func rebuild(_ state: inout SearchState, lanes: [Int], region: RegionMarks, random: inout SplitMix) {
         var removed: [(request: Int, optionIndex: Int, start: Int)] = []
-        var oldValue = 0
+        var oldBase = 0
         for lane in lanes {
             for request in state.laneMembers[lane] { removed.append((Int(request), 0, 0)) }
         }
         for index in removed.indices {
-            oldValue += Int(state.value[removed[index].request])
-            let (optionIndex, start) = state.unassign(removed[index].request)
+            let request = removed[index].request
+            oldBase += Int(problem.options[request][Int(state.option[request])].base)
+            let (optionIndex, start) = state.unassign(request)
             removed[index].optionIndex = optionIndex
             removed[index].start = start
         }
@@ -167,30 +169,106 @@ public struct Solver: Sendable {
             unserved.removeLast(unserved.count - Self.poolUnservedMax)
         }
         pool += unserved
-        // Refill, in one of three orders.
-        let strategy = random.below(3)
+        // Refill: run by run with a knapsack, or request by request in one of three orders.
+        let strategy = random.below(5)
+        let placed = strategy >= 3 ? refillRunByRun(&state, pool: pool, lanes: lanes, random: &random)
+                                   : refillRequestByRequest(&state, pool: pool, region: region, strategy: strategy, random: &random)
+        let newBase = placed.reduce(0) { $0 + Int(problem.options[$1][Int(state.option[$1])].base) }
+        // Judged by who is served where (priority and office), not by the hour: arrangements that serve as many
+        // are all kept, so the search can wander across them; delays are polished on the best one found.
+        guard newBase < oldBase else { return }
+        // Worse: put everything back as it was.
+        for request in placed { state.unassign(request) }
+        for entry in removed { state.assign(entry.request, optionIndex: entry.optionIndex, start: entry.start) }
+    }
+
+    /// Places `pool` one request at a time at its best place in the region: short first (serve the most), long
+    /// first (pack tightly) or in random order, urgent ones always before the rest.
+    func refillRequestByRequest(_ state: inout SearchState, pool: [Int], region: RegionMarks, strategy: Int,
+                                random: inout SplitMix) -> [Int] {
         let keys = pool.map { request -> (Int, Int, UInt64) in
             let units = Int(problem.options[request].first?.units ?? 0)
             let noise = random.next()
             switch strategy {
-            case 0: return (-Int(problem.priority[request]), units, noise)          // short first: serve the most
-            case 1: return (-Int(problem.priority[request]), -units, noise)         // long first: pack tightly
-            default: return (-Int(problem.priority[request]), 0, noise)             // random
+            case 0: return (-Int(problem.priority[request]), units, noise)
+            case 1: return (-Int(problem.priority[request]), -units, noise)
+            default: return (-Int(problem.priority[request]), 0, noise)
             }
         }
-        let order = pool.indices.sorted { keys[$0] < keys[$1] }.map { pool[$0] }
         var placed: [Int] = []
-        var newValue = 0
-        for request in order {
+        for request in pool.indices.sorted(by: { keys[$0] < keys[$1] }).map({ pool[$0] }) {
             guard let placement = state.bestPlacement(request, allowed: { region.contains($0) }) else { continue }
             state.assign(request, optionIndex: placement.optionIndex, start: placement.start)
-            newValue += Int(state.value[request])
             placed.append(request)
         }
-        guard newValue < oldValue else { return }
-        // Worse: put everything back as it was.
-        for request in placed { state.unassign(request) }
-        for entry in removed { state.assign(entry.request, optionIndex: entry.optionIndex, start: entry.start) }
+        return placed
+    }
+
+    /// Fills the region's free runs one at a time, in random order, each with the most valuable set of the
+    /// remaining requests that fits it (a 0/1 knapsack over its length; scarcer requests win ties), then places
+    /// that set in the run by latest allowed start.
+    func refillRunByRun(_ state: inout SearchState, pool: [Int], lanes: [Int], random: inout SplitMix) -> [Int] {
+        var runs: [(lane: Int, from: Int, to: Int)] = []
+        for lane in lanes { for run in state.freeRuns(lane: lane) { runs.append((lane, run.from, run.to)) } }
+        runs.shuffle(using: &random)
+        var left = pool
+        var placed: [Int] = []
+        for run in runs where !left.isEmpty {
+            let capacity = run.to - run.from
+            // Candidates: requests with an option on this lane whose starts meet the run.
+            var items: [(request: Int, poolIndex: Int, optionIndex: Int, units: Int, weight: Int)] = []
+            for (poolIndex, request) in left.enumerated() {
+                for (optionIndex, option) in problem.options[request].enumerated() where Int(option.lane) == run.lane {
+                    let units = Int(option.units)
+                    guard units <= capacity, Int(option.lo) <= run.to - units, Int(option.hi) >= run.from else { continue }
+                    let flexibility = min(99, problem.options[request].count)
+                    items.append((request, poolIndex, optionIndex, units, Int(option.base) * 100 - flexibility))
+                    break
+                }
+            }
+            guard !items.isEmpty else { continue }
+            // best[c]: the best weight within capacity c; take[i][c]: item i taken at capacity c.
+            var best = [Int](repeating: 0, count: capacity + 1)
+            var take = [[Bool]](repeating: [Bool](repeating: false, count: capacity + 1), count: items.count)
+            for (index, item) in items.enumerated() {
+                var c = capacity
+                while c >= item.units {
+                    let with = best[c - item.units] + item.weight
+                    if with > best[c] {
+                        best[c] = with
+                        take[index][c] = true
+                    }
+                    c -= 1
+                }
+            }
+            var chosen: [Int] = []
+            var c = capacity
+            for index in stride(from: items.count - 1, through: 0, by: -1) where take[index][c] {
+                chosen.append(index)
+                c -= items[index].units
+            }
+            // Place the chosen by latest allowed start, shorter first among equals (more starts early, less delay);
+            // one that no longer fits stays in the pool.
+            chosen.sort {
+                (problem.options[items[$0].request][items[$0].optionIndex].hi, items[$0].units)
+                    < (problem.options[items[$1].request][items[$1].optionIndex].hi, items[$1].units)
+            }
+            var cursor = run.from
+            var used = Set<Int>()
+            for index in chosen {
+                let item = items[index]
+                let option = problem.options[item.request][item.optionIndex]
+                let start = max(cursor, Int(option.lo))
+                guard start <= Int(option.hi), start + item.units <= run.to, state.isFree(lane: run.lane, start: start, units: item.units)
+                else { continue }
+                state.assign(item.request, optionIndex: item.optionIndex, start: start)
+                cursor = start + item.units
+                placed.append(item.request)
+                used.insert(item.poolIndex)
+            }
+            if !used.isEmpty { left = left.enumerated().filter { !used.contains($0.offset) }.map(\.element) }
+        }
+        return placed
     }
 
     /// Moves one served request to its most valuable free place (an earlier time, a preferred office), if any.
@@ -205,6 +283,60 @@ public struct Solver: Sendable {
             state.unassign(request)
         }
         state.assign(request, optionIndex: optionIndex, start: start)
+    }
+
+    /// Polishes the delays and offices of an allocation that serves what it serves: moves single requests to more
+    /// valuable free places, and swaps neighbours on a desk so that the shorter goes first, until nothing improves
+    /// (at most `passesMax` passes).
+    func polishAll(_ state: inout SearchState, passesMax: Int = 16) {
+        for _ in 0..<passesMax {
+            let before = state.objective
+            for request in 0..<problem.requestCount where state.isServed(request) {
+                let value = Int(state.value[request])
+                let (optionIndex, start) = state.unassign(request)
+                if let placement = state.bestPlacement(request, preference: .value, allowed: { _ in true }) {
+                    state.assign(request, optionIndex: placement.optionIndex, start: placement.start)
+                    if Int(state.value[request]) >= value { continue }
+                    state.unassign(request)
+                }
+                state.assign(request, optionIndex: optionIndex, start: start)
+            }
+            for lane in 0..<problem.laneCount { swapNeighbours(&state, lane: lane) }
+            if state.objective == before { return }
+        }
+    }
+
+    /// Swaps adjacent requests on a lane where that gains value (the second moves to the first's start, the first
+    /// right after it), within their options' ranges.
+    func swapNeighbours(_ state: inout SearchState, lane: Int) {
+        let members = state.laneMembers[lane].map(Int.init).sorted { state.start[$0] < state.start[$1] }
+        guard members.count > 1 else { return }
+        var order = members
+        var index = 0
+        while index + 1 < order.count {
+            let first = order[index], second = order[index + 1]
+            let firstOption = problem.options[first][Int(state.option[first])]
+            let secondOption = problem.options[second][Int(state.option[second])]
+            let firstStart = Int(state.start[first]), secondStart = Int(state.start[second])
+            guard firstStart + Int(firstOption.units) == secondStart else {
+                index += 1
+                continue
+            }
+            let newSecondStart = firstStart, newFirstStart = firstStart + Int(secondOption.units)
+            let valid = newSecondStart >= Int(secondOption.lo) && newSecondStart <= Int(secondOption.hi)
+                && newFirstStart >= Int(firstOption.lo) && newFirstStart <= Int(firstOption.hi)
+            let gain = valid ? problem.value(secondOption, start: newSecondStart) + problem.value(firstOption, start: newFirstStart)
+                - Int(state.value[first]) - Int(state.value[second]) : 0
+            if gain > 0 {
+                let firstOptionIndex = Int(state.option[first]), secondOptionIndex = Int(state.option[second])
+                state.unassign(first)
+                state.unassign(second)
+                state.assign(second, optionIndex: secondOptionIndex, start: newSecondStart)
+                state.assign(first, optionIndex: firstOptionIndex, start: newFirstStart)
+                order.swapAt(index, index + 1)
+            }
+            index += 1
+        }
     }
 
     static func allocation(_ state: SearchState, _ problem: Problem) -> Allocation {

@@ -96,3 +96,32 @@ import Testing
         #expect(faults([twice, twice]).contains { $0.contains("assigned twice") })
     }
 }
+
+/// The lanes' free runs, read from their words, match a unit-by-unit scan.
+@Suite struct FreeRunsTests {
+    @Test func freeRunsMatchAUnitByUnitScan() throws {
+        let instance = try InstanceParser.parse(try InstanceParserTests.resource("one-office.json"))
+        let problem = Problem(instance)
+        var state = SearchState(problem)
+        var random = SplitMix(seed: 3)
+        for round in 0..<200 {
+            let lane = random.below(problem.laneCount)
+            var scanned: [(from: Int, to: Int)] = []
+            var unit = 0
+            let length = Int(problem.laneLength[lane])
+            while unit < length {
+                while unit < length && !state.isFree(lane: lane, start: unit, units: 1) { unit += 1 }
+                let from = unit
+                while unit < length && state.isFree(lane: lane, start: unit, units: 1) { unit += 1 }
+                if unit > from { scanned.append((from, unit)) }
+            }
+            let runs = state.freeRuns(lane: lane)
+            #expect(runs.map(\.from) == scanned.map(\.from) && runs.map(\.to) == scanned.map(\.to), "round \(round), lane \(lane)")
+            // Fill a little more for the next round.
+            let request = random.below(problem.requestCount)
+            if !state.isServed(request), let placement = state.bestPlacement(request, allowed: { _ in true }) {
+                state.assign(request, optionIndex: placement.optionIndex, start: placement.start)
+            }
+        }
+    }
+}

@@ -88,18 +88,38 @@ struct SearchState {
         return (optionIndex, Int(start[request]))
     }
 
-    /// The free runs `[from, to)` of a lane.
+    /// The free runs `[from, to)` of a lane, read from its words (padding past the end is taken).
     func freeRuns(lane: Int) -> [(from: Int, to: Int)] {
         var runs: [(from: Int, to: Int)] = []
-        let length = Int(problem.laneLength[lane])
-        var unit = 0
-        while unit < length {
-            while unit < length && !isFree(lane: lane, start: unit, units: 1) { unit += 1 }
-            let from = unit
-            while unit < length && isFree(lane: lane, start: unit, units: 1) { unit += 1 }
-            if unit > from { runs.append((from, unit)) }
+        let offset = Int(problem.laneWordOffset[lane]), wordCount = (Int(problem.laneLength[lane]) + 63) / 64
+        var runStart = -1
+        for index in 0..<wordCount {
+            var free = ~words[offset + index]
+            var position = 0
+            while position < 64 {
+                if runStart < 0 {
+                    // Skip taken units to the next free one.
+                    if free == 0 { break }
+                    let skip = free.trailingZeroBitCount
+                    position += skip
+                    free >>= UInt64(skip)
+                    runStart = index * 64 + position
+                } else {
+                    // Skip free units to the next taken one.
+                    let taken = ~free
+                    if taken == 0 || position + taken.trailingZeroBitCount >= 64 { break }
+                    let skip = taken.trailingZeroBitCount
+                    position += skip
+                    free >>= UInt64(skip)
+                    runs.append((runStart, index * 64 + position))
+                    runStart = -1
+                }
+            }
         }
-        return runs
+        if runStart >= 0 { runs.append((runStart, wordCount * 64)) }
+        // A run that reaches the padding ends at the lane's length (padding bits are taken, so this only trims).
+        let length = Int(problem.laneLength[lane])
+        return runs.compactMap { $0.from < length ? ($0.from, min($0.to, length)) : nil }
     }
 
     /// How `bestPlacement` ranks the places a request could take.
