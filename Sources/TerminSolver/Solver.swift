@@ -55,12 +55,20 @@ public struct Solver: Sendable {
         var best = state
         var iterations = 0
         var nextReport = 1.0
+        var nextPolish = Self.polishEverySeconds
         var region = RegionMarks(laneCount: problem.laneCount)
         let iterationsMax = limits.iterations ?? Int.max
         while iterations < iterationsMax {
             if iterations % 32 == 0 {
                 let now = elapsed()
                 if now >= limits.seconds { break }
+                if now >= nextPolish {
+                    // The search judges moves by who is served where; delays are polished on a copy now and then.
+                    var polished = state
+                    polishAll(&polished)
+                    if polished.objective > best.objective { best = polished }
+                    nextPolish = now + Self.polishEverySeconds
+                }
                 if now >= nextReport {
                     progress?(now, best.objective, best.served)
                     nextReport = now.rounded(.down) + 1
@@ -101,15 +109,24 @@ public struct Solver: Sendable {
         func contains(_ lane: Int) -> Bool { stamp[lane] == current }
     }
 
+    /// How often the current allocation is polished to compete for the best, in seconds.
+    static let polishEverySeconds = 0.2
+
     /// Most unserved requests offered to one rebuilt region.
     static let poolUnservedMax = 160
 
     /// One move: mostly a large-neighbourhood move (empty a region, refill it); sometimes a polish of one request.
     func improve(_ state: inout SearchState, region: inout RegionMarks, random: inout SplitMix) {
         guard !problem.groups.isEmpty else { return }
-        if random.below(8) == 0 {
+        switch random.below(8) {
+        case 0:
             polish(&state, random: &random)
             return
+        case 1:
+            resequence(&state, region: &region, random: &random)
+            return
+        default:
+            break
         }
         region.begin()
         var lanes: [Int] = []
@@ -142,13 +159,14 @@ public struct Solver: Sendable {
     /// (or less urgent, or at less preferred offices) are served.
     func rebuild(_ state: inout SearchState, lanes: [Int], region: RegionMarks, random: inout SplitMix) {
         var removed: [(request: Int, optionIndex: Int, start: Int)] = []
-        var oldBase = 0
+        var oldBase = 0, oldValue = 0
         for lane in lanes {
             for request in state.laneMembers[lane] { removed.append((Int(request), 0, 0)) }
         }
         for index in removed.indices {
             let request = removed[index].request
             oldBase += Int(problem.options[request][Int(state.option[request])].base)
+            oldValue += Int(state.value[request])
             let (optionIndex, start) = state.unassign(request)
             removed[index].optionIndex = optionIndex
             removed[index].start = start
@@ -174,9 +192,11 @@ public struct Solver: Sendable {
         let placed = strategy >= 3 ? refillRunByRun(&state, pool: pool, lanes: lanes, random: &random)
                                    : refillRequestByRequest(&state, pool: pool, region: region, strategy: strategy, random: &random)
         let newBase = placed.reduce(0) { $0 + Int(problem.options[$1][Int(state.option[$1])].base) }
-        // Judged by who is served where (priority and office), not by the hour: arrangements that serve as many
-        // are all kept, so the search can wander across them; delays are polished on the best one found.
-        guard newBase < oldBase else { return }
+        let newValue = placed.reduce(0) { $0 + Int(state.value[$1]) }
+        // Judged by who is served where (priority and office) first: an arrangement that serves as many is kept
+        // when its delays are no worse, and one time in four even when they are, so the search can wander across
+        // equally good packings; delays are polished on copies.
+        if newBase > oldBase || (newBase == oldBase && (newValue >= oldValue || random.below(4) == 0)) { return }
         // Worse: put everything back as it was.
         for request in placed { state.unassign(request) }
         for entry in removed { state.assign(entry.request, optionIndex: entry.optionIndex, start: entry.start) }
@@ -269,6 +289,58 @@ public struct Solver: Sendable {
             if !used.isEmpty { left = left.enumerated().filter { !used.contains($0.offset) }.map(\.element) }
         }
         return placed
+    }
+
+    /// Re-places the requests of two or three desks of one office's opening interval, shortest first, each at its most
+    /// valuable place among them: a list schedule that puts more starts early. Kept only if every one is placed again
+    /// and the delays are no worse.
+    func resequence(_ state: inout SearchState, region: inout RegionMarks, random: inout SplitMix) {
+        let group = problem.groups[random.below(problem.groups.count)]
+        region.begin()
+        var lanes: [Int] = []
+        for _ in 0..<min(group.count, 2 + random.below(2)) {
+            let lane = Int(group[random.below(group.count)])
+            if !region.contains(lane) {
+                region.add(lane)
+                lanes.append(lane)
+            }
+        }
+        // Half the time, a desk of another interval (another day, another office) that one of them could use.
+        if random.below(2) == 0, let lane = lanes.first, let member = state.laneMembers[lane].first {
+            let options = problem.options[Int(member)]
+            let linked = Int(options[random.below(options.count)].lane)
+            if !region.contains(linked) {
+                region.add(linked)
+                lanes.append(linked)
+            }
+        }
+        var removed: [(request: Int, optionIndex: Int, start: Int)] = []
+        for lane in lanes { for request in state.laneMembers[lane] { removed.append((Int(request), 0, 0)) } }
+        guard removed.count > 1 else { return }
+        var oldValue = 0
+        for index in removed.indices {
+            oldValue += Int(state.value[removed[index].request])
+            let (optionIndex, start) = state.unassign(removed[index].request)
+            removed[index].optionIndex = optionIndex
+            removed[index].start = start
+        }
+        let noise = removed.map { _ in random.next() }
+        let order = removed.indices.sorted {
+            (Int(problem.options[removed[$0].request][removed[$0].optionIndex].units), noise[$0])
+                < (Int(problem.options[removed[$1].request][removed[$1].optionIndex].units), noise[$1])
+        }
+        var placed: [Int] = []
+        var newValue = 0
+        for index in order {
+            let request = removed[index].request
+            guard let placement = state.bestPlacement(request, preference: .value, allowed: { region.contains($0) }) else { break }
+            state.assign(request, optionIndex: placement.optionIndex, start: placement.start)
+            newValue += Int(state.value[request])
+            placed.append(request)
+        }
+        if placed.count == removed.count && newValue >= oldValue { return }
+        for request in placed { state.unassign(request) }
+        for entry in removed { state.assign(entry.request, optionIndex: entry.optionIndex, start: entry.start) }
     }
 
     /// Moves one served request to its most valuable free place (an earlier time, a preferred office), if any.
