@@ -41,6 +41,8 @@ let package = Package(
         .executableTarget(
             name: "termin",
             dependencies: ["TerminAPI", "TerminEngine", "TerminStore", "TerminPostgres", "TerminHTTP", "TerminSolver", "TerminCore"],
+            // The public allocation instances and CP-SAT's figures on them, for `termin bench solver`.
+            resources: [.copy("Bench/SolverInstances")],
             swiftSettings: strict
         ),
         // The load generator and its scenarios; see README.md, "Load tests".

@@ -1,3 +1,4 @@
+import Foundation
 import Testing
 @testable import termin
 
@@ -68,5 +69,40 @@ import Testing
         #expect(TerminCommandLine.main(["help", "serve"]) == ExitCode.success)
         #expect(TerminCommandLine.main(["help", "frobnicate"]) == ExitCode.usage)
         #expect(TerminCommandLine.main(["serve", "--workers", "0"]) == ExitCode.usage)
+    }
+}
+
+/// `termin solve` on files: a faulty one is refused with the place named (exit 65) and nothing is written.
+@Suite struct SolveCommandTests {
+    static func file(_ text: String) throws -> String {
+        let path = FileManager.default.temporaryDirectory.appendingPathComponent("termin-solve-\(getpid())-\(text.hashValue).json").path
+        try text.write(toFile: path, atomically: true, encoding: .utf8)
+        return path
+    }
+
+    @Test func aFaultyInstanceExits65AndWritesNothing() throws {
+        let path = try Self.file(#"{"grid_minutes":5,"offices":[],"requests":[{"id":"r","services":[],"offices":[],"windows":[]}]}"#)
+        let out = path + ".allocation.json"
+        #expect(TerminCommandLine.main(["solve", path, "--out", out]) == SolveCommand.dataError)
+        #expect(!FileManager.default.fileExists(atPath: out))
+    }
+
+    @Test func aGoodInstanceWritesItsAllocation() throws {
+        let path = try Self.file(#"""
+        {"grid_minutes":5,"offices":[{"id":"1","durations":{"s":15},"desks":[{"id":"1-1","services":["s"],"accessible":true}],
+         "open":[{"date":"2027-03-01","from":"08:00","to":"09:00"}]}],"occupied":[],
+         "requests":[{"id":"r","services":[{"id":"s"}],"offices":["1"],"windows":[{"from":"2027-03-01T08:00","to":"2027-03-01T18:00"}]}]}
+        """#)
+        let out = path + ".allocation.json"
+        defer { try? FileManager.default.removeItem(atPath: out) }
+        #expect(TerminCommandLine.main(["solve", path, "--seconds", "0.05", "--out", out]) == ExitCode.success)
+        let written = try String(contentsOfFile: out, encoding: .utf8)
+        #expect(written.contains(#""request":"r","desk":"1-1","start":"2027-03-01T08:00:00""#))
+    }
+
+    @Test func solveNeedsItsFileAndAValidTimeLimit() {
+        #expect(TerminCommandLine.main(["solve"]) == ExitCode.usage)
+        #expect(TerminCommandLine.main(["solve", "x.json", "--seconds", "0"]) == ExitCode.usage)
+        #expect(TerminCommandLine.main(["solve", "/nonexistent/x.json"]) == ExitCode.failure)
     }
 }
