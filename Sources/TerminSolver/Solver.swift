@@ -158,19 +158,9 @@ public struct Solver: Sendable {
     /// Empties `lanes` and refills them from what they held and what is unserved; keeps the result unless fewer
     /// (or less urgent, or at less preferred offices) are served.
     func rebuild(_ state: inout SearchState, lanes: [Int], region: RegionMarks, random: inout SplitMix) {
-        var removed: [(request: Int, optionIndex: Int, start: Int)] = []
-        var oldBase = 0, oldValue = 0
-        for lane in lanes {
-            for request in state.laneMembers[lane] { removed.append((Int(request), 0, 0)) }
-        }
-        for index in removed.indices {
-            let request = removed[index].request
-            oldBase += Int(problem.options[request][Int(state.option[request])].base)
-            oldValue += Int(state.value[request])
-            let (optionIndex, start) = state.unassign(request)
-            removed[index].optionIndex = optionIndex
-            removed[index].start = start
-        }
+        let removed = takeOut(&state, lanes: lanes)
+        let oldBase = removed.reduce(0) { $0 + Int(problem.options[$1.request][$1.optionIndex].base) }
+        let oldValue = removed.reduce(0) { $0 + $1.value }
         var pool = removed.map(\.request)
         let removedSet = Set(pool)
         var unserved: [Int] = []
@@ -198,6 +188,27 @@ public struct Solver: Sendable {
         // equally good packings; delays are polished on copies.
         if newBase > oldBase || (newBase == oldBase && (newValue >= oldValue || random.below(4) == 0)) { return }
         // Worse: put everything back as it was.
+        putBack(&state, placed: placed, removed: removed)
+    }
+
+    /// A request taken out of its place by a move, and where it was.
+    typealias Removed = (request: Int, optionIndex: Int, start: Int, value: Int)
+
+    /// Takes every request out of `lanes`.
+    func takeOut(_ state: inout SearchState, lanes: [Int]) -> [Removed] {
+        var removed: [Removed] = []
+        for lane in lanes {
+            for request in state.laneMembers[lane].map(Int.init) {
+                let value = Int(state.value[request])
+                let (optionIndex, start) = state.unassign(request)
+                removed.append((request, optionIndex, start, value))
+            }
+        }
+        return removed
+    }
+
+    /// Undoes a move: takes out what it placed and puts back what it took out, as it was.
+    func putBack(_ state: inout SearchState, placed: [Int], removed: [Removed]) {
         for request in placed { state.unassign(request) }
         for entry in removed { state.assign(entry.request, optionIndex: entry.optionIndex, start: entry.start) }
     }
@@ -314,16 +325,9 @@ public struct Solver: Sendable {
                 lanes.append(linked)
             }
         }
-        var removed: [(request: Int, optionIndex: Int, start: Int)] = []
-        for lane in lanes { for request in state.laneMembers[lane] { removed.append((Int(request), 0, 0)) } }
-        guard removed.count > 1 else { return }
-        var oldValue = 0
-        for index in removed.indices {
-            oldValue += Int(state.value[removed[index].request])
-            let (optionIndex, start) = state.unassign(removed[index].request)
-            removed[index].optionIndex = optionIndex
-            removed[index].start = start
-        }
+        guard lanes.reduce(0, { $0 + state.laneMembers[$1].count }) > 1 else { return }
+        let removed = takeOut(&state, lanes: lanes)
+        let oldValue = removed.reduce(0) { $0 + $1.value }
         let noise = removed.map { _ in random.next() }
         let order = removed.indices.sorted {
             (Int(problem.options[removed[$0].request][removed[$0].optionIndex].units), noise[$0])
@@ -339,14 +343,17 @@ public struct Solver: Sendable {
             placed.append(request)
         }
         if placed.count == removed.count && newValue >= oldValue { return }
-        for request in placed { state.unassign(request) }
-        for entry in removed { state.assign(entry.request, optionIndex: entry.optionIndex, start: entry.start) }
+        putBack(&state, placed: placed, removed: removed)
     }
 
-    /// Moves one served request to its most valuable free place (an earlier time, a preferred office), if any.
+    /// Moves one random served request to its most valuable free place.
     func polish(_ state: inout SearchState, random: inout SplitMix) {
         let request = random.below(problem.requestCount)
-        guard state.isServed(request) else { return }
+        if state.isServed(request) { moveToBestPlace(&state, request) }
+    }
+
+    /// Moves a served request to its most valuable free place (an earlier time, a preferred office), if that gains.
+    func moveToBestPlace(_ state: inout SearchState, _ request: Int) {
         let before = Int(state.value[request])
         let (optionIndex, start) = state.unassign(request)
         if let placement = state.bestPlacement(request, preference: .value, allowed: { _ in true }) {
@@ -363,16 +370,7 @@ public struct Solver: Sendable {
     func polishAll(_ state: inout SearchState, passesMax: Int = 16) {
         for _ in 0..<passesMax {
             let before = state.objective
-            for request in 0..<problem.requestCount where state.isServed(request) {
-                let value = Int(state.value[request])
-                let (optionIndex, start) = state.unassign(request)
-                if let placement = state.bestPlacement(request, preference: .value, allowed: { _ in true }) {
-                    state.assign(request, optionIndex: placement.optionIndex, start: placement.start)
-                    if Int(state.value[request]) >= value { continue }
-                    state.unassign(request)
-                }
-                state.assign(request, optionIndex: optionIndex, start: start)
-            }
+            for request in 0..<problem.requestCount where state.isServed(request) { moveToBestPlace(&state, request) }
             for lane in 0..<problem.laneCount { swapNeighbours(&state, lane: lane) }
             if state.objective == before { return }
         }

@@ -22,37 +22,35 @@ struct SearchState {
 
     func isServed(_ request: Int) -> Bool { option[request] >= 0 }
 
-    /// Whether units `[start, start + units)` of `lane` are free.
-    func isFree(lane: Int, start: Int, units: Int) -> Bool {
+    /// The words a run of units covers: each word's index in `words` and the mask of the run's bits in it.
+    private func masks(lane: Int, start: Int, units: Int) -> [(index: Int, mask: UInt64)] {
         let offset = Int(problem.laneWordOffset[lane])
+        var masks: [(index: Int, mask: UInt64)] = []
         var unit = start
         let end = start + units
         while unit < end {
             let word = unit / 64, bit = unit % 64
             let count = min(64 - bit, end - unit)
-            let mask = (count == 64 ? ~UInt64(0) : ((UInt64(1) << UInt64(count)) - 1)) << UInt64(bit)
-            if words[offset + word] & mask != 0 { return false }
+            masks.append((offset + word, (count == 64 ? ~UInt64(0) : ((UInt64(1) << UInt64(count)) - 1)) << UInt64(bit)))
             unit += count
         }
-        return true
+        return masks
+    }
+
+    /// Whether units `[start, start + units)` of `lane` are free.
+    func isFree(lane: Int, start: Int, units: Int) -> Bool {
+        masks(lane: lane, start: start, units: units).allSatisfy { words[$0.index] & $0.mask == 0 }
     }
 
     private mutating func mark(lane: Int, start: Int, units: Int, taken: Bool) {
-        let offset = Int(problem.laneWordOffset[lane])
-        var unit = start
-        let end = start + units
-        while unit < end {
-            let word = unit / 64, bit = unit % 64
-            let count = min(64 - bit, end - unit)
-            let mask = (count == 64 ? ~UInt64(0) : ((UInt64(1) << UInt64(count)) - 1)) << UInt64(bit)
+        for (index, mask) in masks(lane: lane, start: start, units: units) {
             if taken {
-                precondition(words[offset + word] & mask == 0, "a unit is given once")
-                words[offset + word] |= mask
+                precondition(words[index] & mask == 0, "a unit is given once")
+                words[index] |= mask
             } else {
-                assert(words[offset + word] & mask == mask, "only taken units are freed")
-                words[offset + word] &= ~mask
+                assert(words[index] & mask == mask, "only taken units are freed")
+                words[index] &= ~mask
             }
-            unit += count
         }
     }
 
