@@ -15,6 +15,22 @@ import TerminPostgres
         #expect(try db.query("SELECT count(*) FROM opening_rule").scalar == String(again.openingRules))
     }
 
+    /// What the seeder writes is what the in-memory catalogue holds.
+    @Test func theSeededCatalogueIsTheInMemoryOne() throws {
+        let stored = try CatalogRepository.load(try PostgresConnection(conninfo: try TestDatabase.create()))
+        let memory = try MunichCatalog.load().catalog
+        #expect(Set(stored.offices.keys) == Set(memory.offices.keys) && Set(stored.services.keys) == Set(memory.services.keys))
+        for (id, office) in memory.offices {
+            #expect(stored.offices[id]?.slotMinutes == office.slotMinutes && stored.offices[id]?.horizonDays == office.horizonDays)
+            #expect(Set(stored.desks[id] ?? []) == Set(memory.desks[id] ?? []), "desks of \(id)")
+            #expect(Set(stored.openingRules[id] ?? []) == Set(memory.openingRules[id] ?? []), "opening rules of \(id)")
+            #expect(Set((stored.offers[id] ?? [:]).values) == Set((memory.offers[id] ?? [:]).values), "offers of \(id)")
+        }
+        for (id, service) in memory.services {
+            #expect(stored.services[id]?.combinableWith == service.combinableWith && stored.services[id]?.durationMinutes == service.durationMinutes)
+        }
+    }
+
     @Test func theCatalogLoadsWithOrleansplatz() throws {
         let db = try PostgresConnection(conninfo: try TestDatabase.create())
         let catalog = try CatalogRepository.load(db)
