@@ -96,6 +96,6 @@ let package = Package(
                            "TerminTestSupport"],
             swiftSettings: strict
         ),
-        .testTarget(name: "terminTests", dependencies: ["termin"], swiftSettings: strict),
+        .testTarget(name: "terminTests", dependencies: ["termin", "TerminSolver", "TerminStore", "TerminCore"], swiftSettings: strict),
     ]
 )

@@ -48,26 +48,30 @@ public struct Solver: Sendable {
     public func solve(limits: Limits = Limits(), seed: UInt64 = 1, progress: Progress? = nil) -> Result {
         let began = DispatchTime.now().uptimeNanoseconds
         let elapsed = { Double(DispatchTime.now().uptimeNanoseconds - began) / 1e9 }
-        var random = SplitMix(seed: seed)
+        var random = SeededRandom(seed: seed)
         var state = SearchState(problem)
-        construct(&state)
+        construct(&state, until: limits.seconds, elapsed: elapsed)
         let constructed = state.objective
         var best = state
         var iterations = 0
         var nextReport = 1.0
         var nextPolish = Self.polishEverySeconds
+        // The last part of the time is kept for polishing the best allocation's delays.
+        let searchSeconds = limits.seconds * (1 - Self.finalPolishShare)
         var region = RegionMarks(laneCount: problem.laneCount)
         let iterationsMax = limits.iterations ?? Int.max
         while iterations < iterationsMax {
-            if iterations % 32 == 0 {
+            do {
                 let now = elapsed()
-                if now >= limits.seconds { break }
+                if now >= searchSeconds { break }
                 if now >= nextPolish {
-                    // The search judges moves by who is served where; delays are polished on a copy now and then.
+                    // The search judges moves by who is served where; delays are polished on a copy now and then,
+                    // at most a fifth of the time.
                     var polished = state
-                    polishAll(&polished)
+                    polishAll(&polished, until: limits.seconds, elapsed: elapsed)
                     if polished.objective > best.objective { best = polished }
-                    nextPolish = now + Self.polishEverySeconds
+                    let after = elapsed()
+                    nextPolish = after + max(Self.polishEverySeconds, 4 * (after - now))
                 }
                 if now >= nextReport {
                     progress?(now, best.objective, best.served)
@@ -78,21 +82,24 @@ public struct Solver: Sendable {
             improve(&state, region: &region, random: &random)
             if state.objective > best.objective { best = state }
         }
-        polishAll(&best)
+        polishAll(&best, until: limits.seconds, elapsed: elapsed)
         let allocation = Self.allocation(best, problem)
         return Result(allocation: allocation, objective: best.objective, served: best.served,
                       requests: problem.requestCount, bound: UpperBound.compute(problem), constructed: constructed,
                       iterations: iterations, seconds: elapsed())
     }
 
-    /// Places requests one by one, the most urgent and the scarcest (fewest lanes) first, longer before shorter.
-    func construct(_ state: inout SearchState) {
-        let order = (0..<problem.requestCount).sorted { a, b in
-            let keyA = (-Int(problem.priority[a]), Set(problem.options[a].map(\.lane)).count, -Int(problem.options[a].first?.units ?? 0), a)
-            let keyB = (-Int(problem.priority[b]), Set(problem.options[b].map(\.lane)).count, -Int(problem.options[b].first?.units ?? 0), b)
-            return keyA < keyB
+    /// Places requests one by one, the most urgent and the scarcest (fewest lanes) first, longer before shorter;
+    /// stops placing when `elapsed()` reaches `seconds` (the rest stays unserved).
+    func construct(_ state: inout SearchState, until seconds: Double = .infinity, elapsed: () -> Double = { 0 }) {
+        let keys = (0..<problem.requestCount).map { request -> (Int, Int, Int, Int) in
+            var lanes = Set<Int32>()
+            for option in problem.options[request] { lanes.insert(option.lane) }
+            return (-Int(problem.priority[request]), lanes.count, -Int(problem.options[request].first?.units ?? 0), request)
         }
-        for request in order where !problem.options[request].isEmpty {
+        let order = (0..<problem.requestCount).sorted { keys[$0] < keys[$1] }
+        for (index, request) in order.enumerated() where !problem.options[request].isEmpty {
+            if index % 256 == 0 && elapsed() >= seconds { return }
             if let placement = state.bestPlacement(request, allowed: { _ in true }) {
                 state.assign(request, optionIndex: placement.optionIndex, start: placement.start)
             }
@@ -109,14 +116,20 @@ public struct Solver: Sendable {
         func contains(_ lane: Int) -> Bool { stamp[lane] == current }
     }
 
+    /// Share of the time limit kept for the final polish.
+    static let finalPolishShare = 0.15
+
     /// How often the current allocation is polished to compete for the best, in seconds.
     static let polishEverySeconds = 0.2
+
+    /// Most of a lane's requests looked at for the unserved of a rebuilt region.
+    static let laneSampleMax = 512
 
     /// Most unserved requests offered to one rebuilt region.
     static let poolUnservedMax = 160
 
     /// One move: mostly a large-neighbourhood move (empty a region, refill it); sometimes a polish of one request.
-    func improve(_ state: inout SearchState, region: inout RegionMarks, random: inout SplitMix) {
+    func improve(_ state: inout SearchState, region: inout RegionMarks, random: inout SeededRandom) {
         guard !problem.groups.isEmpty else { return }
         switch random.below(8) {
         case 0:
@@ -157,7 +170,7 @@ public struct Solver: Sendable {
 
     /// Empties `lanes` and refills them from what they held and what is unserved; keeps the result unless fewer
     /// (or less urgent, or at less preferred offices) are served.
-    func rebuild(_ state: inout SearchState, lanes: [Int], region: RegionMarks, random: inout SplitMix) {
+    func rebuild(_ state: inout SearchState, lanes: [Int], region: RegionMarks, random: inout SeededRandom) {
         let removed = takeOut(&state, lanes: lanes)
         let oldBase = removed.reduce(0) { $0 + Int(problem.options[$1.request][$1.optionIndex].base) }
         let oldValue = removed.reduce(0) { $0 + $1.value }
@@ -166,7 +179,11 @@ public struct Solver: Sendable {
         var unserved: [Int] = []
         var seen = Set<Int>()
         for lane in lanes {
-            for request in problem.laneRequests[lane] where !state.isServed(Int(request)) && !removedSet.contains(Int(request))
+            // All of a lane's requests where they are few; a random sample where they are many (month scale).
+            let candidates = problem.laneRequests[lane]
+            let sampled = candidates.count <= Self.laneSampleMax ? Array(candidates)
+                : (0..<Self.laneSampleMax).map { _ in candidates[random.below(candidates.count)] }
+            for request in sampled where !state.isServed(Int(request)) && !removedSet.contains(Int(request))
                 && seen.insert(Int(request)).inserted {
                 unserved.append(Int(request))
             }
@@ -216,7 +233,7 @@ public struct Solver: Sendable {
     /// Places `pool` one request at a time at its best place in the region: short first (serve the most), long
     /// first (pack tightly) or in random order, urgent ones always before the rest.
     func refillRequestByRequest(_ state: inout SearchState, pool: [Int], region: RegionMarks, strategy: Int,
-                                random: inout SplitMix) -> [Int] {
+                                random: inout SeededRandom) -> [Int] {
         let keys = pool.map { request -> (Int, Int, UInt64) in
             let units = Int(problem.options[request].first?.units ?? 0)
             let noise = random.next()
@@ -238,7 +255,7 @@ public struct Solver: Sendable {
     /// Fills the region's free runs one at a time, in random order, each with the most valuable set of the
     /// remaining requests that fits it (a 0/1 knapsack over its length; scarcer requests win ties), then places
     /// that set in the run by latest allowed start.
-    func refillRunByRun(_ state: inout SearchState, pool: [Int], lanes: [Int], random: inout SplitMix) -> [Int] {
+    func refillRunByRun(_ state: inout SearchState, pool: [Int], lanes: [Int], random: inout SeededRandom) -> [Int] {
         var runs: [(lane: Int, from: Int, to: Int)] = []
         for lane in lanes { for run in state.freeRuns(lane: lane) { runs.append((lane, run.from, run.to)) } }
         runs.shuffle(using: &random)
@@ -305,7 +322,7 @@ public struct Solver: Sendable {
     /// Re-places the requests of two or three desks of one office's opening interval, shortest first, each at its most
     /// valuable place among them: a list schedule that puts more starts early. Kept only if every one is placed again
     /// and the delays are no worse.
-    func resequence(_ state: inout SearchState, region: inout RegionMarks, random: inout SplitMix) {
+    func resequence(_ state: inout SearchState, region: inout RegionMarks, random: inout SeededRandom) {
         let group = problem.groups[random.below(problem.groups.count)]
         region.begin()
         var lanes: [Int] = []
@@ -347,7 +364,7 @@ public struct Solver: Sendable {
     }
 
     /// Moves one random served request to its most valuable free place.
-    func polish(_ state: inout SearchState, random: inout SplitMix) {
+    func polish(_ state: inout SearchState, random: inout SeededRandom) {
         let request = random.below(problem.requestCount)
         if state.isServed(request) { moveToBestPlace(&state, request) }
     }
@@ -367,10 +384,14 @@ public struct Solver: Sendable {
     /// Polishes the delays and offices of an allocation that serves what it serves: moves single requests to more
     /// valuable free places, and swaps neighbours on a desk so that the shorter goes first, until nothing improves
     /// (at most `passesMax` passes).
-    func polishAll(_ state: inout SearchState, passesMax: Int = 16) {
+    func polishAll(_ state: inout SearchState, passesMax: Int = 16, until seconds: Double = .infinity,
+                   elapsed: () -> Double = { 0 }) {
         for _ in 0..<passesMax {
             let before = state.objective
-            for request in 0..<problem.requestCount where state.isServed(request) { moveToBestPlace(&state, request) }
+            for request in 0..<problem.requestCount where state.isServed(request) {
+                if request % 1024 == 0 && elapsed() >= seconds { return }
+                moveToBestPlace(&state, request)
+            }
             for lane in 0..<problem.laneCount { swapNeighbours(&state, lane: lane) }
             if state.objective == before { return }
         }

@@ -22,7 +22,7 @@ enum UpperBound {
             for office in offices { parent[root(office)] = root(first) }
         }
         var capacity = [Int](repeating: 0, count: officeCount)
-        let state = SearchState(problem)
+        var state = SearchState(problem)
         for lane in 0..<problem.laneCount {
             capacity[root(Int(problem.laneOffice[lane]))] += state.freeRuns(lane: lane).reduce(0) { $0 + $1.to - $1.from }
         }

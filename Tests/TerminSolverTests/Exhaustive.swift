@@ -6,7 +6,7 @@ enum Exhaustive {
     /// block, and five or six requests of 10 to 25 minutes, some urgent, some needing the accessible desk, with
     /// windows that cover part or all of the opening.
     static func randomInstance(seed: UInt64) -> SolverInstance {
-        var random = SplitMix(seed: seed &* 7919)
+        var random = SeededRandom(seed: seed &* 7919)
         let day = 20_513 * 1440   // 2026-03-01
         let open = SolverInstance.Interval(from: LocalMinute(day + 8 * 60), to: LocalMinute(day + 8 * 60 + 40))
         let office = SolverInstance.Office(

@@ -103,7 +103,7 @@ import Testing
         let instance = try InstanceParser.parse(try InstanceParserTests.resource("one-office.json"))
         let problem = Problem(instance)
         var state = SearchState(problem)
-        var random = SplitMix(seed: 3)
+        var random = SeededRandom(seed: 3)
         for round in 0..<200 {
             let lane = random.below(problem.laneCount)
             var scanned: [(from: Int, to: Int)] = []

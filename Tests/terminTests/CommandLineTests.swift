@@ -1,6 +1,9 @@
 import Foundation
 import Testing
 @testable import termin
+import TerminCore
+import TerminSolver
+import TerminStore
 
 /// The declarative command line: one declaration per option gives parsing, validation, typed values and help.
 @Suite struct CommandLineTests {
@@ -104,5 +107,30 @@ import Testing
         #expect(TerminCommandLine.main(["solve"]) == ExitCode.usage)
         #expect(TerminCommandLine.main(["solve", "x.json", "--seconds", "0"]) == ExitCode.usage)
         #expect(TerminCommandLine.main(["solve", "/nonexistent/x.json"]) == ExitCode.failure)
+    }
+}
+
+/// The month-scale generator: from the Munich catalogue, with the stated mix, reproducible from its seed.
+@Suite struct MunichMonthInstanceTests {
+    @Test func aGeneratedMonthIsReproducibleAndItsAllocationValid() throws {
+        let first = LocalDate(iso: "2027-03-01")!
+        let instance = try MunichMonthInstance.generate(requests: 2_000, seed: 5, first: first)
+        #expect(try MunichMonthInstance.generate(requests: 2_000, seed: 5, first: first) == instance)
+        #expect(instance.requests.count == 2_000 && instance.offices.count > 100)
+        let bürgerbüros = Set(StaffingModel.mainCitizenOffices.map(String.init))
+        let share = Double(instance.requests.filter { bürgerbüros.contains($0.offices[0]) }.count) / 2_000
+        #expect(share > 0.6 && share < 0.7, "Bürgerbüro share \(share)")
+        #expect(instance.requests.allSatisfy { (1...3).contains($0.offices.count) })
+        let urgent = instance.requests.filter { $0.priority == 3 }.count, wheelchair = instance.requests.filter(\.needsWheelchair).count
+        #expect(urgent > 50 && urgent < 160 && wheelchair > 40 && wheelchair < 130, "urgent \(urgent), wheelchair \(wheelchair)")
+        // Every window lies in the four weeks, on a weekday.
+        #expect(instance.requests.allSatisfy { request in
+            let day = LocalDate(dayNumber: request.windows[0].from.dayNumber)
+            return day >= first && day < first.adding(days: 28) && day.isoWeekday <= 5
+        })
+        let result = Solver(instance).solve(limits: .init(seconds: 60, iterations: 200), seed: 5)
+        let report = Validator.check(result.allocation, instance)
+        #expect(report.isValid && report.objective == result.objective && result.objective <= result.bound)
+        #expect(result.served > 1_800)
     }
 }

@@ -10,6 +10,9 @@ struct SearchState {
     private(set) var laneMembers: [[Int32]]
     private(set) var objective = 0
     private(set) var served = 0
+    /// Each lane's free runs as last read, until its words change (`runsValid`).
+    private var runsCache: [[(from: Int, to: Int)]]
+    private var runsValid: [Bool]
 
     init(_ problem: Problem) {
         self.problem = problem
@@ -18,6 +21,8 @@ struct SearchState {
         start = Array(repeating: 0, count: problem.requestCount)
         value = Array(repeating: 0, count: problem.requestCount)
         laneMembers = Array(repeating: [], count: problem.laneCount)
+        runsCache = Array(repeating: [], count: problem.laneCount)
+        runsValid = Array(repeating: false, count: problem.laneCount)
     }
 
     func isServed(_ request: Int) -> Bool { option[request] >= 0 }
@@ -43,6 +48,7 @@ struct SearchState {
     }
 
     private mutating func mark(lane: Int, start: Int, units: Int, taken: Bool) {
+        runsValid[lane] = false
         for (index, mask) in masks(lane: lane, start: start, units: units) {
             if taken {
                 precondition(words[index] & mask == 0, "a unit is given once")
@@ -86,8 +92,17 @@ struct SearchState {
         return (optionIndex, Int(start[request]))
     }
 
+    /// The free runs `[from, to)` of a lane, cached until the lane changes.
+    mutating func freeRuns(lane: Int) -> [(from: Int, to: Int)] {
+        if !runsValid[lane] {
+            runsCache[lane] = readRuns(lane: lane)
+            runsValid[lane] = true
+        }
+        return runsCache[lane]
+    }
+
     /// The free runs `[from, to)` of a lane, read from its words (padding past the end is taken).
-    func freeRuns(lane: Int) -> [(from: Int, to: Int)] {
+    func readRuns(lane: Int) -> [(from: Int, to: Int)] {
         var runs: [(from: Int, to: Int)] = []
         let offset = Int(problem.laneWordOffset[lane]), wordCount = (Int(problem.laneLength[lane]) + 63) / 64
         var runStart = -1
@@ -131,7 +146,7 @@ struct SearchState {
     }
 
     /// The best place for `request` among the lanes `allowed` accepts, by `preference`.
-    func bestPlacement(_ request: Int, preference: Preference = .pack, allowed: (Int) -> Bool) -> (optionIndex: Int, start: Int)? {
+    mutating func bestPlacement(_ request: Int, preference: Preference = .pack, allowed: (Int) -> Bool) -> (optionIndex: Int, start: Int)? {
         var best: (optionIndex: Int, start: Int)?
         var bestKey = (Int.min, Int.min, Int.min)
         var runsOfLane: (lane: Int, runs: [(from: Int, to: Int)]) = (-1, [])

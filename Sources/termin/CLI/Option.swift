@@ -81,6 +81,8 @@ struct Positional: Sendable {
     let name: String
     let help: String
     let choices: [(value: String, help: String)]
-    /// `nil`: the argument is required.
+    /// The value when the argument is not given; `nil`: none.
     let defaultValue: String?
+    /// Whether the command needs it (a usage error when missing).
+    var isRequired = false
 }

@@ -59,7 +59,7 @@ struct ParsedOptions: Sendable {
         }
         self.values = values
         self.flags = flags
-        if let declaration, positional == nil, declaration.defaultValue == nil, !flags.contains(HelpOption.help.name) {
+        if let declaration, declaration.isRequired, positional == nil, !flags.contains(HelpOption.help.name) {
             throw UsageError(description: "\(declaration.name) is required")
         }
         self.positional = positional ?? declaration?.defaultValue

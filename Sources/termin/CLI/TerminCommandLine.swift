@@ -47,6 +47,9 @@ enum TerminCommandLine {
         }
         do {
             return try command.run(options)
+        } catch let usage as ParsedOptions.UsageError {
+            log("\(usage)\nusage: \(command.usage)")
+            return ExitCode.usage
         } catch {
             log("\(command.name) failed: \(error)")
             return ExitCode.failure
