@@ -138,6 +138,9 @@ public struct Solver: Sendable {
         case 1:
             resequence(&state, region: &region, random: &random)
             return
+        case 2:
+            lift(&state, random: &random)
+            return
         default:
             break
         }
@@ -360,6 +363,57 @@ public struct Solver: Sendable {
             placed.append(request)
         }
         if placed.count == removed.count && newValue >= oldValue { return }
+        putBack(&state, placed: placed, removed: removed)
+    }
+
+    /// An ejection chain of depth one: a served request takes a more valuable place (an earlier hour, a preferred
+    /// office) that others hold, and those others find places elsewhere. Kept only if all of them are placed again and
+    /// the objective does not fall.
+    func lift(_ state: inout SearchState, random: inout SeededRandom) {
+        let request = random.below(problem.requestCount)
+        guard state.isServed(request) else { return }
+        let value = Int(state.value[request])
+        // A random option that beats the current place: at its earliest start, or at a random one.
+        var target: (optionIndex: Int, start: Int, value: Int)?
+        let earliest = random.below(2) == 0
+        for _ in 0..<8 {
+            let optionIndex = random.below(problem.options[request].count)
+            let option = problem.options[request][optionIndex]
+            let start = earliest ? Int(option.lo) : Int(option.lo) + random.below(Int(option.hi) - Int(option.lo) + 1)
+            let candidate = problem.value(option, start: start)
+            if candidate > value {
+                target = (optionIndex, start, candidate)
+                break
+            }
+        }
+        guard let target else { return }
+        let option = problem.options[request][target.optionIndex]
+        let lane = Int(option.lane), end = target.start + Int(option.units)
+        let blockers = state.laneMembers[lane].map(Int.init).filter { other in
+            guard other != request else { return false }
+            let otherOption = problem.options[other][Int(state.option[other])]
+            let otherStart = Int(state.start[other])
+            return otherStart < end && target.start < otherStart + Int(otherOption.units)
+        }
+        guard blockers.count <= 3 else { return }
+        let before = state.objective
+        var removed: [Removed] = []
+        for other in [request] + blockers {
+            let otherValue = Int(state.value[other])
+            let (optionIndex, start) = state.unassign(other)
+            removed.append((other, optionIndex, start, otherValue))
+        }
+        var placed: [Int] = []
+        if state.isFree(lane: lane, start: target.start, units: Int(option.units)) {
+            state.assign(request, optionIndex: target.optionIndex, start: target.start)
+            placed.append(request)
+            for other in blockers.sorted(by: { problem.options[$0][0].units > problem.options[$1][0].units }) {
+                guard let placement = state.bestPlacement(other, preference: .value, allowed: { _ in true }) else { break }
+                state.assign(other, optionIndex: placement.optionIndex, start: placement.start)
+                placed.append(other)
+            }
+        }
+        if placed.count == removed.count && state.objective >= before { return }
         putBack(&state, placed: placed, removed: removed)
     }
 
