@@ -277,16 +277,51 @@ extension Solver {
             removed.append((other, optionIndex, start, otherValue))
         }
         var placed: [Int] = []
+        var complete = false
         if state.isFree(lane: lane, start: target.start, units: Int(option.units)) {
             state.assign(request, optionIndex: target.optionIndex, start: target.start)
             placed.append(request)
-            for other in blockers.sorted(by: { problem.options[$0][0].units > problem.options[$1][0].units }) {
-                guard let placement = state.bestPlacement(other, preference: .value, allowed: { _ in true }) else { break }
-                state.assign(other, optionIndex: placement.optionIndex, start: placement.start)
-                placed.append(other)
+            complete = placeAll(&state, blockers, depth: 1, placed: &placed, removed: &removed, random: &random)
+        }
+        if complete && state.objective >= before { return }
+        putBack(&state, placed: placed, removed: removed)
+    }
+
+    /// Places each of `requests` (taken out by a lift) at its most valuable free place; where there is none and
+    /// `depth` is left, at a random place of its options held by at most two others (never ones this chain placed),
+    /// which are then placed in turn. Returns whether all were placed; `placed` and `removed` record it for undo.
+    func placeAll(_ state: inout SearchState, _ requests: [Int], depth: Int, placed: inout [Int], removed: inout [Removed],
+                  random: inout SeededRandom) -> Bool {
+        for request in requests.sorted(by: { problem.options[$0][0].units > problem.options[$1][0].units }) {
+            if let placement = state.bestPlacement(request, preference: .value, allowed: { _ in true }) {
+                state.assign(request, optionIndex: placement.optionIndex, start: placement.start)
+                placed.append(request)
+                continue
+            }
+            guard depth > 0, !problem.options[request].isEmpty else { return false }
+            let optionIndex = random.below(problem.options[request].count)
+            let option = problem.options[request][optionIndex]
+            let start = Int(option.lo) + random.below(Int(option.hi) - Int(option.lo) + 1)
+            let lane = Int(option.lane), end = start + Int(option.units)
+            let chain = Set(placed)
+            let blockers = state.laneMembers[lane].map(Int.init).filter { other in
+                let otherStart = Int(state.start[other])
+                let otherEnd = otherStart + Int(problem.options[other][Int(state.option[other])].units)
+                return otherStart < end && start < otherEnd
+            }
+            guard blockers.count <= 2, !blockers.contains(where: chain.contains) else { return false }
+            for other in blockers {
+                let value = Int(state.value[other])
+                let (otherOption, otherStart) = state.unassign(other)
+                removed.append((other, otherOption, otherStart, value))
+            }
+            guard state.isFree(lane: lane, start: start, units: Int(option.units)) else { return false }
+            state.assign(request, optionIndex: optionIndex, start: start)
+            placed.append(request)
+            guard placeAll(&state, blockers, depth: depth - 1, placed: &placed, removed: &removed, random: &random) else {
+                return false
             }
         }
-        if placed.count == removed.count && state.objective >= before { return }
-        putBack(&state, placed: placed, removed: removed)
+        return true
     }
 }
