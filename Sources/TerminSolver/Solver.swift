@@ -1,4 +1,5 @@
 import Dispatch
+import Synchronization
 
 /// Allocates many requests at once: a construction that places the scarcest requests first, then a
 /// large-neighbourhood search that empties a few desks of an office's opening interval (or all of them, sometimes
@@ -11,11 +12,16 @@ public struct Solver: Sendable {
     public struct Limits: Sendable {
         /// Wall-clock budget, in seconds.
         public var seconds: Double = 10
-        /// Most improvement iterations; `nil`: until the time is up.
+        /// Most improvement iterations of each worker; `nil`: until the time is up.
         public var iterations: Int?
-        public init(seconds: Double = 10, iterations: Int? = nil) {
+        /// Independent searches run side by side (worker `k` searches with seed `seed + k`); the best one's
+        /// allocation is the result, the lowest worker winning ties.
+        public var workers: Int
+        public init(seconds: Double = 10, iterations: Int? = nil, workers: Int = 1) {
+            precondition(workers >= 1, "at least one worker")
             self.seconds = seconds
             self.iterations = iterations
+            self.workers = workers
         }
     }
 
@@ -46,10 +52,44 @@ public struct Solver: Sendable {
         problem = Problem(instance)
     }
 
-    /// Runs the search. `progress` is called about once a second.
+    /// Runs the search on `limits.workers` threads of Dispatch's pool. `progress` is called about once a second
+    /// with the best of all workers so far.
     public func solve(limits: Limits = Limits(), seed: UInt64 = 1, progress: Progress? = nil) -> Result {
         let began = DispatchTime.now().uptimeNanoseconds
-        let elapsed = { Double(DispatchTime.now().uptimeNanoseconds - began) / 1e9 }
+        let elapsed: @Sendable () -> Double = { Double(DispatchTime.now().uptimeNanoseconds - began) / 1e9 }
+        let outcomes = Mutex<[Int: Search]>([:])
+        let bestSoFar = Mutex<(objective: Int, served: Int)>((0, 0))
+        DispatchQueue.concurrentPerform(iterations: limits.workers) { worker in
+            let search = search(limits: limits, seed: seed &+ UInt64(worker), elapsed: elapsed) { seconds, objective, served in
+                let best = bestSoFar.withLock { best in
+                    if objective > best.objective { best = (objective, served) }
+                    return best
+                }
+                if worker == 0 { progress?(seconds, best.objective, best.served) }
+            }
+            outcomes.withLock { $0[worker] = search }
+        }
+        let searches = outcomes.withLock { $0 }
+        var winner = searches[0]!
+        for worker in 1..<limits.workers where searches[worker]!.best.objective > winner.best.objective {
+            winner = searches[worker]!
+        }
+        let best = winner.best
+        return Result(allocation: Self.allocation(best, problem), objective: best.objective, served: best.served,
+                      requests: problem.requestCount, bound: UpperBound.compute(problem), constructed: winner.constructed,
+                      iterations: searches.values.reduce(0) { $0 + $1.iterations }, seconds: elapsed())
+    }
+
+    /// What one worker's search found.
+    struct Search: Sendable {
+        let best: SearchState
+        let constructed: Int
+        let iterations: Int
+    }
+
+    /// One worker's search: construction, then moves until the time or the iteration budget is spent, then a
+    /// final polish of the best allocation seen.
+    func search(limits: Limits, seed: UInt64, elapsed: () -> Double, progress: Progress) -> Search {
         var random = SeededRandom(seed: seed)
         var state = SearchState(problem)
         construct(&state, until: limits.seconds, elapsed: elapsed)
@@ -76,18 +116,15 @@ public struct Solver: Sendable {
                 nextPolish = after + max(Self.polishEverySeconds, 4 * (after - now))
             }
             if now >= nextReport {
-                progress?(now, best.objective, best.served)
+                progress(now, best.objective, best.served)
                 nextReport = now.rounded(.down) + 1
             }
             iterations += 1
             improve(&state, region: &region, random: &random)
             if state.objective > best.objective { best = state }
         }
-        polishAll(&best, until: limits.seconds, elapsed: elapsed)
-        let allocation = Self.allocation(best, problem)
-        return Result(allocation: allocation, objective: best.objective, served: best.served,
-                      requests: problem.requestCount, bound: UpperBound.compute(problem), constructed: constructed,
-                      iterations: iterations, seconds: elapsed())
+        polishAll(&best, exactLanes: true, until: limits.seconds, elapsed: elapsed)
+        return Search(best: best, constructed: constructed, iterations: iterations)
     }
 
     /// Places requests one by one, the most urgent and the scarcest (fewest lanes) first, longer before shorter;

@@ -126,3 +126,54 @@ import Testing
         }
     }
 }
+
+/// The exact arrangement of a lane matches an exhaustive search, and independent workers are reproducible and never
+/// worse than the first alone.
+@Suite struct ExactArrangementTests {
+    /// One desk open 08:00–09:00 and three or four requests of 10 or 15 minutes whose windows begin between 06:30 and
+    /// 08:30, so the hour of delay differs with the order.
+    static func oneDesk(seed: UInt64) -> SolverInstance {
+        var random = SeededRandom(seed: seed &* 104_729)
+        let day = 20_513 * 1440
+        let office = SolverInstance.Office(id: "1", durations: ["a": 10, "b": 15],
+                                           desks: [.init(id: "1-1", services: ["a", "b"], accessible: true)],
+                                           open: [.init(from: LocalMinute(day + 8 * 60), to: LocalMinute(day + 9 * 60))])
+        let requests = (0..<(3 + random.below(2))).map { index -> SolverInstance.Request in
+            let from = day + 6 * 60 + 30 + 5 * random.below(25)
+            return .init(id: "r\(index)", services: [(random.below(2) == 0 ? "a" : "b", 1)], offices: ["1"],
+                         windows: [.init(from: LocalMinute(from), to: LocalMinute(from + 180))], needsWheelchair: false, priority: 1)
+        }
+        return SolverInstance(gridMinutes: 5, offices: [office], occupied: [], requests: requests)
+    }
+
+    @Test(arguments: 1...16)
+    func theArrangementOfALaneIsTheExhaustiveOptimum(seed: UInt64) {
+        let instance = Self.oneDesk(seed: seed)
+        let solver = Solver(instance)
+        let everyone = Array(0..<instance.requests.count)
+        let arrangement = solver.bestArrangement(SearchState(solver.problem), lane: 0, requests: everyone)
+        let optimum = Exhaustive.optimum(instance)
+        // Serving one more is worth 1,000, a delay at most a few points: the optimum serves everyone if it can.
+        if optimum > 1000 * (everyone.count - 1) {
+            #expect(arrangement?.value == optimum, "instance \(seed): arrangement \(String(describing: arrangement?.value)), optimum \(optimum)")
+            var state = SearchState(solver.problem)
+            for placement in arrangement?.placements ?? [] {
+                #expect(state.isFree(lane: 0, start: placement.start, units: Int(solver.problem.options[placement.request][placement.optionIndex].units)))
+                state.assign(placement.request, optionIndex: placement.optionIndex, start: placement.start)
+            }
+            #expect(state.objective == optimum && state.served == everyone.count)
+        } else {
+            #expect(arrangement == nil, "instance \(seed): not everyone fits, yet an arrangement was found")
+        }
+    }
+
+    @Test func twoWorkersAreReproducibleAndNoWorseThanTheFirstAlone() throws {
+        let instance = try SolverTests.tiny()
+        let alone = Solver(instance).solve(limits: .init(seconds: 600, iterations: 2_000, workers: 1), seed: 9)
+        let first = Solver(instance).solve(limits: .init(seconds: 600, iterations: 2_000, workers: 2), seed: 9)
+        let second = Solver(instance).solve(limits: .init(seconds: 600, iterations: 2_000, workers: 2), seed: 9)
+        #expect(first.allocation == second.allocation && first.objective == second.objective)
+        #expect(first.objective >= alone.objective)
+        #expect(Validator.check(first.allocation, instance).isValid)
+    }
+}

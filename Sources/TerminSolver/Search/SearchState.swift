@@ -1,6 +1,6 @@
 /// An allocation under construction on a `Problem`: lane occupancy, each request's placement, and the objective,
 /// kept in step by `assign` and `unassign`.
-struct SearchState {
+struct SearchState: Sendable {
     let problem: Problem
     private(set) var words: [UInt64]
     /// Index into the request's options, or -1 when unserved.

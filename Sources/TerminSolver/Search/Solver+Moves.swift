@@ -1,10 +1,15 @@
 /// The search's moves: rebuilding a region (run by run with a knapsack, or request by request), resequencing
-/// desks shortest first, and lifting a request into a more valuable place.
+/// desks shortest first, lifting a request into a more valuable place, and arranging stretches of desks exactly
+/// (`Solver+LaneOptimum`).
 extension Solver {
-    /// One move: mostly a large-neighbourhood move (empty a region, refill it); sometimes a polish of one request.
+    /// One move: mostly a large-neighbourhood move (empty a region, refill it); sometimes a polish of one request, a
+    /// resequence, a lift or an exact stretch.
     func improve(_ state: inout SearchState, region: inout RegionMarks, random: inout SeededRandom) {
         guard !problem.groups.isEmpty else { return }
-        switch random.below(8) {
+        switch random.below(10) {
+        case 8, 9:
+            exactStretch(&state, random: &random)
+            return
         case 0:
             polish(&state, random: &random)
             return
@@ -129,7 +134,7 @@ extension Solver {
     }
 
     /// Fills the region's free runs one at a time, in random order, each with the most valuable set of the
-    /// remaining requests that fits it (a 0/1 knapsack over its length; scarcer requests win ties), then places
+    /// remaining requests that fits it (a 0/1 knapsack over its length; shorter, then scarcer requests win ties), then places
     /// that set in the run by latest allowed start.
     func refillRunByRun(_ state: inout SearchState, pool: [Int], lanes: [Int], random: inout SeededRandom) -> [Int] {
         var runs: [(lane: Int, from: Int, to: Int)] = []
@@ -145,8 +150,8 @@ extension Solver {
                 for (optionIndex, option) in problem.options[request].enumerated() where Int(option.lane) == run.lane {
                     let units = Int(option.units)
                     guard units <= capacity, Int(option.lo) <= run.to - units, Int(option.hi) >= run.from else { continue }
-                    let flexibility = min(99, problem.options[request].count)
-                    items.append((request, poolIndex, optionIndex, units, Int(option.base) * 100 - flexibility))
+                    let flexibility = min(9, problem.options[request].count)
+                    items.append((request, poolIndex, optionIndex, units, Int(option.base) * 1_000 - units * 10 - flexibility))
                     break
                 }
             }

@@ -21,7 +21,7 @@ extension Solver {
     /// Polishes the delays and offices of an allocation that serves what it serves: moves single requests to more
     /// valuable free places, and swaps neighbours on a desk so that the shorter goes first, until nothing improves
     /// (at most `passesMax` passes).
-    func polishAll(_ state: inout SearchState, passesMax: Int = 16, until seconds: Double = .infinity,
+    func polishAll(_ state: inout SearchState, passesMax: Int = 16, exactLanes: Bool = false, until seconds: Double = .infinity,
                    elapsed: () -> Double = { 0 }) {
         for _ in 0..<passesMax {
             let before = state.objective
@@ -30,6 +30,10 @@ extension Solver {
                 moveToBestPlace(&state, request)
             }
             for lane in 0..<problem.laneCount { swapNeighbours(&state, lane: lane) }
+            for lane in 0..<problem.laneCount where exactLanes {
+                if lane % 64 == 0 && elapsed() >= seconds { return }
+                optimiseLane(&state, lane: lane)
+            }
             if state.objective == before { return }
         }
     }

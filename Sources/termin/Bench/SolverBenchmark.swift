@@ -14,20 +14,21 @@ enum SolverBenchmark {
         let cp_sat_seconds: Double
     }
 
-    static func run(seconds: [Double] = [1, 10], seed: UInt64 = 1) throws {
+    /// Runs every instance at each limit in `seconds` with `workers` searches side by side (as CP-SAT had 2 workers).
+    static func run(seconds: [Double] = [1, 10], seed: UInt64 = 1, workers: Int = 2) throws {
         guard let folder = Bundle.module.url(forResource: "SolverInstances", withExtension: nil) else {
             throw CocoaError(.fileNoSuchFile)
         }
         let references = try JSONDecoder().decode([String: Reference].self,
                                                    from: Data(contentsOf: folder.appendingPathComponent("references.json")))
-        print("solver on the public instances, seed \(seed); CP-SAT = OR-Tools 9.15 best (2 workers, its time shown)")
+        print("solver on the public instances, seed \(seed), \(workers) workers; CP-SAT = OR-Tools 9.15 best (2 workers, its time shown)")
         print("instance                  limit   objective   served     vs CP-SAT   vs greedy      bound     gap  moves")
         for name in instances {
             let data = try Data(contentsOf: folder.appendingPathComponent("\(name).json"))
             let instance = try InstanceParser.parse(Array(data))
             let reference = references[name]!
             for limit in seconds {
-                let result = Solver(instance).solve(limits: .init(seconds: limit), seed: seed)
+                let result = Solver(instance).solve(limits: .init(seconds: limit, workers: workers), seed: seed)
                 let report = Validator.check(result.allocation, instance)
                 precondition(report.isValid && report.objective == result.objective, "the benchmark's allocation breaks a rule")
                 print(name.padding(toLength: 24, withPad: " ", startingAt: 0) + String(format: " %5.0f s %11d %4d/%-4d %10.5f× %10.3f× %10d %6.2f%% %6d",
@@ -44,8 +45,8 @@ enum SolverBenchmark {
         let month = try MunichMonthInstance.generate(requests: 100_000, seed: seed, first: LocalDate(iso: "2027-03-01")!)
         let solver = Solver(month)
         let spent = ContinuousClock.now - began
-        let result = solver.solve(limits: .init(seconds: 9.2 - Double(spent.components.seconds) - Double(spent.components.attoseconds) / 1e18),
-                                  seed: seed)
+        let result = solver.solve(limits: .init(seconds: 9.2 - Double(spent.components.seconds) - Double(spent.components.attoseconds) / 1e18,
+                                                workers: workers), seed: seed)
         let total = ContinuousClock.now - began
         let report = Validator.check(result.allocation, month)
         precondition(report.isValid && report.objective == result.objective, "the month's allocation breaks a rule")

@@ -13,6 +13,8 @@ enum SolveCommand: Command {
     static let iterations = Option<Int>(name: "iterations", valueName: "N", help: "stop after this many improvement moves (reproducible to the move)",
                                         defaultValue: nil, defaultDescription: nil, environment: nil,
                                         expectation: "a whole number from 0 to 1000000000") { Int($0).flatMap { (0...1_000_000_000).contains($0) ? $0 : nil } }
+    static let workers = Option.integer("workers", value: "N", help: "independent searches side by side (seeds N, N+1, …), the best wins",
+                                        default: 2, range: 1...64)
     static let out = Option.text("out", value: "FILE", help: "where to write the allocation (JSON); unset: not written")
     static let positional: Positional? = Positional(name: "instance", help: "the instance file (JSON, the exchange format)",
                                                     choices: [], defaultValue: nil)
@@ -22,7 +24,7 @@ enum SolveCommand: Command {
                                          expectation: "munich-month") { $0 == "munich-month" ? $0 : nil }
     static let requests = Option.integer("requests", value: "N", help: "requests of a generated instance", default: 100_000,
                                          range: 1...2_000_000)
-    static let options: [any OptionDeclaration] = [seconds, seed, iterations, out, generate, requests]
+    static let options: [any OptionDeclaration] = [seconds, seed, workers, iterations, out, generate, requests]
     static let details: String? = """
         Prints objective, served/requests, an upper bound (fractional knapsack per group of offices) and the gap.
         A faulty file is refused with the place named (exit 65); nothing is written then.
@@ -59,7 +61,7 @@ enum SolveCommand: Command {
         let spent = ContinuousClock.now - commandBegan
         // 8 % is kept back for checking and writing the answer.
         let budget = max(0.01, 0.92 * options[seconds] - Double(spent.components.seconds) - Double(spent.components.attoseconds) / 1e18)
-        let result = solver.solve(limits: .init(seconds: budget, iterations: options.optional(iterations)),
+        let result = solver.solve(limits: .init(seconds: budget, iterations: options.optional(iterations), workers: options[workers]),
                                   seed: UInt64(options[seed])) { seconds, objective, served in
             FileHandle.standardError.write(Data(String(format: "\r%6.1f s  objective %d  served %d", seconds, objective, served).utf8))
         }
