@@ -12,6 +12,10 @@ public struct TerminAPI: Sendable {
     public let staffToken: String?
     /// What `GET /metrics` shows; give the same registry to the HTTP server so it counts the requests.
     public let metrics: HTTPMetrics
+    /// Rendered availability answers by query and version.
+    let availabilityCache = AvailabilityCache()
+    /// Random per process, in every availability `ETag`: the ledger's change counts start again at a restart.
+    let availabilityEpoch = String(UInt32.random(in: 0...UInt32.max), radix: 36)
 
     /// The API over an assembled engine; its figures go to `metrics`.
     public init(assembly: EngineAssembly, staffToken: String?, metrics: HTTPMetrics = HTTPMetrics()) {
@@ -46,6 +50,7 @@ public struct TerminAPI: Sendable {
         router.add("GET", "/v1/offices", inline: true) { request, _ in respond { try listOffices(request) } }
         router.add("GET", "/v1/offices/{id}", inline: true) { _, parameters in respond { try showOffice(parameters["id"]!) } }
         router.add("GET", "/v1/availability", inline: true) { request, _ in respond { try availability(request) } }
+        router.add("GET", "/v1/availability/days", inline: true) { request, _ in respond { try availabilityDays(request) } }
         router.add("POST", "/v1/holds") { request, _ in respond { try createHold(request) } }
         router.add("POST", "/v1/bookings") { request, _ in respond { try createBooking(request) } }
         router.add("GET", "/v1/bookings/{id}") { request, parameters in

@@ -31,7 +31,9 @@ public struct HTTPResponse: Sendable {
     public func serializedHead(keepAlive: Bool, date: String) -> [UInt8] {
         var text = "HTTP/1.1 \(status) \(Self.reason(status))\r\n"
         for (name, value) in headers { text += "\(name): \(value)\r\n" }
-        text += "Content-Length: \(body.count)\r\nDate: \(date)\r\n"
+        // 204 and 304 carry no body and no Content-Length (RFC 9110 8.6).
+        if status != 204 && status != 304 { text += "Content-Length: \(body.count)\r\n" }
+        text += "Date: \(date)\r\n"
         if !keepAlive { text += "Connection: close\r\n" }
         text += "\r\n"
         return Array(text.utf8)
@@ -48,6 +50,7 @@ public struct HTTPResponse: Sendable {
         case 200: "OK"
         case 201: "Created"
         case 204: "No Content"
+        case 304: "Not Modified"
         case 400: "Bad Request"
         case 401: "Unauthorized"
         case 404: "Not Found"

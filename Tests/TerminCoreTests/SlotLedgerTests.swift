@@ -31,6 +31,28 @@ enum LedgerKind: String, CaseIterable, CustomTestStringConvertible {
         #expect(run.deskID == 101)
     }
 
+    /// Every reservation, occupation and release grows the office-day's change count; a refused reservation and
+    /// changes on other days leave it as it was.
+    @Test(arguments: LedgerKind.allCases)
+    func everyChangeGrowsTheDaysChangeCount(kind: LedgerKind) throws {
+        let ledger = kind.make()
+        let layout = layout
+        let count = { ledger.changeCount(officeID: 1, date: Fixtures.tuesday) }
+        #expect(count() == 0)
+        let run = try #require(ledger.reserve(layout: layout, deskIDs: [101], startUnit: 100, units: 2, channel: .online))
+        let afterReserve = count()
+        #expect(afterReserve > 0)
+        #expect(ledger.reserve(layout: layout, deskIDs: [101], startUnit: 100, units: 2, channel: .online) == nil)
+        #expect(count() == afterReserve)
+        #expect(ledger.occupy(layout: layout, run: SlotRun(officeID: 1, deskID: 102, date: Fixtures.tuesday, startUnit: 100, units: 2),
+                              channel: .staff))
+        let afterOccupy = count()
+        #expect(afterOccupy > afterReserve)
+        ledger.release(run, channel: .online)
+        #expect(count() > afterOccupy)
+        #expect(ledger.changeCount(officeID: 1, date: Fixtures.tuesday.adding(days: 1)) == 0)
+    }
+
     @Test(arguments: LedgerKind.allCases)
     func theOnlineQuotaIsABound(kind: LedgerKind) {
         let ledger = kind.make()

@@ -2,9 +2,31 @@ import TerminCore
 import TerminEngine
 import TerminHTTP
 
-/// `GET /v1/availability?office=ID[,ID…]&service=ID[:QTY][,ID[:QTY]…]&from=YYYY-MM-DD&to=YYYY-MM-DD[&channel=…]`.
+/// `GET /v1/availability?office=ID[,ID…]&service=ID[:QTY][,ID[:QTY]…]&from=YYYY-MM-DD&to=YYYY-MM-DD[&channel=…]`: every
+/// free start; `GET /v1/availability/days?…` (the same query): per office and open day, how many and the first.
+/// Both carry an `ETag` (the ledger's change counts for those office-days, the minute, and this process's epoch),
+/// answer `304` to a matching `If-None-Match`, and may be cached briefly (`Cache-Control`).
 extension TerminAPI {
-    func availability(_ request: HTTPRequest) throws(APIFailure) -> HTTPResponse {
+    /// How long a shared cache may serve an online availability answer without asking again, in seconds.
+    public static let availabilityMaxAgeSeconds = 5
+
+    /// A parsed availability query.
+    struct AvailabilityQuery {
+        let officeIDs: [Int]
+        let services: [ServiceRequest]
+        let from: LocalDate
+        let to: LocalDate
+        let channel: Channel
+
+        /// The query in one canonical spelling (a cache key).
+        var key: String {
+            officeIDs.map(String.init).joined(separator: ",") + "|"
+                + services.map { "\($0.serviceID):\($0.quantity)" }.joined(separator: ",")
+                + "|\(from)|\(to)|\(channel.rawValue)"
+        }
+    }
+
+    func availabilityQuery(_ request: HTTPRequest) throws(APIFailure) -> AvailabilityQuery {
         guard let officeText = request.queryValue("office"), !officeText.isEmpty else {
             throw APIFailure.malformed("office", "Name one or more offices: office=ID[,ID…].")
         }
@@ -28,23 +50,83 @@ extension TerminAPI {
             throw APIFailure.invalid("to", "One query spans at most \(Scheduler.availabilityDaysMax) days.")
         }
         let channel = try channel(request.queryValue("channel"), field: "channel", request)
-        let offices = try run { () throws(EngineError) in
-            try engine.availability(officeIDs: officeIDs, services: services, from: from, to: to, channel: channel)
-        }
-        // Written by hand: the hottest read of the portal, and every value is a number or a date-time that needs
-        // no escaping (Foundation's encoder costs more than the ledger query here).
-        var json = #"{"offices":["#
-        for (officeIndex, office) in offices.enumerated() {
-            json += (officeIndex > 0 ? "," : "") + #"{"days":["#
-            for (dayIndex, day) in office.days.enumerated() {
-                json += (dayIndex > 0 ? "," : "") + #"{"date":""# + day.date.description + #"","starts":["#
-                json += day.starts.map { "\"" + BerlinTime.format($0) + "\"" }.joined(separator: ",")
-                json += "]}"
+        return AvailabilityQuery(officeIDs: officeIDs, services: services, from: from, to: to, channel: channel)
+    }
+
+    func availability(_ request: HTTPRequest) throws(APIFailure) -> HTTPResponse {
+        let query = try availabilityQuery(request)
+        return try conditionalAvailability(request, query, kind: "times") { () throws(APIFailure) in
+            let offices = try run { () throws(EngineError) in
+                try engine.availability(officeIDs: query.officeIDs, services: query.services, from: query.from,
+                                        to: query.to, channel: query.channel)
             }
-            json += #"],"office":"# + String(office.officeID) + "}"
+            // Written by hand: the hottest read of the portal, and every value is a number or a date-time that
+            // needs no escaping (Foundation's encoder costs more than the ledger query here).
+            var json = #"{"offices":["#
+            for (officeIndex, office) in offices.enumerated() {
+                json += (officeIndex > 0 ? "," : "") + #"{"days":["#
+                for (dayIndex, day) in office.days.enumerated() {
+                    json += (dayIndex > 0 ? "," : "") + #"{"date":""# + day.date.description + #"","starts":["#
+                    json += day.starts.map { "\"" + BerlinTime.format($0) + "\"" }.joined(separator: ",")
+                    json += "]}"
+                }
+                json += #"],"office":"# + String(office.officeID) + "}"
+            }
+            json += "]}"
+            return Array(json.utf8)
         }
-        json += "]}"
-        return .json(200, Array(json.utf8))
+    }
+
+    func availabilityDays(_ request: HTTPRequest) throws(APIFailure) -> HTTPResponse {
+        let query = try availabilityQuery(request)
+        return try conditionalAvailability(request, query, kind: "days") { () throws(APIFailure) in
+            let offices = try run { () throws(EngineError) in
+                try engine.availabilityDays(officeIDs: query.officeIDs, services: query.services, from: query.from,
+                                            to: query.to, channel: query.channel)
+            }
+            var json = #"{"offices":["#
+            for (officeIndex, office) in offices.enumerated() {
+                json += (officeIndex > 0 ? "," : "") + #"{"days":["#
+                for (dayIndex, day) in office.days.enumerated() {
+                    json += (dayIndex > 0 ? "," : "") + #"{"date":""# + day.date.description + #"","first":"#
+                        + (day.first.map { "\"" + BerlinTime.format($0) + "\"" } ?? "null")
+                        + #","free_starts":"# + String(day.freeStarts) + "}"
+                }
+                json += #"],"office":"# + String(office.officeID) + "}"
+            }
+            json += "]}"
+            return Array(json.utf8)
+        }
+    }
+
+    /// Answers an availability query with its version: `304` when the client's `If-None-Match` names it, else the
+    /// body (rendered once per version, `AvailabilityCache`) with `ETag` and `Cache-Control`.
+    private func conditionalAvailability(_ request: HTTPRequest, _ query: AvailabilityQuery, kind: String,
+                                         render: () throws(APIFailure) -> [UInt8]) throws(APIFailure) -> HTTPResponse {
+        // The change count is read before the body is rendered, so the body is at least as new as its tag. The
+        // minute is in the tag because the minimum notice and the horizon move with the clock.
+        let changes = engine.availabilityChangeCount(officeIDs: query.officeIDs, from: query.from, to: query.to)
+        let minute = engine.clock.now().secondsSinceEpoch / 60
+        let etag = "\"\(availabilityEpoch)-\(minute)-\(changes)\""
+        let cacheControl = query.channel == .online ? "public, max-age=\(Self.availabilityMaxAgeSeconds)" : "private, no-cache"
+        let headers = [("ETag", etag), ("Cache-Control", cacheControl)]
+        if let given = request.header("if-none-match"), Self.matches(given, etag) {
+            return HTTPResponse(status: 304, headers: headers)
+        }
+        let body = try availabilityCache.body(key: kind + "|" + query.key, etag: etag, render: render)
+        return .json(200, body, headers: headers)
+    }
+
+    /// Whether an `If-None-Match` field names `etag` (a list of tags, weak or strong, or `*`; RFC 9110 13.1.2 compares
+    /// weakly).
+    static func matches(_ field: String, _ etag: String) -> Bool {
+        field.split(separator: ",").contains { candidate in
+            var tag = candidate.drop { $0 == " " || $0 == "\t" }
+            while tag.last == " " || tag.last == "\t" { tag.removeLast() }
+            if tag == "*" { return true }
+            if tag.hasPrefix("W/") { tag.removeFirst(2) }
+            return tag == etag
+        }
     }
 
     /// `ID[:QTY][,ID[:QTY]…]`.

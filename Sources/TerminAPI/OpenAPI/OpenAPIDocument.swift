@@ -68,7 +68,30 @@ enum OpenAPIDocument {
               {"name": "channel", "in": "query", "description": "online (default), staff or walk_in; the last two need staff credentials", "schema": {"$ref": "#/components/schemas/Channel"}}
             ],
             "responses": {
-              "200": {"description": "Free starts per office and day", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Availability"}}}},
+              "200": {"description": "Free starts per office and day, with ETag and Cache-Control", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Availability"}}}},
+              "304": {"description": "Unchanged since the ETag named in If-None-Match"},
+              "400": {"$ref": "#/components/responses/Problem"},
+              "401": {"$ref": "#/components/responses/Problem"},
+              "422": {"$ref": "#/components/responses/Problem"}
+            }
+          }
+        },
+        "/v1/availability/days": {
+          "get": {
+            "summary": "A calendar's view: per office and open day, how many free starts and the first",
+            "description": "The same query and rules as /v1/availability. Open days with nothing free have free_starts 0 and first null; closed days are left out. The ETag changes when free time in the range changes (and every minute, as the minimum notice moves); If-None-Match answers 304; online answers may be cached for 5 seconds.",
+            "operationId": "availabilityDays",
+            "parameters": [
+              {"name": "office", "in": "query", "required": true, "schema": {"type": "string"}},
+              {"name": "service", "in": "query", "required": true, "schema": {"type": "string"}},
+              {"name": "from", "in": "query", "required": true, "schema": {"type": "string", "format": "date"}},
+              {"name": "to", "in": "query", "required": true, "schema": {"type": "string", "format": "date"}},
+              {"name": "channel", "in": "query", "schema": {"$ref": "#/components/schemas/Channel"}},
+              {"name": "If-None-Match", "in": "header", "schema": {"type": "string"}}
+            ],
+            "responses": {
+              "200": {"description": "Per office and day", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/AvailabilityDays"}}}},
+              "304": {"description": "Unchanged since the ETag named in If-None-Match"},
               "400": {"$ref": "#/components/responses/Problem"},
               "401": {"$ref": "#/components/responses/Problem"},
               "422": {"$ref": "#/components/responses/Problem"}
@@ -167,6 +190,9 @@ enum OpenAPIDocument {
           "Availability": {"type": "object", "required": ["offices"], "properties": {"offices": {"type": "array", "items": {"type": "object", "properties": {
             "office": {"type": "integer"},
             "days": {"type": "array", "items": {"type": "object", "properties": {"date": {"type": "string", "format": "date"}, "starts": {"type": "array", "items": {"type": "string", "format": "date-time"}}}}}}}}}},
+          "AvailabilityDays": {"type": "object", "required": ["offices"], "properties": {"offices": {"type": "array", "items": {"type": "object", "properties": {
+            "office": {"type": "integer"},
+            "days": {"type": "array", "items": {"type": "object", "required": ["date", "free_starts", "first"], "properties": {"date": {"type": "string", "format": "date"}, "free_starts": {"type": "integer", "minimum": 0}, "first": {"type": ["string", "null"], "format": "date-time"}}}}}}}}},
           "HoldRequest": {"type": "object", "required": ["office", "start", "services"], "properties": {
             "office": {"type": "integer"}, "start": {"type": "string", "format": "date-time"},
             "services": {"type": "array", "minItems": 1, "maxItems": 5, "items": {"$ref": "#/components/schemas/ServiceQuantity"}},

@@ -22,6 +22,8 @@ final class DayLedger: @unchecked Sendable {
     let quota: [Int]
     let words: UnsafeMutablePointer<Atomic<UInt64>>
     let used: UnsafeMutablePointer<Atomic<Int>>
+    /// Counts changes to `words` and `used`, each counted after it is made (`SlotLedger.changeCount`).
+    let changes = Atomic<Int>(0)
 
     init(layout: DayLayout) {
         officeID = layout.officeID
@@ -68,7 +70,10 @@ final class DayLedger: @unchecked Sendable {
             guard current + units <= bound else { return false }
             let (exchanged, original) = used[index].compareExchange(expected: current, desired: current + units,
                                                                     ordering: .acquiringAndReleasing)
-            if exchanged { return true }
+            if exchanged {
+                changed()
+                return true
+            }
             current = original
         }
         return false
@@ -77,12 +82,17 @@ final class DayLedger: @unchecked Sendable {
     /// Adds `units` to the channel's usage without a bound (rebuilding from the database).
     func forceQuota(_ channel: Channel, units: Int) {
         used[Self.channelIndex(channel)].add(units, ordering: .acquiringAndReleasing)
+        changed()
     }
 
     func releaseQuota(_ channel: Channel, units: Int) {
         let (_, after) = used[Self.channelIndex(channel)].subtract(units, ordering: .acquiringAndReleasing)
         precondition(after >= 0, "a channel's usage never goes below zero")
+        changed()
     }
+
+    /// Counts a change just made.
+    func changed() { changes.add(1, ordering: .releasing) }
 
     func hasQuota(_ channel: Channel, units: Int) -> Bool {
         let index = Self.channelIndex(channel)
@@ -117,6 +127,7 @@ final class DayLedger: @unchecked Sendable {
             }
             unit = next
         }
+        changed()
         return true
     }
 
@@ -167,5 +178,6 @@ final class DayLedger: @unchecked Sendable {
             precondition(old & mask == mask, "a bitmap never loses a bit it did not release")
             unit = next
         }
+        changed()
     }
 }

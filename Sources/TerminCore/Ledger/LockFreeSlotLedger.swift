@@ -129,6 +129,10 @@ public final class LockFreeSlotLedger: SlotLedger, @unchecked Sendable {
         return true
     }
 
+    public func changeCount(officeID: Int, date: LocalDate) -> Int {
+        existingDay(officeID: officeID, date: date)?.changes.load(ordering: .acquiring) ?? 0
+    }
+
     public func release(_ run: SlotRun, channel: Channel) {
         guard let day = existingDay(officeID: run.officeID, date: run.date), let desk = day.deskIndex[run.deskID] else {
             preconditionFailure("released \(run), which this ledger never reserved")

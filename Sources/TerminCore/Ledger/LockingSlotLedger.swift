@@ -15,6 +15,8 @@ public final class LockingSlotLedger: SlotLedger {
         var taken: [Int: UnitBitmap]
         var used: [Channel: Int] = [:]
         let quota: [Channel: Int]
+        /// Changes made so far (`SlotLedger.changeCount`).
+        var changes = 0
 
         init(layout: DayLayout) {
             var taken: [Int: UnitBitmap] = [:]
@@ -63,6 +65,7 @@ public final class LockingSlotLedger: SlotLedger {
             guard let chosen = best?.deskID else { return nil }
             state.taken[chosen]!.set(range)
             state.used[channel, default: 0] += units
+            state.changes += 1
             days[key] = state
             return SlotRun(officeID: layout.officeID, deskID: chosen, date: layout.date, startUnit: startUnit, units: units)
         }
@@ -77,6 +80,7 @@ public final class LockingSlotLedger: SlotLedger {
                   taken.isClear(run.unitRange) else { return false }
             state.taken[run.deskID]!.set(run.unitRange)
             state.used[channel, default: 0] += run.units
+            state.changes += 1
             days[key] = state
             return true
         }
@@ -92,7 +96,12 @@ public final class LockingSlotLedger: SlotLedger {
             state.taken[run.deskID]!.clear(run.unitRange)
             state.used[channel, default: 0] -= run.units
             precondition(state.used[channel]! >= 0, "a channel's usage never goes below zero")
+            state.changes += 1
             days[key] = state
         }
+    }
+
+    public func changeCount(officeID: Int, date: LocalDate) -> Int {
+        days.withLock { $0[DayKey(officeID: officeID, date: date)]?.changes ?? 0 }
     }
 }

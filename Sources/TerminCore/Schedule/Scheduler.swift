@@ -42,6 +42,14 @@ public struct DayAvailability: Sendable, Equatable {
     public let starts: [Instant]
 }
 
+/// One open day of an office for a calendar: how many free starts it has and the first of them.
+public struct DaySummary: Sendable, Equatable {
+    public let date: LocalDate
+    public let freeStarts: Int
+    /// `nil` when the day is open but nothing is free.
+    public let first: Instant?
+}
+
 /// Applies the booking rules (closing days, opening hours, grid, horizon, minimum notice, channel quotas) on top of
 /// the ledger. Availability and placement share these rules, so every start it offers is one a reserve accepts.
 public struct Scheduler: Sendable {
@@ -77,21 +85,51 @@ public struct Scheduler: Sendable {
     /// Free start times for `shape` from `from` to `to` inclusive, clipped to the booking window.
     public func availability(shape: AppointmentShape, from: LocalDate, to: LocalDate, channel: Channel,
                              now: Instant) -> [DayAvailability] {
+        let (office, earliest, days) = openDays(shape: shape, from: from, to: to, channel: channel, now: now)
+        return days.compactMap { layout in
+            let starts = ledger.freeStarts(layout: layout, deskIDs: shape.deskIDs, units: shape.slotUnits, channel: channel)
+                .map { BerlinTime.instant(date: layout.date, minuteOfDay: $0 * office.slotMinutes) }
+                .filter { $0 >= earliest }
+            return starts.isEmpty ? nil : DayAvailability(date: layout.date, starts: starts)
+        }
+    }
+
+    /// The office, the earliest start the channel may book now, and the layouts of the open days from `from` to `to`
+    /// inclusive within the booking window.
+    private func openDays(shape: AppointmentShape, from: LocalDate, to: LocalDate, channel: Channel, now: Instant)
+        -> (office: Office, earliest: Instant, days: [DayLayout]) {
         let office = catalog.offices[shape.officeID]!
         let earliest = earliestStart(office: office, channel: channel, now: now)
         let first = max(from, BerlinTime.local(earliest).date)
         let last = min(to, lastBookableDate(office: office, now: now))
-        guard first <= last else { return [] }
-        var days: [DayAvailability] = []
-        for dayNumber in first.dayNumber...last.dayNumber {
-            let date = LocalDate(dayNumber: dayNumber)
-            guard let layout = layout(officeID: office.id, date: date) else { continue }
-            let starts = ledger.freeStarts(layout: layout, deskIDs: shape.deskIDs, units: shape.slotUnits, channel: channel)
-                .map { BerlinTime.instant(date: date, minuteOfDay: $0 * office.slotMinutes) }
-                .filter { $0 >= earliest }
-            if !starts.isEmpty { days.append(DayAvailability(date: date, starts: starts)) }
+        guard first <= last else { return (office, earliest, []) }
+        let days = (first.dayNumber...last.dayNumber).compactMap { layout(officeID: office.id, date: LocalDate(dayNumber: $0)) }
+        return (office, earliest, days)
+    }
+
+    /// Every open day of the office from `from` to `to` inclusive, clipped to the booking window, with its count of
+    /// free starts for `shape` and the first one (a full day has 0 and no first start; closed days are left out).
+    public func daySummaries(shape: AppointmentShape, from: LocalDate, to: LocalDate, channel: Channel,
+                             now: Instant) -> [DaySummary] {
+        let (office, earliest, days) = openDays(shape: shape, from: from, to: to, channel: channel, now: now)
+        return days.map { layout in
+            var count = 0
+            var first: Instant?
+            for unit in ledger.freeStarts(layout: layout, deskIDs: shape.deskIDs, units: shape.slotUnits, channel: channel) {
+                let start = BerlinTime.instant(date: layout.date, minuteOfDay: unit * office.slotMinutes)
+                guard start >= earliest else { continue }
+                count += 1
+                if first == nil { first = start }
+            }
+            return DaySummary(date: layout.date, freeStarts: count, first: first)
         }
-        return days
+    }
+
+    /// The sum of the ledger's change counts over an office's days from `from` to `to`: it grows whenever free time
+    /// there changes. Read it before the availability it stands for.
+    public func changeCount(officeID: Int, from: LocalDate, to: LocalDate) -> Int {
+        guard from <= to else { return 0 }
+        return (from.dayNumber...to.dayNumber).reduce(0) { $0 + ledger.changeCount(officeID: officeID, date: LocalDate(dayNumber: $1)) }
     }
 
     /// Checks that `start` is a time `shape` may be booked at, ignoring whether it is still free.

@@ -54,20 +54,40 @@ public final class BookingEngine: Sendable {
     public func availability(officeIDs: [Int], services: [ServiceRequest], from: LocalDate, to: LocalDate,
                              channel: Channel) throws(EngineError) -> [(officeID: Int, days: [DayAvailability])] {
         let now = clock.now()
-        var result: [(Int, [DayAvailability])] = []
+        return try shapes(officeIDs: officeIDs, services: services, channel: channel).map { shape in
+            (shape.officeID, scheduler.availability(shape: shape, from: from, to: to, channel: channel, now: now))
+        }
+    }
+
+    /// Per office and open day from `from` to `to`: how many free starts and the first (a portal's month calendar).
+    public func availabilityDays(officeIDs: [Int], services: [ServiceRequest], from: LocalDate, to: LocalDate,
+                                 channel: Channel) throws(EngineError) -> [(officeID: Int, days: [DaySummary])] {
+        let now = clock.now()
+        return try shapes(officeIDs: officeIDs, services: services, channel: channel).map { shape in
+            (shape.officeID, scheduler.daySummaries(shape: shape, from: from, to: to, channel: channel, now: now))
+        }
+    }
+
+    /// A count that grows whenever the free time of the offices between `from` and `to` changes (the ledger's change
+    /// counts summed): read before the availability, it versions it.
+    public func availabilityChangeCount(officeIDs: [Int], from: LocalDate, to: LocalDate) -> Int {
+        officeIDs.reduce(0) { $0 + scheduler.changeCount(officeID: $1, from: from, to: to) }
+    }
+
+    /// The appointment shape at each office, in order; an error names the query parameter at fault, and which
+    /// office of the list.
+    private func shapes(officeIDs: [Int], services: [ServiceRequest], channel: Channel) throws(EngineError) -> [AppointmentShape] {
+        var shapes: [AppointmentShape] = []
         for (index, officeID) in officeIDs.enumerated() {
             do {
-                let shape = try catalog.shape(officeID: officeID, services: services, channel: channel)
-                result.append((officeID, scheduler.availability(shape: shape, from: from, to: to, channel: channel, now: now)))
+                shapes.append(try catalog.shape(officeID: officeID, services: services, channel: channel))
             } catch {
-                // Name which office of the list is at fault.
-                // Name the query parameter at fault, and which office of the list.
                 let field = error.field.hasPrefix("services") ? "service"
                     : officeIDs.count > 1 ? "office[\(index)]" : "office"
                 throw EngineError(SchedulingError(error.code, field: field, detail: error.detail))
             }
         }
-        return result
+        return shapes
     }
 
     // MARK: Holds

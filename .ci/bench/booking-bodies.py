@@ -1,0 +1,59 @@
+#!/usr/bin/env python3
+"""Writes a wrk Lua script that posts POST /v1/bookings for free starts of a running Termin.
+
+usage: booking-bodies.py BASE_URL OUT.lua [DAYS]
+
+For every office, its shortest online service; for every day of the next DAYS days (from tomorrow), the free starts
+spaced one duration apart, each offered twice (most offices have several desks). Shuffled with a fixed seed, so
+concurrent connections rarely race for the same start. Each wrk thread takes every n-th body from its own offset.
+"""
+import json, random, sys, urllib.request, datetime
+
+base, out = sys.argv[1], sys.argv[2]
+days = int(sys.argv[3]) if len(sys.argv) > 3 else 28
+def get(path):
+    with urllib.request.urlopen(base + path) as response:
+        return json.load(response)
+
+first = datetime.date.today() + datetime.timedelta(days=1)
+last = first + datetime.timedelta(days=days - 1)
+bodies = []
+for office in get("/v1/offices")["offices"]:
+    online = [s for s in office["services"] if s["bookable_online"]]
+    if not online:
+        continue
+    service = min(online, key=lambda s: s["duration_minutes"])
+    answer = get(f"/v1/availability?office={office['id']}&service={service['id']}&from={first}&to={last}")
+    for block in answer["offices"]:
+        for day in block["days"]:
+            previous = None
+            for start in day["starts"]:
+                moment = datetime.datetime.fromisoformat(start)
+                if previous is None or moment - previous >= datetime.timedelta(minutes=service["duration_minutes"]):
+                    body = json.dumps({"office": office["id"], "start": start,
+                                       "services": [{"id": service["id"], "quantity": 1}]})
+                    bodies += [body, body]
+                    previous = moment
+random.Random(7).shuffle(bodies)
+with open(out, "w") as lua:
+    lua.write("local bodies = {\n")
+    for body in bodies:
+        lua.write("  [[" + body + "]],\n")
+    lua.write("}\n")
+    lua.write("""
+local counter = 0
+local threads = {}
+function setup(thread)
+  thread:set("offset", #threads)
+  table.insert(threads, thread)
+end
+function init(args)
+  counter = offset or 0
+end
+function request()
+  counter = counter + 2
+  local body = bodies[(counter % #bodies) + 1]
+  return wrk.format("POST", "/v1/bookings", {["Content-Type"] = "application/json"}, body)
+end
+""")
+print(len(bodies))
