@@ -33,6 +33,8 @@ import TerminTestSupport
         #expect(id.count == 16 && id.allSatisfy(\.isHexDigit))
         let refused = try client.send("GET", "/healthz", headers: ["X-Request-Id": String(repeating: "x", count: 200)])
         #expect(refused.header("X-Request-Id")?.count == 16)
+        // Lines are handed on once per turn of the event loop, just after the answers are written.
+        try Wait.required("three log lines") { app.logLines.all.count >= 3 }
         let lines = app.logLines.all
         #expect(lines.count == 3)
         let first = try #require(try JSONSerialization.jsonObject(with: Data(lines[0].utf8)) as? [String: Any])

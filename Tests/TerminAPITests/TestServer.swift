@@ -42,7 +42,9 @@ final class TestServer {
         let router = api.router()
         var configuration = HTTPServer.Configuration()
         configuration.metrics = api.metrics
-        configuration.accessLog = { [logLines] in logLines.append($0) }
+        configuration.accessLog = { [logLines] chunk in
+            for line in chunk.split(separator: UInt8(ascii: "\n")) { logLines.append(String(decoding: line, as: UTF8.self)) }
+        }
         configuration.port = 0
         configuration.loopCount = 2
         configuration.workerThreads = 8

@@ -37,7 +37,7 @@ enum LedgerKind: String, CaseIterable, CustomTestStringConvertible {
     func everyChangeGrowsTheDaysChangeCount(kind: LedgerKind) throws {
         let ledger = kind.make()
         let layout = layout
-        let count = { ledger.changeCount(officeID: 1, date: Fixtures.tuesday) }
+        let count = { ledger.changeCount(officeID: 1, from: Fixtures.tuesday, to: Fixtures.tuesday) }
         #expect(count() == 0)
         let run = try #require(ledger.reserve(layout: layout, deskIDs: [101], startUnit: 100, units: 2, channel: .online))
         let afterReserve = count()
@@ -50,7 +50,10 @@ enum LedgerKind: String, CaseIterable, CustomTestStringConvertible {
         #expect(afterOccupy > afterReserve)
         ledger.release(run, channel: .online)
         #expect(count() > afterOccupy)
-        #expect(ledger.changeCount(officeID: 1, date: Fixtures.tuesday.adding(days: 1)) == 0)
+        let tuesday = count()
+        #expect(ledger.changeCount(officeID: 1, from: Fixtures.tuesday.adding(days: 1), to: Fixtures.tuesday.adding(days: 9)) == 0)
+        #expect(ledger.changeCount(officeID: 1, from: Fixtures.tuesday.adding(days: -3), to: Fixtures.tuesday.adding(days: 3)) == tuesday)
+        #expect(ledger.changeCount(officeID: 2, from: Fixtures.tuesday, to: Fixtures.tuesday) == 0)
     }
 
     @Test(arguments: LedgerKind.allCases)

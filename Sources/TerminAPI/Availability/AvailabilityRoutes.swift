@@ -17,13 +17,6 @@ extension TerminAPI {
         let from: LocalDate
         let to: LocalDate
         let channel: Channel
-
-        /// The query in one canonical spelling (a cache key).
-        var key: String {
-            officeIDs.map(String.init).joined(separator: ",") + "|"
-                + services.map { "\($0.serviceID):\($0.quantity)" }.joined(separator: ",")
-                + "|\(from)|\(to)|\(channel.rawValue)"
-        }
     }
 
     func availabilityQuery(_ request: HTTPRequest) throws(APIFailure) -> AvailabilityQuery {
@@ -55,7 +48,7 @@ extension TerminAPI {
 
     func availability(_ request: HTTPRequest) throws(APIFailure) -> HTTPResponse {
         let query = try availabilityQuery(request)
-        return try conditionalAvailability(request, query, kind: "times") { () throws(APIFailure) in
+        return try conditionalAvailability(request, query) { () throws(APIFailure) in
             let offices = try run { () throws(EngineError) in
                 try engine.availability(officeIDs: query.officeIDs, services: query.services, from: query.from,
                                         to: query.to, channel: query.channel)
@@ -79,7 +72,7 @@ extension TerminAPI {
 
     func availabilityDays(_ request: HTTPRequest) throws(APIFailure) -> HTTPResponse {
         let query = try availabilityQuery(request)
-        return try conditionalAvailability(request, query, kind: "days") { () throws(APIFailure) in
+        return try conditionalAvailability(request, query) { () throws(APIFailure) in
             let offices = try run { () throws(EngineError) in
                 try engine.availabilityDays(officeIDs: query.officeIDs, services: query.services, from: query.from,
                                             to: query.to, channel: query.channel)
@@ -101,7 +94,7 @@ extension TerminAPI {
 
     /// Answers an availability query with its version: `304` when the client's `If-None-Match` names it, else the
     /// body (rendered once per version, `AvailabilityCache`) with `ETag` and `Cache-Control`.
-    private func conditionalAvailability(_ request: HTTPRequest, _ query: AvailabilityQuery, kind: String,
+    private func conditionalAvailability(_ request: HTTPRequest, _ query: AvailabilityQuery,
                                          render: () throws(APIFailure) -> [UInt8]) throws(APIFailure) -> HTTPResponse {
         // The change count is read before the body is rendered, so the body is at least as new as its tag. The
         // minute is in the tag because the minimum notice and the horizon move with the clock.
@@ -113,7 +106,8 @@ extension TerminAPI {
         if let given = request.header("if-none-match"), Self.matches(given, etag) {
             return HTTPResponse(status: 304, headers: headers)
         }
-        let body = try availabilityCache.body(key: kind + "|" + query.key, etag: etag, render: render)
+        // Keyed by the target as the client spelled it: a portal asks in one spelling, and parsing already checked it.
+        let body = try availabilityCache.body(key: request.target, etag: etag, render: render)
         return .json(200, body, headers: headers)
     }
 

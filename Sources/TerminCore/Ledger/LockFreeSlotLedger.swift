@@ -129,8 +129,17 @@ public final class LockFreeSlotLedger: SlotLedger, @unchecked Sendable {
         return true
     }
 
-    public func changeCount(officeID: Int, date: LocalDate) -> Int {
-        existingDay(officeID: officeID, date: date)?.changes.load(ordering: .acquiring) ?? 0
+    public func changeCount(officeID: Int, from: LocalDate, to: LocalDate) -> Int {
+        guard let office = officeIndex[officeID] else { return 0 }
+        let first = max(0, from.dayNumber - firstDate.dayNumber), last = min(daysMax - 1, to.dayNumber - firstDate.dayNumber)
+        guard first <= last else { return 0 }
+        var sum = 0
+        for offset in first...last {
+            if let day = slots[office * daysMax + offset].load(ordering: .acquiring) {
+                sum &+= day.takeUnretainedValue().changes.load(ordering: .acquiring)
+            }
+        }
+        return sum
     }
 
     public func release(_ run: SlotRun, channel: Channel) {

@@ -101,7 +101,10 @@ public final class LockingSlotLedger: SlotLedger {
         }
     }
 
-    public func changeCount(officeID: Int, date: LocalDate) -> Int {
-        days.withLock { $0[DayKey(officeID: officeID, date: date)]?.changes ?? 0 }
+    public func changeCount(officeID: Int, from: LocalDate, to: LocalDate) -> Int {
+        guard from <= to else { return 0 }
+        return days.withLock { days in
+            (from.dayNumber...to.dayNumber).reduce(0) { $0 + (days[DayKey(officeID: officeID, date: LocalDate(dayNumber: $1))]?.changes ?? 0) }
+        }
     }
 }

@@ -40,7 +40,8 @@ public protocol SlotLedger: Sendable {
     /// Gives a run back. Every unit of it must be taken.
     func release(_ run: SlotRun, channel: Channel)
 
-    /// A count that grows with every change to an office-day's taken units or channel usage (0 for a day never
-    /// touched). Read it before reading availability: what is read after it is at least as new as the count says.
-    func changeCount(officeID: Int, date: LocalDate) -> Int
+    /// A count that grows with every change to the taken units or channel usage of the office's days from `from` to
+    /// `to` inclusive (the sum of a count per office-day; 0 for days never touched). Read it before reading
+    /// availability: what is read after it is at least as new as the count says.
+    func changeCount(officeID: Int, from: LocalDate, to: LocalDate) -> Int
 }

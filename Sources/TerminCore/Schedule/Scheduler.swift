@@ -128,8 +128,7 @@ public struct Scheduler: Sendable {
     /// The sum of the ledger's change counts over an office's days from `from` to `to`: it grows whenever free time
     /// there changes. Read it before the availability it stands for.
     public func changeCount(officeID: Int, from: LocalDate, to: LocalDate) -> Int {
-        guard from <= to else { return 0 }
-        return (from.dayNumber...to.dayNumber).reduce(0) { $0 + ledger.changeCount(officeID: officeID, date: LocalDate(dayNumber: $1)) }
+        ledger.changeCount(officeID: officeID, from: from, to: to)
     }
 
     /// Checks that `start` is a time `shape` may be booked at, ignoring whether it is still free.

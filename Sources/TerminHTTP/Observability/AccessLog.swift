@@ -1,10 +1,20 @@
-import Foundation
 import Glibc
 
 /// One structured JSON line per request, and the request id that ties it to the client's view.
+///
+/// Lines are rendered straight into bytes (no Foundation formatting; the time of day is rendered once a second) by
+/// each event loop's `Writer`, which hands them to the sink in chunks of whole lines at most `chunkBytesMax` long,
+/// once per turn of the loop: one `write` for many requests, and each chunk small enough for a pipe to take whole, so
+/// lines of several loops never interleave.
 public enum AccessLog {
     /// Longest `X-Request-Id` taken from a client; a longer or non-printable one is replaced.
     public static let requestIDBytesMax = 128
+    /// Most bytes handed to the sink at once (PIPE_BUF: a pipe takes a write up to this size whole). A single line
+    /// longer than this goes alone.
+    public static let chunkBytesMax = 4096
+
+    /// Receives chunks of whole lines, each ending in a newline.
+    public typealias Sink = @Sendable ([UInt8]) -> Void
 
     /// The client's `X-Request-Id` if it is printable ASCII of sensible length, else a new random one.
     public static func requestID(for request: HTTPRequest) -> String {
@@ -18,46 +28,124 @@ public enum AccessLog {
         return String(repeating: "0", count: 16 - text.count) + text
     }
 
-    /// `{"time":…,"level":"info","msg":"request",…}`. The query string is left out: it may carry personal data.
-    public static func line(requestID: String, method: String, path: String, route: String, status: Int,
-                            durationSeconds: Double, bytesOut: Int) -> String {
-        "{\"time\":\"\(timestamp())\",\"level\":\"info\",\"msg\":\"request\",\"request_id\":\"\(escape(requestID))\","
-            + "\"method\":\"\(escape(method))\",\"path\":\"\(escape(path))\",\"route\":\"\(escape(route))\","
-            + "\"status\":\(status),\"duration_ms\":\(String(format: "%.3f", durationSeconds * 1000)),\"bytes_out\":\(bytesOut)}"
+    /// Writes a chunk to standard error in one write.
+    public static func toStandardError(_ chunk: [UInt8]) {
+        _ = chunk.withUnsafeBytes { write(2, $0.baseAddress, $0.count) }
     }
 
-    /// Writes a line to standard error in one write (lines stay whole between threads).
-    public static func toStandardError(_ line: String) {
-        let bytes = Array((line + "\n").utf8)
-        _ = bytes.withUnsafeBytes { write(2, $0.baseAddress, $0.count) }
-    }
+    /// An event loop's log: renders lines into a buffer and hands them on in chunks (`flush`, or when the next line
+    /// would make the chunk too long). Used by one thread.
+    public struct Writer {
+        let sink: Sink
+        private var buffer: [UInt8] = []
+        private var second = -1
+        /// `YYYY-MM-DDTHH:MM:SS` of `second`.
+        private var secondText: [UInt8] = []
+        private var line: [UInt8] = []
 
-    static func timestamp() -> String {
-        var spec = timespec()
-        clock_gettime(CLOCK_REALTIME, &spec)
-        var seconds = spec.tv_sec
-        var parts = tm()
-        gmtime_r(&seconds, &parts)
-        var buffer = [CChar](repeating: 0, count: 32)
-        let length = strftime(&buffer, buffer.count, "%Y-%m-%dT%H:%M:%S", &parts)
-        let base = String(decoding: buffer[0..<length].map { UInt8(bitPattern: $0) }, as: UTF8.self)
-        return base + String(format: ".%03dZ", spec.tv_nsec / 1_000_000)
-    }
+        public init(sink: @escaping Sink) {
+            self.sink = sink
+            buffer.reserveCapacity(chunkBytesMax)
+            line.reserveCapacity(512)
+        }
 
-    /// JSON string escaping.
-    static func escape(_ text: String) -> String {
-        var escaped = ""
-        for scalar in text.unicodeScalars {
-            switch scalar {
-            case "\"": escaped += "\\\""
-            case "\\": escaped += "\\\\"
-            case "\n": escaped += "\\n"
-            case "\r": escaped += "\\r"
-            case "\t": escaped += "\\t"
-            default:
-                if scalar.value < 0x20 { escaped += String(format: "\\u%04x", scalar.value) } else { escaped.unicodeScalars.append(scalar) }
+        /// `{"time":…,"level":"info","msg":"request",…}`. The query string is left out: it may carry personal data.
+        public mutating func append(requestID: String, method: String, path: String, route: String, status: Int,
+                                    durationSeconds: Double, bytesOut: Int) {
+            var spec = timespec()
+            clock_gettime(CLOCK_REALTIME, &spec)
+            if spec.tv_sec != second { renderSecond(spec.tv_sec) }
+            line.removeAll(keepingCapacity: true)
+            line += #"{"time":""#.utf8
+            line += secondText
+            line.append(UInt8(ascii: "."))
+            Self.digits(Int(spec.tv_nsec / 1_000_000), width: 3, into: &line)
+            line += #"Z","level":"info","msg":"request","request_id":""#.utf8
+            Self.escaped(requestID, into: &line)
+            line += #"","method":""#.utf8
+            Self.escaped(method, into: &line)
+            line += #"","path":""#.utf8
+            Self.escaped(path, into: &line)
+            line += #"","route":""#.utf8
+            Self.escaped(route, into: &line)
+            line += #"","status":"#.utf8
+            Self.digits(status, width: 1, into: &line)
+            line += #","duration_ms":"#.utf8
+            let microseconds = max(0, Int((durationSeconds * 1e6).rounded()))
+            Self.digits(microseconds / 1000, width: 1, into: &line)
+            line.append(UInt8(ascii: "."))
+            Self.digits(microseconds % 1000, width: 3, into: &line)
+            line += #","bytes_out":"#.utf8
+            Self.digits(bytesOut, width: 1, into: &line)
+            line += "}\n".utf8
+            if buffer.count + line.count > chunkBytesMax { flush() }
+            buffer += line
+        }
+
+        /// Hands what is buffered to the sink.
+        public mutating func flush() {
+            guard !buffer.isEmpty else { return }
+            sink(buffer)
+            buffer.removeAll(keepingCapacity: true)
+        }
+
+        private mutating func renderSecond(_ seconds: Int) {
+            var time = seconds
+            var parts = tm()
+            gmtime_r(&time, &parts)
+            secondText.removeAll(keepingCapacity: true)
+            Self.digits(Int(parts.tm_year) + 1900, width: 4, into: &secondText)
+            for (separator, value) in [("-", parts.tm_mon + 1), ("-", parts.tm_mday), ("T", parts.tm_hour),
+                                       (":", parts.tm_min), (":", parts.tm_sec)] {
+                secondText += separator.utf8
+                Self.digits(Int(value), width: 2, into: &secondText)
+            }
+            second = seconds
+        }
+
+        /// A non-negative number in decimal, zero-padded to `width` digits.
+        static func digits(_ value: Int, width: Int, into bytes: inout [UInt8]) {
+            assert(value >= 0, "log figures are never negative")
+            var count = 1, power = 1
+            while value / power >= 10 {
+                power *= 10
+                count += 1
+            }
+            for _ in count..<max(width, count) { bytes.append(UInt8(ascii: "0")) }
+            var rest = value
+            while power > 0 {
+                bytes.append(UInt8(ascii: "0") + UInt8(rest / power))
+                rest %= power
+                power /= 10
             }
         }
-        return escaped
+
+        /// A JSON string's content: printable ASCII is copied as it is (the usual case), the rest escaped.
+        static func escaped(_ text: String, into bytes: inout [UInt8]) {
+            let utf8 = text.utf8
+            if utf8.allSatisfy({ $0 >= 0x20 && $0 != UInt8(ascii: "\"") && $0 != UInt8(ascii: "\\") }) {
+                bytes += utf8
+                return
+            }
+            for scalar in text.unicodeScalars {
+                switch scalar {
+                case "\"": bytes += #"\""#.utf8
+                case "\\": bytes += #"\\"#.utf8
+                case "\n": bytes += #"\n"#.utf8
+                case "\r": bytes += #"\r"#.utf8
+                case "\t": bytes += #"\t"#.utf8
+                default:
+                    if scalar.value < 0x20 {
+                        bytes += #"\u00"#.utf8
+                        bytes.append(hex[Int(scalar.value >> 4)])
+                        bytes.append(hex[Int(scalar.value & 0xF)])
+                    } else {
+                        bytes += String(scalar).utf8
+                    }
+                }
+            }
+        }
+
+        private static let hex = Array("0123456789abcdef".utf8)
     }
 }

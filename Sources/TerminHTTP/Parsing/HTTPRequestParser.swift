@@ -41,10 +41,11 @@ public struct HTTPRequestParser: Sendable {
             return .reject(.http(400, "The method is not a token."))
         }
         let minorVersion: Int
-        switch Array(version) {
-        case Array("HTTP/1.1".utf8): minorVersion = 1
-        case Array("HTTP/1.0".utf8): minorVersion = 0
-        default:
+        if version.elementsEqual("HTTP/1.1".utf8) {
+            minorVersion = 1
+        } else if version.elementsEqual("HTTP/1.0".utf8) {
+            minorVersion = 0
+        } else {
             // Also catches the HTTP/2 connection preface, `PRI * HTTP/2.0`.
             guard version.count == 8, version.starts(with: Array("HTTP/".utf8)) else {
                 return .reject(.http(400, "The protocol version is malformed."))
@@ -86,7 +87,7 @@ public struct HTTPRequestParser: Sendable {
             guard value.allSatisfy({ $0 == Self.tab || ($0 >= 0x20 && $0 != 0x7F) }) else {
                 return .reject(.http(400, "A header value holds a control character.", field: String(decoding: name, as: UTF8.self)))
             }
-            headers.append((String(decoding: name, as: UTF8.self).lowercased(), String(decoding: value, as: UTF8.self)))
+            headers.append((Self.lowercasedName(name), String(decoding: value, as: UTF8.self)))
             if headers.count > limits.headerCountMax {
                 return .reject(.http(431, "More than \(limits.headerCountMax) header fields."))
             }
@@ -256,17 +257,35 @@ public struct HTTPRequestParser: Sendable {
     }
 
     /// RFC 9110 token characters.
-    static func isTokenByte(_ byte: UInt8) -> Bool {
+    static func isTokenByte(_ byte: UInt8) -> Bool { tokenBytes[Int(byte)] }
+
+    /// `tokenBytes[b]`: whether byte `b` may appear in a token (a table: this runs for every byte of every name).
+    private static let tokenBytes: [Bool] = (0...255).map { value in
+        let byte = UInt8(value)
         switch byte {
         case UInt8(ascii: "a")...UInt8(ascii: "z"), UInt8(ascii: "A")...UInt8(ascii: "Z"), UInt8(ascii: "0")...UInt8(ascii: "9"):
             return true
         default:
-            return Array("!#$%&'*+-.^_`|~".utf8).contains(byte)
+            return "!#$%&'*+-.^_`|~".utf8.contains(byte)
+        }
+    }
+
+    /// A header name in lower case (names are tokens: ASCII).
+    static func lowercasedName(_ name: ArraySlice<UInt8>) -> String {
+        String(unsafeUninitializedCapacity: name.count) { buffer in
+            for (offset, byte) in name.enumerated() {
+                buffer[offset] = byte >= UInt8(ascii: "A") && byte <= UInt8(ascii: "Z") ? byte + 32 : byte
+            }
+            return name.count
         }
     }
 
     /// Decodes `%XX` escapes (and `+` as space when asked); `nil` for a bad escape or invalid UTF-8.
     static func percentDecode(_ text: Substring, plusIsSpace: Bool) -> String? {
+        // Most paths and query values have nothing to decode (and a Substring is valid UTF-8 already).
+        if !text.utf8.contains(where: { $0 == UInt8(ascii: "%") || (plusIsSpace && $0 == UInt8(ascii: "+")) }) {
+            return String(text)
+        }
         var bytes: [UInt8] = []
         var iterator = Array(text.utf8)[...]
         while let byte = iterator.popFirst() {

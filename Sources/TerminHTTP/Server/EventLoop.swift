@@ -14,6 +14,10 @@ final class EventLoop: @unchecked Sendable {
     struct Completion: Sendable {
         let fd: Int32
         let generation: UInt64
+        let request: HTTPRequest
+        let requestID: String
+        /// When the request was parsed (`DispatchTime` nanoseconds).
+        let started: UInt64
         let response: HTTPResponse
         let head: Bool
     }
@@ -41,7 +45,8 @@ final class EventLoop: @unchecked Sendable {
     let inlineHandler: @Sendable (HTTPRequest) -> HTTPResponse?
     let workers: WorkerPool
     let metrics: HTTPMetrics?
-    let accessLog: (@Sendable (String) -> Void)?
+    /// The access log of this loop (`nil`: none); lines are handed on once per turn of the loop.
+    private var accessLog: AccessLog.Writer?
     /// Open connections of this loop (read by the metrics gauge).
     let openConnections = Atomic<Int>(0)
     let mailbox = Mutex<[Completion]>([])
@@ -53,12 +58,12 @@ final class EventLoop: @unchecked Sendable {
     private var chunk = [UInt8](repeating: 0, count: 16 * 1024)
 
     init(listenFD: Int32, limits: HTTPLimits, workers: WorkerPool, metrics: HTTPMetrics?,
-         accessLog: (@Sendable (String) -> Void)?, inlineHandler: @escaping @Sendable (HTTPRequest) -> HTTPResponse?,
+         accessLog: AccessLog.Sink?, inlineHandler: @escaping @Sendable (HTTPRequest) -> HTTPResponse?,
          handler: @escaping @Sendable (HTTPRequest) -> HTTPResponse) throws {
         self.inlineHandler = inlineHandler
         self.listenFD = listenFD
         self.metrics = metrics
-        self.accessLog = accessLog
+        self.accessLog = accessLog.map(AccessLog.Writer.init)
         self.limits = limits
         self.parser = HTTPRequestParser(limits: limits)
         self.workers = workers
@@ -119,8 +124,10 @@ final class EventLoop: @unchecked Sendable {
                 }
             }
             expireConnections(now: .now)
+            accessLog?.flush()
         }
         for connection in connections.values { closeConnection(connection) }
+        accessLog?.flush()
         close(epollFD)
         close(wakeFD)
     }
@@ -191,8 +198,11 @@ final class EventLoop: @unchecked Sendable {
                 let accepted = workers.submit { [self] in
                     var response = handler(request)
                     response.headers.append(("X-Request-Id", requestID))
-                    observe(request, response, started: started, requestID: requestID)
-                    mailbox.withLock { $0.append(Completion(fd: fd, generation: generation, response: response, head: head)) }
+                    // Counted and logged on the loop, when the answer is handed to the connection.
+                    mailbox.withLock {
+                        $0.append(Completion(fd: fd, generation: generation, request: request, requestID: requestID,
+                                             started: started, response: response, head: head))
+                    }
                     wake()
                 }
                 guard accepted else {
@@ -215,6 +225,7 @@ final class EventLoop: @unchecked Sendable {
             return mailbox
         }
         for completion in completions {
+            observe(completion.request, completion.response, started: completion.started, requestID: completion.requestID)
             guard let connection = connections[completion.fd], connection.generation == completion.generation else { continue }
             respond(completion.response, on: connection, head: completion.head)
             flush(connection)
@@ -316,8 +327,8 @@ final class EventLoop: @unchecked Sendable {
     /// Counts and logs one answered request.
     func observe(method: String, path: String, route: String, status: Int, seconds: Double, requestID: String, bytesOut: Int) {
         metrics?.observe(method: method, route: route, status: status, seconds: seconds)
-        accessLog?(AccessLog.line(requestID: requestID, method: method, path: path, route: route, status: status,
-                                  durationSeconds: seconds, bytesOut: bytesOut))
+        accessLog?.append(requestID: requestID, method: method, path: path, route: route, status: status,
+                          durationSeconds: seconds, bytesOut: bytesOut)
     }
 
     /// Stands in for a request that could not be parsed, when a request id is made for it.

@@ -21,8 +21,9 @@ public final class HTTPServer: Sendable {
         public var limits = HTTPLimits()
         /// Where requests are counted and timed; the server adds its own gauges (connections, queue).
         public var metrics: HTTPMetrics?
-        /// Receives one JSON line per request (`AccessLog.toStandardError` in production); `nil` logs nothing.
-        public var accessLog: (@Sendable (String) -> Void)?
+        /// Receives the access log, one JSON line per request, in chunks of whole lines (`AccessLog.toStandardError`
+        /// in production); `nil` logs nothing.
+        public var accessLog: AccessLog.Sink?
         public init() {}
     }
 
