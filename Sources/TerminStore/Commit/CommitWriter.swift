@@ -214,9 +214,14 @@ public final class CommitWriter: Sendable {
 
     /// Writes a batch in one transaction and says what became of each entry.
     static func write(_ entries: [Entry], _ db: PostgresConnection) throws -> [Outcome] {
-        try db.transaction { db in
-            let inserted = Set(try AppointmentRepository.insert(
-                entries.map { AppointmentRepository.NewRow($0.record, code: $0.code, now: $0.now) }, db))
+        let rows = entries.map { AppointmentRepository.NewRow($0.record, code: $0.code, now: $0.now) }
+        // Without idempotency keys the batch is one statement, atomic on its own: no BEGIN and COMMIT round trips.
+        if entries.allSatisfy({ $0.idempotency == nil }) {
+            let inserted = Set(try AppointmentRepository.insert(rows, db))
+            return entries.map { inserted.contains($0.record.id) ? Outcome.committed : .refused }
+        }
+        return try db.transaction { db in
+            let inserted = Set(try AppointmentRepository.insert(rows, db))
             var outcomes = entries.map { inserted.contains($0.record.id) ? Outcome.committed : .refused }
             let keyed = entries.enumerated().filter { inserted.contains($0.element.record.id) && $0.element.idempotency != nil }
             if !keyed.isEmpty {
