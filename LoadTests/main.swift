@@ -38,7 +38,13 @@ guard faultName == nil || Harness.Fault(rawValue: faultName!) != nil else {
     exit(64)
 }
 let fault = faultName.flatMap(Harness.Fault.init(rawValue:))
-let directory = option("data-dir") ?? (NSTemporaryDirectory() + "termin-load-\(getpid())")
+/// A new directory of its own (`mkdtemp`): never one an earlier run left behind, whose cluster and rows would be adopted.
+func freshDirectory() -> String {
+    var template = Array((NSTemporaryDirectory() + "termin-load-XXXXXX").utf8CString)
+    guard let made = mkdtemp(&template) else { fatalError("cannot create a directory under \(NSTemporaryDirectory())") }
+    return String(cString: made)
+}
+let directory = option("data-dir") ?? freshDirectory()
 let reportPath = option("report") ?? (directory + "/report.json")
 
 /// Runs the scenario; the harness (server and cluster) is stopped before the result is returned.

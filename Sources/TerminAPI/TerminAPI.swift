@@ -52,7 +52,9 @@ public struct TerminAPI: Sendable {
         router.add("GET", "/v1/availability", inline: true) { request, _ in respond { try availability(request) } }
         router.add("GET", "/v1/availability/days", inline: true) { request, _ in respond { try availabilityDays(request) } }
         router.add("POST", "/v1/holds") { request, _ in respond { try createHold(request) } }
-        router.add("POST", "/v1/bookings") { request, _ in respond { try createBooking(request) } }
+        router.add("POST", "/v1/bookings", deferring: { request, _, later in createBookingDeferring(request, later: later) }) { request, _ in
+            respond { try createBooking(request) }
+        }
         router.add("GET", "/v1/bookings/{id}") { request, parameters in
             respond { try showBooking(request, id: parameters["id"]!) }
         }

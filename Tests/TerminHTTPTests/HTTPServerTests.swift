@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 import Testing
 import TerminTestSupport
 @testable import TerminHTTP
@@ -138,5 +139,47 @@ import TerminTestSupport
         for index in 0..<count {
             #expect(try client.readResponse().text == (index % 3 == 0 ? "w\(index)" : "i\(index)"))
         }
+    }
+
+    /// A deferring route answers later from another thread without a worker, or passes a request on to its blocking
+    /// handler; mixed with inline routes in one pipeline, every answer comes back in order and is logged once.
+    @Test func aDeferringRouteAnswersLaterInOrderOrFallsBackToAWorker() throws {
+        let answerers = DispatchQueue(label: "answerers", attributes: .concurrent)
+        var router = Router()
+        router.add("GET", "/inline/{n}", inline: true) { _, parameters in HTTPResponse(status: 200, body: Array("i\(parameters["n"]!)".utf8)) }
+        router.add("GET", "/later/{n}", deferring: { _, parameters, later in
+            let number = Int(parameters["n"]!)!
+            // Every fifth goes to the blocking handler; the rest are answered from another thread after a while.
+            guard number % 5 != 0 else { return .blocking }
+            answerers.asyncAfter(deadline: .now() + .microseconds(number % 7 * 300)) {
+                later(HTTPResponse(status: 201, body: Array("d\(number)".utf8)))
+            }
+            return .deferred
+        }) { _, parameters in HTTPResponse(status: 200, body: Array("w\(parameters["n"]!)".utf8)) }
+        let lines = Mutex<Int>(0)
+        var configuration = HTTPServer.Configuration()
+        configuration.port = 0
+        configuration.loopCount = 1
+        configuration.workerThreads = 2
+        configuration.accessLog = { chunk in lines.withLock { $0 += chunk.filter { $0 == UInt8(ascii: "\n") }.count } }
+        let server = try HTTPServer(configuration: configuration, router: router)
+        TestThreads.start(server.loops)
+        defer { server.stop() }
+        let client = try TestHTTPClient(port: server.port)
+        let count = 300
+        var bytes: [UInt8] = []
+        for index in 0..<count {
+            let path = index % 2 == 0 ? "/later/\(index)" : "/inline/\(index)"
+            bytes += Array("GET \(path) HTTP/1.1\r\nHost: a\r\n\r\n".utf8)
+        }
+        try client.sendRaw(bytes)
+        for index in 0..<count {
+            let response = try client.readResponse()
+            let expected = index % 2 == 1 ? "i\(index)" : index % 5 == 0 ? "w\(index)" : "d\(index)"
+            #expect(response.text == expected)
+            #expect(response.header("X-Request-Id") != nil)
+        }
+        try Wait.required("a log line per request") { lines.withLock { $0 } >= count }
+        #expect(lines.withLock { $0 } == count)
     }
 }

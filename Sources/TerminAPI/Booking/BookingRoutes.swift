@@ -21,31 +21,63 @@ extension TerminAPI {
     }
 
     func createBooking(_ request: HTTPRequest) throws(APIFailure) -> HTTPResponse {
+        let (source, contact, key) = try bookingRequest(request)
+        let fingerprint = Self.fingerprint(source, contact: contact)
+        let booking = try run { () throws(EngineError) in
+            try engine.book(source, contact: contact, idempotencyKey: key, fingerprint: fingerprint)
+        }
+        return Self.booked(booking)
+    }
+
+    /// `POST /v1/bookings` on the event loop: a direct booking without an Idempotency-Key is reserved at once and
+    /// answered when its batch is committed, with no thread waiting for it; confirming a hold or a keyed request
+    /// (which may read the database) goes to a worker (`createBooking`).
+    func createBookingDeferring(_ request: HTTPRequest, later: @escaping @Sendable (HTTPResponse) -> Void) -> Router.InlineOutcome {
+        do throws(APIFailure) {
+            let (source, contact, key) = try bookingRequest(request)
+            guard key == nil, case .direct(let office, let start, let services, let channel) = source else { return .blocking }
+            try run { () throws(EngineError) in
+                try engine.bookDirectly(officeID: office, start: start, services: services, channel: channel,
+                                        contact: contact) { result in
+                    switch result {
+                    case .success(let booking): later(Self.booked(booking))
+                    case .failure(let error): later(APIFailure(error).response)
+                    }
+                }
+            }
+            return .deferred
+        } catch {
+            return .answered(error.response)
+        }
+    }
+
+    /// A booking request's source (a hold, or office, start and services), contact and Idempotency-Key, checked.
+    func bookingRequest(_ request: HTTPRequest) throws(APIFailure)
+        -> (source: BookingEngine.BookingSource, contact: Appointment.Contact?, key: String?) {
         let body = try JSONBody.decode(BookingRequestJSON.self, from: request)
         let key = request.header("idempotency-key")
         if let key, key.isEmpty || key.utf8.count > Self.idempotencyKeyBytesMax {
             throw APIFailure.malformed("Idempotency-Key", "An Idempotency-Key has 1 to \(Self.idempotencyKeyBytesMax) bytes.")
         }
         let contact = try Self.contact(body.contact)
-        let source: BookingEngine.BookingSource
         if let hold = body.hold {
             guard body.office == nil, body.start == nil, body.services == nil else {
                 throw APIFailure.invalid("hold", "Send either a hold, or office, start and services, not both.")
             }
-            source = .hold(id: hold)
-        } else {
-            guard let office = body.office else { throw APIFailure.invalid("office", "Send a hold, or office, start and services.") }
-            guard let startText = body.start else { throw APIFailure.invalid("start", "This field is required.") }
-            guard let services = body.services else { throw APIFailure.invalid("services", "This field is required.") }
-            source = .direct(officeID: office, start: try Self.start(startText), services: services.map(\.request),
-                             channel: try channel(body.channel, field: "channel", request))
+            return (.hold(id: hold), contact, key)
         }
-        let fingerprint = Self.fingerprint(source, contact: contact)
-        let booking = try run { () throws(EngineError) in
-            try engine.book(source, contact: contact, idempotencyKey: key, fingerprint: fingerprint)
-        }
-        return JSONBody.response(201, BookingJSON(booking.record, code: booking.code),
-                                 headers: [("Location", "/v1/bookings/\(booking.record.id)")])
+        guard let office = body.office else { throw APIFailure.invalid("office", "Send a hold, or office, start and services.") }
+        guard let startText = body.start else { throw APIFailure.invalid("start", "This field is required.") }
+        guard let services = body.services else { throw APIFailure.invalid("services", "This field is required.") }
+        let source = BookingEngine.BookingSource.direct(officeID: office, start: try Self.start(startText), services: services.map(\.request),
+                                                        channel: try channel(body.channel, field: "channel", request))
+        return (source, contact, key)
+    }
+
+    /// `201` with the booking, its code (shown this once) and its `Location`.
+    static func booked(_ booking: IssuedBooking) -> HTTPResponse {
+        JSONBody.response(201, BookingJSON(booking.record, code: booking.code),
+                          headers: [("Location", "/v1/bookings/\(booking.record.id)")])
     }
 
     func showBooking(_ request: HTTPRequest, id: String) throws(APIFailure) -> HTTPResponse {

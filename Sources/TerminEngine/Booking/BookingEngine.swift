@@ -171,6 +171,29 @@ public final class BookingEngine: Sendable {
         }
     }
 
+    /// Books a time directly without waiting (no hold, no idempotency key): validates and reserves in the ledger at
+    /// once (throwing what a client got wrong, or that the time is taken), then queues the booking for the group
+    /// commit; `completion` hears on a commit writer's thread, after the commit, the booking or why it failed. It must
+    /// not block. The same rules and answers as `book`, without a thread waiting for the commit.
+    public func bookDirectly(officeID: Int, start: Instant, services: [ServiceRequest], channel: Channel,
+                             contact: Appointment.Contact?,
+                             completion: @escaping @Sendable (Result<IssuedBooking, EngineError>) -> Void) throws(EngineError) {
+        let now = clock.now()
+        let (placement, run) = try reserve(officeID: officeID, start: start, services: services, channel: channel, now: now)
+        let code = Self.newCode()
+        let record = Appointment(id: Self.newID(), run: run, channel: channel, status: .confirmed, start: placement.start,
+                                 end: placement.end, services: services, expiresAt: nil, contact: contact)
+        let entry = CommitWriter.Entry(record: record, code: code, idempotency: nil, now: now)
+        writer.submit(entry) { [self] outcome in
+            do throws(EngineError) {
+                try settle(entry, channel: channel, outcome: outcome)
+                completion(.success(IssuedBooking(record: record, code: code)))
+            } catch {
+                completion(.failure(error))
+            }
+        }
+    }
+
     /// The booking `id` for the holder of `code`.
     public func booking(id: String, code: String) throws(EngineError) -> Appointment {
         let found: Appointment?
@@ -263,7 +286,12 @@ public final class BookingEngine: Sendable {
 
     /// Makes a reservation the ledger granted durable. Whatever is not committed is given back to the ledger.
     private func commit(_ entry: CommitWriter.Entry, channel: Channel) throws(EngineError) {
-        let outcome = writer.submit(entry)
+        try settle(entry, channel: channel, outcome: writer.submit(entry))
+    }
+
+    /// After the commit writer answered for an entry: the live ledger learns of a committed row; anything else gives
+    /// the reserved time back and becomes the error to answer.
+    private func settle(_ entry: CommitWriter.Entry, channel: Channel, outcome: CommitWriter.Outcome) throws(EngineError) {
         if outcome == .committed {
             live.recordCommitted(entry.record)
             return

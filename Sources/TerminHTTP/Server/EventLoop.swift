@@ -42,7 +42,7 @@ final class EventLoop: @unchecked Sendable {
     let parser: HTTPRequestParser
     let limits: HTTPLimits
     let handler: @Sendable (HTTPRequest) -> HTTPResponse
-    let inlineHandler: @Sendable (HTTPRequest) -> HTTPResponse?
+    let inlineHandler: HTTPServer.InlineHandler
     let workers: WorkerPool
     let metrics: HTTPMetrics?
     /// The access log of this loop (`nil`: none); lines are handed on once per turn of the loop.
@@ -58,7 +58,7 @@ final class EventLoop: @unchecked Sendable {
     private var chunk = [UInt8](repeating: 0, count: 16 * 1024)
 
     init(listenFD: Int32, limits: HTTPLimits, workers: WorkerPool, metrics: HTTPMetrics?,
-         accessLog: AccessLog.Sink?, inlineHandler: @escaping @Sendable (HTTPRequest) -> HTTPResponse?,
+         accessLog: AccessLog.Sink?, inlineHandler: @escaping HTTPServer.InlineHandler,
          handler: @escaping @Sendable (HTTPRequest) -> HTTPResponse) throws {
         self.inlineHandler = inlineHandler
         self.listenFD = listenFD
@@ -172,8 +172,9 @@ final class EventLoop: @unchecked Sendable {
         processInput(connection)
     }
 
-    /// Answers the complete requests buffered on a connection, in order: inline ones at once; the first that needs
-    /// a worker is dispatched and parsing pauses until it is answered. Then writes what was queued.
+    /// Answers the complete requests buffered on a connection, in order: inline ones at once; the first that is
+    /// answered later (a deferring route, or a worker) is dispatched and parsing pauses until it is answered. Then
+    /// writes what was queued.
     private func processInput(_ connection: Connection) {
         guard connection.machine.canParse else { return }
         parsing: while true {
@@ -188,22 +189,35 @@ final class EventLoop: @unchecked Sendable {
                 let head = request.method == "HEAD"
                 let requestID = AccessLog.requestID(for: request)
                 let started = DispatchTime.now().uptimeNanoseconds
-                if var response = inlineHandler(request) {
+                let fd = connection.fd, generation = connection.generation
+                // Hands an answer computed off the loop back to it; counted and logged on the loop when it is handed
+                // to the connection.
+                let complete: @Sendable (HTTPResponse) -> Void = { [self] response in
+                    var response = response
+                    response.headers.append(("X-Request-Id", requestID))
+                    // One wake per batch of completions: whoever finds the mailbox empty wakes the loop, which takes
+                    // all that is there.
+                    let wasEmpty = mailbox.withLock { mailbox in
+                        defer {
+                            mailbox.append(Completion(fd: fd, generation: generation, request: request, requestID: requestID,
+                                                      started: started, response: response, head: head))
+                        }
+                        return mailbox.isEmpty
+                    }
+                    if wasEmpty { wake() }
+                }
+                let accepted: Bool
+                switch inlineHandler(request, complete) {
+                case .answered(var response):
                     response.headers.append(("X-Request-Id", requestID))
                     observe(request, response, started: started, requestID: requestID)
                     respond(response, on: connection, head: head)
                     continue parsing
-                }
-                let fd = connection.fd, generation = connection.generation, handler = self.handler
-                let accepted = workers.submit { [self] in
-                    var response = handler(request)
-                    response.headers.append(("X-Request-Id", requestID))
-                    // Counted and logged on the loop, when the answer is handed to the connection.
-                    mailbox.withLock {
-                        $0.append(Completion(fd: fd, generation: generation, request: request, requestID: requestID,
-                                             started: started, response: response, head: head))
-                    }
-                    wake()
+                case .deferred:
+                    accepted = true
+                case .blocking:
+                    let handler = self.handler
+                    accepted = workers.submit { complete(handler(request)) }
                 }
                 guard accepted else {
                     observe(method: request.method, path: request.path, route: "overloaded", status: 503, seconds: 0,

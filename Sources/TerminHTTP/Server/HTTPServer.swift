@@ -27,6 +27,10 @@ public final class HTTPServer: Sendable {
         public init() {}
     }
 
+    /// Runs on an event loop: answers now, takes the request to answer later through the callback (exactly once, from
+    /// any thread), or passes it on to a worker (`.blocking`).
+    public typealias InlineHandler = @Sendable (HTTPRequest, _ later: @escaping @Sendable (HTTPResponse) -> Void) -> Router.InlineOutcome
+
     public let configuration: Configuration
     /// The port actually bound.
     public let port: Int
@@ -41,9 +45,11 @@ public final class HTTPServer: Sendable {
         let loops = Mutex<[EventLoop]>([])
     }
 
-    /// Binds; requests are served once `loops` run. `inlineHandler` answers on the event loop what never blocks (return `nil`
-    /// to pass a request on); `handler` answers the rest on a worker thread.
-    public init(configuration: Configuration, inlineHandler: @escaping @Sendable (HTTPRequest) -> HTTPResponse? = { _ in nil },
+    /// Binds; requests are served once `loops` run. `inlineHandler` answers on the event loop what never blocks, or
+    /// takes a request to answer later through its callback, or passes it on (`.blocking`); `handler` answers the rest
+    /// on a worker thread.
+    public init(configuration: Configuration,
+                inlineHandler: @escaping InlineHandler = { _, _ in .blocking },
                 handler: @escaping @Sendable (HTTPRequest) -> HTTPResponse) throws {
         signal(SIGPIPE, SIG_IGN)
         self.configuration = configuration
@@ -88,7 +94,7 @@ public final class HTTPServer: Sendable {
 
     /// Serves `router`: inline routes on the event loops, the others on the worker threads.
     public convenience init(configuration: Configuration, router: Router) throws {
-        try self.init(configuration: configuration, inlineHandler: { router.respondInline(to: $0) },
+        try self.init(configuration: configuration, inlineHandler: { router.respondInline(to: $0, later: $1) },
                       handler: { router.respond(to: $0) })
     }
 

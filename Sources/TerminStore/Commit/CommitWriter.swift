@@ -71,11 +71,23 @@ public final class CommitWriter: Sendable {
     final class Pending: Sendable {
         let entry: Entry
         let queuedAt: ContinuousClock.Instant
+        /// Called with the outcome on the writer's thread; `nil`: the submitter waits on `done`.
+        let completion: (@Sendable (Outcome) -> Void)?
         let done = DispatchSemaphore(value: 0)
         let outcome = Mutex<Outcome?>(nil)
-        init(_ entry: Entry, queuedAt: ContinuousClock.Instant) {
+        init(_ entry: Entry, queuedAt: ContinuousClock.Instant, completion: (@Sendable (Outcome) -> Void)?) {
             self.entry = entry
             self.queuedAt = queuedAt
+            self.completion = completion
+        }
+
+        func answer(_ outcome: Outcome) {
+            if let completion {
+                completion(outcome)
+            } else {
+                self.outcome.withLock { $0 = outcome }
+                done.signal()
+            }
         }
     }
 
@@ -114,16 +126,28 @@ public final class CommitWriter: Sendable {
 
     /// Queues an entry and waits until its batch is committed or has failed.
     public func submit(_ entry: Entry) -> Outcome {
-        let pending = Pending(entry, queuedAt: .now)
-        let accepted = state.withLock { locked -> Bool in
+        let pending = Pending(entry, queuedAt: .now, completion: nil)
+        guard enqueue(pending) else { return Self.refusedAtTheDoor }
+        pending.done.wait()
+        return pending.outcome.withLock { $0! }
+    }
+
+    /// Queues an entry without waiting: `completion` hears its outcome once its batch is committed or has failed,
+    /// on a writer's thread (so it must not block), or at once on the caller's thread when the queue is full or
+    /// stopping.
+    public func submit(_ entry: Entry, completion: @escaping @Sendable (Outcome) -> Void) {
+        guard enqueue(Pending(entry, queuedAt: .now, completion: completion)) else { return completion(Self.refusedAtTheDoor) }
+    }
+
+    private static let refusedAtTheDoor = Outcome.failed("the commit queue is full or stopping")
+
+    private func enqueue(_ pending: Pending) -> Bool {
+        state.withLock { locked -> Bool in
             guard !locked.state.stopped, locked.state.queued < configuration.queueCapacity else { return false }
             locked.state.queue.append(pending)
             if policy.shouldWake(queued: locked.state.queued) { locked.signal() }
             return true
         }
-        guard accepted else { return .failed("the commit queue is full or stopping") }
-        pending.done.wait()
-        return pending.outcome.withLock { $0! }
     }
 
     /// Entries waiting to be taken into a batch.
@@ -169,10 +193,7 @@ public final class CommitWriter: Sendable {
                 locked.state.writing -= 1
                 if locked.state.stopped { locked.broadcast() }   // `stop` waits for the last batch
             }
-            for (pending, outcome) in zip(batch, outcomes) {
-                pending.outcome.withLock { $0 = outcome }
-                pending.done.signal()
-            }
+            for (pending, outcome) in zip(batch, outcomes) { pending.answer(outcome) }
         }
     }
 
