@@ -53,20 +53,10 @@ extension TerminAPI {
                 try engine.availability(officeIDs: query.officeIDs, services: query.services, from: query.from,
                                         to: query.to, channel: query.channel)
             }
-            // Written by hand: the hottest read of the portal, and every value is a number or a date-time that
-            // needs no escaping (Foundation's encoder costs more than the ledger query here).
-            var json = #"{"offices":["#
-            for (officeIndex, office) in offices.enumerated() {
-                json += (officeIndex > 0 ? "," : "") + #"{"days":["#
-                for (dayIndex, day) in office.days.enumerated() {
-                    json += (dayIndex > 0 ? "," : "") + #"{"date":""# + day.date.description + #"","starts":["#
-                    json += day.starts.map { "\"" + BerlinTime.format($0) + "\"" }.joined(separator: ",")
-                    json += "]}"
-                }
-                json += #"],"office":"# + String(office.officeID) + "}"
+            return Self.officesJSON(offices) { day in
+                #"{"date":""# + day.date.description + #"","starts":["#
+                    + day.starts.map { "\"" + BerlinTime.format($0) + "\"" }.joined(separator: ",") + "]}"
             }
-            json += "]}"
-            return Array(json.utf8)
         }
     }
 
@@ -77,19 +67,26 @@ extension TerminAPI {
                 try engine.availabilityDays(officeIDs: query.officeIDs, services: query.services, from: query.from,
                                             to: query.to, channel: query.channel)
             }
-            var json = #"{"offices":["#
-            for (officeIndex, office) in offices.enumerated() {
-                json += (officeIndex > 0 ? "," : "") + #"{"days":["#
-                for (dayIndex, day) in office.days.enumerated() {
-                    json += (dayIndex > 0 ? "," : "") + #"{"date":""# + day.date.description + #"","first":"#
-                        + (day.first.map { "\"" + BerlinTime.format($0) + "\"" } ?? "null")
-                        + #","free_starts":"# + String(day.freeStarts) + "}"
-                }
-                json += #"],"office":"# + String(office.officeID) + "}"
+            return Self.officesJSON(offices) { day in
+                #"{"date":""# + day.date.description + #"","first":"#
+                    + (day.first.map { "\"" + BerlinTime.format($0) + "\"" } ?? "null")
+                    + #","free_starts":"# + String(day.freeStarts) + "}"
             }
-            json += "]}"
-            return Array(json.utf8)
         }
+    }
+
+    /// `{"offices":[{"days":[…],"office":ID},…]}`, each day written by `day`. Written by hand: these are the hottest
+    /// reads of the portal, and every value is a number, a date or a date-time that needs no escaping (Foundation's
+    /// encoder costs more than the ledger query here).
+    static func officesJSON<Day>(_ offices: [(officeID: Int, days: [Day])], day: (Day) -> String) -> [UInt8] {
+        var json = #"{"offices":["#
+        for (officeIndex, office) in offices.enumerated() {
+            json += (officeIndex > 0 ? "," : "") + #"{"days":["#
+            json += office.days.map(day).joined(separator: ",")
+            json += #"],"office":"# + String(office.officeID) + "}"
+        }
+        json += "]}"
+        return Array(json.utf8)
     }
 
     /// Answers an availability query with its version: `304` when the client's `If-None-Match` names it, else the
