@@ -3,7 +3,7 @@
 //
 // Modules and the one direction their dependencies point (README.md, "Layout"):
 //   termin → TerminAPI → TerminEngine → TerminStore → TerminPostgres
-//   TerminAPI → TerminHTTP;  TerminEngine, TerminStore → TerminCore
+//   TerminAPI → TerminHTTP;  TerminEngine, TerminStore, TerminSolver, TerminForecast → TerminCore
 // TerminCore, TerminHTTP and TerminPostgres import no other Termin module.
 import PackageDescription
 
@@ -22,6 +22,8 @@ let package = Package(
         .target(name: "TerminCore", swiftSettings: strict),
         // Allocation of many requests at once (construction, then large-neighbourhood search; an upper bound). Pure.
         .target(name: "TerminSolver", dependencies: ["TerminCore"], swiftSettings: strict),
+        // Demand forecasts (models chosen by backtest), queueing formulas (Erlang C/A), staffing and lead times. Pure.
+        .target(name: "TerminForecast", dependencies: ["TerminCore"], swiftSettings: strict),
         // The libpq driver: connection, pool, listener, migrator, embedded cluster. Knows no appointments.
         .target(name: "TerminPostgres", dependencies: ["CLibPQ", "CLinux"], swiftSettings: strict),
         // Repositories and the group-commit writer; Munich's seed data, staffing model and seeder in Munich/.
@@ -40,7 +42,8 @@ let package = Package(
         // The CLI and composition root: the only place that starts the engine's threads.
         .executableTarget(
             name: "termin",
-            dependencies: ["TerminAPI", "TerminEngine", "TerminStore", "TerminPostgres", "TerminHTTP", "TerminSolver", "TerminCore"],
+            dependencies: ["TerminAPI", "TerminEngine", "TerminStore", "TerminPostgres", "TerminHTTP", "TerminSolver",
+                           "TerminForecast", "TerminCore"],
             // The public allocation instances and CP-SAT's figures on them, for `termin bench solver`.
             resources: [.copy("Bench/SolverInstances")],
             swiftSettings: strict
@@ -73,6 +76,7 @@ let package = Package(
             resources: [.copy("Resources")],
             swiftSettings: strict
         ),
+        .testTarget(name: "TerminForecastTests", dependencies: ["TerminForecast", "TerminCore"], swiftSettings: strict),
         .testTarget(name: "TerminPostgresTests", dependencies: ["TerminPostgres", "TerminTestSupport"], swiftSettings: strict),
         .testTarget(
             name: "TerminStoreTests",

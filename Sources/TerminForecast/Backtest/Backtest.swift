@@ -1,0 +1,82 @@
+/// Rolling-origin backtest: each model is refitted on the history up to an origin and scored on the periods after
+/// it, at several origins, each test window `horizon` periods long and ending where the next begins (the last at
+/// the end of the history). Scores count observed periods only (not closed, not missing).
+///
+/// - **MASE**: the mean absolute error over the mean absolute error of the in-sample seasonal naive (one season
+///   back) on the same fold's training history; averaged over folds. Below 1: better than repeating last season.
+/// - **sMAPE**: `mean(200 |y − ŷ| / (|y| + |ŷ|))` in percent; only where the series has no zeros.
+public struct Backtest: Sendable {
+    /// One model's scores.
+    public struct Score: Sendable {
+        public let model: String
+        public let mase: Double
+        /// `nil` where the series has zeros.
+        public let smape: Double?
+        /// Forecast minus actual of every scored period of every fold, in fold order.
+        public let errorsByFold: [[Double]]
+    }
+
+    /// Folds at most.
+    public static let foldsMax = 6
+
+    public let horizon: Int
+    public let folds: Int
+    public let scores: [Score]
+
+    /// Backtests `models` on `series`, with test windows of `horizon` periods (at most a season) and as many folds
+    /// (at most `foldsMax`) as leave every model its `historyMin` before the first origin. Models that cannot be
+    /// scored with at least one fold are left out.
+    public init(series: DemandSeries, models: [any ForecastModel], horizon requested: Int) {
+        let values = series.filledValues
+        let m = series.seasonLength
+        let horizon = max(1, min(requested, m))
+        self.horizon = horizon
+        let hasZeros = series.entries.contains { if case .observed(let v) = $0 { return v == 0 }; return false }
+        var scores: [Score] = []
+        var foldsUsed = 0
+        for model in models {
+            let folds = min(Self.foldsMax, (values.count - model.historyMin) / horizon)
+            guard folds >= 1 else { continue }
+            foldsUsed = max(foldsUsed, folds)
+            var maseSum = 0.0, smapeSum = 0.0, smapeCount = 0, maseFolds = 0
+            var errorsByFold: [[Double]] = []
+            for fold in (0..<folds).reversed() {
+                let origin = values.count - (fold + 1) * horizon
+                let training = Array(values[..<origin])
+                let predicted = model.forecast(training, horizon: horizon)
+                var errors: [Double] = []
+                for step in 0..<horizon where series.isObserved(origin + step) {
+                    let actual = values[origin + step], forecast = predicted[step]
+                    errors.append(forecast - actual)
+                    if !hasZeros { smapeSum += 200 * abs(forecast - actual) / (abs(actual) + abs(forecast)); smapeCount += 1 }
+                }
+                errorsByFold.append(errors)
+                guard !errors.isEmpty else { continue }
+                let mae = errors.reduce(0) { $0 + abs($1) } / Double(errors.count)
+                // A training history that repeats exactly has no naive error to scale by: exact is 0, else infinite.
+                let scale = Self.seasonalNaiveMAE(training, seasonLength: m)
+                maseSum += scale > 0 ? mae / scale : (mae == 0 ? 0 : .infinity)
+                maseFolds += 1
+            }
+            guard maseFolds > 0 else { continue }
+            scores.append(Score(model: model.name, mase: maseSum / Double(maseFolds),
+                                smape: smapeCount > 0 ? smapeSum / Double(smapeCount) : nil, errorsByFold: errorsByFold))
+        }
+        self.folds = foldsUsed
+        self.scores = scores
+    }
+
+    /// The best score (lowest MASE; the earlier model on ties), `nil` when no model could be scored.
+    public var best: Score? {
+        scores.indices.min { scores[$0].mase < scores[$1].mase || (scores[$0].mase == scores[$1].mase && $0 < $1) }
+            .map { scores[$0] }
+    }
+
+    /// Mean absolute difference between each value and the one a season before.
+    static func seasonalNaiveMAE(_ values: [Double], seasonLength m: Int) -> Double {
+        guard values.count > m else { return 0 }
+        var sum = 0.0
+        for t in m..<values.count { sum += abs(values[t] - values[t - m]) }
+        return sum / Double(values.count - m)
+    }
+}

@@ -1,0 +1,77 @@
+/// A forecasting method: from a complete periodic history (closed and missing periods filled, see
+/// `DemandSeries.filledValues`), the next `horizon` values. Fitting happens inside `forecast`, on the history given,
+/// so that a backtest refits at every origin.
+public protocol ForecastModel: Sendable {
+    /// How the model is named in tables and reports.
+    var name: String { get }
+    /// The fewest history periods the model needs.
+    var historyMin: Int { get }
+    /// The forecast of the `horizon` periods after `history`.
+    func forecast(_ history: [Double], horizon: Int) -> [Double]
+}
+
+/// The models tried on a series, all of its season length.
+public enum ModelCatalog {
+    /// Seasonal naive, Holt-Winters (additive, and multiplicative when every value is positive) with a damped
+    /// trend, and the seasonal profile scaled by the recent level.
+    public static func candidates(seasonLength: Int, positive: Bool) -> [any ForecastModel] {
+        var models: [any ForecastModel] = [
+            SeasonalNaive(seasonLength: seasonLength),
+            SeasonalProfile(seasonLength: seasonLength),
+            HoltWinters(seasonLength: seasonLength, seasonality: .additive),
+        ]
+        if positive { models.append(HoltWinters(seasonLength: seasonLength, seasonality: .multiplicative)) }
+        return models
+    }
+}
+
+/// Each period as the same period one season earlier: the benchmark every other model must beat.
+///
+/// A series that repeats exactly with the season is forecast exactly.
+public struct SeasonalNaive: ForecastModel {
+    public let seasonLength: Int
+    public init(seasonLength: Int) {
+        precondition(seasonLength >= 1, "a season has at least one period")
+        self.seasonLength = seasonLength
+    }
+    public var name: String { "seasonal naive" }
+    public var historyMin: Int { seasonLength }
+
+    public func forecast(_ history: [Double], horizon: Int) -> [Double] {
+        precondition(history.count >= historyMin, "seasonal naive needs a season of history")
+        let lastSeason = history.suffix(seasonLength)
+        return (0..<horizon).map { lastSeason[lastSeason.startIndex + $0 % seasonLength] }
+    }
+}
+
+/// A profile of the season (each weekday hour's share of the week, or each month's of the year) averaged over the
+/// last seasons, scaled by the level of the last season: `ŷ = level × share`.
+///
+/// Steadier than the seasonal naive where single weeks are noisy; blind to trend within the horizon.
+public struct SeasonalProfile: ForecastModel {
+    public let seasonLength: Int
+    /// Seasons the profile averages, at most.
+    public let seasonsMax: Int
+    public init(seasonLength: Int, seasonsMax: Int = 8) {
+        precondition(seasonLength >= 1 && seasonsMax >= 1)
+        self.seasonLength = seasonLength
+        self.seasonsMax = seasonsMax
+    }
+    public var name: String { "seasonal profile" }
+    public var historyMin: Int { 2 * seasonLength }
+
+    public func forecast(_ history: [Double], horizon: Int) -> [Double] {
+        let m = seasonLength
+        let seasons = min(seasonsMax, history.count / m)
+        precondition(seasons >= 1, "the profile needs a season of history")
+        // Positions are counted from the end of the history, so the last season's places line up.
+        let window = Array(history.suffix(seasons * m))
+        var profile = [Double](repeating: 0, count: m)
+        for (index, value) in window.enumerated() { profile[index % m] += value / Double(seasons) }
+        let profileTotal = profile.reduce(0, +)
+        guard profileTotal > 0 else { return [Double](repeating: 0, count: horizon) }
+        // Level: the last season's total against the profile's; the last season weighs as the profile does.
+        let level = history.suffix(m).reduce(0, +) / profileTotal
+        return (0..<horizon).map { level * profile[$0 % m] }
+    }
+}
