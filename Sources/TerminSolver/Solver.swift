@@ -1,5 +1,6 @@
 import Dispatch
 import Synchronization
+import TerminCore
 
 /// Allocates many requests at once: a construction that places the scarcest requests first, then a
 /// large-neighbourhood search that empties a few desks of an office's opening interval (or all of them, sometimes

@@ -90,9 +90,19 @@ import TerminCore
         }
     }
 
-    @Test func aHistoryShorterThanASeasonIsRefusedWithItsLength() throws {
-        let observations = TestSeries.months(from: 2026, count: 8) { Double($0) }
+    @Test func monthsShorterThanAYearAndTwoAreForecastWithoutASeason() throws {
+        let observations = TestSeries.months(from: 2026, count: 8) { 10 + 2 * Double($0) }
         let series = try DemandSeries(resolution: .monthly, observations: observations, absentIsZero: false, closure: TestSeries.noClosures)
+        #expect(series.seasonLength == 1)
+        let forecast = try Forecast(series: series, horizon: 12)
+        // A steady rise: the damped trend carries it on, the naive repeats the last month.
+        #expect(forecast.model.hasPrefix("Holt-Winters"))
+        #expect(forecast.points[0].forecast > 25 && forecast.points[0].forecast < 27)
+    }
+
+    @Test func aHistoryTooShortToBacktestIsRefused() throws {
+        let series = try DemandSeries(resolution: .monthly, observations: TestSeries.months(from: 2026, count: 2) { Double($0) },
+                                      absentIsZero: false, closure: TestSeries.noClosures)
         #expect(throws: Forecast.TooShort.self) { try Forecast(series: series, horizon: 12) }
     }
 }

@@ -3,18 +3,12 @@ import TerminCore
 
 /// Series with known structure for the tests.
 enum TestSeries {
-    /// A small seeded generator (SplitMix64) so noisy series are the same on every run.
+    /// Draws from the project's seeded generator, so noisy series are the same on every run.
     struct Random {
-        var state: UInt64
-        mutating func next() -> UInt64 {
-            state &+= 0x9E37_79B9_7F4A_7C15
-            var z = state
-            z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-            z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-            return z ^ (z >> 31)
-        }
+        var generator: SeededRandom
+        init(state: UInt64) { generator = SeededRandom(seed: state) }
         /// Uniform in (0, 1).
-        mutating func uniform() -> Double { (Double(next() >> 11) + 0.5) / 9_007_199_254_740_992 }
+        mutating func uniform() -> Double { generator.unit() * (1 - 1e-12) + 1e-13 }
         mutating func exponential(mean: Double) -> Double { -mean * log(uniform()) }
         /// Standard normal (Box–Muller).
         mutating func normal() -> Double { sqrt(-2 * log(uniform())) * cos(2 * .pi * uniform()) }

@@ -1,3 +1,4 @@
+import TerminCore
 @testable import TerminSolver
 
 /// The reference beside the solver: tiny random instances and the exact optimum by trying every allocation.

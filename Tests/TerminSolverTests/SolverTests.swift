@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 @testable import TerminSolver
+import TerminCore
 
 /// The solver's allocations break no rule (the Swift validator, and the format's own Python validator), reach the
 /// optimum an exhaustive search finds on tiny instances, are reproducible from a seed, and survive infeasible parts.

@@ -1,4 +1,3 @@
-import TerminCore
 
 /// A hold or booking as stored.
 public struct Appointment: Sendable, Equatable {

@@ -18,6 +18,8 @@ public enum AppointmentStatus: String, Sendable, Codable {
     case cancelled
     /// A hold that ran out before it was confirmed; its time is free again.
     case expired
+    /// A booking whose citizen did not come; its time has passed.
+    case noShow = "no_show"
 
     /// Whether the appointment still occupies its desk time.
     public var isLive: Bool { self == .held || self == .confirmed }

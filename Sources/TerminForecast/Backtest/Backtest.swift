@@ -17,27 +17,35 @@ public struct Backtest: Sendable {
     }
 
     /// Folds at most.
-    public static let foldsMax = 6
+    public static let foldsMax = 10
 
     public let horizon: Int
     public let folds: Int
     public let scores: [Score]
 
-    /// Backtests `models` on `series`, with test windows of `horizon` periods (at most a season) and as many folds
+    /// Backtests `models` on `series`, with test windows of `horizon` periods (at most a season, or without a
+    /// season a quarter of the history; shorter when the history is, so that the seasonal naive gets two folds) and as many folds
     /// (at most `foldsMax`) as leave every model its `historyMin` before the first origin. Models that cannot be
     /// scored with at least one fold are left out.
     public init(series: DemandSeries, models: [any ForecastModel], horizon requested: Int) {
         let values = series.filledValues
         let m = series.seasonLength
-        let horizon = max(1, min(requested, m))
+        // A season's worth at most (without a season, m = 1, a quarter of the history), and short enough that the
+        // seasonal naive gets two folds.
+        let horizon = max(1, min(requested, m > 1 ? m : values.count / 4, (values.count - m) / 2))
         self.horizon = horizon
         let hasZeros = series.entries.contains { if case .observed(let v) = $0 { return v == 0 }; return false }
+        // Every model is scored on the same origins, as many as the most demanding model still scored allows (a
+        // model that would leave no fold is left out), each with more than a season of training to scale by.
+        var eligible = models
+        var folds = 0
+        while let need = eligible.map(\.historyMin).max() {
+            folds = min(Self.foldsMax, (values.count - max(need, m + 1)) / horizon)
+            if folds >= 1 { break }
+            eligible.removeAll { $0.historyMin == need }
+        }
         var scores: [Score] = []
-        var foldsUsed = 0
-        for model in models {
-            let folds = min(Self.foldsMax, (values.count - model.historyMin) / horizon)
-            guard folds >= 1 else { continue }
-            foldsUsed = max(foldsUsed, folds)
+        for model in eligible {
             var maseSum = 0.0, smapeSum = 0.0, smapeCount = 0, maseFolds = 0
             var errorsByFold: [[Double]] = []
             for fold in (0..<folds).reversed() {
@@ -62,7 +70,7 @@ public struct Backtest: Sendable {
             scores.append(Score(model: model.name, mase: maseSum / Double(maseFolds),
                                 smape: smapeCount > 0 ? smapeSum / Double(smapeCount) : nil, errorsByFold: errorsByFold))
         }
-        self.folds = foldsUsed
+        self.folds = eligible.isEmpty ? 0 : folds
         self.scores = scores
     }
 

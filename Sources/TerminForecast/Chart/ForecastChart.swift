@@ -91,12 +91,13 @@ public enum ForecastChart {
         return svg
     }
 
-    /// 1, 2 or 5 times a power of ten at or above `value`.
+    /// The smallest of 1, 1.5, 2, 2.5, 3, 4, 5, 6, 8 or 10 times a power of ten at or above `value` (five grid steps
+    /// then fall on round numbers).
     static func niceCeiling(_ value: Double) -> Double {
         var power = 1.0
         while power * 10 <= value { power *= 10 }
         while power > value { power /= 10 }
-        for factor in [1.0, 2, 5, 10] where factor * power >= value { return factor * power }
+        for factor in [1.0, 1.5, 2, 2.5, 3, 4, 5, 6, 8, 10] where factor * power >= value { return factor * power }
         return 10 * power
     }
 

@@ -10,8 +10,10 @@ import Foundation
 ///     ŷ_{t+h}  = level_t + (φ + … + φ^h) trend_t + s_{t+h−m⌈h/m⌉}
 ///
 /// multiplicative: the season divides instead of subtracting and multiplies the forecast. The parameters α, β ≤ α,
-/// γ ≤ 1 − α and φ ∈ [0.80, 0.98] are fitted by minimising the one-step squared error (Nelder–Mead over a logistic
-/// reparameterisation that keeps them in range). Initial state: level the first season's mean, trend the change of
+/// γ ≤ 1 − α and φ ∈ [0.80, 0.98] are fitted by minimising the squared errors of the forecasts one period and one
+/// season ahead from every point of the history (Nelder–Mead over a logistic reparameterisation that keeps them in
+/// range). One-step errors alone hardly depend on the trend and its damping, which the level absorbs; the
+/// season-ahead errors pin them down, and a planner's horizon is a season. Initial state: level the first season's mean, trend the change of
 /// the mean from the first season to the second per period, season the first season's deviations (or ratios).
 public struct HoltWinters: ForecastModel {
     public enum Seasonality: String, Sendable { case additive, multiplicative }
@@ -69,8 +71,8 @@ public struct HoltWinters: ForecastModel {
         return (chosen, run(history, chosen).state)
     }
 
-    /// Runs the recurrences over `history` from the initial state; the one-step squared error from the second
-    /// season on, and the final state.
+    /// Runs the recurrences over `history` from the initial state; the squared errors of the forecasts one period
+    /// and one season ahead from the second season on, and the final state.
     public func run(_ history: [Double], _ p: Parameters) -> (squaredError: Double, state: State) {
         let m = seasonLength, multiplicative = seasonality == .multiplicative
         let firstMean = history[0..<m].reduce(0, +) / Double(m)
@@ -79,11 +81,20 @@ public struct HoltWinters: ForecastModel {
         var trend = (secondMean - firstMean) / Double(m)
         var season = history[0..<m].map { multiplicative ? (firstMean > 0 ? $0 / firstMean : 1) : $0 - firstMean }
         var squaredError = 0.0
+        // φ + φ² + … + φ^m: how much of the trend a forecast one season ahead carries.
+        var seasonDamping = 0.0, power = 1.0
+        for _ in 0..<m { power *= p.phi; seasonDamping += power }
         for t in m..<history.count {
             let y = history[t], index = t % m
             let base = level + p.phi * trend
             let predicted = multiplicative ? base * season[index] : base + season[index]
             squaredError += (y - predicted) * (y - predicted)
+            if t - 1 + m < history.count {
+                // From the state after t − 1, the forecast of period t − 1 + m uses the index of place (t − 1) % m.
+                let ahead = level + seasonDamping * trend, place = (t - 1 + m) % m
+                let far = multiplicative ? ahead * season[place] : ahead + season[place]
+                squaredError += (history[t - 1 + m] - far) * (history[t - 1 + m] - far)
+            }
             let newLevel: Double
             if multiplicative {
                 newLevel = p.alpha * (season[index] > 1e-9 ? y / season[index] : base) + (1 - p.alpha) * base

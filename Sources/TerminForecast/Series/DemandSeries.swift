@@ -24,12 +24,13 @@ public struct DemandSeries: Sendable {
     /// Why a day is closed (public holidays, closing days), for history and forecast alike.
     public let closure: @Sendable (LocalDate) -> String?
 
-    /// Periods in one season: the weekly pattern's length, 52 weeks, or 12 months.
+    /// Periods in one season: the weekly pattern's length, 52 weeks, or 12 months; 1 (no season) for weeks and
+    /// months when the history is shorter than a year and two periods, too short to learn a yearly season from.
     public var seasonLength: Int {
         switch resolution {
         case .hourly, .daily: weekPattern.count
-        case .weekly: 52
-        case .monthly: 12
+        case .weekly: periods.count >= 54 ? 52 : 1
+        case .monthly: periods.count >= 14 ? 12 : 1
         }
     }
 

@@ -1,3 +1,4 @@
+import TerminCore
 /// The exact arrangement of a lane, or of a stretch of it: the requests a desk holds there, placed at the starts that
 /// give them the most value together (a dynamic programme over time and the subset already placed). Used to polish
 /// whole lanes at the end, and by the exact-stretch move (re-arrange a stretch, exchange a request for an unserved

@@ -1,3 +1,4 @@
+import TerminCore
 /// The search's moves: rebuilding a region (run by run with a knapsack, or request by request), resequencing
 /// desks shortest first, lifting a request into a more valuable place, and arranging stretches of desks exactly
 /// (`Solver+LaneOptimum`).

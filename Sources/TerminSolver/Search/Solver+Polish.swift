@@ -1,3 +1,4 @@
+import TerminCore
 /// Polishing the delays and offices of an allocation without changing who is served.
 extension Solver {
     /// Moves one random served request to its most valuable free place.

@@ -86,3 +86,24 @@ struct Positional: Sendable {
     /// Whether the command needs it (a usage error when missing).
     var isRequired = false
 }
+
+extension Option where Value == Double {
+    /// A decimal number within `range`.
+    static func decimal(_ name: String, value valueName: String, help: String, default defaultValue: Double?,
+                        range: ClosedRange<Double>) -> Option {
+        Option(name: name, valueName: valueName, help: help, defaultValue: defaultValue,
+               defaultDescription: defaultValue.map { String($0) }, environment: nil,
+               expectation: "a number from \(range.lowerBound) to \(range.upperBound)") { text in
+            Double(text).flatMap { $0.isFinite && range.contains($0) ? $0 : nil }
+        }
+    }
+}
+
+extension Option where Value == String {
+    /// One of a fixed list of words.
+    static func choice(_ name: String, value valueName: String, help: String, choices: [String], default defaultValue: String) -> Option {
+        Option(name: name, valueName: valueName, help: help + " (" + choices.joined(separator: ", ") + ")",
+               defaultValue: defaultValue, defaultDescription: defaultValue, environment: nil,
+               expectation: "one of " + choices.joined(separator: ", ")) { choices.contains($0) ? $0 : nil }
+    }
+}

@@ -3,7 +3,8 @@ import Foundation
 /// `termin <command> [options]`. Every command's options are declared once (`Option`), which gives parsing,
 /// validation, typed values and the help text; every command takes `--help` and exits 64 on a usage error.
 enum TerminCommandLine {
-    static let commands: [any Command.Type] = [ServeCommand.self, MigrateCommand.self, SeedCommand.self, SolveCommand.self, BenchCommand.self]
+    static let commands: [any Command.Type] = [ServeCommand.self, MigrateCommand.self, SeedCommand.self, SolveCommand.self, ForecastCommand.self,
+                                               BenchCommand.self]
 
     static func overview() -> String {
         var text = "usage: termin <command> [options]\n\nTermin, appointment scheduling for Munich's citizen offices.\n\ncommands:\n"

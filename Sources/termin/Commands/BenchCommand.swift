@@ -1,12 +1,13 @@
 /// `termin bench`: the in-process benchmarks, each beside its anchor measured in the same run.
 enum BenchCommand: Command {
     static let name = "bench"
-    static let summary = "measure the ledger, the durable path, a release burst and the solver against their anchors"
+    static let summary = "measure the ledger, the durable path, a release burst, the solver and the forecasts against their anchors"
     static let positional: Positional? = Positional(name: "benchmark", help: "which to run", choices: [
         ("ledger", "in-memory reserve attempts/s, lock-free vs the mutex ledger (uniform and burst)"),
         ("durable", "bookings/s committed through the group-commit writer vs one transaction per attempt"),
         ("release", "a 1,000-slot day raced by 100,000 attempts: time until full, oversell; vs PostgreSQL alone"),
         ("solver", "the allocation solver on the five public instances at 1 s and 10 s, beside CP-SAT and a greedy"),
+        ("forecast", "each forecast model's backtest MASE on two years of demo history, beside the seasonal naive"),
         ("all", "ledger, durable and release"),
     ], defaultValue: "all")
     static let seconds = Option.integer("seconds", value: "S", help: "per measurement", default: 3, range: 1...600)
@@ -21,6 +22,10 @@ enum BenchCommand: Command {
         let seconds = Double(options[seconds])
         if scenario == "solver" {
             try SolverBenchmark.run()
+            return ExitCode.success
+        }
+        if scenario == "forecast" {
+            try ForecastBenchmark.run()
             return ExitCode.success
         }
         if scenario == "ledger" || scenario == "all" { LedgerBenchmark.run(seconds: seconds, threads: options[threads]) }
