@@ -100,6 +100,10 @@ let package = Package(
                            "TerminTestSupport"],
             swiftSettings: strict
         ),
-        .testTarget(name: "terminTests", dependencies: ["termin", "TerminSolver", "TerminStore", "TerminCore"], swiftSettings: strict),
+        .testTarget(
+            name: "terminTests",
+            dependencies: ["termin", "TerminSolver", "TerminForecast", "TerminStore", "TerminPostgres", "TerminCore", "TerminTestSupport"],
+            swiftSettings: strict
+        ),
     ]
 )

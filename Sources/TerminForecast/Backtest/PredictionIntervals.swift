@@ -1,5 +1,7 @@
-/// Prediction intervals from a backtest's errors: the forecast plus the empirical quantiles of the chosen model's
-/// errors (actual minus forecast) over all folds, 10 %/90 % for 80 % and 2.5 %/97.5 % for 95 %, never below zero.
+/// Prediction intervals from a backtest's errors: the forecast plus or minus the empirical 80 % and 95 % quantiles
+/// of the chosen model's absolute errors over all folds, never below zero. Symmetric, so the forecast always lies
+/// inside its own intervals (quantiles of signed errors would shift them by the backtest's bias, and a biased
+/// backtest of few folds would leave the forecast outside).
 ///
 /// **Coverage** is measured honestly: each fold's actuals are checked against intervals built from the other
 /// folds' errors only (leave one fold out), so the reported share is what the intervals achieve on data they did
@@ -36,8 +38,9 @@ public struct PredictionIntervals: Sendable {
     }
 
     static func offsets(_ residuals: [Double]) -> (Double, Double, Double, Double) {
-        let sorted = residuals.sorted()
-        return (quantile(sorted, 0.10), quantile(sorted, 0.90), quantile(sorted, 0.025), quantile(sorted, 0.975))
+        let sorted = residuals.map(abs).sorted()
+        let half80 = quantile(sorted, 0.80), half95 = quantile(sorted, 0.95)
+        return (-half80, half80, -half95, half95)
     }
 
     /// The `q` quantile of sorted values, interpolated linearly; 0 for none.
