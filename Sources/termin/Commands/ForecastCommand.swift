@@ -20,8 +20,10 @@ enum ForecastCommand: Command {
                                        choices: HistoryRepository.Measure.allCases.map(\.rawValue), default: "bookings")
     static let offices = Option.text("offices", value: "IDS", help: "all (the city), bürgerbüros, or office ids separated by commas",
                                      default: "all")
-    static let office = Option.integer("office", value: "ID", help: "the office (staffing, lead-time; for demand the same as --offices ID)",
-                                       default: 0, range: 0...Int(Int32.max))
+    static let office = Option<Int>(name: "office", valueName: "ID",
+                                    help: "the office (staffing, lead-time; for demand the same as --offices ID)",
+                                    defaultValue: nil, defaultDescription: nil, environment: nil,
+                                    expectation: "an office id") { Int($0).flatMap { $0 > 0 ? $0 : nil } }
     static let services = Option.text("services", value: "IDS", help: "all, ausweise, meldewesen, or service ids separated by commas",
                                       default: "all")
     static let resolution = Option.choice("resolution", value: "R", help: "period of the series",
@@ -73,21 +75,28 @@ enum ForecastCommand: Command {
         _ = try database.migrate()
         let db = try PostgresConnection(conninfo: database.conninfo)
         let catalog = try CatalogRepository.load(db)
-        let officeID = options[office]
-        if officeID != 0, catalog.offices[officeID] == nil { throw ParsedOptions.UsageError(description: "--office: there is no office \(officeID)") }
+        let officeID = options.optional(office)
+        if let officeID, catalog.offices[officeID] == nil {
+            throw ParsedOptions.UsageError(description: "--office: there is no office \(officeID)")
+        }
         switch what {
         case "staffing", "lead-time":
-            guard officeID != 0 else { throw ParsedOptions.UsageError(description: "\(what) needs --office ID") }
+            guard let officeID else { throw ParsedOptions.UsageError(description: "\(what) needs --office ID") }
             return what == "staffing"
                 ? try staffing(office: officeID, origin: origin, options: options, catalog: catalog, db, progress: progress)
                 : try leadTime(office: officeID, origin: origin, options: options, catalog: catalog, db, progress: progress)
         default:
             let selection = try HistorySelection.resolve(measure: HistoryRepository.Measure(rawValue: options[measure])!,
-                                                         offices: officeID != 0 ? String(officeID) : options[offices],
+                                                         offices: officeID.map(String.init) ?? options[offices],
                                                          services: options[services], catalog: catalog)
             let resolution = Resolution(rawValue: options[resolution])!
             progress.update("reading the history")
-            let series = try selection.series(resolution: resolution, origin: origin, catalog: catalog, db)
+            let series: DemandSeries
+            do { series = try selection.series(resolution: resolution, origin: origin, catalog: catalog, db) } catch let empty as DemandSeries.Empty {
+                log("no \(selection.measure.rawValue) at \(selection.officeLabel) before \(origin): \(empty). "
+                    + "`termin seed --history 6` writes a demo history; --csv FILE forecasts your own series")
+                return ExitCode.failure
+            }
             let title = "\(selection.measure.rawValue.capitalized) at \(selection.officeLabel), \(selection.serviceLabel), \(resolution)"
             return try emit(series: series, title: title, unit: selection.unit(resolution), options: options, progress: progress)
         }
