@@ -167,7 +167,11 @@ enum ForecastCommand: Command {
         func hourly(_ measure: HistoryRepository.Measure) throws -> [Period: Double] {
             let selection = HistorySelection(measure: measure, officeIDs: [office], officeLabel: "", serviceIDs: nil, serviceLabel: "")
             progress.update("forecasting \(measure.rawValue)")
-            guard let series = try? selection.series(resolution: .hourly, origin: origin, catalog: catalog, db) else { return [:] }
+            let series: DemandSeries
+            // No rows of this kind (an office without walk-ins): no demand of it; a failing database still fails.
+            do { series = try selection.series(resolution: .hourly, origin: origin, catalog: catalog, db) } catch is DemandSeries.Empty {
+                return [:]
+            }
             let forecast = try Forecast(series: series, horizon: options.optional(horizon) ?? series.seasonLength)
             return Dictionary(uniqueKeysWithValues: forecast.points.map { ($0.period, $0.forecast) })
         }
