@@ -8,8 +8,10 @@ public struct TerminAPI: Sendable {
     public static let officesPerQueryMax = 20
 
     public let engine: BookingEngine
-    /// Token that unlocks the staff and walk-in channels (`Authorization: Staff <token>`); `nil` disables them.
-    public let staffToken: String?
+    /// The office queues and counters.
+    public let counters: CounterEngine
+    /// Staff accounts: `Authorization: Bearer <token>` on staff routes and staff-channel bookings.
+    public let staff: StaffDirectory
     /// What `GET /metrics` shows; give the same registry to the HTTP server so it counts the requests.
     public let metrics: HTTPMetrics
     /// Rendered availability answers by query and version.
@@ -18,9 +20,10 @@ public struct TerminAPI: Sendable {
     let availabilityEpoch = String(UInt32.random(in: 0...UInt32.max), radix: 36)
 
     /// The API over an assembled engine; its figures go to `metrics`.
-    public init(assembly: EngineAssembly, staffToken: String?, metrics: HTTPMetrics = HTTPMetrics()) {
+    public init(assembly: EngineAssembly, metrics: HTTPMetrics = HTTPMetrics()) {
         engine = assembly.engine
-        self.staffToken = staffToken
+        counters = assembly.counters
+        staff = assembly.staff
         self.metrics = metrics
         metrics.register("termin_ledger_appointments", help: "Holds and bookings the in-memory ledger holds time for.") {
             Double(assembly.statistics.ledgerAppointments)
@@ -64,6 +67,7 @@ public struct TerminAPI: Sendable {
         router.add("GET", "/v1/bookings/{id}/calendar.ics") { request, parameters in
             respond { try calendar(request, id: parameters["id"]!) }
         }
+        addCounterRoutes(to: &router)
         return router
     }
 
@@ -85,18 +89,34 @@ public struct TerminAPI: Sendable {
         do { return try body() } catch { throw APIFailure(error) }
     }
 
-    /// The channel a request asks for; anything but online needs staff credentials.
-    func channel(_ name: String?, field: String, _ request: HTTPRequest) throws(APIFailure) -> Channel {
+    /// The channel a request names (online when it names none).
+    static func channel(_ name: String?, field: String) throws(APIFailure) -> Channel {
         guard let name else { return .online }
         guard let channel = Channel(rawValue: name) else {
             throw APIFailure.invalid(field, "The channel is one of online, staff, walk_in.")
         }
-        guard channel != .online else { return .online }
-        let presented = Self.credential(request, scheme: "Staff")
-        guard let staffToken, let presented, Self.constantTimeEqual(presented, staffToken) else {
-            throw APIFailure(EngineError(.staffOnly, detail: "The \(name) channel is for staff: send Authorization: Staff <token>."))
-        }
         return channel
+    }
+
+    /// The channel a hold or booking at `officeID` asks for; anything but online needs a staff token of someone who
+    /// serves that office (`Authorization: Bearer <token>`).
+    func bookingChannel(_ name: String?, field: String, officeID: Int, _ request: HTTPRequest) throws(APIFailure) -> Channel {
+        let channel = try Self.channel(name, field: field)
+        guard channel != .online else { return .online }
+        let member = try staffMember(request)
+        try run { () throws(EngineError) in try staff.authorize(member, .serveQueue, officeID: officeID) }
+        return channel
+    }
+
+    /// The staff member whose bearer token the request carries: 401 without a valid one.
+    func staffMember(_ request: HTTPRequest) throws(APIFailure) -> StaffMember {
+        let token = Self.credential(request, scheme: "Bearer")
+        return try run { () throws(EngineError) in try staff.authenticate(token: token) }
+    }
+
+    /// The staff member if the request carries a bearer token (which must then be valid), else `nil`.
+    func optionalStaffMember(_ request: HTTPRequest) throws(APIFailure) -> StaffMember? {
+        request.header("authorization") == nil ? nil : try staffMember(request)
     }
 
     /// The credential after `scheme` in the Authorization header (scheme matched case-insensitively).
@@ -106,11 +126,5 @@ public struct TerminAPI: Sendable {
         guard parts.count == 2, parts[0].lowercased() == scheme.lowercased() else { return nil }
         let value = parts[1].trimmingCharacters(in: .whitespaces)
         return value.isEmpty ? nil : value
-    }
-
-    static func constantTimeEqual(_ a: String, _ b: String) -> Bool {
-        let x = Array(a.utf8), y = Array(b.utf8)
-        guard x.count == y.count else { return false }
-        return zip(x, y).reduce(0) { $0 | ($1.0 ^ $1.1) } == 0
     }
 }

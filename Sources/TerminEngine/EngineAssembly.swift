@@ -13,6 +13,10 @@ public final class EngineAssembly: Sendable {
     public let sync: LedgerSync
     public let writer: CommitWriter
     public let sweeper: HoldSweeper
+    /// The office queues at the counters.
+    public let counters: CounterEngine
+    /// Staff accounts and roles.
+    public let staff: StaffDirectory
 
     /// Figures for metrics.
     public struct Statistics: Sendable {
@@ -30,6 +34,7 @@ public final class EngineAssembly: Sendable {
     public init(pool: ConnectionPool, clock: any WallClock, configuration: BookingEngine.Configuration = .init(),
                 commit: CommitWriter.Configuration = .init(), follower: LedgerFollower.Limits = .init(),
                 sweepIntervalSeconds: Double = HoldSweeper.intervalSecondsDefault, ledger: (any SlotLedger)? = nil,
+                counters counterConfiguration: CounterEngine.Configuration = .init(),
                 log: @escaping @Sendable (String) -> Void = { _ in }) throws {
         let catalog = try pool.withConnection { try CatalogRepository.load($0) }
         let today = BerlinTime.local(clock.now()).date
@@ -40,6 +45,8 @@ public final class EngineAssembly: Sendable {
         writer = CommitWriter(conninfo: pool.conninfo, applicationName: pool.applicationName, configuration: commit)
         engine = BookingEngine(pool: pool, live: live, writer: writer, clock: clock, configuration: configuration)
         sweeper = HoldSweeper(engine: engine, intervalSeconds: sweepIntervalSeconds, log: log)
+        counters = CounterEngine(booking: engine, configuration: counterConfiguration)
+        staff = StaffDirectory(pool: pool, clock: clock)
     }
 
     /// Every loop the engine needs run: the commit writers, the ledger sync and the sweeper.

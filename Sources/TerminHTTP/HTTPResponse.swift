@@ -9,6 +9,9 @@ public struct HTTPResponse: Sendable {
     public var body: [UInt8]
     /// The route pattern that answered (`/v1/bookings/{id}`), for metrics and logs; not sent.
     public var route: String?
+    /// A body that goes on after `body` until the connection closes (server-sent events); `nil` for a body of
+    /// known length.
+    public var stream: ResponseStream?
 
     public init(status: Int, headers: [(name: String, value: String)] = [], body: [UInt8] = []) {
         self.status = status
@@ -31,10 +34,11 @@ public struct HTTPResponse: Sendable {
     public func serializedHead(keepAlive: Bool, date: String) -> [UInt8] {
         var text = "HTTP/1.1 \(status) \(Self.reason(status))\r\n"
         for (name, value) in headers { text += "\(name): \(value)\r\n" }
-        // 204 and 304 carry no body and no Content-Length (RFC 9110 8.6).
-        if status != 204 && status != 304 { text += "Content-Length: \(body.count)\r\n" }
+        // 204 and 304 carry no body and no Content-Length (RFC 9110 8.6); a stream's body ends when the
+        // connection closes (RFC 9112 6.3, item 8).
+        if status != 204 && status != 304 && stream == nil { text += "Content-Length: \(body.count)\r\n" }
         text += "Date: \(date)\r\n"
-        if !keepAlive { text += "Connection: close\r\n" }
+        if !keepAlive || stream != nil { text += "Connection: close\r\n" }
         text += "\r\n"
         return Array(text.utf8)
     }
@@ -53,6 +57,7 @@ public struct HTTPResponse: Sendable {
         case 304: "Not Modified"
         case 400: "Bad Request"
         case 401: "Unauthorized"
+        case 403: "Forbidden"
         case 404: "Not Found"
         case 405: "Method Not Allowed"
         case 408: "Request Timeout"
@@ -62,6 +67,7 @@ public struct HTTPResponse: Sendable {
         case 414: "URI Too Long"
         case 415: "Unsupported Media Type"
         case 422: "Unprocessable Content"
+        case 429: "Too Many Requests"
         case 431: "Request Header Fields Too Large"
         case 500: "Internal Server Error"
         case 501: "Not Implemented"

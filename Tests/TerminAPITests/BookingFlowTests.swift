@@ -160,17 +160,28 @@ import TerminTestSupport
         #expect(text.contains("2026-03-27T07:00:00+01:00") && text.contains("2026-03-30T07:00:00+02:00"))
     }
 
-    @Test func staffChannelsNeedTheStaffToken() throws {
+    @Test func staffChannelsNeedAStaffTokenForTheOffice() throws {
         let app = try TestServer()
         let client = try app.client()
+        let clerk = try app.staffToken(.clerk)
+        let elsewhere = try app.staffToken(.clerk, offices: [10489])
+        let planner = try app.staffToken(.planner, offices: [])
         let body = #"{"office":102522,"start":"2026-12-01T09:45:00+01:00","channel":"walk_in","services":[{"id":1063441}]}"#
         let refused = try client.send("POST", "/v1/bookings", body: body)
         #expect(refused.status == 401 && refused.json["field"] as? String == "Authorization")
-        let accepted = try client.send("POST", "/v1/bookings", headers: ["Authorization": "Staff staff-secret"], body: body)
+        #expect(refused.header("WWW-Authenticate")?.hasPrefix("Bearer") == true)
+        #expect(try client.send("POST", "/v1/bookings", headers: ["Authorization": "Bearer wrong"], body: body).status == 401)
+        #expect(try client.send("POST", "/v1/bookings", headers: ["Authorization": "Bearer \(elsewhere)"], body: body).status == 403)
+        #expect(try client.send("POST", "/v1/bookings", headers: ["Authorization": "Bearer \(planner)"], body: body).status == 403)
+        let accepted = try client.send("POST", "/v1/bookings", headers: ["Authorization": "Bearer \(clerk)"], body: body)
         #expect(accepted.status == 201 && accepted.json["channel"] as? String == "walk_in")
         // Staff may book at short notice, online may not.
         let soon = #"{"office":102522,"start":"2026-11-30T09:10:00+01:00","channel":"staff","services":[{"id":1063441}]}"#
-        #expect(try client.send("POST", "/v1/bookings", headers: ["Authorization": "Staff staff-secret"], body: soon).status == 201)
+        #expect(try client.send("POST", "/v1/bookings", headers: ["Authorization": "Bearer \(clerk)"], body: soon).status == 201)
+        // A revoked token is refused at once.
+        let id = try #require(try app.assembly.staff.accounts().first { $0.member.officeIDs == [10489] }?.member.id)
+        #expect(try app.assembly.staff.revoke(id: id))
+        #expect(try client.send("POST", "/v1/bookings", headers: ["Authorization": "Bearer \(elsewhere)"], body: body).status == 401)
     }
 
     /// Data protection: a booking's contact data is erased 30 days after its day; the booking itself stays.

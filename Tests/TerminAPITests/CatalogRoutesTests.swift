@@ -37,7 +37,7 @@ import TerminTestSupport
         for (path, operations) in paths {
             for method in operations.keys where method != "parameters" { documented.insert(method.uppercased() + " " + path) }
         }
-        let routed = Set(TerminAPI(assembly: app.assembly, staffToken: nil).router().table.map { $0.method + " " + $0.pattern })
+        let routed = Set(TerminAPI(assembly: app.assembly).router().table.map { $0.method + " " + $0.pattern })
         #expect(documented == routed)
     }
 }

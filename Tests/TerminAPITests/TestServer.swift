@@ -31,14 +31,14 @@ final class TestServer {
         var all: [String] { lines.withLock { $0 } }
     }
 
-    init(now: Instant = TestServer.monday, conninfo: String? = nil, staffToken: String? = "staff-secret") throws {
+    init(now: Instant = TestServer.monday, conninfo: String? = nil, counters: CounterEngine.Configuration = .init()) throws {
         self.conninfo = try conninfo ?? TestDatabase.create()
         pool = ConnectionPool(conninfo: self.conninfo, size: 8)
         clock = ManualClock(now)
-        assembly = try EngineAssembly(pool: pool, clock: clock)
+        assembly = try EngineAssembly(pool: pool, clock: clock, counters: counters)
         // The sweeper does not run: tests sweep by hand after moving the clock.
         TestThreads.start(assembly.writer.loops + assembly.sync.loops)
-        let api = TerminAPI(assembly: assembly, staffToken: staffToken)
+        let api = TerminAPI(assembly: assembly)
         let router = api.router()
         var configuration = HTTPServer.Configuration()
         configuration.metrics = api.metrics
@@ -58,6 +58,11 @@ final class TestServer {
     }
 
     func client() throws -> TestHTTPClient { try TestHTTPClient(port: server.port) }
+
+    /// A new staff account's token.
+    func staffToken(_ role: StaffRole = .clerk, offices: [Int] = [TestServer.orleansplatz], name: String = "Clerk") throws -> String {
+        try assembly.staff.add(name: name, role: role, officeIDs: offices).token
+    }
 
     /// A SQL scalar from the test's database.
     func scalar(_ sql: String, _ parameters: [String?] = []) throws -> String? {

@@ -42,7 +42,9 @@ extension TerminAPI {
         guard to.dayNumber - from.dayNumber < Scheduler.availabilityDaysMax else {
             throw APIFailure.invalid("to", "One query spans at most \(Scheduler.availabilityDaysMax) days.")
         }
-        let channel = try channel(request.queryValue("channel"), field: "channel", request)
+        // Free times are no secret in any channel: the counter reads the staff channel's without a token (answered on
+        // the event loop); booking in it needs one.
+        let channel = try Self.channel(request.queryValue("channel"), field: "channel")
         return AvailabilityQuery(officeIDs: officeIDs, services: services, from: from, to: to, channel: channel)
     }
 

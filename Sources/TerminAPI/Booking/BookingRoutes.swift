@@ -13,7 +13,7 @@ extension TerminAPI {
     func createHold(_ request: HTTPRequest) throws(APIFailure) -> HTTPResponse {
         let body = try JSONBody.decode(HoldRequestJSON.self, from: request)
         let start = try Self.start(body.start)
-        let channel = try channel(body.channel, field: "channel", request)
+        let channel = try bookingChannel(body.channel, field: "channel", officeID: body.office, request)
         let record = try run { () throws(EngineError) in
             try engine.hold(officeID: body.office, start: start, services: body.services.map(\.request), channel: channel)
         }
@@ -33,6 +33,8 @@ extension TerminAPI {
     /// answered when its batch is committed, with no thread waiting for it; confirming a hold or a keyed request
     /// (which may read the database) goes to a worker (`createBooking`).
     func createBookingDeferring(_ request: HTTPRequest, later: @escaping @Sendable (HTTPResponse) -> Void) -> Router.InlineOutcome {
+        // Staff bookings check the token in the database: not on the event loop.
+        guard request.header("authorization") == nil else { return .blocking }
         do throws(APIFailure) {
             let (source, contact, key) = try bookingRequest(request)
             guard key == nil, case .direct(let office, let start, let services, let channel) = source else { return .blocking }
@@ -70,7 +72,7 @@ extension TerminAPI {
         guard let startText = body.start else { throw APIFailure.invalid("start", "This field is required.") }
         guard let services = body.services else { throw APIFailure.invalid("services", "This field is required.") }
         let source = BookingEngine.BookingSource.direct(officeID: office, start: try Self.start(startText), services: services.map(\.request),
-                                                        channel: try channel(body.channel, field: "channel", request))
+                                                        channel: try bookingChannel(body.channel, field: "channel", officeID: office, request))
         return (source, contact, key)
     }
 

@@ -1,6 +1,21 @@
-/// The OpenAPI 3.1 description of every route, served at `GET /v1/openapi.json`.
+import Foundation
+
+/// The OpenAPI 3.1 description of every route, served at `GET /v1/openapi.json`: the booking routes here, the
+/// counters' in `OpenAPIDocument+Counters.swift`, merged once.
 enum OpenAPIDocument {
-    static let bytes = Array(text.utf8)
+    static let bytes: [UInt8] = {
+        // Both texts are ours and tested to parse; a failure here is a defect caught by the OpenAPI test.
+        guard var document = try? JSONSerialization.jsonObject(with: Data(text.utf8)) as? [String: Any],
+              let counters = try? JSONSerialization.jsonObject(with: Data(countersText.utf8)) as? [String: Any],
+              var paths = document["paths"] as? [String: Any], var components = document["components"] as? [String: Any],
+              var schemas = components["schemas"] as? [String: Any] else { preconditionFailure("the OpenAPI texts parse") }
+        paths.merge(counters["paths"] as? [String: Any] ?? [:]) { first, _ in first }
+        schemas.merge(counters["schemas"] as? [String: Any] ?? [:]) { first, _ in first }
+        components["schemas"] = schemas
+        document["paths"] = paths
+        document["components"] = components
+        return Array((try? JSONSerialization.data(withJSONObject: document, options: [.sortedKeys, .withoutEscapingSlashes])) ?? Data())
+    }()
 
     static let text = #"""
     {
@@ -65,7 +80,7 @@ enum OpenAPIDocument {
               {"name": "service", "in": "query", "required": true, "description": "ID or ID:QTY, comma-separated (at most 5)", "schema": {"type": "string", "examples": ["1063441:2,1063453"]}},
               {"name": "from", "in": "query", "required": true, "schema": {"type": "string", "format": "date"}},
               {"name": "to", "in": "query", "required": true, "description": "Inclusive; at most 62 days after from", "schema": {"type": "string", "format": "date"}},
-              {"name": "channel", "in": "query", "description": "online (default), staff or walk_in; the last two need staff credentials", "schema": {"$ref": "#/components/schemas/Channel"}}
+              {"name": "channel", "in": "query", "description": "online (default), staff or walk_in (free times are public in every channel; booking in staff and walk_in needs a staff token)", "schema": {"$ref": "#/components/schemas/Channel"}}
             ],
             "responses": {
               "200": {"description": "Free starts per office and day, with ETag and Cache-Control", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Availability"}}}},
@@ -163,10 +178,13 @@ enum OpenAPIDocument {
       "components": {
         "securitySchemes": {
           "bookingCode": {"type": "http", "scheme": "Booking", "description": "Authorization: Booking <code>. A wrong or missing code answers 404."},
-          "staff": {"type": "http", "scheme": "Staff", "description": "Authorization: Staff <token>, for the staff and walk_in channels."}
+          "staff": {"type": "http", "scheme": "bearer", "description": "Authorization: Bearer <token> of a staff account (termin staff add): for the counter routes and for holds and bookings in the staff and walk_in channels. Roles (clerk, lead, planner, admin) are scoped to offices: 401 for a missing, unknown or revoked token, 403 for a role or office it does not cover."}
         },
         "parameters": {
-          "BookingID": {"name": "id", "in": "path", "required": true, "schema": {"type": "string", "format": "uuid"}}
+          "BookingID": {"name": "id", "in": "path", "required": true, "schema": {"type": "string", "format": "uuid"}},
+          "OfficeID": {"name": "id", "in": "path", "required": true, "schema": {"type": "integer"}},
+          "TicketID": {"name": "ticket", "in": "path", "required": true, "schema": {"type": "string", "format": "uuid"}},
+          "DeskNumber": {"name": "desk", "in": "path", "required": true, "schema": {"type": "integer", "minimum": 1, "maximum": 999}}
         },
         "responses": {
           "Problem": {"description": "RFC 9457 problem details", "content": {"application/problem+json": {"schema": {"$ref": "#/components/schemas/Problem"}}}}

@@ -51,10 +51,27 @@ struct APIFailure: Error {
         case .notFound:
             self.init(ProblemDetails(type: Self.typeBase + "booking-not-found", title: "Booking not found", status: 404,
                                      detail: error.detail, field: nil))
-        case .staffOnly:
+        case .unauthorized:
             self.init(ProblemDetails(type: Self.typeBase + "staff-only", title: "Staff credentials required", status: 401,
                                      detail: error.detail, field: "Authorization"),
-                      headers: [("WWW-Authenticate", "Staff")])
+                      headers: [("WWW-Authenticate", "Bearer realm=\"termin\"")])
+        case .forbidden:
+            self.init(ProblemDetails(type: Self.typeBase + "forbidden", title: "Not allowed", status: 403,
+                                     detail: error.detail, field: "Authorization"))
+        case .invalid:
+            self = .invalid(error.field ?? "body", error.detail)
+        case .ticketUnknown:
+            self.init(ProblemDetails(type: Self.typeBase + "ticket-not-found", title: "Ticket not found", status: 404,
+                                     detail: error.detail, field: nil))
+        case .ticketState:
+            self.init(ProblemDetails(type: Self.typeBase + "ticket-state", title: "Not in this state", status: 409,
+                                     detail: error.detail, field: error.field))
+        case .officeClosed:
+            self.init(ProblemDetails(type: Self.typeBase + "office-closed", title: "Not open", status: 409,
+                                     detail: error.detail, field: error.field))
+        case .queueFull:
+            self.init(ProblemDetails(type: Self.typeBase + "queue-full", title: "Queue full", status: 409,
+                                     detail: error.detail, field: nil))
         case .unavailable:
             self.init(ProblemDetails(type: Self.typeBase + "unavailable", title: "Temporarily unavailable", status: 503,
                                      detail: "The booking store is unavailable; nothing was booked. Try again shortly.",

@@ -309,14 +309,8 @@ public final class BookingEngine: Sendable {
         }
     }
 
-    static func newID() -> String { UUID().uuidString.lowercased() }
+    static func newID() -> String { Secret.newID() }
 
-    /// 128 random bits from the system's cryptographic source, as 32 hex digits.
-    static func newCode() -> String {
-        var generator = SystemRandomNumberGenerator()
-        return (0..<2).map { _ in
-            let text = String(generator.next() as UInt64, radix: 16)
-            return String(repeating: "0", count: 16 - text.count) + text
-        }.joined()
-    }
+    /// A booking's code: 128 random bits as 32 hex digits.
+    static func newCode() -> String { Secret.hex(bits: 128) }
 }

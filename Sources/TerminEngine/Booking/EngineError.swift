@@ -15,8 +15,20 @@ public struct EngineError: Error, Sendable, Equatable, CustomStringConvertible {
         case idempotencyKeyReused
         /// The booking does not exist or the code does not match (404).
         case notFound
-        /// A non-online channel was asked for without staff credentials (401).
-        case staffOnly
+        /// A staff route or channel was asked for without a valid staff token (401).
+        case unauthorized
+        /// The staff member's role or offices do not cover the request (403).
+        case forbidden
+        /// The request is invalid at `field` (422).
+        case invalid
+        /// The ticket does not exist at that office (404).
+        case ticketUnknown
+        /// The ticket's state does not allow what was asked (409).
+        case ticketState
+        /// The office or desk is not open for this now (409).
+        case officeClosed
+        /// The office's day has drawn all its numbers (409).
+        case queueFull
         /// The database could not be reached or failed (503); nothing was promised.
         case unavailable
     }
@@ -24,17 +36,21 @@ public struct EngineError: Error, Sendable, Equatable, CustomStringConvertible {
     public let kind: Kind
     public let scheduling: SchedulingError?
     public let detail: String
+    /// The request field at fault, when one is (for `invalid`, and scheduling errors).
+    public let field: String?
 
-    public init(_ kind: Kind, detail: String) {
+    public init(_ kind: Kind, field: String? = nil, detail: String) {
         self.kind = kind
         self.scheduling = nil
         self.detail = detail
+        self.field = field
     }
 
     public init(_ error: SchedulingError) {
         kind = .scheduling
         scheduling = error
         detail = error.detail
+        field = error.field
     }
 
     public var description: String { scheduling?.description ?? "\(kind.rawValue): \(detail)" }

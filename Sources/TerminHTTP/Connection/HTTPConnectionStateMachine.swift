@@ -13,6 +13,8 @@ struct HTTPConnectionStateMachine {
         case awaitingResponse
         /// Writing the last response, then closing.
         case closing
+        /// Writing a streaming response until either side closes; the peer's further bytes are discarded.
+        case streaming
     }
 
     /// What to do with the buffered input.
@@ -85,6 +87,7 @@ struct HTTPConnectionStateMachine {
 
     /// Bytes arrived from the peer.
     mutating func received(_ bytes: some Collection<UInt8>, now: ContinuousClock.Instant) {
+        guard state != .streaming else { return }   // nothing more is read from a streaming connection
         if bufferedInputBytes == 0 && state == .reading && requestStarted == nil { requestStarted = now }
         input.append(contentsOf: bytes)
         lastActivity = now
@@ -94,7 +97,7 @@ struct HTTPConnectionStateMachine {
     /// what is in flight is answered, then the connection closes.
     mutating func receivedEndOfInput() -> Bool {
         keepAlive = false
-        return state == .reading && !hasPendingOutput && bufferedInputBytes == 0
+        return state == .streaming || (state == .reading && !hasPendingOutput && bufferedInputBytes == 0)
     }
 
     /// Whether buffered requests may be parsed now: only while reading with nothing left to write, so that a slow
@@ -151,6 +154,31 @@ struct HTTPConnectionStateMachine {
         outputBytes += headBytes.count + body.count
     }
 
+    /// Queues the head (and first bytes) of a streaming response to the request in flight; from now on the
+    /// connection only streams (`stream`) until it closes.
+    mutating func startStream(_ response: HTTPResponse, date: String) {
+        precondition(response.stream != nil, "a streaming response has its stream")
+        precondition(state == .awaitingResponse || state == .reading, "a stream answers the request in flight")
+        keepAlive = false
+        state = .streaming
+        let headBytes = response.serializedHead(keepAlive: false, date: date)
+        output.append((headBytes, response.body))
+        outputBytes += headBytes.count + response.body.count
+    }
+
+    /// Queues more bytes of the streaming response.
+    mutating func stream(_ bytes: [UInt8], now: ContinuousClock.Instant) {
+        precondition(state == .streaming, "only a streaming connection streams")
+        guard !bytes.isEmpty else { return }
+        output.append(([], bytes))
+        outputBytes += bytes.count
+    }
+
+    /// Whether a streaming connection has written nothing for `seconds` and should send its keep-alive bytes.
+    func streamIsQuiet(now: ContinuousClock.Instant, seconds: Int) -> Bool {
+        state == .streaming && !hasPendingOutput && now - lastActivity >= .seconds(seconds)
+    }
+
     /// The unwritten part of the first queued response: its head from `offset` on, then its body.
     var pendingWrite: (head: [UInt8], body: [UInt8], offset: Int)? {
         output.first.map { ($0.head, $0.body, outputOffset) }
@@ -161,6 +189,7 @@ struct HTTPConnectionStateMachine {
         precondition(count > 0 && !output.isEmpty, "a write consumes queued output")
         outputOffset += count
         let first = output[0].head.count + output[0].body.count
+        precondition(first > 0, "nothing empty is queued")
         precondition(outputOffset <= first, "a write never passes the response it writes")
         if outputOffset == first {
             output.removeFirst()
@@ -174,7 +203,7 @@ struct HTTPConnectionStateMachine {
     var interestAfterFlush: Interest {
         switch state {
         case .closing: .close
-        case .reading: .read
+        case .reading, .streaming: .read
         case .awaitingResponse: .none
         }
     }

@@ -20,6 +20,12 @@ public struct HTTPLimits: Sendable {
     /// Per connection one request is in flight at a time; pipelined ones wait in its input buffer (bounded by
     /// `requestLineBytesMax + 2 × (headerBytesMax + bodyBytesMax)`) and are answered in order.
     public var pendingRequestsMax = 1024
+    /// Most streaming responses (server-sent events) open per event loop; beyond, the server answers 503.
+    public var streamsPerLoopMax = 512
+    /// Most bytes queued on a streaming connection whose reader does not keep up; beyond, it is closed.
+    public var streamQueuedBytesMax = 256 * 1024
+    /// A streaming response with nothing to send for this many seconds sends its keep-alive bytes.
+    public var streamKeepAliveSeconds = 15
 
     public init() {}
 }

@@ -28,6 +28,8 @@ final class EventLoop: @unchecked Sendable {
         /// Distinguishes this connection from a later one that reuses the descriptor.
         let generation: UInt64
         var machine: HTTPConnectionStateMachine
+        /// The streaming response this connection carries, and the switch its writers check.
+        var stream: (response: ResponseStream, link: StreamLink)?
 
         init(fd: Int32, generation: UInt64, machine: HTTPConnectionStateMachine) {
             self.fd = fd
@@ -50,6 +52,10 @@ final class EventLoop: @unchecked Sendable {
     /// Open connections of this loop (read by the metrics gauge).
     let openConnections = Atomic<Int>(0)
     let mailbox = Mutex<[Completion]>([])
+    /// Bytes written to streaming responses from other threads, delivered on the loop.
+    let streamMailbox = Mutex<[(fd: Int32, generation: UInt64, bytes: [UInt8])]>([])
+    /// Streaming responses open on this loop.
+    private var openStreams = 0
     let stopping = Atomic<Bool>(false)
     private var connections: [Int32: Connection] = [:]
     private var nextGeneration: UInt64 = 0
@@ -93,7 +99,10 @@ final class EventLoop: @unchecked Sendable {
                     stopDeadline = now + .seconds(drainSeconds)
                     epoll_ctl(epollFD, EPOLL_CTL_DEL, listenFD, nil)
                     close(listenFD)
-                    for connection in connections.values where connection.machine.isIdle { closeConnection(connection) }
+                    // Idle connections and streams (which never end on their own) close now; requests in flight finish.
+                    for connection in connections.values where connection.machine.isIdle || connection.stream != nil {
+                        closeConnection(connection)
+                    }
                 }
                 if connections.isEmpty || now >= stopDeadline! { break }
             }
@@ -108,6 +117,7 @@ final class EventLoop: @unchecked Sendable {
                     var value: UInt64 = 0
                     _ = read(wakeFD, &value, 8)
                     deliverCompletions()
+                    deliverStreamBytes()
                 } else if let connection = connections[fd] {
                     if event.events & (EPOLLERR.rawValue | EPOLLHUP.rawValue) != 0 {
                         // The peer is gone; a response still being computed is dropped on arrival.
@@ -249,11 +259,58 @@ final class EventLoop: @unchecked Sendable {
         }
     }
 
-    /// Queues a response on a connection, with the `Date` of this second.
+    /// Queues a response on a connection, with the `Date` of this second. A streaming response starts its stream.
     private func respond(_ response: HTTPResponse, on connection: Connection, head: Bool) {
         let now = Int(Date().timeIntervalSince1970)
         if cachedDate.second != now { cachedDate = (now, HTTPResponse.httpDate(now)) }
-        connection.machine.respond(response, head: head, date: cachedDate.text, stopping: stopping.load(ordering: .relaxed))
+        guard let stream = response.stream, !head, !stopping.load(ordering: .relaxed) else {
+            connection.machine.respond(response, head: head, date: cachedDate.text, stopping: stopping.load(ordering: .relaxed))
+            return
+        }
+        guard openStreams < limits.streamsPerLoopMax else {
+            stream.onClose()
+            var refusal = HTTPResponse.problem(.http(503, "Too many open streams; try again shortly."), headers: [("Retry-After", "5")])
+            refusal.headers += response.headers.filter { $0.name == "X-Request-Id" }
+            connection.machine.respond(refusal, head: false, date: cachedDate.text, stopping: true)
+            return
+        }
+        connection.machine.startStream(response, date: cachedDate.text)
+        let link = StreamLink()
+        connection.stream = (stream, link)
+        openStreams += 1
+        let fd = connection.fd, generation = connection.generation
+        let started = stream.start { [self] bytes in
+            guard link.isOpen.load(ordering: .acquiring) else { return false }
+            let wasEmpty = streamMailbox.withLock { mailbox in
+                defer { mailbox.append((fd, generation, bytes)) }
+                return mailbox.isEmpty
+            }
+            if wasEmpty { wake() }
+            return true
+        }
+        // A stream that would not start ends after its head: the next timer pass closes the connection.
+        if !started { link.isOpen.store(false, ordering: .releasing) }
+    }
+
+    /// Queues the bytes written to streams from other threads on their connections and writes them.
+    private func deliverStreamBytes() {
+        let pieces = streamMailbox.withLock { mailbox in
+            defer { mailbox.removeAll(keepingCapacity: true) }
+            return mailbox
+        }
+        var touched: [Connection] = []
+        for piece in pieces {
+            guard let connection = connections[piece.fd], connection.generation == piece.generation, connection.stream != nil else { continue }
+            connection.machine.stream(piece.bytes, now: .now)
+            if touched.last !== connection { touched.append(connection) }
+        }
+        for connection in touched where connections[connection.fd] === connection {
+            if connection.machine.outputBytes > limits.streamQueuedBytesMax {
+                closeConnection(connection)   // the reader does not keep up
+            } else {
+                flush(connection)
+            }
+        }
     }
 
     /// Writes queued responses, one `writev` each (plus continuations after a partial write). Afterwards: closes a
@@ -294,9 +351,19 @@ final class EventLoop: @unchecked Sendable {
         }
     }
 
-    /// Closes idle keep-alive connections, and answers 408 to requests that arrive too slowly.
+    /// Closes idle keep-alive connections, answers 408 to requests that arrive too slowly, keeps quiet streams alive
+    /// and closes streams that ended.
     private func expireConnections(now: ContinuousClock.Instant) {
         for connection in connections.values {
+            if let (stream, link) = connection.stream {
+                if !link.isOpen.load(ordering: .acquiring) && !connection.machine.hasPendingOutput {
+                    closeConnection(connection)
+                } else if connection.machine.streamIsQuiet(now: now, seconds: limits.streamKeepAliveSeconds) {
+                    connection.machine.stream(stream.keepAlive, now: now)
+                    flush(connection)
+                }
+                continue
+            }
             switch connection.machine.expire(now: now) {
             case .none:
                 continue
@@ -315,6 +382,11 @@ final class EventLoop: @unchecked Sendable {
         close(connection.fd)
         connections[connection.fd] = nil
         openConnections.subtract(1, ordering: .relaxed)
+        if let (stream, link) = connection.stream {
+            link.isOpen.store(false, ordering: .releasing)
+            openStreams -= 1
+            stream.onClose()
+        }
     }
 
     private func register(_ fd: Int32, events: UInt32) {
@@ -354,4 +426,9 @@ final class EventLoop: @unchecked Sendable {
         return HTTPResponse.problem(problem, headers: [("Retry-After", "1")])
             .serialized(keepAlive: false, date: HTTPResponse.httpDate(Int(Date().timeIntervalSince1970)))
     }
+}
+
+/// Whether a streaming connection is still open, checked by writers on other threads.
+final class StreamLink: Sendable {
+    let isOpen = Atomic<Bool>(true)
 }

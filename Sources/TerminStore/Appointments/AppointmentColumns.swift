@@ -12,11 +12,9 @@ enum AppointmentColumns {
     static let units = PostgresColumn("a.units", PostgresText.int)
     static let channel = PostgresColumn("a.channel") { Channel(rawValue: $0) }
     static let status = PostgresColumn("a.status") { AppointmentStatus(rawValue: $0) }
-    static let start = PostgresColumn("extract(epoch FROM lower(a.span))::bigint") { Int64($0).map(Instant.init(secondsSinceEpoch:)) }
-    static let end = PostgresColumn("extract(epoch FROM upper(a.span))::bigint") { Int64($0).map(Instant.init(secondsSinceEpoch:)) }
-    static let expiresAt = PostgresColumn<Instant?>.optional("extract(epoch FROM a.expires_at)::bigint") {
-        Int64($0).map(Instant.init(secondsSinceEpoch:))
-    }
+    static let start = InstantColumn.required("lower(a.span)")
+    static let end = InstantColumn.required("upper(a.span)")
+    static let expiresAt = InstantColumn.optional("a.expires_at")
     static let contactName = PostgresColumn<String?>.optional("a.contact_name", PostgresText.text)
     static let contactEmail = PostgresColumn<String?>.optional("a.contact_email", PostgresText.text)
     static let serviceIDs = PostgresColumn("array_to_string(a.service_ids, ',')", PostgresText.list(PostgresText.int))

@@ -160,3 +160,22 @@ public enum AppointmentRepository {
         return true
     }
 }
+
+extension AppointmentRepository {
+    /// The bookings of an office's day that are (or were) kept: confirmed and no-shows, in start order.
+    public static func bookings(officeID: Int, date: LocalDate, _ db: PostgresConnection) throws -> [Appointment] {
+        try AppointmentColumns.decode(try db.query("""
+            SELECT \(AppointmentColumns.selection.sql) FROM appointment a
+            WHERE a.office_id = $1 AND a.day = $2 AND a.status IN ('confirmed', 'no_show') ORDER BY lower(a.span)
+            """, [String(officeID), date.description]))
+    }
+
+    /// Marks confirmed bookings whose citizens did not come as no-shows; returns those it changed.
+    public static func markNoShows(ids: [String], _ db: PostgresConnection) throws -> [Appointment] {
+        guard !ids.isEmpty else { return [] }
+        return try AppointmentColumns.decode(try db.query("""
+            UPDATE appointment a SET status = 'no_show' WHERE a.id = ANY($1::uuid[]) AND a.status = 'confirmed'
+            RETURNING \(AppointmentColumns.selection.sql)
+            """, [PostgresArray.literal(ids)]))
+    }
+}

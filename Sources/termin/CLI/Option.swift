@@ -85,6 +85,8 @@ struct Positional: Sendable {
     let defaultValue: String?
     /// Whether the command needs it (a usage error when missing).
     var isRequired = false
+    /// A second argument some choices take (`add NAME`), named for the help; `nil`: none.
+    var operand: String? = nil
 }
 
 extension Option where Value == Double {

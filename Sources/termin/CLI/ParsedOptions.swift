@@ -12,18 +12,24 @@ struct ParsedOptions: Sendable {
     private let flags: Set<String>
     /// The positional argument, or its default.
     let positional: String?
+    /// The argument after the positional one, where the declaration takes one (`termin staff add NAME`).
+    let operand: String?
 
     /// Parses `arguments` (`--name value`, `--name=value`, flags, and one positional where declared); values of
     /// options not given come from their environment variable when it is set and not empty.
     init(_ arguments: [String], options: [any OptionDeclaration], positional declaration: Positional? = nil,
          environment: [String: String] = ProcessInfo.processInfo.environment) throws(UsageError) {
         let declared = Dictionary(uniqueKeysWithValues: options.map { ($0.name, $0) })
-        var values: [String: String] = [:], flags: Set<String> = [], positional: String?
+        var values: [String: String] = [:], flags: Set<String> = [], positional: String?, operand: String?
         var index = 0
         while index < arguments.count {
             let argument = arguments[index]
             index += 1
             guard argument.hasPrefix("--") else {
+                if let declaration, positional != nil, declaration.operand != nil, operand == nil {
+                    operand = argument
+                    continue
+                }
                 guard let declaration, positional == nil else { throw UsageError(description: "unexpected argument '\(argument)'") }
                 guard declaration.choices.isEmpty || declaration.choices.contains(where: { $0.value == argument }) else {
                     throw UsageError(description: "unknown \(declaration.name) '\(argument)': one of "
@@ -63,6 +69,7 @@ struct ParsedOptions: Sendable {
             throw UsageError(description: "\(declaration.name) is required")
         }
         self.positional = positional ?? declaration?.defaultValue
+        self.operand = operand
     }
 
     /// Whether `--help` was given.

@@ -13,15 +13,16 @@ enum ServeCommand: Command {
     static let summary = "serve the REST API (migrates, and seeds an empty database)"
     static let host = Option.text("host", value: "HOST", help: "address to listen on", default: "127.0.0.1")
     static let port = Option.integer("port", value: "PORT", help: "TCP port (0: a free one)", default: 8080, range: 0...65535)
-    static let staffToken = Option.text("staff-token", value: "TOKEN",
-                                        help: "unlocks the staff and walk_in channels (Authorization: Staff TOKEN); unset: those channels are off",
-                                        environment: "TERMIN_STAFF_TOKEN")
     static let workers = Option.integer("workers", value: "N",
                                         help: "threads running request handlers; a handler waits for its booking's batch to commit",
                                         default: 64, range: 1...1024)
     static let quiet = Option.flag("quiet", help: "no access log (by default one JSON line per request on stderr)")
-    static let options: [any OptionDeclaration] = [host, port, staffToken, workers, quiet] + Database.options
-    static let details: String? = "Stops on SIGINT or SIGTERM: in-flight requests finish, then the embedded cluster stops."
+    static let options: [any OptionDeclaration] = [host, port, workers, quiet] + Database.options
+    static let details: String? = """
+        Stops on SIGINT or SIGTERM: in-flight requests finish, then the embedded cluster stops.
+        Staff routes and the staff and walk_in channels take Authorization: Bearer TOKEN of an account made with
+        termin staff add (the first admin too). The pages: /kiosk?office=ID, /counter, /display?office=ID.
+        """
 
     static func run(_ options: ParsedOptions) throws -> Int32 {
         var configuration = HTTPServer.Configuration()
@@ -51,7 +52,7 @@ enum ServeCommand: Command {
         let pool = ConnectionPool(conninfo: database.conninfo, size: min(configuration.workerThreads, ConnectionPool.sizeDefault * 2))
         let assembly = try EngineAssembly(pool: pool, clock: SystemClock(), log: log)
         Threads.start(assembly.loops)
-        let api = TerminAPI(assembly: assembly, staffToken: options.optional(staffToken))
+        let api = TerminAPI(assembly: assembly)
         configuration.metrics = api.metrics
         configuration.accessLog = options[quiet] ? nil : AccessLog.toStandardError
         let server = try HTTPServer(configuration: configuration, router: api.router())

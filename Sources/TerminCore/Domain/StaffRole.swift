@@ -1,0 +1,54 @@
+/// What a staff member may do. Roles are scoped to offices: an account acts only at the offices it names (an admin
+/// or planner naming none acts at every office).
+public enum StaffRole: String, Sendable, CaseIterable, Codable {
+    /// Serves the queue at the counter: tickets, check-ins, calls, bookings on a citizen's behalf.
+    case clerk
+    /// A clerk who also runs the day: closes and opens desks, reads the audit log.
+    case lead
+    /// Reads statistics and the queue; serves nobody.
+    case planner
+    /// Everything, at every office it names: accounts, rounds, the audit log.
+    case admin
+
+    /// Whether this role may do `action`.
+    public func allows(_ action: StaffAction) -> Bool {
+        switch action {
+        case .serveQueue: self == .clerk || self == .lead || self == .admin
+        case .manageDay, .readAudit: self == .lead || self == .admin
+        case .readStatistics: self != .clerk
+        case .manageAccounts: self == .admin
+        }
+    }
+
+    /// Whether accounts of this role must name their offices.
+    public var needsOffices: Bool { self == .clerk || self == .lead }
+}
+
+/// The kinds of things a staff route does, checked against a role.
+public enum StaffAction: String, Sendable {
+    case serveQueue = "serve the queue"
+    case manageDay = "manage the office's day"
+    case readAudit = "read the audit log"
+    case readStatistics = "read statistics"
+    case manageAccounts = "manage accounts"
+}
+
+/// A staff member as authenticated: who, in which role, where.
+public struct StaffMember: Sendable, Equatable {
+    public let id: Int
+    public let name: String
+    public let role: StaffRole
+    /// The offices the account acts at; empty means every office.
+    public let officeIDs: Set<Int>
+
+    public init(id: Int, name: String, role: StaffRole, officeIDs: Set<Int>) {
+        precondition(!role.needsOffices || !officeIDs.isEmpty, "clerks and leads name their offices")
+        self.id = id
+        self.name = name
+        self.role = role
+        self.officeIDs = officeIDs
+    }
+
+    /// Whether the account acts at `officeID`.
+    public func worksAt(_ officeID: Int) -> Bool { officeIDs.isEmpty || officeIDs.contains(officeID) }
+}
