@@ -121,6 +121,14 @@ public final class TestHTTPClient {
         }
     }
 
+    /// Reads until the bytes received contain `marker` (a streaming response) and returns them all as text, consumed.
+    public func readUntil(_ marker: String) throws(Failure) -> String {
+        let wanted = Array(marker.utf8)
+        while !buffer.indices.contains(where: { buffer[$0...].starts(with: wanted) }) { try fill() }
+        defer { buffer.removeAll() }
+        return String(decoding: buffer, as: UTF8.self)
+    }
+
     /// Whether the server closed the connection (reads until end of stream or time-out).
     public func isClosedByPeer() -> Bool {
         let count = chunk.withUnsafeMutableBytes { read(fd, $0.baseAddress, $0.count) }
@@ -147,7 +155,8 @@ public final class TestHTTPClient {
         setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &timeout, socklen_t(MemoryLayout<timeval>.size))
     }
 
-    private func disconnect() {
+    /// Closes the connection.
+    public func disconnect() {
         if fd >= 0 { close(fd) }
         fd = -1
         buffer.removeAll()

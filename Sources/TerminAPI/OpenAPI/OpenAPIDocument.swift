@@ -227,7 +227,7 @@ enum OpenAPIDocument {
             "oneOf": [{"required": ["hold"]}, {"required": ["office", "start", "services"]}]},
           "Booking": {"type": "object", "required": ["id", "status", "office", "start", "end", "channel", "services"], "properties": {
             "id": {"type": "string", "format": "uuid"}, "code": {"type": "string", "description": "Only when the booking is created"},
-            "status": {"type": "string", "enum": ["confirmed", "cancelled"]}, "office": {"type": "integer"},
+            "status": {"type": "string", "enum": ["confirmed", "cancelled", "no_show"]}, "office": {"type": "integer"},
             "start": {"type": "string", "format": "date-time"}, "end": {"type": "string", "format": "date-time"},
             "channel": {"$ref": "#/components/schemas/Channel"},
             "services": {"type": "array", "items": {"$ref": "#/components/schemas/ServiceQuantity"}},

@@ -97,7 +97,7 @@ public enum AppointmentRepository {
         guard isUUID(id) else { return nil }
         return try AppointmentColumns.decode(try db.query("""
             SELECT \(AppointmentColumns.selection.sql) FROM appointment a
-            WHERE a.id = $1 AND a.code_hash = sha256(convert_to($2, 'UTF8')) AND a.status IN ('confirmed', 'cancelled')
+            WHERE a.id = $1 AND a.code_hash = sha256(convert_to($2, 'UTF8')) AND a.status IN ('confirmed', 'cancelled', 'no_show')
             """, [id, code])).first
     }
 
