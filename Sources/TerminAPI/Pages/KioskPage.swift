@@ -51,9 +51,12 @@ enum KioskPage {
       el('error').textContent = '';
       try {
         const ticket = await api('POST', '/v1/offices/' + office + '/tickets', { services: [{ id: serviceID }] });
-        const wait = ticket.estimated_wait_minutes === null ? 'Heute ist die Wartezeit nicht sicher abschätzbar.'
-          : 'Geschätzte Wartezeit: etwa ' + ticket.estimated_wait_minutes + ' Minuten.';
-        showTicket(ticket, wait + ' Vor Ihnen warten ' + ticket.waiting_ahead + '. Bitte achten Sie auf die Anzeige.');
+        const minutes = ticket.estimated_wait_minutes;
+        const wait = minutes === null ? 'Ob Sie heute noch an die Reihe kommen, ist nicht sicher.'
+          : minutes < 2 ? 'Sie sind gleich an der Reihe.' : 'Geschätzte Wartezeit: etwa ' + minutes + ' Minuten.';
+        const ahead = ticket.waiting_ahead === 0 ? 'Vor Ihnen wartet niemand.'
+          : ticket.waiting_ahead === 1 ? 'Vor Ihnen wartet eine Person.' : 'Vor Ihnen warten ' + ticket.waiting_ahead + ' Personen.';
+        showTicket(ticket, wait + ' ' + ahead + ' Bitte achten Sie auf die Anzeige.');
       } catch (error) { el('error').textContent = error.message; }
     }
     async function refreshStatus() {

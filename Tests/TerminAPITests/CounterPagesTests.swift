@@ -1,0 +1,38 @@
+import Foundation
+import Testing
+import TerminTestSupport
+
+/// The kiosk, counter and display pages end to end in a real browser: headless Chromium driven by Playwright for
+/// Python (`Browser/pages.py`). CI installs both; the test fails, never skips, without them.
+@Suite struct CounterPagesTests {
+    static let folder = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
+
+    @Test func aNumberTakenAtTheKioskIsCalledAtTheCounterAndShownOnTheDisplay() throws {
+        let app = try TestServer()
+        let clerk = try app.staffToken(.clerk, name: "Erika Schalter")
+        let shots = Self.folder.appendingPathComponent("Screenshots")
+        try FileManager.default.createDirectory(at: shots, withIntermediateDirectories: true)
+        let outcome = try ChildProcess.run("/usr/bin/env", ["python3", Self.folder.appendingPathComponent("Browser/pages.py").path,
+                                                            "http://127.0.0.1:\(app.server.port)", String(TestServer.orleansplatz),
+                                                            clerk, shots.path], seconds: 120)
+        #expect(outcome.status == 0, "\(outcome.errors)")
+        let seen = try #require(try JSONSerialization.jsonObject(with: Data(outcome.output.utf8)) as? [String: Any], "\(outcome.errors)")
+        let number = try #require(seen["kiosk_number"] as? String)
+        #expect(number == "W 001")
+        #expect((seen["kiosk_wait"] as? String)?.contains("gleich an der Reihe") == true)
+        #expect(seen["kiosk_focus_on_ticket"] as? String == "ticket")
+        #expect((seen["counter_who"] as? String)?.contains("Erika Schalter") == true)
+        #expect((seen["counter_current"] as? String)?.contains("aufgerufen") == true)
+        #expect((seen["display_top"] as? String)?.contains(number) == true)
+        #expect(seen["display_announcement"] as? String == "Nummer \(number) bitte zu Schalter 3.")
+        #expect(seen["display_live"] as? String == "assertive")
+        #expect((seen["kiosk_unlabeled"] as? [String]) == [] && (seen["counter_unlabeled"] as? [String]) == [])
+        #expect((seen["languages"] as? [String]) == ["de", "de", "de"])
+        // The server agrees: the ticket is called to desk 3.
+        #expect(try app.scalar("SELECT state || ' ' || desk_number FROM queue_ticket") == "called 3")
+        for name in ["kiosk", "counter", "display"] {
+            let png = try Data(contentsOf: shots.appendingPathComponent("\(name).png"))
+            #expect(png.starts(with: [0x89, 0x50, 0x4E, 0x47]) && png.count > 5_000)
+        }
+    }
+}
