@@ -51,7 +51,7 @@ let package = Package(
         // The load generator and its scenarios; see README.md, "Load tests".
         .executableTarget(
             name: "LoadTests",
-            dependencies: ["TerminStore", "TerminPostgres", "TerminCore", "TerminTestSupport"],
+            dependencies: ["TerminEngine", "TerminStore", "TerminPostgres", "TerminCore", "TerminTestSupport"],
             path: "LoadTests",
             swiftSettings: strict
         ),

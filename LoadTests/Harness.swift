@@ -13,18 +13,24 @@ final class Harness {
 
     /// Starts the cluster in `directory`, migrates and seeds a fresh database, and starts the server.
     init(directory: String) throws {
+        (cluster, conninfo) = try Self.database(directory: directory)
+        server = try ServerProcess(conninfo: conninfo, extraArguments: ["--quiet"])
+        port = server.port
+    }
+
+    /// Starts a cluster in `directory` with a fresh database, migrated and seeded (for scenarios without a server).
+    static func database(directory: String) throws -> (cluster: EmbeddedPostgres, conninfo: String) {
         try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
         chmod(directory, 0o755)   // as root, the cluster runs as postgres, which must reach it
-        cluster = try EmbeddedPostgres(directory: directory + "/postgres")
+        let cluster = try EmbeddedPostgres(directory: directory + "/postgres")
         try cluster.start()
         let name = "termin_load_\(getpid())"
         try cluster.createDatabase(name)
-        conninfo = cluster.conninfo(database: name)
+        let conninfo = cluster.conninfo(database: name)
         let connection = try PostgresConnection(conninfo: conninfo)
         try Migrator().migrate(connection)
         try Seeder.seed(connection)
-        server = try ServerProcess(conninfo: conninfo, extraArguments: ["--quiet"])
-        port = server.port
+        return (cluster, conninfo)
     }
 
     /// The server's port, kept across restarts so clients find it again.

@@ -10,6 +10,7 @@ let usage = """
     usage: LoadTests release-burst [--citizens N] [--fault kill-server|restart-postgres] [common options]
            LoadTests month [--bookings N] [--clients N] [common options]
            LoadTests soak [--seconds S] [--clients N] [common options]
+           LoadTests office-day [--walk-ins N] [--seed N] [--data-dir DIR]
     common options: [--report PATH] [--max-error-rate R] [--data-dir DIR]
     """
 
@@ -20,7 +21,7 @@ func option(_ name: String) -> String? {
 }
 
 let arguments = CommandLine.arguments.dropFirst()
-guard let scenario = arguments.first, ["release-burst", "month", "soak"].contains(scenario) else {
+guard let scenario = arguments.first, ["release-burst", "month", "soak", "office-day"].contains(scenario) else {
     FileHandle.standardError.write(Data((usage + "\n").utf8))
     exit(64)
 }
@@ -28,7 +29,9 @@ guard let citizens = Int(option("citizens") ?? "2000"), (1...20_000).contains(ci
       let monthBookings = Int(option("bookings") ?? "100000"), (1...10_000_000).contains(monthBookings),
       let monthClients = Int(option("clients") ?? "64"), (1...2_000).contains(monthClients),
       let soakSeconds = Double(option("seconds") ?? "60"), soakSeconds > 0, soakSeconds <= 86_400,
-      let maxErrorRate = Double(option("max-error-rate") ?? "0.01") else {
+      let maxErrorRate = Double(option("max-error-rate") ?? "0.01"),
+      let walkIns = Int(option("walk-ins") ?? "200"), (0...2_000).contains(walkIns),
+      let seed = UInt64(option("seed") ?? "1") else {
     FileHandle.standardError.write(Data((usage + "\n").utf8))
     exit(64)
 }
@@ -47,8 +50,22 @@ func freshDirectory() -> String {
 let directory = option("data-dir") ?? freshDirectory()
 let reportPath = option("report") ?? (directory + "/report.json")
 
+/// Runs the office-day simulation on a cluster of its own (no server: the simulation drives the engine's clock).
+func runOfficeDay() throws -> Int32 {
+    let (cluster, conninfo) = try Harness.database(directory: directory)
+    defer { cluster.stop() }
+    let began = DispatchTime.now().uptimeNanoseconds
+    let result = try OfficeDay(walkIns: walkIns, bookedShare: 0.9, showShare: 0.93, seed: seed).run(conninfo: conninfo)
+    print("office-day (simulated in \(String(format: "%.1f", Double(DispatchTime.now().uptimeNanoseconds - began) / 1e9)) s)")
+    for (name, value) in result.figures { print("  " + name.padding(toLength: 46, withPad: " ", startingAt: 0) + value) }
+    for failure in result.failures { print("  FAILED: " + failure) }
+    print(result.failures.isEmpty ? "load test passed" : "load test FAILED")
+    return result.failures.isEmpty ? 0 : 1
+}
+
 /// Runs the scenario; the harness (server and cluster) is stopped before the result is returned.
 func runLoadTest() throws -> Int32 {
+    if scenario == "office-day" { return try runOfficeDay() }
     let harness = try Harness(directory: directory)
     defer { harness.stop() }
     let outcomes = Outcomes()

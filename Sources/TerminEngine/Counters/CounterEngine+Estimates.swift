@@ -16,7 +16,7 @@ extension CounterEngine {
     }
 
     /// The catalogue's duration of `services` at an office (walk-in channel), in minutes.
-    func catalogueMinutes(_ services: [ServiceRequest], officeID: Int) -> Int {
+    public func catalogueMinutes(_ services: [ServiceRequest], officeID: Int) -> Int {
         guard let office = catalog.offices[officeID],
               let shape = try? catalog.shape(officeID: officeID, services: services, channel: .walkIn) else {
             return 15   // a concern the office no longer offers: a typical service's length

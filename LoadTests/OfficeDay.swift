@@ -1,0 +1,219 @@
+import Foundation
+import TerminCore
+import TerminEngine
+import TerminPostgres
+import TerminStore
+import TerminTestSupport
+
+/// `LoadTests office-day`: a Tuesday at Orleansplatz, simulated minute by minute on the real counter engine and
+/// PostgreSQL, with the engine's clock moved by the simulation (a day takes about a minute).
+///
+/// The evening before, appointments are booked online to `bookedShare` of the online share, in the month load
+/// test's service mix. On the day: 7 % of appointment holders do not come, the others arrive between 25 minutes
+/// early and 5 minutes late and check in at the kiosk; walk-ins arrive as a Poisson stream with a morning peak and
+/// draw a number (its estimated wait is recorded); each desk staffed at the minute and free calls next (the
+/// engine's `CallPolicy`), the citizen reaches the desk a minute later, and is served for the catalogue's duration
+/// times a log-normal factor (σ 0.25). Reports walk-ins' waits, appointment holders' delays past their time (and
+/// those that a walk-in at their desk caused), desk utilisation, the share of no-show time that went to walk-ins,
+/// and the estimated-wait error. Passes when no holder waits more than 10 minutes past their time because of a
+/// walk-in, the median estimate error is under 5 minutes, and every citizen who came was served.
+struct OfficeDay {
+    static let officeID = 102522
+    static let graceMinutes = 10
+    /// Walk-in arrivals per hour of the day, relative (a morning peak, a smaller afternoon one).
+    static let hourlyWeights: [Int: Double] = [7: 2.0, 8: 1.7, 9: 1.3, 10: 1.0, 11: 0.8, 12: 0.4, 14: 1.0, 15: 0.9, 16: 0.8, 17: 0.4]
+
+    let walkIns: Int
+    let bookedShare: Double
+    let showShare: Double
+    let seed: UInt64
+
+    struct Result {
+        let figures: [(String, String)]
+        let failures: [String]
+    }
+
+    /// A walk-in as the simulation drew it: the estimate announced, for comparing with what happened.
+    struct Drawn {
+        let ticketID: String
+        let estimatedMinutes: Int?
+    }
+
+    func run(conninfo: String) throws -> Result {
+        var random = SeededRandom(seed: seed)
+        let realToday = BerlinTime.local(Instant(secondsSinceEpoch: Int64(Date().timeIntervalSince1970))).date
+        let pool = ConnectionPool(conninfo: conninfo, size: 4)
+        let catalog = try pool.withConnection { try CatalogRepository.load($0) }
+        var date = realToday.adding(days: 1)
+        while date.isoWeekday != 2 || catalog.closingCalendar.isClosed(officeID: Self.officeID, on: date) { date = date.adding(days: 1) }
+        let clock = ManualClock(BerlinTime.instant(date: date.adding(days: -1), minuteOfDay: 12 * 60))
+        var configuration = CounterEngine.Configuration()
+        configuration.graceMinutes = Self.graceMinutes
+        let assembly = try EngineAssembly(pool: pool, clock: clock, counters: configuration)
+        TestThreads.start(assembly.writer.loops + assembly.sync.loops)
+        defer { assembly.stop() }
+        let engine = assembly.engine, counters = assembly.counters
+        let layout = try require(engine.scheduler.layout(officeID: Self.officeID, date: date), "Orleansplatz is open on \(date)")
+        let desks = try require(catalog.desks[Self.officeID], "Orleansplatz has desks")
+        let offered = Month.citizenServices.filter { catalog.offers[Self.officeID]?[$0.service] != nil }
+
+        // The evening before: online bookings up to the share of the online quota.
+        var bookings: [IssuedBooking] = []
+        var bookedUnits = 0
+        var open = offered
+        while Double(bookedUnits) < bookedShare * Double(layout.onlineQuotaUnits), !open.isEmpty {
+            let index = random.weighted(open.map(\.weight))
+            let services = [ServiceRequest(serviceID: open[index].service, quantity: 1)]
+            let starts = try engine.availability(officeIDs: [Self.officeID], services: services, from: date, to: date, channel: .online)
+                .first?.days.first?.starts ?? []
+            guard !starts.isEmpty else { open.remove(at: index); continue }
+            let start = starts[random.below(starts.count)]
+            guard let booked = try? engine.book(.direct(officeID: Self.officeID, start: start, services: services, channel: .online),
+                                                contact: nil, idempotencyKey: nil, fingerprint: "") else { continue }
+            bookings.append(booked)
+            bookedUnits += booked.record.run.units
+        }
+
+        // Who comes when.
+        var holderArrivals: [Int: [IssuedBooking]] = [:]   // minute of day → holders arriving
+        var noShows = 0
+        for booking in bookings {
+            guard random.unit() < showShare else { noShows += 1; continue }
+            let minute = BerlinTime.local(booking.record.start).minuteOfDay + Int(random.below(31)) - 25
+            holderArrivals[minute, default: []].append(booking)
+        }
+        let weightSum = Self.hourlyWeights.values.reduce(0, +)
+        var walkInArrivals: [Int: Int] = [:]
+        for _ in 0..<walkIns {
+            let hour = Array(Self.hourlyWeights.keys.sorted())[random.weighted(Self.hourlyWeights.keys.sorted().map { Int(Self.hourlyWeights[$0]! / weightSum * 1000) })]
+            walkInArrivals[hour * 60 + random.below(hour == 12 ? 30 : 60), default: 0] += 1
+        }
+
+        // The day, minute by minute.
+        let clerk = try assembly.staff.add(name: "Simulated clerks", role: .clerk, officeIDs: [Self.officeID]).member
+        var drawn: [Drawn] = []
+        var busyUntil: [Int: Int] = [:]          // desk number → minute it is free
+        var arriving: [Int: [(desk: Int, ticket: QueueTicket)]] = [:]   // minute → called citizens reaching their desk
+        var finishing: [Int: [String]] = [:]     // minute → tickets done
+        var waiting: [String: QueueTicket] = [:]
+        let first = 6 * 60 + 30, last = 19 * 60
+        for minute in first...last {
+            clock.advance(seconds: BerlinTime.instant(date: date, minuteOfDay: minute).secondsSinceEpoch - clock.now().secondsSinceEpoch)
+            for booking in holderArrivals[minute] ?? [] {
+                let ticket = try counters.checkIn(officeID: Self.officeID, bookingID: booking.record.id, code: booking.code, staff: nil)
+                waiting[ticket.id] = ticket
+            }
+            for _ in 0..<(walkInArrivals[minute] ?? 0) {
+                let services = [ServiceRequest(serviceID: offered[random.weighted(offered.map(\.weight))].service, quantity: 1)]
+                guard let ticket = try? counters.drawTicket(officeID: Self.officeID, services: services, staff: nil) else { continue }
+                drawn.append(Drawn(ticketID: ticket.ticket.id, estimatedMinutes: ticket.ticket.estimatedWaitMinutes))
+                waiting[ticket.ticket.id] = ticket.ticket
+            }
+            for id in finishing.removeValue(forKey: minute) ?? [] {
+                _ = try counters.act(.done, ticketID: id, officeID: Self.officeID, staff: clerk)
+            }
+            for (desk, ticket) in arriving.removeValue(forKey: minute) ?? [] {
+                _ = try counters.act(.serve, ticketID: ticket.id, officeID: Self.officeID, staff: clerk)
+                let catalogue = Double(counters.catalogueMinutes(ticket.services, officeID: Self.officeID))
+                let minutes = max(1, Int((catalogue * exp(0.25 * random.normal())).rounded()))
+                busyUntil[desk] = minute + minutes
+                finishing[minute + minutes, default: []].append(ticket.id)
+            }
+            let unit = minute / layout.slotMinutes
+            for deskDay in layout.desks where deskDay.open[unit] {
+                guard let desk = desks.first(where: { $0.id == deskDay.deskID }), (busyUntil[desk.number] ?? 0) <= minute,
+                      waiting.values.contains(where: { ticket in ticket.services.allSatisfy { desk.serviceIDs.contains($0.serviceID) } })
+                else { continue }
+                guard let called = try counters.callNext(officeID: Self.officeID, deskNumber: desk.number, staff: clerk) else { continue }
+                waiting[called.id] = nil
+                busyUntil[desk.number] = Int.max
+                arriving[minute + 1, default: []].append((desk.number, called))
+            }
+        }
+
+        return try measure(date: date, layout: layout, desks: desks, bookings: bookings, drawn: drawn, noShows: noShows,
+                           waitingAtClose: waiting.count, pool: pool)
+    }
+
+    /// The day's figures from what PostgreSQL holds.
+    private func measure(date: LocalDate, layout: DayLayout, desks: [Desk], bookings: [IssuedBooking], drawn: [Drawn], noShows: Int,
+                         waitingAtClose: Int, pool: ConnectionPool) throws -> Result {
+        let (tickets, stored) = try pool.withConnection { db in
+            (try QueueRepository.tickets(officeID: Self.officeID, date: date, db),
+             try AppointmentRepository.bookings(officeID: Self.officeID, date: date, db))
+        }
+        func minutes(_ from: Instant, _ to: Instant) -> Double { Double(to.secondsSinceEpoch - from.secondsSinceEpoch) / 60 }
+        let deskNumber = Dictionary(uniqueKeysWithValues: desks.map { ($0.id, $0.number) })
+        let walkInTickets = tickets.filter { $0.kind == .walkIn }
+        let servedWalkIns = walkInTickets.filter { $0.state == .done }
+        let waits = servedWalkIns.compactMap { ticket in ticket.calledAt.map { minutes(ticket.arrivedAt, $0) } }.sorted()
+        // Walk-ins' service at each desk, for attributing delays and no-show time.
+        let walkInService = servedWalkIns.map { (desk: $0.deskNumber!, from: $0.servingAt!, to: $0.finishedAt!) }
+        let holders = tickets.filter { $0.kind == .appointment }
+        let byAppointment = Dictionary(uniqueKeysWithValues: stored.map { ($0.id, $0) })
+        var delays: [Double] = [], delayedByWalkIns = 0
+        for holder in holders {
+            guard let called = holder.calledAt, let start = holder.appointmentStart else { continue }
+            let delay = max(0, minutes(start, called))
+            delays.append(delay)
+            guard delay > 10, let booking = byAppointment[holder.appointmentID!], let desk = deskNumber[booking.run.deskID] else { continue }
+            if walkInService.contains(where: { $0.desk == desk && $0.from < called && $0.to > start }) { delayedByWalkIns += 1 }
+        }
+        delays.sort()
+        let noShowBookings = stored.filter { $0.status == .noShow }
+        var noShowMinutes = 0.0, toWalkIns = 0.0
+        for booking in noShowBookings {
+            noShowMinutes += minutes(booking.start, booking.end)
+            for service in walkInService where service.desk == deskNumber[booking.run.deskID] {
+                let overlap = minutes(max(service.from, booking.start), min(service.to, booking.end))
+                if overlap > 0 { toWalkIns += overlap }
+            }
+        }
+        let servedMinutes = tickets.filter { $0.state == .done }.reduce(0.0) { $0 + minutes($1.servingAt!, $1.finishedAt!) }
+        let staffedMinutes = Double(layout.openUnits * layout.slotMinutes)
+        let actualWait = Dictionary(uniqueKeysWithValues: servedWalkIns.compactMap { ticket in ticket.calledAt.map { (ticket.id, minutes(ticket.arrivedAt, $0)) } })
+        let signed = drawn.compactMap { drawn -> Double? in
+            guard let estimate = drawn.estimatedMinutes, let actual = actualWait[drawn.ticketID] else { return nil }
+            return Double(estimate) - actual
+        }
+        let errors = signed.map(abs).sorted()
+        func quantile(_ values: [Double], _ q: Double) -> String {
+            values.isEmpty ? "-" : String(format: "%.1f", values[min(values.count - 1, Int(Double(values.count) * q))])
+        }
+        let medianError = errors.isEmpty ? Double.infinity : errors[errors.count / 2]
+        let unserved = tickets.filter { !$0.state.isFinal }.count
+        var failures: [String] = []
+        if delayedByWalkIns > 0 { failures.append("\(delayedByWalkIns) appointment holders waited more than 10 min past their time because of walk-ins") }
+        if !(medianError < 5) { failures.append("median estimate error \(medianError) min is not under 5") }
+        if unserved > 0 || waitingAtClose > 0 { failures.append("\(unserved) tickets were still open at the end of the day") }
+        let figures: [(String, String)] = [
+            ("day", "\(date) (Tuesday) at Orleansplatz, \(layout.desks.count) desks, \(layout.openUnits * layout.slotMinutes / 60) desk-hours"),
+            ("appointments booked", "\(bookings.count) (\(String(format: "%.0f", bookedShare * 100)) % of the online share), \(noShows) no-shows"),
+            ("appointment holders served", "\(holders.filter { $0.state == .done }.count) of \(holders.count) checked in"),
+            ("walk-ins served", "\(servedWalkIns.count) of \(walkInTickets.count)"),
+            ("walk-in wait p50 / p90 / max (min)", "\(quantile(waits, 0.5)) / \(quantile(waits, 0.9)) / \(waits.last.map { String(format: "%.1f", $0) } ?? "-")"),
+            ("holder delay past start p50 / p90 / max (min)", "\(quantile(delays, 0.5)) / \(quantile(delays, 0.9)) / \(delays.last.map { String(format: "%.1f", $0) } ?? "-")"),
+            ("holders > 10 min late because of walk-ins", String(delayedByWalkIns)),
+            ("desk utilisation", String(format: "%.1f %%", servedMinutes / staffedMinutes * 100)),
+            ("no-show time used by walk-ins", String(format: "%.0f of %.0f min (%.0f %%)", toWalkIns, noShowMinutes, noShowMinutes > 0 ? toWalkIns / noShowMinutes * 100 : 0)),
+            ("estimate error p50 / p90 (min)", "\(quantile(errors, 0.5)) / \(quantile(errors, 0.9)) over \(errors.count) walk-ins"),
+            ("estimate bias (mean estimate − actual, min)", String(format: "%+.1f", signed.isEmpty ? 0 : signed.reduce(0, +) / Double(signed.count))),
+        ]
+        return Result(figures: figures, failures: failures)
+    }
+
+    private func require<T>(_ value: T?, _ what: String) throws -> T {
+        guard let value else { throw SimulationFailure(description: "expected: \(what)") }
+        return value
+    }
+
+    struct SimulationFailure: Error, CustomStringConvertible { let description: String }
+}
+
+extension SeededRandom {
+    /// A standard normal draw (Box–Muller).
+    mutating func normal() -> Double {
+        let u = max(unit(), 1e-12), v = unit()
+        return (-2 * log(u)).squareRoot() * cos(2 * .pi * v)
+    }
+}
