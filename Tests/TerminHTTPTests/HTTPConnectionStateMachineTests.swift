@@ -168,4 +168,30 @@ import Testing
         _ = Self.drain(&machine)
         do { let holds = Self.next(&machine) == "GET /b"; #expect(holds, "Self.next(&machine) == 'GET /b'") }
     }
+
+    /// A streaming response: a head without Content-Length that closes the connection, then the bytes its writers
+    /// send, never a time-out; what the peer sends is dropped, and its closing ends the stream at once.
+    @Test func aStreamWritesUntilThePeerGoesAndNeverTimesOut() {
+        var machine = Self.machine()
+        machine.received(Self.bytes("GET /calls HTTP/1.1\r\nHost: x\r\n\r\n"), now: Self.t0)
+        #expect(Self.next(&machine) == "GET /calls")
+        machine.dispatched()
+        var response = HTTPResponse(status: 200, headers: [("Content-Type", "text/event-stream")], body: Self.bytes("retry: 3000\n\n"))
+        response.stream = ResponseStream(keepAlive: Self.bytes(": keep-alive\n\n"), start: { _ in true }, onClose: {})
+        machine.startStream(response, date: Self.date)
+        let head = Self.drain(&machine)
+        #expect(head.hasPrefix("HTTP/1.1 200 OK\r\n") && head.contains("Connection: close\r\n") && !head.contains("Content-Length"))
+        #expect(head.hasSuffix("\r\n\r\nretry: 3000\n\n"))
+        machine.stream(Self.bytes("event: call\ndata: {}\n\n"), now: Self.t0)
+        #expect(Self.drain(&machine) == "event: call\ndata: {}\n\n")
+        #expect(machine.interestAfterFlush == .read)
+        let hourLater = Self.t0 + .seconds(3600)
+        let expiry = machine.expire(now: hourLater)
+        #expect(expiry == .none)
+        #expect(machine.streamIsQuiet(now: hourLater, seconds: 15))
+        machine.received(Self.bytes("GET /more HTTP/1.1\r\n\r\n"), now: hourLater)
+        #expect(machine.bufferedInputBytes == 0 && !machine.canParse)
+        let closeNow = machine.receivedEndOfInput()
+        #expect(closeNow)
+    }
 }

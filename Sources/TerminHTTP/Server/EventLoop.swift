@@ -55,11 +55,11 @@ final class EventLoop: @unchecked Sendable {
     /// Bytes written to streaming responses from other threads, delivered on the loop.
     let streamMailbox = Mutex<[(fd: Int32, generation: UInt64, bytes: [UInt8])]>([])
     /// Streaming responses open on this loop.
-    private var openStreams = 0
+    var openStreams = 0
     let stopping = Atomic<Bool>(false)
-    private var connections: [Int32: Connection] = [:]
+    var connections: [Int32: Connection] = [:]
     private var nextGeneration: UInt64 = 0
-    private var cachedDate = (second: -1, text: "")
+    var cachedDate = (second: -1, text: "")
     /// The read buffer, reused for every read of this loop.
     private var chunk = [UInt8](repeating: 0, count: 16 * 1024)
 
@@ -260,62 +260,19 @@ final class EventLoop: @unchecked Sendable {
     }
 
     /// Queues a response on a connection, with the `Date` of this second. A streaming response starts its stream.
-    private func respond(_ response: HTTPResponse, on connection: Connection, head: Bool) {
+    func respond(_ response: HTTPResponse, on connection: Connection, head: Bool) {
         let now = Int(Date().timeIntervalSince1970)
         if cachedDate.second != now { cachedDate = (now, HTTPResponse.httpDate(now)) }
         guard let stream = response.stream, !head, !stopping.load(ordering: .relaxed) else {
             connection.machine.respond(response, head: head, date: cachedDate.text, stopping: stopping.load(ordering: .relaxed))
             return
         }
-        guard openStreams < limits.streamsPerLoopMax else {
-            stream.onClose()
-            var refusal = HTTPResponse.problem(.http(503, "Too many open streams; try again shortly."), headers: [("Retry-After", "5")])
-            refusal.headers += response.headers.filter { $0.name == "X-Request-Id" }
-            connection.machine.respond(refusal, head: false, date: cachedDate.text, stopping: true)
-            return
-        }
-        connection.machine.startStream(response, date: cachedDate.text)
-        let link = StreamLink()
-        connection.stream = (stream, link)
-        openStreams += 1
-        let fd = connection.fd, generation = connection.generation
-        let started = stream.start { [self] bytes in
-            guard link.isOpen.load(ordering: .acquiring) else { return false }
-            let wasEmpty = streamMailbox.withLock { mailbox in
-                defer { mailbox.append((fd, generation, bytes)) }
-                return mailbox.isEmpty
-            }
-            if wasEmpty { wake() }
-            return true
-        }
-        // A stream that would not start ends after its head: the next timer pass closes the connection.
-        if !started { link.isOpen.store(false, ordering: .releasing) }
-    }
-
-    /// Queues the bytes written to streams from other threads on their connections and writes them.
-    private func deliverStreamBytes() {
-        let pieces = streamMailbox.withLock { mailbox in
-            defer { mailbox.removeAll(keepingCapacity: true) }
-            return mailbox
-        }
-        var touched: [Connection] = []
-        for piece in pieces {
-            guard let connection = connections[piece.fd], connection.generation == piece.generation, connection.stream != nil else { continue }
-            connection.machine.stream(piece.bytes, now: .now)
-            if touched.last !== connection { touched.append(connection) }
-        }
-        for connection in touched where connections[connection.fd] === connection {
-            if connection.machine.outputBytes > limits.streamQueuedBytesMax {
-                closeConnection(connection)   // the reader does not keep up
-            } else {
-                flush(connection)
-            }
-        }
+        startStream(stream, response: response, on: connection)
     }
 
     /// Writes queued responses, one `writev` each (plus continuations after a partial write). Afterwards: closes a
     /// closing connection, or waits for the socket to take more, or for the next request.
-    private func flush(_ connection: Connection) {
+    func flush(_ connection: Connection) {
         while let (head, body, offset) = connection.machine.pendingWrite {
             let written = head.withUnsafeBytes { headBytes in
                 body.withUnsafeBytes { bodyBytes -> Int in
@@ -376,7 +333,7 @@ final class EventLoop: @unchecked Sendable {
         }
     }
 
-    private func closeConnection(_ connection: Connection) {
+    func closeConnection(_ connection: Connection) {
         guard connections[connection.fd] === connection else { return }
         epoll_ctl(epollFD, EPOLL_CTL_DEL, connection.fd, nil)
         close(connection.fd)
@@ -426,9 +383,4 @@ final class EventLoop: @unchecked Sendable {
         return HTTPResponse.problem(problem, headers: [("Retry-After", "1")])
             .serialized(keepAlive: false, date: HTTPResponse.httpDate(Int(Date().timeIntervalSince1970)))
     }
-}
-
-/// Whether a streaming connection is still open, checked by writers on other threads.
-final class StreamLink: Sendable {
-    let isOpen = Atomic<Bool>(true)
 }
