@@ -44,8 +44,8 @@ public final class EngineAssembly: Sendable {
         live.reconcile(try pool.withConnection { try AppointmentRepository.live(from: today, $0) })
         writer = CommitWriter(conninfo: pool.conninfo, applicationName: pool.applicationName, configuration: commit)
         engine = BookingEngine(pool: pool, live: live, writer: writer, clock: clock, configuration: configuration)
-        sweeper = HoldSweeper(engine: engine, intervalSeconds: sweepIntervalSeconds, log: log)
         counters = CounterEngine(booking: engine, configuration: counterConfiguration)
+        sweeper = HoldSweeper(engine: engine, counters: counters, intervalSeconds: sweepIntervalSeconds, log: log)
         staff = StaffDirectory(pool: pool, clock: clock)
     }
 

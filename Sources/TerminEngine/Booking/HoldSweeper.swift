@@ -1,18 +1,23 @@
 /// Runs the engine's housekeeping (expiring holds, purging idempotency keys, erasing old contact data) every
-/// `intervalSeconds`, in a loop the composition root runs on a thread of its own until stopped.
+/// `intervalSeconds`, and marks the counters' lapsed appointments as no-shows every `noShowEverySweeps` sweeps, in a
+/// loop the composition root runs on a thread of its own until stopped.
 public final class HoldSweeper: Sendable {
     /// Default pause between sweeps, in seconds. A hold's time is back on offer at most this long after it ran out.
     public static let intervalSecondsDefault = 1.0
+    /// Sweeps between two no-show sweeps of the counters (at the default interval: every 30 s).
+    public static let noShowEverySweeps = 30
 
     private let engine: BookingEngine
+    private let counters: CounterEngine?
     private let intervalSeconds: Double
     private let log: @Sendable (String) -> Void
     private let lifecycle = LoopLifecycle()
 
-    public init(engine: BookingEngine, intervalSeconds: Double = intervalSecondsDefault,
+    public init(engine: BookingEngine, counters: CounterEngine? = nil, intervalSeconds: Double = intervalSecondsDefault,
                 log: @escaping @Sendable (String) -> Void) {
         precondition(intervalSeconds > 0)
         self.engine = engine
+        self.counters = counters
         self.intervalSeconds = intervalSeconds
         self.log = log
     }
@@ -25,8 +30,13 @@ public final class HoldSweeper: Sendable {
 
     private func run() {
         lifecycle.run {
+            var sweeps = 0
             while !lifecycle.isStopped {
                 do { try engine.sweep() } catch { log("hold sweep failed: \(error)") }
+                sweeps += 1
+                if let counters, sweeps % Self.noShowEverySweeps == 0 {
+                    do { try counters.sweepNoShows() } catch { log("no-show sweep failed: \(error)") }
+                }
                 lifecycle.pause(until: .now + .milliseconds(Int(intervalSeconds * 1_000)))
             }
         }

@@ -35,6 +35,18 @@ extension CounterEngine {
         return result
     }
 
+    /// Marks the lapsed appointments of every office whose counters are at work today (see `inOffice`), so their
+    /// time goes to walk-ins even while nobody at that office draws or calls. Run by the housekeeping loop.
+    public func sweepNoShows() throws(EngineError) {
+        let offices: [Int]
+        do {
+            offices = try pool.withConnection { try QueueRepository.officesWithTickets(date: BerlinTime.local(clock.now()).date, $0) }
+        } catch {
+            throw EngineError(.unavailable, detail: "The queues could not be read: \(error)")
+        }
+        for officeID in offices { try inOffice(officeID) { _, _ in } }
+    }
+
     /// Reads an office's day without changing it.
     func read<T>(_ officeID: Int, _ body: (OfficeDay) throws -> T) throws(EngineError) -> T {
         do {

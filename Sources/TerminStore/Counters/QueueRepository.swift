@@ -110,6 +110,12 @@ public enum QueueRepository {
             """, [appointmentID]), Columns.decode).first
     }
 
+    /// The offices whose queue has tickets on `date`: where the counters are at work.
+    public static func officesWithTickets(date: LocalDate, _ db: PostgresConnection) throws -> [Int] {
+        try db.query("SELECT DISTINCT office_id FROM queue_ticket WHERE day = $1 ORDER BY office_id", [date.description])
+            .rows.compactMap { $0[0].flatMap { Int($0) } }
+    }
+
     // MARK: Desks out of service
 
     /// Takes a desk out of service for the rest of the day; `false` if it already was.
