@@ -11,7 +11,9 @@ import TerminCore
 /// Führungszeugnis 6 %, Beglaubigung von Unterschriften 6 %, eID-PIN 6 %, Abmeldung 6 %; 35 % at the other offices
 /// (in proportion to their desks, any service they offer online). A citizen wants a day in the next four weeks
 /// (earlier weeks more often: weights 4:3:2:1), Monday to Friday alike; 60 % want the morning (before 10:00), the
-/// others take any time. On 409 they try again, widening the window by a week (at most 5 rounds). After booking,
+/// others take any time. Like a portal, a citizen reads the week's calendar (`/v1/availability/days`), then the first
+/// day with room (`/v1/availability` for that day). On 409 they try again, widening the window by a week (at most 5
+/// rounds). After booking,
 /// one in ten cancels and books again (a rebooking), as a changed plan would.
 ///
 /// As `soak` (`seconds` set, `bookings` unbounded) it runs for a set time and adds the reads of a portal session:
@@ -111,14 +113,19 @@ struct Month {
             var first = from.adding(days: week * 7)
             var success = false
             for _ in 0..<roundsMax where !success {
-                guard let offered = call("availability", "GET",
-                                         "/v1/availability?office=\(office)&service=\(service)&from=\(first)&to=\(first.adding(days: 6))"),
-                      offered.status == 200 else { break }
-                let days = ((offered.json["offices"] as? [[String: Any]])?.first?["days"] as? [[String: Any]]) ?? []
-                guard let starts = days.first?["starts"] as? [String], !starts.isEmpty else {
+                // As a portal does: the week's calendar first (which days have room), then the first such day's times.
+                guard let calendar = call("days", "GET",
+                                          "/v1/availability/days?office=\(office)&service=\(service)&from=\(first)&to=\(first.adding(days: 6))"),
+                      calendar.status == 200 else { break }
+                let days = ((calendar.json["offices"] as? [[String: Any]])?.first?["days"] as? [[String: Any]]) ?? []
+                guard let day = days.first(where: { ($0["free_starts"] as? Int ?? 0) > 0 })?["date"] as? String else {
                     first = first.adding(days: 7)
                     continue
                 }
+                guard let offered = call("availability", "GET", "/v1/availability?office=\(office)&service=\(service)&from=\(day)&to=\(day)"),
+                      offered.status == 200 else { break }
+                let times = ((offered.json["offices"] as? [[String: Any]])?.first?["days"] as? [[String: Any]]) ?? []
+                guard let starts = times.first?["starts"] as? [String], !starts.isEmpty else { continue }
                 let mornings = starts.filter { $0.dropFirst(11).prefix(2) < "10" }
                 let choices = morning && !mornings.isEmpty ? mornings : starts
                 let start = choices[Int.random(in: 0..<choices.count, using: &generator)]
