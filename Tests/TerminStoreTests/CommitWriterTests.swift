@@ -61,6 +61,7 @@ import TerminPostgres
         TestThreads.start(writer.loops)
         defer { writer.stop() }
         let committed = Atomic<Int>(0)
+        let otherwise = Mutex<[String]>([])
         // 64 threads, not a thread pool: all of them must be waiting in the writer at once.
         let done = DispatchGroup()
         for index in 0..<64 {
@@ -68,12 +69,17 @@ import TerminPostgres
             Thread {
                 // 20 desks × 3 runs each in the morning: 60 distinct, plus 4 duplicates that must be refused.
                 let desk = index % 20 + 1, unit = 84 + (index / 20 % 3) * 3
-                if writer.submit(Self.entry(desk: desk, unit: unit)) == .committed { committed.add(1, ordering: .relaxed) }
+                let outcome = writer.submit(Self.entry(desk: desk, unit: unit))
+                if outcome == .committed {
+                    committed.add(1, ordering: .relaxed)
+                } else {
+                    otherwise.withLock { $0.append("desk \(desk) unit \(unit): \(outcome)") }
+                }
                 done.leave()
             }.start()
         }
         try #require(done.wait(timeout: .now() + 60) == .success, "the submitters were not answered within 60 s")
-        #expect(committed.load(ordering: .relaxed) == 60)
+        #expect(committed.load(ordering: .relaxed) == 60, "\(otherwise.withLock { $0 })")
         #expect(writer.statistics.entries == 64)
         #expect(writer.statistics.largestBatch > 1)
         #expect(try PostgresConnection(conninfo: conninfo).query("SELECT count(*) FROM appointment").scalar == "60")

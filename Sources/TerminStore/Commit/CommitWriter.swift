@@ -180,7 +180,7 @@ public final class CommitWriter: Sendable {
                 if connection == nil || connection?.isHealthy == false {
                     connection = try PostgresConnection(conninfo: conninfo, applicationName: applicationName)
                 }
-                outcomes = try Self.write(batch.map(\.entry), connection!)
+                outcomes = try Self.writeRetryingDeadlocks(batch.map(\.entry), connection!)
             } catch {
                 connection = nil
                 outcomes = Array(repeating: .failed("\(error)"), count: batch.count)
@@ -233,9 +233,29 @@ public final class CommitWriter: Sendable {
         return batch
     }
 
+    /// Most times a batch is written again after PostgreSQL broke a deadlock by rolling it back.
+    static let deadlockRetriesMax = 3
+
+    /// `write`, again when PostgreSQL chose the batch as a deadlock's victim (SQLSTATE 40P01): two writers inserting
+    /// rows for the same desk time wait on each other's uncommitted rows. The rolled-back batch wrote nothing, so
+    /// writing it again is safe; rows go in desk and time order, which makes such cycles rare to begin with.
+    static func writeRetryingDeadlocks(_ entries: [Entry], _ db: PostgresConnection) throws -> [Outcome] {
+        var attempt = 0
+        while true {
+            do {
+                return try write(entries, db)
+            } catch let error as PostgresError where error.sqlState == "40P01" && attempt < deadlockRetriesMax {
+                attempt += 1
+            }
+        }
+    }
+
     /// Writes a batch in one transaction and says what became of each entry.
     static func write(_ entries: [Entry], _ db: PostgresConnection) throws -> [Outcome] {
-        let rows = entries.map { AppointmentRepository.NewRow($0.record, code: $0.code, now: $0.now) }
+        // One order for every writer (desk, day, unit): concurrent batches then wait on each other in the same order.
+        let rows = entries.sorted { ($0.record.run.deskID, $0.record.run.date.dayNumber, $0.record.run.startUnit)
+            < ($1.record.run.deskID, $1.record.run.date.dayNumber, $1.record.run.startUnit) }
+            .map { AppointmentRepository.NewRow($0.record, code: $0.code, now: $0.now) }
         // Without idempotency keys the batch is one statement, atomic on its own: no BEGIN and COMMIT round trips.
         if entries.allSatisfy({ $0.idempotency == nil }) {
             let inserted = Set(try AppointmentRepository.insert(rows, db))
