@@ -3,7 +3,8 @@
 //
 // Modules and the one direction their dependencies point (README.md, "Layout"):
 //   termin → TerminAPI → TerminEngine → TerminStore → TerminPostgres
-//   TerminAPI → TerminHTTP;  TerminEngine, TerminStore, TerminSolver, TerminForecast → TerminCore
+//   TerminAPI → TerminHTTP;  TerminEngine → TerminSolver (release rounds);
+//   TerminEngine, TerminStore, TerminSolver, TerminForecast → TerminCore
 // TerminCore, TerminHTTP and TerminPostgres import no other Termin module.
 import PackageDescription
 
@@ -33,8 +34,9 @@ let package = Package(
             resources: [.copy("Munich/data")],
             swiftSettings: strict
         ),
-        // The application layer: holds, bookings, idempotency, ledger sync, housekeeping.
-        .target(name: "TerminEngine", dependencies: ["TerminCore", "TerminStore", "TerminPostgres"], swiftSettings: strict),
+        // The application layer: holds, bookings, requests and release rounds, idempotency, ledger sync, housekeeping.
+        .target(name: "TerminEngine", dependencies: ["TerminCore", "TerminStore", "TerminPostgres", "TerminSolver"],
+                swiftSettings: strict),
         // The HTTP/1.1 server only; knows nothing of appointments.
         .target(name: "TerminHTTP", dependencies: ["CLinux"], swiftSettings: strict),
         // The REST facade: routes, bodies, problem mapping, OpenAPI.

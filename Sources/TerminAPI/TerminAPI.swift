@@ -12,6 +12,8 @@ public struct TerminAPI: Sendable {
     public let counters: CounterEngine
     /// Staff accounts: `Authorization: Bearer <token>` on staff routes and staff-channel bookings.
     public let staff: StaffDirectory
+    /// Release rounds and the requests they collect.
+    public let rounds: RoundEngine
     /// What `GET /metrics` shows; give the same registry to the HTTP server so it counts the requests.
     public let metrics: HTTPMetrics
     /// Rendered availability answers by query and version.
@@ -24,6 +26,7 @@ public struct TerminAPI: Sendable {
         engine = assembly.engine
         counters = assembly.counters
         staff = assembly.staff
+        rounds = assembly.rounds
         self.metrics = metrics
         metrics.register("termin_ledger_appointments", help: "Holds and bookings the in-memory ledger holds time for.") {
             Double(assembly.statistics.ledgerAppointments)
@@ -67,6 +70,13 @@ public struct TerminAPI: Sendable {
         router.add("GET", "/v1/bookings/{id}/calendar.ics") { request, parameters in
             respond { try calendar(request, id: parameters["id"]!) }
         }
+        router.add("POST", "/v1/requests") { request, _ in respond { try createRequest(request) } }
+        router.add("GET", "/v1/requests/{id}") { request, parameters in
+            respond { try showRequest(request, id: parameters["id"]!) }
+        }
+        router.add("POST", "/v1/rounds") { request, _ in respond { try createRound(request) } }
+        router.add("GET", "/v1/rounds", inline: true) { _, _ in respond { try listRounds() } }
+        router.add("GET", "/v1/rounds/{id}") { _, parameters in respond { try showRound(parameters["id"]!) } }
         addCounterRoutes(to: &router)
         return router
     }

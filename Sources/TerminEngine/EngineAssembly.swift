@@ -17,6 +17,8 @@ public final class EngineAssembly: Sendable {
     public let counters: CounterEngine
     /// Staff accounts and roles.
     public let staff: StaffDirectory
+    /// Release rounds: collected requests allocated at once.
+    public let rounds: RoundEngine
 
     /// Figures for metrics.
     public struct Statistics: Sendable {
@@ -35,6 +37,7 @@ public final class EngineAssembly: Sendable {
                 commit: CommitWriter.Configuration = .init(), follower: LedgerFollower.Limits = .init(),
                 sweepIntervalSeconds: Double = HoldSweeper.intervalSecondsDefault, ledger: (any SlotLedger)? = nil,
                 counters counterConfiguration: CounterEngine.Configuration = .init(),
+                rounds roundConfiguration: RoundEngine.Configuration = .init(),
                 log: @escaping @Sendable (String) -> Void = { _ in }) throws {
         let catalog = try pool.withConnection { try CatalogRepository.load($0) }
         let today = BerlinTime.local(clock.now()).date
@@ -47,10 +50,11 @@ public final class EngineAssembly: Sendable {
         counters = CounterEngine(booking: engine, configuration: counterConfiguration)
         sweeper = HoldSweeper(engine: engine, counters: counters, intervalSeconds: sweepIntervalSeconds, log: log)
         staff = StaffDirectory(pool: pool, clock: clock)
+        rounds = try RoundEngine(booking: engine, staff: staff, configuration: roundConfiguration, log: log)
     }
 
-    /// Every loop the engine needs run: the commit writers, the ledger sync and the sweeper.
-    public var loops: [(name: String, run: @Sendable () -> Void)] { writer.loops + sync.loops + sweeper.loops }
+    /// Every loop the engine needs run: the commit writers, the ledger sync, the sweeper and the rounds' closer.
+    public var loops: [(name: String, run: @Sendable () -> Void)] { writer.loops + sync.loops + sweeper.loops + rounds.loops }
 
     public var statistics: Statistics {
         Statistics(ledgerAppointments: engine.live.appointmentCount, ledgerEventsApplied: sync.appliedCount,
@@ -60,6 +64,7 @@ public final class EngineAssembly: Sendable {
     /// Stops sweeping and following, then writes what is queued; call once, when no request is taking new work.
     public func stop() {
         sweeper.stop()
+        rounds.stop()
         sync.stop()
         writer.stop()
     }

@@ -2,7 +2,7 @@ import TerminCore
 import TerminEngine
 import TerminHTTP
 
-/// `GET /v1/availability?office=ID[,ID…]&service=ID[:QTY][,ID[:QTY]…]&from=YYYY-MM-DD&to=YYYY-MM-DD[&channel=…]`: every
+/// `GET /v1/availability?office=ID[,ID…]&service=ID[:QTY][,ID[:QTY]…]&from=YYYY-MM-DD&to=YYYY-MM-DD[&channel=…][&needs=…]`: every
 /// free start; `GET /v1/availability/days?…` (the same query): per office and open day, how many and the first.
 /// Both carry an `ETag` (the ledger's change counts for those office-days, the minute, and this process's epoch),
 /// answer `304` to a matching `If-None-Match`, and may be cached briefly (`Cache-Control`).
@@ -17,6 +17,7 @@ extension TerminAPI {
         let from: LocalDate
         let to: LocalDate
         let channel: Channel
+        let needs: Needs
     }
 
     func availabilityQuery(_ request: HTTPRequest) throws(APIFailure) -> AvailabilityQuery {
@@ -45,7 +46,8 @@ extension TerminAPI {
         // Free times are no secret in any channel: the counter reads the staff channel's without a token (answered on
         // the event loop); booking in it needs one.
         let channel = try Self.channel(request.queryValue("channel"), field: "channel")
-        return AvailabilityQuery(officeIDs: officeIDs, services: services, from: from, to: to, channel: channel)
+        let needs = try Self.needs(request.queryValue("needs").map { $0.split(separator: ",").map(String.init) }, field: "needs")
+        return AvailabilityQuery(officeIDs: officeIDs, services: services, from: from, to: to, channel: channel, needs: needs)
     }
 
     func availability(_ request: HTTPRequest) throws(APIFailure) -> HTTPResponse {
@@ -53,7 +55,7 @@ extension TerminAPI {
         return try conditionalAvailability(request, query) { () throws(APIFailure) in
             let offices = try run { () throws(EngineError) in
                 try engine.availability(officeIDs: query.officeIDs, services: query.services, from: query.from,
-                                        to: query.to, channel: query.channel)
+                                        to: query.to, channel: query.channel, needs: query.needs)
             }
             return Self.officesJSON(offices) { day in
                 #"{"date":""# + day.date.description + #"","starts":["#
@@ -67,7 +69,7 @@ extension TerminAPI {
         return try conditionalAvailability(request, query) { () throws(APIFailure) in
             let offices = try run { () throws(EngineError) in
                 try engine.availabilityDays(officeIDs: query.officeIDs, services: query.services, from: query.from,
-                                            to: query.to, channel: query.channel)
+                                            to: query.to, channel: query.channel, needs: query.needs)
             }
             return Self.officesJSON(offices) { day in
                 #"{"date":""# + day.date.description + #"","first":"#

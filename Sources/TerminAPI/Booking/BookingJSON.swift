@@ -20,6 +20,8 @@ struct HoldRequestJSON: Decodable {
     let start: String
     let services: [ServiceQuantityJSON]
     let channel: String?
+    /// `["wheelchair"]`: only desks that meet these needs.
+    let needs: [String]?
 }
 
 /// `POST /v1/bookings`: `hold`, or `office` + `start` + `services`.
@@ -29,6 +31,7 @@ struct BookingRequestJSON: Decodable {
     let start: String?
     let services: [ServiceQuantityJSON]?
     let channel: String?
+    let needs: [String]?
     let contact: ContactJSON?
 }
 

@@ -14,8 +14,10 @@ extension TerminAPI {
         let body = try JSONBody.decode(HoldRequestJSON.self, from: request)
         let start = try Self.start(body.start)
         let channel = try bookingChannel(body.channel, field: "channel", officeID: body.office, request)
+        let needs = try Self.needs(body.needs, field: "needs")
         let record = try run { () throws(EngineError) in
-            try engine.hold(officeID: body.office, start: start, services: body.services.map(\.request), channel: channel)
+            try engine.hold(officeID: body.office, start: start, services: body.services.map(\.request), channel: channel,
+                            needs: needs)
         }
         return JSONBody.response(201, HoldJSON(record), headers: [("Location", "/v1/holds/\(record.id)")])
     }
@@ -37,9 +39,11 @@ extension TerminAPI {
         guard request.header("authorization") == nil else { return .blocking }
         do throws(APIFailure) {
             let (source, contact, key) = try bookingRequest(request)
-            guard key == nil, case .direct(let office, let start, let services, let channel) = source else { return .blocking }
+            guard key == nil, case .direct(let office, let start, let services, let channel, let needs) = source else {
+                return .blocking
+            }
             try run { () throws(EngineError) in
-                try engine.bookDirectly(officeID: office, start: start, services: services, channel: channel,
+                try engine.bookDirectly(officeID: office, start: start, services: services, channel: channel, needs: needs,
                                         contact: contact) { result in
                     switch result {
                     case .success(let booking): later(Self.booked(booking))
@@ -63,7 +67,7 @@ extension TerminAPI {
         }
         let contact = try Self.contact(body.contact)
         if let hold = body.hold {
-            guard body.office == nil, body.start == nil, body.services == nil else {
+            guard body.office == nil, body.start == nil, body.services == nil, body.needs == nil else {
                 throw APIFailure.invalid("hold", "Send either a hold, or office, start and services, not both.")
             }
             return (.hold(id: hold), contact, key)
@@ -72,7 +76,8 @@ extension TerminAPI {
         guard let startText = body.start else { throw APIFailure.invalid("start", "This field is required.") }
         guard let services = body.services else { throw APIFailure.invalid("services", "This field is required.") }
         let source = BookingEngine.BookingSource.direct(officeID: office, start: try Self.start(startText), services: services.map(\.request),
-                                                        channel: try bookingChannel(body.channel, field: "channel", officeID: office, request))
+                                                        channel: try bookingChannel(body.channel, field: "channel", officeID: office, request),
+                                                        needs: try Self.needs(body.needs, field: "needs"))
         return (source, contact, key)
     }
 
@@ -141,15 +146,29 @@ extension TerminAPI {
         return name == nil && email == nil ? nil : Appointment.Contact(name: name, email: email)
     }
 
+    /// `needs` as sent (`["wheelchair"]`), checked.
+    static func needs(_ names: [String]?, field: String) throws(APIFailure) -> Needs {
+        var needs: Needs = []
+        for (index, name) in (names ?? []).enumerated() {
+            guard let need = Needs.byName[name] else {
+                throw APIFailure.invalid("\(field)[\(index)]",
+                                         "Unknown need \(name); known: \(Needs.byName.keys.sorted().joined(separator: ", ")).")
+            }
+            needs.insert(need)
+        }
+        return needs
+    }
+
     /// A canonical text of what a booking request asks for, to recognise repeats of an idempotency key.
     static func fingerprint(_ source: BookingEngine.BookingSource, contact: Appointment.Contact?) -> String {
         var text: String
         switch source {
         case .hold(let id):
             text = "hold=\(id)"
-        case .direct(let officeID, let start, let services, let channel):
+        case .direct(let officeID, let start, let services, let channel, let needs):
             text = "office=\(officeID);start=\(start.secondsSinceEpoch);channel=\(channel.rawValue);services="
                 + services.map { "\($0.serviceID):\($0.quantity)" }.joined(separator: ",")
+                + ";needs=" + needs.names.joined(separator: ",")
         }
         return text + ";name=\(contact?.name ?? "");email=\(contact?.email ?? "")"
     }

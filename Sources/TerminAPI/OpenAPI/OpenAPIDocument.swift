@@ -1,16 +1,20 @@
 import Foundation
 
 /// The OpenAPI 3.1 description of every route, served at `GET /v1/openapi.json`: the booking routes here, the
-/// counters' in `OpenAPIDocument+Counters.swift`, merged once.
+/// counters' in `OpenAPIDocument+Counters.swift`, requests and rounds in `OpenAPIDocument+Rounds.swift`, merged once.
 enum OpenAPIDocument {
     static let bytes: [UInt8] = {
         // Both texts are ours and tested to parse; a failure here is a defect caught by the OpenAPI test.
         guard var document = try? JSONSerialization.jsonObject(with: Data(text.utf8)) as? [String: Any],
-              let counters = try? JSONSerialization.jsonObject(with: Data(countersText.utf8)) as? [String: Any],
               var paths = document["paths"] as? [String: Any], var components = document["components"] as? [String: Any],
               var schemas = components["schemas"] as? [String: Any] else { preconditionFailure("the OpenAPI texts parse") }
-        paths.merge(counters["paths"] as? [String: Any] ?? [:]) { first, _ in first }
-        schemas.merge(counters["schemas"] as? [String: Any] ?? [:]) { first, _ in first }
+        for part in [countersText, roundsText] {
+            guard let parsed = try? JSONSerialization.jsonObject(with: Data(part.utf8)) as? [String: Any] else {
+                preconditionFailure("the OpenAPI texts parse")
+            }
+            paths.merge(parsed["paths"] as? [String: Any] ?? [:]) { first, _ in first }
+            schemas.merge(parsed["schemas"] as? [String: Any] ?? [:]) { first, _ in first }
+        }
         components["schemas"] = schemas
         document["paths"] = paths
         document["components"] = components
@@ -80,7 +84,8 @@ enum OpenAPIDocument {
               {"name": "service", "in": "query", "required": true, "description": "ID or ID:QTY, comma-separated (at most 5)", "schema": {"type": "string", "examples": ["1063441:2,1063453"]}},
               {"name": "from", "in": "query", "required": true, "schema": {"type": "string", "format": "date"}},
               {"name": "to", "in": "query", "required": true, "description": "Inclusive; at most 62 days after from", "schema": {"type": "string", "format": "date"}},
-              {"name": "channel", "in": "query", "description": "online (default), staff or walk_in (free times are public in every channel; booking in staff and walk_in needs a staff token)", "schema": {"$ref": "#/components/schemas/Channel"}}
+              {"name": "channel", "in": "query", "description": "online (default), staff or walk_in (free times are public in every channel; booking in staff and walk_in needs a staff token)", "schema": {"$ref": "#/components/schemas/Channel"}},
+              {"name": "needs", "in": "query", "description": "wheelchair: only accessible desks", "schema": {"type": "string", "enum": ["wheelchair"]}}
             ],
             "responses": {
               "200": {"description": "Free starts per office and day, with ETag and Cache-Control", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Availability"}}}},
@@ -102,6 +107,7 @@ enum OpenAPIDocument {
               {"name": "from", "in": "query", "required": true, "schema": {"type": "string", "format": "date"}},
               {"name": "to", "in": "query", "required": true, "schema": {"type": "string", "format": "date"}},
               {"name": "channel", "in": "query", "schema": {"$ref": "#/components/schemas/Channel"}},
+              {"name": "needs", "in": "query", "description": "wheelchair: only accessible desks", "schema": {"type": "string", "enum": ["wheelchair"]}},
               {"name": "If-None-Match", "in": "header", "schema": {"type": "string"}}
             ],
             "responses": {
@@ -214,7 +220,8 @@ enum OpenAPIDocument {
           "HoldRequest": {"type": "object", "required": ["office", "start", "services"], "properties": {
             "office": {"type": "integer"}, "start": {"type": "string", "format": "date-time"},
             "services": {"type": "array", "minItems": 1, "maxItems": 5, "items": {"$ref": "#/components/schemas/ServiceQuantity"}},
-            "channel": {"$ref": "#/components/schemas/Channel"}}},
+            "channel": {"$ref": "#/components/schemas/Channel"}, "needs": {"$ref": "#/components/schemas/Needs"}}},
+          "Needs": {"type": "array", "items": {"type": "string", "enum": ["wheelchair"]}, "description": "wheelchair: only accessible desks"},
           "Hold": {"type": "object", "required": ["id", "office", "start", "end", "expires_at", "services"], "properties": {
             "id": {"type": "string", "format": "uuid"}, "office": {"type": "integer"}, "start": {"type": "string", "format": "date-time"},
             "end": {"type": "string", "format": "date-time"}, "expires_at": {"type": "string", "format": "date-time"},
@@ -223,7 +230,8 @@ enum OpenAPIDocument {
           "BookingRequest": {"type": "object", "properties": {
             "hold": {"type": "string", "format": "uuid"}, "office": {"type": "integer"}, "start": {"type": "string", "format": "date-time"},
             "services": {"type": "array", "items": {"$ref": "#/components/schemas/ServiceQuantity"}},
-            "channel": {"$ref": "#/components/schemas/Channel"}, "contact": {"$ref": "#/components/schemas/Contact"}},
+            "channel": {"$ref": "#/components/schemas/Channel"}, "needs": {"$ref": "#/components/schemas/Needs"},
+            "contact": {"$ref": "#/components/schemas/Contact"}},
             "oneOf": [{"required": ["hold"]}, {"required": ["office", "start", "services"]}]},
           "Booking": {"type": "object", "required": ["id", "status", "office", "start", "end", "channel", "services"], "properties": {
             "id": {"type": "string", "format": "uuid"}, "code": {"type": "string", "description": "Only when the booking is created"},

@@ -32,7 +32,7 @@ struct APIFailure: Error {
         switch error.kind {
         case .scheduling:
             let scheduling = error.scheduling!
-            let status = scheduling.code == .slotTaken ? 409 : 422
+            let status = scheduling.code.isConflict ? 409 : 422
             let slug = Self.slug(scheduling.code.description)
             self.init(ProblemDetails(type: Self.typeBase + slug, title: Self.title(slug), status: status,
                                      detail: scheduling.detail, field: scheduling.field))

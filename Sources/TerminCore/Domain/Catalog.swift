@@ -16,6 +16,12 @@ public struct AppointmentShape: Sendable, Equatable {
     public let slotUnits: Int
     /// Desks qualified for every service, in desk-number order.
     public let deskIDs: [Int]
+
+    /// The same appointment on one of its desks only (an allocation chose the desk).
+    public func onDesk(_ deskID: Int) -> AppointmentShape {
+        precondition(deskIDs.contains(deskID), "a qualified desk")
+        return AppointmentShape(officeID: officeID, services: services, slotUnits: slotUnits, deskIDs: [deskID])
+    }
 }
 
 /// The master data the engine schedules over: offices, services, offers, desks, opening rules and closing days.
@@ -54,8 +60,8 @@ public struct Catalog: Sendable {
     /// Two services may share an appointment when either lists the other as combinable (the export lists a few
     /// pairs in one direction only). The appointment lasts the sum of each offer's units times its quantity.
     /// - Throws: `SchedulingError` naming the offending field (`office`, `services[i].id`, `services[i].quantity`).
-    public func shape(officeID: Int, services requested: [ServiceRequest], channel: Channel) throws(SchedulingError)
-        -> AppointmentShape {
+    public func shape(officeID: Int, services requested: [ServiceRequest], channel: Channel, needs: Needs = [])
+        throws(SchedulingError) -> AppointmentShape {
         guard let office = offices[officeID] else {
             throw SchedulingError(.unknownOffice, field: "office", detail: "There is no office \(officeID).")
         }
@@ -104,9 +110,14 @@ public struct Catalog: Sendable {
             throw SchedulingError(.noQualifiedDesk, field: "services",
                                   detail: "No desk at \(office.displayName) handles all of these services together.")
         }
+        let meeting = deskIDs.filter { id in needs.isMet(by: desks[officeID]!.first { $0.id == id }!) }
+        guard !meeting.isEmpty else {
+            throw SchedulingError(.noAccessibleDesk, field: "needs",
+                                  detail: "No desk at \(office.displayName) for these services meets the needs \(needs.names).")
+        }
         guard units <= office.unitsPerDay else {
             throw SchedulingError(.quantityOutOfRange, field: "services", detail: "The appointment is longer than a day.")
         }
-        return AppointmentShape(officeID: officeID, services: requested, slotUnits: units, deskIDs: deskIDs)
+        return AppointmentShape(officeID: officeID, services: requested, slotUnits: units, deskIDs: meeting)
     }
 }

@@ -8,7 +8,7 @@ public struct SchedulingError: Error, Sendable, Equatable, CustomStringConvertib
             case unknownOffice, unknownService, serviceNotOffered, notBookableOnline, quantityOutOfRange,
                  notCombinable, duplicateService, noServices, tooManyServices, noQualifiedDesk,
                  offGrid, outsideOpeningHours, closedDay, beyondHorizon, insideMinimumNotice, slotTaken,
-                 invalidRange
+                 invalidRange, noAccessibleDesk, nothingFree, allocatedByRound
         }
         let base: Base
         public var description: String { base.rawValue }
@@ -28,9 +28,20 @@ public struct SchedulingError: Error, Sendable, Equatable, CustomStringConvertib
         public static let closedDay = Code(base: .closedDay)
         public static let beyondHorizon = Code(base: .beyondHorizon)
         public static let insideMinimumNotice = Code(base: .insideMinimumNotice)
-        /// The time was free when asked but is taken now (the only conflict, the others are invalid requests).
+        /// The time was free when asked but is taken now (a conflict, like `nothingFree` and `allocatedByRound`; the
+        /// others are invalid requests).
         public static let slotTaken = Code(base: .slotTaken)
         public static let invalidRange = Code(base: .invalidRange)
+        /// No qualified desk meets the request's needs (`Needs`).
+        public static let noAccessibleDesk = Code(base: .noAccessibleDesk)
+        /// A flexible request found no free start in any of its windows at any accepted office (a conflict, like
+        /// `slotTaken`: the same request may succeed later).
+        public static let nothingFree = Code(base: .nothingFree)
+        /// The office-day is being allocated by an open release round; first come first served waits until it closes.
+        public static let allocatedByRound = Code(base: .allocatedByRound)
+
+        /// Whether the request was valid but the state of the office forbids it now (HTTP 409 rather than 422).
+        public var isConflict: Bool { [.slotTaken, .nothingFree, .allocatedByRound].contains(base) }
     }
 
     public let code: Code

@@ -3,7 +3,7 @@
 public enum StaffRole: String, Sendable, CaseIterable, Codable {
     /// Serves the queue at the counter: tickets, check-ins, calls, bookings on a citizen's behalf.
     case clerk
-    /// A clerk who also runs the day: closes and opens desks, reads the audit log.
+    /// A clerk who also runs the day: closes and opens desks, reads the audit log, defines release rounds.
     case lead
     /// Reads statistics and the queue; serves nobody.
     case planner
@@ -14,7 +14,7 @@ public enum StaffRole: String, Sendable, CaseIterable, Codable {
     public func allows(_ action: StaffAction) -> Bool {
         switch action {
         case .serveQueue: self == .clerk || self == .lead || self == .admin
-        case .manageDay, .readAudit: self == .lead || self == .admin
+        case .manageDay, .readAudit, .manageRounds: self == .lead || self == .admin
         case .readStatistics: self != .clerk
         case .manageAccounts: self == .admin
         }
@@ -31,6 +31,7 @@ public enum StaffAction: String, Sendable {
     case readAudit = "read the audit log"
     case readStatistics = "read statistics"
     case manageAccounts = "manage accounts"
+    case manageRounds = "define release rounds"
 }
 
 /// A staff member as authenticated: who, in which role, where.

@@ -71,6 +71,12 @@ public struct UnitBitmap: Hashable, Sendable {
     /// Number of set units.
     public var population: Int { words.reduce(0) { $0 + $1.nonzeroBitCount } }
 
+    /// The first set unit, `nil` when none is.
+    public var firstSet: Int? { (0..<count).first { self[$0] } }
+
+    /// The last set unit, `nil` when none is.
+    public var lastSet: Int? { (0..<count).last { self[$0] } }
+
     /// The maximal run of clear units containing `range` (which must be clear).
     public func clearRun(around range: Range<Int>) -> Range<Int> {
         var lower = range.lowerBound

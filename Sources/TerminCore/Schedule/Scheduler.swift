@@ -6,6 +6,13 @@ public struct Placement: Sendable, Equatable {
     public let startUnit: Int
     public let shape: AppointmentShape
 
+    public init(layout: DayLayout, startUnit: Int, shape: AppointmentShape) {
+        precondition(layout.officeID == shape.officeID && startUnit + shape.slotUnits <= layout.unitsPerDay, "a place in the day")
+        self.layout = layout
+        self.startUnit = startUnit
+        self.shape = shape
+    }
+
     /// The appointment's start and end instants.
     public var start: Instant { BerlinTime.instant(date: layout.date, minuteOfDay: startUnit * layout.slotMinutes) }
     public var end: Instant {

@@ -34,6 +34,8 @@ public final class BookingEngine: Sendable {
     public let writer: CommitWriter
     public let clock: any WallClock
     public let configuration: Configuration
+    /// The release rounds not yet closed: online first come first served waits for them.
+    public let rounds = RoundGate()
     public var scheduler: Scheduler { live.scheduler }
 
     /// An engine over its collaborators. The caller has rebuilt `live` from the database (see `EngineAssembly`) and
@@ -52,18 +54,18 @@ public final class BookingEngine: Sendable {
 
     /// Free start times of each office for a combination of services.
     public func availability(officeIDs: [Int], services: [ServiceRequest], from: LocalDate, to: LocalDate,
-                             channel: Channel) throws(EngineError) -> [(officeID: Int, days: [DayAvailability])] {
+                             channel: Channel, needs: Needs = []) throws(EngineError) -> [(officeID: Int, days: [DayAvailability])] {
         let now = clock.now()
-        return try shapes(officeIDs: officeIDs, services: services, channel: channel).map { shape in
+        return try shapes(officeIDs: officeIDs, services: services, channel: channel, needs: needs).map { shape in
             (shape.officeID, scheduler.availability(shape: shape, from: from, to: to, channel: channel, now: now))
         }
     }
 
     /// Per office and open day from `from` to `to`: how many free starts and the first (a portal's month calendar).
     public func availabilityDays(officeIDs: [Int], services: [ServiceRequest], from: LocalDate, to: LocalDate,
-                                 channel: Channel) throws(EngineError) -> [(officeID: Int, days: [DaySummary])] {
+                                 channel: Channel, needs: Needs = []) throws(EngineError) -> [(officeID: Int, days: [DaySummary])] {
         let now = clock.now()
-        return try shapes(officeIDs: officeIDs, services: services, channel: channel).map { shape in
+        return try shapes(officeIDs: officeIDs, services: services, channel: channel, needs: needs).map { shape in
             (shape.officeID, scheduler.daySummaries(shape: shape, from: from, to: to, channel: channel, now: now))
         }
     }
@@ -76,13 +78,14 @@ public final class BookingEngine: Sendable {
 
     /// The appointment shape at each office, in order; an error names the query parameter at fault, and which
     /// office of the list.
-    private func shapes(officeIDs: [Int], services: [ServiceRequest], channel: Channel) throws(EngineError) -> [AppointmentShape] {
+    private func shapes(officeIDs: [Int], services: [ServiceRequest], channel: Channel, needs: Needs)
+        throws(EngineError) -> [AppointmentShape] {
         var shapes: [AppointmentShape] = []
         for (index, officeID) in officeIDs.enumerated() {
             do {
-                shapes.append(try catalog.shape(officeID: officeID, services: services, channel: channel))
+                shapes.append(try catalog.shape(officeID: officeID, services: services, channel: channel, needs: needs))
             } catch {
-                let field = error.field.hasPrefix("services") ? "service"
+                let field = error.field.hasPrefix("services") ? "service" : error.field == "needs" ? "needs"
                     : officeIDs.count > 1 ? "office[\(index)]" : "office"
                 throw EngineError(SchedulingError(error.code, field: field, detail: error.detail))
             }
@@ -93,10 +96,11 @@ public final class BookingEngine: Sendable {
     // MARK: Holds
 
     /// Reserves a time for a few minutes while the citizen completes the form.
-    public func hold(officeID: Int, start: Instant, services: [ServiceRequest], channel: Channel) throws(EngineError)
-        -> Appointment {
+    public func hold(officeID: Int, start: Instant, services: [ServiceRequest], channel: Channel, needs: Needs = [])
+        throws(EngineError) -> Appointment {
         let now = clock.now()
-        let (placement, run) = try reserve(officeID: officeID, start: start, services: services, channel: channel, now: now)
+        let (placement, run) = try reserve(officeID: officeID, start: start, services: services, channel: channel,
+                                           needs: needs, now: now)
         let record = Appointment(id: Self.newID(), run: run, channel: channel, status: .held, start: placement.start,
                                        end: placement.end, services: services,
                                        expiresAt: now.adding(seconds: configuration.holdTTLSeconds), contact: nil)
@@ -109,7 +113,7 @@ public final class BookingEngine: Sendable {
     /// What a booking request asks for: a hold to confirm, or a time to book directly.
     public enum BookingSource: Sendable, Equatable {
         case hold(id: String)
-        case direct(officeID: Int, start: Instant, services: [ServiceRequest], channel: Channel)
+        case direct(officeID: Int, start: Instant, services: [ServiceRequest], channel: Channel, needs: Needs = [])
     }
 
     /// Books an appointment. With an idempotency key, a repeat of the same request returns the first booking and a
@@ -145,10 +149,11 @@ public final class BookingEngine: Sendable {
             case .failure(.alreadyConfirmed):
                 throw EngineError(.holdAlreadyConfirmed, detail: "The hold was already booked.")
             }
-        case .direct(let officeID, let start, let services, let channel):
+        case .direct(let officeID, let start, let services, let channel, let needs):
             let reserved: (Placement, SlotRun)
             do {
-                reserved = try reserve(officeID: officeID, start: start, services: services, channel: channel, now: now)
+                reserved = try reserve(officeID: officeID, start: start, services: services, channel: channel,
+                                       needs: needs, now: now)
             } catch let error where error.scheduling?.code == .slotTaken && idempotencyKey != nil {
                 // The first request with this key may have taken the slot meanwhile.
                 if let replay = try replay(key: idempotencyKey!, fingerprint: fingerprint) { return replay }
@@ -176,10 +181,11 @@ public final class BookingEngine: Sendable {
     /// commit; `completion` hears on a commit writer's thread, after the commit, the booking or why it failed. It must
     /// not block. The same rules and answers as `book`, without a thread waiting for the commit.
     public func bookDirectly(officeID: Int, start: Instant, services: [ServiceRequest], channel: Channel,
-                             contact: Appointment.Contact?,
+                             needs: Needs = [], contact: Appointment.Contact?,
                              completion: @escaping @Sendable (Result<IssuedBooking, EngineError>) -> Void) throws(EngineError) {
         let now = clock.now()
-        let (placement, run) = try reserve(officeID: officeID, start: start, services: services, channel: channel, now: now)
+        let (placement, run) = try reserve(officeID: officeID, start: start, services: services, channel: channel,
+                                           needs: needs, now: now)
         let code = Self.newCode()
         let record = Appointment(id: Self.newID(), run: run, channel: channel, status: .confirmed, start: placement.start,
                                  end: placement.end, services: services, expiresAt: nil, contact: contact)
@@ -267,14 +273,18 @@ public final class BookingEngine: Sendable {
     }
 
     /// Validates and reserves in the ledger.
-    private func reserve(officeID: Int, start: Instant, services: [ServiceRequest], channel: Channel, now: Instant)
-        throws(EngineError) -> (Placement, SlotRun) {
+    private func reserve(officeID: Int, start: Instant, services: [ServiceRequest], channel: Channel, needs: Needs,
+                         now: Instant) throws(EngineError) -> (Placement, SlotRun) {
         let placement: Placement
         do {
-            let shape = try catalog.shape(officeID: officeID, services: services, channel: channel)
+            let shape = try catalog.shape(officeID: officeID, services: services, channel: channel, needs: needs)
             placement = try scheduler.placement(shape: shape, start: start, channel: channel, now: now)
         } catch {
             throw EngineError(error)
+        }
+        if channel == .online,
+           let round = rounds.round(covering: officeID, date: placement.layout.date, serviceIDs: services.map(\.serviceID)) {
+            throw EngineError(RoundGate.refusal(round, now: now))
         }
         guard let run = scheduler.ledger.reserve(layout: placement.layout, deskIDs: placement.shape.deskIDs,
                                                  startUnit: placement.startUnit, units: placement.shape.slotUnits,
@@ -285,13 +295,13 @@ public final class BookingEngine: Sendable {
     }
 
     /// Makes a reservation the ledger granted durable. Whatever is not committed is given back to the ledger.
-    private func commit(_ entry: CommitWriter.Entry, channel: Channel) throws(EngineError) {
+    func commit(_ entry: CommitWriter.Entry, channel: Channel) throws(EngineError) {
         try settle(entry, channel: channel, outcome: writer.submit(entry))
     }
 
     /// After the commit writer answered for an entry: the live ledger learns of a committed row; anything else gives
     /// the reserved time back and becomes the error to answer.
-    private func settle(_ entry: CommitWriter.Entry, channel: Channel, outcome: CommitWriter.Outcome) throws(EngineError) {
+    func settle(_ entry: CommitWriter.Entry, channel: Channel, outcome: CommitWriter.Outcome) throws(EngineError) {
         if outcome == .committed {
             live.recordCommitted(entry.record)
             return

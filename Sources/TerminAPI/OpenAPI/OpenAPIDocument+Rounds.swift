@@ -1,0 +1,78 @@
+extension OpenAPIDocument {
+    /// Flexible requests and release rounds, merged into the document.
+    static let roundsText = #"""
+    {
+      "paths": {
+        "/v1/requests": {
+          "post": {"summary": "A flexible request: services, ranked offices or near a point, time windows, needs", "operationId": "createRequest", "tags": ["requests"],
+                   "description": "Where no release round claims the office-days it touches, it is placed at once at the best free start (served, then the preferred office, then the earliest: the solver's objective) and answered 201 with the booking. While a round is open for them it is collected (202) and allocated when the round closes.",
+                   "requestBody": {"required": true, "content": {"application/json": {"schema": {"$ref": "#/components/schemas/FlexibleRequest"}}}},
+                   "responses": {"201": {"description": "Booked at once", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Booking"}}}},
+                                 "202": {"description": "Collected by a release round; read its state with the code", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/CollectedRequest"}}}},
+                                 "400": {"$ref": "#/components/responses/Problem"}, "409": {"$ref": "#/components/responses/Problem"},
+                                 "422": {"$ref": "#/components/responses/Problem"}, "503": {"$ref": "#/components/responses/Problem"}}}
+        },
+        "/v1/requests/{id}": {
+          "parameters": [{"name": "id", "in": "path", "required": true, "schema": {"type": "string", "format": "uuid"}}],
+          "get": {"summary": "A collected request's state: collected, served (with its booking, managed with the same code), unserved or carried (to a later round)", "operationId": "getRequest", "tags": ["requests"], "security": [{"bookingCode": []}],
+                  "responses": {"200": {"description": "The state", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/RequestState"}}}},
+                                "404": {"$ref": "#/components/responses/Problem"}}}
+        },
+        "/v1/rounds": {
+          "get": {"summary": "The release rounds not yet closed (no seed)", "operationId": "listRounds", "tags": ["rounds"],
+                  "responses": {"200": {"description": "Rounds", "content": {"application/json": {"schema": {"type": "object", "properties": {"rounds": {"type": "array", "items": {"$ref": "#/components/schemas/Round"}}}}}}}}},
+          "post": {"summary": "Define a release round (leads and admins of every office in it)", "operationId": "createRound", "tags": ["rounds"], "security": [{"staff": []}],
+                   "description": "From its creation until its close, online first-come bookings of its services at its office-days are refused (409 allocated-by-round); requests are collected from opens_at to closes_at and allocated at closes_at. The seed is drawn now; its SHA-256 (commitment) is published at once, the seed at the close.",
+                   "requestBody": {"required": true, "content": {"application/json": {"schema": {"$ref": "#/components/schemas/RoundDefinition"}}}},
+                   "responses": {"201": {"description": "The round", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Round"}}}},
+                                 "400": {"$ref": "#/components/responses/Problem"}, "401": {"$ref": "#/components/responses/Problem"},
+                                 "403": {"$ref": "#/components/responses/Problem"}, "422": {"$ref": "#/components/responses/Problem"}}}
+        },
+        "/v1/rounds/{id}": {
+          "parameters": [{"name": "id", "in": "path", "required": true, "schema": {"type": "integer"}}],
+          "get": {"summary": "A round; once closed with its report: seed, lottery rule, counts requested and served by service, office and need, the urgent share. No personal data.", "operationId": "getRound", "tags": ["rounds"],
+                  "responses": {"200": {"description": "The round", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Round"}}}},
+                                "400": {"$ref": "#/components/responses/Problem"}, "404": {"$ref": "#/components/responses/Problem"}}}
+        }
+      },
+      "schemas": {
+        "FlexibleRequest": {"type": "object", "required": ["services", "windows"], "properties": {
+          "services": {"type": "array", "minItems": 1, "maxItems": 5, "items": {"$ref": "#/components/schemas/ServiceQuantity"}},
+          "offices": {"type": "array", "minItems": 1, "maxItems": 10, "items": {"type": "integer"}, "description": "Acceptable offices, most preferred first"},
+          "near": {"type": "object", "required": ["lat", "lon", "km"], "description": "Every public office within km (at most 50) offering the services, nearest first",
+                   "properties": {"lat": {"type": "number"}, "lon": {"type": "number"}, "km": {"type": "number", "exclusiveMinimum": 0, "maximum": 50}}},
+          "windows": {"type": "array", "minItems": 1, "maxItems": 10, "items": {"type": "object", "required": ["from", "to"], "properties": {
+            "from": {"type": "string", "format": "date-time"}, "to": {"type": "string", "format": "date-time", "description": "The whole appointment lies before it; at most 62 days after from"}}}},
+          "needs": {"$ref": "#/components/schemas/Needs"}, "contact": {"$ref": "#/components/schemas/Contact"}},
+          "oneOf": [{"required": ["offices"]}, {"required": ["near"]}]},
+        "RoundDefinition": {"type": "object", "required": ["name", "offices", "services", "first_date", "last_date", "opens_at", "closes_at"], "properties": {
+          "name": {"type": "string", "maxLength": 200}, "offices": {"type": "array", "maxItems": 20, "items": {"type": "integer"}},
+          "services": {"type": "array", "maxItems": 50, "items": {"type": "integer"}},
+          "first_date": {"type": "string", "format": "date"}, "last_date": {"type": "string", "format": "date", "description": "At most 31 days after first_date"},
+          "opens_at": {"type": "string", "format": "date-time"}, "closes_at": {"type": "string", "format": "date-time", "description": "Before first_date"}}},
+        "Round": {"type": "object", "required": ["id", "name", "offices", "services", "first_date", "last_date", "opens_at", "closes_at", "phase", "commitment"], "properties": {
+          "id": {"type": "integer"}, "name": {"type": "string"}, "offices": {"type": "array", "items": {"type": "integer"}},
+          "services": {"type": "array", "items": {"type": "integer"}}, "first_date": {"type": "string", "format": "date"}, "last_date": {"type": "string", "format": "date"},
+          "opens_at": {"type": "string", "format": "date-time"}, "closes_at": {"type": "string", "format": "date-time"},
+          "phase": {"type": "string", "enum": ["scheduled", "open", "due", "closed"]},
+          "commitment": {"type": "string", "description": "SHA-256 of the seed, hex"},
+          "report": {"type": "object", "description": "Once closed", "properties": {
+            "seed": {"type": "string", "description": "32 bytes, hex; SHA-256 of its bytes is the commitment"},
+            "lottery_rule": {"type": "string"}, "requested": {"type": "integer"}, "served": {"type": "integer"}, "carried_over": {"type": "integer"},
+            "by_service": {"type": "array", "items": {"$ref": "#/components/schemas/RoundCount"}},
+            "by_office": {"type": "array", "items": {"$ref": "#/components/schemas/RoundCount"}},
+            "by_need": {"type": "array", "items": {"$ref": "#/components/schemas/RoundCount"}},
+            "urgent": {"type": "object", "properties": {"requested": {"type": "integer"}, "served": {"type": "integer"}, "share_served": {"type": "number"}}},
+            "objective": {"type": "integer"}, "upper_bound": {"type": "integer"}}}}},
+        "RoundCount": {"type": "object", "properties": {"key": {"type": "string"}, "requested": {"type": "integer"}, "served": {"type": "integer"}}},
+        "CollectedRequest": {"type": "object", "required": ["id", "code", "state", "round"], "properties": {
+          "id": {"type": "string", "format": "uuid"}, "code": {"type": "string", "description": "Shown once: reads the request and manages the booking it wins"},
+          "state": {"type": "string", "enum": ["collected"]}, "round": {"$ref": "#/components/schemas/Round"}}},
+        "RequestState": {"type": "object", "required": ["id", "state", "round"], "properties": {
+          "id": {"type": "string", "format": "uuid"}, "state": {"type": "string", "enum": ["collected", "served", "unserved", "carried"]},
+          "round": {"$ref": "#/components/schemas/Round"}, "lottery_rank": {"type": ["integer", "null"], "description": "1 is the best; set at the close"},
+          "carried_to": {"type": ["string", "null"], "format": "uuid"}, "booking": {"$ref": "#/components/schemas/Booking"}}}
+      }
+    }
+    """#
+}
