@@ -12,6 +12,8 @@ public struct HTTPRequest: Sendable {
     /// Header fields in order, names lower-cased.
     public let headers: [(name: String, value: String)]
     public let body: [UInt8]
+    /// The peer's address as the server accepted the connection (`nil` when not known, e.g. in unit tests).
+    public var peer: ClientAddress?
 
     public init(method: String, target: String, path: String, query: [(name: String, value: String)], minorVersion: Int,
                 headers: [(name: String, value: String)], body: [UInt8]) {

@@ -30,11 +30,14 @@ final class EventLoop: @unchecked Sendable {
         var machine: HTTPConnectionStateMachine
         /// The streaming response this connection carries, and the switch its writers check.
         var stream: (response: ResponseStream, link: StreamLink)?
+        /// Who connected.
+        let peer: ClientAddress?
 
-        init(fd: Int32, generation: UInt64, machine: HTTPConnectionStateMachine) {
+        init(fd: Int32, generation: UInt64, machine: HTTPConnectionStateMachine, peer: ClientAddress?) {
             self.fd = fd
             self.generation = generation
             self.machine = machine
+            self.peer = peer
         }
     }
 
@@ -47,6 +50,8 @@ final class EventLoop: @unchecked Sendable {
     let inlineHandler: HTTPServer.InlineHandler
     let workers: WorkerPool
     let metrics: HTTPMetrics?
+    /// Per-client budgets checked before any handler runs (`nil`: none).
+    let rateLimiter: RateLimiter?
     /// The access log of this loop (`nil`: none); lines are handed on once per turn of the loop.
     private var accessLog: AccessLog.Writer?
     /// Open connections of this loop (read by the metrics gauge).
@@ -64,9 +69,10 @@ final class EventLoop: @unchecked Sendable {
     private var chunk = [UInt8](repeating: 0, count: 16 * 1024)
 
     init(listenFD: Int32, limits: HTTPLimits, workers: WorkerPool, metrics: HTTPMetrics?,
-         accessLog: AccessLog.Sink?, inlineHandler: @escaping HTTPServer.InlineHandler,
+         accessLog: AccessLog.Sink?, rateLimiter: RateLimiter?, inlineHandler: @escaping HTTPServer.InlineHandler,
          handler: @escaping @Sendable (HTTPRequest) -> HTTPResponse) throws {
         self.inlineHandler = inlineHandler
+        self.rateLimiter = rateLimiter
         self.listenFD = listenFD
         self.metrics = metrics
         self.accessLog = accessLog.map(AccessLog.Writer.init)
@@ -144,7 +150,13 @@ final class EventLoop: @unchecked Sendable {
 
     private func acceptAll() {
         while true {
-            let fd = accept4(listenFD, nil, nil, Int32(SOCK_NONBLOCK.rawValue) | Int32(SOCK_CLOEXEC.rawValue))
+            var address = sockaddr_storage()
+            var length = socklen_t(MemoryLayout<sockaddr_storage>.size)
+            let fd = withUnsafeMutablePointer(to: &address) {
+                $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
+                    accept4(listenFD, $0, &length, Int32(SOCK_NONBLOCK.rawValue) | Int32(SOCK_CLOEXEC.rawValue))
+                }
+            }
             guard fd >= 0 else { return }
             guard connections.count < limits.connectionsPerLoopMax else {
                 // Refuse cleanly: a 503 the client can read (best effort, never blocking), then close.
@@ -155,9 +167,27 @@ final class EventLoop: @unchecked Sendable {
             Socket.setNoDelay(fd)
             nextGeneration += 1
             connections[fd] = Connection(fd: fd, generation: nextGeneration,
-                                         machine: HTTPConnectionStateMachine(limits: limits, parser: parser, now: .now))
+                                         machine: HTTPConnectionStateMachine(limits: limits, parser: parser, now: .now),
+                                         peer: Self.clientAddress(address))
             openConnections.add(1, ordering: .relaxed)
             register(fd, events: EPOLLIN.rawValue | EPOLLRDHUP.rawValue)
+        }
+    }
+
+    /// The address in an accepted connection's `sockaddr` (IPv4 or IPv6).
+    static func clientAddress(_ address: sockaddr_storage) -> ClientAddress? {
+        let family = Int32(address.ss_family)
+        return withUnsafeBytes(of: address) { raw -> ClientAddress? in
+            switch family {
+            case AF_INET:
+                let v4 = raw.load(as: sockaddr_in.self)
+                return ClientAddress(bytes: withUnsafeBytes(of: v4.sin_addr.s_addr) { Array($0) })
+            case AF_INET6:
+                let v6 = raw.load(as: sockaddr_in6.self)
+                return ClientAddress(bytes: withUnsafeBytes(of: v6.sin6_addr) { Array($0) })
+            default:
+                return nil
+            }
         }
     }
 
@@ -195,10 +225,20 @@ final class EventLoop: @unchecked Sendable {
                 observe(method: "-", path: "-", route: "unparsed", status: problem.status, seconds: 0,
                         requestID: AccessLog.requestID(for: Self.unparsed), bytesOut: 0)
                 respond(.problem(problem), on: connection, head: false)
-            case .request(let request):
+            case .request(let parsed):
+                var located = parsed
+                located.peer = connection.peer
+                let request = located
                 let head = request.method == "HEAD"
                 let requestID = AccessLog.requestID(for: request)
                 let started = DispatchTime.now().uptimeNanoseconds
+                if let rateLimiter,
+                   var refusal = RateLimiter.response(rateLimiter.admit(request, nowSeconds: Double(started) / 1e9)) {
+                    refusal.headers.append(("X-Request-Id", requestID))
+                    observe(request, refusal, started: started, requestID: requestID)
+                    respond(refusal, on: connection, head: head)
+                    continue parsing
+                }
                 let fd = connection.fd, generation = connection.generation
                 // Hands an answer computed off the loop back to it; counted and logged on the loop when it is handed
                 // to the connection.

@@ -24,6 +24,8 @@ public final class HTTPServer: Sendable {
         /// Receives the access log, one JSON line per request, in chunks of whole lines (`AccessLog.toStandardError`
         /// in production); `nil` logs nothing.
         public var accessLog: AccessLog.Sink?
+        /// Per-client request budgets (`nil`: no limits).
+        public var rateLimiter: RateLimiter?
         public init() {}
     }
 
@@ -76,7 +78,8 @@ public final class HTTPServer: Sendable {
         }
         eventLoops = try descriptors.map {
             try EventLoop(listenFD: $0, limits: configuration.limits, workers: workers, metrics: configuration.metrics,
-                          accessLog: configuration.accessLog, inlineHandler: inlineHandler, handler: handler)
+                          accessLog: configuration.accessLog, rateLimiter: configuration.rateLimiter,
+                          inlineHandler: inlineHandler, handler: handler)
         }
         loopsBox?.loops.withLock { [eventLoops] in $0 = eventLoops }
     }

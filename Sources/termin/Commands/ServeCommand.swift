@@ -17,9 +17,21 @@ enum ServeCommand: Command {
                                         help: "threads running request handlers; a handler waits for its booking's batch to commit",
                                         default: 64, range: 1...1024)
     static let quiet = Option.flag("quiet", help: "no access log (by default one JSON line per request on stderr)")
-    static let options: [any OptionDeclaration] = [host, port, workers, quiet] + Database.options
+    static let rateLimit = Option.choice("rate-limit", value: "on|off", help: "per-address request budgets (429 beyond them)",
+                                         choices: ["on", "off"], default: "on")
+    static let readsPerMinute = Option.integer("reads-per-minute", value: "N", help: "reads (GET) per client address a minute",
+                                               default: 600, range: 1...1_000_000)
+    static let writesPerMinute = Option.integer("writes-per-minute", value: "N",
+                                                help: "writes (holds, bookings, requests…) per client address a minute",
+                                                default: 30, range: 1...1_000_000)
+    static let trustedProxies = Option.text("trusted-proxy", value: "ADDR[,ADDR…]",
+                                            help: "peers whose X-Forwarded-For names the client (the portal's proxies)")
+    static let options: [any OptionDeclaration] = [host, port, workers, quiet, rateLimit, readsPerMinute, writesPerMinute,
+                                                   trustedProxies] + Database.options
     static let details: String? = """
         Stops on SIGINT or SIGTERM: in-flight requests finish, then the embedded cluster stops.
+        Rate limits: token buckets per client address (IPv4 /32, IPv6 /64), bursts of a fifth of a minute's budget
+        (at least 1); behind a portal, name its proxies with --trusted-proxy or all its citizens share one budget.
         Staff routes and the staff and walk_in channels take Authorization: Bearer TOKEN of an account made with
         termin staff add (the first admin too). The pages: /kiosk?office=ID, /counter, /display?office=ID.
         """
@@ -29,6 +41,18 @@ enum ServeCommand: Command {
         configuration.host = options[host]
         configuration.port = options[port]
         configuration.workerThreads = options[workers]
+        if options[rateLimit] == "on" {
+            var limits = RateLimiter.Configuration()
+            limits.reads = .init(perMinute: options[readsPerMinute], burst: max(1, options[readsPerMinute] / 5))
+            limits.writes = .init(perMinute: options[writesPerMinute], burst: max(1, options[writesPerMinute] / 5))
+            for (index, text) in (options[trustedProxies] ?? "").split(separator: ",").enumerated() {
+                guard let address = ClientAddress(text: String(text)) else {
+                    throw ParsedOptions.UsageError(description: "--trusted-proxy: entry \(index + 1), \(text), is not an IP address")
+                }
+                limits.trustedProxies.insert(address)
+            }
+            configuration.rateLimiter = RateLimiter(configuration: limits)
+        }
 
         // Signals are taken from here on, so that a Ctrl-C during start-up still stops the cluster.
         let stopRequested = DispatchSemaphore(value: 0)

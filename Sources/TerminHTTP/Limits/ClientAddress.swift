@@ -1,0 +1,46 @@
+import Glibc
+
+/// A client's IP address as the rate limits count it: IPv4 whole (/32), IPv6 by its /64 (one household or host
+/// usually holds a whole /64, so counting single IPv6 addresses would give it billions of budgets).
+public struct ClientAddress: Hashable, Sendable, CustomStringConvertible {
+    /// 4 bytes (IPv4) or the first 8 bytes of an IPv6 address.
+    public let bytes: [UInt8]
+
+    public init?(bytes: [UInt8]) {
+        switch bytes.count {
+        case 4: self.bytes = bytes
+        case 16:
+            // An IPv4-mapped IPv6 address (::ffff:a.b.c.d) is that IPv4 address.
+            if bytes[0..<10].allSatisfy({ $0 == 0 }) && bytes[10] == 0xff && bytes[11] == 0xff {
+                self.bytes = Array(bytes[12..<16])
+            } else {
+                self.bytes = Array(bytes[0..<8])
+            }
+        case 8: self.bytes = bytes
+        default: return nil
+        }
+    }
+
+    /// Parses `203.0.113.7` or `2001:db8::1`; `nil` for anything else.
+    public init?(text: String) {
+        let trimmed = text.trimmingCharacters(in: " \t")
+        var v4 = in_addr()
+        if inet_pton(AF_INET, trimmed, &v4) == 1 {
+            self.init(bytes: withUnsafeBytes(of: v4.s_addr) { Array($0) })
+            return
+        }
+        var v6 = in6_addr()
+        guard inet_pton(AF_INET6, trimmed, &v6) == 1 else { return nil }
+        self.init(bytes: withUnsafeBytes(of: v6) { Array($0) })
+    }
+
+    public var description: String {
+        bytes.count == 4 ? bytes.map(String.init).joined(separator: ".")
+            : stride(from: 0, to: 8, by: 2).map { String(UInt16(bytes[$0]) << 8 | UInt16(bytes[$0 + 1]), radix: 16) }
+                .joined(separator: ":") + "::/64"
+    }
+}
+
+extension String {
+    func trimmingCharacters(in set: String) -> String { self[...].trimmingCharacters(in: set) }
+}
