@@ -14,6 +14,8 @@ public struct TerminAPI: Sendable {
     public let staff: StaffDirectory
     /// Release rounds and the requests they collect.
     public let rounds: RoundEngine
+    /// Abuse controls of the API (proof of work).
+    public let protection: Protection
     /// What `GET /metrics` shows; give the same registry to the HTTP server so it counts the requests.
     public let metrics: HTTPMetrics
     /// Rendered availability answers by query and version.
@@ -22,7 +24,8 @@ public struct TerminAPI: Sendable {
     let availabilityEpoch = String(UInt32.random(in: 0...UInt32.max), radix: 36)
 
     /// The API over an assembled engine; its figures go to `metrics`.
-    public init(assembly: EngineAssembly, metrics: HTTPMetrics = HTTPMetrics()) {
+    public init(assembly: EngineAssembly, metrics: HTTPMetrics = HTTPMetrics(), protection: Protection = Protection()) {
+        self.protection = protection
         engine = assembly.engine
         counters = assembly.counters
         staff = assembly.staff
@@ -70,6 +73,7 @@ public struct TerminAPI: Sendable {
         router.add("GET", "/v1/bookings/{id}/calendar.ics") { request, parameters in
             respond { try calendar(request, id: parameters["id"]!) }
         }
+        router.add("GET", "/v1/challenge", inline: true) { _, _ in respond { try challenge() } }
         router.add("POST", "/v1/requests") { request, _ in respond { try createRequest(request) } }
         router.add("GET", "/v1/requests/{id}") { request, parameters in
             respond { try showRequest(request, id: parameters["id"]!) }

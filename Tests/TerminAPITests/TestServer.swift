@@ -31,14 +31,15 @@ final class TestServer {
         var all: [String] { lines.withLock { $0 } }
     }
 
-    init(now: Instant = TestServer.monday, conninfo: String? = nil, counters: CounterEngine.Configuration = .init()) throws {
+    init(now: Instant = TestServer.monday, conninfo: String? = nil, counters: CounterEngine.Configuration = .init(),
+         protection: Protection = Protection()) throws {
         self.conninfo = try conninfo ?? TestDatabase.create()
         pool = ConnectionPool(conninfo: self.conninfo, size: 8)
         clock = ManualClock(now)
         assembly = try EngineAssembly(pool: pool, clock: clock, counters: counters)
         // The sweeper does not run: tests sweep by hand after moving the clock.
         TestThreads.start(assembly.writer.loops + assembly.sync.loops)
-        let api = TerminAPI(assembly: assembly)
+        let api = TerminAPI(assembly: assembly, protection: protection)
         let router = api.router()
         var configuration = HTTPServer.Configuration()
         configuration.metrics = api.metrics

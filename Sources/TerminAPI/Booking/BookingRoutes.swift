@@ -11,6 +11,7 @@ extension TerminAPI {
     static let idempotencyKeyBytesMax = 255
 
     func createHold(_ request: HTTPRequest) throws(APIFailure) -> HTTPResponse {
+        try requireProofOfWork(request)
         let body = try JSONBody.decode(HoldRequestJSON.self, from: request)
         let start = try Self.start(body.start)
         let channel = try bookingChannel(body.channel, field: "channel", officeID: body.office, request)
@@ -23,6 +24,7 @@ extension TerminAPI {
     }
 
     func createBooking(_ request: HTTPRequest) throws(APIFailure) -> HTTPResponse {
+        try requireProofOfWork(request)
         let (source, contact, key) = try bookingRequest(request)
         let fingerprint = Self.fingerprint(source, contact: contact)
         let booking = try run { () throws(EngineError) in
@@ -42,6 +44,7 @@ extension TerminAPI {
             guard key == nil, case .direct(let office, let start, let services, let channel, let needs) = source else {
                 return .blocking
             }
+            try requireProofOfWork(request)
             try run { () throws(EngineError) in
                 try engine.bookDirectly(officeID: office, start: start, services: services, channel: channel, needs: needs,
                                         contact: contact) { result in

@@ -6,6 +6,7 @@ import TerminHTTP
 /// `GET /v1/requests/{id}` (a collected request's state, with `Authorization: Booking <code>`).
 extension TerminAPI {
     func createRequest(_ request: HTTPRequest) throws(APIFailure) -> HTTPResponse {
+        try requireProofOfWork(request)
         let body = try JSONBody.decode(FlexibleRequestJSON.self, from: request)
         let (flexible, contact) = try flexibleRequest(body)
         if let collected = try run({ () throws(EngineError) in try rounds.collect(flexible, contact: contact) }) {

@@ -2,6 +2,7 @@ import Dispatch
 import Foundation
 import Glibc
 import TerminAPI
+import TerminCore
 import TerminEngine
 import TerminHTTP
 import TerminPostgres
@@ -26,12 +27,17 @@ enum ServeCommand: Command {
                                                 default: 30, range: 1...1_000_000)
     static let trustedProxies = Option.text("trusted-proxy", value: "ADDR[,ADDR…]",
                                             help: "peers whose X-Forwarded-For names the client (the portal's proxies)")
+    static let proofOfWork = Option.choice("proof-of-work", value: "on|off",
+                                           help: "require an ALTCHA solution (GET /v1/challenge) on online writes",
+                                           choices: ["on", "off"], default: "off")
     static let options: [any OptionDeclaration] = [host, port, workers, quiet, rateLimit, readsPerMinute, writesPerMinute,
-                                                   trustedProxies] + Database.options
+                                                   trustedProxies, proofOfWork] + Database.options
     static let details: String? = """
         Stops on SIGINT or SIGTERM: in-flight requests finish, then the embedded cluster stops.
         Rate limits: token buckets per client address (IPv4 /32, IPv6 /64), bursts of a fifth of a minute's budget
         (at least 1); behind a portal, name its proxies with --trusted-proxy or all its citizens share one budget.
+        Proof of work: with --proof-of-work on, online holds, bookings and requests carry an Altcha header; instances
+        behind one portal share the HMAC key in TERMIN_POW_KEY (64 hex digits; by default a random one per process).
         Staff routes and the staff and walk_in channels take Authorization: Bearer TOKEN of an account made with
         termin staff add (the first admin too). The pages: /kiosk?office=ID, /counter, /display?office=ID.
         """
@@ -76,7 +82,18 @@ enum ServeCommand: Command {
         let pool = ConnectionPool(conninfo: database.conninfo, size: min(configuration.workerThreads, ConnectionPool.sizeDefault * 2))
         let assembly = try EngineAssembly(pool: pool, clock: SystemClock(), log: log)
         Threads.start(assembly.loops)
-        let api = TerminAPI(assembly: assembly)
+        var protection = Protection()
+        if options[proofOfWork] == "on" {
+            var key = (0..<32).map { _ in UInt8.random(in: 0...255) }
+            if let text = ProcessInfo.processInfo.environment["TERMIN_POW_KEY"] {
+                guard let given = Hex.decode(text), given.count >= 16 else {
+                    throw ParsedOptions.UsageError(description: "TERMIN_POW_KEY: at least 32 hex digits")
+                }
+                key = given
+            }
+            protection.proofOfWork = ProofOfWork(configuration: .init(key: key))
+        }
+        let api = TerminAPI(assembly: assembly, protection: protection)
         configuration.metrics = api.metrics
         configuration.accessLog = options[quiet] ? nil : AccessLog.toStandardError
         let server = try HTTPServer(configuration: configuration, router: api.router())

@@ -1,0 +1,123 @@
+import Foundation
+import Synchronization
+import TerminCore
+
+/// A proof-of-work challenge in the open ALTCHA protocol: `GET /v1/challenge` hands out
+/// `{algorithm: "SHA-256", challenge, maxnumber, salt, signature}` where `challenge = hex(SHA-256(salt + number))` for a
+/// secret random `number ≤ maxnumber`, the salt carries its expiry (`…?expires=UNIX`), and `signature =
+/// hex(HMAC-SHA-256(key, challenge))`. The client finds `number` by trying, and sends
+/// `Altcha: base64(JSON{algorithm, challenge, number, salt, signature})` with its hold, booking or request. Each
+/// solution is accepted once. Under load the challenges get harder: `maxnumber` grows with the solutions verified
+/// in the last ten seconds.
+public final class ProofOfWork: Sendable {
+    public struct Configuration: Sendable {
+        /// The HMAC key; instances behind one portal share it (`TERMIN_POW_KEY`).
+        public var key: [UInt8]
+        /// How long a challenge may be solved and used, in seconds.
+        public var lifetimeSeconds: Int64 = 300
+        /// `maxnumber` when quiet: about a tenth of a second of hashing in a browser.
+        public var baseMaxNumber = 50_000
+        /// The hardest challenge handed out.
+        public var maxNumberCeiling = 2_000_000
+        /// Solutions per second (over the last ten seconds) that double `maxnumber`.
+        public var doublingSolutionsPerSecond = 50.0
+        /// Most solutions remembered against replay (they are forgotten when they expire).
+        public var rememberedMax = 1_000_000
+        public init(key: [UInt8]) {
+            precondition(key.count >= 16, "an HMAC key of at least 128 bits")
+            self.key = key
+        }
+    }
+
+    /// Why a solution is refused.
+    public enum Refusal: String, Error, Sendable {
+        case missing, malformed, wrongSignature, wrongNumber, expired, replayed, tooBusy
+    }
+
+    public let configuration: Configuration
+    private let used = Mutex<[String: Int64]>([:])
+    /// Verified solutions per second of the last ten (ring by second).
+    private let recent = Mutex<(second: Int64, counts: [Int])>((0, Array(repeating: 0, count: 10)))
+
+    public init(configuration: Configuration) { self.configuration = configuration }
+
+    /// The current `maxnumber`: doubles for every `doublingSolutionsPerSecond` of recent load.
+    public func maxNumber(now: Instant) -> Int {
+        let perSecond = Double(recentCount(now: now)) / 10
+        let factor = pow(2, perSecond / configuration.doublingSolutionsPerSecond)
+        return min(configuration.maxNumberCeiling, Int(Double(configuration.baseMaxNumber) * factor))
+    }
+
+    /// A new challenge (a JSON object, the ALTCHA widget's `challengeurl` answer).
+    public func challenge(now: Instant) -> [String: Any] {
+        var generator = SystemRandomNumberGenerator()
+        let saltBytes = (0..<12).map { _ in UInt8.random(in: 0...255, using: &generator) }
+        let salt = Hex.encode(saltBytes) + "?expires=\(now.secondsSinceEpoch + configuration.lifetimeSeconds)"
+        let maxNumber = maxNumber(now: now)
+        let number = Int.random(in: 0...maxNumber, using: &generator)
+        let challenge = Hex.encode(SHA256.hash(salt + String(number)))
+        return ["algorithm": "SHA-256", "challenge": challenge, "maxnumber": maxNumber, "salt": salt,
+                "signature": Hex.encode(HMACSHA256.code(key: configuration.key, message: Array(challenge.utf8)))]
+    }
+
+    /// Checks a solution (the `Altcha` header's value) and marks it used.
+    public func verify(_ payload: String?, now: Instant) throws(Refusal) {
+        guard let payload, !payload.isEmpty else { throw .missing }
+        guard let data = Data(base64Encoded: payload),
+              let object = try? JSONSerialization.jsonObject(with: data) as? [String: Any],
+              object["algorithm"] as? String == "SHA-256",
+              let challenge = object["challenge"] as? String, let salt = object["salt"] as? String,
+              let signature = object["signature"] as? String, let number = object["number"] as? Int else { throw .malformed }
+        let expected = Hex.encode(HMACSHA256.code(key: configuration.key, message: Array(challenge.utf8)))
+        guard Self.constantTimeEqual(expected, signature.lowercased()) else { throw .wrongSignature }
+        guard Hex.encode(SHA256.hash(salt + String(number))) == challenge else { throw .wrongNumber }
+        guard let expires = Self.expiry(salt), now.secondsSinceEpoch < expires else { throw .expired }
+        let fresh = used.withLock { used -> Bool? in
+            if used.count >= configuration.rememberedMax {
+                used = used.filter { $0.value > now.secondsSinceEpoch }
+                guard used.count < configuration.rememberedMax else { return nil }
+            }
+            return used.updateValue(expires, forKey: challenge) == nil
+        }
+        guard let fresh else { throw .tooBusy }
+        guard fresh else { throw .replayed }
+        recent.withLock { recent in
+            let second = now.secondsSinceEpoch
+            if second != recent.second {
+                for skipped in (max(recent.second + 1, second - 9))...second { recent.counts[Int(skipped % 10)] = 0 }
+                recent.second = second
+            }
+            recent.counts[Int(second % 10)] += 1
+        }
+    }
+
+    private func recentCount(now: Instant) -> Int {
+        recent.withLock { recent in now.secondsSinceEpoch - recent.second >= 10 ? 0 : recent.counts.reduce(0, +) }
+    }
+
+    /// The `expires` parameter of a salt (`…?expires=1767225600`).
+    static func expiry(_ salt: String) -> Int64? {
+        guard let query = salt.split(separator: "?", maxSplits: 1).dropFirst().first else { return nil }
+        for pair in query.split(separator: "&") where pair.hasPrefix("expires=") { return Int64(pair.dropFirst(8)) }
+        return nil
+    }
+
+    static func constantTimeEqual(_ a: String, _ b: String) -> Bool {
+        let x = Array(a.utf8), y = Array(b.utf8)
+        guard x.count == y.count else { return false }
+        return zip(x, y).reduce(UInt8(0)) { $0 | ($1.0 ^ $1.1) } == 0
+    }
+
+    /// Solves a challenge by trying every number (what the widget does; for tests and the load scenario).
+    public static func solve(_ challenge: [String: Any]) -> String? {
+        guard let salt = challenge["salt"] as? String, let target = challenge["challenge"] as? String,
+              let maxNumber = challenge["maxnumber"] as? Int, let targetBytes = Hex.decode(target) else { return nil }
+        let prefix = Array(salt.utf8)
+        for number in 0...maxNumber where SHA256.hash(prefix + Array(String(number).utf8)) == targetBytes {
+            let solution: [String: Any] = ["algorithm": "SHA-256", "challenge": target, "number": number, "salt": salt,
+                                           "signature": challenge["signature"] as? String ?? ""]
+            return (try? JSONSerialization.data(withJSONObject: solution, options: [.sortedKeys]))?.base64EncodedString()
+        }
+        return nil
+    }
+}

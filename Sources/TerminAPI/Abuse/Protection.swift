@@ -1,0 +1,47 @@
+import Foundation
+import TerminCore
+import TerminHTTP
+
+/// The abuse controls the API applies itself (rate limits live in the HTTP server): each optional, each off-able.
+public struct Protection: Sendable {
+    /// Proof of work on online holds, bookings and requests (`nil`: not required).
+    public var proofOfWork: ProofOfWork?
+    public init(proofOfWork: ProofOfWork? = nil) { self.proofOfWork = proofOfWork }
+}
+
+extension TerminAPI {
+    /// `GET /v1/challenge`: a new ALTCHA challenge (404 when proof of work is off).
+    func challenge() throws(APIFailure) -> HTTPResponse {
+        guard let proofOfWork = protection.proofOfWork else {
+            throw APIFailure(ProblemDetails(type: APIFailure.typeBase + "proof-of-work-off", title: "Not enabled", status: 404,
+                                            detail: "This server does not ask for proof of work.", field: nil))
+        }
+        let data = try! JSONSerialization.data(withJSONObject: proofOfWork.challenge(now: engine.clock.now()),
+                                               options: [.sortedKeys, .withoutEscapingSlashes])
+        return .json(200, Array(data), headers: [("Cache-Control", "no-store")])
+    }
+
+    /// When proof of work is on, an online write needs a fresh solution in its `Altcha` header (staff, who send a
+    /// bearer token, do not). Call once per request: the solution is used up.
+    func requireProofOfWork(_ request: HTTPRequest) throws(APIFailure) {
+        guard let proofOfWork = protection.proofOfWork, request.header("authorization") == nil else { return }
+        do {
+            try proofOfWork.verify(request.header("altcha"), now: engine.clock.now())
+        } catch {
+            if error == .tooBusy {
+                throw APIFailure(.http(503, "Too many solutions to remember; try again shortly."), headers: [("Retry-After", "5")])
+            }
+            let detail = switch error {
+            case .missing: "Solve a challenge from GET /v1/challenge and send it in the Altcha header."
+            case .malformed: "The Altcha header is not a base64 JSON solution with algorithm SHA-256."
+            case .wrongSignature: "The challenge was not issued by this service."
+            case .wrongNumber: "The number does not solve the challenge."
+            case .expired: "The challenge expired; fetch a new one."
+            case .replayed: "This solution was used already; each is accepted once."
+            case .tooBusy: ""
+            }
+            throw APIFailure(ProblemDetails(type: APIFailure.typeBase + "proof-of-work-" + APIFailure.slug(error.rawValue),
+                                            title: "Proof of work required", status: 403, detail: detail, field: "Altcha"))
+        }
+    }
+}
