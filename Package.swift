@@ -53,7 +53,7 @@ let package = Package(
         // The load generator and its scenarios; see README.md, "Load tests".
         .executableTarget(
             name: "LoadTests",
-            dependencies: ["TerminEngine", "TerminStore", "TerminPostgres", "TerminCore", "TerminTestSupport"],
+            dependencies: ["TerminAPI", "TerminEngine", "TerminStore", "TerminPostgres", "TerminCore", "TerminTestSupport"],
             path: "LoadTests",
             swiftSettings: strict
         ),

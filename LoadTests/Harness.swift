@@ -11,10 +11,15 @@ final class Harness {
     let conninfo: String
     private(set) var server: ServerProcess
 
-    /// Starts the cluster in `directory`, migrates and seeds a fresh database, and starts the server.
-    init(directory: String) throws {
+    /// The server's arguments beyond port and database.
+    let serverArguments: [String]
+
+    /// Starts the cluster in `directory`, migrates and seeds a fresh database, and starts the server (with
+    /// `serverArguments` besides `--quiet`).
+    init(directory: String, serverArguments: [String] = []) throws {
         (cluster, conninfo) = try Self.database(directory: directory)
-        server = try ServerProcess(conninfo: conninfo, extraArguments: ["--quiet"])
+        self.serverArguments = ["--quiet"] + serverArguments
+        server = try ServerProcess(conninfo: conninfo, extraArguments: self.serverArguments)
         port = server.port
     }
 
@@ -50,7 +55,7 @@ final class Harness {
         case .killServer:
             server.kill(SIGKILL)
             try server.wait()
-            server = try ServerProcess(conninfo: conninfo, port: port, extraArguments: ["--quiet"])
+            server = try ServerProcess(conninfo: conninfo, port: port, extraArguments: serverArguments)
         case .restartPostgres:
             cluster.stop()
             try cluster.start()

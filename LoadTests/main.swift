@@ -11,6 +11,7 @@ let usage = """
            LoadTests month [--bookings N] [--clients N] [common options]
            LoadTests soak [--seconds S] [--clients N] [common options]
            LoadTests office-day [--walk-ins N] [--seed N] [--data-dir DIR]
+           LoadTests bots [--citizens N] [--identities N] [--seconds S] [--data-dir DIR]
     common options: [--report PATH] [--max-error-rate R] [--data-dir DIR]
     """
 
@@ -21,7 +22,7 @@ func option(_ name: String) -> String? {
 }
 
 let arguments = CommandLine.arguments.dropFirst()
-guard let scenario = arguments.first, ["release-burst", "month", "soak", "office-day"].contains(scenario) else {
+guard let scenario = arguments.first, ["release-burst", "month", "soak", "office-day", "bots"].contains(scenario) else {
     FileHandle.standardError.write(Data((usage + "\n").utf8))
     exit(64)
 }
@@ -31,6 +32,7 @@ guard let citizens = Int(option("citizens") ?? "2000"), (1...20_000).contains(ci
       let soakSeconds = Double(option("seconds") ?? "60"), soakSeconds > 0, soakSeconds <= 86_400,
       let maxErrorRate = Double(option("max-error-rate") ?? "0.01"),
       let walkIns = Int(option("walk-ins") ?? "200"), (0...2_000).contains(walkIns),
+      let identities = Int(option("identities") ?? "10"), (1...1_000).contains(identities),
       let seed = UInt64(option("seed") ?? "1") else {
     FileHandle.standardError.write(Data((usage + "\n").utf8))
     exit(64)
@@ -63,9 +65,20 @@ func runOfficeDay() throws -> Int32 {
     return result.failures.isEmpty ? 0 : 1
 }
 
+/// Runs the bots scenario's three modes, each on a cluster and server of its own.
+func runBots() throws -> Int32 {
+    chmod(directory, 0o755)   // each mode's cluster lives in a folder below, which postgres must reach
+    let failures = try Bots(citizens: citizens, identitiesPerBot: identities,
+                            arrivalSeconds: option("seconds").flatMap(Double.init) ?? 20).runAll(directory: directory)
+    for failure in failures { print("  FAILED: " + failure) }
+    print(failures.isEmpty ? "load test passed" : "load test FAILED")
+    return failures.isEmpty ? 0 : 1
+}
+
 /// Runs the scenario; the harness (server and cluster) is stopped before the result is returned.
 func runLoadTest() throws -> Int32 {
     if scenario == "office-day" { return try runOfficeDay() }
+    if scenario == "bots" { return try runBots() }
     let harness = try Harness(directory: directory)
     defer { harness.stop() }
     let outcomes = Outcomes()

@@ -38,6 +38,9 @@ public final class TestHTTPClient {
     public static let readTimeoutSeconds = 30
 
     public let port: Int
+    /// The local address connections are made from (`nil`: the system's choice). Any 127.x.y.z works on Linux, so a
+    /// load test can play many clients with addresses of their own.
+    public let source: String?
     private let reconnects: Bool
     private var fd: Int32 = -1
     private var buffer: [UInt8] = []
@@ -46,17 +49,20 @@ public final class TestHTTPClient {
     /// Connects to 127.0.0.1:`port` now.
     public init(port: Int) throws(Failure) {
         self.port = port
+        source = nil
         reconnects = false
         try connect()
     }
 
-    private init(lazyPort port: Int) {
+    private init(lazyPort port: Int, source: String?) {
         self.port = port
+        self.source = source
         reconnects = true
     }
 
-    /// A client that connects on its first request, and reconnects once when the server closed the connection.
-    public static func lazy(port: Int) -> TestHTTPClient { TestHTTPClient(lazyPort: port) }
+    /// A client that connects on its first request (from `source`, if given), and reconnects once when the server
+    /// closed the connection.
+    public static func lazy(port: Int, source: String? = nil) -> TestHTTPClient { TestHTTPClient(lazyPort: port, source: source) }
 
     deinit { if fd >= 0 { close(fd) } }
 
@@ -137,6 +143,19 @@ public final class TestHTTPClient {
 
     private func connect() throws(Failure) {
         fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue) | Int32(SOCK_CLOEXEC.rawValue), 0)
+        if let source {
+            var local = sockaddr_in()
+            local.sin_family = sa_family_t(AF_INET)
+            inet_pton(AF_INET, source, &local.sin_addr)
+            let bound = withUnsafePointer(to: &local) {
+                $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
+            }
+            guard bound == 0 else {
+                let reason = String(cString: strerror(errno))
+                disconnect()
+                throw Failure(description: "bind \(source): \(reason)")
+            }
+        }
         var address = sockaddr_in()
         address.sin_family = sa_family_t(AF_INET)
         address.sin_port = in_port_t(UInt16(port).bigEndian)

@@ -3,6 +3,14 @@ extension OpenAPIDocument {
     static let roundsText = #"""
     {
       "paths": {
+        "/v1/challenge": {
+          "get": {"summary": "An ALTCHA proof-of-work challenge (when the server requires proof of work)", "operationId": "challenge", "tags": ["abuse"],
+                  "description": "Find number ≤ maxnumber with hex(SHA-256(salt + number)) = challenge, then send Altcha: base64(JSON{algorithm, challenge, number, salt, signature}) with the online hold, booking or request. Each solution is accepted once and expires with its salt's expires. maxnumber grows under load.",
+                  "responses": {"200": {"description": "A challenge", "content": {"application/json": {"schema": {"type": "object", "required": ["algorithm", "challenge", "maxnumber", "salt", "signature"], "properties": {
+                    "algorithm": {"type": "string", "enum": ["SHA-256"]}, "challenge": {"type": "string"}, "maxnumber": {"type": "integer"},
+                    "salt": {"type": "string"}, "signature": {"type": "string"}}}}}},
+                                "404": {"$ref": "#/components/responses/Problem"}}}
+        },
         "/v1/requests": {
           "post": {"summary": "A flexible request: services, ranked offices or near a point, time windows, needs", "operationId": "createRequest", "tags": ["requests"],
                    "description": "Where no release round claims the office-days it touches, it is placed at once at the best free start (served, then the preferred office, then the earliest: the solver's objective) and answered 201 with the booking. While a round is open for them it is collected (202) and allocated when the round closes.",

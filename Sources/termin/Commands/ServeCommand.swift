@@ -30,8 +30,11 @@ enum ServeCommand: Command {
     static let proofOfWork = Option.choice("proof-of-work", value: "on|off",
                                            help: "require an ALTCHA solution (GET /v1/challenge) on online writes",
                                            choices: ["on", "off"], default: "off")
+    static let powMaxNumber = Option.integer("pow-max-number", value: "N",
+                                             help: "the quiet-time difficulty: the largest number a challenge hides",
+                                             default: 50_000, range: 100...10_000_000)
     static let options: [any OptionDeclaration] = [host, port, workers, quiet, rateLimit, readsPerMinute, writesPerMinute,
-                                                   trustedProxies, proofOfWork] + Database.options
+                                                   trustedProxies, proofOfWork, powMaxNumber] + Database.options
     static let details: String? = """
         Stops on SIGINT or SIGTERM: in-flight requests finish, then the embedded cluster stops.
         Rate limits: token buckets per client address (IPv4 /32, IPv6 /64), bursts of a fifth of a minute's budget
@@ -51,7 +54,7 @@ enum ServeCommand: Command {
             var limits = RateLimiter.Configuration()
             limits.reads = .init(perMinute: options[readsPerMinute], burst: max(1, options[readsPerMinute] / 5))
             limits.writes = .init(perMinute: options[writesPerMinute], burst: max(1, options[writesPerMinute] / 5))
-            for (index, text) in (options[trustedProxies] ?? "").split(separator: ",").enumerated() {
+            for (index, text) in (options.optional(trustedProxies) ?? "").split(separator: ",").enumerated() {
                 guard let address = ClientAddress(text: String(text)) else {
                     throw ParsedOptions.UsageError(description: "--trusted-proxy: entry \(index + 1), \(text), is not an IP address")
                 }
@@ -91,7 +94,10 @@ enum ServeCommand: Command {
                 }
                 key = given
             }
-            protection.proofOfWork = ProofOfWork(configuration: .init(key: key))
+            var powConfiguration = ProofOfWork.Configuration(key: key)
+            powConfiguration.baseMaxNumber = options[powMaxNumber]
+            powConfiguration.maxNumberCeiling = max(powConfiguration.maxNumberCeiling, 40 * options[powMaxNumber])
+            protection.proofOfWork = ProofOfWork(configuration: powConfiguration)
         }
         let api = TerminAPI(assembly: assembly, protection: protection)
         configuration.metrics = api.metrics
