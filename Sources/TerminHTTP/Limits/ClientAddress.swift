@@ -34,6 +34,20 @@ public struct ClientAddress: Hashable, Sendable, CustomStringConvertible {
         self.init(bytes: withUnsafeBytes(of: v6) { Array($0) })
     }
 
+    /// The address of an accepted connection (IPv4 or IPv6); `nil` for other families.
+    init?(socketAddress address: sockaddr_storage) {
+        let family = Int32(address.ss_family)
+        let bytes: [UInt8]? = withUnsafeBytes(of: address) { raw in
+            switch family {
+            case AF_INET: withUnsafeBytes(of: raw.load(as: sockaddr_in.self).sin_addr.s_addr) { Array($0) }
+            case AF_INET6: withUnsafeBytes(of: raw.load(as: sockaddr_in6.self).sin6_addr) { Array($0) }
+            default: nil
+            }
+        }
+        guard let bytes else { return nil }
+        self.init(bytes: bytes)
+    }
+
     public var description: String {
         bytes.count == 4 ? bytes.map(String.init).joined(separator: ".")
             : stride(from: 0, to: 8, by: 2).map { String(UInt16(bytes[$0]) << 8 | UInt16(bytes[$0 + 1]), radix: 16) }

@@ -120,6 +120,11 @@ public final class RateLimiter: Sendable {
         for (key, _) in ordered.prefix(max(1, before / 2)) { buckets[key] = nil }
     }
 
+    /// The `429` answer if `request` is over its budget, else `nil` (its token taken).
+    func refusal(_ request: HTTPRequest, nowSeconds: Double) -> HTTPResponse? {
+        Self.response(admit(request, nowSeconds: nowSeconds))
+    }
+
     /// The `429` answer for a refusal.
     public static func response(_ verdict: Verdict) -> HTTPResponse? {
         guard case .refused(let seconds, let policy, let state) = verdict else { return nil }

@@ -53,7 +53,7 @@ final class EventLoop: @unchecked Sendable {
     /// Per-client budgets checked before any handler runs (`nil`: none).
     let rateLimiter: RateLimiter?
     /// The access log of this loop (`nil`: none); lines are handed on once per turn of the loop.
-    private var accessLog: AccessLog.Writer?
+    var accessLog: AccessLog.Writer?
     /// Open connections of this loop (read by the metrics gauge).
     let openConnections = Atomic<Int>(0)
     let mailbox = Mutex<[Completion]>([])
@@ -168,26 +168,9 @@ final class EventLoop: @unchecked Sendable {
             nextGeneration += 1
             connections[fd] = Connection(fd: fd, generation: nextGeneration,
                                          machine: HTTPConnectionStateMachine(limits: limits, parser: parser, now: .now),
-                                         peer: Self.clientAddress(address))
+                                         peer: ClientAddress(socketAddress: address))
             openConnections.add(1, ordering: .relaxed)
             register(fd, events: EPOLLIN.rawValue | EPOLLRDHUP.rawValue)
-        }
-    }
-
-    /// The address in an accepted connection's `sockaddr` (IPv4 or IPv6).
-    static func clientAddress(_ address: sockaddr_storage) -> ClientAddress? {
-        let family = Int32(address.ss_family)
-        return withUnsafeBytes(of: address) { raw -> ClientAddress? in
-            switch family {
-            case AF_INET:
-                let v4 = raw.load(as: sockaddr_in.self)
-                return ClientAddress(bytes: withUnsafeBytes(of: v4.sin_addr.s_addr) { Array($0) })
-            case AF_INET6:
-                let v6 = raw.load(as: sockaddr_in6.self)
-                return ClientAddress(bytes: withUnsafeBytes(of: v6.sin6_addr) { Array($0) })
-            default:
-                return nil
-            }
         }
     }
 
@@ -232,8 +215,7 @@ final class EventLoop: @unchecked Sendable {
                 let head = request.method == "HEAD"
                 let requestID = AccessLog.requestID(for: request)
                 let started = DispatchTime.now().uptimeNanoseconds
-                if let rateLimiter,
-                   var refusal = RateLimiter.response(rateLimiter.admit(request, nowSeconds: Double(started) / 1e9)) {
+                if var refusal = rateLimiter?.refusal(request, nowSeconds: Double(started) / 1e9) {
                     refusal.headers.append(("X-Request-Id", requestID))
                     observe(request, refusal, started: started, requestID: requestID)
                     respond(refusal, on: connection, head: head)
@@ -398,20 +380,6 @@ final class EventLoop: @unchecked Sendable {
         event.events = events
         event.data.fd = fd
         epoll_ctl(epollFD, EPOLL_CTL_MOD, fd, &event)
-    }
-
-    /// Counts and logs a request its handler answered.
-    func observe(_ request: HTTPRequest, _ response: HTTPResponse, started: UInt64, requestID: String) {
-        observe(method: request.method, path: request.path, route: response.route ?? "unmatched", status: response.status,
-                seconds: Double(DispatchTime.now().uptimeNanoseconds - started) / 1e9, requestID: requestID,
-                bytesOut: response.body.count)
-    }
-
-    /// Counts and logs one answered request.
-    func observe(method: String, path: String, route: String, status: Int, seconds: Double, requestID: String, bytesOut: Int) {
-        metrics?.observe(method: method, route: route, status: status, seconds: seconds)
-        accessLog?.append(requestID: requestID, method: method, path: path, route: route, status: status,
-                          durationSeconds: seconds, bytesOut: bytesOut)
     }
 
     /// Stands in for a request that could not be parsed, when a request id is made for it.
