@@ -160,8 +160,11 @@ public final class RoundEngine: Sendable {
         let id = Secret.newID(), code = Secret.hex(bits: 128)
         do {
             let stored = try pool.transaction { db -> Bool in
-                // Serialises collection per round against the cap; the close takes the same row lock.
-                _ = try db.query("SELECT 1 FROM release_round WHERE id = $1 FOR SHARE", [String(round.id)])
+                // A share lock on the round keeps its close (FOR UPDATE) out until this request is in, and a round
+                // another instance closed meanwhile takes nothing more. Requests arriving together may pass the cap
+                // by their number.
+                guard try db.query("SELECT 1 FROM release_round WHERE id = $1 AND closed_at IS NULL FOR SHARE",
+                                   [String(round.id)]).rows.count == 1 else { return false }
                 let count = Int(try db.query("SELECT count(*) FROM round_request WHERE round_id = $1", [String(round.id)]).scalar ?? "0")!
                 guard count < configuration.requestsPerRoundMax else { return false }
                 try RoundRepository.insertRequest(id: id, roundID: round.id, request: request, boost: 0, code: code,
@@ -170,7 +173,7 @@ public final class RoundEngine: Sendable {
             }
             guard stored else {
                 throw EngineError(SchedulingError(.allocatedByRound, field: "windows",
-                                                  detail: "Round \(round.id) has collected all the requests it takes."))
+                                                  detail: "Round \(round.id) is closed or has collected all the requests it takes."))
             }
         } catch let error as EngineError {
             throw error
