@@ -18,15 +18,16 @@ struct Bots {
 
     enum Mode: String, CaseIterable {
         case open = "first come, no controls"
-        case controlled = "first come, rate limits + proof of work"
+        case controlled = "first come, rate limits + proof of work + identity caps"
         case round = "release round"
 
         /// `termin serve`'s arguments for the mode.
         var serverArguments: [String] {
             switch self {
-            case .open, .round: ["--rate-limit", "off"]
+            case .open: ["--rate-limit", "off"]
+            case .round: ["--rate-limit", "off", "--identity-caps", "on"]
             case .controlled: ["--rate-limit", "on", "--writes-per-minute", "6", "--reads-per-minute", "120",
-                               "--proof-of-work", "on", "--pow-max-number", "20000"]
+                               "--proof-of-work", "on", "--pow-max-number", "20000", "--identity-caps", "on"]
             }
         }
     }

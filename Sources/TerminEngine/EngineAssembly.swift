@@ -46,11 +46,24 @@ public final class EngineAssembly: Sendable {
         sync = try LedgerSync(conninfo: pool.conninfo, live: live, clock: clock, limits: follower, log: log)
         live.reconcile(try pool.withConnection { try AppointmentRepository.live(from: today, $0) })
         writer = CommitWriter(conninfo: pool.conninfo, applicationName: pool.applicationName, configuration: commit)
-        engine = BookingEngine(pool: pool, live: live, writer: writer, clock: clock, configuration: configuration)
+        engine = BookingEngine(pool: pool, live: live, writer: writer, clock: clock, configuration: configuration,
+                               identityHasher: try Self.identityHasher(configuration, pool))
         counters = CounterEngine(booking: engine, configuration: counterConfiguration)
         sweeper = HoldSweeper(engine: engine, counters: counters, intervalSeconds: sweepIntervalSeconds, log: log)
         staff = StaffDirectory(pool: pool, clock: clock)
         rounds = try RoundEngine(booking: engine, staff: staff, configuration: roundConfiguration, log: log)
+    }
+
+    /// Name of the identity key the database keeps when the deployment gives none.
+    static let identityKeyName = "identity-hmac"
+
+    /// The hasher of citizens' identities when caps are on: under the configured key, else under the database's
+    /// (made by the first instance that needs it, so that every instance and every restart hashes alike).
+    private static func identityHasher(_ configuration: BookingEngine.Configuration, _ pool: ConnectionPool) throws -> IdentityHasher? {
+        guard configuration.identityLimits != nil else { return nil }
+        if let key = configuration.identityKey { return IdentityHasher(key: key) }
+        let proposed = Secret.bytes(count: 32)
+        return IdentityHasher(key: try pool.withConnection { try IdentityRepository.secret(named: identityKeyName, proposing: proposed, $0) })
     }
 
     /// Every loop the engine needs run: the commit writers, the ledger sync, the sweeper and the rounds' closer.

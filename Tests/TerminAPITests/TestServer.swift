@@ -32,11 +32,11 @@ final class TestServer {
     }
 
     init(now: Instant = TestServer.monday, conninfo: String? = nil, counters: CounterEngine.Configuration = .init(),
-         protection: Protection = Protection()) throws {
+         protection: Protection = Protection(), engine engineConfiguration: BookingEngine.Configuration = .init()) throws {
         self.conninfo = try conninfo ?? TestDatabase.create()
         pool = ConnectionPool(conninfo: self.conninfo, size: 8)
         clock = ManualClock(now)
-        assembly = try EngineAssembly(pool: pool, clock: clock, counters: counters)
+        assembly = try EngineAssembly(pool: pool, clock: clock, configuration: engineConfiguration, counters: counters)
         // The sweeper does not run: tests sweep by hand after moving the clock.
         TestThreads.start(assembly.writer.loops + assembly.sync.loops)
         let api = TerminAPI(assembly: assembly, protection: protection)

@@ -23,10 +23,12 @@ public final class ServerProcess {
     }
 
     /// Starts `termin serve` on `port` (0: a free one) against `conninfo` and waits until it listens (at most 60 s).
-    /// Rate limits are off unless `extraArguments` turn them on (tests and load tests send from one address).
+    /// Rate limits and identity caps are off unless `extraArguments` turn them on (tests and load tests send from one
+    /// address, mostly without contact data).
     public init(conninfo: String, port: Int = 0, extraArguments: [String] = []) throws {
         process.executableURL = URL(fileURLWithPath: Self.executable)
-        process.arguments = ["serve", "--port", String(port), "--database-url", conninfo, "--rate-limit", "off"] + extraArguments
+        process.arguments = ["serve", "--port", String(port), "--database-url", conninfo, "--rate-limit", "off",
+                             "--identity-caps", "off"] + extraArguments
         process.standardOutput = output
         process.standardError = FileHandle.nullDevice
         process.standardInput = FileHandle.nullDevice

@@ -6,7 +6,13 @@ import TerminHTTP
 public struct Protection: Sendable {
     /// Proof of work on online holds, bookings and requests (`nil`: not required).
     public var proofOfWork: ProofOfWork?
-    public init(proofOfWork: ProofOfWork? = nil) { self.proofOfWork = proofOfWork }
+    /// Peers (the portal's servers and proxies) whose `Citizen-Pseudonym` header names the citizen for the
+    /// per-identity caps; from anyone else the header is refused, or anyone could be anyone.
+    public var trustedProxies: Set<ClientAddress>
+    public init(proofOfWork: ProofOfWork? = nil, trustedProxies: Set<ClientAddress> = []) {
+        self.proofOfWork = proofOfWork
+        self.trustedProxies = trustedProxies
+    }
 }
 
 extension TerminAPI {
@@ -19,6 +25,24 @@ extension TerminAPI {
         let data = try! JSONSerialization.data(withJSONObject: proofOfWork.challenge(now: engine.clock.now()),
                                                options: [.sortedKeys, .withoutEscapingSlashes])
         return .json(200, Array(data), headers: [("Cache-Control", "no-store")])
+    }
+
+    /// Longest pseudonym accepted, in bytes.
+    static let pseudonymBytesMax = 255
+
+    /// The citizen's pseudonym in `Citizen-Pseudonym`, accepted only from a trusted proxy (the portal, which signed
+    /// the citizen in); `nil` when absent.
+    func pseudonym(_ request: HTTPRequest) throws(APIFailure) -> String? {
+        guard let pseudonym = request.header("citizen-pseudonym") else { return nil }
+        let field = CitizenIdentity.pseudonymField
+        guard let peer = request.peer, protection.trustedProxies.contains(peer) else {
+            throw APIFailure(ProblemDetails(type: APIFailure.typeBase + "pseudonym-untrusted", title: "Not allowed", status: 403,
+                                            detail: "Only the portal's trusted proxies name citizens by pseudonym.", field: field))
+        }
+        guard (1...Self.pseudonymBytesMax).contains(pseudonym.utf8.count) else {
+            throw APIFailure.malformed(field, "A pseudonym has 1 to \(Self.pseudonymBytesMax) bytes.")
+        }
+        return pseudonym
     }
 
     /// When proof of work is on, an online write needs a fresh solution in its `Altcha` header (staff, who send a

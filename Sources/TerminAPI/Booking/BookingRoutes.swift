@@ -26,9 +26,10 @@ extension TerminAPI {
     func createBooking(_ request: HTTPRequest) throws(APIFailure) -> HTTPResponse {
         try requireProofOfWork(request)
         let (source, contact, key) = try bookingRequest(request)
-        let fingerprint = Self.fingerprint(source, contact: contact)
+        let pseudonym = try pseudonym(request)
+        let fingerprint = Self.fingerprint(source, contact: contact, pseudonym: pseudonym)
         let booking = try run { () throws(EngineError) in
-            try engine.book(source, contact: contact, idempotencyKey: key, fingerprint: fingerprint)
+            try engine.book(source, contact: contact, pseudonym: pseudonym, idempotencyKey: key, fingerprint: fingerprint)
         }
         return Self.booked(booking)
     }
@@ -44,10 +45,11 @@ extension TerminAPI {
             guard key == nil, case .direct(let office, let start, let services, let channel, let needs) = source else {
                 return .blocking
             }
+            let pseudonym = try pseudonym(request)
             try requireProofOfWork(request)
             try run { () throws(EngineError) in
                 try engine.bookDirectly(officeID: office, start: start, services: services, channel: channel, needs: needs,
-                                        contact: contact) { result in
+                                        contact: contact, pseudonym: pseudonym) { result in
                     switch result {
                     case .success(let booking): later(Self.booked(booking))
                     case .failure(let error): later(APIFailure(error).response)
@@ -122,10 +124,12 @@ extension TerminAPI {
         return start
     }
 
-    /// The code in `Authorization: Booking <code>`; a missing one answers 404 like a wrong one.
-    static func bookingCode(_ request: HTTPRequest, id: String) throws(APIFailure) -> String {
+    /// The code in `Authorization: Booking <code>`; a missing one answers 404 like a wrong one (of a booking, or of
+    /// a round request with `.requestNotFound`).
+    static func bookingCode(_ request: HTTPRequest, id: String, notFound: EngineError.Kind = .notFound) throws(APIFailure) -> String {
         guard let code = credential(request, scheme: "Booking") else {
-            throw APIFailure(EngineError(.notFound, detail: "There is no booking \(id) for this code."))
+            let noun = notFound == .requestNotFound ? "request" : "booking"
+            throw APIFailure(EngineError(notFound, detail: "There is no \(noun) \(id) for this code."))
         }
         return code
     }
@@ -163,7 +167,7 @@ extension TerminAPI {
     }
 
     /// A canonical text of what a booking request asks for, to recognise repeats of an idempotency key.
-    static func fingerprint(_ source: BookingEngine.BookingSource, contact: Appointment.Contact?) -> String {
+    static func fingerprint(_ source: BookingEngine.BookingSource, contact: Appointment.Contact?, pseudonym: String?) -> String {
         var text: String
         switch source {
         case .hold(let id):
@@ -173,6 +177,7 @@ extension TerminAPI {
                 + services.map { "\($0.serviceID):\($0.quantity)" }.joined(separator: ",")
                 + ";needs=" + needs.names.joined(separator: ",")
         }
-        return text + ";name=\(contact?.name ?? "");email=\(contact?.email ?? "")"
+        text += ";name=\(contact?.name ?? "");email=\(contact?.email ?? "")"
+        return pseudonym.map { text + ";pseudonym=\($0)" } ?? text
     }
 }

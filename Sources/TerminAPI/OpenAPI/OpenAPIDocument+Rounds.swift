@@ -13,12 +13,14 @@ extension OpenAPIDocument {
         },
         "/v1/requests": {
           "post": {"summary": "A flexible request: services, ranked offices or near a point, time windows, needs", "operationId": "createRequest", "tags": ["requests"],
-                   "description": "Where no release round claims the office-days it touches, it is placed at once at the best free start (served, then the preferred office, then the earliest: the solver's objective) and answered 201 with the booking. While a round is open for them it is collected (202) and allocated when the round closes.",
+                   "description": "Where no release round claims the office-days it touches, it is placed at once at the best free start (served, then the preferred office, then the earliest: the solver's objective) and answered 201 with the booking. While a round is open for them it is collected (202) and allocated when the round closes. With identity caps on, a citizen has one open request per service (409 request-open) and the booking caps apply (409 booking-limit, 429 cancel-cool-down).",
+                   "parameters": [{"$ref": "#/components/parameters/CitizenPseudonym"}],
                    "requestBody": {"required": true, "content": {"application/json": {"schema": {"$ref": "#/components/schemas/FlexibleRequest"}}}},
                    "responses": {"201": {"description": "Booked at once", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Booking"}}}},
                                  "202": {"description": "Collected by a release round; read its state with the code", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/CollectedRequest"}}}},
                                  "400": {"$ref": "#/components/responses/Problem"}, "409": {"$ref": "#/components/responses/Problem"},
-                                 "422": {"$ref": "#/components/responses/Problem"}, "503": {"$ref": "#/components/responses/Problem"}}}
+                                 "422": {"$ref": "#/components/responses/Problem"}, "429": {"$ref": "#/components/responses/Problem"},
+                                 "503": {"$ref": "#/components/responses/Problem"}}}
         },
         "/v1/requests/{id}": {
           "parameters": [{"name": "id", "in": "path", "required": true, "schema": {"type": "string", "format": "uuid"}}],

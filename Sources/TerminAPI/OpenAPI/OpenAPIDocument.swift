@@ -137,8 +137,9 @@ enum OpenAPIDocument {
         "/v1/bookings": {
           "post": {
             "summary": "Book: confirm a hold, or book a time directly", "operationId": "createBooking",
-            "description": "201 means committed to the database. With an Idempotency-Key, the same request returns the same booking; another request with the same key is a 422. The code in the answer is shown once: it is the citizen's key to the booking.",
-            "parameters": [{"name": "Idempotency-Key", "in": "header", "schema": {"type": "string", "minLength": 1, "maxLength": 255}}],
+            "description": "201 means committed to the database. With an Idempotency-Key, the same request returns the same booking; another request with the same key is a 422. The code in the answer is shown once: it is the citizen's key to the booking. With identity caps on (termin serve's default), an online booking names its citizen (contact.email, or Citizen-Pseudonym from the portal): 409 booking-limit when the citizen holds the most live bookings one may, 429 cancel-cool-down (with Retry-After) after cancelling the same service recently.",
+            "parameters": [{"name": "Idempotency-Key", "in": "header", "schema": {"type": "string", "minLength": 1, "maxLength": 255}},
+                           {"$ref": "#/components/parameters/CitizenPseudonym"}],
             "requestBody": {"required": true, "content": {"application/json": {"schema": {"$ref": "#/components/schemas/BookingRequest"}}}},
             "responses": {
               "201": {"description": "Booked", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Booking"}}}},
@@ -148,6 +149,7 @@ enum OpenAPIDocument {
               "410": {"$ref": "#/components/responses/Problem"},
               "415": {"$ref": "#/components/responses/Problem"},
               "422": {"$ref": "#/components/responses/Problem"},
+              "429": {"$ref": "#/components/responses/Problem"},
               "503": {"$ref": "#/components/responses/Problem"}
             }
           }
@@ -188,6 +190,7 @@ enum OpenAPIDocument {
         },
         "parameters": {
           "BookingID": {"name": "id", "in": "path", "required": true, "schema": {"type": "string", "format": "uuid"}},
+          "CitizenPseudonym": {"name": "Citizen-Pseudonym", "in": "header", "description": "The portal's name for a signed-in citizen, for the per-identity caps (wins over contact.email). Accepted only from a trusted proxy (termin serve --trusted-proxy), else 403. Stored only as a keyed hash.", "schema": {"type": "string", "minLength": 1, "maxLength": 255}},
           "OfficeID": {"name": "id", "in": "path", "required": true, "schema": {"type": "integer"}},
           "TicketID": {"name": "ticket", "in": "path", "required": true, "schema": {"type": "string", "format": "uuid"}},
           "DeskNumber": {"name": "desk", "in": "path", "required": true, "schema": {"type": "integer", "minimum": 1, "maximum": 999}}

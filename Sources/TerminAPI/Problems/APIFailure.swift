@@ -77,6 +77,22 @@ struct APIFailure: Error {
                                      detail: "The booking store is unavailable; nothing was booked. Try again shortly.",
                                      field: nil),
                       headers: [("Retry-After", "2")])
+        case .bookingLimit:
+            self.init(ProblemDetails(type: Self.typeBase + "booking-limit", title: "Booking limit reached", status: 409,
+                                     detail: error.detail, field: error.field))
+        case .coolingDown:
+            self.init(ProblemDetails(type: Self.typeBase + "cancel-cool-down", title: "Cancelled recently", status: 429,
+                                     detail: error.detail, field: error.field),
+                      headers: [("Retry-After", String(error.retryAfterSeconds ?? 60))])
+        case .requestOpen:
+            self.init(ProblemDetails(type: Self.typeBase + "request-open", title: "Request already open", status: 409,
+                                     detail: error.detail, field: error.field))
+        case .requestNotFound:
+            self.init(ProblemDetails(type: Self.typeBase + "request-not-found", title: "Request not found", status: 404,
+                                     detail: error.detail, field: nil))
+        case .roundNotFound:
+            self.init(ProblemDetails(type: Self.typeBase + "round-not-found", title: "Round not found", status: 404,
+                                     detail: error.detail, field: nil))
         }
     }
 

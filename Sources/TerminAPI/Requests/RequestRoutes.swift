@@ -9,17 +9,19 @@ extension TerminAPI {
         try requireProofOfWork(request)
         let body = try JSONBody.decode(FlexibleRequestJSON.self, from: request)
         let (flexible, contact) = try flexibleRequest(body)
-        if let collected = try run({ () throws(EngineError) in try rounds.collect(flexible, contact: contact) }) {
+        let pseudonym = try pseudonym(request)
+        if let collected = try run({ () throws(EngineError) in try rounds.collect(flexible, contact: contact, pseudonym: pseudonym) }) {
             return JSONBody.response(202, CollectedJSON(id: collected.id, code: collected.code,
                                                         round: RoundJSON(collected.round, now: engine.clock.now())),
                                      headers: [("Location", "/v1/requests/\(collected.id)")])
         }
-        let booking = try run { () throws(EngineError) in try engine.place(flexible, channel: .online, contact: contact) }
+        let booking = try run { () throws(EngineError) in try engine.place(flexible, channel: .online, contact: contact, pseudonym: pseudonym)
+        }
         return Self.booked(booking)
     }
 
     func showRequest(_ request: HTTPRequest, id: String) throws(APIFailure) -> HTTPResponse {
-        let code = try Self.bookingCode(request, id: id)
+        let code = try Self.bookingCode(request, id: id, notFound: .requestNotFound)
         let (stored, round, booking) = try run { () throws(EngineError) in try rounds.request(id: id, code: code) }
         return JSONBody.response(200, RequestStateJSON(
             id: stored.id, state: stored.outcome.rawValue, round: RoundJSON(round, now: engine.clock.now()),

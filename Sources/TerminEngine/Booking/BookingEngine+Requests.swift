@@ -11,9 +11,10 @@ extension BookingEngine {
     /// earliest) through the ledger and the group commit, like a direct booking.
     /// - Throws: what the request gets wrong (its fields), `nothingFree` when no accepted office has room in any
     ///   window, `unavailable` when the store fails.
-    public func place(_ request: FlexibleRequest, channel: Channel, contact: Appointment.Contact?) throws(EngineError)
-        -> IssuedBooking {
+    public func place(_ request: FlexibleRequest, channel: Channel, contact: Appointment.Contact?, pseudonym: String? = nil)
+        throws(EngineError) -> IssuedBooking {
         let now = clock.now()
+        let capped = try cappedIdentity(pseudonym: pseudonym, contact: contact, channel: channel)
         let candidates: [Scheduler.Candidate]
         do {
             candidates = try scheduler.candidates(for: request, channel: channel, now: now, limit: Self.placementAttemptsMax,
@@ -33,7 +34,8 @@ extension BookingEngine {
             let record = Appointment(id: Self.newID(), run: run, channel: channel, status: .confirmed, start: placement.start,
                                      end: placement.end, services: request.services, expiresAt: nil, contact: contact)
             do {
-                try commit(CommitWriter.Entry(record: record, code: code, idempotency: nil, now: now), channel: channel)
+                try commit(CommitWriter.Entry(record: record, code: code, idempotency: nil, now: now, identity: capped),
+                           channel: channel)
             } catch where error.scheduling?.code == .slotTaken {
                 continue
             }

@@ -23,6 +23,10 @@ public final class BookingEngine: Sendable {
         public var expiryBatchMax = 1_000
         /// Days after an appointment's day that its contact data is kept, then erased.
         public var contactRetentionDays = 30
+        /// Caps per citizen on online bookings (`nil`: none). With caps, every online booking names its citizen.
+        public var identityLimits: IdentityLimits?
+        /// The key of the citizens' identity hashes; `nil`: the one the database keeps (made at first use).
+        public var identityKey: [UInt8]?
         public init() {}
     }
 
@@ -36,12 +40,16 @@ public final class BookingEngine: Sendable {
     public let configuration: Configuration
     /// The release rounds not yet closed: online first come first served waits for them.
     public let rounds = RoundGate()
+    /// Hashes the citizens' identities when caps are on.
+    public let identityHasher: IdentityHasher?
     public var scheduler: Scheduler { live.scheduler }
 
     /// An engine over its collaborators. The caller has rebuilt `live` from the database (see `EngineAssembly`) and
     /// runs the writer's loops.
     public init(pool: ConnectionPool, live: LiveLedger, writer: CommitWriter, clock: any WallClock,
-                configuration: Configuration = Configuration()) {
+                configuration: Configuration = Configuration(), identityHasher: IdentityHasher? = nil) {
+        precondition(configuration.identityLimits == nil || identityHasher != nil, "caps need the identity hasher")
+        self.identityHasher = identityHasher
         self.pool = pool
         self.live = live
         self.catalog = live.scheduler.catalog
@@ -118,23 +126,39 @@ public final class BookingEngine: Sendable {
 
     /// Books an appointment. With an idempotency key, a repeat of the same request returns the first booking and a
     /// different request with the same key is refused.
-    /// - Parameter fingerprint: a canonical text of the request, compared for repeats of the key.
-    public func book(_ source: BookingSource, contact: Appointment.Contact?, idempotencyKey: String?,
-                     fingerprint: String) throws(EngineError) -> IssuedBooking {
+    /// - Parameters:
+    ///   - fingerprint: a canonical text of the request, compared for repeats of the key.
+    ///   - pseudonym: the portal's name for the citizen, for the per-identity caps (else the contact e-mail).
+    public func book(_ source: BookingSource, contact: Appointment.Contact?, pseudonym: String? = nil,
+                     idempotencyKey: String?, fingerprint: String) throws(EngineError) -> IssuedBooking {
         if let key = idempotencyKey, let replay = try replay(key: key, fingerprint: fingerprint) { return replay }
         let now = clock.now()
         let code = Self.newCode()
         switch source {
         case .hold(let holdID):
             var outcome: Result<Appointment, AppointmentRepository.ConfirmFailure> = .failure(.unknown)
+            // The hold's channel is known once it is confirmed: an online one is checked against the caps then (the
+            // identity's lock taken first), and refused without a citizen named.
+            let capped = try? cappedIdentity(pseudonym: pseudonym, contact: contact, channel: .online)
             do {
                 outcome = try pool.transaction { db in
-                    let outcome = try AppointmentRepository.confirmHold(id: holdID, code: code, contact: contact, now: now, db)
+                    if let capped { try IdentityRepository.lock([capped.identity], db) }
+                    let outcome = try AppointmentRepository.confirmHold(id: holdID, code: code, contact: contact,
+                                                                        identity: capped?.identity, now: now, db)
+                    if case .success(let record) = outcome, record.channel == .online, configuration.identityLimits != nil {
+                        guard let capped else {
+                            _ = try cappedIdentity(pseudonym: pseudonym, contact: contact, channel: .online)
+                            preconditionFailure("caps on and no identity throws")
+                        }
+                        try checkCaps(capped, serviceIDs: record.services.map(\.serviceID), excluding: record.id, now: now, db)
+                    }
                     if case .success(let record) = outcome, let key = idempotencyKey {
                         try storeKey(key, fingerprint: fingerprint, appointmentID: record.id, code: code, now: now, db)
                     }
                     return outcome
                 }
+            } catch let refusal as EngineError {
+                throw refusal
             } catch let race as KeyRace {
                 _ = race
                 if let replay = try replay(key: idempotencyKey!, fingerprint: fingerprint) { return replay }
@@ -150,6 +174,7 @@ public final class BookingEngine: Sendable {
                 throw EngineError(.holdAlreadyConfirmed, detail: "The hold was already booked.")
             }
         case .direct(let officeID, let start, let services, let channel, let needs):
+            let capped = try cappedIdentity(pseudonym: pseudonym, contact: contact, channel: channel)
             let reserved: (Placement, SlotRun)
             do {
                 reserved = try reserve(officeID: officeID, start: start, services: services, channel: channel,
@@ -164,7 +189,7 @@ public final class BookingEngine: Sendable {
                                            start: placement.start, end: placement.end, services: services,
                                            expiresAt: nil, contact: contact)
             let entry = CommitWriter.Entry(record: record, code: code,
-                                           idempotency: idempotencyKey.map { ($0, fingerprint) }, now: now)
+                                           idempotency: idempotencyKey.map { ($0, fingerprint) }, now: now, identity: capped)
             do {
                 try commit(entry, channel: channel)
             } catch where idempotencyKey != nil && (error.kind == .unavailable || error.scheduling?.code == .slotTaken) {
@@ -181,15 +206,16 @@ public final class BookingEngine: Sendable {
     /// commit; `completion` hears on a commit writer's thread, after the commit, the booking or why it failed. It must
     /// not block. The same rules and answers as `book`, without a thread waiting for the commit.
     public func bookDirectly(officeID: Int, start: Instant, services: [ServiceRequest], channel: Channel,
-                             needs: Needs = [], contact: Appointment.Contact?,
+                             needs: Needs = [], contact: Appointment.Contact?, pseudonym: String? = nil,
                              completion: @escaping @Sendable (Result<IssuedBooking, EngineError>) -> Void) throws(EngineError) {
         let now = clock.now()
+        let capped = try cappedIdentity(pseudonym: pseudonym, contact: contact, channel: channel)
         let (placement, run) = try reserve(officeID: officeID, start: start, services: services, channel: channel,
                                            needs: needs, now: now)
         let code = Self.newCode()
         let record = Appointment(id: Self.newID(), run: run, channel: channel, status: .confirmed, start: placement.start,
                                  end: placement.end, services: services, expiresAt: nil, contact: contact)
-        let entry = CommitWriter.Entry(record: record, code: code, idempotency: nil, now: now)
+        let entry = CommitWriter.Entry(record: record, code: code, idempotency: nil, now: now, identity: capped)
         writer.submit(entry) { [self] outcome in
             do throws(EngineError) {
                 try settle(entry, channel: channel, outcome: outcome)
@@ -314,6 +340,9 @@ public final class BookingEngine: Sendable {
             throw EngineError(.unavailable, detail: "Another request with this Idempotency-Key won the race.")
         case .failed(let reason):
             throw EngineError(.unavailable, detail: "The reservation could not be stored: \(reason)")
+        case .limited(let refusal):
+            throw EngineError(refusal, identity: entry.identity!.identity, services: entry.record.services.map(\.serviceID),
+                              now: entry.now)
         case .committed:
             preconditionFailure("handled above")
         }

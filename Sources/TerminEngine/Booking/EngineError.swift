@@ -31,6 +31,16 @@ public struct EngineError: Error, Sendable, Equatable, CustomStringConvertible {
         case queueFull
         /// The database could not be reached or failed (503); nothing was promised.
         case unavailable
+        /// The citizen holds as many live bookings as one identity may (409).
+        case bookingLimit
+        /// The citizen cancelled this service recently and must wait until `retryAfterSeconds` passed (429).
+        case coolingDown
+        /// The citizen has a request for this service waiting in a release round already (409).
+        case requestOpen
+        /// The round request does not exist or the code does not match (404).
+        case requestNotFound
+        /// The release round does not exist (404).
+        case roundNotFound
     }
 
     public let kind: Kind
@@ -38,12 +48,15 @@ public struct EngineError: Error, Sendable, Equatable, CustomStringConvertible {
     public let detail: String
     /// The request field at fault, when one is (for `invalid`, and scheduling errors).
     public let field: String?
+    /// When the same request may succeed, in seconds from now (for `coolingDown`).
+    public let retryAfterSeconds: Int64?
 
-    public init(_ kind: Kind, field: String? = nil, detail: String) {
+    public init(_ kind: Kind, field: String? = nil, detail: String, retryAfterSeconds: Int64? = nil) {
         self.kind = kind
         self.scheduling = nil
         self.detail = detail
         self.field = field
+        self.retryAfterSeconds = retryAfterSeconds
     }
 
     public init(_ error: SchedulingError) {
@@ -51,6 +64,25 @@ public struct EngineError: Error, Sendable, Equatable, CustomStringConvertible {
         scheduling = error
         detail = error.detail
         field = error.field
+        retryAfterSeconds = nil
+    }
+
+    /// The answer to a citizen over a per-identity cap; `field` points at what named the citizen, or at the service.
+    public init(_ refusal: IdentityLimits.Refusal, identity: CitizenIdentity, services: [Int], now: Instant) {
+        func serviceField(_ serviceID: Int) -> String { "services[\(services.firstIndex(of: serviceID) ?? 0)]" }
+        switch refusal {
+        case .liveBookingsMax(let max):
+            self.init(.bookingLimit, field: identity.field,
+                      detail: "This citizen holds \(max) bookings already, the most one may hold; cancel one to book another.")
+        case .coolingDown(let serviceID, let until):
+            let seconds = max(1, until.secondsSinceEpoch - now.secondsSinceEpoch)
+            self.init(.coolingDown, field: serviceField(serviceID),
+                      detail: "This citizen cancelled service \(serviceID) recently; it can be booked again from "
+                          + "\(BerlinTime.format(until)).", retryAfterSeconds: seconds)
+        case .openRequest(let serviceID):
+            self.init(.requestOpen, field: serviceField(serviceID),
+                      detail: "This citizen has a request for service \(serviceID) waiting in a release round already.")
+        }
     }
 
     public var description: String { scheduling?.description ?? "\(kind.rawValue): \(detail)" }

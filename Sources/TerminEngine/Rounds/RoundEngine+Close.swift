@@ -30,7 +30,7 @@ extension RoundEngine {
                     seconds: configuration.solverSecondsMax, iterations: configuration.solverIterationsMax, workers: 1))
                 var rows: [AppointmentRepository.NewRow] = []
                 var won: [String: String] = [:]
-                let contacts = Dictionary(uniqueKeysWithValues: collected.map { ($0.id, $0.contact) })
+                let byID = Dictionary(uniqueKeysWithValues: collected.map { ($0.id, $0) })
                 for (input, placement) in outcome.assignments {
                     let ledger = booking.scheduler.ledger
                     guard let run = ledger.reserve(layout: placement.layout, deskIDs: placement.shape.deskIDs,
@@ -38,10 +38,13 @@ extension RoundEngine {
                                                    channel: .online) else { continue }
                     let record = Appointment(id: Secret.newID(), run: run, channel: .online, status: .confirmed,
                                              start: placement.start, end: placement.end, services: input.request.services,
-                                             expiresAt: nil, contact: contacts[input.id] ?? nil)
+                                             expiresAt: nil, contact: byID[input.id]!.contact)
                     reserved.append((record, .online))
                     // A placeholder code: the booking answers to its request's code (`settle` copies the hash).
-                    rows.append(AppointmentRepository.NewRow(record, code: Secret.hex(bits: 128), now: now))
+                    // The won booking counts against its citizen's caps from now on (it is not refused by them: the
+                    // request was checked as it was collected).
+                    rows.append(AppointmentRepository.NewRow(record, code: Secret.hex(bits: 128), now: now,
+                                                             identityHash: byID[input.id]!.identityHash))
                     won[input.id] = record.id
                 }
                 let inserted = try AppointmentRepository.insert(rows, db)

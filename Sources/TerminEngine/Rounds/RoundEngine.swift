@@ -78,8 +78,7 @@ public final class RoundEngine: Sendable {
             try staff.authorize(member, .manageRounds, officeID: officeID)
         }
         try check(definition, now: now)
-        var generator = SystemRandomNumberGenerator()
-        let seed = (0..<32).map { _ in UInt8.random(in: 0...255, using: &generator) }
+        let seed = Secret.bytes(count: 32)
         let round: ReleaseRound
         do {
             round = try pool.withConnection { db in
@@ -152,11 +151,16 @@ public final class RoundEngine: Sendable {
     }
 
     /// Collects `request` if it touches a round not yet closed; `nil` when none does (then it is placed at once).
-    /// - Throws: `allocatedByRound` when the round it touches is not open (not yet, or closing).
-    public func collect(_ request: FlexibleRequest, contact: Appointment.Contact?) throws(EngineError) -> Collected? {
+    /// With per-identity caps on, the citizen (`pseudonym`, else the contact e-mail) may have one open request per
+    /// service, and must be within the booking caps as it is collected.
+    /// - Throws: `allocatedByRound` when the round it touches is not open (not yet, or closing); `requestOpen`,
+    ///   `bookingLimit`, `coolingDown` over a cap.
+    public func collect(_ request: FlexibleRequest, contact: Appointment.Contact?, pseudonym: String? = nil)
+        throws(EngineError) -> Collected? {
         let now = clock.now()
         guard let round = gate.rounds.first(where: { $0.touches(request) }) else { return nil }
         guard round.phase(at: now) == .open else { throw EngineError(RoundGate.refusal(round, now: now)) }
+        let capped = try booking.cappedIdentity(pseudonym: pseudonym, contact: contact, channel: .online)
         let id = Secret.newID(), code = Secret.hex(bits: 128)
         do {
             let stored = try pool.transaction { db -> Bool in
@@ -167,8 +171,17 @@ public final class RoundEngine: Sendable {
                                    [String(round.id)]).rows.count == 1 else { return false }
                 let count = Int(try db.query("SELECT count(*) FROM round_request WHERE round_id = $1", [String(round.id)]).scalar ?? "0")!
                 guard count < configuration.requestsPerRoundMax else { return false }
+                if let capped {
+                    try IdentityRepository.lock([capped.identity], db)
+                    try booking.checkCaps(capped, serviceIDs: request.services.map(\.serviceID), now: now, db)
+                }
                 try RoundRepository.insertRequest(id: id, roundID: round.id, request: request, boost: 0, code: code,
-                                                  contact: contact, now: now, db)
+                                                  contact: contact, identity: capped?.identity, now: now, db)
+                if let capped, let serviceID = try IdentityRepository.claimOpenRequest(
+                    capped.identity, serviceIDs: request.services.map(\.serviceID), requestID: id, db) {
+                    throw EngineError(.openRequest(serviceID: serviceID), identity: capped.identity,
+                                      services: request.services.map(\.serviceID), now: now)
+                }
                 return true
             }
             guard stored else {
@@ -190,7 +203,7 @@ public final class RoundEngine: Sendable {
             return try pool.withConnection { db in
                 guard let stored = try RoundRepository.request(id: id, code: code, db),
                       let round = try RoundRepository.round(id: stored.roundID, db)?.round else {
-                    throw EngineError(.notFound, detail: "There is no request \(id) for this code.")
+                    throw EngineError(.requestNotFound, detail: "There is no request \(id) for this code.")
                 }
                 let booking = try stored.appointmentID.flatMap { try AppointmentRepository.fetch(id: $0, db) }
                 return (stored, round, booking)
@@ -210,7 +223,7 @@ public final class RoundEngine: Sendable {
         do { found = try pool.withConnection { try RoundRepository.round(id: id, $0) } } catch {
             throw EngineError(.unavailable, detail: "The round could not be read: \(error)")
         }
-        guard let found else { throw EngineError(.notFound, detail: "There is no round \(id).") }
+        guard let found else { throw EngineError(.roundNotFound, detail: "There is no round \(id).") }
         return found
     }
 

@@ -12,6 +12,12 @@ enum Secret {
         }.joined()
     }
 
+    /// `count` random bytes from the system's cryptographic source.
+    static func bytes(count: Int) -> [UInt8] {
+        var generator = SystemRandomNumberGenerator()
+        return (0..<count).map { _ in UInt8.random(in: 0...255, using: &generator) }
+    }
+
     /// A new random id (UUID, lowercase).
     static func newID() -> String { UUID().uuidString.lowercased() }
 }

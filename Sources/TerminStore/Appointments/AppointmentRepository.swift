@@ -11,13 +11,17 @@ public enum AppointmentRepository {
         public let code: String?
         /// When it was made.
         public let now: Instant
+        /// The citizen's identity hash (`CitizenIdentity.hash`) for the per-identity caps: online bookings when they
+        /// are on.
+        public let identityHash: [UInt8]?
 
-        public init(_ appointment: Appointment, code: String?, now: Instant) {
+        public init(_ appointment: Appointment, code: String?, now: Instant, identityHash: [UInt8]? = nil) {
             precondition(appointment.status == .held ? appointment.expiresAt != nil : code != nil,
                          "a hold runs out, a booking has its code")
             self.appointment = appointment
             self.code = code
             self.now = now
+            self.identityHash = identityHash
         }
     }
 
@@ -28,15 +32,15 @@ public enum AppointmentRepository {
         func column(_ value: (NewRow) -> String?) -> String { PostgresArray.literal(rows.map(value)) }
         let inserted = try db.query("""
             INSERT INTO appointment (id, office_id, desk_id, day, start_unit, units, span, channel, status, expires_at,
-              code_hash, contact_name, contact_email, created_at, confirmed_at, service_ids, quantities)
+              code_hash, contact_name, contact_email, created_at, confirmed_at, service_ids, quantities, identity_hash)
             SELECT id, office_id, desk_id, day, start_unit, units, tstzrange(lo, hi), channel, status, expires_at,
               sha256(convert_to(code, 'UTF8')), contact_name, contact_email, now_at,
-              CASE WHEN status = 'confirmed' THEN now_at END, service_ids::bigint[], quantities::int[]
+              CASE WHEN status = 'confirmed' THEN now_at END, service_ids::bigint[], quantities::int[], decode(identity, 'hex')
             FROM unnest($1::uuid[], $2::bigint[], $3::bigint[], $4::date[], $5::int[], $6::int[], $7::timestamptz[],
                         $8::timestamptz[], $9::text[], $10::text[], $11::timestamptz[], $12::text[], $13::text[],
-                        $14::text[], $15::timestamptz[], $16::text[], $17::text[])
+                        $14::text[], $15::timestamptz[], $16::text[], $17::text[], $18::text[])
               AS input(id, office_id, desk_id, day, start_unit, units, lo, hi, channel, status, expires_at, code,
-                       contact_name, contact_email, now_at, service_ids, quantities)
+                       contact_name, contact_email, now_at, service_ids, quantities, identity)
             ON CONFLICT DO NOTHING
             RETURNING id
             """, [column { $0.appointment.id }, column { String($0.appointment.run.officeID) },
@@ -47,7 +51,7 @@ public enum AppointmentRepository {
                   column { $0.appointment.expiresAt.map(BerlinTime.format) }, column { $0.code },
                   column { $0.appointment.contact?.name }, column { $0.appointment.contact?.email },
                   column { BerlinTime.format($0.now) }, column { arrayLiteral($0.appointment.services.map(\.serviceID)) },
-                  column { arrayLiteral($0.appointment.services.map(\.quantity)) }])
+                  column { arrayLiteral($0.appointment.services.map(\.quantity)) }, column { $0.identityHash.map(Hex.encode) }])
         return try inserted.rows.map { row throws(PostgresError) in try idSelection.row(row)[AppointmentColumns.id] }
     }
 
@@ -69,16 +73,18 @@ public enum AppointmentRepository {
         case alreadyConfirmed
     }
 
-    /// Turns a live hold into a booking carrying `code` and the contact data.
-    public static func confirmHold(id: String, code: String, contact: Appointment.Contact?, now: Instant,
-                                   _ db: PostgresConnection) throws -> Result<Appointment, ConfirmFailure> {
+    /// Turns a live hold into a booking carrying `code` and the contact data (and, if it was made online, the
+    /// citizen's identity).
+    public static func confirmHold(id: String, code: String, contact: Appointment.Contact?, identity: CitizenIdentity? = nil,
+                                   now: Instant, _ db: PostgresConnection) throws -> Result<Appointment, ConfirmFailure> {
         guard isUUID(id) else { return .failure(.unknown) }
         let updated = try AppointmentColumns.decode(try db.query("""
             UPDATE appointment a SET status = 'confirmed', code_hash = sha256(convert_to($2, 'UTF8')),
-              contact_name = $3, contact_email = $4, confirmed_at = $5, expires_at = NULL
+              contact_name = $3, contact_email = $4, confirmed_at = $5, expires_at = NULL,
+              identity_hash = CASE WHEN a.channel = 'online' THEN decode($6, 'hex') END
             WHERE a.id = $1 AND a.status = 'held' AND a.expires_at > $5
             RETURNING \(AppointmentColumns.selection.sql)
-            """, [id, code, contact?.name, contact?.email, BerlinTime.format(now)]))
+            """, [id, code, contact?.name, contact?.email, BerlinTime.format(now), identity?.hex]))
         if let confirmed = updated.first { return .success(confirmed) }
         guard let existing = try fetch(id: id, db) else { return .failure(.unknown) }
         return .failure(existing.status == .confirmed ? .alreadyConfirmed : .expired)

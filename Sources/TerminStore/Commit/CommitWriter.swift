@@ -40,12 +40,16 @@ public final class CommitWriter: Sendable {
         /// An idempotency key with its request fingerprint; a key already taken makes the entry `.keyTaken`.
         public let idempotency: (key: String, fingerprint: String)?
         public let now: Instant
+        /// The citizen and the caps the booking must keep; over them, the entry is `.limited`.
+        public let identity: (identity: CitizenIdentity, limits: IdentityLimits)?
 
-        public init(record: Appointment, code: String?, idempotency: (key: String, fingerprint: String)?, now: Instant) {
+        public init(record: Appointment, code: String?, idempotency: (key: String, fingerprint: String)?, now: Instant,
+                    identity: (identity: CitizenIdentity, limits: IdentityLimits)? = nil) {
             self.record = record
             self.code = code
             self.idempotency = idempotency
             self.now = now
+            self.identity = identity
         }
     }
 
@@ -57,6 +61,8 @@ public final class CommitWriter: Sendable {
         case refused
         /// Another request stored the same idempotency key first; nothing of this entry was written.
         case keyTaken
+        /// The citizen's identity is over a cap (live bookings, a cool-down); nothing of this entry was written.
+        case limited(IdentityLimits.Refusal)
         /// The batch could not be written (database down, queue full); nothing of this entry was written.
         case failed(String)
     }
@@ -252,18 +258,19 @@ public final class CommitWriter: Sendable {
 
     /// Writes a batch in one transaction and says what became of each entry.
     static func write(_ entries: [Entry], _ db: PostgresConnection) throws -> [Outcome] {
-        // One order for every writer (desk, day, unit): concurrent batches then wait on each other in the same order.
-        let rows = entries.sorted { ($0.record.run.deskID, $0.record.run.date.dayNumber, $0.record.run.startUnit)
-            < ($1.record.run.deskID, $1.record.run.date.dayNumber, $1.record.run.startUnit) }
-            .map { AppointmentRepository.NewRow($0.record, code: $0.code, now: $0.now) }
-        // Without idempotency keys the batch is one statement, atomic on its own: no BEGIN and COMMIT round trips.
-        if entries.allSatisfy({ $0.idempotency == nil }) {
-            let inserted = Set(try AppointmentRepository.insert(rows, db))
+        // Without idempotency keys and identities the batch is one statement, atomic on its own: no BEGIN and COMMIT
+        // round trips.
+        if entries.allSatisfy({ $0.idempotency == nil && $0.identity == nil }) {
+            let inserted = Set(try AppointmentRepository.insert(rows(entries), db))
             return entries.map { inserted.contains($0.record.id) ? Outcome.committed : .refused }
         }
         return try db.transaction { db in
-            let inserted = Set(try AppointmentRepository.insert(rows, db))
-            var outcomes = entries.map { inserted.contains($0.record.id) ? Outcome.committed : .refused }
+            var outcomes = try limit(entries, db)
+            let admitted = entries.indices.filter { outcomes[$0] == nil }.map { entries[$0] }
+            let inserted = Set(try AppointmentRepository.insert(rows(admitted), db))
+            for index in entries.indices where outcomes[index] == nil {
+                outcomes[index] = inserted.contains(entries[index].record.id) ? .committed : .refused
+            }
             let keyed = entries.enumerated().filter { inserted.contains($0.element.record.id) && $0.element.idempotency != nil }
             if !keyed.isEmpty {
                 let stored = Set(try IdempotencyRepository.store(keyed.map { offset, entry in
@@ -276,7 +283,38 @@ public final class CommitWriter: Sendable {
                     for loser in losers { outcomes[loser.offset] = .keyTaken }
                 }
             }
-            return outcomes
+            return outcomes.map { $0! }
         }
+    }
+
+    /// The rows of `entries`, in one order for every writer (desk, day, unit): concurrent batches then wait on each
+    /// other in the same order.
+    private static func rows(_ entries: [Entry]) -> [AppointmentRepository.NewRow] {
+        entries.sorted { ($0.record.run.deskID, $0.record.run.date.dayNumber, $0.record.run.startUnit)
+            < ($1.record.run.deskID, $1.record.run.date.dayNumber, $1.record.run.startUnit) }
+            .map { AppointmentRepository.NewRow($0.record, code: $0.code, now: $0.now, identityHash: $0.identity?.identity.hash) }
+    }
+
+    /// Inside the batch's transaction, before its rows: locks the identities of the batch, reads what each holds, and
+    /// refuses (`.limited`) the entries over a cap, in the order they were submitted. `nil` for entries admitted.
+    private static func limit(_ entries: [Entry], _ db: PostgresConnection) throws -> [Outcome?] {
+        var outcomes = [Outcome?](repeating: nil, count: entries.count)
+        let capped = entries.compactMap(\.identity)
+        guard !capped.isEmpty else { return outcomes }
+        try IdentityRepository.lock(capped.map(\.identity), db)
+        let now = entries.map(\.now).max()!
+        let cooldownSeconds = capped.map(\.limits.cancelCooldownSeconds).max()!
+        var standings = try IdentityRepository.standings(capped.map(\.identity), now: now,
+                                                         cancelledSince: now.adding(seconds: -cooldownSeconds), db)
+        for (index, entry) in entries.enumerated() {
+            guard let (identity, limits) = entry.identity else { continue }
+            let standing = standings[identity.hash] ?? .init()
+            if let refusal = limits.check(standing, serviceIDs: entry.record.services.map(\.serviceID), now: entry.now) {
+                outcomes[index] = .limited(refusal)
+            } else {
+                standings[identity.hash, default: .init()].liveBookings += 1
+            }
+        }
+        return outcomes
     }
 }

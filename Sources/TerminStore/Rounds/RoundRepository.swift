@@ -14,6 +14,8 @@ public enum RoundRepository {
         /// Added to the priority in the allocation (rounds it was carried over from).
         public let boost: Int
         public let contact: Appointment.Contact?
+        /// The citizen's identity hash when the caps were on as it was collected.
+        public let identityHash: [UInt8]?
         public let createdAt: Instant
         public let outcome: Outcome
         public let lotteryRank: Int?
@@ -82,12 +84,14 @@ public enum RoundRepository {
         static let name = PostgresColumn<String?>.optional("q.contact_name", PostgresText.text)
         static let email = PostgresColumn<String?>.optional("q.contact_email", PostgresText.text)
         static let createdAt = InstantColumn.required("q.created_at")
+        static let identity = PostgresColumn<[UInt8]?>.optional("encode(q.identity_hash, 'hex')") { Hex.decode($0) }
         static let outcome = PostgresColumn("q.outcome") { StoredRequest.Outcome(rawValue: $0) }
         static let rank = PostgresColumn<Int?>.optional("q.lottery_rank", PostgresText.int)
         static let appointment = PostgresColumn<String?>.optional("q.appointment_id", PostgresText.text)
         static let carriedTo = PostgresColumn<String?>.optional("q.carried_to", PostgresText.text)
         static let selection = PostgresSelection(id, roundID, services, quantities, offices, windowsFrom, windowsTo, needs,
-                                                 priority, boost, name, email, createdAt, outcome, rank, appointment, carriedTo)
+                                                 priority, boost, name, email, createdAt, identity, outcome, rank, appointment,
+                                                 carriedTo)
 
         static func decode(_ row: PostgresRow) throws(PostgresError) -> StoredRequest {
             let services = zip(try row[services], try row[quantities]).map { ServiceRequest(serviceID: $0, quantity: $1) }
@@ -101,7 +105,7 @@ public enum RoundRepository {
                 request: FlexibleRequest(services: services, officeIDs: try row[offices], windows: windows, needs: needs,
                                          priority: try row[priority]),
                 boost: try row[boost], contact: name == nil && email == nil ? nil : Appointment.Contact(name: name, email: email),
-                createdAt: try row[createdAt], outcome: try row[outcome], lotteryRank: try row[rank],
+                identityHash: try row[identity], createdAt: try row[createdAt], outcome: try row[outcome], lotteryRank: try row[rank],
                 appointmentID: try row[appointment], carriedTo: try row[carriedTo])
         }
     }
@@ -150,22 +154,24 @@ public enum RoundRepository {
         }.first
     }
 
-    /// Stores a collected request whose code is `code` (only its SHA-256 is kept).
+    /// Stores a collected request whose code is `code` (only its SHA-256 is kept), or a copy carried over from the
+    /// request `codeHashFrom`, which keeps that one's code and identity.
     public static func insertRequest(id: String, roundID: Int, request: FlexibleRequest, boost: Int, code: String?,
-                                     codeHashFrom: String? = nil, contact: Appointment.Contact?, now: Instant,
-                                     _ db: PostgresConnection) throws {
+                                     codeHashFrom: String? = nil, contact: Appointment.Contact?,
+                                     identity: CitizenIdentity? = nil, now: Instant, _ db: PostgresConnection) throws {
         precondition((code == nil) != (codeHashFrom == nil), "a new code, or the code of the request carried over")
         _ = try db.query("""
             INSERT INTO round_request (id, round_id, code_hash, service_ids, quantities, office_ids, windows_from, windows_to,
-              needs, priority, boost, contact_name, contact_email, created_at)
+              needs, priority, boost, contact_name, contact_email, created_at, identity_hash)
             SELECT $1::uuid, $2, coalesce(sha256(convert_to($3, 'UTF8')), (SELECT code_hash FROM round_request WHERE id = $4::uuid)),
-              $5::bigint[], $6::int[], $7::bigint[], $8::timestamptz[], $9::timestamptz[], $10::text[], $11, $12, $13, $14, $15
+              $5::bigint[], $6::int[], $7::bigint[], $8::timestamptz[], $9::timestamptz[], $10::text[], $11, $12, $13, $14, $15,
+              coalesce(decode($16, 'hex'), (SELECT identity_hash FROM round_request WHERE id = $4::uuid))
             """, [id, String(roundID), code, codeHashFrom, list(request.services.map(\.serviceID)),
                   list(request.services.map(\.quantity)), list(request.officeIDs),
                   PostgresArray.literal(request.windows.map { BerlinTime.format($0.from) }),
                   PostgresArray.literal(request.windows.map { BerlinTime.format($0.to) }),
                   PostgresArray.literal(request.needs.names), String(request.priority), String(boost),
-                  contact?.name, contact?.email, BerlinTime.format(now)])
+                  contact?.name, contact?.email, BerlinTime.format(now), identity?.hex])
     }
 
     /// The request `id` if `code` is its code.
@@ -184,8 +190,8 @@ public enum RoundRepository {
             """, [String(roundID)]), RequestColumns.decode)
     }
 
-    /// Records every request's outcome, gives each won booking its request's code, and closes the round with its
-    /// report. Inside the closing transaction, after the won appointments were inserted.
+    /// Records every request's outcome, gives each won booking its request's code, releases (or carries over) the
+    /// requests' open claims, and closes the round with its report. Inside the closing transaction, after the won appointments were inserted.
     public static func settle(roundID: Int, _ settlements: [Settlement], report: String, now: Instant,
                               _ db: PostgresConnection) throws {
         func column(_ value: (Settlement) -> String?) -> String { PostgresArray.literal(settlements.map(value)) }
@@ -199,6 +205,15 @@ public enum RoundRepository {
         _ = try db.query("""
             UPDATE appointment a SET code_hash = q.code_hash FROM round_request q
             WHERE q.round_id = $1 AND q.appointment_id = a.id
+            """, [String(roundID)])
+        // A settled request is no longer open: its claims go, or move to its copy in the next round.
+        _ = try db.query("""
+            UPDATE open_request_claim c SET request_id = q.carried_to FROM round_request q
+            WHERE q.round_id = $1 AND c.request_id = q.id AND q.outcome = 'carried'
+            """, [String(roundID)])
+        _ = try db.query("""
+            DELETE FROM open_request_claim c USING round_request q
+            WHERE q.round_id = $1 AND c.request_id = q.id AND q.outcome IN ('served', 'unserved')
             """, [String(roundID)])
         let closed = try db.query("""
             UPDATE release_round SET closed_at = $2, report = $3::jsonb WHERE id = $1 AND closed_at IS NULL RETURNING id

@@ -33,14 +33,27 @@ enum ServeCommand: Command {
     static let powMaxNumber = Option.integer("pow-max-number", value: "N",
                                              help: "the quiet-time difficulty: the largest number a challenge hides",
                                              default: 50_000, range: 100...10_000_000)
+    static let identityCaps = Option.choice("identity-caps", value: "on|off",
+                                            help: "cap online bookings per citizen (pseudonym or contact e-mail)",
+                                            choices: ["on", "off"], default: "on")
+    static let bookingsPerCitizen = Option.integer("bookings-per-citizen", value: "N",
+                                                   help: "live online bookings one citizen may hold", default: 3, range: 1...100)
+    static let cancelCooldownMinutes = Option.integer("cancel-cooldown-minutes", value: "M",
+                                                      help: "after a cancellation, minutes before the citizen books that service again",
+                                                      default: 60, range: 0...43_200)
     static let options: [any OptionDeclaration] = [host, port, workers, quiet, rateLimit, readsPerMinute, writesPerMinute,
-                                                   trustedProxies, proofOfWork, powMaxNumber] + Database.options
+                                                   trustedProxies, proofOfWork, powMaxNumber, identityCaps, bookingsPerCitizen,
+                                                   cancelCooldownMinutes] + Database.options
     static let details: String? = """
         Stops on SIGINT or SIGTERM: in-flight requests finish, then the embedded cluster stops.
         Rate limits: token buckets per client address (IPv4 /32, IPv6 /64), bursts of a fifth of a minute's budget
         (at least 1); behind a portal, name its proxies with --trusted-proxy or all its citizens share one budget.
         Proof of work: with --proof-of-work on, online holds, bookings and requests carry an Altcha header; instances
         behind one portal share the HMAC key in TERMIN_POW_KEY (64 hex digits; by default a random one per process).
+        Identity caps: online bookings and requests name their citizen (contact.email, or the Citizen-Pseudonym header
+        from a --trusted-proxy); each citizen holds at most --bookings-per-citizen live bookings and one open round
+        request per service, and waits --cancel-cooldown-minutes after cancelling. Citizens are stored as HMAC-SHA-256
+        hashes under TERMIN_IDENTITY_KEY (at least 32 hex digits; by default a key kept in the database).
         Staff routes and the staff and walk_in channels take Authorization: Bearer TOKEN of an account made with
         termin staff add (the first admin too). The pages: /kiosk?office=ID, /counter, /display?office=ID.
         """
@@ -50,17 +63,25 @@ enum ServeCommand: Command {
         configuration.host = options[host]
         configuration.port = options[port]
         configuration.workerThreads = options[workers]
+        var proxies: Set<ClientAddress> = []
+        for (index, text) in (options.optional(trustedProxies) ?? "").split(separator: ",").enumerated() {
+            guard let address = ClientAddress(text: String(text)) else {
+                throw ParsedOptions.UsageError(description: "--trusted-proxy: entry \(index + 1), \(text), is not an IP address")
+            }
+            proxies.insert(address)
+        }
         if options[rateLimit] == "on" {
             var limits = RateLimiter.Configuration()
             limits.reads = .init(perMinute: options[readsPerMinute], burst: max(1, options[readsPerMinute] / 5))
             limits.writes = .init(perMinute: options[writesPerMinute], burst: max(1, options[writesPerMinute] / 5))
-            for (index, text) in (options.optional(trustedProxies) ?? "").split(separator: ",").enumerated() {
-                guard let address = ClientAddress(text: String(text)) else {
-                    throw ParsedOptions.UsageError(description: "--trusted-proxy: entry \(index + 1), \(text), is not an IP address")
-                }
-                limits.trustedProxies.insert(address)
-            }
+            limits.trustedProxies = proxies
             configuration.rateLimiter = RateLimiter(configuration: limits)
+        }
+        var engineConfiguration = BookingEngine.Configuration()
+        if options[identityCaps] == "on" {
+            engineConfiguration.identityLimits = IdentityLimits(liveBookingsMax: options[bookingsPerCitizen],
+                                                                cancelCooldownSeconds: Int64(options[cancelCooldownMinutes]) * 60)
+            engineConfiguration.identityKey = try key(environment: "TERMIN_IDENTITY_KEY")
         }
 
         // Signals are taken from here on, so that a Ctrl-C during start-up still stops the cluster.
@@ -83,17 +104,11 @@ enum ServeCommand: Command {
         if try CatalogRepository.isEmpty(connection) { log("seeded \(try Seeder.seed(connection))") }
 
         let pool = ConnectionPool(conninfo: database.conninfo, size: min(configuration.workerThreads, ConnectionPool.sizeDefault * 2))
-        let assembly = try EngineAssembly(pool: pool, clock: SystemClock(), log: log)
+        let assembly = try EngineAssembly(pool: pool, clock: SystemClock(), configuration: engineConfiguration, log: log)
         Threads.start(assembly.loops)
-        var protection = Protection()
+        var protection = Protection(trustedProxies: proxies)
         if options[proofOfWork] == "on" {
-            var key = (0..<32).map { _ in UInt8.random(in: 0...255) }
-            if let text = ProcessInfo.processInfo.environment["TERMIN_POW_KEY"] {
-                guard let given = Hex.decode(text), given.count >= 16 else {
-                    throw ParsedOptions.UsageError(description: "TERMIN_POW_KEY: at least 32 hex digits")
-                }
-                key = given
-            }
+            let key = try key(environment: "TERMIN_POW_KEY") ?? (0..<32).map { _ in UInt8.random(in: 0...255) }
             var powConfiguration = ProofOfWork.Configuration(key: key)
             powConfiguration.baseMaxNumber = options[powMaxNumber]
             powConfiguration.maxNumberCeiling = max(powConfiguration.maxNumberCeiling, 40 * options[powMaxNumber])
@@ -113,6 +128,15 @@ enum ServeCommand: Command {
         assembly.stop()
         _ = sources
         return ExitCode.success
+    }
+
+    /// A key given in the environment variable `name` as hex digits (at least 16 bytes); `nil` when unset.
+    private static func key(environment name: String) throws -> [UInt8]? {
+        guard let text = ProcessInfo.processInfo.environment[name] else { return nil }
+        guard let key = Hex.decode(text), key.count >= IdentityHasher.keyBytesMin else {
+            throw ParsedOptions.UsageError(description: "\(name): at least \(2 * IdentityHasher.keyBytesMin) hex digits")
+        }
+        return key
     }
 }
 

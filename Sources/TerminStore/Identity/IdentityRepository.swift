@@ -1,0 +1,79 @@
+import TerminCore
+import TerminPostgres
+
+/// What the per-identity caps read and lock in PostgreSQL: an identity's live bookings and recent cancellations,
+/// its open round requests, and the key its hashes are made with.
+public enum IdentityRepository {
+    enum Columns {
+        static let hash = PostgresColumn("encode(a.identity_hash, 'hex')") { Hex.decode($0) }
+        static let status = PostgresColumn("a.status") { AppointmentStatus(rawValue: $0) }
+        static let serviceIDs = PostgresColumn("array_to_string(a.service_ids, ',')", PostgresText.list(PostgresText.int))
+        static let cancelledAt = InstantColumn.optional("a.cancelled_at")
+        static let selection = PostgresSelection(hash, status, serviceIDs, cancelledAt)
+    }
+
+    /// Takes the transaction-scoped advisory lock of each identity, in one order for every writer (so two
+    /// transactions locking overlapping sets never wait on each other in a cycle). Held until the commit: a second
+    /// transaction for the same identity counts only after the first's rows are visible.
+    public static func lock(_ identities: some Sequence<CitizenIdentity>, _ db: PostgresConnection) throws {
+        let keys = Set(identities.map(\.lockKey)).sorted()
+        guard !keys.isEmpty else { return }
+        _ = try db.query("""
+            SELECT pg_advisory_xact_lock(k) FROM (SELECT k FROM unnest($1::bigint[]) AS k ORDER BY k) AS sorted
+            """, [PostgresArray.literal(keys.map { String($0) })])
+    }
+
+    /// Each identity's live bookings (confirmed, not ended at `now`) and the bookings it cancelled after
+    /// `cancelledSince`, leaving out `excluding` (an appointment being confirmed). Identities with neither get an
+    /// empty standing.
+    public static func standings(_ identities: some Sequence<CitizenIdentity>, now: Instant, cancelledSince: Instant,
+                                 excluding: String? = nil, _ db: PostgresConnection) throws -> [[UInt8]: IdentityLimits.Standing] {
+        var standings: [[UInt8]: IdentityLimits.Standing] = [:]
+        for identity in identities { standings[identity.hash] = IdentityLimits.Standing() }
+        guard !standings.isEmpty else { return standings }
+        let rows = try Columns.selection.decode(try db.query("""
+            SELECT \(Columns.selection.sql) FROM appointment a
+            WHERE a.identity_hash IN (SELECT decode(h, 'hex') FROM unnest($1::text[]) AS h)
+              AND ((a.status = 'confirmed' AND upper(a.span) > $2) OR (a.status = 'cancelled' AND a.cancelled_at > $3))
+              AND a.id IS DISTINCT FROM $4::uuid
+            """, [PostgresArray.literal(standings.keys.map { Hex.encode($0) }), BerlinTime.format(now),
+                  BerlinTime.format(cancelledSince), excluding])) { row throws(PostgresError) in
+            (try row[Columns.hash], try row[Columns.status], try row[Columns.serviceIDs], try row[Columns.cancelledAt])
+        }
+        for (hash, status, serviceIDs, cancelledAt) in rows {
+            if status == .confirmed {
+                standings[hash, default: .init()].liveBookings += 1
+            } else if let cancelledAt {
+                standings[hash, default: .init()].cancellations.append(
+                    IdentityLimits.Cancellation(serviceIDs: serviceIDs, cancelledAt: cancelledAt))
+            }
+        }
+        return standings
+    }
+
+    /// Claims `serviceIDs` for the open request `requestID` of `identity`. Returns the first service already
+    /// claimed by another open request of the identity (the caller then rolls back), or `nil`.
+    public static func claimOpenRequest(_ identity: CitizenIdentity, serviceIDs: [Int], requestID: String,
+                                        _ db: PostgresConnection) throws -> Int? {
+        let claimed = try db.query("""
+            INSERT INTO open_request_claim (identity_hash, service_id, request_id)
+            SELECT decode($1, 'hex'), s, $3::uuid FROM unnest($2::bigint[]) AS s
+            ON CONFLICT DO NOTHING RETURNING service_id
+            """, [identity.hex, PostgresArray.literal(serviceIDs.map { String($0) }), requestID])
+        let taken = Set(claimed.rows.compactMap { $0[0].flatMap { Int($0) } })
+        return serviceIDs.first { !taken.contains($0) }
+    }
+
+    /// The key named `name`: the one stored, else `proposed`, stored now (the first instance to store it wins, and
+    /// every instance then uses that one).
+    public static func secret(named name: String, proposing proposed: [UInt8], _ db: PostgresConnection) throws -> [UInt8] {
+        _ = try db.query("""
+            INSERT INTO termin_secret (name, value) VALUES ($1, decode($2, 'hex')) ON CONFLICT (name) DO NOTHING
+            """, [name, Hex.encode(proposed)])
+        guard let hex = try db.query("SELECT encode(value, 'hex') FROM termin_secret WHERE name = $1", [name]).scalar,
+              let key = Hex.decode(hex) else {
+            throw PostgresError(.decodingFailed, message: "the secret \(name) could not be read back")
+        }
+        return key
+    }
+}
