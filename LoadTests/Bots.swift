@@ -169,10 +169,10 @@ struct Bots {
             results.append(try run(mode, directory: directory + "/\(index)"))
         }
         print("bots: \(citizens) citizens, \(Self.botCount) bots × \(identitiesPerBot) identities, Personalausweis 08:00–09:00 at Orleansplatz")
-        print("  " + "mode".padding(toLength: 42, withPad: " ", startingAt: 0)
+        print("  " + "mode".padding(toLength: 58, withPad: " ", startingAt: 0)
               + "slots  bots' share  bot success  citizen success  citizens unserved")
         for result in results {
-            print("  " + result.mode.rawValue.padding(toLength: 42, withPad: " ", startingAt: 0)
+            print("  " + result.mode.rawValue.padding(toLength: 58, withPad: " ", startingAt: 0)
                   + String(format: "%5d  %10.0f %%  %9.1f %%  %13.1f %%  %17d", result.botWon + result.citizenWon,
                            100 * result.botShare, 100 * result.botRate, 100 * result.citizenRate,
                            result.citizenTried - result.citizenWon))
