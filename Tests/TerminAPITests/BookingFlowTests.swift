@@ -101,6 +101,26 @@ import TerminTestSupport
         #expect(try app.scalar("SELECT count(*) FROM appointment") == "1")
     }
 
+    @Test func concurrentRepeatsOfOneIdempotencyKeyBookOnce() throws {
+        let app = try TestServer()
+        let port = app.server.port
+        let body = TestServer.holdBody(start: TestServer.tuesday("10:00"))
+        // 24 copies of one request at once (a portal retrying hard): the key is stored in the booking's batch, so the
+        // copies race in the ledger (20 desks) and in the writer; exactly one booking stands.
+        let answers = try TestThreads.run(count: 24) { _ in
+            try TestHTTPClient(port: port).send("POST", "/v1/bookings", headers: ["Idempotency-Key": "retry-storm"], body: body)
+        }
+        let booked = answers.filter { $0.status == 201 }
+        #expect(!booked.isEmpty)
+        #expect(answers.allSatisfy { $0.status == 201 || $0.status == 409 }, "\(answers.map(\.status))")
+        #expect(Set(booked.compactMap { $0.json["id"] as? String }).count == 1)
+        #expect(Set(booked.compactMap { $0.json["code"] as? String }).count == 1)
+        #expect(try app.scalar("SELECT count(*) FROM appointment") == "1")
+        // Afterwards every repeat is answered the first answer.
+        let again = try app.client().send("POST", "/v1/bookings", headers: ["Idempotency-Key": "retry-storm"], body: body)
+        #expect(again.status == 201 && again.json["id"] as? String == booked[0].json["id"] as? String)
+    }
+
     @Test func anExpiredHoldCannotBeBookedAndItsTimeComesBack() throws {
         let app = try TestServer()
         let client = try app.client()

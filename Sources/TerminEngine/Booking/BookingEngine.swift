@@ -1,3 +1,4 @@
+import Dispatch
 import Foundation
 import Synchronization
 import TerminCore
@@ -201,12 +202,18 @@ public final class BookingEngine: Sendable {
         }
     }
 
-    /// Books a time directly without waiting (no hold, no idempotency key): validates and reserves in the ledger at
-    /// once (throwing what a client got wrong, or that the time is taken), then queues the booking for the group
-    /// commit; `completion` hears on a commit writer's thread, after the commit, the booking or why it failed. It must
-    /// not block. The same rules and answers as `book`, without a thread waiting for the commit.
+    /// Books a time directly without waiting (no hold): validates and reserves in the ledger at once (throwing what a
+    /// client got wrong, or that the time is taken), then queues the booking for the group commit; `completion` hears
+    /// after the commit the booking or why it failed. It must not block. The same rules and answers as `book`, without
+    /// a thread waiting for the commit.
+    ///
+    /// With an idempotency key the key is stored in the booking's batch, so a first request costs no read: a repeat
+    /// finds its time taken (the caller then answers it through `book`, which reads the first answer), and a repeat
+    /// racing the first loses the key in the writer and is answered from the first answer, read off the writer's
+    /// thread.
     public func bookDirectly(officeID: Int, start: Instant, services: [ServiceRequest], channel: Channel,
                              needs: Needs = [], contact: Appointment.Contact?, pseudonym: String? = nil,
+                             idempotency: (key: String, fingerprint: String)? = nil,
                              completion: @escaping @Sendable (Result<IssuedBooking, EngineError>) -> Void) throws(EngineError) {
         let now = clock.now()
         let capped = try cappedIdentity(pseudonym: pseudonym, contact: contact, channel: channel)
@@ -215,13 +222,24 @@ public final class BookingEngine: Sendable {
         let code = Self.newCode()
         let record = Appointment(id: Self.newID(), run: run, channel: channel, status: .confirmed, start: placement.start,
                                  end: placement.end, services: services, expiresAt: nil, contact: contact)
-        let entry = CommitWriter.Entry(record: record, code: code, idempotency: nil, now: now, identity: capped)
+        let entry = CommitWriter.Entry(record: record, code: code, idempotency: idempotency, now: now, identity: capped)
         writer.submit(entry) { [self] outcome in
             do throws(EngineError) {
                 try settle(entry, channel: channel, outcome: outcome)
                 completion(.success(IssuedBooking(record: record, code: code)))
             } catch {
-                completion(.failure(error))
+                guard let idempotency, error.kind == .unavailable || error.scheduling?.code == .slotTaken else {
+                    return completion(.failure(error))
+                }
+                // Another request with this key may have won; its answer is read on a worker, not the writer's thread.
+                DispatchQueue.global().async { [self] in
+                    do throws(EngineError) {
+                        let first = try replay(key: idempotency.key, fingerprint: idempotency.fingerprint)
+                        completion(first.map { .success($0) } ?? .failure(error))
+                    } catch {
+                        completion(.failure(error))
+                    }
+                }
             }
         }
     }
