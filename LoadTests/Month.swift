@@ -157,4 +157,24 @@ struct Month {
         }
         return report
     }
+
+    /// After the month: reads every office's calendar over its whole horizon (so every office-day the ledger can hold
+    /// is laid out), then the server's resident size from /proc, e.g. `87.4 MB`.
+    static func touchHorizonAndMeasure(harness: Harness) throws -> String {
+        let catalog = try harness.catalog()
+        let client = TestHTTPClient.lazy(port: harness.port)
+        let today = BerlinTime.local(Instant(secondsSinceEpoch: Int64(Date().timeIntervalSince1970))).date
+        for (officeID, office) in catalog.offices.sorted(by: { $0.key < $1.key }) {
+            guard let service = (catalog.offers[officeID] ?? [:]).values.first(where: \.bookableOnline)?.serviceID else { continue }
+            for from in stride(from: 0, through: office.horizonDays, by: Scheduler.availabilityDaysMax) {
+                let to = min(from + Scheduler.availabilityDaysMax - 1, office.horizonDays)
+                _ = try? client.send("GET", "/v1/availability/days?office=\(officeID)&service=\(service)"
+                                     + "&from=\(today.adding(days: from))&to=\(today.adding(days: to))")
+            }
+        }
+        let status = (try? String(contentsOfFile: "/proc/\(harness.server.processIdentifier)/status", encoding: .utf8)) ?? ""
+        guard let line = status.split(separator: "\n").first(where: { $0.hasPrefix("VmRSS:") }),
+              let kilobytes = Double(line.split(separator: " ").dropFirst().first ?? "") else { return "not readable" }
+        return String(format: "%.1f MB", kilobytes / 1024)
+    }
 }

@@ -8,6 +8,8 @@ public final class ServerProcess {
     }
 
     let process = Process()
+    /// The server's process id (to read its resident size from /proc).
+    public var processIdentifier: Int32 { process.processIdentifier }
     let output = Pipe()
     public private(set) var port = 0
 

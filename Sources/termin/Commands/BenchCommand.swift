@@ -6,6 +6,7 @@ enum BenchCommand: Command {
         ("ledger", "in-memory reserve attempts/s, lock-free vs the mutex ledger (uniform and burst)"),
         ("durable", "bookings/s committed through the group-commit writer vs one transaction per attempt"),
         ("release", "a 1,000-slot day raced by 100,000 attempts: time until full, oversell; vs PostgreSQL alone"),
+        ("availability", "one office-day's free times and a 6-office × 42-day calendar in process, lock-free vs mutex ledger"),
         ("solver", "the allocation solver on the five public instances at 1 s and 10 s, beside CP-SAT and a greedy"),
         ("forecast", "each forecast model's backtest MASE on two years of demo history, beside the seasonal naive"),
         ("all", "ledger, durable and release"),
@@ -22,6 +23,10 @@ enum BenchCommand: Command {
         let seconds = Double(options[seconds])
         if scenario == "solver" {
             try SolverBenchmark.run()
+            return ExitCode.success
+        }
+        if scenario == "availability" {
+            try AvailabilityBenchmark.run(seconds: seconds)
             return ExitCode.success
         }
         if scenario == "forecast" {
