@@ -78,6 +78,8 @@ import TerminTestSupport
         // Confirming a hold is checked too, and a refused confirmation leaves the hold as it was.
         let hold = try client.send("POST", "/v1/holds", body: TestServer.holdBody(start: starts[2]))
         let holdID = try #require(hold.json["id"] as? String)
+        let nameless = try client.send("POST", "/v1/bookings", body: #"{"hold":"\#(holdID)"}"#)
+        #expect(nameless.status == 422 && nameless.json["field"] as? String == "contact.email")
         let confirm = #"{"hold":"\#(holdID)","contact":{"email":"carla@example.org"}}"#
         #expect(try client.send("POST", "/v1/bookings", body: confirm).status == 429)
         #expect(try app.scalar("SELECT status FROM appointment WHERE id = $1", [holdID]) == "held")

@@ -12,13 +12,14 @@ extension BookingEngine {
     public func cappedIdentity(pseudonym: String?, contact: Appointment.Contact?, channel: Channel)
         throws(EngineError) -> (identity: CitizenIdentity, limits: IdentityLimits)? {
         guard channel == .online, let limits = configuration.identityLimits, let identityHasher else { return nil }
-        guard let identity = identityHasher.identity(pseudonym: pseudonym, email: contact?.email) else {
-            throw EngineError(.invalid, field: CitizenIdentity.emailField,
-                              detail: "Online bookings name their citizen: send contact.email (a portal that signs "
-                                  + "citizens in sends the Citizen-Pseudonym header instead).")
-        }
+        guard let identity = identityHasher.identity(pseudonym: pseudonym, email: contact?.email) else { throw Self.citizenMissing }
         return (identity, limits)
     }
+
+    /// The answer to an online booking that names no citizen while caps are on.
+    static let citizenMissing = EngineError(.invalid, field: CitizenIdentity.emailField,
+                                            detail: "Online bookings name their citizen: send contact.email (a portal that "
+                                                + "signs citizens in sends the Citizen-Pseudonym header instead).")
 
     /// Inside a transaction holding the citizen's lock (`IdentityRepository.lock`): throws the refusal when a booking
     /// of `serviceIDs` would break a cap, as the citizen's bookings stand (leaving out `excluding`, the booking being

@@ -147,10 +147,7 @@ public final class BookingEngine: Sendable {
                     let outcome = try AppointmentRepository.confirmHold(id: holdID, code: code, contact: contact,
                                                                         identity: capped?.identity, now: now, db)
                     if case .success(let record) = outcome, record.channel == .online, configuration.identityLimits != nil {
-                        guard let capped else {
-                            _ = try cappedIdentity(pseudonym: pseudonym, contact: contact, channel: .online)
-                            preconditionFailure("caps on and no identity throws")
-                        }
+                        guard let capped else { throw Self.citizenMissing }
                         try checkCaps(capped, serviceIDs: record.services.map(\.serviceID), excluding: record.id, now: now, db)
                     }
                     if case .success(let record) = outcome, let key = idempotencyKey {
