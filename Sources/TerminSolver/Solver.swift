@@ -5,7 +5,8 @@ import TerminCore
 /// Allocates many requests at once: a construction that places the scarcest requests first, then a
 /// large-neighbourhood search that empties a few desks of an office's opening interval (or all of them, sometimes
 /// with another office's or day's) and refills them from what they held and what is unserved, keeping the change
-/// unless fewer, less urgent or less preferred requests are served; delays are polished on the side
+/// unless fewer, less urgent or less preferred requests are served; exact moves re-arrange stretches of desks and share
+/// out two desks' stretches (`Solver+LaneOptimum`, `Solver+Exchange`); delays are polished on the side
 /// (`Solver+Moves`, `Solver+Polish`). Deterministic for a seed and an iteration budget; a time limit stops it
 /// wherever it got to.
 public struct Solver: Sendable {
@@ -111,7 +112,8 @@ public struct Solver: Sendable {
             if limits.iterations == nil ? now >= nextPolish : iterations > 0 && iterations % Self.polishEveryMoves == 0 {
                 // The search judges moves by who is served where; delays are polished on a copy now and then.
                 var polished = state
-                polishAll(&polished, until: limits.seconds, elapsed: elapsed)
+                polishAll(&polished, exactLanes: true, until: min(limits.seconds, now + Self.polishShareMax * limits.seconds),
+                          elapsed: elapsed)
                 if polished.objective > best.objective { best = polished }
                 let after = elapsed()
                 nextPolish = after + max(Self.polishEverySeconds, 4 * (after - now))
@@ -160,6 +162,9 @@ public struct Solver: Sendable {
 
     /// Share of the time limit kept for the final polish.
     static let finalPolishShare = 0.15
+
+    /// Most of the time limit one polish of the current allocation may take.
+    static let polishShareMax = 0.1
 
     /// How often the current allocation is polished to compete for the best, in seconds.
     static let polishEverySeconds = 0.2

@@ -178,3 +178,24 @@ import TerminCore
         #expect(Validator.check(first.allocation, instance).isValid)
     }
 }
+
+/// The exchange between two desks counts every way of sharing requests out: from nothing placed, with every request
+/// offered as an unserved extra, it reaches the exhaustive optimum of an office of two desks.
+@Suite struct ExchangeTests {
+    @Test(arguments: 1...12)
+    func anExchangeOfTwoWholeDesksReachesTheExhaustiveOptimum(seed: UInt64) {
+        let twoOffices = Exhaustive.randomInstance(seed: seed)
+        let instance = SolverInstance(gridMinutes: twoOffices.gridMinutes, offices: [twoOffices.offices[0]],
+                                      occupied: twoOffices.occupied, requests: twoOffices.requests)
+        let solver = Solver(instance)
+        #expect(solver.problem.laneCount == 2, "one office, two desks, one opening")
+        var state = SearchState(solver.problem)
+        let everyone = Array(0..<instance.requests.count)
+        solver.exchange(&state, (0, [], 0..<Int(solver.problem.laneLength[0])), (1, [], 0..<Int(solver.problem.laneLength[1])),
+                        extras: everyone, equalTaken: false)
+        let allocation = Solver.allocation(state, solver.problem)
+        let report = Validator.check(allocation, instance)
+        #expect(report.isValid && report.objective == state.objective)
+        #expect(state.objective == Exhaustive.optimum(instance), "instance \(seed)")
+    }
+}

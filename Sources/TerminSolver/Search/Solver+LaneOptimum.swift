@@ -103,15 +103,42 @@ extension Solver {
     /// `nil` when they cannot all be placed there or are more than `laneOptimumMembersMax`.
     func bestArrangement(_ state: SearchState, lane: Int, requests: [Int], within range: Range<Int>? = nil)
         -> (value: Int, placements: [Placement])? {
-        let count = requests.count
-        guard count <= Self.laneOptimumMembersMax else { return nil }
-        guard count > 0 else { return (0, []) }
+        guard requests.count <= Self.laneOptimumMembersMax,
+              requests.allSatisfy({ problem.options[$0].contains { Int($0.lane) == lane } }) else { return nil }
+        let table = LaneTable(state, problem, lane: lane, requests: requests, within: range)
+        let full = (1 << requests.count) - 1
+        guard let value = table.value(full) else { return nil }
+        return (value, table.placements(full))
+    }
+}
+
+/// For every subset of a few requests, the most value of placing exactly that subset on one lane (within a range of
+/// it, on the units free now), and the placements that give it: a dynamic programme over time and the subset placed,
+/// `2^count × length × count` steps.
+struct LaneTable {
+    let requests: [Int]
+    private let offset: Int
+    private let length: Int
+    private let subsets: Int
+    private var units: [Int]
+    /// For each request and start (range-relative): the option index of the best option there, -1 where none fits.
+    private var startOption: [[Int16]]
+    /// best[t × subsets + mask]: the most value with the requests in `mask` placed, all ending by unit t.
+    private var best: [Int32]
+    /// choice[t × subsets + mask]: the request that ends at t in that arrangement (-1: unit t − 1 is idle).
+    private var choice: [Int8]
+
+    init(_ state: SearchState, _ problem: Problem, lane: Int, requests: [Int], within range: Range<Int>? = nil) {
+        precondition(requests.count < Int8.max, "a subset's members are counted in Int8")
         let range = range ?? 0..<Int(problem.laneLength[lane])
-        let offset = range.lowerBound, length = range.count
-        // For each request and start: the best option on this lane there and its value (free units only).
-        var units = [Int](repeating: 0, count: count)
+        let count = requests.count
+        self.requests = requests
+        offset = range.lowerBound
+        length = range.count
+        subsets = 1 << count
+        units = [Int](repeating: 0, count: count)
         var startValue = [[Int32]](repeating: [Int32](repeating: Int32.min, count: length), count: count)
-        var startOption = [[Int16]](repeating: [Int16](repeating: -1, count: length), count: count)
+        startOption = [[Int16]](repeating: [Int16](repeating: -1, count: length), count: count)
         for (index, request) in requests.enumerated() {
             for (optionIndex, option) in problem.options[request].enumerated() where Int(option.lane) == lane {
                 units[index] = Int(option.units)
@@ -125,13 +152,9 @@ extension Solver {
                     }
                 }
             }
-            if units[index] == 0 { return nil }
         }
-        // best[t][mask]: the most value with the requests in `mask` placed, all ending by unit t;
-        // choice[t][mask]: the request that ends at t in that arrangement (-1: unit t − 1 is idle).
-        let subsets = 1 << count
-        var best = [Int32](repeating: Int32.min, count: (length + 1) * subsets)
-        var choice = [Int8](repeating: -1, count: (length + 1) * subsets)
+        best = [Int32](repeating: Int32.min, count: (length + 1) * subsets)
+        choice = [Int8](repeating: -1, count: (length + 1) * subsets)
         best[0] = 0
         for time in 0..<length {
             for mask in 0..<subsets {
@@ -153,11 +176,18 @@ extension Solver {
                 }
             }
         }
-        let full = subsets - 1
-        let value = best[length * subsets + full]
-        guard value != Int32.min else { return nil }
-        var time = length, mask = full
-        var placements: [Placement] = []
+    }
+
+    /// The most value of placing exactly the requests in `mask` (bit i: `requests[i]`), or `nil` if they do not fit.
+    func value(_ mask: Int) -> Int? {
+        let value = best[length * subsets + mask]
+        return value == Int32.min ? nil : Int(value)
+    }
+
+    /// Where the requests of `mask` go in the arrangement `value(mask)` counts; `mask` must fit.
+    func placements(_ mask: Int) -> [Solver.Placement] {
+        var time = length, mask = mask
+        var placements: [Solver.Placement] = []
         while mask != 0 {
             let index = Int(choice[time * subsets + mask])
             if index < 0 {
@@ -168,6 +198,6 @@ extension Solver {
             mask &= ~(1 << index)
             placements.append((requests[index], Int(startOption[index][time]), offset + time))
         }
-        return (Int(value), placements)
+        return placements
     }
 }

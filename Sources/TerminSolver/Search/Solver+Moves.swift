@@ -4,12 +4,15 @@ import TerminCore
 /// (`Solver+LaneOptimum`).
 extension Solver {
     /// One move: mostly a large-neighbourhood move (empty a region, refill it); sometimes a polish of one request, a
-    /// resequence, a lift or an exact stretch.
+    /// resequence, a lift, an exact stretch or an exchange between two stretches.
     func improve(_ state: inout SearchState, region: inout RegionMarks, random: inout SeededRandom) {
         guard !problem.groups.isEmpty else { return }
         switch random.below(10) {
-        case 8, 9:
+        case 8:
             exactStretch(&state, random: &random)
+            return
+        case 9:
+            exchange(&state, random: &random)
             return
         case 0:
             polish(&state, random: &random)

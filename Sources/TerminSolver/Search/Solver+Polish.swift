@@ -20,8 +20,9 @@ extension Solver {
     }
 
     /// Polishes the delays and offices of an allocation that serves what it serves: moves single requests to more
-    /// valuable free places, and swaps neighbours on a desk so that the shorter goes first, until nothing improves
-    /// (at most `passesMax` passes).
+    /// valuable free places, and swaps neighbours on a desk so that the shorter goes first; with `exactLanes` also
+    /// arranges every small desk exactly and sweeps the exchange over every pair of desks of each office interval;
+    /// until nothing improves (at most `passesMax` passes) or the time is up.
     func polishAll(_ state: inout SearchState, passesMax: Int = 16, exactLanes: Bool = false, until seconds: Double = .infinity,
                    elapsed: () -> Double = { 0 }) {
         for _ in 0..<passesMax {
@@ -35,6 +36,7 @@ extension Solver {
                 if lane % 64 == 0 && elapsed() >= seconds { return }
                 optimiseLane(&state, lane: lane)
             }
+            if exactLanes { exchangeAll(&state, until: seconds, elapsed: elapsed) }
             if state.objective == before { return }
         }
     }
