@@ -16,7 +16,7 @@ public struct PostgresError: Error, Sendable, CustomStringConvertible {
     }
 
     public let code: Code
-    /// The server's SQLSTATE, e.g. `23P01` for an exclusion violation.
+    /// The server's SQLSTATE, e.g. `23505` for a unique violation.
     public let sqlState: String?
     public let message: String
     /// The statement that failed, without its parameter values.

@@ -33,6 +33,34 @@ import TerminPostgres
         #expect(try db.query("SELECT count(*) FROM appointment WHERE id = $1", [entries[1].record.id]).scalar == "0")
     }
 
+    /// Another instance's uncommitted row takes part of a batch's desk time: the batch waits on `desk_time`'s key,
+    /// fails when the other commits, and is written again without the taken row.
+    @Test func aBatchThatLosesARaceForDeskTimeIsWrittenAgainWithoutTheTakenRow() throws {
+        let conninfo = try TestDatabase.create()
+        let rivalDB = try PostgresConnection(conninfo: conninfo)
+        let rival = Self.entry(unit: 84)
+        _ = try rivalDB.execute("BEGIN")
+        #expect(try AppointmentRepository.insert([.init(rival.record, code: rival.code, now: rival.now)], rivalDB) == [rival.record.id])
+        let entries = [Self.entry(unit: 85), Self.entry(unit: 90)]
+        let outcomes = Mutex<Result<[CommitWriter.Outcome], any Error>?>(nil)
+        let done = DispatchSemaphore(value: 0)
+        Thread {
+            let result = Result { try CommitWriter.writeRetryingRaces(entries, try PostgresConnection(conninfo: conninfo)) }
+            outcomes.withLock { $0 = result }
+            done.signal()
+        }.start()
+        // Commit once the batch waits for the rival's row (a backend waiting on a lock), so the race is the one meant.
+        let observer = try PostgresConnection(conninfo: conninfo)
+        while try observer.query("SELECT count(*) FROM pg_stat_activity WHERE wait_event_type = 'Lock'").scalar != "1" {
+            Thread.sleep(forTimeInterval: 0.01)
+        }
+        _ = try rivalDB.execute("COMMIT")
+        done.wait()
+        #expect(try outcomes.withLock { try $0?.get() } == [.refused, .committed])
+        #expect(try observer.query("SELECT count(*) FROM appointment").scalar == "2")
+        #expect(try observer.query("SELECT count(*) FROM desk_time").scalar == "6", "three units each")
+    }
+
     @Test func aFailingBatchWritesNothingAndFailsEveryEntry() throws {
         let conninfo = try TestDatabase.create()
         let writer = CommitWriter(conninfo: conninfo)

@@ -4,7 +4,8 @@ import TerminTestSupport
 @testable import TerminStore
 import TerminPostgres
 
-/// The schema itself forbids double booking, whatever the application does.
+/// The schema itself forbids double booking, whatever the application does: `desk_time`'s key over every live
+/// appointment's 5-minute units, kept by statement triggers.
 @Suite struct SchemaTests {
     func insert(_ db: PostgresConnection, id: String, desk: Int = 10252201, from: String, to: String, status: String = "confirmed") throws {
         try db.query("""
@@ -20,12 +21,21 @@ import TerminPostgres
         try insert(db, id: "00000000-0000-0000-0000-000000000001", from: "2026-12-01T08:00+01", to: "2026-12-01T08:15+01")
         #expect {
             try insert(db, id: "00000000-0000-0000-0000-000000000002", from: "2026-12-01T08:10+01", to: "2026-12-01T08:20+01", status: "held")
-        } throws: { ($0 as! PostgresError).sqlState == "23P01" && ($0 as! PostgresError).isConflict }
+        } throws: { ($0 as! PostgresError).sqlState == "23505" && ($0 as! PostgresError).isConflict }
         // Touching ends, another desk, or a cancelled one do not conflict.
         try insert(db, id: "00000000-0000-0000-0000-000000000003", from: "2026-12-01T08:15+01", to: "2026-12-01T08:30+01")
         try insert(db, id: "00000000-0000-0000-0000-000000000004", desk: 10252202, from: "2026-12-01T08:00+01", to: "2026-12-01T08:15+01")
         try db.query("UPDATE appointment SET status = 'cancelled' WHERE id = $1", ["00000000-0000-0000-0000-000000000001"])
         try insert(db, id: "00000000-0000-0000-0000-000000000005", from: "2026-12-01T08:00+01", to: "2026-12-01T08:15+01")
+        // A deleted one frees its time too; the desk time rows are exactly the live appointments' 5-minute units.
+        try db.query("DELETE FROM appointment WHERE id = $1", ["00000000-0000-0000-0000-000000000003"])
+        try insert(db, id: "00000000-0000-0000-0000-000000000006", from: "2026-12-01T08:15+01", to: "2026-12-01T08:30+01")
+        #expect(try db.query("SELECT count(*) FROM desk_time").scalar == "9")
+        #expect(try db.query("""
+            SELECT count(*) FROM appointment a, termin_span_units(a.span) u
+            WHERE a.status IN ('held', 'confirmed') AND NOT EXISTS (
+              SELECT 1 FROM desk_time d WHERE d.desk_id = a.desk_id AND d.unit5 = u AND d.appointment_id = a.id)
+            """).scalar == "0")
     }
 
     @Test func reviving_a_cancelled_appointment_into_an_overlap_is_refused() throws {

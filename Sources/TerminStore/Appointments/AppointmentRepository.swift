@@ -25,9 +25,12 @@ public enum AppointmentRepository {
         }
     }
 
-    /// Inserts holds and bookings with one statement. A row whose desk time is taken is skipped (exclusion
-    /// constraint, `ON CONFLICT DO NOTHING`). Returns the ids inserted.
+    /// Inserts holds and bookings with one statement. A row whose desk time is taken by a committed appointment is
+    /// skipped (`deskTimeFree`), and so is one that overlaps an earlier-starting row of `rows` on its desk; one whose
+    /// time an uncommitted transaction takes waits for it and, if that commits, fails the statement on `desk_time`'s
+    /// key (SQLSTATE 23505: write it again). Returns the ids inserted.
     public static func insert(_ rows: [NewRow], _ db: PostgresConnection) throws -> [String] {
+        let rows = withoutOverlaps(rows)
         guard !rows.isEmpty else { return [] }
         func column(_ value: (NewRow) -> String?) -> String { PostgresArray.literal(rows.map(value)) }
         let inserted = try db.query("""
@@ -41,6 +44,7 @@ public enum AppointmentRepository {
                         $14::text[], $15::timestamptz[], $16::text[], $17::text[], $18::text[])
               AS input(id, office_id, desk_id, day, start_unit, units, lo, hi, channel, status, expires_at, code,
                        contact_name, contact_email, now_at, service_ids, quantities, identity)
+            WHERE status NOT IN ('held', 'confirmed') OR \(AppointmentRepository.deskTimeFree(desk: "input.desk_id", span: "tstzrange(input.lo, input.hi)"))
             ON CONFLICT DO NOTHING
             RETURNING id
             """, [column { $0.appointment.id }, column { String($0.appointment.run.officeID) },
@@ -53,6 +57,39 @@ public enum AppointmentRepository {
                   column { BerlinTime.format($0.now) }, column { arrayLiteral($0.appointment.services.map(\.serviceID)) },
                   column { arrayLiteral($0.appointment.services.map(\.quantity)) }, column { $0.identityHash.map(Hex.encode) }])
         return try inserted.rows.map { row throws(PostgresError) in try idSelection.row(row)[AppointmentColumns.id] }
+    }
+
+    /// SQL that is true when the desk's span is free of live appointments as far as the statement sees (`desk` and `span`
+    /// qualified: inside, `d` is `desk_time`): writers skip
+    /// a taken row with it before `desk_time`'s key would refuse the statement. Written into each statement (a SQL
+    /// function holding a subquery is not inlined and would cost a function call per row).
+    static func deskTimeFree(desk: String, span: String) -> String {
+        """
+        NOT EXISTS (SELECT 1 FROM desk_time d WHERE d.desk_id = \(desk)
+          AND d.unit5 >= extract(epoch FROM lower(\(span)))::bigint / 300 AND d.unit5 < extract(epoch FROM upper(\(span)))::bigint / 300)
+        """
+    }
+
+    /// `rows` in their order without the live ones that overlap an earlier-starting live row on the same desk (one
+    /// statement must not claim desk time twice: `desk_time`'s key would refuse the whole statement).
+    static func withoutOverlaps(_ rows: [NewRow]) -> [NewRow] {
+        let live = rows.indices.filter { rows[$0].appointment.status.isLive }.sorted {
+            (rows[$0].appointment.run.deskID, rows[$0].appointment.start, $0) < (rows[$1].appointment.run.deskID, rows[$1].appointment.start, $1)
+        }
+        var dropped = Set<Int>()
+        var desk: Int?, keptEnd = Instant(secondsSinceEpoch: .min)
+        for index in live {
+            let appointment = rows[index].appointment
+            if appointment.run.deskID != desk {
+                desk = appointment.run.deskID
+                keptEnd = appointment.end
+            } else if appointment.start < keptEnd {
+                dropped.insert(index)
+            } else {
+                keptEnd = appointment.end
+            }
+        }
+        return dropped.isEmpty ? rows : rows.indices.filter { !dropped.contains($0) }.map { rows[$0] }
     }
 
     /// `{1063441,1063453}`: integers as an array literal.

@@ -11,8 +11,8 @@ import TerminPostgres
 /// batch at once, else after the oldest entry lingered), inserts it with one multi-row statement, and answers every
 /// caller after the commit. `writerCount` loops, each with its own connection, overlap one batch's preparation with
 /// another's commit; the composition root runs each of `loops` on a thread of its own. Batches are independent: the
-/// ledger never hands the same desk time to two of them. A row the database refuses (its desk time is taken:
-/// exclusion constraint) is answered `.refused`; if the transaction fails, every row of the batch is answered
+/// ledger never hands the same desk time to two of them. A row the database refuses (its desk time is taken by
+/// another instance: `desk_time`'s key) is answered `.refused`; if the transaction fails, every row of the batch is answered
 /// `.failed`, and nothing of it was written.
 public final class CommitWriter: Sendable {
     /// Bounds of the writer, each with its unit.
@@ -186,7 +186,7 @@ public final class CommitWriter: Sendable {
                 if connection == nil || connection?.isHealthy == false {
                     connection = try PostgresConnection(conninfo: conninfo, applicationName: applicationName)
                 }
-                outcomes = try Self.writeRetryingDeadlocks(batch.map(\.entry), connection!)
+                outcomes = try Self.writeRetryingRaces(batch.map(\.entry), connection!)
             } catch {
                 connection = nil
                 outcomes = Array(repeating: .failed("\(error)"), count: batch.count)
@@ -239,18 +239,21 @@ public final class CommitWriter: Sendable {
         return batch
     }
 
-    /// Most times a batch is written again after PostgreSQL broke a deadlock by rolling it back.
-    static let deadlockRetriesMax = 3
+    /// Most times a batch is written again after PostgreSQL rolled it back for a race with another writer.
+    static let raceRetriesMax = 3
 
-    /// `write`, again when PostgreSQL chose the batch as a deadlock's victim (SQLSTATE 40P01): two writers inserting
-    /// rows for the same desk time wait on each other's uncommitted rows. The rolled-back batch wrote nothing, so
-    /// writing it again is safe; rows go in desk and time order, which makes such cycles rare to begin with.
-    static func writeRetryingDeadlocks(_ entries: [Entry], _ db: PostgresConnection) throws -> [Outcome] {
+    /// `write`, again when the batch lost a race with another writer (another instance's) for the same desk time
+    /// and PostgreSQL rolled it back: as a deadlock's victim (SQLSTATE 40P01: two writers waiting on each other's
+    /// uncommitted rows), or on `desk_time`'s key (23505: the other committed the time first). The rolled-back batch
+    /// wrote nothing, so writing it again is safe, and the second time the row whose time is taken is skipped; rows
+    /// go in desk and time order, which makes deadlocks rare to begin with.
+    static func writeRetryingRaces(_ entries: [Entry], _ db: PostgresConnection) throws -> [Outcome] {
         var attempt = 0
         while true {
             do {
                 return try write(entries, db)
-            } catch let error as PostgresError where error.sqlState == "40P01" && attempt < deadlockRetriesMax {
+            } catch let error as PostgresError where (error.sqlState == "40P01" || error.sqlState == "23505")
+                && attempt < raceRetriesMax {
                 attempt += 1
             }
         }

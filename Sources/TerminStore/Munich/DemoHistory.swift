@@ -259,6 +259,7 @@ public enum DemoHistory {
                         $8::timestamptz[], $9::text[], $10::text[], $11::timestamptz[], $12::timestamptz[], $13::bigint[])
               AS input(id, office_id, desk_id, day, start_unit, units, lo, hi, channel, status, created_at, cancelled_at,
                        service_id)
+            WHERE status NOT IN ('held', 'confirmed') OR \(AppointmentRepository.deskTimeFree(desk: "input.desk_id", span: "tstzrange(input.lo, input.hi)"))
             ON CONFLICT DO NOTHING
             """, [column(\.id), column { String($0.officeID) }, column { String($0.deskID) }, column { $0.date.description },
                   column { String($0.startUnit) }, column { String($0.units) }, column { BerlinTime.format($0.start) },
