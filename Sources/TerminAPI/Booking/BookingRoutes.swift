@@ -79,7 +79,7 @@ extension TerminAPI {
     /// A booking request's source (a hold, or office, start and services), contact and Idempotency-Key, checked.
     func bookingRequest(_ request: HTTPRequest) throws(APIFailure)
         -> (source: BookingEngine.BookingSource, contact: Appointment.Contact?, key: String?) {
-        let body = try JSONBody.decode(BookingRequestJSON.self, from: request)
+        let body = try BookingRequestJSON(try JSONBody.read(request))
         let key = request.header("idempotency-key")
         if let key, key.isEmpty || key.utf8.count > Self.idempotencyKeyBytesMax {
             throw APIFailure.malformed("Idempotency-Key", "An Idempotency-Key has 1 to \(Self.idempotencyKeyBytesMax) bytes.")
@@ -102,20 +102,20 @@ extension TerminAPI {
 
     /// `201` with the booking, its code (shown this once) and its `Location`.
     static func booked(_ booking: IssuedBooking) -> HTTPResponse {
-        JSONBody.response(201, BookingJSON(booking.record, code: booking.code),
-                          headers: [("Location", "/v1/bookings/\(booking.record.id)")])
+        .json(201, BookingJSON(booking.record, code: booking.code).json,
+              headers: [("Location", "/v1/bookings/\(booking.record.id)")])
     }
 
     func showBooking(_ request: HTTPRequest, id: String) throws(APIFailure) -> HTTPResponse {
         let code = try Self.bookingCode(request, id: id)
         let record = try run { () throws(EngineError) in try engine.booking(id: id, code: code) }
-        return JSONBody.response(200, BookingJSON(record, code: nil))
+        return .json(200, BookingJSON(record, code: nil).json)
     }
 
     func cancelBooking(_ request: HTTPRequest, id: String) throws(APIFailure) -> HTTPResponse {
         let code = try Self.bookingCode(request, id: id)
         let record = try run { () throws(EngineError) in try engine.cancel(id: id, code: code) }
-        return JSONBody.response(200, BookingJSON(record, code: nil))
+        return .json(200, BookingJSON(record, code: nil).json)
     }
 
     func calendar(_ request: HTTPRequest, id: String) throws(APIFailure) -> HTTPResponse {

@@ -59,24 +59,24 @@ public enum AccessLog {
             line += #"{"time":""#.utf8
             line += secondText
             line.append(UInt8(ascii: "."))
-            Self.digits(Int(spec.tv_nsec / 1_000_000), width: 3, into: &line)
+            JSONText.digits(Int(spec.tv_nsec / 1_000_000), width: 3, into: &line)
             line += #"Z","level":"info","msg":"request","request_id":""#.utf8
-            Self.escaped(requestID, into: &line)
+            JSONText.escaped(requestID, into: &line)
             line += #"","method":""#.utf8
-            Self.escaped(method, into: &line)
+            JSONText.escaped(method, into: &line)
             line += #"","path":""#.utf8
-            Self.escaped(path, into: &line)
+            JSONText.escaped(path, into: &line)
             line += #"","route":""#.utf8
-            Self.escaped(route, into: &line)
+            JSONText.escaped(route, into: &line)
             line += #"","status":"#.utf8
-            Self.digits(status, width: 1, into: &line)
+            JSONText.digits(status, width: 1, into: &line)
             line += #","duration_ms":"#.utf8
             let microseconds = max(0, Int((durationSeconds * 1e6).rounded()))
-            Self.digits(microseconds / 1000, width: 1, into: &line)
+            JSONText.digits(microseconds / 1000, width: 1, into: &line)
             line.append(UInt8(ascii: "."))
-            Self.digits(microseconds % 1000, width: 3, into: &line)
+            JSONText.digits(microseconds % 1000, width: 3, into: &line)
             line += #","bytes_out":"#.utf8
-            Self.digits(bytesOut, width: 1, into: &line)
+            JSONText.digits(bytesOut, width: 1, into: &line)
             line += "}\n".utf8
             if buffer.count + line.count > chunkBytesMax { flush() }
             buffer += line
@@ -94,58 +94,13 @@ public enum AccessLog {
             var parts = tm()
             gmtime_r(&time, &parts)
             secondText.removeAll(keepingCapacity: true)
-            Self.digits(Int(parts.tm_year) + 1900, width: 4, into: &secondText)
+            JSONText.digits(Int(parts.tm_year) + 1900, width: 4, into: &secondText)
             for (separator, value) in [("-", parts.tm_mon + 1), ("-", parts.tm_mday), ("T", parts.tm_hour),
                                        (":", parts.tm_min), (":", parts.tm_sec)] {
                 secondText += separator.utf8
-                Self.digits(Int(value), width: 2, into: &secondText)
+                JSONText.digits(Int(value), width: 2, into: &secondText)
             }
             second = seconds
         }
-
-        /// A non-negative number in decimal, zero-padded to `width` digits.
-        static func digits(_ value: Int, width: Int, into bytes: inout [UInt8]) {
-            assert(value >= 0, "log figures are never negative")
-            var count = 1, power = 1
-            while value / power >= 10 {
-                power *= 10
-                count += 1
-            }
-            for _ in count..<max(width, count) { bytes.append(UInt8(ascii: "0")) }
-            var rest = value
-            while power > 0 {
-                bytes.append(UInt8(ascii: "0") + UInt8(rest / power))
-                rest %= power
-                power /= 10
-            }
-        }
-
-        /// A JSON string's content: printable ASCII is copied as it is (the usual case), the rest escaped.
-        static func escaped(_ text: String, into bytes: inout [UInt8]) {
-            let utf8 = text.utf8
-            if utf8.allSatisfy({ $0 >= 0x20 && $0 != UInt8(ascii: "\"") && $0 != UInt8(ascii: "\\") }) {
-                bytes += utf8
-                return
-            }
-            for scalar in text.unicodeScalars {
-                switch scalar {
-                case "\"": bytes += #"\""#.utf8
-                case "\\": bytes += #"\\"#.utf8
-                case "\n": bytes += #"\n"#.utf8
-                case "\r": bytes += #"\r"#.utf8
-                case "\t": bytes += #"\t"#.utf8
-                default:
-                    if scalar.value < 0x20 {
-                        bytes += #"\u00"#.utf8
-                        bytes.append(hex[Int(scalar.value >> 4)])
-                        bytes.append(hex[Int(scalar.value & 0xF)])
-                    } else {
-                        bytes += String(scalar).utf8
-                    }
-                }
-            }
-        }
-
-        private static let hex = Array("0123456789abcdef".utf8)
     }
 }
