@@ -62,7 +62,7 @@ let package = Package(
         // Test doubles and harnesses shared by the tests and LoadTests: ManualClock, the HTTP client, test databases.
         .target(
             name: "TerminTestSupport",
-            dependencies: ["TerminStore", "TerminPostgres", "TerminCore"],
+            dependencies: ["TerminStore", "TerminPostgres", "TerminCore", "TerminHTTP"],
             path: "Tests/TerminTestSupport",
             swiftSettings: strict
         ),

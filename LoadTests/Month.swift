@@ -117,15 +117,14 @@ struct Month {
                 guard let calendar = call("days", "GET",
                                           "/v1/availability/days?office=\(office)&service=\(service)&from=\(first)&to=\(first.adding(days: 6))"),
                       calendar.status == 200 else { break }
-                let days = ((calendar.json["offices"] as? [[String: Any]])?.first?["days"] as? [[String: Any]]) ?? []
-                guard let day = days.first(where: { ($0["free_starts"] as? Int ?? 0) > 0 })?["date"] as? String else {
+                let days = calendar.value["offices"]?[0]?["days"]?.array ?? []
+                guard let day = days.first(where: { ($0["free_starts"]?.int ?? 0) > 0 })?["date"]?.string else {
                     first = first.adding(days: 7)
                     continue
                 }
                 guard let offered = call("availability", "GET", "/v1/availability?office=\(office)&service=\(service)&from=\(day)&to=\(day)"),
                       offered.status == 200 else { break }
-                let times = ((offered.json["offices"] as? [[String: Any]])?.first?["days"] as? [[String: Any]]) ?? []
-                guard let starts = times.first?["starts"] as? [String], !starts.isEmpty else { continue }
+                guard let starts = offered.availabilityDays.first?.starts, !starts.isEmpty else { continue }
                 let mornings = starts.filter { $0.dropFirst(11).prefix(2) < "10" }
                 let choices = morning && !mornings.isEmpty ? mornings : starts
                 let start = choices[Int.random(in: 0..<choices.count, using: &generator)]
@@ -133,7 +132,8 @@ struct Month {
                 let body = #"{"office":\#(office),"start":"\#(start)","services":[{"id":\#(service),"quantity":1}]}"#
                 guard let booking = call("booking", "POST", "/v1/bookings", body: body,
                                          headers: ["Idempotency-Key": "month-\(index)-\(sequence)"]) else { continue }
-                if booking.status == 201, let id = booking.json["id"] as? String, let code = booking.json["code"] as? String {
+                let answer = booking.value
+                if booking.status == 201, let id = answer["id"]?.string, let code = answer["code"]?.string {
                     report.told.append(.init(id: id, kind: "booking", start: start, office: office))
                     report.booked += 1
                     booked.value.add(1, ordering: .relaxed)
@@ -156,6 +156,20 @@ struct Month {
             }
         }
         return report
+    }
+
+    /// The group-commit writer's transactions and their mean size, from the server's `/metrics`, e.g. `9,204 (11.2)`:
+    /// PostgreSQL pays per transaction far more than per row, so this says what its share of the month cost.
+    static func commitBatches(harness: Harness) -> String {
+        guard let metrics = try? TestHTTPClient.lazy(port: harness.port).send("GET", "/metrics") else { return "not readable" }
+        let text = String(decoding: metrics.body, as: UTF8.self)
+        func value(_ name: String) -> Double? {
+            text.split(separator: "\n").first { $0.hasPrefix(name + " ") }.flatMap { Double($0.split(separator: " ")[1]) }
+        }
+        guard let batches = value("termin_commit_batches_total"), let entries = value("termin_commit_entries_total"), batches > 0 else {
+            return "not readable"
+        }
+        return String(format: "%.0f (%.1f)", batches, entries / batches)
     }
 
     /// After the month: reads every office's calendar over its whole horizon (so every office-day the ledger can hold

@@ -86,6 +86,7 @@ func runLoadTest() throws -> Int32 {
         let soak = scenario == "soak"
         let load = Month(bookings: soak ? Int.max : monthBookings, clients: monthClients, seconds: soak ? soakSeconds : nil)
         let seconds = try load.run(harness: harness, outcomes: outcomes)
+        let batches = Month.commitBatches(harness: harness)
         let resident = soak ? nil : try Month.touchHorizonAndMeasure(harness: harness)
         let reports = outcomes.all
         let told = reports.flatMap(\.told)
@@ -96,6 +97,7 @@ func runLoadTest() throws -> Int32 {
             "bookings (201)": String(booked), "cancelled": String(cancelled),
             "bookings per second": String(format: "%.0f", Double(booked) / max(seconds, 0.001)),
             "gave up (no time within 5 weeks)": String(reports.reduce(0) { $0 + $1.gaveUp }),
+            "commit batches (mean size)": batches,
         ].merging(resident.map { ["server resident size, every office's horizon read": $0] } ?? [:]) { $1 })
         return finish(report, invariants: invariants, faultApplied: true)
     }

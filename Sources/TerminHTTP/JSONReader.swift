@@ -1,5 +1,5 @@
 /// A JSON value (RFC 8259) as `JSONReader` reads it from a request body.
-enum JSONValue: Equatable, Sendable {
+public enum JSONValue: Equatable, Sendable {
     case null
     case bool(Bool)
     /// A number as sent, checked against the grammar; `JSONFields` reads integers from it exactly.
@@ -9,23 +9,27 @@ enum JSONValue: Equatable, Sendable {
     /// Members in the order sent.
     case object([Member])
 
-    struct Member: Equatable, Sendable {
-        let key: String
-        let value: JSONValue
+    public struct Member: Equatable, Sendable {
+        public let key: String
+        public let value: JSONValue
+        public init(key: String, value: JSONValue) {
+            self.key = key
+            self.value = value
+        }
     }
 }
 
-/// Reads a JSON document from bytes in one pass: the hot routes' reader (a booking body in about a microsecond, where
+/// Reads a JSON document from bytes in one pass: the hot API routes' reader (and the load tests' client's) (a booking body in about a microsecond, where
 /// Foundation's `JSONDecoder` with `Decodable` took about ten). Strict RFC 8259: one value, optional whitespace
 /// around it, strings in valid UTF-8 without raw control characters, `\u` escapes with surrogates in pairs, numbers
 /// within a Double's range.
-struct JSONReader {
+public struct JSONReader {
     /// Deepest nesting of arrays and objects accepted (a body far deeper is an attack, not a request).
-    static let depthMax = 64
+    public static let depthMax = 64
 
     /// Why a document is not JSON, with the byte offset where reading stopped.
-    struct Malformed: Error, Equatable {
-        let offset: Int
+    public struct Malformed: Error, Equatable {
+        public let offset: Int
     }
 
     private let bytes: UnsafeBufferPointer<UInt8>
@@ -35,7 +39,7 @@ struct JSONReader {
     private init(_ bytes: UnsafeBufferPointer<UInt8>) { self.bytes = bytes }
 
     /// The value of a whole document.
-    static func parse(_ bytes: [UInt8]) throws(Malformed) -> JSONValue {
+    public static func parse(_ bytes: [UInt8]) throws(Malformed) -> JSONValue {
         let result: Result<JSONValue, Malformed> = bytes.withUnsafeBufferPointer { buffer in
             var reader = JSONReader(buffer)
             do throws(Malformed) {
