@@ -36,37 +36,52 @@ public enum BerlinTime {
     /// RFC 3339 / ISO 8601 with the Berlin offset, e.g. `2026-12-01T08:30:00+01:00`. Written byte by byte: the
     /// availability answer formats hundreds of these.
     public static func format(_ instant: Instant) -> String {
+        String(unsafeUninitializedCapacity: formattedBytes) { bytes in
+            render(instant, into: bytes)
+            return formattedBytes
+        }
+    }
+
+    /// `format`'s bytes appended to `bytes`, with no string in between (the availability answers are written so).
+    public static func append(_ instant: Instant, to bytes: inout [UInt8]) {
+        let start = bytes.count
+        bytes.append(contentsOf: repeatElement(0, count: formattedBytes))
+        bytes.withUnsafeMutableBufferPointer { render(instant, into: UnsafeMutableBufferPointer(rebasing: $0[start...])) }
+    }
+
+    /// Length of `2026-12-01T08:30:00+01:00`.
+    static let formattedBytes = 25
+
+    private static func render(_ instant: Instant, into bytes: UnsafeMutableBufferPointer<UInt8>) {
+        assert(bytes.count >= formattedBytes, "room for the whole date-time")
         let offset = utcOffsetMinutes(at: instant)
         let local = instant.secondsSinceEpoch + Int64(offset) * 60
         let day = floorDiv(local, 86_400)
         let secondOfDay = Int(local - day * 86_400)
         let (year, month, dayOfMonth) = LocalDate.civilFromDays(Int(day))
         precondition((0...9999).contains(year), "a four-digit year")
-        return String(unsafeUninitializedCapacity: 25) { bytes in
-            func digits(_ value: Int, _ count: Int, at index: Int) {
-                var rest = value
-                for position in stride(from: index + count - 1, through: index, by: -1) {
-                    bytes[position] = UInt8(ascii: "0") + UInt8(rest % 10)
-                    rest /= 10
-                }
+        func digits(_ value: Int, _ count: Int, at index: Int) {
+            var rest = value
+            for position in stride(from: index + count - 1, through: index, by: -1) {
+                bytes[position] = UInt8(ascii: "0") + UInt8(rest % 10)
+                rest /= 10
             }
-            digits(year, 4, at: 0)
-            bytes[4] = UInt8(ascii: "-")
-            digits(month, 2, at: 5)
-            bytes[7] = UInt8(ascii: "-")
-            digits(dayOfMonth, 2, at: 8)
-            bytes[10] = UInt8(ascii: "T")
-            digits(secondOfDay / 3600, 2, at: 11)
-            bytes[13] = UInt8(ascii: ":")
-            digits(secondOfDay / 60 % 60, 2, at: 14)
-            bytes[16] = UInt8(ascii: ":")
-            digits(secondOfDay % 60, 2, at: 17)
-            bytes[19] = UInt8(ascii: "+")
-            digits(offset / 60, 2, at: 20)
-            bytes[22] = UInt8(ascii: ":")
-            digits(offset % 60, 2, at: 23)
-            return 25
         }
+        digits(year, 4, at: 0)
+        bytes[4] = UInt8(ascii: "-")
+        digits(month, 2, at: 5)
+        bytes[7] = UInt8(ascii: "-")
+        digits(dayOfMonth, 2, at: 8)
+        bytes[10] = UInt8(ascii: "T")
+        digits(secondOfDay / 3600, 2, at: 11)
+        bytes[13] = UInt8(ascii: ":")
+        digits(secondOfDay / 60 % 60, 2, at: 14)
+        bytes[16] = UInt8(ascii: ":")
+        digits(secondOfDay % 60, 2, at: 17)
+        bytes[19] = UInt8(ascii: "+")
+        digits(offset / 60, 2, at: 20)
+        bytes[22] = UInt8(ascii: ":")
+        digits(offset % 60, 2, at: 23)
     }
 
     /// ISO 8601 basic format: Berlin wall-clock time `20261201T083000`, or with `utc` the UTC time
