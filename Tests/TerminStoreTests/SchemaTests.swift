@@ -38,6 +38,17 @@ import TerminPostgres
             """).scalar == "0")
     }
 
+    /// An appointment's desk must be a desk of its office (one composite foreign key), not merely some desk.
+    @Test func anAppointmentOnAnotherOfficesDeskIsRefused() throws {
+        let db = try PostgresConnection(conninfo: try TestDatabase.create())
+        let foreign = try #require(Int(try db.query("SELECT min(id) FROM desk WHERE office_id <> 102522").scalar ?? ""))
+        #expect {
+            try insert(db, id: "00000000-0000-0000-0000-000000000001", desk: foreign, from: "2026-12-01T08:00+01", to: "2026-12-01T08:15+01")
+        } throws: { ($0 as! PostgresError).sqlState == "23503" }
+        #expect(try db.query("SELECT count(*) FROM appointment").scalar == "0")
+        #expect(try db.query("SELECT count(*) FROM desk_time").scalar == "0")
+    }
+
     @Test func reviving_a_cancelled_appointment_into_an_overlap_is_refused() throws {
         let db = try PostgresConnection(conninfo: try TestDatabase.create())
         try insert(db, id: "00000000-0000-0000-0000-000000000001", from: "2026-12-01T08:00+01", to: "2026-12-01T08:15+01", status: "cancelled")
