@@ -98,16 +98,24 @@ struct APIFailure: Error {
 
     var response: HTTPResponse { .problem(problem, headers: headers) }
 
-    /// `slotTaken` → `slot-taken`.
+    /// `slotTaken` → `slot-taken`. Codes are ASCII identifiers; byte by byte, as the 409s of a release rush ask for it.
     static func slug(_ camel: String) -> String {
-        camel.reduce(into: "") { text, character in
-            if character.isUppercase { text += "-" + character.lowercased() } else { text.append(character) }
+        var bytes: [UInt8] = []
+        bytes.reserveCapacity(camel.utf8.count + 4)
+        for byte in camel.utf8 {
+            if (UInt8(ascii: "A")...UInt8(ascii: "Z")).contains(byte) {
+                bytes += [UInt8(ascii: "-"), byte + 32]
+            } else {
+                bytes.append(byte)
+            }
         }
+        return String(decoding: bytes, as: UTF8.self)
     }
 
     /// `slot-taken` → `Slot taken`.
     static func title(_ slug: String) -> String {
-        let words = slug.replacingOccurrences(of: "-", with: " ")
-        return words.prefix(1).uppercased() + words.dropFirst()
+        var bytes = slug.utf8.map { $0 == UInt8(ascii: "-") ? UInt8(ascii: " ") : $0 }
+        if let first = bytes.first, (UInt8(ascii: "a")...UInt8(ascii: "z")).contains(first) { bytes[0] = first - 32 }
+        return String(decoding: bytes, as: UTF8.self)
     }
 }

@@ -4,9 +4,9 @@ import TerminCore
 import TerminHTTP
 @testable import TerminAPI
 
-/// `JSONReader` and `BookingJSON.json` against Foundation: the same documents accepted with the same values, the same
-/// bytes written.
-@Suite struct JSONReaderTests {
+/// The JSON read and written by hand on the hot paths (`JSONReader`, `BookingJSON.json`, `ProblemDetails.encoded`)
+/// against Foundation: the same documents accepted with the same values, the same bytes written.
+@Suite struct HandWrittenJSONTests {
     /// A small deterministic generator, so a failure names its seed.
     struct Generator: RandomNumberGenerator {
         var state: UInt64
@@ -143,5 +143,26 @@ import TerminHTTP
                 #expect(answer.json == Array(try JSONBody.encoder.encode(answer)), "\(String(decoding: answer.json, as: UTF8.self))")
             }
         }
+    }
+
+    /// Problems written directly are byte for byte what `JSONEncoder` (sorted keys, unescaped slashes) writes.
+    @Test func aProblemIsWhatFoundationWrites() throws {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        var generator = Generator(state: 11)
+        for index in 0..<40 {
+            let problem = ProblemDetails(type: "https://termin.example/problems/" + Self.randomString(&generator),
+                                         title: Self.randomString(&generator), status: 400 + index,
+                                         detail: Self.randomString(&generator) + "/" + Self.randomString(&generator),
+                                         field: index % 3 == 0 ? nil : "services[\(index)]." + Self.randomString(&generator))
+            #expect(problem.encoded() == Array(try encoder.encode(problem)), "\(String(decoding: problem.encoded(), as: UTF8.self))")
+        }
+    }
+
+    @Test func problemSlugsAndTitlesComeFromTheCodes() {
+        #expect(APIFailure.slug("slotTaken") == "slot-taken" && APIFailure.title("slot-taken") == "Slot taken")
+        #expect(APIFailure.slug("outsideOpeningHours") == "outside-opening-hours")
+        #expect(APIFailure.title("outside-opening-hours") == "Outside opening hours")
+        #expect(APIFailure.slug("") == "" && APIFailure.title("") == "")
     }
 }
