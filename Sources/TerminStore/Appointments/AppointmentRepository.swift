@@ -28,7 +28,8 @@ public enum AppointmentRepository {
     /// Inserts holds and bookings with one statement. A row whose desk time is taken by a committed appointment is
     /// skipped (`deskTimeFree`), and so is one that overlaps an earlier-starting row of `rows` on its desk; one whose
     /// time an uncommitted transaction takes waits for it and, if that commits, fails the statement on `desk_time`'s
-    /// key (SQLSTATE 23505: write it again). Returns the ids inserted.
+    /// key (SQLSTATE 23505: write it again). Returns the ids inserted. (No `ON CONFLICT`: the ids are new random UUIDs,
+    /// and PostgreSQL's speculative insertion for it cost a lock and an index probe per row.)
     public static func insert(_ rows: [NewRow], _ db: PostgresConnection) throws -> [String] {
         let rows = withoutOverlaps(rows)
         guard !rows.isEmpty else { return [] }
@@ -45,7 +46,6 @@ public enum AppointmentRepository {
               AS input(id, office_id, desk_id, day, start_unit, units, lo, hi, channel, status, expires_at, code,
                        contact_name, contact_email, now_at, service_ids, quantities, identity)
             WHERE status NOT IN ('held', 'confirmed') OR \(AppointmentRepository.deskTimeFree(desk: "input.desk_id", span: "tstzrange(input.lo, input.hi)"))
-            ON CONFLICT DO NOTHING
             RETURNING id
             """, [column { $0.appointment.id }, column { String($0.appointment.run.officeID) },
                   column { String($0.appointment.run.deskID) }, column { $0.appointment.run.date.description },
