@@ -7,26 +7,14 @@ import TerminHTTP
 /// The JSON read and written by hand on the hot paths (`JSONReader`, `BookingJSON.json`, `ProblemDetails.encoded`)
 /// against Foundation: the same documents accepted with the same values, the same bytes written.
 @Suite struct HandWrittenJSONTests {
-    /// A small deterministic generator, so a failure names its seed.
-    struct Generator: RandomNumberGenerator {
-        var state: UInt64
-        mutating func next() -> UInt64 {
-            state &+= 0x9E37_79B9_7F4A_7C15
-            var z = state
-            z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-            z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-            return z ^ (z >> 31)
-        }
-    }
-
     static let alphabet: [String] = ["a", "Z", "ü", "€", "😀", "\"", "\\", "/", "\n", "\t", "\u{1}", "\u{1F}", " ", "é", "\u{8}", "\u{C}"]
 
-    static func randomString(_ generator: inout Generator) -> String {
+    static func randomString(_ generator: inout SeededRandom) -> String {
         String((0..<Int.random(in: 0...6, using: &generator)).map { _ in alphabet.randomElement(using: &generator)! }.joined())
     }
 
     /// A random value as Foundation's `JSONSerialization` takes it, and as `JSONReader` should give it back.
-    static func randomValue(_ generator: inout Generator, depth: Int = 0) -> (Any, JSONValue) {
+    static func randomValue(_ generator: inout SeededRandom, depth: Int = 0) -> (Any, JSONValue) {
         switch Int.random(in: 0..<(depth >= 3 ? 4 : 6), using: &generator) {
         case 0: return (NSNull(), .null)
         case 1: let flag = Bool.random(using: &generator); return (flag, .bool(flag))
@@ -60,7 +48,7 @@ import TerminHTTP
     }
 
     @Test(arguments: 1...20) func readsWhatFoundationWrites(seed: UInt64) throws {
-        var generator = Generator(state: seed)
+        var generator = SeededRandom(seed: seed)
         for _ in 0..<50 {
             let (any, expected) = Self.randomValue(&generator)
             let data = try JSONSerialization.data(withJSONObject: any, options: [.fragmentsAllowed])
@@ -73,7 +61,7 @@ import TerminHTTP
     /// them, and then read as Foundation reads them. Would fail if the reader took a missing comma, a raw control
     /// character, a bad escape or trailing text.
     @Test(arguments: 1...20) func acceptsWhatFoundationAccepts(seed: UInt64) throws {
-        var generator = Generator(state: seed)
+        var generator = SeededRandom(seed: seed)
         let significant = Array(#"{}[]":,\/"0123456789.eE+-tfnlu "#.utf8) + [0x01, 0x0A, 0xC3, 0xFF]
         var rejected = 0
         for _ in 0..<200 {
@@ -129,7 +117,7 @@ import TerminHTTP
     @Test func aBookingAnswerIsWhatFoundationWrites() throws {
         let start = Instant(secondsSinceEpoch: 1_796_108_400)
         let run = SlotRun(officeID: 102522, deskID: 3, date: LocalDate(year: 2026, month: 12, day: 1)!, startUnit: 0, units: 3)
-        var generator = Generator(state: 7)
+        var generator = SeededRandom(seed: 7)
         let contacts: [Appointment.Contact?] = [nil, .init(name: nil, email: nil), .init(name: "Ana", email: nil),
                                                 .init(name: nil, email: "a@b.de")]
             + (0..<30).map { _ in .init(name: Self.randomString(&generator), email: Self.randomString(&generator) + "/x@y.de") }
@@ -149,7 +137,7 @@ import TerminHTTP
     @Test func aProblemIsWhatFoundationWrites() throws {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
-        var generator = Generator(state: 11)
+        var generator = SeededRandom(seed: 11)
         for index in 0..<40 {
             let problem = ProblemDetails(type: "https://termin.example/problems/" + Self.randomString(&generator),
                                          title: Self.randomString(&generator), status: 400 + index,

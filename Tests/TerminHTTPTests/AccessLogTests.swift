@@ -35,4 +35,21 @@ import Testing
             #expect(time.count == 24 && time.hasSuffix("Z") && time.dropFirst(10).first == "T")
         }
     }
+
+    /// A request without an `X-Request-Id` gets 16 hex digits, never the same twice from one loop's generator; a
+    /// printable one of the client's is kept.
+    @Test func requestIDsAreKeptOrNewAndNeverRepeat() {
+        var generator = AccessLog.RequestIDGenerator()
+        let bare = HTTPRequest(method: "GET", target: "/", path: "/", query: [], minorVersion: 1, headers: [], body: [])
+        var seen = Set<String>()
+        for _ in 0..<100_000 {
+            let id = AccessLog.requestID(for: bare, using: &generator)
+            #expect(id.utf8.count == 16 && id.allSatisfy(\.isHexDigit))
+            seen.insert(id)
+        }
+        #expect(seen.count == 100_000)
+        let named = HTTPRequest(method: "GET", target: "/", path: "/", query: [], minorVersion: 1,
+                                headers: [("x-request-id", "portal-42")], body: [])
+        #expect(AccessLog.requestID(for: named, using: &generator) == "portal-42")
+    }
 }

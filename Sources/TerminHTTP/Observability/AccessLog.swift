@@ -16,16 +16,33 @@ public enum AccessLog {
     /// Receives chunks of whole lines, each ending in a newline.
     public typealias Sink = @Sendable ([UInt8]) -> Void
 
-    /// The client's `X-Request-Id` if it is printable ASCII of sensible length, else a new random one.
-    public static func requestID(for request: HTTPRequest) -> String {
+    /// The client's `X-Request-Id` if it is printable ASCII of sensible length, else a new random one from
+    /// `generator` (an event loop's own `RequestIDGenerator`).
+    public static func requestID(for request: HTTPRequest, using generator: inout some RandomNumberGenerator) -> String {
         if let given = request.header("x-request-id"), !given.isEmpty, given.utf8.count <= requestIDBytesMax,
            given.utf8.allSatisfy({ $0 > 0x20 && $0 < 0x7F && $0 != UInt8(ascii: "\"") && $0 != UInt8(ascii: "\\") }) {
             return given
         }
-        var generator = SystemRandomNumberGenerator()
         let value = generator.next() as UInt64
         let text = String(value, radix: 16)
         return String(repeating: "0", count: 16 - text.count) + text
+    }
+
+    /// Request ids for one event loop: a count from a random start, multiplied by an odd constant (a bijection, so
+    /// ids never repeat within a loop and do not show how many requests came before). Ids must differ, not be secret;
+    /// the system generator cost a `getrandom` call per request.
+    public struct RequestIDGenerator: RandomNumberGenerator {
+        private var count: UInt64
+
+        public init() {
+            var system = SystemRandomNumberGenerator()
+            count = system.next()
+        }
+
+        public mutating func next() -> UInt64 {
+            count &+= 1
+            return count &* 0x9E37_79B9_7F4A_7C15
+        }
     }
 
     /// Writes a chunk to standard error in one write.

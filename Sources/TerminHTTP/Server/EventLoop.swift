@@ -65,6 +65,8 @@ final class EventLoop: @unchecked Sendable {
     var connections: [Int32: Connection] = [:]
     private var nextGeneration: UInt64 = 0
     var cachedDate = (second: -1, text: "")
+    /// Ids for requests that bring none.
+    private var requestIDs = AccessLog.RequestIDGenerator()
     /// The read buffer, reused for every read of this loop.
     private var chunk = [UInt8](repeating: 0, count: 16 * 1024)
 
@@ -206,14 +208,14 @@ final class EventLoop: @unchecked Sendable {
                 break parsing
             case .reject(let problem):
                 observe(method: "-", path: "-", route: "unparsed", status: problem.status, seconds: 0,
-                        requestID: AccessLog.requestID(for: Self.unparsed), bytesOut: 0)
+                        requestID: AccessLog.requestID(for: Self.unparsed, using: &requestIDs), bytesOut: 0)
                 respond(.problem(problem), on: connection, head: false)
             case .request(let parsed):
                 var located = parsed
                 located.peer = connection.peer
                 let request = located
                 let head = request.method == "HEAD"
-                let requestID = AccessLog.requestID(for: request)
+                let requestID = AccessLog.requestID(for: request, using: &requestIDs)
                 let started = DispatchTime.now().uptimeNanoseconds
                 if var refusal = rateLimiter?.refusal(request, nowSeconds: Double(started) / 1e9) {
                     refusal.headers.append(("X-Request-Id", requestID))
