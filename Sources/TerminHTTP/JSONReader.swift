@@ -157,15 +157,19 @@ public struct JSONReader {
             guard index < bytes.count, isDigit(bytes[index]) else { throw malformed }
             skipDigits()
         }
-        if index < bytes.count, bytes[index] == UInt8(ascii: "e") || bytes[index] == UInt8(ascii: "E") {
+        let hasExponent = index < bytes.count && (bytes[index] == UInt8(ascii: "e") || bytes[index] == UInt8(ascii: "E"))
+        if hasExponent {
             index += 1
             if index < bytes.count, bytes[index] == UInt8(ascii: "+") || bytes[index] == UInt8(ascii: "-") { index += 1 }
             guard index < bytes.count, isDigit(bytes[index]) else { throw malformed }
             skipDigits()
         }
         let text = String(decoding: UnsafeBufferPointer(rebasing: bytes[start..<index]), as: UTF8.self)
-        // A number beyond a Double's range (`1e999`) is refused, as Foundation refuses it.
-        guard Double(text)?.isFinite == true else { throw Malformed(offset: start) }
+        // A number beyond a Double's range (`1e999`, or 400 digits) is refused, as Foundation refuses it; only those
+        // with an exponent or very many digits can be, so the others skip the conversion.
+        if hasExponent || index - start > 300 {
+            guard Double(text)?.isFinite == true else { throw Malformed(offset: start) }
+        }
         return text
     }
 

@@ -90,6 +90,12 @@ import TerminHTTP
             #expect(throws: JSONReader.Malformed.self, "\(text)") { try JSONReader.parse(Array(text.utf8)) }
         }
         #expect(throws: JSONReader.Malformed.self) { try JSONReader.parse([0x22, 0xFF, 0x22]) }
+        // Beyond a Double's range, with or without an exponent, as Foundation has it.
+        for text in ["1e999", "-2E+400", String(repeating: "9", count: 400)] {
+            #expect(throws: JSONReader.Malformed.self, "\(text)") { try JSONReader.parse(Array(text.utf8)) }
+            #expect((try? JSONSerialization.jsonObject(with: Data(text.utf8), options: [.fragmentsAllowed])) == nil)
+        }
+        #expect((try? JSONReader.parse(Array(("0." + String(repeating: "1", count: 400)).utf8))) != nil)
         let deepest = String(repeating: "[", count: JSONReader.depthMax) + String(repeating: "]", count: JSONReader.depthMax)
         #expect((try? JSONReader.parse(Array(deepest.utf8))) != nil)
     }
