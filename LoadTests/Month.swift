@@ -71,7 +71,7 @@ struct Month {
         return Double(DispatchTime.now().uptimeNanoseconds - began) / 1e9
     }
 
-    static func pick<T>(_ items: [(T, Int)], _ generator: inout SystemRandomNumberGenerator) -> T {
+    static func pick<T>(_ items: [(T, Int)], _ generator: inout SeededRandom) -> T {
         var roll = Int.random(in: 0..<items.reduce(0) { $0 + $1.1 }, using: &generator)
         for (item, weight) in items {
             if roll < weight { return item }
@@ -84,7 +84,9 @@ struct Month {
                        others: [(office: Int, desks: Int, services: [Int])], from: LocalDate) -> Outcomes.ThreadReport {
         var report = Outcomes.ThreadReport()
         let client = TestHTTPClient.lazy(port: port)
-        var generator = SystemRandomNumberGenerator()
+        // Seeded once from the system: a getrandom call for every choice was a noticeable share of the generator's CPU.
+        var system = SystemRandomNumberGenerator()
+        var generator = SeededRandom(seed: system.next())
         var mine: [(id: String, code: String)] = []
         var sequence = 0
         func call(_ endpoint: String, _ method: String, _ target: String, body: String? = nil,

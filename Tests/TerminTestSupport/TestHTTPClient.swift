@@ -125,7 +125,10 @@ public final class TestHTTPClient {
                     while value.last == " " || value.last == "\t" { value = value.dropLast() }
                     return (String(line[..<colon]), String(value))
                 }
-                let value = { (name: String) in headers.first { $0.name.lowercased() == name }?.value }
+                // Names compared by length first: lower-casing every name for every lookup showed in the month's profile.
+                let value = { (name: String) in
+                    headers.first { $0.name.utf8.count == name.utf8.count && $0.name.lowercased() == name }?.value
+                }
                 let length = head ? 0 : Int(value("content-length") ?? "0") ?? 0
                 while buffer.count < end + 4 + length { try fill() }
                 let body = Array(buffer[(end + 4)..<(end + 4 + length)])
