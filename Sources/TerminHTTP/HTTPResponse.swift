@@ -115,21 +115,12 @@ public struct ProblemDetails: Sendable, Encodable, Equatable {
     /// The JSON body: the bytes `JSONEncoder` writes with sorted keys and unescaped slashes, written directly (at the
     /// 7:00 release most answers are 409 problems, and a fresh encoder per answer cost more than the rest of one).
     public func encoded() -> [UInt8] {
-        var json: [UInt8] = []
-        json.reserveCapacity(192 + detail.utf8.count)
-        json += #"{"detail":"#.utf8
-        JSONText.quoted(detail, into: &json)
-        if let field {
-            json += #","field":"#.utf8
-            JSONText.quoted(field, into: &json)
-        }
-        json += #","status":"#.utf8
-        JSONText.digits(status, into: &json)
-        json += #","title":"#.utf8
-        JSONText.quoted(title, into: &json)
-        json += #","type":"#.utf8
-        JSONText.quoted(type, into: &json)
-        json.append(UInt8(ascii: "}"))
-        return json
+        var object = JSONObjectWriter(capacity: 192 + detail.utf8.count)
+        object.string("detail", detail)
+        object.string("field", field)
+        object.int("status", status)
+        object.string("title", title)
+        object.string("type", type)
+        return object.finish()
     }
 }

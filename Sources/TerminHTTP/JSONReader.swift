@@ -220,7 +220,8 @@ public struct JSONReader {
         return try unescaped.withUnsafeBufferPointer { buffer throws(Malformed) in try validated(buffer, at: start) }
     }
 
-    /// The scalar of `\uXXXX` (or of a surrogate pair `\uD83D\uDE00`); `index` is after the `u`.
+    /// The scalar of a `\u` escape and its four hex digits (`\u00e9`, or a surrogate pair `\uD83D\uDE00`); `index` is after
+    /// the `u`.
     private mutating func unicodeEscape() throws(Malformed) -> Character {
         let first = try hexQuad()
         if (0xD800..<0xDC00).contains(first) {

@@ -59,3 +59,60 @@ public enum JSONText {
 
     private static let hex = Array("0123456789abcdef".utf8)
 }
+
+/// One JSON object written member by member into bytes. Members go in the order given: callers give them sorted, as
+/// `JSONEncoder` with `.sortedKeys` writes them. Keys are literals that need no escaping; a `nil` value leaves its
+/// member out, as `Encodable`'s synthesized `encodeIfPresent` does.
+public struct JSONObjectWriter {
+    private var bytes: [UInt8]
+    private var empty = true
+
+    public init(capacity: Int = 256) {
+        bytes = [UInt8(ascii: "{")]
+        bytes.reserveCapacity(capacity)
+    }
+
+    public mutating func string(_ key: String, _ value: String?) {
+        guard let value else { return }
+        self.key(key)
+        JSONText.quoted(value, into: &bytes)
+    }
+
+    public mutating func int(_ key: String, _ value: Int?) {
+        guard let value else { return }
+        self.key(key)
+        JSONText.digits(value, into: &bytes)
+    }
+
+    /// A member whose value is JSON already written (a nested object's `finish()`).
+    public mutating func json(_ key: String, _ value: [UInt8]) {
+        self.key(key)
+        bytes += value
+    }
+
+    /// A member whose value is an array of JSON values already written.
+    public mutating func array(_ key: String, _ elements: [[UInt8]]) {
+        self.key(key)
+        bytes.append(UInt8(ascii: "["))
+        for (index, element) in elements.enumerated() {
+            if index > 0 { bytes.append(UInt8(ascii: ",")) }
+            bytes += element
+        }
+        bytes.append(UInt8(ascii: "]"))
+    }
+
+    /// The object's bytes, closed.
+    public consuming func finish() -> [UInt8] {
+        bytes.append(UInt8(ascii: "}"))
+        return bytes
+    }
+
+    private mutating func key(_ key: String) {
+        assert(key.utf8.allSatisfy { $0 >= 0x20 && $0 != UInt8(ascii: "\"") && $0 != UInt8(ascii: "\\") }, "keys need no escaping")
+        if !empty { bytes.append(UInt8(ascii: ",")) }
+        empty = false
+        bytes.append(UInt8(ascii: "\""))
+        bytes += key.utf8
+        bytes += #"":"#.utf8
+    }
+}

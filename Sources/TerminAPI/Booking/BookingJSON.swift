@@ -108,47 +108,26 @@ extension BookingJSON {
     /// The bytes `JSONBody.encoder` writes for this answer (keys sorted, absent ones left out), written directly:
     /// every booking's 201 is one, and Foundation's encoder cost about as much as the rest of the route.
     var json: [UInt8] {
-        var json: [UInt8] = []
-        json.reserveCapacity(384)
-        json += #"{"channel":"#.utf8
-        JSONText.quoted(channel, into: &json)
-        if let code {
-            json += #","code":"#.utf8
-            JSONText.quoted(code, into: &json)
-        }
+        var object = JSONObjectWriter(capacity: 384)
+        object.string("channel", channel)
+        object.string("code", code)
         if let contact {
-            json += #","contact":{"#.utf8
-            if let email = contact.email {
-                json += #""email":"#.utf8
-                JSONText.quoted(email, into: &json)
-            }
-            if let name = contact.name {
-                json += contact.email == nil ? #""name":"#.utf8 : #","name":"#.utf8
-                JSONText.quoted(name, into: &json)
-            }
-            json.append(UInt8(ascii: "}"))
+            var nested = JSONObjectWriter(capacity: 64)
+            nested.string("email", contact.email)
+            nested.string("name", contact.name)
+            object.json("contact", nested.finish())
         }
-        json += #","end":"#.utf8
-        JSONText.quoted(end, into: &json)
-        json += #","id":"#.utf8
-        JSONText.quoted(id, into: &json)
-        json += #","office":"#.utf8
-        JSONText.digits(office, into: &json)
-        json += #","services":["#.utf8
-        for (index, service) in services.enumerated() {
-            json += (index == 0 ? #"{"id":"# : #",{"id":"#).utf8
-            JSONText.digits(service.id, into: &json)
-            if let quantity = service.quantity {
-                json += #","quantity":"#.utf8
-                JSONText.digits(quantity, into: &json)
-            }
-            json.append(UInt8(ascii: "}"))
-        }
-        json += #"],"start":"#.utf8
-        JSONText.quoted(start, into: &json)
-        json += #","status":"#.utf8
-        JSONText.quoted(status, into: &json)
-        json.append(UInt8(ascii: "}"))
-        return json
+        object.string("end", end)
+        object.string("id", id)
+        object.int("office", office)
+        object.array("services", services.map { service in
+            var nested = JSONObjectWriter(capacity: 40)
+            nested.int("id", service.id)
+            nested.int("quantity", service.quantity)
+            return nested.finish()
+        })
+        object.string("start", start)
+        object.string("status", status)
+        return object.finish()
     }
 }
