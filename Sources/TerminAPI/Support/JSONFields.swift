@@ -40,7 +40,7 @@ struct JSONFields {
         return try JSONFields(value, path: field(key))
     }
 
-    /// A member that is an array, each element read by `element` with its path (`services[1]`); `nil` when absent.
+    /// A member that is an array, each element read by `read` with its path (`services[1]`); `nil` when absent.
     func array<Element>(_ key: String, _ read: (JSONValue, String) throws(APIFailure) -> Element) throws(APIFailure) -> [Element]? {
         guard let value = value(key) else { return nil }
         guard case .array(let elements) = value else { throw APIFailure.invalid(field(key), "Expected an array.") }
