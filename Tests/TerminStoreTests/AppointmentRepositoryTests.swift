@@ -25,7 +25,7 @@ import TerminTestSupport
 
     static func insert(_ appointment: Appointment, code: String? = nil, _ db: PostgresConnection) throws {
         let inserted = try AppointmentRepository.insert([.init(appointment, code: code, now: now)], db)
-        #expect(inserted == [appointment.id])
+        #expect(inserted.ids == [appointment.id])
     }
 
     @Test func anInsertedAppointmentReadsBackUnchanged() throws {
@@ -77,10 +77,13 @@ import TerminTestSupport
         let running = Self.appointment(unit: 96, expiresAt: Self.now.adding(seconds: 6000))
         for hold in [later, early, running] { try Self.insert(hold, db) }
         let now = Self.now.adding(seconds: 300)
-        #expect(try AppointmentRepository.expireHolds(now: now, limit: 1, db).map(\.id) == [early.id])
-        let rest = try AppointmentRepository.expireHolds(now: now, limit: 10, db)
+        #expect(try AppointmentRepository.dueHolds(now: now, limit: 1, db) == [early.id])
+        #expect(try AppointmentRepository.expireHolds(ids: [early.id], now: now, db).map(\.id) == [early.id])
+        #expect(try AppointmentRepository.dueHolds(now: now, limit: 10, db) == [later.id])
+        // A hold still running is left as it is, even when named.
+        let rest = try AppointmentRepository.expireHolds(ids: [later.id, running.id], now: now, db)
         #expect(rest.map(\.id) == [later.id] && rest[0].status == .expired)
-        #expect(try AppointmentRepository.expireHolds(now: now, limit: 10, db).isEmpty)
+        #expect(try AppointmentRepository.dueHolds(now: now, limit: 10, db).isEmpty)
         #expect(Set(try AppointmentRepository.live(from: Self.day, db).map(\.id)) == [running.id])
     }
 
@@ -98,7 +101,22 @@ import TerminTestSupport
         let first = Self.appointment(status: .confirmed), overlapping = Self.appointment(unit: 85, status: .confirmed)
         let inserted = try AppointmentRepository.insert([.init(first, code: "a", now: Self.now),
                                                          .init(overlapping, code: "b", now: Self.now)], db)
-        #expect(inserted == [first.id])
+        #expect(inserted.ids == [first.id] && inserted.prior.isEmpty)
+    }
+
+    @Test func aKeyedRowIsStoredWithItsKeyAndARepeatOfTheKeyGetsTheFirstAnswer() throws {
+        let db = try PostgresConnection(conninfo: try TestDatabase.create())
+        let first = Self.appointment(status: .confirmed), repeated = Self.appointment(unit: 96, status: .confirmed)
+        let key = WritePlan.Idempotency(key: "k1", fingerprint: "body")
+        #expect(try AppointmentRepository.insert([.init(first, code: "a", now: Self.now, idempotency: key)], db).ids == [first.id])
+        let again = try AppointmentRepository.insert([.init(repeated, code: "b", now: Self.now, idempotency: key)], db)
+        #expect(again.ids.isEmpty)
+        #expect(again.prior == [repeated.id: .init(sameRequest: true, appointmentID: first.id, code: "a")])
+        let other = Self.appointment(unit: 100, status: .confirmed)
+        let reused = try AppointmentRepository.insert(
+            [.init(other, code: "c", now: Self.now, idempotency: .init(key: "k1", fingerprint: "another body"))], db)
+        #expect(reused.prior[other.id]?.sameRequest == false)
+        #expect(try db.query("SELECT count(*) FROM appointment").scalar == "1")
     }
 }
 
@@ -109,14 +127,13 @@ import TerminTestSupport
         let booking = AppointmentRepositoryTests.appointment(status: .confirmed)
         try AppointmentRepositoryTests.insert(booking, code: "secret", db)
         let now = AppointmentRepositoryTests.now
-        let answer = IdempotencyRepository.NewAnswer(key: "k1", fingerprint: "body", appointmentID: booking.id, code: "secret", now: now)
-        #expect(try IdempotencyRepository.store([answer, answer], db) == [booking.id])   // the second of a batch loses
-        #expect(try IdempotencyRepository.store([answer], db).isEmpty)
-        #expect(try IdempotencyRepository.answer(key: "k1", fingerprint: "body", db)
-            == .init(sameRequest: true, appointmentID: booking.id, code: "secret"))
-        #expect(try IdempotencyRepository.answer(key: "k1", fingerprint: "other", db)?.sameRequest == false)
-        #expect(try IdempotencyRepository.answer(key: "k2", fingerprint: "body", db) == nil)
+        let key = WritePlan.Idempotency(key: "k1", fingerprint: "body")
+        #expect(try IdempotencyRepository.store(key, appointmentID: booking.id, code: "secret", now: now, db))
+        #expect(try !IdempotencyRepository.store(key, appointmentID: booking.id, code: "secret", now: now, db))
+        let answers = try IdempotencyRepository.answers([key, .init(key: "k2", fingerprint: "body")], db)
+        #expect(answers == ["k1": .init(sameRequest: true, appointmentID: booking.id, code: "secret")])
+        #expect(try IdempotencyRepository.answers([.init(key: "k1", fingerprint: "other")], db)["k1"]?.sameRequest == false)
         try IdempotencyRepository.purge(before: now.adding(seconds: 1), db)
-        #expect(try IdempotencyRepository.answer(key: "k1", fingerprint: "body", db) == nil)
+        #expect(try IdempotencyRepository.answers([key], db).isEmpty)
     }
 }

@@ -12,25 +12,54 @@ import TerminPostgres
     static let now = BerlinTime.parse("2026-11-30T09:00:00+01:00")!
 
     /// A booking at Orleansplatz on desk `desk` (1–20), five-minute unit `unit` (84 = 07:00), `units` long.
-    static func entry(desk: Int = 1, unit: Int = 84, units: Int = 3, office: Int = 102522, key: String? = nil) -> CommitWriter.Entry {
+    static func booking(desk: Int = 1, unit: Int = 84, units: Int = 3, office: Int = 102522, status: AppointmentStatus = .confirmed)
+        -> Appointment {
         let start = BerlinTime.instant(date: day, minuteOfDay: unit * 5)
-        let record = Appointment(
+        return Appointment(
             id: UUID().uuidString.lowercased(),
             run: SlotRun(officeID: office, deskID: 102522 * 100 + desk, date: day, startUnit: unit, units: units),
-            channel: .online, status: .confirmed, start: start, end: start.adding(seconds: Int64(units * 300)),
-            services: [ServiceRequest(serviceID: 1063441, quantity: 1)], expiresAt: nil, contact: nil)
-        return CommitWriter.Entry(record: record, code: "code-\(record.id)", idempotency: key.map { ($0, "fp") }, now: now)
+            channel: .online, status: status, start: start, end: start.adding(seconds: Int64(units * 300)),
+            services: [ServiceRequest(serviceID: 1063441, quantity: 1)],
+            expiresAt: status == .held ? now.adding(seconds: 600) : nil, contact: nil)
+    }
+
+    /// A plan that inserts one booking (see `booking`), keyed when `key` is given.
+    static func entry(desk: Int = 1, unit: Int = 84, units: Int = 3, office: Int = 102522, key: String? = nil,
+                      fingerprint: String = "fp") -> WritePlan {
+        let record = booking(desk: desk, unit: unit, units: units, office: office)
+        let idempotency = key.map { WritePlan.Idempotency(key: $0, fingerprint: fingerprint) }
+        let code = "code-\(record.id)"
+        return WritePlan([.insert(.init(record, code: code, now: now, idempotency: idempotency))], code: code,
+                         idempotency: idempotency, now: now)
+    }
+
+    /// The inserted row of a one-insert plan.
+    static func row(_ plan: WritePlan) -> Appointment { plan.singleInsert!.appointment }
+
+    /// Outcomes as short words, to compare whole batches.
+    static func words(_ outcomes: [WritePlan.Outcome?]) -> [String] {
+        outcomes.map { outcome in
+            switch outcome {
+            case nil: "next batch"
+            case .committed: "committed"
+            case .replayed: "replayed"
+            case .refused(let refusal): "refused \(refusal)"
+            case .keyReused: "key reused"
+            case .limited: "limited"
+            case .failed: "failed"
+            }
+        }
     }
 
     @Test func aBatchCommitsEachRowOrRefusesItAlone() throws {
         let conninfo = try TestDatabase.create()
         let db = try PostgresConnection(conninfo: conninfo)
         let entries = [Self.entry(unit: 84), Self.entry(unit: 85), Self.entry(unit: 87), Self.entry(desk: 2, unit: 84)]
-        let outcomes = try CommitWriter.write(entries, db)
-        #expect(outcomes == [.committed, .refused, .committed, .committed])
+        let outcomes = try BatchWrite.write(entries, db)
+        #expect(Self.words(outcomes) == ["committed", "refused deskTaken", "committed", "committed"])
         #expect(try db.query("SELECT count(*) FROM appointment").scalar == "3")
         #expect(try db.query("SELECT sum(cardinality(service_ids)) FROM appointment").scalar == "3")
-        #expect(try db.query("SELECT count(*) FROM appointment WHERE id = $1", [entries[1].record.id]).scalar == "0")
+        #expect(try db.query("SELECT count(*) FROM appointment WHERE id = $1", [Self.row(entries[1]).id]).scalar == "0")
     }
 
     /// Another instance's uncommitted row takes part of a batch's desk time: the batch waits on `desk_time`'s key,
@@ -40,9 +69,9 @@ import TerminPostgres
         let rivalDB = try PostgresConnection(conninfo: conninfo)
         let rival = Self.entry(unit: 84)
         _ = try rivalDB.execute("BEGIN")
-        #expect(try AppointmentRepository.insert([.init(rival.record, code: rival.code, now: rival.now)], rivalDB) == [rival.record.id])
+        #expect(try AppointmentRepository.insert([rival.singleInsert!], rivalDB).ids == [Self.row(rival).id])
         let entries = [Self.entry(unit: 85), Self.entry(unit: 90)]
-        let outcomes = Mutex<Result<[CommitWriter.Outcome], any Error>?>(nil)
+        let outcomes = Mutex<Result<[CommitWriter.Outcome?], any Error>?>(nil)
         let done = DispatchSemaphore(value: 0)
         Thread {
             let result = Result { try CommitWriter.writeRetryingRaces(entries, try PostgresConnection(conninfo: conninfo)) }
@@ -56,7 +85,7 @@ import TerminPostgres
         }
         _ = try rivalDB.execute("COMMIT")
         done.wait()
-        #expect(try outcomes.withLock { try $0?.get() } == [.refused, .committed])
+        #expect(Self.words(try outcomes.withLock { try $0!.get() }) == ["refused deskTaken", "committed"])
         #expect(try observer.query("SELECT count(*) FROM appointment").scalar == "2")
         #expect(try observer.query("SELECT count(*) FROM desk_time").scalar == "6", "three units each")
     }
@@ -77,7 +106,7 @@ import TerminPostgres
         let seen = outcomes.withLock { $0 }
         #expect(seen.contains { if case .failed = $0 { true } else { false } })
         // Whatever failed left no row; whatever committed is there.
-        let committed = seen.filter { $0 == .committed }.count
+        let committed = Self.words(seen).filter { $0 == "committed" }.count
         #expect(try db.query("SELECT count(*) FROM appointment").scalar == String(committed))
     }
 
@@ -98,7 +127,7 @@ import TerminPostgres
                 // 20 desks × 3 runs each in the morning: 60 distinct, plus 4 duplicates that must be refused.
                 let desk = index % 20 + 1, unit = 84 + (index / 20 % 3) * 3
                 let outcome = writer.submit(Self.entry(desk: desk, unit: unit))
-                if outcome == .committed {
+                if case .committed = outcome {
                     committed.add(1, ordering: .relaxed)
                 } else {
                     otherwise.withLock { $0.append("desk \(desk) unit \(unit): \(outcome)") }
@@ -129,7 +158,7 @@ import TerminPostgres
                 var attempt = 0
                 while ContinuousClock.now - began < .seconds(1) {
                     attempt += 1
-                    if writer.submit(Self.entry(desk: index % 20 + 1, unit: 84 + attempt % 100, units: 1)) == .committed {
+                    if case .committed = writer.submit(Self.entry(desk: index % 20 + 1, unit: 84 + attempt % 100, units: 1)) {
                         committed.add(1, ordering: .relaxed)
                     }
                     answered.add(1, ordering: .relaxed)
@@ -165,18 +194,61 @@ import TerminPostgres
         writer.stop()
         #expect(writer.queuedCount == 0)
         try #require(done.wait(timeout: .now() + 10) == .success)
-        #expect(outcomes.withLock { $0 } == Array(repeating: .committed, count: 8))
+        #expect(Self.words(outcomes.withLock { $0 }) == Array(repeating: "committed", count: 8))
         #expect(try PostgresConnection(conninfo: conninfo).query("SELECT count(*) FROM appointment").scalar == "8")
         if case .failed = writer.submit(Self.entry(desk: 9)) {} else { Issue.record("a stopped writer took an entry") }
     }
 
-    @Test func aTakenIdempotencyKeyUndoesItsRow() throws {
+    /// A key twice in one batch: the first plan is written, and the repeats are answered from it (a different request
+    /// under the key is refused); later batches answer from the stored answer.
+    @Test func aRepeatedKeyIsAnsweredFromItsFirstAnswer() throws {
         let db = try PostgresConnection(conninfo: try TestDatabase.create())
-        let outcomes = try CommitWriter.write([Self.entry(unit: 84, key: "k"), Self.entry(unit: 90, key: "k")], db)
-        #expect(outcomes.sorted { "\($0)" < "\($1)" } == [.committed, .keyTaken])
+        let first = Self.entry(unit: 84, key: "k"), repeated = Self.entry(unit: 90, key: "k")
+        let other = Self.entry(unit: 96, key: "k", fingerprint: "another request")
+        let outcomes = try BatchWrite.write([first, repeated, other, .replay(repeated.idempotency!, now: Self.now)], db)
+        #expect(Self.words(outcomes) == ["committed", "replayed", "key reused", "replayed"])
+        for outcome in [outcomes[1], outcomes[3]] {
+            guard case .replayed(let booking, let code) = outcome else { continue }
+            #expect(booking.id == Self.row(first).id && code == first.code)
+        }
+        let again = try BatchWrite.write([repeated, other, .replay(repeated.idempotency!, now: Self.now),
+                                          .replay(repeated.idempotency!, now: Self.now)], db)
+        #expect(Self.words(again) == ["replayed", "key reused", "replayed", "replayed"])
+        guard case .replayed(let booking, let code) = again[0] else { return }
+        #expect(booking.id == Self.row(first).id && code == first.code)
+        #expect(Self.words(try BatchWrite.write([.replay(.init(key: "unknown", fingerprint: "fp"), now: Self.now)], db))
+            == ["refused deskTaken"])
         #expect(try db.query("SELECT count(*) FROM appointment").scalar == "1")
-        #expect(try db.query("SELECT sum(cardinality(service_ids)) FROM appointment").scalar == "1")
         #expect(try db.query("SELECT count(*) FROM idempotency_key").scalar == "1")
+    }
+
+    /// Plans of other changes, each in its savepoint: one refused leaves the others of the batch written, and a
+    /// plan of two changes whose second is refused leaves nothing of its first.
+    @Test func eachPlanIsAllOrNothingInsideItsBatch() throws {
+        let db = try PostgresConnection(conninfo: try TestDatabase.create())
+        let booked = Self.entry(unit: 84), hold = Self.booking(unit: 120, status: .held)
+        _ = try BatchWrite.write([booked, WritePlan([.insert(.init(hold, code: nil, now: Self.now))], now: Self.now)], db)
+        let bookedID = Self.row(booked).id
+        let fresh = Self.booking(unit: 100)
+        let batch = [
+            WritePlan([.cancel(id: bookedID, code: "wrong code")], now: Self.now),
+            WritePlan([.insert(.init(fresh, code: "c", now: Self.now)), .cancel(id: bookedID, code: "wrong code")], now: Self.now),
+            WritePlan([.confirmHold(id: hold.id, code: "held", contact: nil, identity: nil)], code: "held", now: Self.now),
+            WritePlan([.confirmHold(id: UUID().uuidString.lowercased(), code: "x", contact: nil, identity: nil)], now: Self.now),
+            WritePlan([.cancel(id: bookedID, code: booked.code!)], now: Self.now),
+            Self.entry(unit: 140),
+        ]
+        let outcomes = try BatchWrite.write(batch, db)
+        #expect(Self.words(outcomes) == ["refused unknown", "refused unknown", "committed", "refused unknown", "committed",
+                                         "committed"])
+        #expect(try db.query("SELECT count(*) FROM appointment WHERE id = $1", [fresh.id]).scalar == "0")
+        #expect(try AppointmentRepository.fetch(id: bookedID, db)?.status == .cancelled)
+        #expect(try AppointmentRepository.fetch(id: hold.id, db)?.status == .confirmed)
+        guard case .committed(let cancelled) = outcomes[4] else { return }
+        #expect(cancelled.map(\.status) == [.cancelled])
+        let twice = try BatchWrite.write([WritePlan([.cancel(id: bookedID, code: booked.code!)], now: Self.now)], db)
+        guard case .refused(.notConfirmed(let standing)) = twice[0] else { Issue.record("\(twice)"); return }
+        #expect(standing.status == .cancelled)
     }
 
     @Test func arrayLiteralsEscapeQuotesBackslashesAndNull() throws {

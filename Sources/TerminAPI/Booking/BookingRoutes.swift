@@ -1,4 +1,3 @@
-import Dispatch
 import TerminCore
 import TerminHTTP
 import TerminEngine
@@ -35,40 +34,24 @@ extension TerminAPI {
         return Self.booked(booking)
     }
 
-    /// `POST /v1/bookings` on the event loop: a direct booking is reserved at once and answered when its batch is
-    /// committed, with no thread waiting for it (an Idempotency-Key is stored in the same batch; a keyed request whose
-    /// time is taken may be a repeat, and is answered from the database off the loop). Confirming a hold and a staff
-    /// booking (its token is checked in the database) go to a worker (`createBooking`).
+    /// `POST /v1/bookings` on the event loop: the booking is decided and reserved at once and answered when its batch
+    /// is committed, with no thread waiting for it (an Idempotency-Key is stored in the same batch, and a repeat is
+    /// answered from its first answer by the writer). A staff booking (its token is checked in the database) goes to a
+    /// worker (`createBooking`).
     func createBookingDeferring(_ request: HTTPRequest, later: @escaping @Sendable (HTTPResponse) -> Void) -> Router.InlineOutcome {
         guard request.header("authorization") == nil else { return .blocking }
         do throws(APIFailure) {
             let (source, contact, key) = try bookingRequest(request)
-            guard case .direct(let office, let start, let services, let channel, let needs) = source else { return .blocking }
             let pseudonym = try pseudonym(request)
             let idempotency = key.map { ($0, Self.fingerprint(source, contact: contact, pseudonym: pseudonym)) }
             try requireProofOfWork(request)
-            do throws(EngineError) {
-                try engine.bookDirectly(officeID: office, start: start, services: services, channel: channel, needs: needs,
-                                        contact: contact, pseudonym: pseudonym, idempotency: idempotency) { result in
+            try run { () throws(EngineError) in
+                try engine.book(source, contact: contact, pseudonym: pseudonym, idempotency: idempotency) { result in
                     switch result {
                     case .success(let booking): later(Self.booked(booking))
                     case .failure(let error): later(APIFailure(error).response)
                     }
                 }
-            } catch where key != nil && error.scheduling?.code == .slotTaken {
-                // A repeat finds its time taken by its first request: answer it from the database, off the event loop
-                // (the proof of work is spent already, so not through `createBooking`).
-                let fingerprint = idempotency!.1
-                DispatchQueue.global().async { [engine] in
-                    later(respond { () throws(APIFailure) in
-                        Self.booked(try run { () throws(EngineError) in
-                            try engine.book(source, contact: contact, pseudonym: pseudonym, idempotencyKey: key,
-                                            fingerprint: fingerprint)
-                        })
-                    })
-                }
-            } catch {
-                throw APIFailure(error)
             }
             return .deferred
         } catch {

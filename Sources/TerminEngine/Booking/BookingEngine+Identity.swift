@@ -22,13 +22,12 @@ extension BookingEngine {
                                                 + "signs citizens in sends the Citizen-Pseudonym header instead).")
 
     /// Inside a transaction holding the citizen's lock (`IdentityRepository.lock`): throws the refusal when a booking
-    /// of `serviceIDs` would break a cap, as the citizen's bookings stand (leaving out `excluding`, the booking being
-    /// confirmed). The caller rolls back.
-    func checkCaps(_ capped: (identity: CitizenIdentity, limits: IdentityLimits), serviceIDs: [Int], excluding: String? = nil,
+    /// of `serviceIDs` would break a cap, as the citizen's bookings stand. The caller rolls back.
+    func checkCaps(_ capped: (identity: CitizenIdentity, limits: IdentityLimits), serviceIDs: [Int],
                    now: Instant, _ db: PostgresConnection) throws {
         let standing = try IdentityRepository.standings([capped.identity], now: now,
                                                         cancelledSince: now.adding(seconds: -capped.limits.cancelCooldownSeconds),
-                                                        excluding: excluding, db)[capped.identity.hash] ?? .init()
+                                                        db)[capped.identity.hash] ?? .init()
         if let refusal = capped.limits.check(standing, serviceIDs: serviceIDs, now: now) {
             throw EngineError(refusal, identity: capped.identity, services: serviceIDs, now: now)
         }

@@ -8,13 +8,14 @@ extension BookingEngine {
     public static let placementAttemptsMax = 64
 
     /// Books the best free start for `request` (the solver's objective: served, then the preferred office, then the
-    /// earliest) through the ledger and the group commit, like a direct booking.
+    /// earliest) through the ledger and the write pipeline, like a direct booking.
     /// - Throws: what the request gets wrong (its fields), `nothingFree` when no accepted office has room in any
     ///   window, `unavailable` when the store fails.
     public func place(_ request: FlexibleRequest, channel: Channel, contact: Appointment.Contact?, pseudonym: String? = nil)
         throws(EngineError) -> IssuedBooking {
         let now = clock.now()
         let capped = try cappedIdentity(pseudonym: pseudonym, contact: contact, channel: channel)
+        let caps = capped.map { WritePlan.Caps(identity: $0.identity, limits: $0.limits, serviceIDs: request.services.map(\.serviceID)) }
         let candidates: [Scheduler.Candidate]
         do {
             candidates = try scheduler.candidates(for: request, channel: channel, now: now, limit: Self.placementAttemptsMax,
@@ -33,13 +34,11 @@ extension BookingEngine {
             let code = Self.newCode()
             let record = Appointment(id: Self.newID(), run: run, channel: channel, status: .confirmed, start: placement.start,
                                      end: placement.end, services: request.services, expiresAt: nil, contact: contact)
-            do {
-                try commit(CommitWriter.Entry(record: record, code: code, idempotency: nil, now: now, identity: capped),
-                           channel: channel)
-            } catch where error.scheduling?.code == .slotTaken {
-                continue
-            }
-            return IssuedBooking(record: record, code: code)
+            let row = AppointmentRepository.NewRow(record, code: code, now: now, identityHash: capped?.identity.hash)
+            let outcome = pipeline.commit(.init(WritePlan([.insert(row)], code: code, caps: caps, now: now),
+                                                runs: [(run, channel)]))
+            if outcome == .refused(.deskTaken) { continue }
+            return try Self.answer(outcome, booked: record, code: code, caps: caps, now: now)
         }
         throw EngineError(SchedulingError(.nothingFree, field: "windows",
                                           detail: "No accepted office has a free time in these windows."))

@@ -35,8 +35,10 @@ public final class BookingEngine: Sendable {
     public let pool: ConnectionPool
     /// This instance's desk time: the ledger and which appointments hold time in it.
     public let live: LiveLedger
-    /// Writes new holds and bookings in batches.
+    /// Writes every change in batches.
     public let writer: CommitWriter
+    /// Commits plans and settles the ledger after them.
+    let pipeline: WritePipeline
     public let clock: any WallClock
     public let configuration: Configuration
     /// The release rounds not yet closed: online first come first served waits for them.
@@ -55,6 +57,7 @@ public final class BookingEngine: Sendable {
         self.live = live
         self.catalog = live.scheduler.catalog
         self.writer = writer
+        self.pipeline = WritePipeline(live: live, writer: writer)
         self.clock = clock
         self.configuration = configuration
     }
@@ -111,10 +114,11 @@ public final class BookingEngine: Sendable {
         let (placement, run) = try reserve(officeID: officeID, start: start, services: services, channel: channel,
                                            needs: needs, now: now)
         let record = Appointment(id: Self.newID(), run: run, channel: channel, status: .held, start: placement.start,
-                                       end: placement.end, services: services,
-                                       expiresAt: now.adding(seconds: configuration.holdTTLSeconds), contact: nil)
-        try commit(CommitWriter.Entry(record: record, code: nil, idempotency: nil, now: now), channel: channel)
-        return record
+                                 end: placement.end, services: services,
+                                 expiresAt: now.adding(seconds: configuration.holdTTLSeconds), contact: nil)
+        let plan = WritePlan([.insert(AppointmentRepository.NewRow(record, code: nil, now: now))], now: now)
+        return try Self.answer(pipeline.commit(.init(plan, runs: [(run, channel)])), booked: record, code: "", caps: nil,
+                               now: now).record
     }
 
     // MARK: Bookings
@@ -125,119 +129,71 @@ public final class BookingEngine: Sendable {
         case direct(officeID: Int, start: Instant, services: [ServiceRequest], channel: Channel, needs: Needs = [])
     }
 
-    /// Books an appointment. With an idempotency key, a repeat of the same request returns the first booking and a
-    /// different request with the same key is refused.
+    /// Books an appointment and waits for its commit. With an idempotency key, a repeat of the same request returns
+    /// the first booking and a different request with the same key is refused.
     /// - Parameters:
     ///   - fingerprint: a canonical text of the request, compared for repeats of the key.
     ///   - pseudonym: the portal's name for the citizen, for the per-identity caps (else the contact e-mail).
     public func book(_ source: BookingSource, contact: Appointment.Contact?, pseudonym: String? = nil,
                      idempotencyKey: String?, fingerprint: String) throws(EngineError) -> IssuedBooking {
-        if let key = idempotencyKey, let replay = try replay(key: key, fingerprint: fingerprint) { return replay }
-        let now = clock.now()
-        let code = Self.newCode()
-        switch source {
-        case .hold(let holdID):
-            var outcome: Result<Appointment, AppointmentRepository.ConfirmFailure> = .failure(.unknown)
-            // The hold's channel is known once it is confirmed: an online one is checked against the caps then (the
-            // identity's lock taken first), and refused without a citizen named.
-            let capped = try? cappedIdentity(pseudonym: pseudonym, contact: contact, channel: .online)
-            do {
-                outcome = try pool.transaction { db in
-                    if let capped { try IdentityRepository.lock([capped.identity], db) }
-                    let outcome = try AppointmentRepository.confirmHold(id: holdID, code: code, contact: contact,
-                                                                        identity: capped?.identity, now: now, db)
-                    if case .success(let record) = outcome, record.channel == .online, configuration.identityLimits != nil {
-                        guard let capped else { throw Self.citizenMissing }
-                        try checkCaps(capped, serviceIDs: record.services.map(\.serviceID), excluding: record.id, now: now, db)
-                    }
-                    if case .success(let record) = outcome, let key = idempotencyKey {
-                        try storeKey(key, fingerprint: fingerprint, appointmentID: record.id, code: code, now: now, db)
-                    }
-                    return outcome
-                }
-            } catch let refusal as EngineError {
-                throw refusal
-            } catch let race as KeyRace {
-                _ = race
-                if let replay = try replay(key: idempotencyKey!, fingerprint: fingerprint) { return replay }
-                throw EngineError(.unavailable, detail: "The idempotency key's first request vanished.")
-            } catch {
-                throw EngineError(.unavailable, detail: "The booking could not be stored: \(error)")
-            }
-            switch outcome {
-            case .success(let record): return IssuedBooking(record: record, code: code)
-            case .failure(.unknown): throw EngineError(.holdUnknown, detail: "There is no hold \(holdID).")
-            case .failure(.expired): throw EngineError(.holdExpired, detail: "The hold ran out; choose a time again.")
-            case .failure(.alreadyConfirmed):
-                throw EngineError(.holdAlreadyConfirmed, detail: "The hold was already booked.")
-            }
-        case .direct(let officeID, let start, let services, let channel, let needs):
-            let capped = try cappedIdentity(pseudonym: pseudonym, contact: contact, channel: channel)
-            let reserved: (Placement, SlotRun)
-            do {
-                reserved = try reserve(officeID: officeID, start: start, services: services, channel: channel,
-                                       needs: needs, now: now)
-            } catch let error where error.scheduling?.code == .slotTaken && idempotencyKey != nil {
-                // The first request with this key may have taken the slot meanwhile.
-                if let replay = try replay(key: idempotencyKey!, fingerprint: fingerprint) { return replay }
-                throw error
-            }
-            let (placement, run) = reserved
-            let record = Appointment(id: Self.newID(), run: run, channel: channel, status: .confirmed,
-                                           start: placement.start, end: placement.end, services: services,
-                                           expiresAt: nil, contact: contact)
-            let entry = CommitWriter.Entry(record: record, code: code,
-                                           idempotency: idempotencyKey.map { ($0, fingerprint) }, now: now, identity: capped)
-            do {
-                try commit(entry, channel: channel)
-            } catch where idempotencyKey != nil && (error.kind == .unavailable || error.scheduling?.code == .slotTaken) {
-                // Another request with this key may have won; answer as it was answered.
-                if let replay = try replay(key: idempotencyKey!, fingerprint: fingerprint) { return replay }
-                throw error
-            }
-            return IssuedBooking(record: record, code: code)
+        let answer = Mutex<Result<IssuedBooking, EngineError>?>(nil)
+        let done = DispatchSemaphore(value: 0)
+        try book(source, contact: contact, pseudonym: pseudonym, idempotency: idempotencyKey.map { ($0, fingerprint) }) { result in
+            answer.withLock { $0 = result }
+            done.signal()
         }
+        done.wait()
+        return try answer.withLock { $0! }.get()
     }
 
-    /// Books a time directly without waiting (no hold): validates and reserves in the ledger at once (throwing what a
-    /// client got wrong, or that the time is taken), then queues the booking for the group commit; `completion` hears
-    /// after the commit the booking or why it failed. It must not block. The same rules and answers as `book`, without
-    /// a thread waiting for the commit.
-    ///
-    /// With an idempotency key the key is stored in the booking's batch, so a first request costs no read: a repeat
-    /// finds its time taken (the caller then answers it through `book`, which reads the first answer), and a repeat
-    /// racing the first loses the key in the writer and is answered from the first answer, read off the writer's
-    /// thread.
-    public func bookDirectly(officeID: Int, start: Instant, services: [ServiceRequest], channel: Channel,
-                             needs: Needs = [], contact: Appointment.Contact?, pseudonym: String? = nil,
-                             idempotency: (key: String, fingerprint: String)? = nil,
-                             completion: @escaping @Sendable (Result<IssuedBooking, EngineError>) -> Void) throws(EngineError) {
+    /// Books an appointment without waiting: what a client got wrong (or a time the ledger sees taken, without a key)
+    /// is thrown at once; otherwise the plan goes to the commit writer and `completion` hears the booking or why it
+    /// failed after the commit, on the writer's thread (it must not block). A keyed request whose time is taken may be
+    /// a repeat of its first: it goes to the writer too, which answers it from the key's first answer.
+    public func book(_ source: BookingSource, contact: Appointment.Contact?, pseudonym: String? = nil,
+                     idempotency key: (key: String, fingerprint: String)?,
+                     completion: @escaping @Sendable (Result<IssuedBooking, EngineError>) -> Void) throws(EngineError) {
+        let idempotency = key.map { WritePlan.Idempotency(key: $0.key, fingerprint: $0.fingerprint) }
         let now = clock.now()
-        let capped = try cappedIdentity(pseudonym: pseudonym, contact: contact, channel: channel)
-        let (placement, run) = try reserve(officeID: officeID, start: start, services: services, channel: channel,
-                                           needs: needs, now: now)
         let code = Self.newCode()
-        let record = Appointment(id: Self.newID(), run: run, channel: channel, status: .confirmed, start: placement.start,
-                                 end: placement.end, services: services, expiresAt: nil, contact: contact)
-        let entry = CommitWriter.Entry(record: record, code: code, idempotency: idempotency, now: now, identity: capped)
-        writer.submit(entry) { [self] outcome in
-            do throws(EngineError) {
-                try settle(entry, channel: channel, outcome: outcome)
-                completion(.success(IssuedBooking(record: record, code: code)))
-            } catch {
-                guard let idempotency, error.kind == .unavailable || error.scheduling?.code == .slotTaken else {
-                    return completion(.failure(error))
-                }
-                // Another request with this key may have won; its answer is read on a worker, not the writer's thread.
-                DispatchQueue.global().async { [self] in
-                    do throws(EngineError) {
-                        let first = try replay(key: idempotency.key, fingerprint: idempotency.fingerprint)
-                        completion(first.map { .success($0) } ?? .failure(error))
-                    } catch {
-                        completion(.failure(error))
-                    }
-                }
+        let reserved: WritePipeline.Reserved
+        let booked: Appointment?
+        let caps: WritePlan.Caps?
+        switch source {
+        case .hold(let holdID):
+            // A hold made online is checked against the caps as it is confirmed (an unknown hold: as far as a citizen
+            // is named; its confirmation fails anyway).
+            let channel = live.channel(of: holdID)
+            let capped = channel == nil ? try? cappedIdentity(pseudonym: pseudonym, contact: contact, channel: .online)
+                : try cappedIdentity(pseudonym: pseudonym, contact: contact, channel: channel!)
+            caps = capped.map { WritePlan.Caps(identity: $0.identity, limits: $0.limits, serviceIDs: []) }
+            booked = nil
+            reserved = .init(WritePlan([.confirmHold(id: holdID, code: code, contact: contact, identity: capped?.identity)],
+                                       code: code, idempotency: idempotency, caps: caps, now: now))
+        case .direct(let officeID, let start, let services, let channel, let needs):
+            let capped = try cappedIdentity(pseudonym: pseudonym, contact: contact, channel: channel)
+            caps = capped.map { WritePlan.Caps(identity: $0.identity, limits: $0.limits, serviceIDs: services.map(\.serviceID)) }
+            do {
+                let (placement, run) = try reserve(officeID: officeID, start: start, services: services, channel: channel,
+                                                   needs: needs, now: now)
+                let record = Appointment(id: Self.newID(), run: run, channel: channel, status: .confirmed,
+                                         start: placement.start, end: placement.end, services: services,
+                                         expiresAt: nil, contact: contact)
+                booked = record
+                let row = AppointmentRepository.NewRow(record, code: code, now: now, identityHash: capped?.identity.hash,
+                                                       idempotency: idempotency)
+                reserved = .init(WritePlan([.insert(row)], code: code, idempotency: idempotency, caps: caps, now: now),
+                                 runs: [(run, channel)])
+            } catch let error where error.scheduling?.code == .slotTaken && idempotency != nil {
+                // The first request with this key may have taken the time: the writer answers from its answer.
+                booked = nil
+                reserved = .init(.replay(idempotency!, now: now))
             }
+        }
+        pipeline.commit(reserved) { outcome in
+            completion(Result { () throws(EngineError) in
+                try Self.answer(outcome, booked: booked, code: code, caps: caps, holdID: source.holdID, now: now)
+            })
         }
     }
 
@@ -253,15 +209,13 @@ public final class BookingEngine: Sendable {
 
     /// Cancels a booking; its time becomes bookable again. Cancelling twice is harmless.
     public func cancel(id: String, code: String) throws(EngineError) -> Appointment {
-        let outcome: (appointment: Appointment, cancelledNow: Bool)?
-        do {
-            outcome = try pool.withConnection { try AppointmentRepository.cancel(id: id, code: code, now: clock.now(), $0) }
-        } catch {
-            throw EngineError(.unavailable, detail: "The booking could not be cancelled: \(error)")
+        let now = clock.now()
+        switch pipeline.commit(.init(WritePlan([.cancel(id: id, code: code)], now: now))) {
+        case .committed(let changed): return changed[0]
+        case .refused(.notConfirmed(let booking)): return booking
+        case .refused: throw EngineError(.notFound, detail: "There is no booking \(id) for this code.")
+        case let outcome: throw Self.unavailable(outcome, doing: "cancelled")
         }
-        guard let outcome else { throw EngineError(.notFound, detail: "There is no booking \(id) for this code.") }
-        if outcome.cancelledNow { live.release(outcome.appointment.id) }
-        return outcome.appointment
     }
 
     // MARK: Housekeeping
@@ -271,47 +225,21 @@ public final class BookingEngine: Sendable {
     @discardableResult
     public func sweep() throws -> Int {
         let now = clock.now()
-        let expired = try pool.withConnection { db in
+        let due = try pool.withConnection { db in
             try IdempotencyRepository.purge(before: now.adding(seconds: -configuration.idempotencyKeyTTLSeconds), db)
             let today = BerlinTime.local(now).date
             try AppointmentRepository.eraseContacts(before: today.adding(days: -configuration.contactRetentionDays),
                                                     limit: configuration.expiryBatchMax, db)
-            return try AppointmentRepository.expireHolds(now: now, limit: configuration.expiryBatchMax, db)
+            return try AppointmentRepository.dueHolds(now: now, limit: configuration.expiryBatchMax, db)
         }
-        for appointment in expired { live.release(appointment.id) }
-        return expired.count
+        guard !due.isEmpty else { return 0 }
+        switch pipeline.commit(.init(WritePlan([.expireHolds(ids: due)], now: now))) {
+        case .committed(let expired): return expired.count
+        case let outcome: throw Self.unavailable(outcome, doing: "expired")
+        }
     }
 
     // MARK: Internals
-
-    /// Thrown inside a transaction when another request stored the same idempotency key first.
-    struct KeyRace: Error {}
-
-    private func storeKey(_ key: String, fingerprint: String, appointmentID: String, code: String, now: Instant,
-                          _ db: PostgresConnection) throws {
-        let answer = IdempotencyRepository.NewAnswer(key: key, fingerprint: fingerprint, appointmentID: appointmentID,
-                                                     code: code, now: now)
-        guard !(try IdempotencyRepository.store([answer], db)).isEmpty else { throw KeyRace() }
-    }
-
-    private func replay(key: String, fingerprint: String) throws(EngineError) -> IssuedBooking? {
-        do {
-            return try pool.withConnection { db -> IssuedBooking? in
-                guard let answer = try IdempotencyRepository.answer(key: key, fingerprint: fingerprint, db) else {
-                    return nil
-                }
-                guard answer.sameRequest else {
-                    throw EngineError(.idempotencyKeyReused, detail: "This Idempotency-Key was used with a different request.")
-                }
-                guard let record = try AppointmentRepository.fetch(id: answer.appointmentID, db) else { return nil }
-                return IssuedBooking(record: record, code: answer.code)
-            }
-        } catch let error as EngineError {
-            throw error
-        } catch {
-            throw EngineError(.unavailable, detail: "The idempotency key could not be checked: \(error)")
-        }
-    }
 
     /// Validates and reserves in the ledger.
     private func reserve(officeID: Int, start: Instant, services: [ServiceRequest], channel: Channel, needs: Needs,
@@ -333,34 +261,6 @@ public final class BookingEngine: Sendable {
             throw EngineError(SchedulingError(.slotTaken, field: "start", detail: "That time is no longer free."))
         }
         return (placement, run)
-    }
-
-    /// Makes a reservation the ledger granted durable. Whatever is not committed is given back to the ledger.
-    func commit(_ entry: CommitWriter.Entry, channel: Channel) throws(EngineError) {
-        try settle(entry, channel: channel, outcome: writer.submit(entry))
-    }
-
-    /// After the commit writer answered for an entry: the live ledger learns of a committed row; anything else gives
-    /// the reserved time back and becomes the error to answer.
-    func settle(_ entry: CommitWriter.Entry, channel: Channel, outcome: CommitWriter.Outcome) throws(EngineError) {
-        if outcome == .committed {
-            live.recordCommitted(entry.record)
-            return
-        }
-        scheduler.ledger.release(entry.record.run, channel: channel)
-        switch outcome {
-        case .refused:
-            throw EngineError(SchedulingError(.slotTaken, field: "start", detail: "That time is no longer free."))
-        case .keyTaken:
-            throw EngineError(.unavailable, detail: "Another request with this Idempotency-Key won the race.")
-        case .failed(let reason):
-            throw EngineError(.unavailable, detail: "The reservation could not be stored: \(reason)")
-        case .limited(let refusal):
-            throw EngineError(refusal, identity: entry.identity!.identity, services: entry.record.services.map(\.serviceID),
-                              now: entry.now)
-        case .committed:
-            preconditionFailure("handled above")
-        }
     }
 
     static func newID() -> String { Secret.newID() }

@@ -18,6 +18,9 @@ public final class LiveLedger: Sendable {
         occupancy.insert(appointment.id, run: appointment.run, channel: appointment.channel)
     }
 
+    /// The channel of an appointment the ledger holds time for (a hold about to be confirmed), if it does.
+    func channel(of appointmentID: String) -> Channel? { occupancy.channel(appointmentID) }
+
     /// Gives an ended appointment's time back, unless another path already did (or the ledger never held it).
     func release(_ appointmentID: String) {
         guard let entry = occupancy.remove(appointmentID) else { return }

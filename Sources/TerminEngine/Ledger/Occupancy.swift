@@ -25,6 +25,9 @@ final class Occupancy: Sendable {
 
     func contains(_ id: String) -> Bool { entries.withLock { $0[id] != nil } }
 
+    /// The channel of a recorded appointment.
+    func channel(_ id: String) -> Channel? { entries.withLock { $0[id]?.channel } }
+
     /// Forgets an appointment and returns what it held, if it was recorded.
     func remove(_ id: String) -> Entry? { entries.withLock { $0.removeValue(forKey: id) } }
 

@@ -1,99 +1,96 @@
 import Foundation
 import TerminCore
-import TerminPostgres
 import TerminSolver
 import TerminStore
 
-/// The close of a round: allocate, reserve, write, all or nothing.
+/// The close of a round: allocate, reserve, write, all or nothing, through the write pipeline.
 extension RoundEngine {
     /// Closes the round if it is due and no other transaction is closing it; `false` when there was nothing to do.
     ///
-    /// In one transaction holding the round's row lock: read the collected requests, allocate them against the
-    /// ledger's free online time, reserve each winner in the ledger (in priority, then lottery order: where the day's
-    /// online share runs out, the lottery decides who loses), insert the winners' bookings, record every outcome
-    /// (carrying unserved requests over to a later round that touches them), write the report and mark the round
-    /// closed. If anything fails, the transaction rolls back and the reservations are given back; the round stays due.
+    /// Reads the due round and its collected requests, allocates them against the ledger's free online time, reserves
+    /// each winner in the ledger (in priority, then lottery order: where the day's online share runs out, the lottery
+    /// decides who loses), and commits one plan: claim the round (its row lock), insert the winners' bookings, record
+    /// every outcome (carrying unserved requests over to a later round that touches them), write the report and mark
+    /// the round closed. If any of it is refused or fails, nothing is written and the reservations are given back;
+    /// the round stays due.
     @discardableResult
     public func close(roundID: Int) throws -> Bool {
         let now = clock.now()
-        var reserved: [(record: Appointment, channel: Channel)] = []
-        do {
-            let closedRound: ReleaseRound? = try pool.transaction { db in
-                guard let (round, seed) = try RoundRepository.lockDue(id: roundID, now: now, db) else { return nil }
-                let collected = try RoundRepository.collected(roundID: roundID, db)
-                let inputs = collected.map {
-                    RoundAllocation.RoundRequestInput(id: $0.id, request: $0.request,
-                                                      priority: $0.request.priority + $0.boost)
-                }
-                let allocation = RoundAllocation(round: round, scheduler: booking.scheduler, now: now)
-                let outcome = try allocation.allocate(inputs, seed: seed, limits: Solver.Limits(
-                    seconds: configuration.solverSecondsMax, iterations: configuration.solverIterationsMax, workers: 1))
-                var rows: [AppointmentRepository.NewRow] = []
-                var won: [String: String] = [:]
-                let byID = Dictionary(uniqueKeysWithValues: collected.map { ($0.id, $0) })
-                for (input, placement) in outcome.assignments {
-                    let ledger = booking.scheduler.ledger
-                    guard let run = ledger.reserve(layout: placement.layout, deskIDs: placement.shape.deskIDs,
-                                                   startUnit: placement.startUnit, units: placement.shape.slotUnits,
-                                                   channel: .online) else { continue }
-                    let record = Appointment(id: Secret.newID(), run: run, channel: .online, status: .confirmed,
-                                             start: placement.start, end: placement.end, services: input.request.services,
-                                             expiresAt: nil, contact: byID[input.id]!.contact)
-                    reserved.append((record, .online))
-                    // A placeholder code: the booking answers to its request's code (`settle` copies the hash).
-                    // The won booking counts against its citizen's caps from now on (it is not refused by them: the
-                    // request was checked as it was collected).
-                    rows.append(AppointmentRepository.NewRow(record, code: Secret.hex(bits: 128), now: now,
-                                                             identityHash: byID[input.id]!.identityHash))
-                    won[input.id] = record.id
-                }
-                let inserted = try AppointmentRepository.insert(rows, db)
-                guard inserted.count == rows.count else {
-                    throw PostgresError(.decodingFailed, message: "\(rows.count - inserted.count) won bookings collided in the database")
-                }
-                let settlements = try carryOver(collected, won: won, ranks: outcome.ranks, closing: round, now: now, db)
-                let report = Self.report(round, seed: seed, collected: collected, settlements: settlements,
-                                         objective: outcome.objective, bound: outcome.bound)
-                try RoundRepository.settle(roundID: roundID, settlements, report: report, now: now, db)
-                return round
-            }
-            guard let closedRound else { return false }
-            for (record, _) in reserved { booking.live.recordCommitted(record) }
-            gate.update(ReleaseRound(id: closedRound.id, name: closedRound.name, officeIDs: closedRound.officeIDs,
-                                     serviceIDs: closedRound.serviceIDs, firstDate: closedRound.firstDate,
-                                     lastDate: closedRound.lastDate, opensAt: closedRound.opensAt,
-                                     closesAt: closedRound.closesAt, commitment: closedRound.commitment, closedAt: now))
+        let read: (round: ReleaseRound, seed: [UInt8], collected: [RoundRepository.StoredRequest])? = try pool.withConnection { db in
+            guard let (round, seed) = try RoundRepository.due(id: roundID, now: now, db) else { return nil }
+            return (round, seed, try RoundRepository.collected(roundID: roundID, db))
+        }
+        guard let (round, seed, collected) = read else { return false }
+        let inputs = collected.map {
+            RoundAllocation.RoundRequestInput(id: $0.id, request: $0.request, priority: $0.request.priority + $0.boost)
+        }
+        let allocation = RoundAllocation(round: round, scheduler: booking.scheduler, now: now)
+        let outcome = try allocation.allocate(inputs, seed: seed, limits: Solver.Limits(
+            seconds: configuration.solverSecondsMax, iterations: configuration.solverIterationsMax, workers: 1))
+        var runs: [(run: SlotRun, channel: Channel)] = []
+        var rows: [WritePlan.Change] = []
+        var won: [String: String] = [:]
+        let byID = Dictionary(uniqueKeysWithValues: collected.map { ($0.id, $0) })
+        for (input, placement) in outcome.assignments {
+            guard let run = booking.scheduler.ledger.reserve(layout: placement.layout, deskIDs: placement.shape.deskIDs,
+                                                             startUnit: placement.startUnit, units: placement.shape.slotUnits,
+                                                             channel: .online) else { continue }
+            let record = Appointment(id: Secret.newID(), run: run, channel: .online, status: .confirmed,
+                                     start: placement.start, end: placement.end, services: input.request.services,
+                                     expiresAt: nil, contact: byID[input.id]!.contact)
+            runs.append((run, .online))
+            // A placeholder code: the booking answers to its request's code (`settleRound` copies the hash). The won
+            // booking counts against its citizen's caps from now on (it is not refused by them: the request was
+            // checked as it was collected).
+            rows.append(.insert(AppointmentRepository.NewRow(record, code: Secret.hex(bits: 128), now: now,
+                                                             identityHash: byID[input.id]!.identityHash)))
+            won[input.id] = record.id
+        }
+        let (settlements, carried) = carryOver(collected, won: won, ranks: outcome.ranks, closing: round, now: now)
+        let report = Self.report(round, seed: seed, collected: collected, settlements: settlements,
+                                 objective: outcome.objective, bound: outcome.bound)
+        let closing = WritePlan.RoundClosing(roundID: roundID, settlements: settlements, carried: carried, report: report)
+        let plan = WritePlan([.claimRound(id: roundID)] + rows + [.settleRound(closing)], now: now)
+        switch booking.pipeline.commit(.init(plan, runs: runs)) {
+        case .committed:
+            gate.update(ReleaseRound(id: round.id, name: round.name, officeIDs: round.officeIDs, serviceIDs: round.serviceIDs,
+                                     firstDate: round.firstDate, lastDate: round.lastDate, opensAt: round.opensAt,
+                                     closesAt: round.closesAt, commitment: round.commitment, closedAt: now))
             return true
-        } catch {
-            for (record, channel) in reserved { booking.scheduler.ledger.release(record.run, channel: channel) }
-            throw error
+        case .refused(.roundNotDue):
+            return false
+        case let refused:
+            throw EngineError(.unavailable, detail: "The round \(roundID) could not be closed: \(refused)")
         }
     }
 
-    /// Every collected request's outcome. An unserved one moves to the next unclosed round that touches it (the
-    /// earliest closing), with one more point of boost up to `boostMax`, keeping its code.
+    /// Every collected request's outcome, and the copies of the unserved ones: an unserved request moves to the next
+    /// unclosed round that touches it (the earliest closing), with one more point of boost up to `boostMax`, keeping
+    /// its code.
     private func carryOver(_ collected: [RoundRepository.StoredRequest], won: [String: String], ranks: [String: Int],
-                           closing round: ReleaseRound, now: Instant, _ db: PostgresConnection) throws -> [RoundRepository.Settlement] {
+                           closing round: ReleaseRound, now: Instant)
+        -> ([RoundRepository.Settlement], [RoundRepository.CarriedRequest]) {
         let later = gate.rounds.filter { $0.id != round.id && $0.closesAt > now }.sorted { $0.closesAt < $1.closesAt }
         var settlements: [RoundRepository.Settlement] = []
+        var carried: [RoundRepository.CarriedRequest] = []
         for stored in collected {
             let rank = ranks[stored.id]!
             if let appointmentID = won[stored.id] {
                 settlements.append(.init(requestID: stored.id, outcome: .served, lotteryRank: rank, appointmentID: appointmentID,
                                          carriedTo: nil))
             } else if let next = later.first(where: { $0.touches(stored.request) }) {
-                let copy = Secret.newID()
-                try RoundRepository.insertRequest(id: copy, roundID: next.id, request: stored.request,
-                                                  boost: min(stored.boost + 1, Self.boostMax), code: nil, codeHashFrom: stored.id,
-                                                  contact: stored.contact, now: now, db)
+                let copy = RoundRepository.CarriedRequest(id: Secret.newID(), fromID: stored.id, roundID: next.id,
+                                                          request: stored.request, boost: min(stored.boost + 1, Self.boostMax),
+                                                          contact: stored.contact)
+                carried.append(copy)
                 settlements.append(.init(requestID: stored.id, outcome: .carried, lotteryRank: rank, appointmentID: nil,
-                                         carriedTo: copy))
+                                         carriedTo: copy.id))
             } else {
                 settlements.append(.init(requestID: stored.id, outcome: .unserved, lotteryRank: rank, appointmentID: nil,
                                          carriedTo: nil))
             }
         }
-        return settlements
+        return (settlements, carried)
     }
 
     /// The public report: the seed and its commitment, the lottery rule, counts requested and served by service,

@@ -14,39 +14,70 @@ public enum AppointmentRepository {
         /// The citizen's identity hash (`CitizenIdentity.hash`) for the per-identity caps: online bookings when they
         /// are on.
         public let identityHash: [UInt8]?
+        /// The client's idempotency key, stored with the row in the same statement (with `code`, for the replay).
+        public let idempotency: WritePlan.Idempotency?
 
-        public init(_ appointment: Appointment, code: String?, now: Instant, identityHash: [UInt8]? = nil) {
+        public init(_ appointment: Appointment, code: String?, now: Instant, identityHash: [UInt8]? = nil,
+                    idempotency: WritePlan.Idempotency? = nil) {
             precondition(appointment.status == .held ? appointment.expiresAt != nil : code != nil,
                          "a hold runs out, a booking has its code")
+            precondition(idempotency == nil || code != nil, "a keyed row carries the code its replay answers with")
             self.appointment = appointment
             self.code = code
             self.now = now
             self.identityHash = identityHash
+            self.idempotency = idempotency
         }
     }
 
-    /// Inserts holds and bookings with one statement. A row whose desk time is taken by a committed appointment is
-    /// skipped (`deskTimeFree`), and so is one that overlaps an earlier-starting row of `rows` on its desk; one whose
-    /// time an uncommitted transaction takes waits for it and, if that commits, fails the statement on `desk_time`'s
-    /// key (SQLSTATE 23505: write it again). Returns the ids inserted. (No `ON CONFLICT`: the ids are new random UUIDs,
-    /// and PostgreSQL's speculative insertion for it cost a lock and an index probe per row.)
-    public static func insert(_ rows: [NewRow], _ db: PostgresConnection) throws -> [String] {
+    /// What `insert` did with its rows.
+    public struct Inserted: Sendable {
+        /// The ids of the rows inserted.
+        public var ids: Set<String> = []
+        /// Rows not inserted because their idempotency key was stored before, by row id: the first answer.
+        public var prior: [String: IdempotencyRepository.Answer] = [:]
+    }
+
+    /// Inserts holds and bookings, and the idempotency keys of those that carry one, with one statement. A row whose
+    /// key was stored before is not inserted (its first answer is returned instead); a row whose desk time is taken by
+    /// a committed appointment is skipped (`deskTimeFree`), and so is one that overlaps an earlier-starting row of
+    /// `rows` on its desk; one whose time (or key) an uncommitted transaction takes waits for it and, if that commits,
+    /// fails the statement on `desk_time`'s (or the key's) primary key (SQLSTATE 23505: write it again, and the row is
+    /// then skipped or answered from the key). The rows must not repeat a key. (No `ON CONFLICT`: the ids are new
+    /// random UUIDs, and PostgreSQL's speculative insertion for it cost a lock and an index probe per row.)
+    public static func insert(_ rows: [NewRow], _ db: PostgresConnection) throws -> Inserted {
         let rows = withoutOverlaps(rows)
-        guard !rows.isEmpty else { return [] }
+        guard !rows.isEmpty else { return Inserted() }
+        assert(Set(rows.compactMap(\.idempotency?.key)).count == rows.count(where: { $0.idempotency != nil }),
+               "one statement stores a key once")
         func column(_ value: (NewRow) -> String?) -> String { PostgresArray.literal(rows.map(value)) }
-        let inserted = try db.query("""
-            INSERT INTO appointment (id, office_id, desk_id, day, start_unit, units, span, channel, status, expires_at,
-              code_hash, contact_name, contact_email, created_at, confirmed_at, service_ids, quantities, identity_hash)
-            SELECT id, office_id, desk_id, day, start_unit, units, tstzrange(lo, hi), channel, status, expires_at,
-              sha256(convert_to(code, 'UTF8')), contact_name, contact_email, now_at,
-              CASE WHEN status = 'confirmed' THEN now_at END, service_ids::bigint[], quantities::int[], decode(identity, 'hex')
-            FROM unnest($1::uuid[], $2::bigint[], $3::bigint[], $4::date[], $5::int[], $6::int[], $7::timestamptz[],
-                        $8::timestamptz[], $9::text[], $10::text[], $11::timestamptz[], $12::text[], $13::text[],
-                        $14::text[], $15::timestamptz[], $16::text[], $17::text[], $18::text[])
-              AS input(id, office_id, desk_id, day, start_unit, units, lo, hi, channel, status, expires_at, code,
-                       contact_name, contact_email, now_at, service_ids, quantities, identity)
-            WHERE status NOT IN ('held', 'confirmed') OR \(AppointmentRepository.deskTimeFree(desk: "input.desk_id", span: "tstzrange(input.lo, input.hi)"))
-            RETURNING id
+        let result = try db.query("""
+            WITH input AS (
+              SELECT * FROM unnest($1::uuid[], $2::bigint[], $3::bigint[], $4::date[], $5::int[], $6::int[], $7::timestamptz[],
+                                   $8::timestamptz[], $9::text[], $10::text[], $11::timestamptz[], $12::text[], $13::text[],
+                                   $14::text[], $15::timestamptz[], $16::text[], $17::text[], $18::text[], $19::text[], $20::text[])
+                AS input(id, office_id, desk_id, day, start_unit, units, lo, hi, channel, status, expires_at, code,
+                         contact_name, contact_email, now_at, service_ids, quantities, identity, key, fingerprint)
+            ), prior AS (
+              SELECT input.id, k.fingerprint = sha256(convert_to(input.fingerprint, 'UTF8')) AS same, k.appointment_id, k.code
+              FROM input JOIN idempotency_key k ON k.key = input.key
+            ), inserted AS (
+              INSERT INTO appointment (id, office_id, desk_id, day, start_unit, units, span, channel, status, expires_at,
+                code_hash, contact_name, contact_email, created_at, confirmed_at, service_ids, quantities, identity_hash)
+              SELECT id, office_id, desk_id, day, start_unit, units, tstzrange(lo, hi), channel, status, expires_at,
+                sha256(convert_to(code, 'UTF8')), contact_name, contact_email, now_at,
+                CASE WHEN status = 'confirmed' THEN now_at END, service_ids::bigint[], quantities::int[], decode(identity, 'hex')
+              FROM input
+              WHERE (status NOT IN ('held', 'confirmed') OR \(AppointmentRepository.deskTimeFree(desk: "input.desk_id", span: "tstzrange(input.lo, input.hi)")))
+                AND NOT EXISTS (SELECT 1 FROM prior WHERE prior.id = input.id)
+              RETURNING id
+            ), keyed AS (
+              INSERT INTO idempotency_key (key, fingerprint, appointment_id, code, created_at)
+              SELECT input.key, sha256(convert_to(input.fingerprint, 'UTF8')), input.id, input.code, input.now_at
+              FROM input JOIN inserted ON inserted.id = input.id WHERE input.key IS NOT NULL
+            )
+            SELECT id, NULL::bool, NULL::uuid, NULL::text FROM inserted
+            UNION ALL SELECT id, same, appointment_id, code FROM prior
             """, [column { $0.appointment.id }, column { String($0.appointment.run.officeID) },
                   column { String($0.appointment.run.deskID) }, column { $0.appointment.run.date.description },
                   column { String($0.appointment.run.startUnit) }, column { String($0.appointment.run.units) },
@@ -55,8 +86,30 @@ public enum AppointmentRepository {
                   column { $0.appointment.expiresAt.map(BerlinTime.format) }, column { $0.code },
                   column { $0.appointment.contact?.name }, column { $0.appointment.contact?.email },
                   column { BerlinTime.format($0.now) }, column { arrayLiteral($0.appointment.services.map(\.serviceID)) },
-                  column { arrayLiteral($0.appointment.services.map(\.quantity)) }, column { $0.identityHash.map(Hex.encode) }])
-        return try inserted.rows.map { row throws(PostgresError) in try idSelection.row(row)[AppointmentColumns.id] }
+                  column { arrayLiteral($0.appointment.services.map(\.quantity)) }, column { $0.identityHash.map(Hex.encode) },
+                  column { $0.idempotency?.key }, column { $0.idempotency?.fingerprint }])
+        var outcome = Inserted()
+        for values in result.rows {
+            let row = try InsertColumns.selection.row(values)
+            let id = try row[InsertColumns.id]
+            if let sameRequest = try row[InsertColumns.sameRequest] {
+                outcome.prior[id] = IdempotencyRepository.Answer(sameRequest: sameRequest,
+                                                                 appointmentID: try row[InsertColumns.firstID]!,
+                                                                 code: try row[InsertColumns.firstCode]!)
+            } else {
+                outcome.ids.insert(id)
+            }
+        }
+        return outcome
+    }
+
+    /// The rows `insert` returns: an inserted row's id, or a keyed row's id with its key's first answer.
+    private enum InsertColumns {
+        static let id = PostgresColumn("id", PostgresText.text)
+        static let sameRequest = PostgresColumn<Bool?>.optional("same", PostgresText.bool)
+        static let firstID = PostgresColumn<String?>.optional("appointment_id", PostgresText.text)
+        static let firstCode = PostgresColumn<String?>.optional("code", PostgresText.text)
+        static let selection = PostgresSelection(id, sameRequest, firstID, firstCode)
     }
 
     /// SQL that is true when the desk's span is free of live appointments as far as the statement sees (`desk` and `span`
@@ -94,14 +147,6 @@ public enum AppointmentRepository {
 
     /// `{1063441,1063453}`: integers as an array literal.
     static func arrayLiteral(_ values: [Int]) -> String { "{" + values.map(String.init).joined(separator: ",") + "}" }
-
-    /// `RETURNING id` read as `a.id`.
-    private static let idSelection = PostgresSelection(["a.id"])
-
-    /// Deletes appointments written in the current transaction that must not stand.
-    public static func delete(ids: [String], _ db: PostgresConnection) throws {
-        try db.query("DELETE FROM appointment WHERE id = ANY($1::uuid[])", [PostgresArray.literal(ids)])
-    }
 
     /// Why a hold could not be confirmed.
     public enum ConfirmFailure: Error, Sendable, Equatable {
@@ -158,15 +203,33 @@ public enum AppointmentRepository {
         return try fetch(id: id, code: code, db).map { ($0, false) }
     }
 
-    /// Marks at most `limit` holds that ran out by `now` as expired and returns them, so their time can be freed.
-    public static func expireHolds(now: Instant, limit: Int, _ db: PostgresConnection) throws -> [Appointment] {
-        try AppointmentColumns.decode(try db.query("""
-            UPDATE appointment a SET status = 'expired'
-            WHERE a.id IN (SELECT id FROM appointment WHERE status = 'held' AND expires_at <= $1
-                           ORDER BY expires_at LIMIT $2 FOR UPDATE SKIP LOCKED)
-            RETURNING \(AppointmentColumns.selection.sql)
-            """, [BerlinTime.format(now), String(limit)]))
+    /// The ids of at most `limit` holds that ran out by `now`, the longest expired first.
+    public static func dueHolds(now: Instant, limit: Int, _ db: PostgresConnection) throws -> [String] {
+        try idColumn.decode(try db.query("""
+            SELECT a.id FROM appointment a WHERE a.status = 'held' AND a.expires_at <= $1 ORDER BY a.expires_at LIMIT $2
+            """, [BerlinTime.format(now), String(limit)])) { row throws(PostgresError) in try row[AppointmentColumns.id] }
     }
+
+    /// Marks the holds among `ids` that are still held and ran out by `now` as expired and returns them, so their time
+    /// can be freed.
+    public static func expireHolds(ids: [String], now: Instant, _ db: PostgresConnection) throws -> [Appointment] {
+        guard !ids.isEmpty else { return [] }
+        return try AppointmentColumns.decode(try db.query("""
+            UPDATE appointment a SET status = 'expired'
+            WHERE a.id = ANY($1::uuid[]) AND a.status = 'held' AND a.expires_at <= $2
+            RETURNING \(AppointmentColumns.selection.sql)
+            """, [PostgresArray.literal(ids), BerlinTime.format(now)]))
+    }
+
+    /// The appointments among `ids`, whoever holds their codes (for internal use: replays).
+    public static func fetch(ids: [String], _ db: PostgresConnection) throws -> [Appointment] {
+        guard !ids.isEmpty else { return [] }
+        return try AppointmentColumns.decode(try db.query("""
+            SELECT \(AppointmentColumns.selection.sql) FROM appointment a WHERE a.id = ANY($1::uuid[])
+            """, [PostgresArray.literal(ids)]))
+    }
+
+    private static let idColumn = PostgresSelection(AppointmentColumns.id)
 
     /// What the ledger is rebuilt from: every hold still marked held (the sweeper expires the stale ones and frees
     /// them through the ledger) and every booking on or after `date`.

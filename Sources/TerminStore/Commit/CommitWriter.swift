@@ -4,24 +4,24 @@ import Synchronization
 import TerminCore
 import TerminPostgres
 
-/// Writes the winners of the in-memory race to PostgreSQL in batches: one transaction, and so one fsync, carries
-/// many holds and bookings.
+/// The one writer of appointments: writes plans (`WritePlan`: the winners of the in-memory race, confirmations,
+/// cancellations, expiries) to PostgreSQL in batches, so one transaction, and one fsync, carries many of them.
 ///
-/// Callers submit an appointment and wait. A writer loop takes what is queued as `CommitBatchPolicy` decides (a full
-/// batch at once, else after the oldest entry lingered), inserts it with one multi-row statement, and answers every
+/// Callers submit a plan and wait, or hear later. A writer loop takes what is queued as `CommitBatchPolicy` decides (a
+/// full batch at once, else after the oldest plan lingered), writes it as `BatchWrite` says, and answers every
 /// caller after the commit. `writerCount` loops, each with its own connection, overlap one batch's preparation with
 /// another's commit; the composition root runs each of `loops` on a thread of its own. Batches are independent: the
-/// ledger never hands the same desk time to two of them. A row the database refuses (its desk time is taken by
-/// another instance: `desk_time`'s key) is answered `.refused`; if the transaction fails, every row of the batch is answered
-/// `.failed`, and nothing of it was written.
+/// ledger never hands the same desk time to two of them. A plan the database refuses (a new row's desk time is taken
+/// by another instance: `desk_time`'s key; a hold ran out) is answered `.refused`; if the transaction fails, every plan
+/// of the batch is answered `.failed`, and nothing of it was written.
 public final class CommitWriter: Sendable {
     /// Bounds of the writer, each with its unit.
     public struct Configuration: Sendable {
-        /// Most appointments in one transaction.
+        /// Most plans in one transaction.
         public var batchSizeMax = 512
-        /// Longest the oldest queued appointment waits for a batch to fill, in microseconds.
+        /// Longest the oldest queued plan waits for a batch to fill, in microseconds.
         public var lingerMicroseconds = 200
-        /// Most appointments waiting to be written; beyond, `submit` answers `.failed` at once.
+        /// Most plans waiting to be written; beyond, `submit` answers `.failed` at once.
         public var queueCapacity = 16_384
         /// Writer loops (and database connections). One by default: PostgreSQL spends far more per transaction (about
         /// 0.5 ms of CPU: commit, triggers, constraints, WAL flush) than per row, and a second writer halves the batches
@@ -36,59 +36,44 @@ public final class CommitWriter: Sendable {
         }
     }
 
-    /// One appointment to write, with what belongs to it.
-    public struct Entry: Sendable {
-        public let record: Appointment
-        /// The citizen's code, for bookings.
-        public let code: String?
-        /// An idempotency key with its request fingerprint; a key already taken makes the entry `.keyTaken`.
-        public let idempotency: (key: String, fingerprint: String)?
-        public let now: Instant
-        /// The citizen and the caps the booking must keep; over them, the entry is `.limited`.
-        public let identity: (identity: CitizenIdentity, limits: IdentityLimits)?
-
-        public init(record: Appointment, code: String?, idempotency: (key: String, fingerprint: String)?, now: Instant,
-                    identity: (identity: CitizenIdentity, limits: IdentityLimits)? = nil) {
-            self.record = record
-            self.code = code
-            self.idempotency = idempotency
-            self.now = now
-            self.identity = identity
-        }
-    }
-
-    /// What became of an entry.
-    public enum Outcome: Sendable, Equatable {
-        /// Committed.
-        case committed
-        /// The database refused the row: its desk time is taken (by another instance, or a row the ledger missed).
-        case refused
-        /// Another request stored the same idempotency key first; nothing of this entry was written.
-        case keyTaken
-        /// The citizen's identity is over a cap (live bookings, a cool-down); nothing of this entry was written.
-        case limited(IdentityLimits.Refusal)
-        /// The batch could not be written (database down, queue full); nothing of this entry was written.
-        case failed(String)
-    }
+    /// What became of a plan.
+    public typealias Outcome = WritePlan.Outcome
 
     /// Figures for metrics and benchmarks.
     public struct Statistics: Sendable {
         public let batches: Int
+        /// Plans written (each counted once per batch that took it).
         public let entries: Int
         public let largestBatch: Int
+
+        public init(batches: Int, entries: Int, largestBatch: Int) {
+            self.batches = batches
+            self.entries = entries
+            self.largestBatch = largestBatch
+        }
     }
 
     final class Pending: Sendable {
-        let entry: Entry
+        let plan: WritePlan
         let queuedAt: ContinuousClock.Instant
+        /// Batches that took the plan and left it for the next (its key being stored by an earlier plan).
+        let deferrals: Int
         /// Called with the outcome on the writer's thread; `nil`: the submitter waits on `done`.
         let completion: (@Sendable (Outcome) -> Void)?
         let done = DispatchSemaphore(value: 0)
         let outcome = Mutex<Outcome?>(nil)
-        init(_ entry: Entry, queuedAt: ContinuousClock.Instant, completion: (@Sendable (Outcome) -> Void)?) {
-            self.entry = entry
+        init(_ plan: WritePlan, queuedAt: ContinuousClock.Instant, deferrals: Int = 0,
+             completion: (@Sendable (Outcome) -> Void)?) {
+            self.plan = plan
             self.queuedAt = queuedAt
+            self.deferrals = deferrals
             self.completion = completion
+        }
+
+        /// The same plan for the next batch, its caller still waiting.
+        func deferred() -> Pending {
+            // A waiting submitter waits on this pending's semaphore: the next one hands the answer over.
+            Pending(plan, queuedAt: queuedAt, deferrals: deferrals + 1, completion: completion ?? { [self] in answer($0) })
         }
 
         func answer(_ outcome: Outcome) {
@@ -134,20 +119,24 @@ public final class CommitWriter: Sendable {
         (0..<configuration.writerCount).map { index in ("termin-commit-writer-\(index)", { [self] in run() }) }
     }
 
-    /// Queues an entry and waits until its batch is committed or has failed.
-    public func submit(_ entry: Entry) -> Outcome {
-        let pending = Pending(entry, queuedAt: .now, completion: nil)
+    /// Queues a plan and waits until its batch is committed or has failed.
+    public func submit(_ plan: WritePlan) -> Outcome {
+        let pending = Pending(plan, queuedAt: .now, completion: nil)
         guard enqueue(pending) else { return Self.refusedAtTheDoor }
         pending.done.wait()
         return pending.outcome.withLock { $0! }
     }
 
-    /// Queues an entry without waiting: `completion` hears its outcome once its batch is committed or has failed,
+    /// Queues a plan without waiting: `completion` hears its outcome once its batch is committed or has failed,
     /// on a writer's thread (so it must not block), or at once on the caller's thread when the queue is full or
     /// stopping.
-    public func submit(_ entry: Entry, completion: @escaping @Sendable (Outcome) -> Void) {
-        guard enqueue(Pending(entry, queuedAt: .now, completion: completion)) else { return completion(Self.refusedAtTheDoor) }
+    public func submit(_ plan: WritePlan, completion: @escaping @Sendable (Outcome) -> Void) {
+        guard enqueue(Pending(plan, queuedAt: .now, completion: completion)) else { return completion(Self.refusedAtTheDoor) }
     }
+
+    /// Most batches a plan is left for the next one before it is answered `.failed` (each deferral waits for an
+    /// earlier plan with the same key, so one is enough unless that plan's batch failed).
+    static let deferralsMax = 3
 
     private static let refusedAtTheDoor = Outcome.failed("the commit queue is full or stopping")
 
@@ -160,7 +149,7 @@ public final class CommitWriter: Sendable {
         }
     }
 
-    /// Entries waiting to be taken into a batch.
+    /// Plans waiting to be taken into a batch.
     public var queuedCount: Int { state.withLock { $0.state.queued } }
 
     public var statistics: Statistics {
@@ -185,25 +174,29 @@ public final class CommitWriter: Sendable {
         var connection: PostgresConnection?
         while let batch = nextBatch() {
             assert(!batch.isEmpty && batch.count <= policy.batchSizeMax, "a batch never exceeds its bound")
-            let outcomes: [Outcome]
+            let outcomes: [Outcome?]
             do {
                 if connection == nil || connection?.isHealthy == false {
                     connection = try PostgresConnection(conninfo: conninfo, applicationName: applicationName)
                 }
-                outcomes = try Self.writeRetryingRaces(batch.map(\.entry), connection!)
+                outcomes = try Self.writeRetryingRaces(batch.map(\.plan), connection!)
             } catch {
                 connection = nil
                 outcomes = Array(repeating: .failed("\(error)"), count: batch.count)
             }
+            let deferred = zip(batch, outcomes).filter { $0.1 == nil && $0.0.deferrals < Self.deferralsMax }.map { $0.0.deferred() }
             // Counted before the callers hear, so figures read after an answer include its batch.
             state.withLock { locked in
                 locked.state.batches += 1
                 locked.state.entries += batch.count
                 locked.state.largestBatch = max(locked.state.largestBatch, batch.count)
                 locked.state.writing -= 1
-                if locked.state.stopped { locked.broadcast() }   // `stop` waits for the last batch
+                locked.state.queue.insert(contentsOf: deferred, at: locked.state.head)
+                if locked.state.stopped || !deferred.isEmpty { locked.broadcast() }   // `stop` waits for the last batch
             }
-            for (pending, outcome) in zip(batch, outcomes) { pending.answer(outcome) }
+            for (pending, outcome) in zip(batch, outcomes) where outcome != nil || pending.deferrals >= Self.deferralsMax {
+                pending.answer(outcome ?? .failed("the idempotency key's first request did not settle"))
+            }
         }
     }
 
@@ -251,77 +244,15 @@ public final class CommitWriter: Sendable {
     /// uncommitted rows), or on `desk_time`'s key (23505: the other committed the time first). The rolled-back batch
     /// wrote nothing, so writing it again is safe, and the second time the row whose time is taken is skipped; rows
     /// go in desk and time order, which makes deadlocks rare to begin with.
-    static func writeRetryingRaces(_ entries: [Entry], _ db: PostgresConnection) throws -> [Outcome] {
+    static func writeRetryingRaces(_ plans: [WritePlan], _ db: PostgresConnection) throws -> [Outcome?] {
         var attempt = 0
         while true {
             do {
-                return try write(entries, db)
+                return try BatchWrite.write(plans, db)
             } catch let error as PostgresError where (error.sqlState == "40P01" || error.sqlState == "23505")
                 && attempt < raceRetriesMax {
                 attempt += 1
             }
         }
-    }
-
-    /// Writes a batch in one transaction and says what became of each entry.
-    static func write(_ entries: [Entry], _ db: PostgresConnection) throws -> [Outcome] {
-        // Without idempotency keys and identities the batch is one statement, atomic on its own: no BEGIN and COMMIT
-        // round trips.
-        if entries.allSatisfy({ $0.idempotency == nil && $0.identity == nil }) {
-            let inserted = Set(try AppointmentRepository.insert(rows(entries), db))
-            return entries.map { inserted.contains($0.record.id) ? Outcome.committed : .refused }
-        }
-        return try db.transaction { db in
-            var outcomes = try limit(entries, db)
-            let admitted = entries.indices.filter { outcomes[$0] == nil }.map { entries[$0] }
-            let inserted = Set(try AppointmentRepository.insert(rows(admitted), db))
-            for index in entries.indices where outcomes[index] == nil {
-                outcomes[index] = inserted.contains(entries[index].record.id) ? .committed : .refused
-            }
-            let keyed = entries.enumerated().filter { inserted.contains($0.element.record.id) && $0.element.idempotency != nil }
-            if !keyed.isEmpty {
-                let stored = Set(try IdempotencyRepository.store(keyed.map { offset, entry in
-                    IdempotencyRepository.NewAnswer(key: entry.idempotency!.key, fingerprint: entry.idempotency!.fingerprint,
-                                                    appointmentID: entry.record.id, code: entry.code ?? "", now: entry.now)
-                }, db))
-                let losers = keyed.filter { !stored.contains($0.element.record.id) }
-                if !losers.isEmpty {
-                    try AppointmentRepository.delete(ids: losers.map(\.element.record.id), db)
-                    for loser in losers { outcomes[loser.offset] = .keyTaken }
-                }
-            }
-            return outcomes.map { $0! }
-        }
-    }
-
-    /// The rows of `entries`, in one order for every writer (desk, day, unit): concurrent batches then wait on each
-    /// other in the same order.
-    private static func rows(_ entries: [Entry]) -> [AppointmentRepository.NewRow] {
-        entries.sorted { ($0.record.run.deskID, $0.record.run.date.dayNumber, $0.record.run.startUnit)
-            < ($1.record.run.deskID, $1.record.run.date.dayNumber, $1.record.run.startUnit) }
-            .map { AppointmentRepository.NewRow($0.record, code: $0.code, now: $0.now, identityHash: $0.identity?.identity.hash) }
-    }
-
-    /// Inside the batch's transaction, before its rows: locks the identities of the batch, reads what each holds, and
-    /// refuses (`.limited`) the entries over a cap, in the order they were submitted. `nil` for entries admitted.
-    private static func limit(_ entries: [Entry], _ db: PostgresConnection) throws -> [Outcome?] {
-        var outcomes = [Outcome?](repeating: nil, count: entries.count)
-        let capped = entries.compactMap(\.identity)
-        guard !capped.isEmpty else { return outcomes }
-        try IdentityRepository.lock(capped.map(\.identity), db)
-        let now = entries.map(\.now).max()!
-        let cooldownSeconds = capped.map(\.limits.cancelCooldownSeconds).max()!
-        var standings = try IdentityRepository.standings(capped.map(\.identity), now: now,
-                                                         cancelledSince: now.adding(seconds: -cooldownSeconds), db)
-        for (index, entry) in entries.enumerated() {
-            guard let (identity, limits) = entry.identity else { continue }
-            let standing = standings[identity.hash] ?? .init()
-            if let refusal = limits.check(standing, serviceIDs: entry.record.services.map(\.serviceID), now: entry.now) {
-                outcomes[index] = .limited(refusal)
-            } else {
-                standings[identity.hash, default: .init()].liveBookings += 1
-            }
-        }
-        return outcomes
     }
 }

@@ -13,58 +13,35 @@ public enum IdempotencyRepository {
         public let code: String
     }
 
-    /// A first answer to store.
-    public struct NewAnswer: Sendable {
-        public let key: String
-        public let fingerprint: String
-        public let appointmentID: String
-        public let code: String
-        public let now: Instant
-
-        public init(key: String, fingerprint: String, appointmentID: String, code: String, now: Instant) {
-            self.key = key
-            self.fingerprint = fingerprint
-            self.appointmentID = appointmentID
-            self.code = code
-            self.now = now
-        }
-    }
-
     enum Columns {
-        static let sameRequest = PostgresColumn("k.fingerprint = sha256(convert_to($2, 'UTF8'))", PostgresText.bool)
+        static let key = PostgresColumn("k.key", PostgresText.text)
+        static let sameRequest = PostgresColumn("k.fingerprint = sha256(convert_to(input.fingerprint, 'UTF8'))", PostgresText.bool)
         static let appointmentID = PostgresColumn("k.appointment_id", PostgresText.text)
         static let code = PostgresColumn("k.code", PostgresText.text)
-        static let selection = PostgresSelection([sameRequest.expression, appointmentID.expression, code.expression])
-        static let stored = PostgresSelection(["appointment_id"])
-        static let storedID = PostgresColumn("appointment_id", PostgresText.text)
+        static let selection = PostgresSelection(key, sameRequest, appointmentID, code)
     }
 
-    /// The answer stored for `key`, if any.
-    public static func answer(key: String, fingerprint: String, _ db: PostgresConnection) throws -> Answer? {
-        try Columns.selection.decode(try db.query("""
-            SELECT \(Columns.selection.sql) FROM idempotency_key k WHERE k.key = $1
-            """, [key, fingerprint])) { row throws(PostgresError) in
-            Answer(sameRequest: try row[Columns.sameRequest], appointmentID: try row[Columns.appointmentID],
-                   code: try row[Columns.code])
-        }.first
-    }
-
-    /// Records first answers with one statement; returns the appointment ids whose key was stored (a key another
-    /// request, or an earlier answer of the same call, stored first is left out).
-    @discardableResult
-    public static func store(_ answers: [NewAnswer], _ db: PostgresConnection) throws -> [String] {
-        guard !answers.isEmpty else { return [] }
-        return try Columns.stored.decode(try db.query("""
-            INSERT INTO idempotency_key (key, fingerprint, appointment_id, code, created_at)
-            SELECT key, sha256(convert_to(fingerprint, 'UTF8')), appointment_id, code, created_at
-            FROM unnest($1::text[], $2::text[], $3::uuid[], $4::text[], $5::timestamptz[])
-              AS input(key, fingerprint, appointment_id, code, created_at)
-            ON CONFLICT (key) DO NOTHING RETURNING appointment_id
-            """, [PostgresArray.literal(answers.map(\.key)), PostgresArray.literal(answers.map(\.fingerprint)),
-                  PostgresArray.literal(answers.map(\.appointmentID)), PostgresArray.literal(answers.map(\.code)),
-                  PostgresArray.literal(answers.map { BerlinTime.format($0.now) })])) { row throws(PostgresError) in
-            try row[Columns.storedID]
+    /// The answers stored for the keys of `requests` (compared with each request's fingerprint), by key.
+    public static func answers(_ requests: [WritePlan.Idempotency], _ db: PostgresConnection) throws -> [String: Answer] {
+        guard !requests.isEmpty else { return [:] }
+        let rows = try Columns.selection.decode(try db.query("""
+            SELECT \(Columns.selection.sql) FROM unnest($1::text[], $2::text[]) AS input(key, fingerprint)
+            JOIN idempotency_key k ON k.key = input.key
+            """, [PostgresArray.literal(requests.map(\.key)), PostgresArray.literal(requests.map(\.fingerprint))])) {
+            row throws(PostgresError) in
+            (try row[Columns.key], Answer(sameRequest: try row[Columns.sameRequest], appointmentID: try row[Columns.appointmentID],
+                                          code: try row[Columns.code]))
         }
+        return Dictionary(rows, uniquingKeysWith: { first, _ in first })
+    }
+
+    /// Records the first answer to `key`; `false` when another request stored it first.
+    public static func store(_ key: WritePlan.Idempotency, appointmentID: String, code: String, now: Instant,
+                             _ db: PostgresConnection) throws -> Bool {
+        try db.query("""
+            INSERT INTO idempotency_key (key, fingerprint, appointment_id, code, created_at)
+            VALUES ($1, sha256(convert_to($2, 'UTF8')), $3, $4, $5) ON CONFLICT (key) DO NOTHING RETURNING key
+            """, [key.key, key.fingerprint, appointmentID, code, BerlinTime.format(now)]).count == 1
     }
 
     /// Deletes keys stored before `before`.

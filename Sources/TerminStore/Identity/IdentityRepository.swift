@@ -24,10 +24,10 @@ public enum IdentityRepository {
     }
 
     /// Each identity's live bookings (confirmed, not ended at `now`) and the bookings it cancelled after
-    /// `cancelledSince`, leaving out `excluding` (an appointment being confirmed). Identities with neither get an
+    /// `cancelledSince`. Identities with neither get an
     /// empty standing.
     public static func standings(_ identities: some Sequence<CitizenIdentity>, now: Instant, cancelledSince: Instant,
-                                 excluding: String? = nil, _ db: PostgresConnection) throws -> [[UInt8]: IdentityLimits.Standing] {
+                                 _ db: PostgresConnection) throws -> [[UInt8]: IdentityLimits.Standing] {
         var standings: [[UInt8]: IdentityLimits.Standing] = [:]
         for identity in identities { standings[identity.hash] = IdentityLimits.Standing() }
         guard !standings.isEmpty else { return standings }
@@ -35,9 +35,8 @@ public enum IdentityRepository {
             SELECT \(Columns.selection.sql) FROM appointment a
             WHERE a.identity_hash IN (SELECT decode(h, 'hex') FROM unnest($1::text[]) AS h)
               AND ((a.status = 'confirmed' AND upper(a.span) > $2) OR (a.status = 'cancelled' AND a.cancelled_at > $3))
-              AND a.id IS DISTINCT FROM $4::uuid
             """, [PostgresArray.literal(standings.keys.map { Hex.encode($0) }), BerlinTime.format(now),
-                  BerlinTime.format(cancelledSince), excluding])) { row throws(PostgresError) in
+                  BerlinTime.format(cancelledSince)])) { row throws(PostgresError) in
             (try row[Columns.hash], try row[Columns.status], try row[Columns.serviceIDs], try row[Columns.cancelledAt])
         }
         for (hash, status, serviceIDs, cancelledAt) in rows {

@@ -142,6 +142,42 @@ public enum RoundRepository {
         }.first
     }
 
+    /// An unserved request's copy for a later round: same request and code, one more point of boost.
+    public struct CarriedRequest: Sendable {
+        /// The copy's id.
+        public let id: String
+        /// The request it copies (its code and identity go with it).
+        public let fromID: String
+        public let roundID: Int
+        public let request: FlexibleRequest
+        public let boost: Int
+        public let contact: Appointment.Contact?
+        public init(id: String, fromID: String, roundID: Int, request: FlexibleRequest, boost: Int, contact: Appointment.Contact?) {
+            self.id = id
+            self.fromID = fromID
+            self.roundID = roundID
+            self.request = request
+            self.boost = boost
+            self.contact = contact
+        }
+    }
+
+    /// Stores a carried-over copy (inside the closing transaction).
+    static func insertCarried(_ copy: CarriedRequest, now: Instant, _ db: PostgresConnection) throws {
+        try insertRequest(id: copy.id, roundID: copy.roundID, request: copy.request, boost: copy.boost, code: nil,
+                          codeHashFrom: copy.fromID, contact: copy.contact, now: now, db)
+    }
+
+    /// A due, unclosed round with its seed, read without a lock (the close's plan claims it: `lockDue`).
+    public static func due(id: Int, now: Instant, _ db: PostgresConnection) throws -> (round: ReleaseRound, seed: [UInt8])? {
+        try RoundColumns.withSeed.decode(try db.query("""
+            SELECT \(RoundColumns.withSeed.sql) FROM release_round r
+            WHERE r.id = $1 AND r.closed_at IS NULL AND r.closes_at <= $2
+            """, [String(id), BerlinTime.format(now)])) { row throws(PostgresError) in
+            (try RoundColumns.decode(row), try row[RoundColumns.seed])
+        }.first
+    }
+
     /// Locks a due, unclosed round for closing, with its seed; `nil` when it is not due, already closed, or another
     /// transaction holds it (`SKIP LOCKED`: that one is closing it). Call inside the closing transaction.
     public static func lockDue(id: Int, now: Instant, _ db: PostgresConnection) throws -> (round: ReleaseRound, seed: [UInt8])? {

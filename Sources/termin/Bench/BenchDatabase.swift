@@ -57,13 +57,14 @@ struct BenchDatabase {
     func scalar(_ sql: String) throws -> String? { try PostgresConnection(conninfo: conninfo).query(sql).scalar }
 
     /// A confirmed booking of `units` at `startUnit` on a desk of the benchmark office.
-    static func entry(layout: DayLayout, deskID: Int, startUnit: Int, units: Int, now: Instant) -> CommitWriter.Entry {
+    static func row(layout: DayLayout, deskID: Int, startUnit: Int, units: Int, now: Instant,
+                    idempotency: WritePlan.Idempotency? = nil) -> AppointmentRepository.NewRow {
         let start = BerlinTime.instant(date: layout.date, minuteOfDay: startUnit * 5)
         let record = Appointment(
             id: UUID().uuidString.lowercased(),
             run: SlotRun(officeID: layout.officeID, deskID: deskID, date: layout.date, startUnit: startUnit, units: units),
             channel: .online, status: .confirmed, start: start, end: start.adding(seconds: Int64(units * 300)),
             services: [ServiceRequest(serviceID: BenchSupport.serviceID, quantity: 1)], expiresAt: nil, contact: nil)
-        return CommitWriter.Entry(record: record, code: "bench", idempotency: nil, now: now)
+        return AppointmentRepository.NewRow(record, code: "bench", now: now, idempotency: idempotency)
     }
 }

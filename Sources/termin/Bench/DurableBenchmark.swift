@@ -18,30 +18,44 @@ enum DurableBenchmark {
         let pool = ConnectionPool(conninfo: database.naiveConninfo, size: 16)
         let naive = measure(threads: 16, seconds: seconds) { random in
             let layout = layouts[random.below(layouts.count)]
-            let entry = BenchDatabase.entry(layout: layout, deskID: deskIDs[random.below(deskIDs.count)],
-                                            startUnit: 96 + random.below(100), units: 1, now: now)
+            let row = BenchDatabase.row(layout: layout, deskID: deskIDs[random.below(deskIDs.count)],
+                                        startUnit: 96 + random.below(100), units: 1, now: now)
             do {
-                let inserted = try pool.transaction {
-                    try AppointmentRepository.insert([AppointmentRepository.NewRow(entry.record, code: entry.code, now: now)], $0)
-                }
-                return !inserted.isEmpty
+                return !(try pool.transaction { try AppointmentRepository.insert([row], $0) }).ids.isEmpty
             } catch {
                 return false
             }
         }
-        // Group commit: 256 client threads (as many requests in flight as HTTP workers) submit to one writer.
+        // Group commit: 256 client threads (as many requests in flight as HTTP workers) submit to one writer, once
+        // without and once with an idempotency key on every booking (what a portal sends).
         let writer = CommitWriter(conninfo: database.conninfo)
         Threads.start(writer.loops)
-        let grouped = measure(threads: 256, seconds: seconds) { random in
-            let layout = layouts[random.below(layouts.count)]
-            return writer.submit(BenchDatabase.entry(layout: layout, deskID: deskIDs[random.below(deskIDs.count)],
-                                                     startUnit: 96 + random.below(100), units: 1, now: now)) == .committed
+        let keyCount = Atomic<Int>(0)
+        var figures: [(name: String, perSecond: Double, statistics: CommitWriter.Statistics)] = []
+        for keyed in [false, true] {
+            let before = writer.statistics
+            let perSecond = measure(threads: 256, seconds: seconds) { random in
+                let layout = layouts[random.below(layouts.count)]
+                let key = keyed ? "bench-\(keyCount.add(1, ordering: .relaxed).newValue)" : nil
+                let row = BenchDatabase.row(layout: layout, deskID: deskIDs[random.below(deskIDs.count)],
+                                            startUnit: 96 + random.below(100), units: 1, now: now,
+                                            idempotency: key.map { WritePlan.Idempotency(key: $0, fingerprint: $0) })
+                let outcome = writer.submit(WritePlan([.insert(row)], code: row.code, idempotency: row.idempotency, now: now))
+                if case .committed = outcome { return true }
+                return false
+            }
+            let after = writer.statistics
+            figures.append((keyed ? "group commit, keyed" : "group commit", perSecond,
+                            CommitWriter.Statistics(batches: after.batches - before.batches, entries: after.entries - before.entries,
+                                                    largestBatch: after.largestBatch)))
         }
-        let statistics = writer.statistics
         writer.stop()
-        print("  group commit \(BenchSupport.format(grouped)) bookings/s   naive \(BenchSupport.format(naive)) bookings/s"
-              + "   ratio \(String(format: "%.2f", grouped / naive))x   (\(statistics.batches) batches, mean "
-              + "\(String(format: "%.1f", Double(statistics.entries) / Double(max(statistics.batches, 1)))), largest \(statistics.largestBatch))")
+        for (name, perSecond, statistics) in figures {
+            print("  \(name) \(BenchSupport.format(perSecond)) bookings/s   naive \(BenchSupport.format(naive)) bookings/s"
+                  + "   ratio \(String(format: "%.2f", perSecond / naive))x   (\(statistics.batches) batches, mean "
+                  + "\(String(format: "%.1f", Double(statistics.entries) / Double(max(statistics.batches, 1)))), largest \(statistics.largestBatch))")
+        }
+        print("  keyed / unkeyed \(String(format: "%.2f", figures[1].perSecond / figures[0].perSecond))x")
     }
 
     /// Committed bookings per second with `threads` clients calling `attempt` until `seconds` pass.
@@ -80,21 +94,19 @@ enum ReleaseBurstBenchmark {
         let naiveLayout = DayLayout.make(catalog: catalog, officeID: BenchSupport.officeID, date: days[0])!
         // The schema as it is: only the ~1,000 winners commit (and notify); losers roll back.
         let pool = ConnectionPool(conninfo: database.conninfo, size: 16)
-        let naive = race(clients: naiveClients, layout: naiveLayout, deskIDs: deskIDs) { entry in
-            (try? pool.transaction {
-                try AppointmentRepository.insert([AppointmentRepository.NewRow(entry.record, code: entry.code, now: now)], $0)
-            })?.isEmpty == false
+        let naive = race(clients: naiveClients, layout: naiveLayout, deskIDs: deskIDs) { row in
+            (try? pool.transaction { try AppointmentRepository.insert([row], $0) })?.ids.isEmpty == false
         }
         // Termin on day 2: ledger first, winners through the writer.
         let layout = DayLayout.make(catalog: catalog, officeID: BenchSupport.officeID, date: days[1])!
         let ledger = LockFreeSlotLedger(officeIDs: [BenchSupport.officeID], firstDate: days[0])
         let writer = CommitWriter(conninfo: database.conninfo)
         Threads.start(writer.loops)
-        let termin = race(clients: clients, layout: layout, deskIDs: deskIDs) { entry in
-            let run = entry.record.run
+        let termin = race(clients: clients, layout: layout, deskIDs: deskIDs) { row in
+            let run = row.appointment.run
             guard let won = ledger.reserve(layout: layout, deskIDs: [run.deskID], startUnit: run.startUnit, units: 1,
                                            channel: .online) else { return false }
-            if writer.submit(entry) == .committed { return true }
+            if case .committed = writer.submit(WritePlan([.insert(row)], now: now)) { return true }
             ledger.release(won, channel: .online)
             return false
         }
@@ -121,7 +133,7 @@ enum ReleaseBurstBenchmark {
 
     /// Clients attempt random slots until the day is full or the attempts are spent.
     static func race(clients: Int, layout: DayLayout, deskIDs: [Int],
-                     _ attempt: @escaping @Sendable (CommitWriter.Entry) -> Bool) -> Result {
+                     _ attempt: @escaping @Sendable (AppointmentRepository.NewRow) -> Bool) -> Result {
         let committed = Atomic<Int>(0), attempts = Atomic<Int>(0), fullAt = Atomic<UInt64>(0)
         let now = Instant(secondsSinceEpoch: 1_764_000_000)
         let began = BenchSupport.nowSeconds()
@@ -129,9 +141,9 @@ enum ReleaseBurstBenchmark {
             var random = BenchSupport.FastRandom(seed: UInt64(thread + 7) &* 0x2545F491 &+ UInt64(began * 1e6))
             while committed.load(ordering: .relaxed) < 1000,
                   attempts.add(1, ordering: .relaxed).newValue <= attemptsTotal {
-                let entry = BenchDatabase.entry(layout: layout, deskID: deskIDs[random.below(deskIDs.count)],
-                                                startUnit: 96 + random.below(100), units: 1, now: now)
-                if attempt(entry), committed.add(1, ordering: .relaxed).newValue == 1000 {
+                let row = BenchDatabase.row(layout: layout, deskID: deskIDs[random.below(deskIDs.count)],
+                                            startUnit: 96 + random.below(100), units: 1, now: now)
+                if attempt(row), committed.add(1, ordering: .relaxed).newValue == 1000 {
                     fullAt.store(UInt64((BenchSupport.nowSeconds() - began) * 1e9), ordering: .relaxed)
                 }
             }

@@ -1,0 +1,49 @@
+import TerminCore
+import TerminStore
+
+/// The one way the engine writes: a command, once decided into a `WritePlan` and its desk time reserved in the
+/// ledger (all or none), is committed by the `CommitWriter` in a batch with others, and then settled here: the
+/// ledger learns what the commit changed (a new or confirmed appointment holds its time, a cancelled or expired one
+/// gives it back), and on anything but a commit the reserved time is given back.
+final class WritePipeline: Sendable {
+    /// A decided command: the desk time it reserved, given back unless its plan commits, and the plan.
+    struct Reserved: Sendable {
+        let runs: [(run: SlotRun, channel: Channel)]
+        let plan: WritePlan
+
+        init(_ plan: WritePlan, runs: [(run: SlotRun, channel: Channel)] = []) {
+            self.runs = runs
+            self.plan = plan
+        }
+    }
+
+    let live: LiveLedger
+    let writer: CommitWriter
+
+    init(live: LiveLedger, writer: CommitWriter) {
+        self.live = live
+        self.writer = writer
+    }
+
+    /// Commits and settles, waiting for the batch.
+    func commit(_ reserved: Reserved) -> WritePlan.Outcome {
+        settle(reserved, writer.submit(reserved.plan))
+    }
+
+    /// Commits and settles without waiting: `completion` hears the outcome on the writer's thread (it must not block).
+    func commit(_ reserved: Reserved, completion: @escaping @Sendable (WritePlan.Outcome) -> Void) {
+        writer.submit(reserved.plan) { [self] outcome in completion(settle(reserved, outcome)) }
+    }
+
+    /// Applies an outcome to the ledger and passes it on.
+    private func settle(_ reserved: Reserved, _ outcome: WritePlan.Outcome) -> WritePlan.Outcome {
+        guard case .committed(let changed) = outcome else {
+            for (run, channel) in reserved.runs { live.scheduler.ledger.release(run, channel: channel) }
+            return outcome
+        }
+        for appointment in changed {
+            if appointment.status.isLive { live.recordCommitted(appointment) } else { live.release(appointment.id) }
+        }
+        return outcome
+    }
+}

@@ -1,0 +1,214 @@
+import TerminCore
+import TerminPostgres
+
+/// How the `CommitWriter` writes one batch of plans: in one transaction (one statement when it can), each plan all or
+/// nothing, and what became of each.
+enum BatchWrite {
+    /// Writes `plans` and returns each one's outcome; `nil` for a plan to write again in the next batch (its key's
+    /// first plan in the batch did not settle it).
+    ///
+    /// The order inside the transaction: replays are read; the citizens of plans with caps are locked and plans over
+    /// a cap refused; the plans that are one new row each (holds and bookings, most of every batch) are inserted with
+    /// their keys by one statement; every other plan runs in a savepoint of its own, so a change the database refuses
+    /// undoes just its plan. Without caps and other plans the batch is that one statement, atomic on its own: no
+    /// BEGIN and COMMIT round trips. A plan whose key another plan of the batch writes (a client's repeats racing each
+    /// other) is not written: it is answered from that plan's outcome.
+    static func write(_ plans: [WritePlan], _ db: PostgresConnection) throws -> [WritePlan.Outcome?] {
+        var outcomes = [WritePlan.Outcome?](repeating: nil, count: plans.count)
+        var leaders: [String: Int] = [:]
+        for (index, plan) in plans.enumerated() where !plan.changes.isEmpty {
+            if let key = plan.idempotency?.key, leaders[key] == nil { leaders[key] = index }
+        }
+        let active = plans.indices.filter { index in
+            guard let key = plans[index].idempotency?.key, let leader = leaders[key] else { return true }
+            return leader == index
+        }
+        let replays = active.filter { plans[$0].changes.isEmpty }
+        let rows = active.filter { plans[$0].singleInsert != nil }
+        let others = active.filter { !plans[$0].changes.isEmpty && plans[$0].singleInsert == nil }
+        let capped = active.filter { plans[$0].caps != nil }
+
+        func body(_ db: PostgresConnection) throws {
+            try answerReplays(replays, plans, &outcomes, db)
+            try limit(capped, plans, &outcomes, db)
+            try insert(rows.filter { outcomes[$0] == nil }, plans, &outcomes, db)
+            for index in others where outcomes[index] == nil {
+                outcomes[index] = try inSavepoint(plans[index], db)
+            }
+        }
+        if capped.isEmpty && others.isEmpty { try body(db) } else { try db.transaction(body) }
+        for index in plans.indices where outcomes[index] == nil {
+            guard let key = plans[index].idempotency?.key, let leader = leaders[key], leader != index else { continue }
+            outcomes[index] = follow(plans[leader], outcomes[leader], fingerprint: plans[index].idempotency!.fingerprint)
+        }
+        return outcomes
+    }
+
+    /// The outcome of a plan whose key its batch's `leader` wrote (or found answered), as a repeat would hear it in
+    /// the next batch; `nil` when the leader's outcome does not settle the key.
+    private static func follow(_ leader: WritePlan, _ outcome: WritePlan.Outcome?, fingerprint: String) -> WritePlan.Outcome? {
+        let sameRequest = leader.idempotency!.fingerprint == fingerprint
+        switch outcome {
+        case .committed(let changed):
+            guard sameRequest else { return .keyReused }
+            return changed.first { $0.id == leader.answerID }.map { .replayed($0, code: leader.code!) }
+        case .replayed(let first, let code):
+            return sameRequest ? .replayed(first, code: code) : .keyReused
+        case .keyReused:
+            return sameRequest ? .keyReused : nil
+        default:
+            return nil
+        }
+    }
+
+    /// Plans that write nothing (a repeat whose time its first request took): answered from the key's first answer,
+    /// else refused as the time they asked for is taken.
+    private static func answerReplays(_ indices: [Int], _ plans: [WritePlan], _ outcomes: inout [WritePlan.Outcome?],
+                                      _ db: PostgresConnection) throws {
+        guard !indices.isEmpty else { return }
+        let answers = try IdempotencyRepository.answers(indices.map { plans[$0].idempotency! }, db)
+        let firsts = try firstAppointments(Array(answers.values), db)
+        for index in indices {
+            let answer = answers[plans[index].idempotency!.key]
+            outcomes[index] = answer.map { replay($0, firsts) } ?? .refused(.deskTaken)
+        }
+    }
+
+    /// The outcome of a plan whose key was answered before.
+    private static func replay(_ answer: IdempotencyRepository.Answer, _ firsts: [String: Appointment]) -> WritePlan.Outcome {
+        guard answer.sameRequest else { return .keyReused }
+        guard let first = firsts[answer.appointmentID] else { return .refused(.unknown) }
+        return .replayed(first, code: answer.code)
+    }
+
+    private static func firstAppointments(_ answers: [IdempotencyRepository.Answer], _ db: PostgresConnection) throws
+        -> [String: Appointment] {
+        let ids = answers.filter(\.sameRequest).map(\.appointmentID)
+        return Dictionary(try AppointmentRepository.fetch(ids: ids, db).map { ($0.id, $0) }, uniquingKeysWith: { a, _ in a })
+    }
+
+    /// Inside the batch's transaction: locks the citizens of `indices`, reads what each holds, and refuses
+    /// (`.limited`) the plans over a cap, in the order they were submitted.
+    private static func limit(_ indices: [Int], _ plans: [WritePlan], _ outcomes: inout [WritePlan.Outcome?],
+                              _ db: PostgresConnection) throws {
+        let caps = indices.map { plans[$0].caps! }
+        guard !caps.isEmpty else { return }
+        try IdentityRepository.lock(caps.map(\.identity), db)
+        let now = indices.map { plans[$0].now }.max()!
+        let cooldownSeconds = caps.map(\.limits.cancelCooldownSeconds).max()!
+        var standings = try IdentityRepository.standings(caps.map(\.identity), now: now,
+                                                         cancelledSince: now.adding(seconds: -cooldownSeconds), db)
+        // A hold being confirmed is capped as what it is: its services, and only when it was made online.
+        let holdIDs = indices.compactMap { plans[$0].confirmedHoldID }
+        let holds = Dictionary(try AppointmentRepository.fetch(ids: holdIDs, db).map { ($0.id, $0) }, uniquingKeysWith: { a, _ in a })
+        for index in indices {
+            let cap = plans[index].caps!
+            var serviceIDs = cap.serviceIDs
+            if let holdID = plans[index].confirmedHoldID {
+                guard let hold = holds[holdID], hold.channel == .online else { continue }
+                serviceIDs = hold.services.map(\.serviceID)
+            }
+            let standing = standings[cap.identity.hash] ?? .init()
+            if let refusal = cap.limits.check(standing, serviceIDs: serviceIDs, now: plans[index].now) {
+                outcomes[index] = .limited(refusal)
+            } else {
+                standings[cap.identity.hash, default: .init()].liveBookings += 1
+            }
+        }
+    }
+
+    /// The plans that are one new row each, with their keys, in one statement; a row in desk and time order for every
+    /// writer (concurrent batches then wait on each other in the same order).
+    private static func insert(_ indices: [Int], _ plans: [WritePlan], _ outcomes: inout [WritePlan.Outcome?],
+                               _ db: PostgresConnection) throws {
+        guard !indices.isEmpty else { return }
+        let ordered = indices.sorted {
+            let a = plans[$0].singleInsert!.appointment.run, b = plans[$1].singleInsert!.appointment.run
+            return (a.deskID, a.date.dayNumber, a.startUnit) < (b.deskID, b.date.dayNumber, b.startUnit)
+        }
+        let result = try AppointmentRepository.insert(ordered.map { plans[$0].singleInsert! }, db)
+        let firsts = try firstAppointments(Array(result.prior.values), db)
+        for index in indices {
+            let row = plans[index].singleInsert!
+            if result.ids.contains(row.appointment.id) {
+                outcomes[index] = .committed([row.appointment])
+            } else if let answer = result.prior[row.appointment.id] {
+                outcomes[index] = replay(answer, firsts)
+            } else {
+                outcomes[index] = .refused(.deskTaken)
+            }
+        }
+    }
+
+    /// A plan of several changes (or one that is not an insert) in a savepoint of its own: the first change the
+    /// database refuses rolls back to it, and the plan is refused.
+    private static func inSavepoint(_ plan: WritePlan, _ db: PostgresConnection) throws -> WritePlan.Outcome? {
+        if let idempotency = plan.idempotency, let answer = try IdempotencyRepository.answers([idempotency], db)[idempotency.key] {
+            return replay(answer, try firstAppointments([answer], db))
+        }
+        try db.execute("SAVEPOINT plan")
+        var changed: [Appointment] = []
+        var refusal: WritePlan.Refusal?
+        // Consecutive inserts (a round's won bookings) go in one statement, all of them or the plan is refused.
+        var pending: [AppointmentRepository.NewRow] = []
+        func insertPending() throws {
+            guard !pending.isEmpty, refusal == nil else { return }
+            let inserted = try AppointmentRepository.insert(pending, db)
+            if inserted.ids.count == pending.count { changed += pending.map(\.appointment) } else { refusal = .deskTaken }
+            pending = []
+        }
+        for change in plan.changes where refusal == nil {
+            if case .insert(let row) = change {
+                pending.append(row)
+                continue
+            }
+            try insertPending()
+            guard refusal == nil else { break }
+            switch try apply(change, now: plan.now, db) {
+            case .success(let appointments): changed += appointments
+            case .failure(let refused): refusal = refused
+            }
+        }
+        try insertPending()
+        if refusal == nil, let idempotency = plan.idempotency, let answerID = plan.answerID,
+           try !IdempotencyRepository.store(idempotency, appointmentID: answerID, code: plan.code!, now: plan.now, db) {
+            try db.execute("ROLLBACK TO SAVEPOINT plan")
+            return nil   // another transaction stored the key first: answered from it in the next batch
+        }
+        if let refusal {
+            try db.execute("ROLLBACK TO SAVEPOINT plan")
+            return .refused(refusal)
+        }
+        try db.execute("RELEASE SAVEPOINT plan")
+        return .committed(changed)
+    }
+
+    /// One change: the appointments it changed, or why the database refused it.
+    private static func apply(_ change: WritePlan.Change, now: Instant, _ db: PostgresConnection) throws
+        -> Result<[Appointment], WritePlan.Refusal> {
+        switch change {
+        case .insert:
+            preconditionFailure("inserts are written together by inSavepoint")
+        case .confirmHold(let id, let code, let contact, let identity):
+            switch try AppointmentRepository.confirmHold(id: id, code: code, contact: contact, identity: identity, now: now, db) {
+            case .success(let booking): return .success([booking])
+            case .failure(.unknown): return .failure(.unknown)
+            case .failure(.expired): return .failure(.holdExpired)
+            case .failure(.alreadyConfirmed): return .failure(.holdConfirmed)
+            }
+        case .cancel(let id, let code):
+            guard let outcome = try AppointmentRepository.cancel(id: id, code: code, now: now, db) else {
+                return .failure(.unknown)
+            }
+            return outcome.cancelledNow ? .success([outcome.appointment]) : .failure(.notConfirmed(outcome.appointment))
+        case .expireHolds(let ids):
+            return .success(try AppointmentRepository.expireHolds(ids: ids, now: now, db))
+        case .claimRound(let id):
+            return try RoundRepository.lockDue(id: id, now: now, db) == nil ? .failure(.roundNotDue) : .success([])
+        case .settleRound(let closing):
+            for copy in closing.carried { try RoundRepository.insertCarried(copy, now: now, db) }
+            try RoundRepository.settle(roundID: closing.roundID, closing.settlements, report: closing.report, now: now, db)
+            return .success([])
+        }
+    }
+}
