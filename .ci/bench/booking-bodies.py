@@ -1,16 +1,25 @@
 #!/usr/bin/env python3
 """Writes a wrk Lua script that posts POST /v1/bookings for free starts of a running Termin.
 
-usage: booking-bodies.py BASE_URL OUT.lua [DAYS]
+usage: booking-bodies.py BASE_URL OUT.lua [DAYS] [--keyed] [--half 0|1]
 
 For every office, its shortest online service; for every day of the next DAYS days (from tomorrow), the free starts
 spaced one duration apart, each offered twice (most offices have several desks). Shuffled with a fixed seed, so
 concurrent connections rarely race for the same start. Each wrk thread takes every n-th body from its own offset.
+--keyed sends an Idempotency-Key on every request (unique: a run prefix, the thread and a count), as a portal does.
+--half 0|1 takes one half of the shuffled bodies, so two runs on one server book disjoint starts.
 """
 import json, random, sys, urllib.request, datetime
 
-base, out = sys.argv[1], sys.argv[2]
-days = int(sys.argv[3]) if len(sys.argv) > 3 else 28
+args = [a for a in sys.argv[1:]]
+keyed = "--keyed" in args
+half = None
+if "--half" in args:
+    half = int(args[args.index("--half") + 1])
+    del args[args.index("--half"):args.index("--half") + 2]
+args = [a for a in args if a != "--keyed"]
+base, out = args[0], args[1]
+days = int(args[2]) if len(args) > 2 else 28
 def get(path):
     with urllib.request.urlopen(base + path) as response:
         return json.load(response)
@@ -35,6 +44,8 @@ for office in get("/v1/offices")["offices"]:
                     bodies += [body, body]
                     previous = moment
 random.Random(7).shuffle(bodies)
+if half is not None:
+    bodies = bodies[half::2]
 with open(out, "w") as lua:
     lua.write("local bodies = {\n")
     for body in bodies:
@@ -50,10 +61,13 @@ end
 function init(args)
   counter = offset or 0
 end
+local prefix = "%s"
 function request()
   counter = counter + 2
-  local body = bodies[(counter % #bodies) + 1]
-  return wrk.format("POST", "/v1/bookings", {["Content-Type"] = "application/json"}, body)
+  local body = bodies[(counter %% #bodies) + 1]
+  local headers = {["Content-Type"] = "application/json"}
+  if prefix ~= "" then headers["Idempotency-Key"] = prefix .. "-" .. (offset or 0) .. "-" .. counter end
+  return wrk.format("POST", "/v1/bookings", headers, body)
 end
-""")
+""" % (("bench%%d" %% random.randrange(10**9)) if keyed else ""))
 print(len(bodies))

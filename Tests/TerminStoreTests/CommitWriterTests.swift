@@ -251,6 +251,54 @@ import TerminPostgres
         #expect(standing.status == .cancelled)
     }
 
+    /// Two instances' writers, each handed a different kind of write for the same desk time and neither asking a
+    /// ledger: a hold (one row, the batch's shared statement) against a two-change plan (a booking and a cancellation,
+    /// in a savepoint). For every unit exactly one commits, and the database holds exactly the winners.
+    @Test func twoWriteKindsRacingForOneDeskUnitCommitExactlyOnce() throws {
+        let conninfo = try TestDatabase.create()
+        let writers = [CommitWriter(conninfo: conninfo), CommitWriter(conninfo: conninfo)]
+        for writer in writers { TestThreads.start(writer.loops) }
+        defer { for writer in writers { writer.stop() } }
+        // Bookings to cancel in the two-change plans, one per unit, on desk 2.
+        let db = try PostgresConnection(conninfo: conninfo)
+        let units = Array(84..<164)
+        let toCancel = units.map { Self.entry(desk: 2, unit: $0, units: 1) }
+        _ = try BatchWrite.write(toCancel, db)
+        let committed = Mutex<[Int: Int]>([:])
+        let done = DispatchGroup()
+        for (offset, unit) in units.enumerated() {
+            for kind in 0..<2 {
+                done.enter()
+                Thread {
+                    let outcome: WritePlan.Outcome
+                    if kind == 0 {
+                        let hold = Self.booking(unit: unit, units: 1, status: .held)
+                        outcome = writers[0].submit(WritePlan([.insert(.init(hold, code: nil, now: Self.now))], now: Self.now))
+                    } else {
+                        let booking = Self.booking(unit: unit, units: 1)
+                        let cancelled = toCancel[offset]
+                        outcome = writers[1].submit(WritePlan([.insert(.init(booking, code: "c", now: Self.now)),
+                                                               .cancel(id: Self.row(cancelled).id, code: cancelled.code!)],
+                                                              now: Self.now))
+                    }
+                    if case .committed = outcome { committed.withLock { $0[unit, default: 0] += 1 } }
+                    done.leave()
+                }.start()
+            }
+        }
+        try #require(done.wait(timeout: .now() + 60) == .success, "the writers did not answer within 60 s")
+        let counts = committed.withLock { $0 }
+        #expect(units.allSatisfy { counts[$0] == 1 }, "\(counts.filter { $0.value != 1 })")
+        #expect(try db.query("SELECT count(*) FROM appointment WHERE desk_id = 10252201 AND status IN ('held', 'confirmed')").scalar
+            == String(units.count))
+        // A two-change plan that lost left its cancellation undone too.
+        let cancelled = Int(try db.query("SELECT count(*) FROM appointment WHERE status = 'cancelled'").scalar ?? "0")!
+        let movedHere = try db.query("""
+            SELECT count(*) FROM appointment WHERE desk_id = 10252201 AND status = 'confirmed'
+            """).scalar
+        #expect(String(cancelled) == movedHere)
+    }
+
     @Test func arrayLiteralsEscapeQuotesBackslashesAndNull() throws {
         let db = try PostgresConnection(conninfo: try TestDatabase.createEmpty())
         let values: [String?] = ["a\"b", "c\\d", nil, "", "{x,y}", "NULL"]

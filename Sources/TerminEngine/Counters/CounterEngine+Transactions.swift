@@ -3,9 +3,10 @@ import TerminPostgres
 import TerminStore
 
 extension CounterEngine {
-    /// Runs `body` in one transaction under the office's queue lock, after marking the appointments that lapsed as
-    /// no-shows. After the commit: their time is given back to the ledger (walk-ins and the staff channel may use
-    /// it), the office's public status is refreshed, and the operation's calls go to the displays.
+    /// Runs `body` in one transaction under the office's queue lock, the appointments that lapsed counted as
+    /// no-shows. After the commit: the lapsed are marked as no-shows through the write pipeline (which gives their
+    /// time back to the ledger, for walk-ins and the staff channel), the office's public status is refreshed, and the
+    /// operation's calls go to the displays.
     @discardableResult
     func inOffice<T>(_ officeID: Int, _ body: (PostgresConnection, OfficeDay) throws -> T) throws(EngineError) -> T {
         let now = clock.now()
@@ -16,7 +17,8 @@ extension CounterEngine {
             result = try pool.transaction { db in
                 try QueueRepository.lockOffice(officeID, db)
                 let day = try OfficeDay(officeID: officeID, now: now, scheduler: booking.scheduler, db)
-                lapsed = try markNoShows(day, db)
+                lapsed = day.lapsedBookings(graceMinutes: configuration.graceMinutes)
+                day.markedNoShow(lapsed.map(Self.noShow))
                 let result = try body(db, day)
                 calls = day.calls
                 return result
@@ -26,13 +28,25 @@ extension CounterEngine {
         } catch {
             throw EngineError(.unavailable, detail: "The queue could not be changed: \(error)")
         }
-        for appointment in lapsed { booking.live.release(appointment.id) }
+        if !lapsed.isEmpty {
+            let detail = "not checked in by \(configuration.graceMinutes) min after its start; time released"
+            let plan = WritePlan([.markNoShows(officeID: officeID, ids: lapsed.map(\.id), detail: detail)], now: now)
+            if case .failed(let reason) = booking.pipeline.commit(.init(plan)) {
+                throw EngineError(.unavailable, detail: "The no-shows could not be marked: \(reason)")
+            }
+        }
         statusCache.invalidate(officeID: officeID)
         for call in calls {
             broadcaster.publish(CallEvent(officeID: officeID, number: call.displayNumber, deskNumber: call.deskNumber!,
                                           at: call.calledAt!, calls: call.calls))
         }
         return result
+    }
+
+    /// A booking as a no-show.
+    static func noShow(_ booking: Appointment) -> Appointment {
+        Appointment(id: booking.id, run: booking.run, channel: booking.channel, status: .noShow, start: booking.start,
+                    end: booking.end, services: booking.services, expiresAt: booking.expiresAt, contact: booking.contact)
     }
 
     /// Marks the lapsed appointments of every office whose counters are at work today (see `inOffice`), so their
@@ -58,17 +72,5 @@ extension CounterEngine {
         } catch {
             throw EngineError(.unavailable, detail: "The queue could not be read: \(error)")
         }
-    }
-
-    /// Marks bookings not checked in by their start plus the grace time as no-shows, in the audit log too.
-    private func markNoShows(_ day: OfficeDay, _ db: PostgresConnection) throws -> [Appointment] {
-        let marked = try AppointmentRepository.markNoShows(ids: day.lapsedBookings(graceMinutes: configuration.graceMinutes).map(\.id), db)
-        for appointment in marked {
-            try AuditRepository.append(at: day.now, officeID: day.officeID, actor: .engine, action: "booking.no-show",
-                                       subject: "booking:\(appointment.id)",
-                                       detail: "not checked in by \(configuration.graceMinutes) min after its start; time released", db)
-        }
-        day.markedNoShow(marked)
-        return marked
     }
 }

@@ -276,11 +276,13 @@ extension AppointmentRepository {
             """, [String(officeID), date.description]))
     }
 
-    /// Marks confirmed bookings whose citizens did not come as no-shows; returns those it changed.
+    /// Marks confirmed bookings whose citizens did not come (no ticket checks them in) as no-shows; returns those it
+    /// changed.
     public static func markNoShows(ids: [String], _ db: PostgresConnection) throws -> [Appointment] {
         guard !ids.isEmpty else { return [] }
         return try AppointmentColumns.decode(try db.query("""
             UPDATE appointment a SET status = 'no_show' WHERE a.id = ANY($1::uuid[]) AND a.status = 'confirmed'
+              AND NOT EXISTS (SELECT 1 FROM queue_ticket t WHERE t.appointment_id = a.id)
             RETURNING \(AppointmentColumns.selection.sql)
             """, [PostgresArray.literal(ids)]))
     }

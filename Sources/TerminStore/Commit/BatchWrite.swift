@@ -203,6 +203,14 @@ enum BatchWrite {
             return outcome.cancelledNow ? .success([outcome.appointment]) : .failure(.notConfirmed(outcome.appointment))
         case .expireHolds(let ids):
             return .success(try AppointmentRepository.expireHolds(ids: ids, now: now, db))
+        case .markNoShows(let officeID, let ids, let detail):
+            try QueueRepository.lockOffice(officeID, db)
+            let marked = try AppointmentRepository.markNoShows(ids: ids, db)
+            for appointment in marked {
+                try AuditRepository.append(at: now, officeID: officeID, actor: .engine, action: "booking.no-show",
+                                           subject: "booking:\(appointment.id)", detail: detail, db)
+            }
+            return .success(marked)
         case .claimRound(let id):
             return try RoundRepository.lockDue(id: id, now: now, db) == nil ? .failure(.roundNotDue) : .success([])
         case .settleRound(let closing):
