@@ -5,7 +5,9 @@
 //   termin → TerminAPI → TerminEngine → TerminStore → TerminPostgres
 //   TerminAPI → TerminHTTP;  TerminEngine → TerminSolver (release rounds);
 //   TerminEngine, TerminStore, TerminSolver, TerminForecast → TerminCore
-// TerminCore, TerminHTTP and TerminPostgres import no other Termin module.
+// TerminCore, TerminHTTP and TerminPostgres import no other Termin module; TerminEngine imports no driver
+// (TerminPostgres: only the store writes SQL) and TerminAPI no store. Each module imports only what is declared for it
+// here (.ci/check-imports, in CI).
 import PackageDescription
 
 let strict: [SwiftSetting] = [.swiftLanguageMode(.v6)]
@@ -35,7 +37,7 @@ let package = Package(
             swiftSettings: strict
         ),
         // The application layer: holds, bookings, requests and release rounds, idempotency, ledger sync, housekeeping.
-        .target(name: "TerminEngine", dependencies: ["TerminCore", "TerminStore", "TerminPostgres", "TerminSolver"],
+        .target(name: "TerminEngine", dependencies: ["TerminCore", "TerminStore", "TerminSolver"],
                 swiftSettings: strict),
         // The HTTP/1.1 server only; knows nothing of appointments.
         .target(name: "TerminHTTP", dependencies: ["CLinux"], swiftSettings: strict),

@@ -1,5 +1,4 @@
 import TerminCore
-import TerminPostgres
 import TerminStore
 
 /// The booking engine with its collaborators, wired in the order start-up needs: load the catalogue, listen for
@@ -33,7 +32,7 @@ public final class EngineAssembly: Sendable {
     /// - Parameters:
     ///   - ledger: the in-memory ledger; by default a `LockFreeSlotLedger` from a week before `clock`'s today on.
     ///   - log: receives operational messages (lost notifications, failed sweeps).
-    public init(pool: ConnectionPool, clock: any WallClock, configuration: BookingEngine.Configuration = .init(),
+    public init(pool: DatabasePool, clock: any WallClock, configuration: BookingEngine.Configuration = .init(),
                 commit: CommitWriter.Configuration = .init(), follower: LedgerFollower.Limits = .init(),
                 sweepIntervalSeconds: Double = HoldSweeper.intervalSecondsDefault, ledger: (any SlotLedger)? = nil,
                 counters counterConfiguration: CounterEngine.Configuration = .init(),
@@ -59,7 +58,7 @@ public final class EngineAssembly: Sendable {
 
     /// The hasher of citizens' identities when caps are on: under the configured key, else under the database's
     /// (made by the first instance that needs it, so that every instance and every restart hashes alike).
-    private static func identityHasher(_ configuration: BookingEngine.Configuration, _ pool: ConnectionPool) throws -> IdentityHasher? {
+    private static func identityHasher(_ configuration: BookingEngine.Configuration, _ pool: DatabasePool) throws -> IdentityHasher? {
         guard configuration.identityLimits != nil else { return nil }
         if let key = configuration.identityKey { return IdentityHasher(key: key) }
         let proposed = Secret.bytes(count: 32)

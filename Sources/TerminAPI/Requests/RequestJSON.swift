@@ -1,6 +1,5 @@
 import TerminCore
 import TerminEngine
-import TerminStore
 
 /// The JSON shapes of `POST /v1/requests` and `GET /v1/requests/{id}`. Keys are snake_case.
 

@@ -1,5 +1,4 @@
 import TerminCore
-import TerminPostgres
 import TerminStore
 
 /// The per-identity caps on online bookings: who the citizen is, and the check that confirming a hold and collecting a
@@ -24,7 +23,7 @@ extension BookingEngine {
     /// Inside a transaction holding the citizen's lock (`IdentityRepository.lock`): throws the refusal when a booking
     /// of `serviceIDs` would break a cap, as the citizen's bookings stand. The caller rolls back.
     func checkCaps(_ capped: (identity: CitizenIdentity, limits: IdentityLimits), serviceIDs: [Int],
-                   now: Instant, _ db: PostgresConnection) throws {
+                   now: Instant, _ db: DatabaseConnection) throws {
         let standing = try IdentityRepository.standings([capped.identity], now: now,
                                                         cancelledSince: now.adding(seconds: -capped.limits.cancelCooldownSeconds),
                                                         db)[capped.identity.hash] ?? .init()

@@ -2,7 +2,6 @@ import Dispatch
 import Foundation
 import Synchronization
 import TerminCore
-import TerminPostgres
 import TerminStore
 
 /// A booking as the engine hands it out: the record and the citizen's secret code.
@@ -32,7 +31,7 @@ public final class BookingEngine: Sendable {
     }
 
     public let catalog: Catalog
-    public let pool: ConnectionPool
+    public let pool: DatabasePool
     /// This instance's desk time: the ledger and which appointments hold time in it.
     public let live: LiveLedger
     /// Writes every change in batches.
@@ -49,7 +48,7 @@ public final class BookingEngine: Sendable {
 
     /// An engine over its collaborators. The caller has rebuilt `live` from the database (see `EngineAssembly`) and
     /// runs the writer's loops.
-    public init(pool: ConnectionPool, live: LiveLedger, writer: CommitWriter, clock: any WallClock,
+    public init(pool: DatabasePool, live: LiveLedger, writer: CommitWriter, clock: any WallClock,
                 configuration: Configuration = Configuration(), identityHasher: IdentityHasher? = nil) {
         precondition(configuration.identityLimits == nil || identityHasher != nil, "caps need the identity hasher")
         self.identityHasher = identityHasher

@@ -1,5 +1,4 @@
 import TerminCore
-import TerminPostgres
 import TerminStore
 
 extension CounterEngine {
@@ -8,7 +7,7 @@ extension CounterEngine {
     /// time back to the ledger, for walk-ins and the staff channel), the office's public status is refreshed, and the
     /// operation's calls go to the displays.
     @discardableResult
-    func inOffice<T>(_ officeID: Int, _ body: (PostgresConnection, OfficeDay) throws -> T) throws(EngineError) -> T {
+    func inOffice<T>(_ officeID: Int, _ body: (DatabaseConnection, OfficeDay) throws -> T) throws(EngineError) -> T {
         let now = clock.now()
         var lapsed: [Appointment] = []
         var calls: [QueueTicket] = []

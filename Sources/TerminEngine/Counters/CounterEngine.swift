@@ -1,5 +1,4 @@
 import TerminCore
-import TerminPostgres
 import TerminStore
 
 /// Runs an office's day at the counters: walk-in tickets, check-ins of appointment holders, calls, and the ticket's
@@ -42,7 +41,7 @@ public final class CounterEngine: Sendable {
     public let configuration: Configuration
     let statusCache = QueueStatusCache()
     var catalog: Catalog { booking.catalog }
-    var pool: ConnectionPool { booking.pool }
+    var pool: DatabasePool { booking.pool }
     var clock: any WallClock { booking.clock }
 
     public init(booking: BookingEngine, broadcaster: CallBroadcaster = CallBroadcaster(), configuration: Configuration = Configuration()) {
@@ -279,7 +278,7 @@ public final class CounterEngine: Sendable {
     }
 
     /// A ticket's copy at another office, waiting there from its original arrival (it does not queue again).
-    private func redirectTicket(_ ticket: QueueTicket, to officeID: Int, now: Instant, _ db: PostgresConnection) throws -> QueueTicket {
+    private func redirectTicket(_ ticket: QueueTicket, to officeID: Int, now: Instant, _ db: DatabaseConnection) throws -> QueueTicket {
         try QueueRepository.lockOffice(officeID, db)
         guard let number = try QueueRepository.drawNumber(officeID: officeID, date: ticket.date, kind: .walkIn, db) else {
             throw EngineError(.queueFull, detail: "Office \(officeID) has drawn all 999 numbers of today.")
@@ -294,7 +293,7 @@ public final class CounterEngine: Sendable {
         return moved
     }
 
-    func audit(_ db: PostgresConnection, _ day: OfficeDay, _ actor: AuditRepository.Actor, _ action: String, _ ticket: QueueTicket,
+    func audit(_ db: DatabaseConnection, _ day: OfficeDay, _ actor: AuditRepository.Actor, _ action: String, _ ticket: QueueTicket,
                detail: String? = nil) throws {
         try AuditRepository.append(at: day.now, officeID: day.officeID, actor: actor, action: action,
                                    subject: "ticket:\(ticket.id)", detail: [ticket.displayNumber, detail].compactMap { $0 }.joined(separator: " "), db)

@@ -1,5 +1,4 @@
 import TerminCore
-import TerminPostgres
 import TerminStore
 
 /// An office's day as one counter operation sees it, read in its transaction: tickets, bookings, desks out of
@@ -17,7 +16,7 @@ final class OfficeDay {
     /// Calls made in this operation, for the displays.
     var calls: [QueueTicket] = []
 
-    init(officeID: Int, now: Instant, scheduler: Scheduler, _ db: PostgresConnection) throws {
+    init(officeID: Int, now: Instant, scheduler: Scheduler, _ db: DatabaseConnection) throws {
         self.officeID = officeID
         self.now = now
         date = BerlinTime.local(now).date

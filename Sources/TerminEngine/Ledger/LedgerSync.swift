@@ -1,7 +1,6 @@
 import Foundation
 import Synchronization
 import TerminCore
-import TerminPostgres
 import TerminStore
 
 /// Keeps this instance's ledger in step with the database when other instances (or an operator's SQL) change
@@ -14,15 +13,13 @@ import TerminStore
 /// it missed from the database; time another instance freed meanwhile stays hidden here until a restart.
 /// Correctness never depends on this: the database refuses any double booking.
 public final class LedgerSync: Sendable {
-    static let channel = "termin_ledger"
-
     private let conninfo: String
     private let live: LiveLedger
     private let clock: any WallClock
     private let limits: LedgerFollower.Limits
     private let log: @Sendable (String) -> Void
     /// Owned by the sync loop once it runs; the mutex only hands it over.
-    private let listener: Mutex<UnsafeSendable<PostgresListener>?>
+    private let listener: Mutex<LedgerFeed?>
     private let lifecycle = LoopLifecycle()
     private let applied = Atomic<Int>(0)
 
@@ -35,7 +32,7 @@ public final class LedgerSync: Sendable {
         self.clock = clock
         self.limits = limits
         self.log = log
-        listener = Mutex(UnsafeSendable(try PostgresListener(conninfo: conninfo, channel: Self.channel)))
+        listener = Mutex(try LedgerFeed(conninfo: conninfo))
     }
 
     /// Events applied so far (for tests and metrics).
@@ -50,7 +47,7 @@ public final class LedgerSync: Sendable {
     private func run() { lifecycle.run(follow) }
 
     private func follow() {
-        var current = listener.withLock { $0.take()?.value }
+        var current = listener.withLock { $0.take() }
         var follower = LedgerFollower(limits: limits)
         let apply: (LedgerEvent) -> Bool = { [self] event in
             guard live.apply(event) else { return false }
@@ -74,9 +71,9 @@ public final class LedgerSync: Sendable {
                 }
             case .reconnect:
                 do {
-                    let fresh = try PostgresListener(conninfo: conninfo, channel: Self.channel)
+                    let fresh = try LedgerFeed(conninfo: conninfo)
                     let today = BerlinTime.local(clock.now()).date
-                    let missed = try AppointmentRepository.live(from: today, try PostgresConnection(conninfo: conninfo))
+                    let missed = try LedgerFeed.live(from: today, conninfo: conninfo)
                     current = fresh
                     follower.reconnected(now: .now, unapplied: live.reconcile(missed))
                 } catch {

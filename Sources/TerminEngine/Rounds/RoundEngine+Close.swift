@@ -16,7 +16,7 @@ extension RoundEngine {
     @discardableResult
     public func close(roundID: Int) throws -> Bool {
         let now = clock.now()
-        let read: (round: ReleaseRound, seed: [UInt8], collected: [RoundRepository.StoredRequest])? = try pool.withConnection { db in
+        let read: (round: ReleaseRound, seed: [UInt8], collected: [RoundRequest])? = try pool.withConnection { db in
             guard let (round, seed) = try RoundRepository.due(id: roundID, now: now, db) else { return nil }
             return (round, seed, try RoundRepository.collected(roundID: roundID, db))
         }
@@ -67,7 +67,7 @@ extension RoundEngine {
     /// Every collected request's outcome, and the copies of the unserved ones: an unserved request moves to the next
     /// unclosed round that touches it (the earliest closing), with one more point of boost up to `boostMax`, keeping
     /// its code.
-    private func carryOver(_ collected: [RoundRepository.StoredRequest], won: [String: String], ranks: [String: Int],
+    private func carryOver(_ collected: [RoundRequest], won: [String: String], ranks: [String: Int],
                            closing round: ReleaseRound, now: Instant)
         -> ([RoundRepository.Settlement], [RoundRepository.CarriedRequest]) {
         let later = gate.rounds.filter { $0.id != round.id && $0.closesAt > now }.sorted { $0.closesAt < $1.closesAt }
@@ -95,10 +95,10 @@ extension RoundEngine {
 
     /// The public report: the seed and its commitment, the lottery rule, counts requested and served by service,
     /// first-choice office and need, and the urgent share. No personal data.
-    static func report(_ round: ReleaseRound, seed: [UInt8], collected: [RoundRepository.StoredRequest],
+    static func report(_ round: ReleaseRound, seed: [UInt8], collected: [RoundRequest],
                        settlements: [RoundRepository.Settlement], objective: Int, bound: Int) -> String {
         let served = Set(settlements.filter { $0.outcome == .served }.map(\.requestID))
-        func counts(_ key: (RoundRepository.StoredRequest) -> [String]) -> [[String: Any]] {
+        func counts(_ key: (RoundRequest) -> [String]) -> [[String: Any]] {
             var requested: [String: Int] = [:], won: [String: Int] = [:]
             for stored in collected {
                 for name in key(stored) {

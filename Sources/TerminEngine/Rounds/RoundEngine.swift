@@ -1,5 +1,4 @@
 import TerminCore
-import TerminPostgres
 import TerminSolver
 import TerminStore
 
@@ -25,7 +24,7 @@ public final class RoundEngine: Sendable {
     public static let boostMax = 2
 
     let booking: BookingEngine
-    let pool: ConnectionPool
+    let pool: DatabasePool
     let staff: StaffDirectory
     let configuration: Configuration
     private let log: @Sendable (String) -> Void
@@ -167,10 +166,8 @@ public final class RoundEngine: Sendable {
                 // A share lock on the round keeps its close (FOR UPDATE) out until this request is in, and a round
                 // another instance closed meanwhile takes nothing more. Requests arriving together may pass the cap
                 // by their number.
-                guard try db.query("SELECT 1 FROM release_round WHERE id = $1 AND closed_at IS NULL FOR SHARE",
-                                   [String(round.id)]).rows.count == 1 else { return false }
-                let count = Int(try db.query("SELECT count(*) FROM round_request WHERE round_id = $1", [String(round.id)]).scalar ?? "0")!
-                guard count < configuration.requestsPerRoundMax else { return false }
+                guard try RoundRepository.lockOpenForRequest(roundID: round.id, db),
+                      try RoundRepository.requestCount(roundID: round.id, db) < configuration.requestsPerRoundMax else { return false }
                 if let capped {
                     try IdentityRepository.lock([capped.identity], db)
                     try booking.checkCaps(capped, serviceIDs: request.services.map(\.serviceID), now: now, db)
@@ -198,7 +195,7 @@ public final class RoundEngine: Sendable {
 
     /// A collected request and, once it won, its booking.
     public func request(id: String, code: String) throws(EngineError)
-        -> (stored: RoundRepository.StoredRequest, round: ReleaseRound, booking: Appointment?) {
+        -> (stored: RoundRequest, round: ReleaseRound, booking: Appointment?) {
         do {
             return try pool.withConnection { db in
                 guard let stored = try RoundRepository.request(id: id, code: code, db),

@@ -1,5 +1,4 @@
 import TerminCore
-import TerminPostgres
 import TerminStore
 
 /// Staff accounts and who may do what: authenticates tokens, checks roles against offices, reads the audit log.
@@ -9,10 +8,10 @@ public final class StaffDirectory: Sendable {
     /// Longest account name, in characters.
     public static let nameMax = 200
 
-    let pool: ConnectionPool
+    let pool: DatabasePool
     let clock: any WallClock
 
-    public init(pool: ConnectionPool, clock: any WallClock) {
+    public init(pool: DatabasePool, clock: any WallClock) {
         self.pool = pool
         self.clock = clock
     }

@@ -6,22 +6,7 @@ import TerminPostgres
 /// the round as it was, to be closed again.
 public enum RoundRepository {
     /// A request as a round keeps it.
-    public struct StoredRequest: Sendable, Equatable {
-        public enum Outcome: String, Sendable { case collected, served, unserved, carried }
-        public let id: String
-        public let roundID: Int
-        public let request: FlexibleRequest
-        /// Added to the priority in the allocation (rounds it was carried over from).
-        public let boost: Int
-        public let contact: Appointment.Contact?
-        /// The citizen's identity hash when the caps were on as it was collected.
-        public let identityHash: [UInt8]?
-        public let createdAt: Instant
-        public let outcome: Outcome
-        public let lotteryRank: Int?
-        public let appointmentID: String?
-        public let carriedTo: String?
-    }
+    public typealias StoredRequest = RoundRequest
 
     /// What the close decided for one request.
     public struct Settlement: Sendable {
@@ -188,6 +173,17 @@ public enum RoundRepository {
             """, [String(id), BerlinTime.format(now)])) { row throws(PostgresError) in
             (try RoundColumns.decode(row), try row[RoundColumns.seed])
         }.first
+    }
+
+    /// Share-locks an unclosed round while a request joins it (its close takes the row lock `FOR UPDATE`, so it waits
+    /// until the request is in); `false` when the round is closed (another instance may have closed it meanwhile).
+    public static func lockOpenForRequest(roundID: Int, _ db: PostgresConnection) throws -> Bool {
+        try db.query("SELECT 1 FROM release_round WHERE id = $1 AND closed_at IS NULL FOR SHARE", [String(roundID)]).rows.count == 1
+    }
+
+    /// How many requests the round holds.
+    public static func requestCount(roundID: Int, _ db: PostgresConnection) throws -> Int {
+        Int(try db.query("SELECT count(*) FROM round_request WHERE round_id = $1", [String(roundID)]).scalar ?? "0") ?? 0
     }
 
     /// Stores a collected request whose code is `code` (only its SHA-256 is kept), or a copy carried over from the
