@@ -108,7 +108,7 @@ struct Bots {
             }.start()
         }
         start.leave()
-        done.wait()
+        try waitForAll(done, seconds: arrivalSeconds + 600, "the citizens and bots")
         guard let roundID else { return result.withLock { $0 } }
         // The round closes on the server's own loop: wait for its report, then count outcomes in PostgreSQL.
         let client = TestHTTPClient.lazy(port: port)

@@ -71,3 +71,11 @@ final class Harness {
         cluster.stop()
     }
 }
+
+/// Waits for every thread of a scenario, or fails the scenario (`Wait.TimedOut`) when they are not all done within
+/// `seconds`: no load test waits without a deadline.
+func waitForAll(_ done: DispatchGroup, seconds: Double, _ what: String) throws {
+    guard done.wait(timeout: .now() + seconds) == .success else {
+        throw Wait.TimedOut(description: "\(what) not done within \(Int(seconds)) s")
+    }
+}

@@ -28,6 +28,8 @@ struct Month {
     static let morningShare = 0.6
     static let rebookingShare = 0.1
     static let roundsMax = 5
+    /// Longest the clients may take beyond the soak's seconds (the whole month in a debug build takes minutes).
+    static let clientsSecondsMax = 3_600.0
 
     let bookings: Int
     let clients: Int
@@ -67,7 +69,7 @@ struct Month {
                 done.leave()
             }.start()
         }
-        done.wait()
+        try waitForAll(done, seconds: (seconds ?? 0) + Self.clientsSecondsMax, "the month's clients")
         return Double(DispatchTime.now().uptimeNanoseconds - began) / 1e9
     }
 

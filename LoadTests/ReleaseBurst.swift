@@ -65,7 +65,7 @@ struct ReleaseBurst {
                 faultApplied = true
             }
         }
-        done.wait()
+        try waitForAll(done, seconds: 600, "the burst's citizens")
         return (date, Double(DispatchTime.now().uptimeNanoseconds - began) / 1e9, faultApplied)
     }
 

@@ -80,11 +80,11 @@ import TerminPostgres
         }.start()
         // Commit once the batch waits for the rival's row (a backend waiting on a lock), so the race is the one meant.
         let observer = try PostgresConnection(conninfo: conninfo)
-        while try observer.query("SELECT count(*) FROM pg_stat_activity WHERE wait_event_type = 'Lock'").scalar != "1" {
-            Thread.sleep(forTimeInterval: 0.01)
+        try Wait.required("the batch waiting for the rival's row") {
+            try observer.query("SELECT count(*) FROM pg_stat_activity WHERE wait_event_type = 'Lock'").scalar == "1"
         }
         _ = try rivalDB.execute("COMMIT")
-        done.wait()
+        try #require(done.wait(timeout: .now() + 30) == .success, "the batch was not written within 30 s")
         #expect(Self.words(try outcomes.withLock { try $0!.get() }) == ["refused deskTaken", "committed"])
         #expect(try observer.query("SELECT count(*) FROM appointment").scalar == "2")
         #expect(try observer.query("SELECT count(*) FROM desk_time").scalar == "6", "three units each")

@@ -27,7 +27,10 @@ public enum ChildProcess {
         DispatchQueue.global().async { errData = errors.fileHandleForReading.readDataToEndOfFile(); group.leave() }
         if group.wait(timeout: .now() + seconds) == .timedOut {
             process.terminate()
-            group.wait()
+            if group.wait(timeout: .now() + 10) == .timedOut {
+                kill(process.processIdentifier, SIGKILL)   // the pipes close with it
+                _ = group.wait(timeout: .now() + 10)
+            }
         }
         process.waitUntilExit()
         return Outcome(status: process.terminationStatus, output: String(decoding: outData, as: UTF8.self),

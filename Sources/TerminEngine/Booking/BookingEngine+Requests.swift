@@ -34,8 +34,7 @@ extension BookingEngine {
             let code = Self.newCode()
             let record = Appointment(id: Self.newID(), run: run, channel: channel, status: .confirmed, start: placement.start,
                                      end: placement.end, services: request.services, expiresAt: nil, contact: contact)
-            let row = AppointmentRepository.NewRow(record, code: code, now: now, identityHash: capped?.identity.hash)
-            let outcome = pipeline.commit(.init(WritePlan([.insert(row)], code: code, caps: caps, now: now),
+            let outcome = pipeline.commit(.init(Decisions.booking(record, code: code, caps: caps, idempotency: nil, now: now),
                                                 runs: [(run, channel)]))
             if outcome == .refused(.deskTaken) { continue }
             return try Self.answer(outcome, booked: record, code: code, caps: caps, now: now)

@@ -115,8 +115,7 @@ public final class BookingEngine: Sendable {
         let record = Appointment(id: Self.newID(), run: run, channel: channel, status: .held, start: placement.start,
                                  end: placement.end, services: services,
                                  expiresAt: now.adding(seconds: configuration.holdTTLSeconds), contact: nil)
-        let plan = WritePlan([.insert(AppointmentRepository.NewRow(record, code: nil, now: now))], now: now)
-        return try Self.answer(pipeline.commit(.init(plan, runs: [(run, channel)])), booked: record, code: "", caps: nil,
+        return try Self.answer(pipeline.commit(.init(Decisions.hold(record, now: now), runs: [(run, channel)])), booked: record, code: "", caps: nil,
                                now: now).record
     }
 
@@ -167,8 +166,8 @@ public final class BookingEngine: Sendable {
                 : try cappedIdentity(pseudonym: pseudonym, contact: contact, channel: channel!)
             caps = capped.map { WritePlan.Caps(identity: $0.identity, limits: $0.limits, serviceIDs: []) }
             booked = nil
-            reserved = .init(WritePlan([.confirmHold(id: holdID, code: code, contact: contact, identity: capped?.identity)],
-                                       code: code, idempotency: idempotency, caps: caps, now: now))
+            reserved = .init(Decisions.confirmation(holdID: holdID, code: code, contact: contact, caps: caps,
+                                                    idempotency: idempotency, now: now))
         case .direct(let officeID, let start, let services, let channel, let needs):
             let capped = try cappedIdentity(pseudonym: pseudonym, contact: contact, channel: channel)
             caps = capped.map { WritePlan.Caps(identity: $0.identity, limits: $0.limits, serviceIDs: services.map(\.serviceID)) }
@@ -179,14 +178,12 @@ public final class BookingEngine: Sendable {
                                          start: placement.start, end: placement.end, services: services,
                                          expiresAt: nil, contact: contact)
                 booked = record
-                let row = AppointmentRepository.NewRow(record, code: code, now: now, identityHash: capped?.identity.hash,
-                                                       idempotency: idempotency)
-                reserved = .init(WritePlan([.insert(row)], code: code, idempotency: idempotency, caps: caps, now: now),
+                reserved = .init(Decisions.booking(record, code: code, caps: caps, idempotency: idempotency, now: now),
                                  runs: [(run, channel)])
             } catch let error where error.scheduling?.code == .slotTaken && idempotency != nil {
                 // The first request with this key may have taken the time: the writer answers from its answer.
                 booked = nil
-                reserved = .init(.replay(idempotency!, now: now))
+                reserved = .init(Decisions.replay(idempotency!, now: now))
             }
         }
         pipeline.commit(reserved) { outcome in
@@ -209,7 +206,7 @@ public final class BookingEngine: Sendable {
     /// Cancels a booking; its time becomes bookable again. Cancelling twice is harmless.
     public func cancel(id: String, code: String) throws(EngineError) -> Appointment {
         let now = clock.now()
-        switch pipeline.commit(.init(WritePlan([.cancel(id: id, code: code)], now: now))) {
+        switch pipeline.commit(.init(Decisions.cancellation(id: id, code: code, now: now))) {
         case .committed(let changed): return changed[0]
         case .refused(.notConfirmed(let booking)): return booking
         case .refused: throw EngineError(.notFound, detail: "There is no booking \(id) for this code.")
@@ -232,7 +229,7 @@ public final class BookingEngine: Sendable {
             return try AppointmentRepository.dueHolds(now: now, limit: configuration.expiryBatchMax, db)
         }
         guard !due.isEmpty else { return 0 }
-        switch pipeline.commit(.init(WritePlan([.expireHolds(ids: due)], now: now))) {
+        switch pipeline.commit(.init(Decisions.expiry(holdIDs: due, now: now))) {
         case .committed(let expired): return expired.count
         case let outcome: throw Self.unavailable(outcome, doing: "expired")
         }

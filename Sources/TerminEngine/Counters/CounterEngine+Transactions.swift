@@ -28,8 +28,7 @@ extension CounterEngine {
             throw EngineError(.unavailable, detail: "The queue could not be changed: \(error)")
         }
         if !lapsed.isEmpty {
-            let detail = "not checked in by \(configuration.graceMinutes) min after its start; time released"
-            let plan = WritePlan([.markNoShows(officeID: officeID, ids: lapsed.map(\.id), detail: detail)], now: now)
+            let plan = Decisions.noShows(officeID: officeID, lapsed: lapsed, graceMinutes: configuration.graceMinutes, now: now)
             if case .failed(let reason) = booking.pipeline.commit(.init(plan)) {
                 throw EngineError(.unavailable, detail: "The no-shows could not be marked: \(reason)")
             }

@@ -28,8 +28,8 @@ extension RoundEngine {
         let outcome = try allocation.allocate(inputs, seed: seed, limits: Solver.Limits(
             seconds: configuration.solverSecondsMax, iterations: configuration.solverIterationsMax, workers: 1))
         var runs: [(run: SlotRun, channel: Channel)] = []
-        var rows: [WritePlan.Change] = []
-        var won: [String: String] = [:]
+        var won: [AppointmentRepository.NewRow] = []
+        var winners: [String: String] = [:]
         let byID = Dictionary(uniqueKeysWithValues: collected.map { ($0.id, $0) })
         for (input, placement) in outcome.assignments {
             guard let run = booking.scheduler.ledger.reserve(layout: placement.layout, deskIDs: placement.shape.deskIDs,
@@ -42,16 +42,15 @@ extension RoundEngine {
             // A placeholder code: the booking answers to its request's code (`settleRound` copies the hash). The won
             // booking counts against its citizen's caps from now on (it is not refused by them: the request was
             // checked as it was collected).
-            rows.append(.insert(AppointmentRepository.NewRow(record, code: Secret.hex(bits: 128), now: now,
-                                                             identityHash: byID[input.id]!.identityHash)))
-            won[input.id] = record.id
+            won.append(AppointmentRepository.NewRow(record, code: Secret.hex(bits: 128), now: now,
+                                                    identityHash: byID[input.id]!.identityHash))
+            winners[input.id] = record.id
         }
-        let (settlements, carried) = carryOver(collected, won: won, ranks: outcome.ranks, closing: round, now: now)
+        let (settlements, carried) = carryOver(collected, won: winners, ranks: outcome.ranks, closing: round, now: now)
         let report = Self.report(round, seed: seed, collected: collected, settlements: settlements,
                                  objective: outcome.objective, bound: outcome.bound)
         let closing = WritePlan.RoundClosing(roundID: roundID, settlements: settlements, carried: carried, report: report)
-        let plan = WritePlan([.claimRound(id: roundID)] + rows + [.settleRound(closing)], now: now)
-        switch booking.pipeline.commit(.init(plan, runs: runs)) {
+        switch booking.pipeline.commit(.init(Decisions.roundClose(closing, won: won, now: now), runs: runs)) {
         case .committed:
             gate.update(ReleaseRound(id: round.id, name: round.name, officeIDs: round.officeIDs, serviceIDs: round.serviceIDs,
                                      firstDate: round.firstDate, lastDate: round.lastDate, opensAt: round.opensAt,

@@ -28,7 +28,7 @@ enum SeedCommand: Command {
         if let months = options.optional(history) {
             let progress = ProgressLine()
             let catalog = try CatalogRepository.load(connection)
-            let now = Instant(secondsSinceEpoch: Int64(Date().timeIntervalSince1970))
+            let now = SystemClock().now()
             let written = try DemoHistory.write(months: months, now: now, seed: UInt64(options[seed]), catalog: catalog, connection) { done, days in
                 progress.update("history: day \(done) of \(days)")
             }

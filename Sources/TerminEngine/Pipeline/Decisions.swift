@@ -1,0 +1,59 @@
+import TerminCore
+import TerminStore
+
+/// The decide step of every write: a command, with the desk time it reserved, becomes its `WritePlan`. Pure: no
+/// ledger, no database, so each is tested on its own (`DecisionTests`).
+enum Decisions {
+    /// A hold: its row, running out after the hold's time.
+    static func hold(_ record: Appointment, now: Instant) -> WritePlan {
+        precondition(record.status == .held && record.expiresAt != nil, "a hold runs out")
+        return WritePlan([.insert(AppointmentRepository.NewRow(record, code: nil, now: now))], now: now)
+    }
+
+    /// A booking of a reserved time (direct, a placed request, a staff or walk-in booking): its row with the citizen's
+    /// code, the caps it must keep and its idempotency key, stored with the row.
+    static func booking(_ record: Appointment, code: String, caps: WritePlan.Caps?, idempotency: WritePlan.Idempotency?,
+                        now: Instant) -> WritePlan {
+        precondition(record.status == .confirmed, "a booking is confirmed")
+        let row = AppointmentRepository.NewRow(record, code: code, now: now, identityHash: caps?.identity.hash,
+                                               idempotency: idempotency)
+        return WritePlan([.insert(row)], code: code, idempotency: idempotency, caps: caps, now: now)
+    }
+
+    /// A hold's confirmation: the hold becomes a booking with the code and contact, checked against the caps (when it
+    /// was made online) and keyed.
+    static func confirmation(holdID: String, code: String, contact: Appointment.Contact?, caps: WritePlan.Caps?,
+                             idempotency: WritePlan.Idempotency?, now: Instant) -> WritePlan {
+        WritePlan([.confirmHold(id: holdID, code: code, contact: contact, identity: caps?.identity)], code: code,
+                  idempotency: idempotency, caps: caps, now: now)
+    }
+
+    /// A repeat whose time its first request took: answered from the key's first answer, writing nothing.
+    static func replay(_ idempotency: WritePlan.Idempotency, now: Instant) -> WritePlan { .replay(idempotency, now: now) }
+
+    /// A cancellation by the holder of the booking's code.
+    static func cancellation(id: String, code: String, now: Instant) -> WritePlan {
+        WritePlan([.cancel(id: id, code: code)], now: now)
+    }
+
+    /// The expiry of holds that ran out (the writer leaves any that is no longer held, or runs longer).
+    static func expiry(holdIDs: [String], now: Instant) -> WritePlan {
+        WritePlan([.expireHolds(ids: holdIDs)], now: now)
+    }
+
+    /// The no-shows of an office's day: bookings not checked in by their start plus the grace time.
+    static func noShows(officeID: Int, lapsed: [Appointment], graceMinutes: Int, now: Instant) -> WritePlan {
+        precondition(lapsed.allSatisfy { $0.run.officeID == officeID && $0.start.adding(seconds: Int64(graceMinutes) * 60) <= now },
+                     "only lapsed bookings of the office")
+        return WritePlan([.markNoShows(officeID: officeID, ids: lapsed.map(\.id),
+                                       detail: "not checked in by \(graceMinutes) min after its start; time released")],
+                         now: now)
+    }
+
+    /// A round's close: claim the round, insert every won booking, settle the requests and close it; all or nothing.
+    static func roundClose(_ closing: WritePlan.RoundClosing, won: [AppointmentRepository.NewRow], now: Instant) -> WritePlan {
+        precondition(won.allSatisfy { $0.appointment.channel == .online && $0.appointment.status == .confirmed },
+                     "a round's winners are online bookings")
+        return WritePlan([.claimRound(id: closing.roundID)] + won.map { .insert($0) } + [.settleRound(closing)], now: now)
+    }
+}
