@@ -15,17 +15,43 @@ let usage = """
     common options: [--report PATH] [--max-error-rate R] [--data-dir DIR]
     """
 
-func option(_ name: String) -> String? {
-    let arguments = CommandLine.arguments
-    guard let index = arguments.firstIndex(of: "--" + name), index + 1 < arguments.count else { return nil }
-    return arguments[index + 1]
+/// The options each scenario takes; any other option, a misplaced one, a repeated one or a stray argument is a usage
+/// error (exit 64), never silently ignored.
+let common = ["report", "max-error-rate", "data-dir"]
+let scenarioOptions: [String: [String]] = [
+    "release-burst": ["citizens", "fault"] + common,
+    "month": ["bookings", "clients"] + common,
+    "soak": ["seconds", "clients"] + common,
+    "office-day": ["walk-ins", "seed", "data-dir"],
+    "bots": ["citizens", "identities", "seconds", "data-dir"],
+]
+
+func refuse(_ problem: String) -> Never {
+    FileHandle.standardError.write(Data(("LoadTests: \(problem)\n" + usage + "\n").utf8))
+    exit(64)
 }
 
 let arguments = CommandLine.arguments.dropFirst()
-guard let scenario = arguments.first, ["release-burst", "month", "soak", "office-day", "bots"].contains(scenario) else {
-    FileHandle.standardError.write(Data((usage + "\n").utf8))
-    exit(64)
+guard let scenario = arguments.first, let allowed = scenarioOptions[scenario] else {
+    refuse("name a scenario: " + scenarioOptions.keys.sorted().joined(separator: ", "))
 }
+/// The options given, each `--name value`, checked against the scenario's.
+let given: [String: String] = {
+    var given: [String: String] = [:]
+    var rest = Array(arguments.dropFirst())[...]
+    while let argument = rest.popFirst() {
+        guard argument.hasPrefix("--") else { refuse("unexpected argument '\(argument)'") }
+        let name = String(argument.dropFirst(2))
+        guard allowed.contains(name) else { refuse("--\(name) is not an option of \(scenario)") }
+        guard given[name] == nil else { refuse("--\(name) is given twice") }
+        guard let value = rest.popFirst() else { refuse("--\(name) needs a value") }
+        given[name] = value
+    }
+    return given
+}()
+
+func option(_ name: String) -> String? { given[name] }
+
 guard let citizens = Int(option("citizens") ?? "2000"), (1...20_000).contains(citizens),
       let monthBookings = Int(option("bookings") ?? "100000"), (1...10_000_000).contains(monthBookings),
       let monthClients = Int(option("clients") ?? "64"), (1...2_000).contains(monthClients),
@@ -34,13 +60,11 @@ guard let citizens = Int(option("citizens") ?? "2000"), (1...20_000).contains(ci
       let walkIns = Int(option("walk-ins") ?? "200"), (0...2_000).contains(walkIns),
       let identities = Int(option("identities") ?? "10"), (1...1_000).contains(identities),
       let seed = UInt64(option("seed") ?? "1") else {
-    FileHandle.standardError.write(Data((usage + "\n").utf8))
-    exit(64)
+    refuse("a value is out of range")
 }
 let faultName = option("fault")
 guard faultName == nil || Harness.Fault(rawValue: faultName!) != nil else {
-    FileHandle.standardError.write(Data((usage + "\n").utf8))
-    exit(64)
+    refuse("--fault is one of " + Harness.Fault.allCases.map(\.rawValue).joined(separator: ", "))
 }
 let fault = faultName.flatMap(Harness.Fault.init(rawValue:))
 /// A new directory of its own (`mkdtemp`): never one an earlier run left behind, whose cluster and rows would be adopted.

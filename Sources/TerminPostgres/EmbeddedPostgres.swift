@@ -28,12 +28,16 @@ public final class EmbeddedPostgres: Sendable {
     }
 
     /// Prepares (but does not start) a cluster in `directory`.
-    public init(directory: String, settings: [String: String] = [:]) throws(PostgresError) {
+    /// - Parameters:
+    ///   - binDirectory: the server binaries; `nil`: found as `locateBinaries` says.
+    ///   - runAsUser: when running as root, the unprivileged user the server runs as; `nil`: `postgres`, else `nobody`.
+    public init(directory: String, settings: [String: String] = [:], binDirectory: String? = nil,
+                runAsUser: String? = nil) throws(PostgresError) {
         self.directory = URL(fileURLWithPath: directory).standardizedFileURL.path
-        self.binDirectory = try Self.locateBinaries()
+        if let binDirectory { self.binDirectory = binDirectory } else { self.binDirectory = try Self.locateBinaries() }
         self.settings = settings
         if geteuid() == 0 {
-            let candidates = [ProcessInfo.processInfo.environment["TERMIN_PG_USER"], "postgres", "nobody"].compactMap { $0 }
+            let candidates = runAsUser.map { [$0] } ?? ["postgres", "nobody"]
             guard let user = candidates.lazy.compactMap({ name in getpwnam(name).map { (name, $0.pointee.pw_uid, $0.pointee.pw_gid) } }).first else {
                 throw PostgresError(.launchFailed, message: "running as root, but no unprivileged user to run PostgreSQL as")
             }
@@ -45,7 +49,6 @@ public final class EmbeddedPostgres: Sendable {
 
     /// The server binaries: `pg_config --bindir`, else the newest of Debian's `/usr/lib/postgresql/*/bin`.
     public static func locateBinaries() throws(PostgresError) -> String {
-        if let configured = ProcessInfo.processInfo.environment["TERMIN_PG_BIN"] { return configured }
         var candidates: [String] = []
         if let output = try? Subprocess.run("/bin/sh", ["-c", "pg_config --bindir 2>/dev/null"]).output {
             candidates.append(output.trimmingCharacters(in: .whitespacesAndNewlines))

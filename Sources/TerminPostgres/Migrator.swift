@@ -40,9 +40,8 @@ public struct Migrator: Sendable {
         self.migrations = migrations
     }
 
-    /// The repository's `Sql/` folder, or `TERMIN_SQL_DIR` when set.
+    /// The repository's `Sql/` folder.
     public static func defaultDirectory() -> String {
-        if let configured = ProcessInfo.processInfo.environment["TERMIN_SQL_DIR"] { return configured }
         // Sources/TerminPostgres/Migrator.swift → repository root.
         return URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
             .deletingLastPathComponent().appendingPathComponent("Sql").path

@@ -12,28 +12,39 @@ struct Database {
                                  environment: "TERMIN_DATABASE_URL")
     static let dataDirectory = Option.text("data-dir", value: "DIR", help: "where the embedded cluster lives",
                                            default: ".termin", environment: "TERMIN_DATA_DIR")
+    static let binDirectory = Option.text("pg-bin", value: "DIR", help: "the embedded cluster's PostgreSQL server binaries "
+                                            + "(unset: pg_config --bindir, else the newest /usr/lib/postgresql/*/bin)",
+                                          environment: "TERMIN_PG_BIN")
+    static let runAsUser = Option.text("pg-user", value: "NAME", help: "run as root: the unprivileged user the embedded "
+                                         + "cluster runs as (unset: postgres, else nobody)", environment: "TERMIN_PG_USER")
+    static let sqlDirectory = Option.text("sql-dir", value: "DIR", help: "the migrations folder (unset: the repository's Sql/)",
+                                          environment: "TERMIN_SQL_DIR")
     /// The options of every command that opens the database.
-    static let options: [any OptionDeclaration] = [url, dataDirectory]
+    static let options: [any OptionDeclaration] = [url, dataDirectory, binDirectory, runAsUser, sqlDirectory]
 
     let conninfo: String
     /// The embedded cluster, when one was started (to stop on exit).
     let embedded: EmbeddedPostgres?
+    /// The migrations folder.
+    let sqlDirectory: String
 
     var description: String {
         embedded.map { "embedded PostgreSQL in \($0.directory)" } ?? "PostgreSQL at TERMIN_DATABASE_URL"
     }
 
     static func open(_ options: ParsedOptions) throws -> Database {
-        if let url = options.optional(url) { return Database(conninfo: url, embedded: nil) }
-        let cluster = try EmbeddedPostgres(directory: options[dataDirectory] + "/postgres")
+        let sql = options.optional(sqlDirectory) ?? Migrator.defaultDirectory()
+        if let url = options.optional(url) { return Database(conninfo: url, embedded: nil, sqlDirectory: sql) }
+        let cluster = try EmbeddedPostgres(directory: options[dataDirectory] + "/postgres",
+                                           binDirectory: options.optional(binDirectory), runAsUser: options.optional(runAsUser))
         try cluster.start()
         try cluster.createDatabase(embeddedDatabaseName)
-        return Database(conninfo: cluster.conninfo(database: embeddedDatabaseName), embedded: cluster)
+        return Database(conninfo: cluster.conninfo(database: embeddedDatabaseName), embedded: cluster, sqlDirectory: sql)
     }
 
     /// Applies pending migrations; returns their names.
     func migrate() throws -> [String] {
         let connection = try PostgresConnection(conninfo: conninfo)
-        return try Migrator().migrate(connection)
+        return try Migrator(directory: sqlDirectory).migrate(connection)
     }
 }

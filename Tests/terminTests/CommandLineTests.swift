@@ -11,8 +11,14 @@ import TerminStore
     static let host = Option.text("host", value: "HOST", help: "address", default: "127.0.0.1")
     static let url = Option.text("database-url", value: "URL", help: "server", environment: "TERMIN_DATABASE_URL")
     static let quiet = Option.flag("quiet", help: "no log")
-    static let options: [any OptionDeclaration] = [port, host, url, quiet, HelpOption.help]
-    static let scenario = Positional(name: "benchmark", help: "which", choices: [("ledger", ""), ("all", "")], defaultValue: "all")
+    static let threads = Option.integer("threads", value: "N", help: "ledger only", default: 2, range: 1...8)
+    static let logging = Option.toggle("logging", help: "on or off", default: true)
+    static let key = Option.secret("key", environment: "TERMIN_TEST_KEY", value: "HEX", help: "a shared secret")
+    enum Colour: String, CaseIterable { case red, green }
+    static let colour = Option.choice("colour", value: "C", help: "a colour", default: Colour.green)
+    static let options: [any OptionDeclaration] = [port, host, url, quiet, logging, key, colour, threads, HelpOption.help]
+    static let scenario = Positional(name: "benchmark", help: "which",
+                                     choices: [.init("ledger", "", options: [threads]), .init("all", "")], defaultValue: "all")
 
     static func parse(_ arguments: [String], environment: [String: String] = [:]) throws -> ParsedOptions {
         try ParsedOptions(arguments, options: options, positional: scenario, environment: environment)
@@ -27,6 +33,17 @@ import TerminStore
         #expect(defaults.positional == "all" && !defaults.wantsHelp)
     }
 
+    @Test func actionsSwitchesChoicesAndSecretsAreTyped() throws {
+        let parsed = try Self.parse(["ledger", "--threads", "4", "--logging", "off", "--colour", "red"],
+                                    environment: ["TERMIN_TEST_KEY": "abcd"])
+        #expect(parsed[Self.threads] == 4 && parsed[Self.logging] == false && parsed[Self.colour] == .red)
+        #expect(parsed.optional(Self.key) == "abcd")
+        enum Benchmark: String { case ledger, all }
+        let defaults = try Self.parse([])
+        #expect(parsed.action(Benchmark.self) == .ledger && defaults.action(Benchmark.self) == .all)
+        #expect(defaults[Self.logging] == true && defaults[Self.colour] == .green)
+    }
+
     @Test func anEnvironmentVariableStandsInForAnOptionNotGiven() throws {
         let environment = ["TERMIN_DATABASE_URL": "postgres://db/termin"]
         #expect(try Self.parse([], environment: environment).optional(Self.url) == "postgres://db/termin")
@@ -38,16 +55,29 @@ import TerminStore
         (["--port", "99999"], "--port takes a whole number from 0 to 65535, not '99999'"),
         (["--port", "eighty"], "--port takes a whole number from 0 to 65535, not 'eighty'"),
         (["--port"], "--port needs a value"),
-        (["--colour", "red"], "unknown option --colour"),
+        (["--color", "red"], "unknown option --color"),
         (["--quiet=yes"], "--quiet takes no value"),
         (["nope"], "unknown benchmark 'nope': one of ledger, all"),
         (["ledger", "all"], "unexpected argument 'all'"),
         (["--host="], "--host takes a value, not ''"),
+        (["--threads", "4"], "--threads does not apply to all; it belongs to ledger"),
+        (["all", "--threads", "4"], "--threads does not apply to all; it belongs to ledger"),
+        (["--key", "00"], "--key is set in the environment only: TERMIN_TEST_KEY=… (a command line is visible to every user of the machine)"),
+        (["--logging", "yes"], "--logging takes on or off, not 'yes'"),
+        (["--colour", "blue"], "--colour takes one of red, green, not 'blue'"),
     ])
     func mistakesAreUsageErrorsThatSayWhat(arguments: [String], message: String) {
         #expect {
             try Self.parse(arguments)
         } throws: { ($0 as? ParsedOptions.UsageError)?.description == message }
+    }
+
+    @Test func theHelpNamesEveryEnvironmentVariableTheEngineReads() {
+        let usage = ServeCommand.usage
+        for variable in ["TERMIN_DATABASE_URL", "TERMIN_DATA_DIR", "TERMIN_PG_BIN", "TERMIN_PG_USER", "TERMIN_SQL_DIR",
+                         "TERMIN_POW_KEY", "TERMIN_IDENTITY_KEY"] {
+            #expect(usage.contains(variable), "serve --help lacks \(variable)")
+        }
     }
 
     @Test func theHelpNamesEveryDeclaredOptionOfEveryCommand() {
@@ -72,6 +102,13 @@ import TerminStore
         #expect(TerminCommandLine.main(["help", "serve"]) == ExitCode.success)
         #expect(TerminCommandLine.main(["help", "frobnicate"]) == ExitCode.usage)
         #expect(TerminCommandLine.main(["serve", "--workers", "0"]) == ExitCode.usage)
+        // An option of another action is refused, not ignored.
+        #expect(TerminCommandLine.main(["forecast", "demand", "--target-days", "3"]) == ExitCode.usage)
+        #expect(TerminCommandLine.main(["forecast", "--csv", "x.csv", "staffing"]) == ExitCode.usage)
+        #expect(TerminCommandLine.main(["staff", "list", "--role", "admin"]) == ExitCode.usage)
+        #expect(TerminCommandLine.main(["bench", "solver", "--threads", "4"]) == ExitCode.usage)
+        #expect(TerminCommandLine.main(["serve", "--pow-key", "00"]) == ExitCode.usage)
+        #expect(TerminCommandLine.main(["serve", "--rate-limit", "maybe"]) == ExitCode.usage)
     }
 }
 

@@ -24,8 +24,8 @@ extension Command {
     static var positional: Positional? { nil }
     static var details: String? { nil }
 
-    /// Every option the command takes, `--help` last.
-    static var allOptions: [any OptionDeclaration] { options + [HelpOption.help] }
+    /// Every option the command takes (its actions' too), `--help` last.
+    static var allOptions: [any OptionDeclaration] { options + (positional?.actionOptions ?? []) + [HelpOption.help] }
 
     /// The help text, written from the declarations.
     static var usage: String {
@@ -34,17 +34,18 @@ extension Command {
             synopsis += positional.choices.isEmpty ? " \(positional.name.uppercased())"
                 : " [\(positional.choices.map(\.value).joined(separator: "|"))]"
         }
-        for option in options { synopsis += " [\(option.synopsis)]" }
+        for option in options where !option.environmentOnly { synopsis += " [\(option.synopsis)]" }
         var lines = [synopsis, "", summary, ""]
         if let positional {
             for choice in positional.choices {
                 lines.append(column(choice.value) + choice.help)
+                for option in choice.options { lines.append(column("  " + option.synopsis) + option.helpText) }
             }
             if positional.choices.isEmpty { lines.append(column(positional.name.uppercased()) + positional.help) }
             if let defaultValue = positional.defaultValue { lines.append("  (default: \(defaultValue))") }
             lines.append("")
         }
-        for option in allOptions {
+        for option in options + [HelpOption.help] {
             lines.append(column(option.synopsis) + option.helpText)
         }
         if let details { lines += ["", details] }

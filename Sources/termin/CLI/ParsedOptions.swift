@@ -21,6 +21,7 @@ struct ParsedOptions: Sendable {
          environment: [String: String] = ProcessInfo.processInfo.environment) throws(UsageError) {
         let declared = Dictionary(uniqueKeysWithValues: options.map { ($0.name, $0) })
         var values: [String: String] = [:], flags: Set<String> = [], positional: String?, operand: String?
+        var given: [String] = []
         var index = 0
         while index < arguments.count {
             let argument = arguments[index]
@@ -41,6 +42,11 @@ struct ParsedOptions: Sendable {
             let body = argument.dropFirst(2)
             let name = String(body.prefix { $0 != "=" })
             guard let option = declared[name] else { throw UsageError(description: "unknown option --\(name)") }
+            if option.environmentOnly, let environment = option.environment {
+                throw UsageError(description: "--\(name) is set in the environment only: \(environment)=… "
+                                 + "(a command line is visible to every user of the machine)")
+            }
+            given.append(name)
             let inline = body.firstIndex(of: "=").map { String(body[body.index(after: $0)...]) }
             if option.isFlag {
                 guard inline == nil else { throw UsageError(description: "--\(name) takes no value") }
@@ -70,6 +76,28 @@ struct ParsedOptions: Sendable {
         }
         self.positional = positional ?? declaration?.defaultValue
         self.operand = operand
+        if let declaration, let action = self.positional {
+            try Self.refuseMisplaced(given, action: action, declaration)
+        }
+    }
+
+    /// Refuses an option given that belongs to another action than the one chosen.
+    private static func refuseMisplaced(_ given: [String], action: String, _ declaration: Positional) throws(UsageError) {
+        let chosen = Set(declaration.choices.first { $0.value == action }?.options.map(\.name) ?? [])
+        let belonging = Set(declaration.actionOptions.map(\.name))
+        for name in given where belonging.contains(name) && !chosen.contains(name) {
+            let owners = declaration.choices.filter { $0.options.contains { $0.name == name } }.map(\.value)
+            throw UsageError(description: "--\(name) does not apply to \(action); it belongs to "
+                             + owners.joined(separator: ", "))
+        }
+    }
+
+    /// The action chosen (or defaulted), typed.
+    func action<Action: RawRepresentable>(_ type: Action.Type) -> Action where Action.RawValue == String {
+        guard let positional, let action = Action(rawValue: positional) else {
+            preconditionFailure("the positional was checked against the actions when parsed")
+        }
+        return action
     }
 
     /// Whether `--help` was given.

@@ -9,15 +9,30 @@ import TerminStore
 enum ForecastCommand: Command {
     static let name = "forecast"
     static let summary = "forecast demand (models chosen by backtest), staffing per hour, or lead times"
-    static let positional: Positional? = Positional(name: "what", help: "", choices: [
-        ("demand", "forecast a series with prediction intervals (default)"),
-        ("staffing", "desks and staff per hour for a service level, beside the opening rules (needs --office)"),
-        ("lead-time", "days ahead to the next free online appointment, week by week (needs --office)"),
-    ], defaultValue: "demand")
+    /// What the command forecasts.
+    enum Action: String, CaseIterable {
+        case demand
+        case staffing
+        case leadTime = "lead-time"
+    }
+
+    /// How the result is written.
+    enum Format: String, CaseIterable {
+        case table, csv, json
+    }
+
+    static let positional: Positional? = Positional(name: "what", help: "", actions: Action.self, default: .demand) { action in
+        switch action {
+        case .demand: ("forecast a series with prediction intervals (default)", [csvInput, measure, offices, services, resolution, chart])
+        case .staffing: ("desks and staff per hour for a service level, beside the opening rules (needs --office)",
+                         [serviceLevel, within, patience, shrinkage])
+        case .leadTime: ("days ahead to the next free online appointment, week by week (needs --office)", [targetDays, weeks])
+        }
+    }
 
     static let csvInput = Option.text("csv", value: "FILE", help: "forecast a planner's own series of period,value rows instead of the history")
     static let measure = Option.choice("measure", value: "WHAT", help: "what the history counts",
-                                       choices: HistoryRepository.Measure.allCases.map(\.rawValue), default: "bookings")
+                                       default: HistoryRepository.Measure.bookings)
     static let offices = Option.text("offices", value: "IDS", help: "all (the city), bürgerbüros, or office ids separated by commas",
                                      default: "all")
     static let office = Option<Int>(name: "office", valueName: "ID",
@@ -26,13 +41,13 @@ enum ForecastCommand: Command {
                                     expectation: "an office id") { Int($0).flatMap { $0 > 0 ? $0 : nil } }
     static let services = Option.text("services", value: "IDS", help: "all, ausweise, meldewesen, or service ids separated by commas",
                                       default: "all")
-    static let resolution = Option.choice("resolution", value: "R", help: "period of the series",
-                                          choices: Resolution.allCases.map(\.rawValue), default: "daily")
+    static let resolution = Option.choice("resolution", value: "R", help: "period of the series", default: Resolution.daily)
     static let horizon = Option<Int>(name: "horizon", valueName: "N",
                                      help: "future periods (default: a week of the pattern at hourly and daily, 13 weeks, 12 months)",
                                      defaultValue: nil, defaultDescription: nil, environment: nil,
                                      expectation: "a whole number from 1 to 10000") { Int($0).flatMap { (1...10_000).contains($0) ? $0 : nil } }
-    static let format = Option.choice("format", value: "F", help: "output", choices: ["table", "csv", "json"], default: "table")
+    static let format = Option.choice("format", value: "F", help: "output (staffing and lead-time: table or csv)",
+                                      default: Format.table)
     static let chart = Option.text("chart", value: "FILE.svg", help: "also draw history, forecast and intervals as SVG")
     static let asOf = Option<LocalDate>(name: "as-of", valueName: "DATE", help: "forecast from this day, on the history before it (default today)",
                                         defaultValue: nil, defaultDescription: nil, environment: nil,
@@ -47,9 +62,7 @@ enum ForecastCommand: Command {
                                            default: 14, range: 0...365)
     static let weeks = Option.integer("weeks", value: "N", help: "lead-time: weeks projected", default: 8, range: 1...52)
 
-    static let options: [any OptionDeclaration] = Database.options + [csvInput, measure, offices, office, services, resolution,
-                                                                      horizon, format, chart, asOf, serviceLevel, within, patience,
-                                                                      shrinkage, targetDays, weeks]
+    static let options: [any OptionDeclaration] = Database.options + [office, horizon, format, asOf]
     static let details: String? = """
         Models: seasonal naive, a seasonal profile scaled by the recent level, and Holt-Winters with a damped trend
         (additive; multiplicative when every value is positive), chosen by the lowest MASE in a rolling-origin
@@ -61,14 +74,16 @@ enum ForecastCommand: Command {
     static let csvBytesMax = 64 << 20
 
     static func run(_ options: ParsedOptions) throws -> Int32 {
-        let what = options.positional ?? "demand"
+        let action = options.action(Action.self)
+        if action != .demand && options[format] == .json {
+            throw ParsedOptions.UsageError(description: "--format json: \(action.rawValue) writes a table or csv")
+        }
         let progress = ProgressLine()
         defer { progress.finish() }
         if let path = options.optional(csvInput) {
-            guard what == "demand" else { throw ParsedOptions.UsageError(description: "--csv forecasts a series (demand) only") }
             return try demandFromCSV(path: path, options: options, progress: progress)
         }
-        let origin = options.optional(asOf) ?? BerlinTime.local(Instant(secondsSinceEpoch: Int64(Date().timeIntervalSince1970))).date
+        let origin = options.optional(asOf) ?? BerlinTime.local(SystemClock().now()).date
         progress.update("opening the database")
         let database = try Database.open(options)
         defer { database.embedded?.stop() }
@@ -79,17 +94,17 @@ enum ForecastCommand: Command {
         if let officeID, catalog.offices[officeID] == nil {
             throw ParsedOptions.UsageError(description: "--office: there is no office \(officeID)")
         }
-        switch what {
-        case "staffing", "lead-time":
-            guard let officeID else { throw ParsedOptions.UsageError(description: "\(what) needs --office ID") }
-            return what == "staffing"
+        switch action {
+        case .staffing, .leadTime:
+            guard let officeID else { throw ParsedOptions.UsageError(description: "\(action.rawValue) needs --office ID") }
+            return action == .staffing
                 ? try staffing(office: officeID, origin: origin, options: options, catalog: catalog, db, progress: progress)
                 : try leadTime(office: officeID, origin: origin, options: options, catalog: catalog, db, progress: progress)
-        default:
-            let selection = try HistorySelection.resolve(measure: HistoryRepository.Measure(rawValue: options[measure])!,
+        case .demand:
+            let selection = try HistorySelection.resolve(measure: options[measure],
                                                          offices: officeID.map(String.init) ?? options[offices],
                                                          services: options[services], catalog: catalog)
-            let resolution = Resolution(rawValue: options[resolution])!
+            let resolution = options[resolution]
             progress.update("reading the history")
             let series: DemandSeries
             do { series = try selection.series(resolution: resolution, origin: origin, catalog: catalog, db) } catch let empty as DemandSeries.Empty {
@@ -148,9 +163,9 @@ enum ForecastCommand: Command {
         }
         progress.finish()
         switch options[format] {
-        case "csv": print(ForecastReport.csv(forecast), terminator: "")
-        case "json": print(ForecastReport.json(forecast, title: title, unit: unit), terminator: "")
-        default: print(ForecastReport.table(forecast, title: title, unit: unit))
+        case .csv: print(ForecastReport.csv(forecast), terminator: "")
+        case .json: print(ForecastReport.json(forecast, title: title, unit: unit), terminator: "")
+        case .table: print(ForecastReport.table(forecast, title: title, unit: unit))
         }
         if let path = options.optional(chart) {
             guard write(ForecastChart.svg(forecast, title: title, unit: unit), to: path) else {
@@ -194,8 +209,8 @@ enum ForecastCommand: Command {
                                 targets: targets)
         progress.finish()
         switch options[format] {
-        case "csv", "json": print(StaffingReport.csv(plan), terminator: "")
-        default:
+        case .csv, .json: print(StaffingReport.csv(plan), terminator: "")
+        case .table:
             print(StaffingReport.table(plan, title: "Staffing at \(catalog.offices[office]!.displayName) (\(office)), hourly",
                                        walkInMinutes: walkInMinutes, appointmentMinutes: appointmentMinutes))
         }
@@ -228,8 +243,8 @@ enum ForecastCommand: Command {
                                             horizonDays: details.horizonDays, targetDays: options[targetDays])
         progress.finish()
         switch options[format] {
-        case "csv", "json": print(LeadTimeReport.csv(projection), terminator: "")
-        default:
+        case .csv, .json: print(LeadTimeReport.csv(projection), terminator: "")
+        case .table:
             print(LeadTimeReport.table(projection, title: "Lead time at \(details.displayName) (\(office)): online bookings "
                                        + "forecast by \(forecast.model), capacity from the opening rules"))
         }

@@ -18,8 +18,7 @@ enum ServeCommand: Command {
                                         help: "threads running request handlers; a handler waits for its booking's batch to commit",
                                         default: 64, range: 1...1024)
     static let quiet = Option.flag("quiet", help: "no access log (by default one JSON line per request on stderr)")
-    static let rateLimit = Option.choice("rate-limit", value: "on|off", help: "per-address request budgets (429 beyond them)",
-                                         choices: ["on", "off"], default: "on")
+    static let rateLimit = Option.toggle("rate-limit", help: "per-address request budgets (429 beyond them)", default: true)
     static let readsPerMinute = Option.integer("reads-per-minute", value: "N", help: "reads (GET) per client address a minute",
                                                default: 600, range: 1...1_000_000)
     static let writesPerMinute = Option.integer("writes-per-minute", value: "N",
@@ -27,33 +26,37 @@ enum ServeCommand: Command {
                                                 default: 30, range: 1...1_000_000)
     static let trustedProxies = Option.text("trusted-proxy", value: "ADDR[,ADDR…]",
                                             help: "peers whose X-Forwarded-For names the client (the portal's proxies)")
-    static let proofOfWork = Option.choice("proof-of-work", value: "on|off",
-                                           help: "require an ALTCHA solution (GET /v1/challenge) on online writes",
-                                           choices: ["on", "off"], default: "off")
+    static let proofOfWork = Option.toggle("proof-of-work", help: "require an ALTCHA solution (GET /v1/challenge) on online writes",
+                                           default: false)
+    static let powKey = Option.secret("pow-key", environment: "TERMIN_POW_KEY", value: "HEX",
+                                      help: "proof of work: the HMAC key instances behind one portal share (at least 32 hex "
+                                        + "digits; unset: a random one per process)")
     static let powMaxNumber = Option.integer("pow-max-number", value: "N",
                                              help: "the quiet-time difficulty: the largest number a challenge hides",
                                              default: 50_000, range: 100...10_000_000)
-    static let identityCaps = Option.choice("identity-caps", value: "on|off",
-                                            help: "cap online bookings per citizen (pseudonym or contact e-mail)",
-                                            choices: ["on", "off"], default: "on")
+    static let identityCaps = Option.toggle("identity-caps", help: "cap online bookings per citizen (pseudonym or contact e-mail)",
+                                            default: true)
+    static let identityKey = Option.secret("identity-key", environment: "TERMIN_IDENTITY_KEY", value: "HEX",
+                                           help: "identity caps: the HMAC key of the citizens' hashes (at least 32 hex digits; "
+                                             + "unset: a key kept in the database)")
     static let bookingsPerCitizen = Option.integer("bookings-per-citizen", value: "N",
                                                    help: "live online bookings one citizen may hold", default: 3, range: 1...100)
     static let cancelCooldownMinutes = Option.integer("cancel-cooldown-minutes", value: "M",
                                                       help: "after a cancellation, minutes before the citizen books that service again",
                                                       default: 60, range: 0...43_200)
     static let options: [any OptionDeclaration] = [host, port, workers, quiet, rateLimit, readsPerMinute, writesPerMinute,
-                                                   trustedProxies, proofOfWork, powMaxNumber, identityCaps, bookingsPerCitizen,
-                                                   cancelCooldownMinutes] + Database.options
+                                                   trustedProxies, proofOfWork, powMaxNumber, powKey, identityCaps,
+                                                   bookingsPerCitizen, cancelCooldownMinutes, identityKey] + Database.options
     static let details: String? = """
         Stops on SIGINT or SIGTERM: in-flight requests finish, then the embedded cluster stops.
         Rate limits: token buckets per client address (IPv4 /32, IPv6 /64), bursts of a fifth of a minute's budget
         (at least 1); behind a portal, name its proxies with --trusted-proxy or all its citizens share one budget.
         Proof of work: with --proof-of-work on, online holds, bookings and requests carry an Altcha header; instances
-        behind one portal share the HMAC key in TERMIN_POW_KEY (64 hex digits; by default a random one per process).
+        behind one portal share the HMAC key in TERMIN_POW_KEY.
         Identity caps: online bookings and requests name their citizen (contact.email, or the Citizen-Pseudonym header
         from a --trusted-proxy); each citizen holds at most --bookings-per-citizen live bookings and one open round
         request per service, and waits --cancel-cooldown-minutes after cancelling. Citizens are stored as HMAC-SHA-256
-        hashes under TERMIN_IDENTITY_KEY (at least 32 hex digits; by default a key kept in the database).
+        hashes under TERMIN_IDENTITY_KEY.
         Staff routes and the staff and walk_in channels take Authorization: Bearer TOKEN of an account made with
         termin staff add (the first admin too). The pages: /kiosk?office=ID, /counter, /display?office=ID.
         """
@@ -70,7 +73,7 @@ enum ServeCommand: Command {
             }
             proxies.insert(address)
         }
-        if options[rateLimit] == "on" {
+        if options[rateLimit] {
             var limits = RateLimiter.Configuration()
             limits.reads = .init(perMinute: options[readsPerMinute], burst: max(1, options[readsPerMinute] / 5))
             limits.writes = .init(perMinute: options[writesPerMinute], burst: max(1, options[writesPerMinute] / 5))
@@ -78,10 +81,10 @@ enum ServeCommand: Command {
             configuration.rateLimiter = RateLimiter(configuration: limits)
         }
         var engineConfiguration = BookingEngine.Configuration()
-        if options[identityCaps] == "on" {
+        if options[identityCaps] {
             engineConfiguration.identityLimits = IdentityLimits(liveBookingsMax: options[bookingsPerCitizen],
                                                                 cancelCooldownSeconds: Int64(options[cancelCooldownMinutes]) * 60)
-            engineConfiguration.identityKey = try key(environment: "TERMIN_IDENTITY_KEY")
+            engineConfiguration.identityKey = try key(options, identityKey)
         }
 
         // Signals are taken from here on, so that a Ctrl-C during start-up still stops the cluster.
@@ -107,8 +110,8 @@ enum ServeCommand: Command {
         let assembly = try EngineAssembly(pool: pool, clock: SystemClock(), configuration: engineConfiguration, log: log)
         Threads.start(assembly.loops)
         var protection = Protection(trustedProxies: proxies)
-        if options[proofOfWork] == "on" {
-            let key = try key(environment: "TERMIN_POW_KEY") ?? (0..<32).map { _ in UInt8.random(in: 0...255) }
+        if options[proofOfWork] {
+            let key = try key(options, powKey) ?? (0..<32).map { _ in UInt8.random(in: 0...255) }
             var powConfiguration = ProofOfWork.Configuration(key: key)
             powConfiguration.baseMaxNumber = options[powMaxNumber]
             powConfiguration.maxNumberCeiling = max(powConfiguration.maxNumberCeiling, 40 * options[powMaxNumber])
@@ -130,11 +133,11 @@ enum ServeCommand: Command {
         return ExitCode.success
     }
 
-    /// A key given in the environment variable `name` as hex digits (at least 16 bytes); `nil` when unset.
-    private static func key(environment name: String) throws -> [UInt8]? {
-        guard let text = ProcessInfo.processInfo.environment[name] else { return nil }
+    /// A key set as hex digits (at least 16 bytes) in the secret's environment variable; `nil` when unset.
+    private static func key(_ options: ParsedOptions, _ secret: Option<String>) throws -> [UInt8]? {
+        guard let text = options.optional(secret) else { return nil }
         guard let key = Hex.decode(text), key.count >= IdentityHasher.keyBytesMin else {
-            throw ParsedOptions.UsageError(description: "\(name): at least \(2 * IdentityHasher.keyBytesMin) hex digits")
+            throw ParsedOptions.UsageError(description: "\(secret.environment!): at least \(2 * IdentityHasher.keyBytesMin) hex digits")
         }
         return key
     }

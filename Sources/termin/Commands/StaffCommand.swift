@@ -8,23 +8,30 @@ import TerminStore
 enum StaffCommand: Command {
     static let name = "staff"
     static let summary = "add, list or revoke staff accounts (clerk, lead, planner, admin)"
-    static let positional: Positional? = Positional(name: "action", help: "", choices: [
-        ("add", "add the account NAME (--role, --office) and print its token once"),
-        ("list", "list the accounts (never their tokens)"),
-        ("revoke", "revoke the account NAME-OR-ID at once"),
-    ], defaultValue: "list", operand: "NAME")
-    static let role = Option.choice("role", value: "ROLE", help: "add: the account's role",
-                                    choices: StaffRole.allCases.map(\.rawValue), default: "clerk")
+    /// What the command does.
+    enum Action: String, CaseIterable {
+        case add, list, revoke
+    }
+
+    static let positional: Positional? = Positional(name: "action", help: "", actions: Action.self, default: .list,
+                                                    operand: "NAME") { action in
+        switch action {
+        case .add: ("add the account NAME and print its token once", [role, offices])
+        case .list: ("list the accounts (never their tokens)", [])
+        case .revoke: ("revoke the account NAME-OR-ID at once", [])
+        }
+    }
+    static let role = Option.choice("role", value: "ROLE", help: "the account's role", default: StaffRole.clerk)
     static let offices = Option.text("office", value: "IDS",
-                                     help: "add: the office ids the account acts at, separated by commas (admins and planners: unset means every office)")
-    static let options: [any OptionDeclaration] = Database.options + [role, offices]
+                                     help: "the office ids the account acts at, separated by commas (admins and planners: unset means every office)")
+    static let options: [any OptionDeclaration] = Database.options
     static let details: String? = """
         The first admin is made here, on the machine that runs the engine: termin staff add "Name" --role admin.
         Staff send their token as Authorization: Bearer TOKEN; a revoked token is refused at once.
         """
 
     static func run(_ options: ParsedOptions) throws -> Int32 {
-        let action = options.positional ?? "list"
+        let action = options.action(Action.self)
         var officeIDs: [Int] = []
         if let text = options.optional(offices) {
             for part in text.split(separator: ",", omittingEmptySubsequences: false) {
@@ -32,12 +39,12 @@ enum StaffCommand: Command {
                 officeIDs.append(id)
             }
         }
-        if action == "add" {
+        if action == .add {
             guard let name = options.operand?.trimmingCharacters(in: .whitespaces), !name.isEmpty, name.count <= StaffDirectory.nameMax,
                   !name.contains(where: \.isNewline) else {
                 throw ParsedOptions.UsageError(description: "add needs a NAME of 1 to \(StaffDirectory.nameMax) characters on one line")
             }
-            let role = StaffRole(rawValue: options[role])!
+            let role = options[role]
             if role.needsOffices && officeIDs.isEmpty {
                 throw ParsedOptions.UsageError(description: "a \(role.rawValue) acts at named offices: give --office IDS")
             }
@@ -53,7 +60,7 @@ enum StaffCommand: Command {
                 return ExitCode.success
             }
         }
-        if action == "revoke" {
+        if action == .revoke {
             guard let target = options.operand else { throw ParsedOptions.UsageError(description: "revoke needs the account's NAME or ID") }
             return try withDirectory(options) { directory, _ in
                 let matches = try directory.accounts().filter { $0.revokedAt == nil && (String($0.member.id) == target || $0.member.name == target) }
