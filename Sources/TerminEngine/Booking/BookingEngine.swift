@@ -223,10 +223,12 @@ public final class BookingEngine: Sendable {
         let now = clock.now()
         let due = try pool.withConnection { db in
             try IdempotencyRepository.purge(before: now.adding(seconds: -configuration.idempotencyKeyTTLSeconds), db)
-            let today = BerlinTime.local(now).date
-            try AppointmentRepository.eraseContacts(before: today.adding(days: -configuration.contactRetentionDays),
-                                                    limit: configuration.expiryBatchMax, db)
             return try AppointmentRepository.dueHolds(now: now, limit: configuration.expiryBatchMax, db)
+        }
+        let erasure = Decisions.erasure(retentionDays: configuration.contactRetentionDays, limit: configuration.expiryBatchMax,
+                                        now: now)
+        if case .failed(let reason) = pipeline.commit(.init(erasure)) {
+            throw EngineError(.unavailable, detail: "Contact data could not be erased: \(reason)")
         }
         guard !due.isEmpty else { return 0 }
         switch pipeline.commit(.init(Decisions.expiry(holdIDs: due, now: now))) {

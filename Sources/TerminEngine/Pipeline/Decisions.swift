@@ -41,6 +41,11 @@ enum Decisions {
         WritePlan([.expireHolds(ids: holdIDs)], now: now)
     }
 
+    /// The erasure of contact data kept `retentionDays` after the appointment's day (at most `limit` a sweep).
+    static func erasure(retentionDays: Int, limit: Int, now: Instant) -> WritePlan {
+        WritePlan([.eraseContacts(before: BerlinTime.local(now).date.adding(days: -retentionDays), limit: limit)], now: now)
+    }
+
     /// The no-shows of an office's day: bookings not checked in by their start plus the grace time.
     static func noShows(officeID: Int, lapsed: [Appointment], graceMinutes: Int, now: Instant) -> WritePlan {
         precondition(lapsed.allSatisfy { $0.run.officeID == officeID && $0.start.adding(seconds: Int64(graceMinutes) * 60) <= now },

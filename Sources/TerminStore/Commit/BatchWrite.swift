@@ -203,6 +203,9 @@ enum BatchWrite {
             return outcome.cancelledNow ? .success([outcome.appointment]) : .failure(.notConfirmed(outcome.appointment))
         case .expireHolds(let ids):
             return .success(try AppointmentRepository.expireHolds(ids: ids, now: now, db))
+        case .eraseContacts(let before, let limit):
+            try AppointmentRepository.eraseContacts(before: before, limit: limit, db)
+            return .success([])
         case .markNoShows(let officeID, let ids, let detail):
             try QueueRepository.lockOffice(officeID, db)
             let marked = try AppointmentRepository.markNoShows(ids: ids, db)
