@@ -1,4 +1,4 @@
-import TerminHTTP
+import TerminJSON
 
 /// Lenient reading of answers in tests and the load generator: `nil` wherever the shape is not what was asked for.
 extension JSONValue {

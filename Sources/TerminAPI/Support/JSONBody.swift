@@ -1,5 +1,6 @@
 import Foundation
 import TerminHTTP
+import TerminJSON
 
 /// Decoding request bodies and encoding responses, with decoding failures turned into problems naming the field.
 enum JSONBody {
