@@ -15,8 +15,8 @@ import Testing
     }
 
     /// Documents broken at random (a byte replaced, dropped or put in) are accepted exactly when Foundation accepts
-    /// them, and then read as Foundation reads them. Would fail if the reader took a missing comma, a raw control
-    /// character, a bad escape or trailing text.
+    /// them (but for a trailing comma, which only we refuse). Would fail if the reader took a missing comma, a raw
+    /// control character, a bad escape or trailing text.
     @Test(arguments: 1...20) func acceptsWhatFoundationAccepts(seed: UInt64) throws {
         var generator = SeededGenerator(seed: seed)
         let significant = Array(#"{}[]":,\/"0123456789.eE+-tfnlu "#.utf8) + [0x01, 0x0A, 0xC3, 0xFF]
@@ -34,6 +34,12 @@ import Testing
             }
             let foundation = try? JSONSerialization.jsonObject(with: Data(bytes), options: [.fragmentsAllowed])
             let ours = try? JSONReader.parse(bytes)
+            if RandomJSON.hasTrailingComma(bytes) {
+                // Refused by RFC 8259 and by us; this toolchain's JSONSerialization takes `[1,]`.
+                #expect(ours == nil, "seed \(seed): \(String(decoding: bytes, as: UTF8.self))")
+                rejected += 1
+                continue
+            }
             #expect((foundation == nil) == (ours == nil), "seed \(seed): \(String(decoding: bytes, as: UTF8.self)) \(bytes)")
             if foundation == nil { rejected += 1 }
         }

@@ -59,4 +59,11 @@ enum RandomJSON {
         default: return a == b
         }
     }
+
+    /// Whether a document has a comma before `]` or `}`: RFC 8259 does not allow it and `JSONReader` refuses it,
+    /// but this toolchain's `JSONDecoder` takes it, and `JSONSerialization` takes it before `]`.
+    static func hasTrailingComma(_ bytes: [UInt8]) -> Bool {
+        let significant = bytes.filter { $0 != 0x20 && $0 != 0x0A && $0 != 0x0D && $0 != 0x09 }
+        return zip(significant, significant.dropFirst()).contains { $0 == UInt8(ascii: ",") && ($1 == UInt8(ascii: "]") || $1 == UInt8(ascii: "}")) }
+    }
 }
