@@ -103,7 +103,7 @@ let package = Package(
         ),
         .testTarget(
             name: "TerminAPITests",
-            dependencies: ["TerminAPI", "TerminEngine", "TerminHTTP", "TerminStore", "TerminPostgres", "TerminCore",
+            dependencies: ["TerminAPI", "TerminEngine", "TerminHTTP", "TerminJSON", "TerminStore", "TerminPostgres", "TerminCore",
                            "TerminTestSupport"],
             swiftSettings: strict
         ),
