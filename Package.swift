@@ -5,9 +5,10 @@
 //   termin → TerminAPI → TerminEngine → TerminStore → TerminPostgres
 //   TerminAPI → TerminHTTP;  TerminEngine → TerminSolver (release rounds);
 //   TerminEngine, TerminStore, TerminSolver, TerminForecast → TerminCore
-// TerminCore, TerminHTTP and TerminPostgres import no other Termin module; TerminEngine imports no driver
-// (TerminPostgres: only the store writes SQL) and TerminAPI no store. Each module imports only what is declared for it
-// here (.ci/check-imports, in CI).
+//   every module that speaks JSON → TerminJSON
+// TerminCore, TerminJSON and TerminPostgres import no other Termin module; TerminHTTP only TerminJSON. TerminEngine
+// imports no driver (TerminPostgres: only the store writes SQL) and TerminAPI no store. Each module imports only what
+// is declared for it here (.ci/check-imports, in CI).
 import PackageDescription
 
 let strict: [SwiftSetting] = [.swiftLanguageMode(.v6)]
@@ -23,6 +24,8 @@ let package = Package(
         .systemLibrary(name: "CLinux", path: "Sources/CLinux"),
         // The domain, pure: calendar, catalogue, appointments, channels, day layouts, scheduler, ledger. No I/O.
         .target(name: "TerminCore", swiftSettings: strict),
+        // The one strict JSON reader and writer (RFC 8259), and Codable over them. No Foundation.
+        .target(name: "TerminJSON", swiftSettings: strict),
         // Allocation of many requests at once (construction, then large-neighbourhood search; an upper bound). Pure.
         .target(name: "TerminSolver", dependencies: ["TerminCore"], swiftSettings: strict),
         // Demand forecasts (models chosen by backtest), queueing formulas (Erlang C/A), staffing and lead times. Pure.
@@ -37,12 +40,13 @@ let package = Package(
             swiftSettings: strict
         ),
         // The application layer: holds, bookings, requests and release rounds, idempotency, ledger sync, housekeeping.
-        .target(name: "TerminEngine", dependencies: ["TerminCore", "TerminStore", "TerminSolver"],
+        .target(name: "TerminEngine", dependencies: ["TerminCore", "TerminStore", "TerminSolver", "TerminJSON"],
                 swiftSettings: strict),
         // The HTTP/1.1 server only; knows nothing of appointments.
-        .target(name: "TerminHTTP", dependencies: ["CLinux"], swiftSettings: strict),
+        .target(name: "TerminHTTP", dependencies: ["CLinux", "TerminJSON"], swiftSettings: strict),
         // The REST facade: routes, bodies, problem mapping, OpenAPI.
-        .target(name: "TerminAPI", dependencies: ["TerminCore", "TerminEngine", "TerminHTTP"], swiftSettings: strict),
+        .target(name: "TerminAPI", dependencies: ["TerminCore", "TerminEngine", "TerminHTTP", "TerminJSON"],
+                swiftSettings: strict),
         // The CLI and composition root: the only place that starts the engine's threads.
         .executableTarget(
             name: "termin",
@@ -64,7 +68,7 @@ let package = Package(
         // Test doubles and harnesses shared by the tests and LoadTests: ManualClock, the HTTP client, test databases.
         .target(
             name: "TerminTestSupport",
-            dependencies: ["TerminStore", "TerminPostgres", "TerminCore", "TerminHTTP"],
+            dependencies: ["TerminStore", "TerminPostgres", "TerminCore", "TerminJSON"],
             path: "Tests/TerminTestSupport",
             swiftSettings: strict
         ),
@@ -80,6 +84,7 @@ let package = Package(
             resources: [.copy("Resources")],
             swiftSettings: strict
         ),
+        .testTarget(name: "TerminJSONTests", dependencies: ["TerminJSON", "TerminTestSupport"], swiftSettings: strict),
         .testTarget(name: "TerminForecastTests", dependencies: ["TerminForecast", "TerminCore"], swiftSettings: strict),
         .testTarget(name: "TerminPostgresTests", dependencies: ["TerminPostgres", "TerminTestSupport"], swiftSettings: strict),
         .testTarget(
@@ -100,7 +105,7 @@ let package = Package(
         ),
         .testTarget(
             name: "TerminAPITests",
-            dependencies: ["TerminAPI", "TerminEngine", "TerminHTTP", "TerminStore", "TerminPostgres", "TerminCore",
+            dependencies: ["TerminAPI", "TerminEngine", "TerminHTTP", "TerminJSON", "TerminStore", "TerminPostgres", "TerminCore",
                            "TerminTestSupport"],
             swiftSettings: strict
         ),

@@ -136,7 +136,7 @@ struct Bots {
         func pause(_ seconds: Double) { if seconds > 0 { usleep(UInt32(seconds * 1_000_000)) } }
         func altcha() -> [String: String] {
             guard mode == .controlled, let challenge = try? client.send("GET", "/v1/challenge"), challenge.status == 200,
-                  let solution = ProofOfWork.solve(challenge.json) else { return [:] }
+                  let solution = ProofOfWork.solve(challenge.value) else { return [:] }
             return ["Altcha": solution]
         }
         let contact = #""contact":{"name":"Load","email":"\#(email)"}"#

@@ -1,6 +1,7 @@
 import TerminCore
 import TerminEngine
 import TerminHTTP
+import TerminJSON
 
 /// The REST facade: routes requests to the booking engine and answers JSON or problem+json.
 public struct TerminAPI: Sendable {
@@ -45,11 +46,14 @@ public struct TerminAPI: Sendable {
         }
     }
 
+    /// The answer of `GET /healthz`.
+    static let healthy = JSONValue.object(["status": .string("ok")]).bytes
+
     /// Every route of the API. Routes that read only memory (catalogue, availability from the ledger, health,
     /// metrics) are `inline`: answered on the event loop. Routes that touch the database run on the workers.
     public func router() -> Router {
         var router = Router()
-        router.add("GET", "/healthz", inline: true) { _, _ in .json(200, Array(#"{"status":"ok"}"#.utf8)) }
+        router.add("GET", "/healthz", inline: true) { _, _ in .json(200, Self.healthy) }
         router.add("GET", "/v1/openapi.json", inline: true) { _, _ in .json(200, OpenAPIDocument.bytes) }
         router.add("GET", "/metrics", inline: true) { [metrics] _, _ in
             HTTPResponse(status: 200, headers: [("Content-Type", "text/plain; version=0.0.4; charset=utf-8")],

@@ -1,5 +1,6 @@
 import Foundation
 import Glibc
+import TerminJSON
 
 /// An HTTP response to serialize.
 public struct HTTPResponse: Sendable {

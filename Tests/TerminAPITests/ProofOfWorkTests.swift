@@ -15,7 +15,7 @@ import TerminTestSupport
     static func solved(_ client: TestHTTPClient) throws -> String {
         let challenge = try client.send("GET", "/v1/challenge")
         #expect(challenge.status == 200 && challenge.json["algorithm"] as? String == "SHA-256")
-        return try #require(ProofOfWork.solve(challenge.json))
+        return try #require(ProofOfWork.solve(challenge.value))
     }
 
     @Test func writesNeedOneFreshSolutionEach() throws {

@@ -1,6 +1,6 @@
 import Foundation
 import Glibc
-import TerminHTTP
+import TerminJSON
 
 /// The one HTTP/1.1 client of the tests and the load generator: a blocking keep-alive connection to 127.0.0.1,
 /// requests written whole, responses read by Content-Length. Every read waits at most `readTimeoutSeconds`.

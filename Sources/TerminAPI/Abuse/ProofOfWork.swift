@@ -1,6 +1,7 @@
 import Foundation
 import Synchronization
 import TerminCore
+import TerminJSON
 
 /// A proof-of-work challenge in the open ALTCHA protocol: `GET /v1/challenge` hands out
 /// `{algorithm: "SHA-256", challenge, maxnumber, salt, signature}` where `challenge = hex(SHA-256(salt + number))` for a
@@ -49,25 +50,25 @@ public final class ProofOfWork: Sendable {
     }
 
     /// A new challenge (a JSON object, the ALTCHA widget's `challengeurl` answer).
-    public func challenge(now: Instant) -> [String: Any] {
+    public func challenge(now: Instant) -> JSONValue {
         var generator = SystemRandomNumberGenerator()
         let saltBytes = (0..<12).map { _ in UInt8.random(in: 0...255, using: &generator) }
         let salt = Hex.encode(saltBytes) + "?expires=\(now.secondsSinceEpoch + configuration.lifetimeSeconds)"
         let maxNumber = maxNumber(now: now)
         let number = Int.random(in: 0...maxNumber, using: &generator)
         let challenge = Hex.encode(SHA256.hash(salt + String(number)))
-        return ["algorithm": "SHA-256", "challenge": challenge, "maxnumber": maxNumber, "salt": salt,
-                "signature": Hex.encode(HMACSHA256.code(key: configuration.key, message: Array(challenge.utf8)))]
+        return .object(["algorithm": .string("SHA-256"), "challenge": .string(challenge), "maxnumber": .int(maxNumber),
+                        "salt": .string(salt),
+                        "signature": .string(Hex.encode(HMACSHA256.code(key: configuration.key, message: Array(challenge.utf8))))])
     }
 
     /// Checks a solution (the `Altcha` header's value) and marks it used.
     public func verify(_ payload: String?, now: Instant) throws(Refusal) {
         guard let payload, !payload.isEmpty else { throw .missing }
-        guard let data = Data(base64Encoded: payload),
-              let object = try? JSONSerialization.jsonObject(with: data) as? [String: Any],
-              object["algorithm"] as? String == "SHA-256",
-              let challenge = object["challenge"] as? String, let salt = object["salt"] as? String,
-              let signature = object["signature"] as? String, let number = object["number"] as? Int else { throw .malformed }
+        guard let data = Data(base64Encoded: payload), let object = try? JSONReader.parse(Array(data)),
+              object["algorithm"]?.string == "SHA-256",
+              let challenge = object["challenge"]?.string, let salt = object["salt"]?.string,
+              let signature = object["signature"]?.string, let number = object["number"].flatMap(Self.number) else { throw .malformed }
         let expected = Hex.encode(HMACSHA256.code(key: configuration.key, message: Array(challenge.utf8)))
         guard Self.constantTimeEqual(expected, signature.lowercased()) else { throw .wrongSignature }
         guard Hex.encode(SHA256.hash(salt + String(number))) == challenge else { throw .wrongNumber }
@@ -108,15 +109,21 @@ public final class ProofOfWork: Sendable {
         return zip(x, y).reduce(UInt8(0)) { $0 | ($1.0 ^ $1.1) } == 0
     }
 
+    /// The solution's `number`: a whole number, written `42` or (as some clients write numbers) `42.0`.
+    static func number(_ value: JSONValue) -> Int? {
+        guard case .number(let text) = value else { return nil }
+        return JSONNumber.integer(text, as: Int.self)
+    }
+
     /// Solves a challenge by trying every number (what the widget does; for tests and the load scenario).
-    public static func solve(_ challenge: [String: Any]) -> String? {
-        guard let salt = challenge["salt"] as? String, let target = challenge["challenge"] as? String,
-              let maxNumber = challenge["maxnumber"] as? Int, let targetBytes = Hex.decode(target) else { return nil }
+    public static func solve(_ challenge: JSONValue) -> String? {
+        guard let salt = challenge["salt"]?.string, let target = challenge["challenge"]?.string,
+              let maxNumber = challenge["maxnumber"]?.int, let targetBytes = Hex.decode(target) else { return nil }
         let prefix = Array(salt.utf8)
         for number in 0...maxNumber where SHA256.hash(prefix + Array(String(number).utf8)) == targetBytes {
-            let solution: [String: Any] = ["algorithm": "SHA-256", "challenge": target, "number": number, "salt": salt,
-                                           "signature": challenge["signature"] as? String ?? ""]
-            return (try? JSONSerialization.data(withJSONObject: solution, options: [.sortedKeys]))?.base64EncodedString()
+            let solution = JSONValue.object(["algorithm": .string("SHA-256"), "challenge": .string(target), "number": .int(number),
+                                             "salt": .string(salt), "signature": .string(challenge["signature"]?.string ?? "")])
+            return Data(solution.bytes).base64EncodedString()
         }
         return nil
     }

@@ -1,4 +1,3 @@
-import Foundation
 import TerminCore
 import TerminHTTP
 
@@ -22,9 +21,7 @@ extension TerminAPI {
             throw APIFailure(ProblemDetails(type: APIFailure.typeBase + "proof-of-work-off", title: "Not enabled", status: 404,
                                             detail: "This server does not ask for proof of work.", field: nil))
         }
-        let data = try! JSONSerialization.data(withJSONObject: proofOfWork.challenge(now: engine.clock.now()),
-                                               options: [.sortedKeys, .withoutEscapingSlashes])
-        return .json(200, Array(data), headers: [("Cache-Control", "no-store")])
+        return .json(200, proofOfWork.challenge(now: engine.clock.now()).bytes, headers: [("Cache-Control", "no-store")])
     }
 
     /// Longest pseudonym accepted, in bytes.

@@ -1,6 +1,7 @@
 import TerminCore
 import TerminEngine
 import TerminHTTP
+import TerminJSON
 
 /// `GET /v1/availability?office=ID[,ID…]&service=ID[:QTY][,ID[:QTY]…]&from=YYYY-MM-DD&to=YYYY-MM-DD[&channel=…][&needs=…]`: every
 /// free start; `GET /v1/availability/days?…` (the same query): per office and open day, how many and the first.

@@ -1,5 +1,5 @@
 import TerminCore
-import TerminHTTP
+import TerminJSON
 
 /// The JSON shapes of the hold and booking routes. Keys are snake_case.
 

@@ -35,8 +35,8 @@ extension TerminAPI {
 
     /// One call as an SSE event.
     static func serverSentEvent(_ event: CallEvent) -> [UInt8] {
-        let data = (try? JSONBody.encoder.encode(CallJSON(event))) ?? Data("{}".utf8)
-        return Array("event: call\ndata: ".utf8) + Array(data) + Array("\n\n".utf8)
+        let data = (try? JSONBody.encoder.encode(CallJSON(event))) ?? Array("{}".utf8)
+        return Array("event: call\ndata: ".utf8) + data + Array("\n\n".utf8)
     }
 }
 

@@ -1,25 +1,43 @@
-import Foundation
+import TerminJSON
 
 /// The OpenAPI 3.1 description of every route, served at `GET /v1/openapi.json`: the booking routes here, the
 /// counters' in `OpenAPIDocument+Counters.swift`, requests and rounds in `OpenAPIDocument+Rounds.swift`, merged once.
 enum OpenAPIDocument {
+    /// The merged document with sorted keys: each part's `paths` and `schemas` added to the main text's, the main
+    /// text's member kept where both have one.
     static let bytes: [UInt8] = {
-        // Both texts are ours and tested to parse; a failure here is a defect caught by the OpenAPI test.
-        guard var document = try? JSONSerialization.jsonObject(with: Data(text.utf8)) as? [String: Any],
-              var paths = document["paths"] as? [String: Any], var components = document["components"] as? [String: Any],
-              var schemas = components["schemas"] as? [String: Any] else { preconditionFailure("the OpenAPI texts parse") }
-        for part in [countersText, roundsText] {
-            guard let parsed = try? JSONSerialization.jsonObject(with: Data(part.utf8)) as? [String: Any] else {
-                preconditionFailure("the OpenAPI texts parse")
-            }
-            paths.merge(parsed["paths"] as? [String: Any] ?? [:]) { first, _ in first }
-            schemas.merge(parsed["schemas"] as? [String: Any] ?? [:]) { first, _ in first }
+        var document = parsed(text)
+        for part in [countersText, roundsText].map(parsed) {
+            let schemas = merged(document["components"]?["schemas"], part["schemas"])
+            document = replacing("paths", in: document, with: merged(document["paths"], part["paths"]))
+            document = replacing("components", in: document,
+                                 with: replacing("schemas", in: document["components"] ?? .object([]), with: schemas))
         }
-        components["schemas"] = schemas
-        document["paths"] = paths
-        document["components"] = components
-        return Array((try? JSONSerialization.data(withJSONObject: document, options: [.sortedKeys, .withoutEscapingSlashes])) ?? Data())
+        return document.bytes
     }()
+
+    /// One of the texts, read. They are ours and tested to parse; a failure here is a defect caught by the OpenAPI test.
+    static func parsed(_ text: String) -> JSONValue {
+        guard let value = try? JSONReader.parse(Array(text.utf8)), case .object = value else {
+            preconditionFailure("the OpenAPI texts parse")
+        }
+        return value
+    }
+
+    /// `base`'s members, then those of `extra` whose keys `base` lacks (both objects, or absent).
+    static func merged(_ base: JSONValue?, _ extra: JSONValue?) -> JSONValue {
+        guard case .object(var members) = base ?? .object([]) else { preconditionFailure("the OpenAPI texts merge objects") }
+        guard case .object(let more) = extra ?? .object([]) else { preconditionFailure("the OpenAPI texts merge objects") }
+        let keys = Set(members.map(\.key))
+        members += more.filter { !keys.contains($0.key) }
+        return .object(members)
+    }
+
+    /// `object` with its member `key` (every one of that key) replaced by `value`.
+    static func replacing(_ key: String, in object: JSONValue, with value: JSONValue) -> JSONValue {
+        guard case .object(let members) = object else { preconditionFailure("the OpenAPI texts merge objects") }
+        return .object(members.filter { $0.key != key } + [JSONValue.Member(key: key, value: value)])
+    }
 
     static let text = #"""
     {

@@ -1,7 +1,7 @@
-import Foundation
 import TerminCore
 import TerminEngine
 import TerminHTTP
+import TerminJSON
 
 /// `POST /v1/rounds` (leads and admins define a release round), `GET /v1/rounds` (the rounds not yet closed) and
 /// `GET /v1/rounds/{id}` (a round; once closed, its report with the seed).
@@ -46,11 +46,15 @@ extension TerminAPI {
     func showRound(_ idText: String) throws(APIFailure) -> HTTPResponse {
         guard let id = Int(idText), id > 0 else { throw APIFailure.malformed("id", "A round id is a positive integer.") }
         let (round, report) = try run { () throws(EngineError) in try rounds.round(id: id) }
-        var json = String(decoding: try! JSONBody.encoder.encode(RoundJSON(round, now: engine.clock.now())), as: UTF8.self)
-        if let report {
-            json.removeLast()
-            json += #","report":"# + report + "}"
+        // A round holds no NaN or infinity, so encoding cannot fail.
+        var json = try! JSONBody.encoder.encodeValue(RoundJSON(round, now: engine.clock.now()))
+        if let report, case .object(var members) = json {
+            // The report is PostgreSQL's text of a jsonb column, so it is JSON; it is read and written again (keys
+            // sorted like the rest) rather than spliced in.
+            guard let value = try? JSONReader.parse(Array(report.utf8)) else { preconditionFailure("a jsonb column's text is JSON") }
+            members.append(JSONValue.Member(key: "report", value: value))
+            json = .object(members)
         }
-        return .json(200, Array(json.utf8))
+        return .json(200, json.bytes)
     }
 }

@@ -1,5 +1,5 @@
-import Foundation
 import TerminHTTP
+import TerminJSON
 
 /// Decoding request bodies and encoding responses, with decoding failures turned into problems naming the field.
 enum JSONBody {
@@ -14,10 +14,11 @@ enum JSONBody {
         return try JSONFields(value, path: "")
     }
 
-    /// Decodes a JSON body or explains, by field, why it cannot.
+    /// Decodes a JSON body (read by `JSONReader`, decoded by `JSONValueDecoder`, whose errors are `JSONDecoder`'s) or
+    /// explains, by field, why it cannot.
     static func decode<T: Decodable>(_ type: T.Type, from request: HTTPRequest) throws(APIFailure) -> T {
         do {
-            return try JSONDecoder().decode(T.self, from: Data(try checked(request)))
+            return try JSONValueDecoder().decode(T.self, from: try checked(request))
         } catch let failure as APIFailure {
             throw failure
         } catch let error as DecodingError {
@@ -75,15 +76,13 @@ enum JSONBody {
         }
     }
 
-    static let encoder: JSONEncoder = {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
-        return encoder
-    }()
+    /// The answers' encoder: keys sorted, slashes not escaped (the bytes `JSONEncoder` with `[.sortedKeys,
+    /// .withoutEscapingSlashes]` writes, as the tests hold it to).
+    static let encoder = JSONValueEncoder()
 
     /// A JSON response.
     static func response<T: Encodable>(_ status: Int, _ value: T, headers: [(name: String, value: String)] = []) -> HTTPResponse {
-        // Encoding our own response types cannot fail.
-        .json(status, Array(try! encoder.encode(value)), headers: headers)
+        // Encoding our own response types cannot fail: they hold no NaN or infinity.
+        .json(status, try! encoder.encode(value), headers: headers)
     }
 }

@@ -1,4 +1,4 @@
-import TerminHTTP
+import TerminJSON
 
 /// A JSON object read field by field, each mistake a 422 naming the field's path (`services[0].id`) in the words
 /// `JSONBody.decode` uses for `Decodable` bodies. Unknown members are ignored and `null` reads as absent, as there.

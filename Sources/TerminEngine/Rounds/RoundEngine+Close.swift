@@ -1,5 +1,5 @@
-import Foundation
 import TerminCore
+import TerminJSON
 import TerminSolver
 import TerminStore
 
@@ -97,7 +97,7 @@ extension RoundEngine {
     static func report(_ round: ReleaseRound, seed: [UInt8], collected: [RoundRequest],
                        settlements: [RoundRepository.Settlement], objective: Int, bound: Int) -> String {
         let served = Set(settlements.filter { $0.outcome == .served }.map(\.requestID))
-        func counts(_ key: (RoundRequest) -> [String]) -> [[String: Any]] {
+        func counts(_ key: (RoundRequest) -> [String]) -> JSONValue {
             var requested: [String: Int] = [:], won: [String: Int] = [:]
             for stored in collected {
                 for name in key(stored) {
@@ -105,25 +105,27 @@ extension RoundEngine {
                     if served.contains(stored.id) { won[name, default: 0] += 1 }
                 }
             }
-            return requested.keys.sorted().map { ["key": $0, "requested": requested[$0]!, "served": won[$0] ?? 0] }
+            return .array(requested.keys.sorted().map {
+                .object(["key": .string($0), "requested": .int(requested[$0]!), "served": .int(won[$0] ?? 0)])
+            })
         }
         let urgent = collected.filter { $0.request.priority >= 3 }
         let urgentServed = urgent.filter { served.contains($0.id) }.count
-        let report: [String: Any] = [
-            "seed": Hex.encode(seed),
-            "lottery_rule": "rank by SHA-256(seed bytes || UTF-8 of the lowercase request id) as a big-endian number, smallest = rank 1",
-            "requested": collected.count,
-            "served": served.count,
-            "carried_over": settlements.filter { $0.outcome == .carried }.count,
+        let report = JSONValue.object([
+            "seed": .string(Hex.encode(seed)),
+            "lottery_rule": .string("rank by SHA-256(seed bytes || UTF-8 of the lowercase request id) as a big-endian number, smallest = rank 1"),
+            "requested": .int(collected.count),
+            "served": .int(served.count),
+            "carried_over": .int(settlements.filter { $0.outcome == .carried }.count),
             "by_service": counts { $0.request.services.map { String($0.serviceID) } },
             "by_office": counts { [String($0.request.officeIDs.first { round.officeIDs.contains($0) } ?? 0)] },
             "by_need": counts { $0.request.needs.isEmpty ? ["none"] : $0.request.needs.names },
-            "urgent": ["requested": urgent.count, "served": urgentServed,
-                       "share_served": urgent.isEmpty ? 1.0 : Double(urgentServed) / Double(urgent.count)],
-            "objective": objective,
-            "upper_bound": bound,
-        ]
-        let data = try! JSONSerialization.data(withJSONObject: report, options: [.sortedKeys])
-        return String(decoding: data, as: UTF8.self)
+            "urgent": .object(["requested": .int(urgent.count), "served": .int(urgentServed),
+                               "share_served": .double(urgent.isEmpty ? 1.0 : Double(urgentServed) / Double(urgent.count))]),
+            "objective": .int(objective),
+            "upper_bound": .int(bound),
+        ])
+        // Written with sorted keys, as JSONSerialization wrote it before; PostgreSQL keeps it as jsonb.
+        return String(decoding: report.bytes, as: UTF8.self)
     }
 }

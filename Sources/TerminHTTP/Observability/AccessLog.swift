@@ -1,4 +1,5 @@
 import Glibc
+import TerminJSON
 
 /// One structured JSON line per request, and the request id that ties it to the client's view.
 ///

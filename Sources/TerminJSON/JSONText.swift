@@ -57,6 +57,14 @@ public enum JSONText {
         }
     }
 
+    /// A floating-point number as `JSONEncoder` writes it: Swift's shortest round-tripping `description`
+    /// (`0.1`, `1e+20`, `5e-324`) without a trailing `.0` (`1`, `-0`). `value` must be finite.
+    public static func floatingPoint<Number: BinaryFloatingPoint & LosslessStringConvertible>(_ value: Number) -> String {
+        precondition(value.isFinite, "JSON has no NaN or infinity")
+        let text = value.description
+        return text.hasSuffix(".0") ? String(text.dropLast(2)) : text
+    }
+
     private static let hex = Array("0123456789abcdef".utf8)
 }
 
