@@ -84,7 +84,7 @@ let package = Package(
             resources: [.copy("Resources")],
             swiftSettings: strict
         ),
-        .testTarget(name: "TerminJSONTests", dependencies: ["TerminJSON", "TerminTestSupport"], swiftSettings: strict),
+        .testTarget(name: "TerminJSONTests", dependencies: ["TerminJSON", "TerminCore", "TerminTestSupport"], swiftSettings: strict),
         .testTarget(name: "TerminForecastTests", dependencies: ["TerminForecast", "TerminCore"], swiftSettings: strict),
         .testTarget(name: "TerminPostgresTests", dependencies: ["TerminPostgres", "TerminTestSupport"], swiftSettings: strict),
         .testTarget(

@@ -74,7 +74,7 @@ import TerminTestSupport
     /// Availability and reservation agree: every offered start can be reserved, and no other start can.
     @Test(arguments: LedgerKind.allCases)
     func availabilityAgreesWithReserve(kind: LedgerKind) throws {
-        var generator = SeededGenerator(seed: 42)
+        var generator = SeededRandom(seed: 42)
         let scheduler = Scheduler(catalog: catalog, ledger: kind.make())
         let layout = try #require(scheduler.layout(officeID: 1, date: Fixtures.tuesday))
         let small = try shape([(10, 1)]), long = try shape([(20, 1)])

@@ -85,7 +85,7 @@ enum LedgerKind: String, CaseIterable, CustomTestStringConvertible {
         let threads = 4
         let owned = Mutex<[SlotRun]>([])
         DispatchQueue.concurrentPerform(iterations: threads) { thread in
-            var generator = SeededGenerator(seed: UInt64(thread + 1))
+            var generator = SeededRandom(seed: UInt64(thread + 1))
             var mine: [SlotRun] = []
             for _ in 0..<4_000 {
                 if !mine.isEmpty && Int.random(in: 0..<4, using: &generator) == 0 {
@@ -179,7 +179,7 @@ enum LedgerKind: String, CaseIterable, CustomTestStringConvertible {
     }
 
     @Test func runStartsMatchANaiveScan() {
-        var generator = SeededGenerator(seed: 11)
+        var generator = SeededRandom(seed: 11)
         for _ in 0..<300 {
             var bitmap = UnitBitmap(count: 288)
             for _ in 0..<Int.random(in: 0...20, using: &generator) {

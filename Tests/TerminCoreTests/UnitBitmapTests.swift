@@ -24,7 +24,7 @@ import Testing
     }
 
     @Test func isClearMatchesABitByBitCheck() {
-        var generator = SeededGenerator(seed: 7)
+        var generator = SeededRandom(seed: 7)
         for _ in 0..<200 {
             var bitmap = UnitBitmap(count: 150)
             for _ in 0..<5 {
@@ -38,15 +38,3 @@ import Testing
     }
 }
 
-/// A deterministic generator (SplitMix64) so randomized tests repeat.
-struct SeededGenerator: RandomNumberGenerator {
-    var state: UInt64
-    init(seed: UInt64) { state = seed }
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-}

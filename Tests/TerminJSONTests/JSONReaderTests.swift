@@ -1,11 +1,12 @@
 import Foundation
+import TerminCore
 import TerminJSON
 import Testing
 
 /// `JSONReader` against Foundation: the same documents accepted, with the same values; the depth limit held.
 @Suite struct JSONReaderTests {
     @Test(arguments: 1...20) func readsWhatFoundationWrites(seed: UInt64) throws {
-        var generator = SeededGenerator(seed: seed)
+        var generator = SeededRandom(seed: seed)
         for _ in 0..<50 {
             let (any, expected) = RandomJSON.value(&generator)
             let data = try JSONSerialization.data(withJSONObject: any, options: [.fragmentsAllowed])
@@ -18,7 +19,7 @@ import Testing
     /// them (but for a trailing comma, which only we refuse). Would fail if the reader took a missing comma, a raw
     /// control character, a bad escape or trailing text.
     @Test(arguments: 1...20) func acceptsWhatFoundationAccepts(seed: UInt64) throws {
-        var generator = SeededGenerator(seed: seed)
+        var generator = SeededRandom(seed: seed)
         let significant = Array(#"{}[]":,\/"0123456789.eE+-tfnlu "#.utf8) + [0x01, 0x0A, 0xC3, 0xFF]
         var rejected = 0
         for _ in 0..<200 {

@@ -1,4 +1,5 @@
 import Foundation
+import TerminCore
 import TerminJSON
 import TerminTestSupport
 import Testing
@@ -106,7 +107,7 @@ import Testing
     /// Valid documents broken at random come out of both decoders the same (mostly as not JSON, at times as a value
     /// of the wrong kind or a key lost).
     @Test(arguments: 1...10) func brokenDocumentsFailAsInFoundation(seed: UInt64) {
-        var generator = SeededGenerator(seed: seed)
+        var generator = SeededRandom(seed: seed)
         let significant = Array(#"{}[]":,\/"0123456789.eE+-tfnlu "#.utf8) + [0x01, 0x0A, 0xC3, 0xFF]
         for _ in 0..<200 {
             var bytes = Array(Self.valid.utf8)

@@ -1,4 +1,5 @@
 import Foundation
+import TerminCore
 import TerminJSON
 import Testing
 
@@ -32,7 +33,7 @@ import Testing
                                     123456789.123, 5e-324, .greatestFiniteMagnitude, -.greatestFiniteMagnitude,
                                     .leastNormalMagnitude, Double(Int64.max), 9007199254740993]
 
-    static func randomDouble(_ generator: inout SeededGenerator) -> Double {
+    static func randomDouble(_ generator: inout SeededRandom) -> Double {
         switch Int.random(in: 0..<3, using: &generator) {
         case 0: return doubles.randomElement(using: &generator)!
         case 1: return Double.random(in: -180...180, using: &generator)
@@ -40,17 +41,17 @@ import Testing
         }
     }
 
-    static func randomInt(_ generator: inout SeededGenerator) -> Int {
+    static func randomInt(_ generator: inout SeededRandom) -> Int {
         [Int.min, Int.max, 0, -1, Int.random(in: -1_000_000...1_000_000, using: &generator), Int(bitPattern: UInt(generator.next()))]
             .randomElement(using: &generator)!
     }
 
-    static func randomInner(_ generator: inout SeededGenerator) -> Inner {
+    static func randomInner(_ generator: inout SeededRandom) -> Inner {
         Inner(id: randomInt(&generator), quantity: Bool.random(using: &generator) ? nil : randomInt(&generator),
               label: Bool.random(using: &generator) ? nil : RandomJSON.string(&generator))
     }
 
-    static func randomAnswer(_ generator: inout SeededGenerator) -> Answer {
+    static func randomAnswer(_ generator: inout SeededRandom) -> Answer {
         var byKey: [String: Int] = [:]
         for _ in 0..<Int.random(in: 0...5, using: &generator) { byKey[RandomJSON.string(&generator)] = randomInt(&generator) }
         return Answer(id: RandomJSON.string(&generator, lengthMax: 12), count: randomInt(&generator), flag: Bool.random(using: &generator),
@@ -70,7 +71,7 @@ import Testing
     }
 
     @Test(arguments: 1...20) func writesWhatFoundationWrites(seed: UInt64) throws {
-        var generator = SeededGenerator(seed: seed)
+        var generator = SeededRandom(seed: seed)
         let encoder = Self.foundation
         for _ in 0..<50 {
             let answer = Self.randomAnswer(&generator)
@@ -97,7 +98,7 @@ import Testing
 
     /// What is written reads back as the value: our encoder and decoder agree with each other, too.
     @Test(arguments: 1...5) func roundTrips(seed: UInt64) throws {
-        var generator = SeededGenerator(seed: seed)
+        var generator = SeededRandom(seed: seed)
         for _ in 0..<50 {
             let answer = Self.randomAnswer(&generator)
             #expect(try JSONValueDecoder().decode(Answer.self, from: JSONValueEncoder().encode(answer)) == answer)
@@ -134,7 +135,7 @@ import Testing
     /// A `JSONValue` is written with its members sorted as `JSONEncoder` sorts keys (`JSONSerialization` sorts
     /// `k10` after `k2`, numerically; `JSONEncoder` and we before it).
     @Test(arguments: 1...10) func writesValuesWithSortedKeys(seed: UInt64) throws {
-        var generator = SeededGenerator(seed: seed)
+        var generator = SeededRandom(seed: seed)
         let encoder = Self.foundation
         for _ in 0..<50 {
             let (any, value) = RandomJSON.value(&generator)

@@ -1,20 +1,6 @@
 import Foundation
+import TerminCore
 import TerminJSON
-
-/// SplitMix64, so that a seed fixes every document the tests generate (TerminCore has its own; this target needs no
-/// other Termin module).
-struct SeededGenerator: RandomNumberGenerator {
-    private var state: UInt64
-    init(seed: UInt64) { state = seed }
-
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-}
 
 /// Random strings and documents, built both as Foundation's `JSONSerialization` takes them and as `JSONValue`.
 enum RandomJSON {
@@ -22,12 +8,12 @@ enum RandomJSON {
     static let alphabet: [String] = ["a", "Z", "ü", "€", "😀", "\"", "\\", "/", "\n", "\t", "\u{1}", "\u{1F}", " ", "é", "\u{8}",
                                      "\u{C}", "\u{7F}", "\u{2028}", "\u{FF61}", "_", "0"]
 
-    static func string(_ generator: inout SeededGenerator, lengthMax: Int = 6) -> String {
+    static func string(_ generator: inout SeededRandom, lengthMax: Int = 6) -> String {
         String((0..<Int.random(in: 0...lengthMax, using: &generator)).map { _ in alphabet.randomElement(using: &generator)! }.joined())
     }
 
     /// A random value as Foundation's `JSONSerialization` takes it, and as `JSONReader` should give it back.
-    static func value(_ generator: inout SeededGenerator, depth: Int = 0) -> (Any, JSONValue) {
+    static func value(_ generator: inout SeededRandom, depth: Int = 0) -> (Any, JSONValue) {
         switch Int.random(in: 0..<(depth >= 3 ? 4 : 6), using: &generator) {
         case 0: return (NSNull(), .null)
         case 1: let flag = Bool.random(using: &generator); return (flag, .bool(flag))
