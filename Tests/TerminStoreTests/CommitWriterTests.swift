@@ -222,6 +222,20 @@ import TerminPostgres
         #expect(try db.query("SELECT count(*) FROM idempotency_key").scalar == "1")
     }
 
+    /// The writer's first try does not look keys up: a key stored before fails that try (23505), and the batch is
+    /// written again looking them up, so the repeat is answered from its first answer and the rest of its batch stands.
+    @Test func aKeyStoredBeforeFailsTheUncheckedTryAndIsAnsweredOnTheCheckedOne() throws {
+        let db = try PostgresConnection(conninfo: try TestDatabase.create())
+        let first = Self.entry(unit: 84, key: "k")
+        #expect(Self.words(try CommitWriter.writeRetryingRaces([first], db)) == ["committed"])
+        let repeated = Self.entry(unit: 90, key: "k"), other = Self.entry(unit: 96)
+        #expect {
+            try BatchWrite.write([repeated, other], checkingKeys: false, db)
+        } throws: { ($0 as? PostgresError)?.sqlState == "23505" }
+        #expect(Self.words(try CommitWriter.writeRetryingRaces([repeated, other], db)) == ["replayed", "committed"])
+        #expect(try db.query("SELECT count(*) FROM appointment").scalar == "2")
+    }
+
     /// Plans of other changes, each in its savepoint: one refused leaves the others of the batch written, and a
     /// plan of two changes whose second is refused leaves nothing of its first.
     @Test func eachPlanIsAllOrNothingInsideItsBatch() throws {

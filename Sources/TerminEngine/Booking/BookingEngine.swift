@@ -115,8 +115,8 @@ public final class BookingEngine: Sendable {
         let record = Appointment(id: Self.newID(), run: run, channel: channel, status: .held, start: placement.start,
                                  end: placement.end, services: services,
                                  expiresAt: now.adding(seconds: configuration.holdTTLSeconds), contact: nil)
-        return try Self.answer(pipeline.commit(.init(Decisions.hold(record, now: now), runs: [(run, channel)])), booked: record, code: "", caps: nil,
-                               now: now).record
+        let outcome = pipeline.commit(.init(Decisions.hold(record, now: now), runs: [(run, channel)]))
+        return try Self.answer(outcome, booked: record, code: "", caps: nil, now: now).record
     }
 
     // MARK: Bookings

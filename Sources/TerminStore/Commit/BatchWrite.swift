@@ -13,7 +13,9 @@ enum BatchWrite {
     /// undoes just its plan. Without caps and other plans the batch is that one statement, atomic on its own: no
     /// BEGIN and COMMIT round trips. A plan whose key another plan of the batch writes (a client's repeats racing each
     /// other) is not written: it is answered from that plan's outcome.
-    static func write(_ plans: [WritePlan], _ db: PostgresConnection) throws -> [WritePlan.Outcome?] {
+    /// - Parameter checkingKeys: look keys up before their rows are inserted (see `AppointmentRepository.insert`);
+    ///   without, a key stored before fails the batch (SQLSTATE 23505), and the writer writes it again checking.
+    static func write(_ plans: [WritePlan], checkingKeys: Bool = true, _ db: PostgresConnection) throws -> [WritePlan.Outcome?] {
         var outcomes = [WritePlan.Outcome?](repeating: nil, count: plans.count)
         var leaders: [String: Int] = [:]
         for (index, plan) in plans.enumerated() where !plan.changes.isEmpty {
@@ -31,7 +33,7 @@ enum BatchWrite {
         func body(_ db: PostgresConnection) throws {
             try answerReplays(replays, plans, &outcomes, db)
             try limit(capped, plans, &outcomes, db)
-            try insert(rows.filter { outcomes[$0] == nil }, plans, &outcomes, db)
+            try insert(rows.filter { outcomes[$0] == nil }, plans, checkingKeys: checkingKeys, &outcomes, db)
             for index in others where outcomes[index] == nil {
                 outcomes[index] = try inSavepoint(plans[index], db)
             }
@@ -119,14 +121,14 @@ enum BatchWrite {
 
     /// The plans that are one new row each, with their keys, in one statement; a row in desk and time order for every
     /// writer (concurrent batches then wait on each other in the same order).
-    private static func insert(_ indices: [Int], _ plans: [WritePlan], _ outcomes: inout [WritePlan.Outcome?],
-                               _ db: PostgresConnection) throws {
+    private static func insert(_ indices: [Int], _ plans: [WritePlan], checkingKeys: Bool,
+                               _ outcomes: inout [WritePlan.Outcome?], _ db: PostgresConnection) throws {
         guard !indices.isEmpty else { return }
         let ordered = indices.sorted {
             let a = plans[$0].singleInsert!.appointment.run, b = plans[$1].singleInsert!.appointment.run
             return (a.deskID, a.date.dayNumber, a.startUnit) < (b.deskID, b.date.dayNumber, b.startUnit)
         }
-        let result = try AppointmentRepository.insert(ordered.map { plans[$0].singleInsert! }, db)
+        let result = try AppointmentRepository.insert(ordered.map { plans[$0].singleInsert! }, checkingKeys: checkingKeys, db)
         let firsts = try firstAppointments(Array(result.prior.values), db)
         for index in indices {
             let row = plans[index].singleInsert!

@@ -241,14 +241,15 @@ public final class CommitWriter: Sendable {
 
     /// `write`, again when the batch lost a race with another writer (another instance's) for the same desk time
     /// and PostgreSQL rolled it back: as a deadlock's victim (SQLSTATE 40P01: two writers waiting on each other's
-    /// uncommitted rows), or on `desk_time`'s key (23505: the other committed the time first). The rolled-back batch
-    /// wrote nothing, so writing it again is safe, and the second time the row whose time is taken is skipped; rows
-    /// go in desk and time order, which makes deadlocks rare to begin with.
+    /// uncommitted rows), or on `desk_time`'s key (23505: the other committed the time first), or on an idempotency
+    /// key stored before (23505: the first try does not look keys up). The rolled-back batch wrote nothing, so writing
+    /// it again is safe; the second time the row whose time is taken is skipped and keys are looked up first. Rows go
+    /// in desk and time order, which makes deadlocks rare to begin with.
     static func writeRetryingRaces(_ plans: [WritePlan], _ db: PostgresConnection) throws -> [Outcome?] {
         var attempt = 0
         while true {
             do {
-                return try BatchWrite.write(plans, db)
+                return try BatchWrite.write(plans, checkingKeys: attempt > 0, db)
             } catch let error as PostgresError where (error.sqlState == "40P01" || error.sqlState == "23505")
                 && attempt < raceRetriesMax {
                 attempt += 1

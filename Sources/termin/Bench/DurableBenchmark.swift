@@ -26,15 +26,17 @@ enum DurableBenchmark {
                 return false
             }
         }
-        // Group commit: 256 client threads (as many requests in flight as HTTP workers) submit to one writer, once
-        // without and once with an idempotency key on every booking (what a portal sends).
+        // Group commit: 256 client threads (as many requests in flight as HTTP workers) submit to one writer, without
+        // and with an idempotency key on every booking (what a portal sends), alternating twice so that neither
+        // gains from going first on smaller tables.
         let writer = CommitWriter(conninfo: database.conninfo)
         Threads.start(writer.loops)
         let keyCount = Atomic<Int>(0)
-        var figures: [(name: String, perSecond: Double, statistics: CommitWriter.Statistics)] = []
-        for keyed in [false, true] {
+        var perSecond: [Bool: [Double]] = [:]
+        var statistics: [Bool: (batches: Int, entries: Int)] = [:]
+        for keyed in [false, true, true, false] {
             let before = writer.statistics
-            let perSecond = measure(threads: 256, seconds: seconds) { random in
+            perSecond[keyed, default: []].append(measure(threads: 256, seconds: seconds) { random in
                 let layout = layouts[random.below(layouts.count)]
                 let key = keyed ? "bench-\(keyCount.add(1, ordering: .relaxed).newValue)" : nil
                 let row = BenchDatabase.row(layout: layout, deskID: deskIDs[random.below(deskIDs.count)],
@@ -43,19 +45,23 @@ enum DurableBenchmark {
                 let outcome = writer.submit(WritePlan([.insert(row)], code: row.code, idempotency: row.idempotency, now: now))
                 if case .committed = outcome { return true }
                 return false
-            }
+            })
             let after = writer.statistics
-            figures.append((keyed ? "group commit, keyed" : "group commit", perSecond,
-                            CommitWriter.Statistics(batches: after.batches - before.batches, entries: after.entries - before.entries,
-                                                    largestBatch: after.largestBatch)))
+            statistics[keyed, default: (0, 0)].batches += after.batches - before.batches
+            statistics[keyed, default: (0, 0)].entries += after.entries - before.entries
         }
+        let largest = writer.statistics.largestBatch
         writer.stop()
-        for (name, perSecond, statistics) in figures {
-            print("  \(name) \(BenchSupport.format(perSecond)) bookings/s   naive \(BenchSupport.format(naive)) bookings/s"
-                  + "   ratio \(String(format: "%.2f", perSecond / naive))x   (\(statistics.batches) batches, mean "
-                  + "\(String(format: "%.1f", Double(statistics.entries) / Double(max(statistics.batches, 1)))), largest \(statistics.largestBatch))")
+        func mean(_ keyed: Bool) -> Double { perSecond[keyed]!.reduce(0, +) / Double(perSecond[keyed]!.count) }
+        for keyed in [false, true] {
+            let figures = statistics[keyed]!
+            print("  \(keyed ? "group commit, keyed" : "group commit") \(BenchSupport.format(mean(keyed))) bookings/s "
+                  + "(\(perSecond[keyed]!.map { BenchSupport.format($0) }.joined(separator: ", "))) "
+                  + "  naive \(BenchSupport.format(naive)) bookings/s   ratio \(String(format: "%.2f", mean(keyed) / naive))x"
+                  + "   (\(figures.batches) batches, mean \(String(format: "%.1f", Double(figures.entries) / Double(max(figures.batches, 1)))),"
+                  + " largest \(largest))")
         }
-        print("  keyed / unkeyed \(String(format: "%.2f", figures[1].perSecond / figures[0].perSecond))x")
+        print("  keyed / unkeyed \(String(format: "%.2f", mean(true) / mean(false)))x")
     }
 
     /// Committed bookings per second with `threads` clients calling `attempt` until `seconds` pass.
