@@ -69,5 +69,5 @@ function request()
   if prefix ~= "" then headers["Idempotency-Key"] = prefix .. "-" .. (offset or 0) .. "-" .. counter end
   return wrk.format("POST", "/v1/bookings", headers, body)
 end
-""" % (("bench%%d" %% random.randrange(10**9)) if keyed else ""))
+""" % (("bench%d" % random.randrange(10**9)) if keyed else ""))
 print(len(bodies))

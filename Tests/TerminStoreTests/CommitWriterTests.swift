@@ -199,27 +199,51 @@ import TerminPostgres
         if case .failed = writer.submit(Self.entry(desk: 9)) {} else { Issue.record("a stopped writer took an entry") }
     }
 
-    /// A key twice in one batch: the first plan is written, and the repeats are answered from it (a different request
-    /// under the key is refused); later batches answer from the stored answer.
+    /// A key stored before answers its repeats from the first answer (a different request under the key is refused),
+    /// whether the repeat writes (its own time was free) or only asks (its time was taken: a replay).
     @Test func aRepeatedKeyIsAnsweredFromItsFirstAnswer() throws {
         let db = try PostgresConnection(conninfo: try TestDatabase.create())
-        let first = Self.entry(unit: 84, key: "k"), repeated = Self.entry(unit: 90, key: "k")
-        let other = Self.entry(unit: 96, key: "k", fingerprint: "another request")
-        let outcomes = try BatchWrite.write([first, repeated, other, .replay(repeated.idempotency!, now: Self.now)], db)
-        #expect(Self.words(outcomes) == ["committed", "replayed", "key reused", "replayed"])
-        for outcome in [outcomes[1], outcomes[3]] {
-            guard case .replayed(let booking, let code) = outcome else { continue }
-            #expect(booking.id == Self.row(first).id && code == first.code)
-        }
-        let again = try BatchWrite.write([repeated, other, .replay(repeated.idempotency!, now: Self.now),
-                                          .replay(repeated.idempotency!, now: Self.now)], db)
-        #expect(Self.words(again) == ["replayed", "key reused", "replayed", "replayed"])
-        guard case .replayed(let booking, let code) = again[0] else { return }
+        let first = Self.entry(unit: 84, key: "k")
+        #expect(Self.words(try BatchWrite.write([first], db)) == ["committed"])
+        let repeated = Self.entry(unit: 90, key: "k"), other = Self.entry(unit: 96, key: "k", fingerprint: "another request")
+        let written = try BatchWrite.write([repeated], db)
+        #expect(Self.words(written) == ["replayed"])
+        guard case .replayed(let booking, let code) = written[0] else { return }
         #expect(booking.id == Self.row(first).id && code == first.code)
-        #expect(Self.words(try BatchWrite.write([.replay(.init(key: "unknown", fingerprint: "fp"), now: Self.now)], db))
-            == ["refused deskTaken"])
+        #expect(Self.words(try BatchWrite.write([other], db)) == ["key reused"])
+        let replays = try BatchWrite.replays([.replay(repeated.idempotency!, now: Self.now), .replay(other.idempotency!, now: Self.now),
+                                             .replay(.init(key: "unknown", fingerprint: "fp"), now: Self.now)], db)
+        #expect(Self.words(replays) == ["replayed", "key reused", "refused deskTaken"])
         #expect(try db.query("SELECT count(*) FROM appointment").scalar == "1")
         #expect(try db.query("SELECT count(*) FROM idempotency_key").scalar == "1")
+    }
+
+    /// Repeats submitted while their key's first plan is queued follow it: none is written, each is answered from
+    /// the first's outcome.
+    @Test func repeatsRacingTheirFirstFollowIt() throws {
+        let conninfo = try TestDatabase.create()
+        var configuration = CommitWriter.Configuration()
+        configuration.lingerMicroseconds = 300_000   // the first waits in the queue while its repeats arrive
+        let writer = CommitWriter(conninfo: conninfo, configuration: configuration)
+        TestThreads.start(writer.loops)
+        defer { writer.stop() }
+        let first = Self.entry(unit: 84, key: "k")
+        let plans = [first, Self.entry(unit: 90, key: "k"), Self.entry(unit: 96, key: "k", fingerprint: "another request"),
+                     .replay(first.idempotency!, now: Self.now)]
+        let outcomes = Mutex<[Int: WritePlan.Outcome]>([:])
+        let done = DispatchGroup()
+        for (index, plan) in plans.enumerated() {
+            done.enter()
+            writer.submit(plan) { outcome in
+                outcomes.withLock { $0[index] = outcome }
+                done.leave()
+            }
+        }
+        try #require(done.wait(timeout: .now() + 30) == .success, "the plans were not answered within 30 s")
+        let answered = outcomes.withLock { $0 }
+        #expect(Self.words((0..<4).map { answered[$0] }) == ["committed", "replayed", "key reused", "replayed"])
+        #expect(writer.statistics.entries == 1, "only the first was written")
+        #expect(try PostgresConnection(conninfo: conninfo).query("SELECT count(*) FROM appointment").scalar == "1")
     }
 
     /// The writer's first try does not look keys up: a key stored before fails that try (23505), and the batch is

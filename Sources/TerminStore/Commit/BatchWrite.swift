@@ -4,34 +4,27 @@ import TerminPostgres
 /// How the `CommitWriter` writes one batch of plans: in one transaction (one statement when it can), each plan all or
 /// nothing, and what became of each.
 enum BatchWrite {
-    /// Writes `plans` and returns each one's outcome; `nil` for a plan to write again in the next batch (its key's
-    /// first plan in the batch did not settle it).
+    /// Writes `plans` and returns each one's outcome; `nil` for a plan to write again in the next batch (another
+    /// transaction stored its key meanwhile: the next batch answers it from that one's answer).
     ///
-    /// The order inside the transaction: replays are read; the citizens of plans with caps are locked and plans over
-    /// a cap refused; the plans that are one new row each (holds and bookings, most of every batch) are inserted with
-    /// their keys by one statement; every other plan runs in a savepoint of its own, so a change the database refuses
-    /// undoes just its plan. Without caps and other plans the batch is that one statement, atomic on its own: no
-    /// BEGIN and COMMIT round trips. A plan whose key another plan of the batch writes (a client's repeats racing each
-    /// other) is not written: it is answered from that plan's outcome.
+    /// The order inside the transaction: the citizens of plans with caps are locked and plans over a cap refused; the
+    /// plans that are one new row each (holds and bookings, most of every batch) are inserted with their keys by one
+    /// statement; every other plan runs in a savepoint of its own, so a change the database refuses undoes just its
+    /// plan. Without caps and other plans the batch is that one statement, atomic on its own: no BEGIN and COMMIT
+    /// round trips. Every plan writes (replays go to `replays`) and no two carry one key (the writer makes repeats
+    /// follow their first).
     /// - Parameter checkingKeys: look keys up before their rows are inserted (see `AppointmentRepository.insert`);
     ///   without, a key stored before fails the batch (SQLSTATE 23505), and the writer writes it again checking.
     static func write(_ plans: [WritePlan], checkingKeys: Bool = true, _ db: PostgresConnection) throws -> [WritePlan.Outcome?] {
+        precondition(plans.allSatisfy { !$0.changes.isEmpty }, "replays are answered by `replays`")
+        assert(Set(plans.compactMap(\.idempotency?.key)).count == plans.count(where: { $0.idempotency != nil }),
+               "one batch carries a key once")
         var outcomes = [WritePlan.Outcome?](repeating: nil, count: plans.count)
-        var leaders: [String: Int] = [:]
-        for (index, plan) in plans.enumerated() where !plan.changes.isEmpty {
-            if let key = plan.idempotency?.key, leaders[key] == nil { leaders[key] = index }
-        }
-        let active = plans.indices.filter { index in
-            guard let key = plans[index].idempotency?.key, let leader = leaders[key] else { return true }
-            return leader == index
-        }
-        let replays = active.filter { plans[$0].changes.isEmpty }
-        let rows = active.filter { plans[$0].singleInsert != nil }
-        let others = active.filter { !plans[$0].changes.isEmpty && plans[$0].singleInsert == nil }
-        let capped = active.filter { plans[$0].caps != nil }
+        let rows = plans.indices.filter { plans[$0].singleInsert != nil }
+        let others = plans.indices.filter { plans[$0].singleInsert == nil }
+        let capped = plans.indices.filter { plans[$0].caps != nil }
 
         func body(_ db: PostgresConnection) throws {
-            try answerReplays(replays, plans, &outcomes, db)
             try limit(capped, plans, &outcomes, db)
             try insert(rows.filter { outcomes[$0] == nil }, plans, checkingKeys: checkingKeys, &outcomes, db)
             for index in others where outcomes[index] == nil {
@@ -39,16 +32,20 @@ enum BatchWrite {
             }
         }
         if capped.isEmpty && others.isEmpty { try body(db) } else { try db.transaction(body) }
-        for index in plans.indices where outcomes[index] == nil {
-            guard let key = plans[index].idempotency?.key, let leader = leaders[key], leader != index else { continue }
-            outcomes[index] = follow(plans[leader], outcomes[leader], fingerprint: plans[index].idempotency!.fingerprint)
-        }
         return outcomes
     }
 
-    /// The outcome of a plan whose key its batch's `leader` wrote (or found answered), as a repeat would hear it in
-    /// the next batch; `nil` when the leader's outcome does not settle the key.
-    private static func follow(_ leader: WritePlan, _ outcome: WritePlan.Outcome?, fingerprint: String) -> WritePlan.Outcome? {
+    /// Plans that write nothing (a repeat whose time its first request took): answered from the key's first answer,
+    /// else refused as the time they asked for is taken. Reads only.
+    static func replays(_ plans: [WritePlan], _ db: PostgresConnection) throws -> [WritePlan.Outcome] {
+        let answers = try IdempotencyRepository.answers(plans.map { $0.idempotency! }, db)
+        let firsts = try firstAppointments(answers.compactMap { $0 }, db)
+        return answers.map { answer in answer.map { replay($0, firsts) } ?? .refused(.deskTaken) }
+    }
+
+    /// The outcome of a plan whose key `leader` wrote (or found answered), as a repeat would hear it from the stored
+    /// answer; `nil` when the leader's outcome does not settle the key.
+    static func follow(_ leader: WritePlan, _ outcome: WritePlan.Outcome?, fingerprint: String) -> WritePlan.Outcome? {
         let sameRequest = leader.idempotency!.fingerprint == fingerprint
         switch outcome {
         case .committed(let changed):
@@ -60,19 +57,6 @@ enum BatchWrite {
             return sameRequest ? .keyReused : nil
         default:
             return nil
-        }
-    }
-
-    /// Plans that write nothing (a repeat whose time its first request took): answered from the key's first answer,
-    /// else refused as the time they asked for is taken.
-    private static func answerReplays(_ indices: [Int], _ plans: [WritePlan], _ outcomes: inout [WritePlan.Outcome?],
-                                      _ db: PostgresConnection) throws {
-        guard !indices.isEmpty else { return }
-        let answers = try IdempotencyRepository.answers(indices.map { plans[$0].idempotency! }, db)
-        let firsts = try firstAppointments(Array(answers.values), db)
-        for index in indices {
-            let answer = answers[plans[index].idempotency!.key]
-            outcomes[index] = answer.map { replay($0, firsts) } ?? .refused(.deskTaken)
         }
     }
 
@@ -145,7 +129,7 @@ enum BatchWrite {
     /// A plan of several changes (or one that is not an insert) in a savepoint of its own: the first change the
     /// database refuses rolls back to it, and the plan is refused.
     private static func inSavepoint(_ plan: WritePlan, _ db: PostgresConnection) throws -> WritePlan.Outcome? {
-        if let idempotency = plan.idempotency, let answer = try IdempotencyRepository.answers([idempotency], db)[idempotency.key] {
+        if let idempotency = plan.idempotency, let answer = try IdempotencyRepository.answers([idempotency], db)[0] {
             return replay(answer, try firstAppointments([answer], db))
         }
         try db.execute("SAVEPOINT plan")

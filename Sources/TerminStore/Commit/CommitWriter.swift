@@ -53,46 +53,15 @@ public final class CommitWriter: Sendable {
         }
     }
 
-    final class Pending: Sendable {
-        let plan: WritePlan
-        let queuedAt: ContinuousClock.Instant
-        /// Batches that took the plan and left it for the next (its key being stored by an earlier plan).
-        let deferrals: Int
-        /// Called with the outcome on the writer's thread; `nil`: the submitter waits on `done`.
-        let completion: (@Sendable (Outcome) -> Void)?
-        let done = DispatchSemaphore(value: 0)
-        let outcome = Mutex<Outcome?>(nil)
-        init(_ plan: WritePlan, queuedAt: ContinuousClock.Instant, deferrals: Int = 0,
-             completion: (@Sendable (Outcome) -> Void)?) {
-            self.plan = plan
-            self.queuedAt = queuedAt
-            self.deferrals = deferrals
-            self.completion = completion
-        }
-
-        /// The same plan for the next batch, its caller still waiting.
-        func deferred() -> Pending {
-            // A waiting submitter waits on this pending's semaphore: the next one hands the answer over.
-            Pending(plan, queuedAt: queuedAt, deferrals: deferrals + 1, completion: completion ?? { [self] in answer($0) })
-        }
-
-        func answer(_ outcome: Outcome) {
-            if let completion {
-                completion(outcome)
-            } else {
-                self.outcome.withLock { $0 = outcome }
-                done.signal()
-            }
-        }
-    }
-
     struct State {
-        var queue: [Pending] = []
-        /// Index of the queue's head (taken entries before it are cleared lazily).
+        var queue: [PendingPlan] = []
+        /// Index of the queue's head (taken plans before it are cleared lazily).
         var head = 0
         var stopped = false
         /// Batches taken and not yet answered.
         var writing = 0
+        /// The plan queued or being written for each idempotency key: later plans with its key follow it.
+        var leaders: [String: PendingPlan] = [:]
         var batches = 0
         var entries = 0
         var largestBatch = 0
@@ -104,6 +73,7 @@ public final class CommitWriter: Sendable {
     private let conninfo: String
     private let applicationName: String
     private let state = ConditionLock(State())
+    private let lookups: KeyLookups
 
     /// A writer for `conninfo`; nothing is written until the composition root runs `loops`.
     public init(conninfo: String, applicationName: String = "termin", configuration: Configuration = Configuration()) {
@@ -112,40 +82,77 @@ public final class CommitWriter: Sendable {
         self.applicationName = applicationName
         self.configuration = configuration
         policy = configuration.policy
+        lookups = KeyLookups(conninfo: conninfo, applicationName: applicationName, queueCapacity: configuration.queueCapacity,
+                             batchSizeMax: configuration.batchSizeMax)
     }
 
-    /// The writer loops, each to run on a thread of its own until `stop`.
+    /// The writer loops and the key lookups' loop, each to run on a thread of its own until `stop`.
     public var loops: [(name: String, run: @Sendable () -> Void)] {
-        (0..<configuration.writerCount).map { index in ("termin-commit-writer-\(index)", { [self] in run() }) }
+        (0..<configuration.writerCount).map { index in ("termin-commit-writer-\(index)", { [self] in run() }) } + [lookups.loop]
     }
 
     /// Queues a plan and waits until its batch is committed or has failed.
     public func submit(_ plan: WritePlan) -> Outcome {
-        let pending = Pending(plan, queuedAt: .now, completion: nil)
+        let pending = PendingPlan(plan, completion: nil)
         guard enqueue(pending) else { return Self.refusedAtTheDoor }
-        pending.done.wait()
-        return pending.outcome.withLock { $0! }
+        return pending.waitForAnswer()
     }
 
     /// Queues a plan without waiting: `completion` hears its outcome once its batch is committed or has failed,
     /// on a writer's thread (so it must not block), or at once on the caller's thread when the queue is full or
     /// stopping.
+    ///
+    /// A plan with an idempotency key that a queued or unanswered plan carries is not written: it follows that plan
+    /// and is answered from its outcome (a client's repeats racing each other). A plan that writes nothing (a repeat
+    /// whose time its first request took) is answered from the key's stored answer by the key lookups' loop, without
+    /// waiting for a commit.
     public func submit(_ plan: WritePlan, completion: @escaping @Sendable (Outcome) -> Void) {
-        guard enqueue(Pending(plan, queuedAt: .now, completion: completion)) else { return completion(Self.refusedAtTheDoor) }
+        guard enqueue(PendingPlan(plan, completion: completion)) else { return completion(Self.refusedAtTheDoor) }
     }
 
-    /// Most batches a plan is left for the next one before it is answered `.failed` (each deferral waits for an
-    /// earlier plan with the same key, so one is enough unless that plan's batch failed).
+    /// Most batches a plan is left for the next one before it is answered `.failed` (a deferral waits for another
+    /// transaction that stored the plan's key to settle, so one is enough).
     static let deferralsMax = 3
 
     private static let refusedAtTheDoor = Outcome.failed("the commit queue is full or stopping")
 
-    private func enqueue(_ pending: Pending) -> Bool {
-        state.withLock { locked -> Bool in
-            guard !locked.state.stopped, locked.state.queued < configuration.queueCapacity else { return false }
+    private enum Route { case refused, queued, following, lookup }
+
+    private func enqueue(_ pending: PendingPlan) -> Bool {
+        let route = state.withLock { locked -> Route in
+            guard !locked.state.stopped, locked.state.queued < configuration.queueCapacity else { return .refused }
+            if let key = pending.key, let leader = locked.state.leaders[key] {
+                leader.followers.withLock { $0.append(pending) }
+                return .following
+            }
+            if pending.plan.changes.isEmpty { return .lookup }
             locked.state.queue.append(pending)
+            if let key = pending.key { locked.state.leaders[key] = pending }
             if policy.shouldWake(queued: locked.state.queued) { locked.signal() }
-            return true
+            return .queued
+        }
+        switch route {
+        case .refused: return false
+        case .queued, .following: return true
+        case .lookup: return lookups.enqueue(pending)
+        }
+    }
+
+    /// Answers a plan written (or failed), then the plans that followed its key: from its outcome where that settles
+    /// the key, else submitted again on their own.
+    private func settle(_ pending: PendingPlan, _ outcome: Outcome) {
+        if let key = pending.key {
+            state.withLock { locked in
+                if locked.state.leaders[key] === pending { locked.state.leaders[key] = nil }
+            }
+        }
+        pending.answer(outcome)
+        for follower in pending.takeFollowers() {
+            if let answer = BatchWrite.follow(pending.plan, outcome, fingerprint: follower.plan.idempotency!.fingerprint) {
+                follower.answer(answer)
+            } else if !enqueue(follower) {
+                follower.answer(Self.refusedAtTheDoor)
+            }
         }
     }
 
@@ -159,7 +166,7 @@ public final class CommitWriter: Sendable {
         }
     }
 
-    /// Refuses new entries and waits until the loops have written and answered everything queued; the loops then
+    /// Refuses new plans and waits until the loops have written and answered everything queued; the loops then
     /// end by themselves.
     public func stop() {
         state.withLock { locked in
@@ -167,6 +174,7 @@ public final class CommitWriter: Sendable {
             locked.broadcast()
             while locked.state.queued > 0 || locked.state.writing > 0 { locked.wait() }
         }
+        lookups.stop()
     }
 
     /// One writer loop: takes batches as the policy decides and writes them, until stopped and drained.
@@ -184,7 +192,9 @@ public final class CommitWriter: Sendable {
                 connection = nil
                 outcomes = Array(repeating: .failed("\(error)"), count: batch.count)
             }
-            let deferred = zip(batch, outcomes).filter { $0.1 == nil && $0.0.deferrals < Self.deferralsMax }.map { $0.0.deferred() }
+            let deferred = zip(batch, outcomes).filter { pending, outcome in
+                outcome == nil && pending.deferrals.add(1, ordering: .relaxed).newValue <= Self.deferralsMax
+            }.map(\.0)
             // Counted before the callers hear, so figures read after an answer include its batch.
             state.withLock { locked in
                 locked.state.batches += 1
@@ -194,15 +204,15 @@ public final class CommitWriter: Sendable {
                 locked.state.queue.insert(contentsOf: deferred, at: locked.state.head)
                 if locked.state.stopped || !deferred.isEmpty { locked.broadcast() }   // `stop` waits for the last batch
             }
-            for (pending, outcome) in zip(batch, outcomes) where outcome != nil || pending.deferrals >= Self.deferralsMax {
-                pending.answer(outcome ?? .failed("the idempotency key's first request did not settle"))
+            for (pending, outcome) in zip(batch, outcomes) where !deferred.contains(where: { $0 === pending }) {
+                settle(pending, outcome ?? .failed("the idempotency key's first request did not settle"))
             }
         }
     }
 
     /// Waits as the policy decides and takes the next batch; `nil` when stopped and drained.
-    private func nextBatch() -> [Pending]? {
-        state.withLock { locked -> [Pending]? in
+    private func nextBatch() -> [PendingPlan]? {
+        state.withLock { locked -> [PendingPlan]? in
             while true {
                 let queued = locked.state.queued
                 let decision = policy.decide(queued: queued, oldestQueuedAt: queued > 0 ? locked.state.queue[locked.state.head].queuedAt : nil,
@@ -223,7 +233,7 @@ public final class CommitWriter: Sendable {
     }
 
     /// Takes `count` entries from the head of the queue as a batch being written.
-    private func take(_ count: Int, _ locked: ConditionLock<State>.Locked) -> [Pending] {
+    private func take(_ count: Int, _ locked: ConditionLock<State>.Locked) -> [PendingPlan] {
         let head = locked.state.head
         let batch = Array(locked.state.queue[head..<(head + count)])
         locked.state.head += count

@@ -14,25 +14,28 @@ public enum IdempotencyRepository {
     }
 
     enum Columns {
-        static let key = PostgresColumn("k.key", PostgresText.text)
+        static let position = PostgresColumn("input.n", PostgresText.int)
         static let sameRequest = PostgresColumn("k.fingerprint = sha256(convert_to(input.fingerprint, 'UTF8'))", PostgresText.bool)
         static let appointmentID = PostgresColumn("k.appointment_id", PostgresText.text)
         static let code = PostgresColumn("k.code", PostgresText.text)
-        static let selection = PostgresSelection(key, sameRequest, appointmentID, code)
+        static let selection = PostgresSelection(position, sameRequest, appointmentID, code)
     }
 
-    /// The answers stored for the keys of `requests` (compared with each request's fingerprint), by key.
-    public static func answers(_ requests: [WritePlan.Idempotency], _ db: PostgresConnection) throws -> [String: Answer] {
-        guard !requests.isEmpty else { return [:] }
+    /// The answer stored for each request's key (compared with that request's fingerprint), in the requests' order;
+    /// `nil` where none is stored.
+    public static func answers(_ requests: [WritePlan.Idempotency], _ db: PostgresConnection) throws -> [Answer?] {
+        guard !requests.isEmpty else { return [] }
         let rows = try Columns.selection.decode(try db.query("""
-            SELECT \(Columns.selection.sql) FROM unnest($1::text[], $2::text[]) AS input(key, fingerprint)
+            SELECT \(Columns.selection.sql) FROM unnest($1::text[], $2::text[]) WITH ORDINALITY AS input(key, fingerprint, n)
             JOIN idempotency_key k ON k.key = input.key
             """, [PostgresArray.literal(requests.map(\.key)), PostgresArray.literal(requests.map(\.fingerprint))])) {
             row throws(PostgresError) in
-            (try row[Columns.key], Answer(sameRequest: try row[Columns.sameRequest], appointmentID: try row[Columns.appointmentID],
-                                          code: try row[Columns.code]))
+            (try row[Columns.position], Answer(sameRequest: try row[Columns.sameRequest],
+                                               appointmentID: try row[Columns.appointmentID], code: try row[Columns.code]))
         }
-        return Dictionary(rows, uniquingKeysWith: { first, _ in first })
+        var answers = [Answer?](repeating: nil, count: requests.count)
+        for (position, answer) in rows { answers[position - 1] = answer }
+        return answers
     }
 
     /// Records the first answer to `key`; `false` when another request stored it first.
