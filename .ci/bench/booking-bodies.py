@@ -1,22 +1,22 @@
 #!/usr/bin/env python3
 """Writes a wrk Lua script that posts POST /v1/bookings for free starts of a running Termin.
 
-usage: booking-bodies.py BASE_URL OUT.lua [DAYS] [--keyed] [--half 0|1]
+usage: booking-bodies.py BASE_URL OUT.lua [DAYS] [--keyed] [--skip-days N]
 
 For every office, its shortest online service; for every day of the next DAYS days (from tomorrow), the free starts
 spaced one duration apart, each offered twice (most offices have several desks). Shuffled with a fixed seed, so
 concurrent connections rarely race for the same start. Each wrk thread takes every n-th body from its own offset.
 --keyed sends an Idempotency-Key on every request (unique: a run prefix, the thread and a count), as a portal does.
---half 0|1 takes one half of the shuffled bodies, so two runs on one server book disjoint starts.
+--skip-days N starts N days later, so runs on one server book disjoint days, each with its own free starts.
 """
 import json, random, sys, urllib.request, datetime
 
 args = [a for a in sys.argv[1:]]
 keyed = "--keyed" in args
-half = None
-if "--half" in args:
-    half = int(args[args.index("--half") + 1])
-    del args[args.index("--half"):args.index("--half") + 2]
+skip = 0
+if "--skip-days" in args:
+    skip = int(args[args.index("--skip-days") + 1])
+    del args[args.index("--skip-days"):args.index("--skip-days") + 2]
 args = [a for a in args if a != "--keyed"]
 base, out = args[0], args[1]
 days = int(args[2]) if len(args) > 2 else 28
@@ -24,7 +24,7 @@ def get(path):
     with urllib.request.urlopen(base + path) as response:
         return json.load(response)
 
-first = datetime.date.today() + datetime.timedelta(days=1)
+first = datetime.date.today() + datetime.timedelta(days=1 + skip)
 last = first + datetime.timedelta(days=days - 1)
 bodies = []
 for office in get("/v1/offices")["offices"]:
@@ -44,8 +44,6 @@ for office in get("/v1/offices")["offices"]:
                     bodies += [body, body]
                     previous = moment
 random.Random(7).shuffle(bodies)
-if half is not None:
-    bodies = bodies[half::2]
 with open(out, "w") as lua:
     lua.write("local bodies = {\n")
     for body in bodies:

@@ -20,8 +20,8 @@ enum BatchWrite {
         assert(Set(plans.compactMap(\.idempotency?.key)).count == plans.count(where: { $0.idempotency != nil }),
                "one batch carries a key once")
         var outcomes = [WritePlan.Outcome?](repeating: nil, count: plans.count)
-        let rows = plans.indices.filter { plans[$0].singleInsert != nil }
-        let others = plans.indices.filter { plans[$0].singleInsert == nil }
+        let rows = plans.indices.filter { plans[$0].isSingleInsert }
+        let others = plans.indices.filter { !plans[$0].isSingleInsert }
         let capped = plans.indices.filter { plans[$0].caps != nil }
 
         func body(_ db: PostgresConnection) throws {
@@ -108,14 +108,14 @@ enum BatchWrite {
     private static func insert(_ indices: [Int], _ plans: [WritePlan], checkingKeys: Bool,
                                _ outcomes: inout [WritePlan.Outcome?], _ db: PostgresConnection) throws {
         guard !indices.isEmpty else { return }
-        let ordered = indices.sorted {
-            let a = plans[$0].singleInsert!.appointment.run, b = plans[$1].singleInsert!.appointment.run
+        let rows = indices.map { (index: $0, row: plans[$0].singleInsert!) }
+        let ordered = rows.sorted {
+            let a = $0.row.appointment.run, b = $1.row.appointment.run
             return (a.deskID, a.date.dayNumber, a.startUnit) < (b.deskID, b.date.dayNumber, b.startUnit)
         }
-        let result = try AppointmentRepository.insert(ordered.map { plans[$0].singleInsert! }, checkingKeys: checkingKeys, db)
-        let firsts = try firstAppointments(Array(result.prior.values), db)
-        for index in indices {
-            let row = plans[index].singleInsert!
+        let result = try AppointmentRepository.insert(ordered.map(\.row), checkingKeys: checkingKeys, db)
+        let firsts = result.prior.isEmpty ? [:] : try firstAppointments(Array(result.prior.values), db)
+        for (index, row) in rows {
             if result.ids.contains(row.appointment.id) {
                 outcomes[index] = .committed([row.appointment])
             } else if let answer = result.prior[row.appointment.id] {

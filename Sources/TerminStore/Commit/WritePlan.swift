@@ -97,6 +97,12 @@ public struct WritePlan: Sendable {
         WritePlan([], code: "", idempotency: idempotency, now: now)
     }
 
+    /// Whether the plan is exactly one insert (without copying the row out).
+    var isSingleInsert: Bool {
+        guard changes.count == 1, case .insert = changes[0] else { return false }
+        return true
+    }
+
     /// The one new row, when the plan is exactly one insert (the batch then writes it in one statement with others).
     var singleInsert: AppointmentRepository.NewRow? {
         guard changes.count == 1, case .insert(let row) = changes[0] else { return nil }

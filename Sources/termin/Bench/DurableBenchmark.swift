@@ -1,3 +1,4 @@
+import Foundation
 import Synchronization
 import TerminCore
 import TerminEngine
@@ -36,7 +37,7 @@ enum DurableBenchmark {
         var statistics: [Bool: (batches: Int, entries: Int)] = [:]
         for keyed in [false, true, true, false] {
             let before = writer.statistics
-            perSecond[keyed, default: []].append(measure(threads: 256, seconds: seconds) { random in
+            perSecond[keyed, default: []].append(measure(threads: Int(ProcessInfo.processInfo.environment["BENCH_THREADS"] ?? "256")!, seconds: seconds) { random in
                 let layout = layouts[random.below(layouts.count)]
                 let key = keyed ? "bench-\(keyCount.add(1, ordering: .relaxed).newValue)" : nil
                 let row = BenchDatabase.row(layout: layout, deskID: deskIDs[random.below(deskIDs.count)],
