@@ -15,39 +15,74 @@ public struct Forecast: Sendable {
         public let description: String
     }
 
+    /// Models averaged in the combination of the best.
+    public static let combinedModels = 3
+
     public let series: DemandSeries
+    /// Every candidate's scores, and the combination of the best `combinedModels` (when there are that many).
     public let backtest: Backtest
     /// The chosen model's name.
     public let model: String
     public let intervals: PredictionIntervals
     public let points: [Point]
 
-    /// Backtests `models` (default: `ModelCatalog.candidates`) on `series`, chooses the lowest MASE, refits it on
-    /// the whole history and forecasts `horizon` periods.
+    /// Backtests `models` (default: `ModelCatalog.candidates` for the series), adds the plain average of the best
+    /// `combinedModels` of them (the seasonal naive left out) as one more candidate, chooses the lowest MASE, refits
+    /// it on the whole history and forecasts `horizon` periods.
     public init(series: DemandSeries, horizon: Int, models: [any ForecastModel]? = nil) throws(TooShort) {
         precondition(horizon >= 1, "a forecast has at least one period")
         let values = series.filledValues
         let m = series.seasonLength
-        let candidates = models ?? ModelCatalog.candidates(seasonLength: m, positive: values.allSatisfy { $0 > 0 })
-        let backtest = Backtest(series: series, models: candidates, horizon: horizon)
-        guard let best = backtest.best, let model = candidates.first(where: { $0.name == best.model }) else {
+        let weekSeason = series.resolution == .hourly || series.resolution == .daily
+        let candidates = models ?? ModelCatalog.candidates(
+            seasonLength: m, positive: values.allSatisfy { $0 > 0 }, weekSeason: weekSeason,
+            dayOfPlace: series.resolution == .hourly ? series.weekPattern.map { $0 / 24 } : nil)
+        var backtest = Backtest(series: series, models: candidates, horizon: horizon)
+        let ranked = backtest.scores.filter { $0.model != SeasonalNaive(seasonLength: m).name && $0.mase.isFinite }
+            .sorted { $0.mase < $1.mase }
+        if ranked.count >= Self.combinedModels, let combined = backtest.combined(ranked.prefix(Self.combinedModels).map(\.model)) {
+            backtest.include(combined)
+        }
+        guard let best = backtest.best else {
             throw TooShort(description: "the history has \(values.count) \(series.resolution) periods; a season is \(m), "
                            + "and a backtest needs at least a season and one period more")
         }
-        let intervals = PredictionIntervals(score: best)
+        let model: any ForecastModel
+        if let single = candidates.first(where: { $0.name == best.model }) {
+            model = single
+        } else {
+            let members = ranked.prefix(Self.combinedModels).map(\.model)
+            model = Combination(members.map { name in candidates.first { $0.name == name }! })
+            precondition(model.name == best.model, "the chosen combination is the one scored")
+        }
+        let observed = series.entries.compactMap { if case .observed(let v) = $0 { return v } else { return nil } }
+        let intervals = PredictionIntervals(score: best, horizon: backtest.horizon,
+                                            scaleFloor: observed.reduce(0, +) / Double(max(1, observed.count)))
         let future = series.future(count: horizon)
         let predicted = model.forecast(values, horizon: horizon)
         self.series = series
         self.backtest = backtest
         self.model = best.model
         self.intervals = intervals
-        points = zip(future, predicted).map { future, value in
+        points = zip(future, predicted).enumerated().map { step, pair in
+            let (future, value) = pair
             if let closed = future.closed {
                 return Point(period: future.period, closed: closed, forecast: 0, lower80: 0, upper80: 0, lower95: 0, upper95: 0)
             }
-            let band = intervals.around(value)
+            let band = intervals.around(value, step: step)
             return Point(period: future.period, closed: nil, forecast: value, lower80: band.lower80, upper80: band.upper80,
                          lower95: band.lower95, upper95: band.upper95)
         }
     }
+
+    /// The chosen model's score.
+    public var chosen: Backtest.Score { backtest.scores.first { $0.model == model }! }
+
+    /// The second-best score, `nil` with one candidate.
+    public var runnerUp: Backtest.Score? {
+        backtest.scores.filter { $0.model != model }.min { $0.mase < $1.mase }
+    }
+
+    /// The four-week mean's score (a planner's spreadsheet), when the season is a week.
+    public var fourWeekMean: Backtest.Score? { backtest.scores.first { $0.model == ModelCatalog.fourWeekMean } }
 }

@@ -12,17 +12,38 @@ public protocol ForecastModel: Sendable {
 
 /// The models tried on a series, all of its season length.
 public enum ModelCatalog {
+    /// Window lengths (weeks) of the seasonal means, medians and trimmed means tried when the season is a week.
+    public static let meanWeeks = [2, 3, 4, 6, 8], medianWeeks = [3, 5, 7], trimmedWeeks = [4, 6, 8]
+    /// Weeks of day totals tried by the day-share model.
+    public static let dayTotalWeeks = [3, 4, 6]
+
     /// Seasonal naive, Holt-Winters (additive, and multiplicative when every value is positive) with a damped
-    /// trend, and the seasonal profile scaled by the recent level.
-    public static func candidates(seasonLength: Int, positive: Bool) -> [any ForecastModel] {
+    /// trend, and the seasonal profile scaled by the recent level. When the season is a week (`weekSeason`): the
+    /// k-week means, medians and trimmed means of the same weekday period, the four-week mean among them; and, at
+    /// hourly resolution (`dayOfPlace` given), day totals times hour shares.
+    public static func candidates(seasonLength: Int, positive: Bool, weekSeason: Bool = false,
+                                  dayOfPlace: [Int]? = nil) -> [any ForecastModel] {
         var models: [any ForecastModel] = [
             SeasonalNaive(seasonLength: seasonLength),
             SeasonalProfile(seasonLength: seasonLength),
             HoltWinters(seasonLength: seasonLength, seasonality: .additive),
         ]
         if positive { models.append(HoltWinters(seasonLength: seasonLength, seasonality: .multiplicative)) }
+        guard weekSeason else { return models }
+        models += meanWeeks.map { SeasonalWindow(seasonLength: seasonLength, seasons: $0, statistic: .mean) }
+        models += medianWeeks.map { SeasonalWindow(seasonLength: seasonLength, seasons: $0, statistic: .median) }
+        models += trimmedWeeks.map { SeasonalWindow(seasonLength: seasonLength, seasons: $0, statistic: .trimmedMean) }
+        if let dayOfPlace, Set(dayOfPlace).count < dayOfPlace.count {
+            for weeks in dayTotalWeeks {
+                models.append(DayShare(dayOfPlace: dayOfPlace, totalSeasons: weeks, totalStatistic: .mean))
+                models.append(DayShare(dayOfPlace: dayOfPlace, totalSeasons: weeks, totalStatistic: .trimmedMean))
+            }
+        }
         return models
     }
+
+    /// The spreadsheet's model, always scored beside the chosen one when the season is a week.
+    public static let fourWeekMean = "4-week mean"
 }
 
 /// Each period as the same period one season earlier: the benchmark every other model must beat.

@@ -123,8 +123,13 @@ enum ForecastCommand: Command {
             return SolveCommand.dataError
         }
         let calendar = ClosingCalendar()
-        // A planner's series is the city's: Bavarian holidays and the city's closing days are closed.
-        let closure: @Sendable (LocalDate) -> String? = { day in calendar.isClosed(officeID: 0, on: day) ? HistorySelection.closureName(day) : nil }
+        // A planner's series is the city's: Bavarian holidays and the city's closing days are closed, unless the
+        // history shows the series open on most of them (a series from elsewhere, a call centre open on holidays).
+        let cityClosure: @Sendable (LocalDate) -> String? = { day in
+            calendar.isClosed(officeID: 0, on: day) ? HistorySelection.closureName(day) : nil
+        }
+        let noClosures: @Sendable (LocalDate) -> String? = { _ in nil }
+        let closure = CSVCalendarFit.fits(cityClosure, observations: read.observations) ? cityClosure : noClosures
         let series: DemandSeries
         do {
             series = try DemandSeries(resolution: read.resolution, observations: read.observations, absentIsZero: false, closure: closure)
