@@ -23,7 +23,7 @@ public struct Backtest: Sendable {
     }
 
     /// Folds at most.
-    public static let foldsMax = 10
+    public static let foldsMax = 16
 
     public let horizon: Int
     public let folds: Int
