@@ -51,9 +51,10 @@ enum ForecastCommand: Command {
                                                                       horizon, format, chart, asOf, serviceLevel, within, patience,
                                                                       shrinkage, targetDays, weeks]
     static let details: String? = """
-        Models: seasonal naive, a seasonal profile scaled by the recent level, and Holt-Winters with a damped trend
-        (additive; multiplicative when every value is positive), chosen by the lowest MASE in a rolling-origin
-        backtest. At hourly and daily resolution only the periods of the history's weekly pattern exist (an office
+        Models: k-week means, medians and trimmed means of the same weekday period (the 4-week mean is a planner's
+        spreadsheet), day totals times hour shares, seasonal naive, a seasonal profile, Holt-Winters with a damped
+        trend, and the average of the best three, chosen by the lowest MASE in a rolling-origin backtest at the
+        horizon asked for; the table shows the runner-up and the 4-week mean beside the chosen model. At hourly and daily resolution only the periods of the history's weekly pattern exist (an office
         closed at night has no night hours); Bavarian holidays and closing days are known closures.
         A faulty CSV is refused with its line and column (exit 65).
         """

@@ -51,12 +51,13 @@ enum ForecastReport {
         if let runnerUp = forecast.runnerUp {
             lines.append("runner-up \(runnerUp.model): MASE " + String(format: "%.3f", runnerUp.mase))
         }
-        if let spreadsheet = forecast.fourWeekMean, spreadsheet.mase > 0, spreadsheet.mase.isFinite {
+        if let spreadsheet = forecast.fourWeekMean {
             let change = (chosen.mase / spreadsheet.mase - 1) * 100
-            lines.append("4-week mean (a spreadsheet): MASE " + String(format: "%.3f", spreadsheet.mase) + "; "
-                         + (chosen.model == spreadsheet.model ? "the spreadsheet is the best model here"
-                            : change < 0 ? String(format: "the chosen model's errors are %.0f %% smaller", -change)
-                            : String(format: "the chosen model does not beat it (%+.0f %%)", change)))
+            let verdict = chosen.model == spreadsheet.model ? "the spreadsheet is the best model here"
+                : !change.isFinite ? "both are exact" // a series that repeats exactly: 0 against 0
+                : change < 0 ? String(format: "the chosen model's errors are %.0f %% smaller", -change)
+                : String(format: "the chosen model does not beat it (%+.0f %%)", change)
+            lines.append("4-week mean (a spreadsheet): MASE " + String(format: "%.3f", spreadsheet.mase) + "; " + verdict)
         }
         return lines
     }
