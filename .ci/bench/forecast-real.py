@@ -11,8 +11,10 @@ inside Termin's 80 % interval, and the seconds `termin forecast` takes on the la
 
 Tooling only (never a product dependency): python3 -m venv /tmp/venv && /tmp/venv/bin/pip install statsmodels
 Run:  swift build -c release --product termin && /tmp/venv/bin/python .ci/bench/forecast-real.py
+      add --before 4 to judge the four weeks before the last four instead (the window designs are chosen on, so
+      that the judged weeks are not the ones a design was tuned to); --no-speed skips the speed runs.
 """
-import csv, datetime as dt, io, os, subprocess, sys, time, warnings
+import argparse, csv, datetime as dt, io, os, subprocess, sys, time, warnings
 import numpy as np
 
 warnings.filterwarnings("ignore")
@@ -84,7 +86,7 @@ def ets(hist, test):
     return {p: fc[p] for p in test if p in fc}
 
 
-def termin(hist, horizon, path="/tmp/termin-forecast-bench-history.csv"):
+def termin(hist, horizon, path=f"/tmp/termin-forecast-bench-history-{os.getpid()}.csv"):  # one per run: runs may overlap
     with open(path, "w") as f:
         f.write("period,value\n")
         for p in sorted(hist): f.write(f"{p},{hist[p]:g}\n")
@@ -97,12 +99,12 @@ def termin(hist, horizon, path="/tmp/termin-forecast-bench-history.csv"):
     return rows, seconds
 
 
-def judge(rows):
+def judge(rows, before=0):
     last = parse(max(rows))
     final_monday = (last - dt.timedelta(days=last.weekday())).replace(hour=0)
     scores = {k: [] for k in ("termin", "naive", "mean4", "ets")}; inside = total = 0; seconds = []
     for k in reversed(range(WEEKS)):
-        monday = final_monday - dt.timedelta(weeks=k)
+        monday = final_monday - dt.timedelta(weeks=k + before)
         hist = {p: v for p, v in rows.items() if parse(p) < monday}
         test = {p: v for p, v in rows.items() if monday <= parse(p) < monday + dt.timedelta(days=7)}
         scale = naive_scale(hist)
@@ -119,14 +121,19 @@ def judge(rows):
 
 
 def main():
+    parser = argparse.ArgumentParser(description="judge termin forecast on real series")
+    parser.add_argument("--before", type=int, default=0, help="weeks left out at the end (0: judge the last four)")
+    parser.add_argument("--no-speed", action="store_true", help="skip the speed runs")
+    args = parser.parse_args()
     if not os.path.exists(TERMIN): sys.exit(f"no {TERMIN}: swift build -c release --product termin (or set TERMIN)")
-    print(f"termin: {TERMIN}; last {WEEKS} weeks of each series, each forecast from everything before it\n")
+    window = f"the {WEEKS} weeks before the last {args.before}" if args.before else f"last {WEEKS} weeks"
+    print(f"termin: {TERMIN}; {window} of each series, each forecast from everything before it\n")
     header = f"{'series':40s} {'Termin':>7s} {'naive':>7s} {'4-wk mean':>9s} {'ETS':>7s}  {'vs best baseline':>16s}  {'cover 80 %':>10s}"
     print(header); print("-" * len(header))
     ratios = []
     for file, label, placeholder in SERIES:
         rows = read(os.path.join(HERE, "series", file), placeholder)
-        scores, coverage, seconds = judge(rows)
+        scores, coverage, seconds = judge(rows, args.before)
         mean = {k: float(np.mean(v)) for k, v in scores.items()}
         best = min(mean["naive"], mean["mean4"], mean["ets"]); ratios.append(mean["termin"] / best)
         print(f"{label:40s} {mean['termin']:7.3f} {mean['naive']:7.3f} {mean['mean4']:9.3f} {mean['ets']:7.3f}"
@@ -134,6 +141,7 @@ def main():
         for k, v in scores.items(): print(f"    {k:7s} by week: " + ", ".join(f"{x:.3f}" for x in v))
         print(f"    termin forecast: {np.mean(seconds):.2f} s a run on average ({len(rows)} hours of history at most)")
     print(f"\nTermin against the best baseline, mean over series: {100 * (np.mean(ratios) - 1):+.1f} %")
+    if args.no_speed: return
     # Speed: a year of hourly history (the ED series' last 52 weeks, 24/7), one week ahead.
     rows = read(os.path.join(HERE, "series", "uihc_ed_arrivals_hourly.csv"), False)
     runs = [termin(rows, 168)[1] for _ in range(3)]

@@ -15,20 +15,22 @@ public struct Forecast: Sendable {
         public let description: String
     }
 
-    /// Models averaged in the combination of the best.
-    public static let combinedModels = 3
+    /// How much lower (a share of its MASE) another model's backtest MASE must be to be chosen over the fixed
+    /// combination. A dozen weeks of backtest rank near-equal models by noise; the combination is the better bet
+    /// unless another model is clearly better.
+    public static let combinationPreferenceShare = 0.03
 
     public let series: DemandSeries
-    /// Every candidate's scores, and the combination of the best `combinedModels` (when there are that many).
+    /// Every candidate's scores, the combination's among them.
     public let backtest: Backtest
     /// The chosen model's name.
     public let model: String
     public let intervals: PredictionIntervals
     public let points: [Point]
 
-    /// Backtests `models` (default: `ModelCatalog.candidates` for the series), adds the plain average of the best
-    /// `combinedModels` of them (the seasonal naive left out) as one more candidate, chooses the lowest MASE, refits
-    /// it on the whole history and forecasts `horizon` periods.
+    /// Backtests `models` (default: `ModelCatalog.candidates` for the series, the fixed combination among them),
+    /// chooses the lowest MASE (the combination unless another is `combinationPreferenceShare` lower), refits it on
+    /// the whole history and forecasts `horizon` periods.
     public init(series: DemandSeries, horizon: Int, models: [any ForecastModel]? = nil) throws(TooShort) {
         precondition(horizon >= 1, "a forecast has at least one period")
         let values = series.filledValues
@@ -37,24 +39,17 @@ public struct Forecast: Sendable {
         let candidates = models ?? ModelCatalog.candidates(
             seasonLength: m, positive: values.allSatisfy { $0 > 0 }, weekSeason: weekSeason,
             dayOfPlace: series.resolution == .hourly ? series.weekPattern.map { $0 / 24 } : nil)
-        var backtest = Backtest(series: series, models: candidates, horizon: horizon)
-        let ranked = backtest.scores.filter { $0.model != SeasonalNaive(seasonLength: m).name && $0.mase.isFinite }
-            .sorted { $0.mase < $1.mase }
-        if ranked.count >= Self.combinedModels, let combined = backtest.combined(ranked.prefix(Self.combinedModels).map(\.model)) {
-            backtest.include(combined)
-        }
-        guard let best = backtest.best else {
+        let backtest = Backtest(series: series, models: candidates, horizon: horizon)
+        guard var best = backtest.best else {
             throw TooShort(description: "the history has \(values.count) \(series.resolution) periods; a season is \(m), "
                            + "and a backtest needs at least a season and one period more")
         }
-        let model: any ForecastModel
-        if let single = candidates.first(where: { $0.name == best.model }) {
-            model = single
-        } else {
-            let members = ranked.prefix(Self.combinedModels).map(\.model)
-            model = Combination(members.map { name in candidates.first { $0.name == name }! })
-            precondition(model.name == best.model, "the chosen combination is the one scored")
+        if let combination = backtest.scores.first(where: { score in
+            candidates.contains { $0.name == score.model && $0 is Combination }
+        }), best.mase > combination.mase * (1 - Self.combinationPreferenceShare) {
+            best = combination
         }
+        let model = candidates.first { $0.name == best.model }!
         let observed = series.entries.compactMap { if case .observed(let v) = $0 { return v } else { return nil } }
         let intervals = PredictionIntervals(score: best, horizon: backtest.horizon,
                                             scaleFloor: observed.reduce(0, +) / Double(max(1, observed.count)))

@@ -43,6 +43,38 @@ import TerminCore
         #expect(combination.name == "mean of (seasonal naive, 4-week mean)")
     }
 
+    @Test func aMedianCombinationOutvotesTheMemberThatFails() {
+        let history = [1.0, 2, 3, 4, 5, 6, 7, 8]
+        // Naive (7, 8), 4-week mean (4, 5), and a model that forecasts 1000.
+        let combination = Combination([SeasonalNaive(seasonLength: 2), SeasonalWindow(seasonLength: 2, seasons: 4, statistic: .mean),
+                                       Constant(value: 1000)], statistic: .median)
+        #expect(combination.forecast(history, horizon: 2) == [7, 8])
+        #expect(combination.name == "median of (seasonal naive, 4-week mean, constant)")
+    }
+
+    @Test func theLevelProfileKeepsTheLongShapeAndTheRecentLevel() {
+        // Two places, shape (−5, +5) every season; the level 10 for six seasons, then 30 for the last four.
+        var history: [Double] = []
+        for season in 0..<10 { let level = season >= 6 ? 30.0 : 10; history += [level - 5, level + 5] }
+        let model = LevelProfile(seasonLength: 2, profileSeasons: 52, levelSeasons: 4)
+        #expect(model.forecast(history, horizon: 4) == [25, 35, 25, 35])
+        #expect(model.name == "52-week profile + 4-week level")
+        // A profile deeper than the level is clipped at zero, never negative.
+        #expect(LevelProfile(seasonLength: 2, levelSeasons: 1).forecast([0, 40, 0, 0], horizon: 2) == [0, 10])
+    }
+
+    @Test func hourlyCandidatesAreFewAndIncludeTheFixedMedianCombination() throws {
+        let models = ModelCatalog.candidates(seasonLength: 70, positive: true, weekSeason: true,
+                                             dayOfPlace: (0..<70).map { $0 / 14 })
+        let names = models.map(\.name)
+        #expect(names.count == Set(names).count && names.count <= 8)
+        #expect(names.contains(ModelCatalog.fourWeekMean))
+        let combination = try #require(models.last as? Combination)
+        #expect(combination.statistic == .median)
+        #expect(combination.models.map(\.name).sorted() == ["52-week profile + 4-week level", "8-week trimmed mean",
+                                                             "Holt-Winters additive, damped"])
+    }
+
     @Test func theForecastBeatsOrMatchesTheFourWeekMeanInItsBacktestAndNamesIt() throws {
         var random = TestSeries.Random(state: 5)
         // Poisson-like noise around a weekday-hour shape, with one week of an outage (a tenth of the demand).
@@ -53,9 +85,14 @@ import TerminCore
         let series = try DemandSeries(resolution: .hourly, observations: observations, absentIsZero: true, closure: TestSeries.noClosures)
         let forecast = try Forecast(series: series, horizon: 140)
         let spreadsheet = try #require(forecast.fourWeekMean)
-        #expect(forecast.chosen.mase <= spreadsheet.mase)
+        // The combination is kept unless another model is clearly better, so it may trail the best by that share.
+        #expect(forecast.chosen.mase <= spreadsheet.mase / (1 - Forecast.combinationPreferenceShare))
         #expect(forecast.runnerUp != nil && forecast.runnerUp?.model != forecast.model)
-        #expect(forecast.backtest.scores.contains { $0.model.hasPrefix("mean of (") })
+        let best = try #require(forecast.backtest.best)
+        let combination = try #require(forecast.backtest.scores.first { $0.model.hasPrefix("median of (") })
+        // Chosen: the best when it beats the combination clearly, else the combination.
+        let expected = best.mase <= combination.mase * (1 - Forecast.combinationPreferenceShare) ? best.model : combination.model
+        #expect(forecast.model == expected)
     }
 
     @Test func intervalsWidenWithTheHorizonAndWithTheForecast() throws {
@@ -78,4 +115,12 @@ import TerminCore
         let coverage = try #require(intervals.coverage80)
         #expect((0.7...0.9).contains(coverage))
     }
+}
+
+/// A model that forecasts one value: a member that fails, for combination tests.
+struct Constant: ForecastModel {
+    let value: Double
+    var name: String { "constant" }
+    var historyMin: Int { 1 }
+    func forecast(_ history: [Double], horizon: Int) -> [Double] { [Double](repeating: value, count: horizon) }
 }

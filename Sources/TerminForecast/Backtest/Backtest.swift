@@ -58,20 +58,22 @@ public struct Backtest: Sendable {
         let origins = eligible.isEmpty ? [] : (0..<folds).reversed().map { values.count - ($0 + 1) * horizon }
         self.origins = origins
         self.folds = origins.count
+        // A combination of scored members is scored from their fold forecasts, not refitted (Holt-Winters once).
+        var predictedByName: [String: [[Double]]] = [:]
         scores = eligible.compactMap { model in
-            let predicted = origins.map { model.forecast(Array(values[..<$0]), horizon: horizon) }
+            let predicted: [[Double]]
+            if let combination = model as? Combination,
+               case let members = combination.models.compactMap({ predictedByName[$0.name] }), members.count == combination.models.count {
+                predicted = origins.indices.map { fold in
+                    combination.statistic == .mean ? Combination.average(members.map { $0[fold] })
+                                                   : Combination.median(members.map { $0[fold] })
+                }
+            } else {
+                predicted = origins.map { model.forecast(Array(values[..<$0]), horizon: horizon) }
+            }
+            predictedByName[model.name] = predicted
             return Self.score(model.name, predicted: predicted, series: series, values: values, origins: origins, horizon: horizon)
         }
-    }
-
-    /// The score of the plain average of the named models' fold forecasts (see `Combination`); `nil` unless every
-    /// one was scored.
-    public func combined(_ names: [String]) -> Score? {
-        let members = names.compactMap { name in scores.first { $0.model == name } }
-        guard members.count == names.count, members.count >= 2 else { return nil }
-        let predicted = origins.indices.map { fold in Combination.average(members.map { $0.predictedByFold[fold] }) }
-        return Self.score(Combination.name(of: names), predicted: predicted, series: series, values: values, origins: origins,
-                          horizon: horizon)
     }
 
     static func score(_ name: String, predicted: [[Double]], series: DemandSeries, values: [Double], origins: [Int],
@@ -104,9 +106,6 @@ public struct Backtest: Sendable {
                      errorsByFold: errorsByFold, forecastsByFold: forecastsByFold, stepsByFold: stepsByFold,
                      predictedByFold: predicted)
     }
-
-    /// Adds a score computed afterwards (a combination's).
-    mutating func include(_ score: Score) { scores.append(score) }
 
     /// The best score (lowest MASE; the earlier model on ties), `nil` when no model could be scored.
     public var best: Score? { Self.best(of: scores) }
