@@ -51,10 +51,12 @@ enum ForecastCommand: Command {
                                                                       horizon, format, chart, asOf, serviceLevel, within, patience,
                                                                       shrinkage, targetDays, weeks]
     static let details: String? = """
-        Models: k-week means, medians and trimmed means of the same weekday period (the 4-week mean is a planner's
-        spreadsheet), day totals times hour shares, seasonal naive, a seasonal profile, Holt-Winters with a damped
-        trend, and the average of the best three, chosen by the lowest MASE in a rolling-origin backtest at the
-        horizon asked for; the table shows the runner-up and the 4-week mean beside the chosen model. At hourly and daily resolution only the periods of the history's weekly pattern exist (an office
+        Models (weekly season): the 4-week mean (a planner's spreadsheet), the 8-week trimmed mean, the 7-week
+        median, a 52-week profile with a 4-week level, day totals times hour shares, Holt-Winters with a damped
+        trend, the seasonal naive, and the median of Holt-Winters, the profile and the trimmed mean, which is kept
+        unless another model's MASE in a rolling-origin backtest at the horizon asked for is 3 % lower; the table
+        shows the runner-up and the 4-week mean beside the chosen model.
+        At hourly and daily resolution only the periods of the history's weekly pattern exist (an office
         closed at night has no night hours); Bavarian holidays and closing days are known closures.
         A faulty CSV is refused with its line and column (exit 65).
         """
