@@ -106,7 +106,7 @@ import TerminTestSupport
         // Monday to Friday: the next week of the pattern, from Friday 2026-11-20 on.
         #expect(points.map { $0["period"] as? String } == ["2026-11-20", "2026-11-23", "2026-11-24", "2026-11-25", "2026-11-26"])
         let scores = try #require((object["backtest"] as? [String: Any])?["scores"] as? [[String: Any]])
-        // The window models and the combination of the best three join the four classic ones.
+        // The window models and the fixed median combination join the seasonal naive and Holt-Winters.
         #expect(scores.count > 4 && scores.contains { $0["model"] as? String == object["model"] as? String })
         #expect(object["runner_up"] is String && object["four_week_mean_mase"] is Double)
 
