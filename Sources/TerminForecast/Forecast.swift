@@ -15,39 +15,69 @@ public struct Forecast: Sendable {
         public let description: String
     }
 
+    /// How much lower (a share of its MASE) another model's backtest MASE must be to be chosen over the fixed
+    /// combination. A dozen weeks of backtest rank near-equal models by noise; the combination is the better bet
+    /// unless another model is clearly better.
+    public static let combinationPreferenceShare = 0.03
+
     public let series: DemandSeries
+    /// Every candidate's scores, the combination's among them.
     public let backtest: Backtest
     /// The chosen model's name.
     public let model: String
     public let intervals: PredictionIntervals
     public let points: [Point]
 
-    /// Backtests `models` (default: `ModelCatalog.candidates`) on `series`, chooses the lowest MASE, refits it on
+    /// Backtests `models` (default: `ModelCatalog.candidates` for the series, the fixed combination among them),
+    /// chooses the lowest MASE (the combination unless another is `combinationPreferenceShare` lower), refits it on
     /// the whole history and forecasts `horizon` periods.
     public init(series: DemandSeries, horizon: Int, models: [any ForecastModel]? = nil) throws(TooShort) {
         precondition(horizon >= 1, "a forecast has at least one period")
         let values = series.filledValues
         let m = series.seasonLength
-        let candidates = models ?? ModelCatalog.candidates(seasonLength: m, positive: values.allSatisfy { $0 > 0 })
+        let weekSeason = series.resolution == .hourly || series.resolution == .daily
+        let candidates = models ?? ModelCatalog.candidates(
+            seasonLength: m, positive: values.allSatisfy { $0 > 0 }, weekSeason: weekSeason,
+            dayOfPlace: series.resolution == .hourly ? series.weekPattern.map { $0 / 24 } : nil)
         let backtest = Backtest(series: series, models: candidates, horizon: horizon)
-        guard let best = backtest.best, let model = candidates.first(where: { $0.name == best.model }) else {
+        guard var best = backtest.best else {
             throw TooShort(description: "the history has \(values.count) \(series.resolution) periods; a season is \(m), "
                            + "and a backtest needs at least a season and one period more")
         }
-        let intervals = PredictionIntervals(score: best)
+        if let combination = backtest.scores.first(where: { score in
+            candidates.contains { $0.name == score.model && $0 is Combination }
+        }), best.mase > combination.mase * (1 - Self.combinationPreferenceShare) {
+            best = combination
+        }
+        let model = candidates.first { $0.name == best.model }!
+        let observed = series.entries.compactMap { if case .observed(let v) = $0 { return v } else { return nil } }
+        let intervals = PredictionIntervals(score: best, horizon: backtest.horizon,
+                                            scaleFloor: observed.reduce(0, +) / Double(max(1, observed.count)))
         let future = series.future(count: horizon)
         let predicted = model.forecast(values, horizon: horizon)
         self.series = series
         self.backtest = backtest
         self.model = best.model
         self.intervals = intervals
-        points = zip(future, predicted).map { future, value in
+        points = zip(future, predicted).enumerated().map { step, pair in
+            let (future, value) = pair
             if let closed = future.closed {
                 return Point(period: future.period, closed: closed, forecast: 0, lower80: 0, upper80: 0, lower95: 0, upper95: 0)
             }
-            let band = intervals.around(value)
+            let band = intervals.around(value, step: step)
             return Point(period: future.period, closed: nil, forecast: value, lower80: band.lower80, upper80: band.upper80,
                          lower95: band.lower95, upper95: band.upper95)
         }
     }
+
+    /// The chosen model's score.
+    public var chosen: Backtest.Score { backtest.scores.first { $0.model == model }! }
+
+    /// The second-best score, `nil` with one candidate.
+    public var runnerUp: Backtest.Score? {
+        backtest.scores.filter { $0.model != model }.min { $0.mase < $1.mase }
+    }
+
+    /// The four-week mean's score (a planner's spreadsheet), when the season is a week.
+    public var fourWeekMean: Backtest.Score? { backtest.scores.first { $0.model == ModelCatalog.fourWeekMean } }
 }

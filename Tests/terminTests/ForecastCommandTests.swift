@@ -5,6 +5,7 @@ import TerminForecast
 import TerminPostgres
 import TerminStore
 import TerminTestSupport
+@testable import termin
 
 /// `termin forecast` end to end: a planner's CSV, the store's history, staffing and lead time.
 @Suite struct ForecastCommandTests {
@@ -105,7 +106,9 @@ import TerminTestSupport
         // Monday to Friday: the next week of the pattern, from Friday 2026-11-20 on.
         #expect(points.map { $0["period"] as? String } == ["2026-11-20", "2026-11-23", "2026-11-24", "2026-11-25", "2026-11-26"])
         let scores = try #require((object["backtest"] as? [String: Any])?["scores"] as? [[String: Any]])
-        #expect(scores.count == 4 && scores.contains { $0["model"] as? String == object["model"] as? String })
+        // The window models and the fixed median combination join the seasonal naive and Holt-Winters.
+        #expect(scores.count > 4 && scores.contains { $0["model"] as? String == object["model"] as? String })
+        #expect(object["runner_up"] is String && object["four_week_mean_mase"] is Double)
 
         let table = try TerminProcess.termin(["forecast", "--database-url", conninfo, "--as-of", "2026-11-20", "--office", "10489",
                                               "--measure", "walk-ins", "--resolution", "hourly"])
@@ -122,6 +125,46 @@ import TerminTestSupport
         let lead = try TerminProcess.termin(["forecast", "lead-time", "--database-url", conninfo, "--as-of", "2026-11-20",
                                              "--office", "10489", "--weeks", "4"])
         #expect(lead.status == 0 && lead.output.contains("lead days") && lead.output.contains("2026-11-23"), "\(lead.errors)")
+    }
+
+    /// Weekday hours 07–20 for `weeks` weeks from Monday 2026-09-07, valued by the hour's place in the day and the
+    /// weekday, leaving out the days in `skipped`.
+    static func callCentreCSV(weeks: Int, skipping skipped: Set<String> = []) -> String {
+        var text = "period,value\n"
+        let monday = LocalDate(iso: "2026-09-07")!
+        for day in 0..<(weeks * 7) {
+            let date = monday.adding(days: day)
+            guard date.isoWeekday <= 5, !skipped.contains(date.description) else { continue }
+            for hour in 7..<21 { text += "\(date)T\(hour < 10 ? "0" : "")\(hour),\(100 + 10 * (hour - 7) + date.isoWeekday)\n" }
+        }
+        return text
+    }
+
+    @Test func aSeriesOpenOnTheCitysHolidaysIsNotForcedClosedOnThem() throws {
+        // Open on Christmas Eve, Christmas, New Year's Eve, New Year and Epiphany (all weekdays in 2026/27): a call
+        // centre open on the city's holidays, so the city's calendar does not fit it.
+        let open = Self.callCentreCSV(weeks: 18)
+        let read = try CSVSeriesReader.read(open)
+        let calendar = ClosingCalendar()
+        let city: (LocalDate) -> String? = { calendar.isClosed(officeID: 0, on: $0) ? "closed" : nil }
+        #expect(!CSVCalendarFit.fits(city, observations: read.observations))
+        // The same series absent on those days: the calendar fits.
+        var closedDays: Set<String> = []
+        var day = LocalDate(iso: "2026-09-07")!
+        while day < LocalDate(iso: "2027-01-11")! { if city(day) != nil { closedDays.insert(day.description) }; day = day.adding(days: 1) }
+        #expect(!closedDays.isEmpty)
+        let closed = try CSVSeriesReader.read(Self.callCentreCSV(weeks: 18, skipping: closedDays))
+        #expect(CSVCalendarFit.fits(city, observations: closed.observations))
+    }
+
+    @Test func theTableShowsTheChosenModelTheRunnerUpAndTheSpreadsheet() throws {
+        let folder = try TerminProcess.temporaryDirectory()
+        let input = folder.appendingPathComponent("calls.csv")
+        try Self.callCentreCSV(weeks: 12).write(to: input, atomically: true, encoding: .utf8)
+        let outcome = try TerminProcess.termin(["forecast", "--csv", input.path, "--horizon", "140"])
+        #expect(outcome.status == 0, "\(outcome.errors)")
+        #expect(outcome.output.contains("chosen    ") && outcome.output.contains("runner-up ")
+                && outcome.output.contains("4-week mean (a spreadsheet): MASE"))
     }
 
     @Test func staffingNeedsAnOffice() throws {

@@ -6,7 +6,7 @@
 ///   back) on the same fold's training history; averaged over folds. Below 1: better than repeating last season.
 /// - **sMAPE**: `mean(200 |y − ŷ| / (|y| + |ŷ|))` in percent; only where the series has no zeros.
 public struct Backtest: Sendable {
-    /// One model's scores.
+    /// One model's scores, and what it forecast in every fold.
     public struct Score: Sendable {
         public let model: String
         public let mase: Double
@@ -14,14 +14,24 @@ public struct Backtest: Sendable {
         public let smape: Double?
         /// Forecast minus actual of every scored period of every fold, in fold order.
         public let errorsByFold: [[Double]]
+        /// The forecast of every scored period, beside `errorsByFold`.
+        public let forecastsByFold: [[Double]]
+        /// Steps ahead (0 the first period after the origin) of every scored period, beside `errorsByFold`.
+        public let stepsByFold: [[Int]]
+        /// The whole forecast of every fold (`horizon` periods each), for combining models afterwards.
+        let predictedByFold: [[Double]]
     }
 
     /// Folds at most.
-    public static let foldsMax = 10
+    public static let foldsMax = 16
 
     public let horizon: Int
     public let folds: Int
-    public let scores: [Score]
+    public private(set) var scores: [Score]
+    /// The training length of each fold, oldest first.
+    let origins: [Int]
+    let series: DemandSeries
+    let values: [Double]
 
     /// Backtests `models` on `series`, with test windows of `horizon` periods (at most a season, or without a
     /// season a quarter of the history; shorter when the history is, so that the seasonal naive gets two folds) and as many folds
@@ -34,7 +44,8 @@ public struct Backtest: Sendable {
         // seasonal naive gets two folds.
         let horizon = max(1, min(requested, m > 1 ? m : values.count / 4, (values.count - m) / 2))
         self.horizon = horizon
-        let hasZeros = series.entries.contains { if case .observed(let v) = $0 { return v == 0 }; return false }
+        self.series = series
+        self.values = values
         // Every model is scored on the same origins, as many as the most demanding model still scored allows (a
         // model that would leave no fold is left out), each with more than a season of training to scale by.
         var eligible = models
@@ -44,38 +55,63 @@ public struct Backtest: Sendable {
             if folds >= 1 { break }
             eligible.removeAll { $0.historyMin == need }
         }
-        var scores: [Score] = []
-        for model in eligible {
-            var maseSum = 0.0, smapeSum = 0.0, smapeCount = 0, maseFolds = 0
-            var errorsByFold: [[Double]] = []
-            for fold in (0..<folds).reversed() {
-                let origin = values.count - (fold + 1) * horizon
-                let training = Array(values[..<origin])
-                let predicted = model.forecast(training, horizon: horizon)
-                var errors: [Double] = []
-                for step in 0..<horizon where series.isObserved(origin + step) {
-                    let actual = values[origin + step], forecast = predicted[step]
-                    errors.append(forecast - actual)
-                    if !hasZeros { smapeSum += 200 * abs(forecast - actual) / (abs(actual) + abs(forecast)); smapeCount += 1 }
+        let origins = eligible.isEmpty ? [] : (0..<folds).reversed().map { values.count - ($0 + 1) * horizon }
+        self.origins = origins
+        self.folds = origins.count
+        // A combination of scored members is scored from their fold forecasts, not refitted (Holt-Winters once).
+        var predictedByName: [String: [[Double]]] = [:]
+        scores = eligible.compactMap { model in
+            let predicted: [[Double]]
+            if let combination = model as? Combination,
+               case let members = combination.models.compactMap({ predictedByName[$0.name] }), members.count == combination.models.count {
+                predicted = origins.indices.map { fold in
+                    combination.statistic == .mean ? Combination.average(members.map { $0[fold] })
+                                                   : Combination.median(members.map { $0[fold] })
                 }
-                errorsByFold.append(errors)
-                guard !errors.isEmpty else { continue }
-                let mae = errors.reduce(0) { $0 + abs($1) } / Double(errors.count)
-                // A training history that repeats exactly has no naive error to scale by: exact is 0, else infinite.
-                let scale = Self.seasonalNaiveMAE(training, seasonLength: m)
-                maseSum += scale > 0 ? mae / scale : (mae == 0 ? 0 : .infinity)
-                maseFolds += 1
+            } else {
+                predicted = origins.map { model.forecast(Array(values[..<$0]), horizon: horizon) }
             }
-            guard maseFolds > 0 else { continue }
-            scores.append(Score(model: model.name, mase: maseSum / Double(maseFolds),
-                                smape: smapeCount > 0 ? smapeSum / Double(smapeCount) : nil, errorsByFold: errorsByFold))
+            predictedByName[model.name] = predicted
+            return Self.score(model.name, predicted: predicted, series: series, values: values, origins: origins, horizon: horizon)
         }
-        self.folds = eligible.isEmpty ? 0 : folds
-        self.scores = scores
+    }
+
+    static func score(_ name: String, predicted: [[Double]], series: DemandSeries, values: [Double], origins: [Int],
+                      horizon: Int) -> Score? {
+        let m = series.seasonLength
+        let hasZeros = series.entries.contains { if case .observed(let v) = $0 { return v == 0 }; return false }
+        var maseSum = 0.0, smapeSum = 0.0, smapeCount = 0, maseFolds = 0
+        var errorsByFold: [[Double]] = [], forecastsByFold: [[Double]] = [], stepsByFold: [[Int]] = []
+        for (fold, origin) in origins.enumerated() {
+            var errors: [Double] = [], forecasts: [Double] = [], steps: [Int] = []
+            for step in 0..<horizon where series.isObserved(origin + step) {
+                let actual = values[origin + step], forecast = predicted[fold][step]
+                errors.append(forecast - actual)
+                forecasts.append(forecast)
+                steps.append(step)
+                if !hasZeros { smapeSum += 200 * abs(forecast - actual) / (abs(actual) + abs(forecast)); smapeCount += 1 }
+            }
+            errorsByFold.append(errors)
+            forecastsByFold.append(forecasts)
+            stepsByFold.append(steps)
+            guard !errors.isEmpty else { continue }
+            let mae = errors.reduce(0) { $0 + abs($1) } / Double(errors.count)
+            // A training history that repeats exactly has no naive error to scale by: exact is 0, else infinite.
+            let scale = seasonalNaiveMAE(Array(values[..<origin]), seasonLength: m)
+            maseSum += scale > 0 ? mae / scale : (mae == 0 ? 0 : .infinity)
+            maseFolds += 1
+        }
+        guard maseFolds > 0 else { return nil }
+        return Score(model: name, mase: maseSum / Double(maseFolds), smape: smapeCount > 0 ? smapeSum / Double(smapeCount) : nil,
+                     errorsByFold: errorsByFold, forecastsByFold: forecastsByFold, stepsByFold: stepsByFold,
+                     predictedByFold: predicted)
     }
 
     /// The best score (lowest MASE; the earlier model on ties), `nil` when no model could be scored.
-    public var best: Score? {
+    public var best: Score? { Self.best(of: scores) }
+
+    /// The lowest MASE of `scores`, the earlier on ties.
+    static func best(of scores: [Score]) -> Score? {
         scores.indices.min { scores[$0].mase < scores[$1].mase || (scores[$0].mase == scores[$1].mase && $0 < $1) }
             .map { scores[$0] }
     }

@@ -1,30 +1,69 @@
-/// Prediction intervals from a backtest's errors: the forecast plus or minus the empirical 80 % and 95 % quantiles
-/// of the chosen model's absolute errors over all folds, never below zero. Symmetric, so the forecast always lies
-/// inside its own intervals (quantiles of signed errors would shift them by the backtest's bias, and a biased
-/// backtest of few folds would leave the forecast outside).
+/// Prediction intervals from a backtest's errors that widen with the distance ahead and with the forecast's size.
+///
+/// Each backtest error is divided by the scale `ŷ + c` (the forecast plus the history's mean `c`, so that a busy hour's
+/// band is wider than a quiet one's and a forecast of zero still has a band). The steps ahead are cut into up to
+/// `bucketsMax` buckets (the first, middle and last part of the backtest horizon); in each, the 80 % and 95 %
+/// quantiles of the scaled absolute errors give the half-widths, never narrower than the bucket before. Beyond the
+/// backtest horizon the last half-width grows as the square root of the horizons ahead. Symmetric around the
+/// forecast, clipped at zero, so the forecast always lies inside its own intervals.
 ///
 /// **Coverage** is measured honestly: each fold's actuals are checked against intervals built from the other
 /// folds' errors only (leave one fold out), so the reported share is what the intervals achieve on data they did
 /// not see.
 public struct PredictionIntervals: Sendable {
-    /// Offsets to add to a forecast: lower and upper, at 80 % and 95 %.
-    public let lower80: Double, upper80: Double, lower95: Double, upper95: Double
+    /// Buckets of steps ahead, at most.
+    public static let bucketsMax = 3
+
+    /// Half-widths in units of the scale `ŷ + scaleFloor`, per bucket, at 80 % and 95 %.
+    public let halfWidth80: [Double], halfWidth95: [Double]
+    /// Steps ahead per bucket.
+    public let bucketSteps: Int
+    /// The backtest's horizon: steps beyond it widen further.
+    public let horizon: Int
+    /// `c` of the scale `ŷ + c`: the history's mean.
+    public let scaleFloor: Double
     /// Share of backtest actuals inside the 80 % and 95 % intervals (leave one fold out); `nil` with one fold.
     public let coverage80: Double?, coverage95: Double?
 
-    public init(score: Backtest.Score) {
-        let residuals = score.errorsByFold.flatMap { $0 }.map { -$0 }
-        (lower80, upper80, lower95, upper95) = Self.offsets(residuals)
+    /// - Parameters:
+    ///   - score: the chosen model's backtest score.
+    ///   - horizon: the backtest's horizon (test window) in periods.
+    ///   - scaleFloor: the history's mean value (at least a small positive number is used).
+    public init(score: Backtest.Score, horizon: Int, scaleFloor: Double) {
+        precondition(horizon >= 1)
+        let floor = max(scaleFloor, 1e-6)
+        let buckets = min(Self.bucketsMax, horizon)
+        let bucketSteps = (horizon + buckets - 1) / buckets
+        self.bucketSteps = bucketSteps
+        self.horizon = horizon
+        self.scaleFloor = floor
+        func widths(_ folds: [Int]) -> ([Double], [Double]) {
+            var scaled = [[Double]](repeating: [], count: buckets)
+            for fold in folds {
+                for (index, error) in score.errorsByFold[fold].enumerated() {
+                    let bucket = min(buckets - 1, score.stepsByFold[fold][index] / bucketSteps)
+                    scaled[bucket].append(abs(error) / (max(0, score.forecastsByFold[fold][index]) + floor))
+                }
+            }
+            var w80: [Double] = [], w95: [Double] = []
+            for bucket in 0..<buckets {
+                // An empty bucket (every period closed) borrows the whole set's quantiles.
+                let sorted = (scaled[bucket].isEmpty ? scaled.flatMap { $0 } : scaled[bucket]).sorted()
+                w80.append(max(w80.last ?? 0, Self.quantile(sorted, 0.80)))
+                w95.append(max(w95.last ?? 0, Self.quantile(sorted, 0.95), w80.last!))
+            }
+            return (w80, w95)
+        }
+        (halfWidth80, halfWidth95) = widths(Array(score.errorsByFold.indices))
         guard score.errorsByFold.count >= 2 else { (coverage80, coverage95) = (nil, nil); return }
         var inside80 = 0, inside95 = 0, total = 0
-        for (fold, errors) in score.errorsByFold.enumerated() {
-            let others = score.errorsByFold.enumerated().filter { $0.offset != fold }.flatMap { $0.element }.map { -$0 }
-            let (lo80, hi80, lo95, hi95) = Self.offsets(others)
-            for error in errors {
-                // actual − forecast is −error; inside when it lies between the offsets.
-                let residual = -error
-                if residual >= lo80 && residual <= hi80 { inside80 += 1 }
-                if residual >= lo95 && residual <= hi95 { inside95 += 1 }
+        for fold in score.errorsByFold.indices {
+            let (w80, w95) = widths(score.errorsByFold.indices.filter { $0 != fold })
+            for (index, error) in score.errorsByFold[fold].enumerated() {
+                let bucket = min(buckets - 1, score.stepsByFold[fold][index] / bucketSteps)
+                let scale = max(0, score.forecastsByFold[fold][index]) + floor
+                if abs(error) <= w80[bucket] * scale { inside80 += 1 }
+                if abs(error) <= w95[bucket] * scale { inside95 += 1 }
                 total += 1
             }
         }
@@ -32,15 +71,15 @@ public struct PredictionIntervals: Sendable {
         coverage95 = total > 0 ? Double(inside95) / Double(total) : nil
     }
 
-    /// The interval around `forecast`, clipped at zero.
-    public func around(_ forecast: Double) -> (lower80: Double, upper80: Double, lower95: Double, upper95: Double) {
-        (max(0, forecast + lower80), max(0, forecast + upper80), max(0, forecast + lower95), max(0, forecast + upper95))
-    }
-
-    static func offsets(_ residuals: [Double]) -> (Double, Double, Double, Double) {
-        let sorted = residuals.map(abs).sorted()
-        let half80 = quantile(sorted, 0.80), half95 = quantile(sorted, 0.95)
-        return (-half80, half80, -half95, half95)
+    /// The interval around `forecast` made `step` periods ahead (0 the first), clipped at zero.
+    public func around(_ forecast: Double, step: Int) -> (lower80: Double, upper80: Double, lower95: Double, upper95: Double) {
+        precondition(step >= 0)
+        let bucket = min(halfWidth80.count - 1, step / bucketSteps)
+        // Past the backtest's horizon: √(horizons ahead), as the spread of a random walk's sum grows.
+        let beyond = step < horizon ? 1 : (1 + Double(step - horizon + 1) / Double(horizon)).squareRoot()
+        let scale = max(0, forecast) + scaleFloor
+        let half80 = halfWidth80[bucket] * beyond * scale, half95 = halfWidth95[bucket] * beyond * scale
+        return (max(0, forecast - half80), max(0, forecast + half80), max(0, forecast - half95), max(0, forecast + half95))
     }
 
     /// The `q` quantile of sorted values, interpolated linearly; 0 for none.

@@ -10,18 +10,52 @@ public protocol ForecastModel: Sendable {
     func forecast(_ history: [Double], horizon: Int) -> [Double]
 }
 
-/// The models tried on a series, all of its season length.
+/// The models tried on a series, all of its season length: few and different, so that a backtest of a dozen
+/// noisy weeks can tell them apart (twenty near-twins made the choice a lottery), plus one fixed combination.
 public enum ModelCatalog {
-    /// Seasonal naive, Holt-Winters (additive, and multiplicative when every value is positive) with a damped
-    /// trend, and the seasonal profile scaled by the recent level.
-    public static func candidates(seasonLength: Int, positive: Bool) -> [any ForecastModel] {
-        var models: [any ForecastModel] = [
-            SeasonalNaive(seasonLength: seasonLength),
-            SeasonalProfile(seasonLength: seasonLength),
-            HoltWinters(seasonLength: seasonLength, seasonality: .additive),
-        ]
-        if positive { models.append(HoltWinters(seasonLength: seasonLength, seasonality: .multiplicative)) }
+    /// The spreadsheet's model, always scored beside the chosen one when the season is a week.
+    public static let fourWeekMean = "4-week mean"
+
+    /// Seasonal naive, the seasonal profile and Holt-Winters with a damped trend (additive, and multiplicative when
+    /// every value is positive). When the season is a week (`weekSeason`) the profile and the multiplicative
+    /// Holt-Winters give way to window models: the 4-week mean (the spreadsheet), the 8-week trimmed mean, the
+    /// 7-week median, the 52-week profile with a 4-week level, and at hourly resolution (`dayOfPlace` given, days
+    /// of several places) the day totals times hour shares. Last, `combination(of:)` of them.
+    public static func candidates(seasonLength: Int, positive: Bool, weekSeason: Bool = false,
+                                  dayOfPlace: [Int]? = nil) -> [any ForecastModel] {
+        let m = seasonLength
+        var models: [any ForecastModel] = [SeasonalNaive(seasonLength: m)]
+        let additive = HoltWinters(seasonLength: m, seasonality: .additive)
+        if weekSeason {
+            models += [SeasonalWindow(seasonLength: m, seasons: 4, statistic: .mean),
+                       SeasonalWindow(seasonLength: m, seasons: 8, statistic: .trimmedMean),
+                       SeasonalWindow(seasonLength: m, seasons: 7, statistic: .median),
+                       LevelProfile(seasonLength: m), additive]
+            if let dayOfPlace, Set(dayOfPlace).count < dayOfPlace.count {
+                models.append(DayShare(dayOfPlace: dayOfPlace, shareSeasons: 8, totalSeasons: 6, totalStatistic: .trimmedMean))
+            }
+        } else {
+            models += [SeasonalProfile(seasonLength: m), additive]
+            if positive { models.append(HoltWinters(seasonLength: m, seasonality: .multiplicative)) }
+        }
+        if let combination = combination(of: models, weekSeason: weekSeason) { models.append(combination) }
         return models
+    }
+
+    /// The fixed combination, chosen before looking at any judged week (see `.ci/bench/forecast-real.py`,
+    /// `--before`): with a week as season the **median of Holt-Winters, the 52-week profile with a 4-week level and
+    /// the 8-week trimmed mean** (a model that adapts, one that remembers the year, one that shrugs off a bad
+    /// week); otherwise the mean of every candidate but the seasonal naive. `nil` with fewer than two members.
+    public static func combination(of models: [any ForecastModel], weekSeason: Bool) -> Combination? {
+        let members: [any ForecastModel]
+        if weekSeason {
+            let names: Set = ["Holt-Winters additive, damped", "52-week profile + 4-week level", "8-week trimmed mean"]
+            members = models.filter { names.contains($0.name) }
+            guard members.count == names.count else { return nil }
+            return Combination(members, statistic: .median)
+        }
+        members = models.filter { !($0 is SeasonalNaive) }
+        return members.count >= 2 ? Combination(members, statistic: .mean) : nil
     }
 }
 

@@ -14,7 +14,8 @@ import Foundation
 /// season ahead from every point of the history (Nelder–Mead over a logistic reparameterisation that keeps them in
 /// range). One-step errors alone hardly depend on the trend and its damping, which the level absorbs; the
 /// season-ahead errors pin them down, and a planner's horizon is a season. Initial state: level the first season's mean, trend the change of
-/// the mean from the first season to the second per period, season the first season's deviations (or ratios).
+/// the mean from the first season to the second per period, season the mean deviations (or ratios) of the first
+/// seasons (up to `initialSeasonsMax`).
 public struct HoltWinters: ForecastModel {
     public enum Seasonality: String, Sendable { case additive, multiplicative }
 
@@ -45,6 +46,9 @@ public struct HoltWinters: ForecastModel {
         self.seasonality = seasonality
         self.fitIterationsMax = fitIterationsMax
     }
+
+    /// Seasons the initial seasonal indices average, at most.
+    public static let initialSeasonsMax = 4
 
     public var name: String { "Holt-Winters \(seasonality.rawValue), damped" }
     public var historyMin: Int { 2 * seasonLength }
@@ -79,7 +83,17 @@ public struct HoltWinters: ForecastModel {
         let secondMean = history[m..<2 * m].reduce(0, +) / Double(m)
         var level = firstMean
         var trend = (secondMean - firstMean) / Double(m)
-        var season = history[0..<m].map { multiplicative ? (firstMean > 0 ? $0 / firstMean : 1) : $0 - firstMean }
+        // The initial season averages the first few seasons (up to `initialSeasonsMax`): one noisy week of a few
+        // arrivals an hour would otherwise stay in the indices for months at a small γ.
+        let initialSeasons = max(1, min(Self.initialSeasonsMax, history.count / m - 1))
+        var season = [Double](repeating: 0, count: m)
+        for k in 0..<initialSeasons {
+            let mean = history[k * m..<(k + 1) * m].reduce(0, +) / Double(m)
+            for place in 0..<m {
+                let y = history[k * m + place]
+                season[place] += (multiplicative ? (mean > 0 ? y / mean : 1) : y - mean) / Double(initialSeasons)
+            }
+        }
         var squaredError = 0.0
         // φ + φ² + … + φ^m: how much of the trend a forecast one season ahead carries.
         var seasonDamping = 0.0, power = 1.0

@@ -24,8 +24,9 @@ enum ForecastReport {
             lines.append(mark + pad(score.model, 34) + pad(String(format: "%.3f", score.mase), 8, right: true)
                          + pad(score.smape.map { String(format: "%.1f %%", $0) } ?? "–", 10, right: true))
         }
+        lines.append(contentsOf: verdict(forecast))
         let intervals = forecast.intervals
-        lines.append("intervals from the backtest's errors; held-out coverage: 80 % → "
+        lines.append("intervals from the backtest's errors, wider further ahead; held-out coverage: 80 % → "
                      + (intervals.coverage80.map { String(format: "%.0f %%", $0 * 100) } ?? "–") + ", 95 % → "
                      + (intervals.coverage95.map { String(format: "%.0f %%", $0 * 100) } ?? "–"))
         lines.append("")
@@ -40,6 +41,25 @@ enum ForecastReport {
                          + pad(number(point.lower95) + " – " + number(point.upper95), 20, right: true))
         }
         return lines.joined(separator: "\n")
+    }
+
+    /// The chosen model, the runner-up and the four-week mean (a planner's spreadsheet) side by side, and by how
+    /// much the chosen one beats the spreadsheet, or that it does not.
+    static func verdict(_ forecast: Forecast) -> [String] {
+        let chosen = forecast.chosen
+        var lines = ["chosen    \(chosen.model): MASE " + String(format: "%.3f", chosen.mase)]
+        if let runnerUp = forecast.runnerUp {
+            lines.append("runner-up \(runnerUp.model): MASE " + String(format: "%.3f", runnerUp.mase))
+        }
+        if let spreadsheet = forecast.fourWeekMean {
+            let change = (chosen.mase / spreadsheet.mase - 1) * 100
+            let verdict = chosen.model == spreadsheet.model ? "the spreadsheet is the best model here"
+                : !change.isFinite ? "both are exact" // a series that repeats exactly: 0 against 0
+                : change < 0 ? String(format: "the chosen model's errors are %.0f %% smaller", -change)
+                : String(format: "the chosen model does not beat it (%+.0f %%)", change)
+            lines.append("4-week mean (a spreadsheet): MASE " + String(format: "%.3f", spreadsheet.mase) + "; " + verdict)
+        }
+        return lines
     }
 
     /// `period,forecast,lower80,upper80,lower95,upper95`, one row per future period (closed ones as zeros).
@@ -70,7 +90,8 @@ enum ForecastReport {
             {"title":\(quoted(title)),"unit":\(quoted(unit)),"resolution":\(quoted(series.resolution.rawValue)),\
             "history":{"first":\(quoted(series.periods.first!.description)),"last":\(quoted(series.periods.last!.description)),\
             "periods":\(series.periods.count),"season_length":\(series.seasonLength)},\
-            "model":\(quoted(forecast.model)),"backtest":{"folds":\(forecast.backtest.folds),"horizon":\(forecast.backtest.horizon),\
+            "model":\(quoted(forecast.model)),"runner_up":\(forecast.runnerUp.map { quoted($0.model) } ?? "null"),\
+            "four_week_mean_mase":\(forecast.fourWeekMean.map { plain($0.mase) } ?? "null"),"backtest":{"folds":\(forecast.backtest.folds),"horizon":\(forecast.backtest.horizon),\
             "scores":[\(scores.joined(separator: ","))]},\
             "coverage":{"interval80":\(forecast.intervals.coverage80.map(plain) ?? "null"),"interval95":\(forecast.intervals.coverage95.map(plain) ?? "null")},\
             "forecast":[\(points.joined(separator: ","))]}

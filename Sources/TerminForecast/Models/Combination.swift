@@ -1,0 +1,47 @@
+/// The average of a few models' forecasts, period by period: their plain mean or their median.
+///
+/// The M4 competition's finding: an equal-weight average of a few good, different methods beats most single ones,
+/// because their errors partly cancel and no single bad fold dominates. The **median** of three goes further: where
+/// one member fails (Holt-Winters chasing a noisy week, a long window missing a level shift) the other two outvote
+/// it, and where all agree it is their middle.
+public struct Combination: ForecastModel {
+    /// How the members' forecasts of one period are averaged.
+    public enum Statistic: String, Sendable { case mean, median }
+
+    public let models: [any ForecastModel]
+    public let statistic: Statistic
+
+    public init(_ models: [any ForecastModel], statistic: Statistic = .mean) {
+        precondition(models.count >= 2, "a combination has at least two models")
+        self.models = models
+        self.statistic = statistic
+    }
+
+    /// `mean of (A, B, C)`, `median of (A, B, C)`.
+    public var name: String { Self.name(of: models.map(\.name), statistic: statistic) }
+    public var historyMin: Int { models.map(\.historyMin).max()! }
+
+    /// The name of a combination of models named `names`.
+    public static func name(of names: [String], statistic: Statistic = .mean) -> String {
+        "\(statistic.rawValue) of (" + names.joined(separator: ", ") + ")"
+    }
+
+    public func forecast(_ history: [Double], horizon: Int) -> [Double] {
+        let forecasts = models.map { $0.forecast(history, horizon: horizon) }
+        return statistic == .mean ? Self.average(forecasts) : Self.median(forecasts)
+    }
+
+    /// The element-wise mean of equally long forecasts.
+    public static func average(_ forecasts: [[Double]]) -> [Double] {
+        precondition(!forecasts.isEmpty && forecasts.allSatisfy { $0.count == forecasts[0].count })
+        var sum = [Double](repeating: 0, count: forecasts[0].count)
+        for forecast in forecasts { for (index, value) in forecast.enumerated() { sum[index] += value } }
+        return sum.map { $0 / Double(forecasts.count) }
+    }
+
+    /// The element-wise median of equally long forecasts (the mean of the middle two for an even count).
+    public static func median(_ forecasts: [[Double]]) -> [Double] {
+        precondition(!forecasts.isEmpty && forecasts.allSatisfy { $0.count == forecasts[0].count })
+        return forecasts[0].indices.map { index in SeasonalWindow.summary(forecasts.map { $0[index] }, .median) }
+    }
+}
