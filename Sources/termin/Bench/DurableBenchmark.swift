@@ -1,4 +1,3 @@
-import Foundation
 import Synchronization
 import TerminCore
 import TerminEngine
@@ -8,7 +7,9 @@ import TerminStore
 /// Durable: bookings per second committed to PostgreSQL through the group-commit writer, against the naive path
 /// (one transaction per attempt, the exclusion constraint deciding) on the same schema, database and machine.
 enum DurableBenchmark {
-    static func run(database: BenchDatabase, seconds: Double) throws {
+    /// - Parameter clients: threads submitting to the writer (256: as many requests in flight as HTTP workers, full
+    ///   batches; 32: batches the size a REST load makes).
+    static func run(database: BenchDatabase, seconds: Double, clients: Int) throws {
         print("durable bookings (fsync on), \(seconds) s per measurement, 200 desks × 20 days × 100 units, random slots")
         let catalog = BenchSupport.catalog(desks: 200)
         let layouts = BenchSupport.workingDays(20).map { DayLayout.make(catalog: catalog, officeID: BenchSupport.officeID, date: $0)! }
@@ -27,7 +28,7 @@ enum DurableBenchmark {
                 return false
             }
         }
-        // Group commit: 256 client threads (as many requests in flight as HTTP workers) submit to one writer, without
+        // Group commit: `clients` threads submit to one writer, without
         // and with an idempotency key on every booking (what a portal sends), alternating twice so that neither
         // gains from going first on smaller tables.
         let writer = CommitWriter(conninfo: database.conninfo)
@@ -37,7 +38,7 @@ enum DurableBenchmark {
         var statistics: [Bool: (batches: Int, entries: Int)] = [:]
         for keyed in [false, true, true, false] {
             let before = writer.statistics
-            perSecond[keyed, default: []].append(measure(threads: Int(ProcessInfo.processInfo.environment["BENCH_THREADS"] ?? "256")!, seconds: seconds) { random in
+            perSecond[keyed, default: []].append(measure(threads: clients, seconds: seconds) { random in
                 let layout = layouts[random.below(layouts.count)]
                 let key = keyed ? "bench-\(keyCount.add(1, ordering: .relaxed).newValue)" : nil
                 let row = BenchDatabase.row(layout: layout, deskID: deskIDs[random.below(deskIDs.count)],
