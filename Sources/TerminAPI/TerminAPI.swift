@@ -37,9 +37,12 @@ public struct TerminAPI: Sendable {
         }
         metrics.register("termin_ledger_events_applied_total", help: "Ledger notifications applied (all instances).",
                          type: "counter") { Double(assembly.statistics.ledgerEventsApplied) }
+        metrics.register("termin_ledger_resynchronisations_total",
+                         help: "Times the ledger notifications were lost and the ledger was brought to the database again.",
+                         type: "counter") { Double(assembly.statistics.ledgerResynchronisations) }
         metrics.register("termin_commit_batches_total", help: "Transactions written by the group-commit writer.",
                          type: "counter") { Double(assembly.statistics.commit.batches) }
-        metrics.register("termin_commit_entries_total", help: "Holds and bookings written by the group-commit writer.",
+        metrics.register("termin_commit_entries_total", help: "Plans (holds, bookings, changes) written by the group-commit writer.",
                          type: "counter") { Double(assembly.statistics.commit.entries) }
         metrics.register("termin_commit_batch_largest", help: "Most holds and bookings in one commit so far.") {
             Double(assembly.statistics.commit.largestBatch)

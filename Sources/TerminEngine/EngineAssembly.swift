@@ -25,6 +25,8 @@ public final class EngineAssembly: Sendable {
         public let ledgerAppointments: Int
         /// Ledger notifications applied (all instances').
         public let ledgerEventsApplied: Int
+        /// Times the notifications were lost and the ledger was resynchronised with the database.
+        public let ledgerResynchronisations: Int
         public let commit: CommitWriter.Statistics
     }
 
@@ -70,6 +72,7 @@ public final class EngineAssembly: Sendable {
 
     public var statistics: Statistics {
         Statistics(ledgerAppointments: engine.live.appointmentCount, ledgerEventsApplied: sync.appliedCount,
+                   ledgerResynchronisations: sync.resynchronisationCount,
                    commit: writer.statistics)
     }
 

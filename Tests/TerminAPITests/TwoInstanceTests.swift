@@ -76,4 +76,30 @@ import TerminTestSupport
             """, [time])
         #expect(try Self.eventually { try Self.starts(a).contains(time) })
     }
+
+    /// The notification connection dies (its backend killed) and a booking is cancelled while nobody listens: once
+    /// listening again, the engine resynchronises with the database and offers the time again (before, it under-offered
+    /// until restarted).
+    @Test func aLostListenerResynchronisesAndOffersWhatWasFreedMeanwhile() throws {
+        let a = try TestServer()
+        let time = TestServer.tuesday("11:30")
+        for _ in 0..<20 { #expect(try a.client().send("POST", "/v1/bookings", body: TestServer.holdBody(start: time)).status == 201) }
+        #expect(!(try Self.starts(a).contains(time)))
+        let killed = try a.scalar("""
+            SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity
+            WHERE datname = current_database() AND query = 'LISTEN termin_ledger'
+            """)
+        #expect(killed == "1")
+        try Wait.required("the listener's backend to be gone") {
+            try a.scalar("SELECT count(*) FROM pg_stat_activity WHERE query = 'LISTEN termin_ledger' AND datname = current_database()") == "0"
+        }
+        // Nobody listens now (the engine waits a second before listening again): this notification is lost.
+        _ = try a.scalar("""
+            UPDATE appointment SET status = 'cancelled', cancelled_at = now()
+            WHERE id = (SELECT id FROM appointment WHERE span @> $1::timestamptz LIMIT 1)
+            """, [time])
+        #expect(try Wait.until("the time to be offered again", seconds: 15) { try Self.starts(a).contains(time) })
+        let metrics = String(decoding: try a.client().send("GET", "/metrics").body, as: UTF8.self)
+        #expect(metrics.contains("termin_ledger_resynchronisations_total 1"))
+    }
 }

@@ -60,6 +60,28 @@ import TerminTestSupport
         #expect(Self.isFree(live, desk: 103))
     }
 
+    /// After lost notifications: what ended meanwhile is freed, what was missed is taken, and what was recorded after
+    /// the mark (its end, if any, reaches the new listener) is left alone.
+    @Test func resynchronisingFreesWhatEndedMeanwhileAndTakesWhatWasMissed() {
+        let live = Self.live()
+        #expect(live.apply(Self.event("ended", desk: 101)) && live.apply(Self.event("kept", desk: 102)))
+        let mark = live.mark
+        #expect(live.apply(Self.event("later", desk: 103)))   // recorded after the mark, not in the read below
+        let start = BerlinTime.instant(date: Fixtures.tuesday, minuteOfDay: 9 * 60)
+        func appointment(_ id: String, desk: Int) -> Appointment {
+            Appointment(id: id, run: SlotRun(officeID: 1, deskID: desk, date: Fixtures.tuesday, startUnit: 108, units: 2),
+                        channel: .online, status: .confirmed, start: start, end: start.adding(seconds: 600),
+                        services: [ServiceRequest(serviceID: 10, quantity: 1)], expiresAt: nil, contact: nil)
+        }
+        // "missed" holds the time "ended" held: freed first, then taken.
+        let (unapplied, released) = live.resynchronise([appointment("kept", desk: 102), appointment("missed", desk: 101)],
+                                                       recordedBy: mark)
+        #expect(unapplied.isEmpty && released == 1)
+        #expect(!Self.isFree(live, desk: 101) && !Self.isFree(live, desk: 102) && !Self.isFree(live, desk: 103))
+        #expect(live.appointmentCount == 3)
+        #expect(live.apply(Self.event("missed", "-", desk: 101)) && Self.isFree(live, desk: 101))
+    }
+
     @Test func aDayTheCatalogueHasClosedHoldsNothing() {
         let live = Self.live()
         // Sunday: no layout, nothing to hold, nothing pending.

@@ -9,8 +9,9 @@ import TerminStore
 ///
 /// Staleness: a change is applied as soon as its notification arrives, normally milliseconds after its commit.
 /// A `+` whose time this ledger still shows taken by a reservation in flight here is retried every round for up to
-/// `LedgerFollower.Limits.pendingRetryTime`. If the notification connection breaks, the sync reconnects and adds what
-/// it missed from the database; time another instance freed meanwhile stays hidden here until a restart.
+/// `LedgerFollower.Limits.pendingRetryTime`. If the notification connection breaks, the sync reconnects and
+/// resynchronises with the database: it adds the appointments it missed and frees the time of those that ended
+/// meanwhile (`LiveLedger.resynchronise`).
 /// Correctness never depends on this: the database refuses any double booking.
 public final class LedgerSync: Sendable {
     private let conninfo: String
@@ -22,6 +23,7 @@ public final class LedgerSync: Sendable {
     private let listener: Mutex<LedgerFeed?>
     private let lifecycle = LoopLifecycle()
     private let applied = Atomic<Int>(0)
+    private let resynchronisations = Atomic<Int>(0)
 
     /// Starts listening at once, so that nothing committed from now on is missed; events are applied once the
     /// composition root runs `loops`.
@@ -37,6 +39,9 @@ public final class LedgerSync: Sendable {
 
     /// Events applied so far (for tests and metrics).
     public var appliedCount: Int { applied.load(ordering: .relaxed) }
+
+    /// Times the notifications were lost and the ledger resynchronised with the database (for tests and metrics).
+    public var resynchronisationCount: Int { resynchronisations.load(ordering: .relaxed) }
 
     /// The loop that applies notifications, to run on a thread of its own until `stop`.
     public var loops: [(name: String, run: @Sendable () -> Void)] { [("termin-ledger-sync", { [self] in run() })] }
@@ -71,11 +76,15 @@ public final class LedgerSync: Sendable {
                 }
             case .reconnect:
                 do {
+                    let mark = live.mark
                     let fresh = try LedgerFeed(conninfo: conninfo)
                     let today = BerlinTime.local(clock.now()).date
-                    let missed = try LedgerFeed.live(from: today, conninfo: conninfo)
+                    let (unapplied, released) = live.resynchronise(try LedgerFeed.live(from: today, conninfo: conninfo),
+                                                                   recordedBy: mark)
                     current = fresh
-                    follower.reconnected(now: .now, unapplied: live.reconcile(missed))
+                    resynchronisations.add(1, ordering: .relaxed)
+                    log("ledger notifications: listening again; \(released) appointments ended meanwhile, their time is free")
+                    follower.reconnected(now: .now, unapplied: unapplied)
                 } catch {
                     log("ledger notifications: reconnect failed (\(error))")
                     follower.reconnectFailed(now: .now)

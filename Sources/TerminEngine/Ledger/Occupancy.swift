@@ -9,27 +9,46 @@ final class Occupancy: Sendable {
     struct Entry: Sendable {
         let run: SlotRun
         let channel: Channel
+        /// When it was recorded, as a count of records (see `mark`).
+        let recorded: UInt64
     }
 
-    private let entries = Mutex<[String: Entry]>([:])
+    private struct Records {
+        var entries: [String: Entry] = [:]
+        /// Records made so far.
+        var count: UInt64 = 0
+    }
+
+    private let records = Mutex(Records())
 
     /// Records an appointment; `false` when it was recorded already.
     @discardableResult
     func insert(_ id: String, run: SlotRun, channel: Channel) -> Bool {
-        entries.withLock { entries in
-            guard entries[id] == nil else { return false }
-            entries[id] = Entry(run: run, channel: channel)
+        records.withLock { records in
+            guard records.entries[id] == nil else { return false }
+            records.count += 1
+            records.entries[id] = Entry(run: run, channel: channel, recorded: records.count)
             return true
         }
     }
 
-    func contains(_ id: String) -> Bool { entries.withLock { $0[id] != nil } }
+    /// The records made so far: entries recorded later have a larger `recorded`.
+    var mark: UInt64 { records.withLock { $0.count } }
+
+    /// The appointments recorded at or before `mark` that are not among `ids`.
+    func recorded(atOrBefore mark: UInt64, notIn ids: Set<String>) -> [String] {
+        records.withLock { records in
+            records.entries.compactMap { $0.value.recorded <= mark && !ids.contains($0.key) ? $0.key : nil }
+        }
+    }
+
+    func contains(_ id: String) -> Bool { records.withLock { $0.entries[id] != nil } }
 
     /// The channel of a recorded appointment.
-    func channel(_ id: String) -> Channel? { entries.withLock { $0[id]?.channel } }
+    func channel(_ id: String) -> Channel? { records.withLock { $0.entries[id]?.channel } }
 
     /// Forgets an appointment and returns what it held, if it was recorded.
-    func remove(_ id: String) -> Entry? { entries.withLock { $0.removeValue(forKey: id) } }
+    func remove(_ id: String) -> Entry? { records.withLock { $0.entries.removeValue(forKey: id) } }
 
-    var count: Int { entries.withLock { $0.count } }
+    var count: Int { records.withLock { $0.entries.count } }
 }
