@@ -74,6 +74,17 @@ import TerminCore
         #expect(office == 102522 && marked == [lapsed.id] && detail.contains("15 min"))
     }
 
+    @Test func theHousekeepingErasesContactsAfterTheirRetentionAndForgetsKeysAfterTheirs() {
+        let plan = Decisions.housekeeping(contactRetentionDays: 30, keyTTLSeconds: 86_400, limit: 1_000, now: Self.now)
+        guard plan.changes.count == 2, case .eraseContacts(let before, let limit) = plan.changes[0],
+              case .forgetKeys(let made, let keys) = plan.changes[1] else {
+            Issue.record("\(plan.changes)")
+            return
+        }
+        #expect(before == BerlinTime.local(Self.now).date.adding(days: -30) && limit == 1_000)
+        #expect(made == Self.now.adding(seconds: -86_400) && keys == 1_000)
+    }
+
     @Test func aRoundCloseClaimsTheRoundFirstAndSettlesItLast() {
         let closing = WritePlan.RoundClosing(roundID: 3, settlements: [], carried: [], report: "{}")
         let winner = AppointmentRepository.NewRow(Self.appointment(), code: "x", now: Self.now)

@@ -128,13 +128,18 @@ import TerminTestSupport
         try AppointmentRepositoryTests.insert(booking, code: "secret", db)
         let now = AppointmentRepositoryTests.now
         let key = WritePlan.Idempotency(key: "k1", fingerprint: "body")
-        #expect(try IdempotencyRepository.store(key, appointmentID: booking.id, code: "secret", now: now, db))
-        #expect(try !IdempotencyRepository.store(key, appointmentID: booking.id, code: "secret", now: now, db))
+        #expect(try IdempotencyRepository.store(key, appointmentID: booking.id, code: "secret", db))
+        // A key answers for one appointment only.
+        let other = AppointmentRepositoryTests.appointment(unit: 120, status: .confirmed)
+        try AppointmentRepositoryTests.insert(other, code: "other", db)
+        #expect(try !IdempotencyRepository.store(key, appointmentID: other.id, code: "other", db))
         let answers = try IdempotencyRepository.answers([key, .init(key: "k2", fingerprint: "body"),
                                                          .init(key: "k1", fingerprint: "other")], db)
         #expect(answers == [.init(sameRequest: true, appointmentID: booking.id, code: "secret"), nil,
                             .init(sameRequest: false, appointmentID: booking.id, code: "secret")])
-        try IdempotencyRepository.purge(before: now.adding(seconds: 1), db)
+        #expect(try IdempotencyRepository.forget(before: now, limit: 10, db) == 0, "made at now: not before it")
+        #expect(try IdempotencyRepository.forget(before: now.adding(seconds: 1), limit: 10, db) == 1)
         #expect(try IdempotencyRepository.answers([key], db) == [nil])
+        #expect(try AppointmentRepository.fetch(id: booking.id, db) != nil, "the booking stays; only its key goes")
     }
 }

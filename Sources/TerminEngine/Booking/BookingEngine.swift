@@ -19,7 +19,7 @@ public final class BookingEngine: Sendable {
         public var holdTTLSeconds: Int64 = 600
         /// How long an idempotency key and its answer are kept, in seconds.
         public var idempotencyKeyTTLSeconds: Int64 = 86_400
-        /// Most holds expired (and most contacts erased) per sweep.
+        /// Most holds expired (and most contacts erased, most keys forgotten) per sweep.
         public var expiryBatchMax = 1_000
         /// Days after an appointment's day that its contact data is kept, then erased.
         public var contactRetentionDays = 30
@@ -216,20 +216,21 @@ public final class BookingEngine: Sendable {
 
     // MARK: Housekeeping
 
-    /// Expires holds that ran out and frees their time; purges old idempotency keys; erases contact data past its
-    /// retention. Returns the holds expired.
+    /// Expires holds that ran out and frees their time; with `housekeeping`, also erases contact data past its
+    /// retention and forgets idempotency keys past theirs (the sweeper asks for it every `HoldSweeper.housekeepingEverySweeps`
+    /// sweeps). Returns the holds expired.
     @discardableResult
-    public func sweep() throws -> Int {
+    public func sweep(housekeeping: Bool = true) throws -> Int {
         let now = clock.now()
-        let due = try pool.withConnection { db in
-            try IdempotencyRepository.purge(before: now.adding(seconds: -configuration.idempotencyKeyTTLSeconds), db)
-            return try AppointmentRepository.dueHolds(now: now, limit: configuration.expiryBatchMax, db)
+        if housekeeping {
+            let plan = Decisions.housekeeping(contactRetentionDays: configuration.contactRetentionDays,
+                                              keyTTLSeconds: configuration.idempotencyKeyTTLSeconds,
+                                              limit: configuration.expiryBatchMax, now: now)
+            if case .failed(let reason) = pipeline.commit(.init(plan)) {
+                throw EngineError(.unavailable, detail: "The housekeeping could not be written: \(reason)")
+            }
         }
-        let erasure = Decisions.erasure(retentionDays: configuration.contactRetentionDays, limit: configuration.expiryBatchMax,
-                                        now: now)
-        if case .failed(let reason) = pipeline.commit(.init(erasure)) {
-            throw EngineError(.unavailable, detail: "Contact data could not be erased: \(reason)")
-        }
+        let due = try pool.withConnection { try AppointmentRepository.dueHolds(now: now, limit: configuration.expiryBatchMax, $0) }
         guard !due.isEmpty else { return 0 }
         switch pipeline.commit(.init(Decisions.expiry(holdIDs: due, now: now))) {
         case .committed(let expired): return expired.count

@@ -1,9 +1,12 @@
-/// Runs the engine's housekeeping (expiring holds, purging idempotency keys, erasing old contact data) every
-/// `intervalSeconds`, and marks the counters' lapsed appointments as no-shows every `noShowEverySweeps` sweeps, in a
-/// loop the composition root runs on a thread of its own until stopped.
+/// Expires the holds that ran out every `intervalSeconds`, runs the housekeeping (old contact data erased, old
+/// idempotency keys forgotten) every `housekeepingEverySweeps` sweeps, and marks the counters' lapsed appointments as
+/// no-shows every `noShowEverySweeps` sweeps, in a loop the composition root runs on a thread of its own until stopped.
 public final class HoldSweeper: Sendable {
     /// Default pause between sweeps, in seconds. A hold's time is back on offer at most this long after it ran out.
     public static let intervalSecondsDefault = 1.0
+    /// Sweeps between two housekeepings (contact data erased, idempotency keys forgotten; at the default interval:
+    /// every minute). They scan the rows that still hold contact data or keys, so not every second.
+    public static let housekeepingEverySweeps = 60
     /// Sweeps between two no-show sweeps of the counters (at the default interval: every 30 s).
     public static let noShowEverySweeps = 30
 
@@ -32,7 +35,9 @@ public final class HoldSweeper: Sendable {
         lifecycle.run {
             var sweeps = 0
             while !lifecycle.isStopped {
-                do { try engine.sweep() } catch { log("hold sweep failed: \(error)") }
+                do { try engine.sweep(housekeeping: sweeps % Self.housekeepingEverySweeps == 0) } catch {
+                    log("hold sweep failed: \(error)")
+                }
                 sweeps += 1
                 if let counters, sweeps % Self.noShowEverySweeps == 0 {
                     do { try counters.sweepNoShows() } catch { log("no-show sweep failed: \(error)") }

@@ -41,9 +41,11 @@ enum Decisions {
         WritePlan([.expireHolds(ids: holdIDs)], now: now)
     }
 
-    /// The erasure of contact data kept `retentionDays` after the appointment's day (at most `limit` a sweep).
-    static func erasure(retentionDays: Int, limit: Int, now: Instant) -> WritePlan {
-        WritePlan([.eraseContacts(before: BerlinTime.local(now).date.adding(days: -retentionDays), limit: limit)], now: now)
+    /// The housekeeping: contact data erased `contactRetentionDays` after the appointment's day, idempotency keys
+    /// forgotten `keyTTLSeconds` after their appointment was made (at most `limit` of each).
+    static func housekeeping(contactRetentionDays: Int, keyTTLSeconds: Int64, limit: Int, now: Instant) -> WritePlan {
+        WritePlan([.eraseContacts(before: BerlinTime.local(now).date.adding(days: -contactRetentionDays), limit: limit),
+                   .forgetKeys(before: now.adding(seconds: -keyTTLSeconds), limit: limit)], now: now)
     }
 
     /// The no-shows of an office's day: bookings not checked in by their start plus the grace time.

@@ -38,24 +38,23 @@ public enum AppointmentRepository {
         public var prior: [String: IdempotencyRepository.Answer] = [:]
     }
 
-    /// Inserts holds and bookings, and the idempotency keys of those that carry one, with one statement. A row whose
+    /// Inserts holds and bookings, with the idempotency keys of those that carry one, by one statement. A row whose
     /// desk time is taken by a committed appointment is skipped (`deskTimeFree`), and so is one that overlaps an
     /// earlier-starting row of `rows` on its desk; one whose time (or key) an uncommitted transaction takes waits for it
-    /// and, if that commits, fails the statement on `desk_time`'s (or the key's) primary key (SQLSTATE 23505: write it
-    /// again). The rows must not repeat a key. (No `ON CONFLICT`: the ids are new random UUIDs, and PostgreSQL's
+    /// and, if that commits, fails the statement on `desk_time`'s key (or the key's unique index: SQLSTATE 23505; write
+    /// it again). The rows must not repeat a key. (No `ON CONFLICT`: the ids are new random UUIDs, and PostgreSQL's
     /// speculative insertion for it cost a lock and an index probe per row.)
     /// - Parameter checkingKeys: look each key up first: a row whose key was stored before is not inserted, and its
     ///   first answer is returned instead. Without, a key stored before fails the statement (23505) instead: the
     ///   writer's first try, since nearly every key is new (a repeat finds its time taken and is answered from the
-    ///   key by a replay), and the lookup cost a probe per keyed row; the writer's retry checks.
+    ///   key by a replay), and the lookup costs a probe per keyed row; the writer's retry checks.
     public static func insert(_ rows: [NewRow], checkingKeys: Bool = true, _ db: PostgresConnection) throws -> Inserted {
         let rows = withoutOverlaps(rows)
         guard !rows.isEmpty else { return Inserted() }
         assert(Set(rows.compactMap(\.idempotency?.key)).count == rows.count(where: { $0.idempotency != nil }),
                "one statement stores a key once")
-        let keyed = rows.contains { $0.idempotency != nil }
         func column(_ value: (NewRow) -> String?) -> String { PostgresArray.literal(rows.map(value)) }
-        var parameters = [column { $0.appointment.id }, column { String($0.appointment.run.officeID) },
+        let parameters = [column { $0.appointment.id }, column { String($0.appointment.run.officeID) },
                           column { String($0.appointment.run.deskID) }, column { $0.appointment.run.date.description },
                           column { String($0.appointment.run.startUnit) }, column { String($0.appointment.run.units) },
                           column { BerlinTime.format($0.appointment.start) }, column { BerlinTime.format($0.appointment.end) },
@@ -64,11 +63,11 @@ public enum AppointmentRepository {
                           column { $0.appointment.contact?.name }, column { $0.appointment.contact?.email },
                           column { BerlinTime.format($0.now) }, column { arrayLiteral($0.appointment.services.map(\.serviceID)) },
                           column { arrayLiteral($0.appointment.services.map(\.quantity)) },
-                          column { $0.identityHash.map(Hex.encode) }]
-        if keyed { parameters += [column { $0.idempotency?.key }, column { $0.idempotency?.fingerprint }] }
-        let statement = keyed ? (checkingKeys ? InsertStatement.checkingKeys : InsertStatement.keyed) : InsertStatement.plain
+                          column { $0.identityHash.map(Hex.encode) }, column { $0.idempotency?.key },
+                          column { $0.idempotency?.fingerprint }]
+        let checking = checkingKeys && rows.contains { $0.idempotency != nil }
         var outcome = Inserted()
-        for values in try db.query(statement, parameters).rows {
+        for values in try db.query(checking ? InsertStatement.checkingKeys : InsertStatement.plain, parameters).rows {
             let row = try InsertColumns.selection.row(values)
             let id = try row[InsertColumns.id]
             if let sameRequest = try row[InsertColumns.sameRequest] {
@@ -82,26 +81,26 @@ public enum AppointmentRepository {
         return outcome
     }
 
-    /// The three forms of `insert`'s statement: rows without keys; with keys; with keys looked up first. Each returns
-    /// the rows `InsertColumns` reads.
+    /// The two forms of `insert`'s statement: as it is, and with keys looked up first. Each returns the rows
+    /// `InsertColumns` reads.
     private enum InsertStatement {
-        static func input(keyed: Bool) -> String {
-            """
+        static let input = """
             unnest($1::uuid[], $2::bigint[], $3::bigint[], $4::date[], $5::int[], $6::int[], $7::timestamptz[],
                    $8::timestamptz[], $9::text[], $10::text[], $11::timestamptz[], $12::text[], $13::text[],
-                   $14::text[], $15::timestamptz[], $16::text[], $17::text[], $18::text[]\(keyed ? ", $19::text[], $20::text[]" : ""))
+                   $14::text[], $15::timestamptz[], $16::text[], $17::text[], $18::text[], $19::text[], $20::text[])
               AS input(id, office_id, desk_id, day, start_unit, units, lo, hi, channel, status, expires_at, code,
-                       contact_name, contact_email, now_at, service_ids, quantities, identity\(keyed ? ", key, fingerprint" : ""))
+                       contact_name, contact_email, now_at, service_ids, quantities, identity, key, fingerprint)
             """
-        }
 
         static func appointments(from source: String, unlessPrior: Bool, returning: String) -> String {
             """
             INSERT INTO appointment (id, office_id, desk_id, day, start_unit, units, span, channel, status, expires_at,
-              code_hash, contact_name, contact_email, created_at, confirmed_at, service_ids, quantities, identity_hash)
+              code_hash, contact_name, contact_email, created_at, confirmed_at, service_ids, quantities, identity_hash,
+              idempotency_key, idempotency_fingerprint, idempotency_code)
             SELECT id, office_id, desk_id, day, start_unit, units, tstzrange(lo, hi), channel, status, expires_at,
               sha256(convert_to(code, 'UTF8')), contact_name, contact_email, now_at,
-              CASE WHEN status = 'confirmed' THEN now_at END, service_ids::bigint[], quantities::int[], decode(identity, 'hex')
+              CASE WHEN status = 'confirmed' THEN now_at END, service_ids::bigint[], quantities::int[], decode(identity, 'hex'),
+              key, sha256(convert_to(fingerprint, 'UTF8')), CASE WHEN key IS NOT NULL THEN code END
             FROM \(source)
             WHERE (status NOT IN ('held', 'confirmed') OR \(deskTimeFree(desk: "input.desk_id", span: "tstzrange(input.lo, input.hi)")))
             \(unlessPrior ? "AND NOT EXISTS (SELECT 1 FROM prior WHERE prior.id = input.id)" : "")
@@ -109,29 +108,18 @@ public enum AppointmentRepository {
             """
         }
 
-        static func withKeys(checking: Bool) -> String {
-            """
-            WITH input AS (SELECT * FROM \(input(keyed: true)))\(checking ? """
-            , prior AS (
-              SELECT input.id, k.fingerprint = sha256(convert_to(input.fingerprint, 'UTF8')) AS same, k.appointment_id, k.code
-              FROM input JOIN idempotency_key k ON k.key = input.key
-            )
-            """ : ""), inserted AS (
-            \(appointments(from: "input", unlessPrior: checking, returning: "id"))
-            ), keyed AS (
-              INSERT INTO idempotency_key (key, fingerprint, appointment_id, code, created_at)
-              SELECT input.key, sha256(convert_to(input.fingerprint, 'UTF8')), input.id, input.code, input.now_at
-              FROM input JOIN inserted ON inserted.id = input.id WHERE input.key IS NOT NULL
+        static let plain = appointments(from: input, unlessPrior: false, returning: "id, NULL::bool, NULL::uuid, NULL::text")
+        static let checkingKeys = """
+            WITH input AS (SELECT * FROM \(input)), prior AS (
+              SELECT input.id, a.idempotency_fingerprint = sha256(convert_to(input.fingerprint, 'UTF8')) AS same,
+                a.id AS appointment_id, a.idempotency_code AS code
+              FROM input JOIN appointment a ON a.idempotency_key = input.key
+            ), inserted AS (
+            \(appointments(from: "input", unlessPrior: true, returning: "id"))
             )
             SELECT id, NULL::bool, NULL::uuid, NULL::text FROM inserted
-            \(checking ? "UNION ALL SELECT id, same, appointment_id, code FROM prior" : "")
+            UNION ALL SELECT id, same, appointment_id, code FROM prior
             """
-        }
-
-        static let plain = appointments(from: input(keyed: false), unlessPrior: false,
-                                        returning: "id, NULL::bool, NULL::uuid, NULL::text")
-        static let keyed = withKeys(checking: false)
-        static let checkingKeys = withKeys(checking: true)
     }
 
     /// The rows `insert` returns: an inserted row's id, or a keyed row's id with its key's first answer.

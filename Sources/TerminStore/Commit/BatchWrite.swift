@@ -156,10 +156,18 @@ enum BatchWrite {
             }
         }
         try insertPending()
-        if refusal == nil, let idempotency = plan.idempotency, let answerID = plan.answerID,
-           try !IdempotencyRepository.store(idempotency, appointmentID: answerID, code: plan.code!, now: plan.now, db) {
-            try db.execute("ROLLBACK TO SAVEPOINT plan")
-            return nil   // another transaction stored the key first: answered from it in the next batch
+        if refusal == nil, let idempotency = plan.idempotency, let holdID = plan.confirmedHoldID {
+            // A confirmed hold takes the key now (a new row took it as it was inserted).
+            let stored: Bool
+            do {
+                stored = try IdempotencyRepository.store(idempotency, appointmentID: holdID, code: plan.code!, db)
+            } catch let error as PostgresError where error.sqlState == "23505" {
+                stored = false
+            }
+            if !stored {
+                try db.execute("ROLLBACK TO SAVEPOINT plan")
+                return nil   // another appointment holds the key: answered from it in the next batch
+            }
         }
         if let refusal {
             try db.execute("ROLLBACK TO SAVEPOINT plan")
@@ -191,6 +199,9 @@ enum BatchWrite {
             return .success(try AppointmentRepository.expireHolds(ids: ids, now: now, db))
         case .eraseContacts(let before, let limit):
             try AppointmentRepository.eraseContacts(before: before, limit: limit, db)
+            return .success([])
+        case .forgetKeys(let before, let limit):
+            try IdempotencyRepository.forget(before: before, limit: limit, db)
             return .success([])
         case .markNoShows(let officeID, let ids, let detail):
             try QueueRepository.lockOffice(officeID, db)

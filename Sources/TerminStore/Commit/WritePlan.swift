@@ -3,7 +3,8 @@ import TerminCore
 /// What one command writes, all or nothing: the engine decides it (pure), reserves its desk time in the ledger, and
 /// hands it to the `CommitWriter`, which writes it in a batch with others (one transaction a batch) and answers with
 /// an `Outcome`. Every change to appointments goes this way: holds, bookings (direct, from a hold, placed requests,
-/// a round's winners, staff and walk-in bookings), cancellations, hold expiry, no-shows and the erasure of contact data.
+/// a round's winners, staff and walk-in bookings), cancellations, hold expiry, no-shows, and the housekeeping that
+/// erases contact data and forgets idempotency keys.
 public struct WritePlan: Sendable {
     /// One change to the `appointment` table.
     public enum Change: Sendable {
@@ -17,6 +18,9 @@ public struct WritePlan: Sendable {
         case expireHolds(ids: [String])
         /// The contact data of at most `limit` appointments whose day is before `before` is erased (data protection).
         case eraseContacts(before: LocalDate, limit: Int)
+        /// The idempotency keys (and the codes kept for replays) of at most `limit` appointments made before `before`
+        /// are forgotten.
+        case forgetKeys(before: Instant, limit: Int)
         /// Confirmed bookings among `ids` of the office whose holders have not checked in become no-shows (under the
         /// office's queue lock, so a check-in and the mark never both stand), each with an audit line saying `detail`.
         case markNoShows(officeID: Int, ids: [String], detail: String)
@@ -121,7 +125,7 @@ public struct WritePlan: Sendable {
             switch change {
             case .insert(let row): return row.appointment.id
             case .confirmHold(let id, _, _, _): return id
-            case .cancel, .expireHolds, .eraseContacts, .markNoShows, .claimRound, .settleRound: continue
+            case .cancel, .expireHolds, .eraseContacts, .forgetKeys, .markNoShows, .claimRound, .settleRound: continue
             }
         }
         return nil
