@@ -139,13 +139,8 @@ public final class CommitWriter: Sendable {
     }
 
     /// Answers a plan written (or failed), then the plans that followed its key: from its outcome where that settles
-    /// the key, else submitted again on their own.
+    /// the key, else submitted again on their own. The plan no longer leads its key (`run` removed it).
     private func settle(_ pending: PendingPlan, _ outcome: Outcome) {
-        if let key = pending.key {
-            state.withLock { locked in
-                if locked.state.leaders[key] === pending { locked.state.leaders[key] = nil }
-            }
-        }
         pending.answer(outcome)
         for follower in pending.takeFollowers() {
             if let answer = BatchWrite.follow(pending.plan, outcome, fingerprint: follower.plan.idempotency!.fingerprint) {
@@ -192,9 +187,14 @@ public final class CommitWriter: Sendable {
                 connection = nil
                 outcomes = Array(repeating: .failed("\(error)"), count: batch.count)
             }
-            let deferred = zip(batch, outcomes).filter { pending, outcome in
-                outcome == nil && pending.deferrals.add(1, ordering: .relaxed).newValue <= Self.deferralsMax
-            }.map(\.0)
+            var deferred: [PendingPlan] = [], answered: [(PendingPlan, Outcome)] = []
+            for (pending, outcome) in zip(batch, outcomes) {
+                if outcome == nil && pending.deferrals.add(1, ordering: .relaxed).newValue <= Self.deferralsMax {
+                    deferred.append(pending)
+                } else {
+                    answered.append((pending, outcome ?? .failed("the idempotency key's first request did not settle")))
+                }
+            }
             // Counted before the callers hear, so figures read after an answer include its batch.
             state.withLock { locked in
                 locked.state.batches += 1
@@ -202,11 +202,12 @@ public final class CommitWriter: Sendable {
                 locked.state.largestBatch = max(locked.state.largestBatch, batch.count)
                 locked.state.writing -= 1
                 locked.state.queue.insert(contentsOf: deferred, at: locked.state.head)
+                for (pending, _) in answered {
+                    if let key = pending.key, locked.state.leaders[key] === pending { locked.state.leaders[key] = nil }
+                }
                 if locked.state.stopped || !deferred.isEmpty { locked.broadcast() }   // `stop` waits for the last batch
             }
-            for (pending, outcome) in zip(batch, outcomes) where !deferred.contains(where: { $0 === pending }) {
-                settle(pending, outcome ?? .failed("the idempotency key's first request did not settle"))
-            }
+            for (pending, outcome) in answered { settle(pending, outcome) }
         }
     }
 
