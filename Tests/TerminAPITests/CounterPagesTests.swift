@@ -35,4 +35,25 @@ import TerminTestSupport
             #expect(png.starts(with: [0x89, 0x50, 0x4E, 0x47]) && png.count > 5_000)
         }
     }
+
+    /// The display's summary line in words, read in the browser: after closing time the office takes no walk-ins and
+    /// gives no estimate (the answer leaves it out), and the line says so instead of "etwa undefined Minuten".
+    static let moments: [(advancedSeconds: Int64, expected: String)] = [
+        (0, "Wartende ohne Termin: 0"),   // Monday 09:00: open
+        (14 * 3_600, "heute keine neuen Wartenummern ohne Termin"),   // 23:00: closed
+    ]
+
+    @Test(arguments: moments)
+    func theDisplaysSummaryNeverShowsAMissingEstimate(advancedSeconds: Int64, expected: String) throws {
+        let app = try TestServer()
+        app.clock.advance(seconds: advancedSeconds)
+        let outcome = try ChildProcess.run("/usr/bin/env", ["python3", Self.folder.appendingPathComponent("Browser/display_summary.py").path,
+                                                            "http://127.0.0.1:\(app.server.port)", String(TestServer.orleansplatz)],
+                                           seconds: 120)
+        #expect(outcome.status == 0, "\(outcome.errors)")
+        let seen = try #require(try JSONSerialization.jsonObject(with: Data(outcome.output.utf8)) as? [String: Any], "\(outcome.errors)")
+        let summary = try #require(seen["summary"] as? String)
+        #expect(summary.contains(expected), "\(summary)")
+        #expect(!summary.contains("undefined") && !summary.contains("null"), "\(summary)")
+    }
 }

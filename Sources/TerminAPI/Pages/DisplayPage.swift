@@ -60,8 +60,10 @@ enum DisplayPage {
     async function refresh() {
       try {
         const status = await api('GET', '/v1/offices/' + office + '/queue');
-        el('summary').textContent = 'Wartende ohne Termin: ' + status.waiting_walk_ins
-          + (status.estimated_wait_minutes === null ? '' : ' · geschätzte Wartezeit etwa ' + status.estimated_wait_minutes + ' Minuten');
+        // An estimate the office cannot give is absent from the answer (not null): say nothing of it then.
+        const waiting = 'Wartende ohne Termin: ' + status.waiting_walk_ins;
+        el('summary').textContent = !status.takes_walk_ins ? waiting + ' · heute keine neuen Wartenummern ohne Termin'
+          : waiting + (status.estimated_wait_minutes == null ? '' : ' · geschätzte Wartezeit etwa ' + status.estimated_wait_minutes + ' Minuten');
         return status;
       } catch (error) { return null; }
     }
