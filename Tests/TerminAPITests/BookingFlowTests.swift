@@ -101,6 +101,21 @@ import TerminTestSupport
         #expect(try app.scalar("SELECT count(*) FROM appointment") == "1")
     }
 
+    /// A citizen cancels until two hours before the start (the office's cut-off); later the answer says until when.
+    @Test func aCancellationPastTheOfficesCutoffIsRefusedNamingIt() throws {
+        let app = try TestServer()
+        let client = try app.client()
+        let booked = try client.send("POST", "/v1/bookings", body: TestServer.holdBody(start: TestServer.tuesday("09:00")))
+        let id = try #require(booked.json["id"] as? String), code = try #require(booked.json["code"] as? String)
+        app.clock.advance(seconds: 22 * 3_600 + 1_800)   // Tuesday 07:30: 90 minutes before the start
+        let refused = try client.send("DELETE", "/v1/bookings/\(id)", headers: ["Authorization": "Booking \(code)"])
+        #expect(refused.status == 409 && refused.json["field"] as? String == "id")
+        #expect((refused.json["type"] as? String)?.hasSuffix("change-cutoff-passed") == true)
+        #expect((refused.json["detail"] as? String)?.contains("120 minutes before their start") == true, "\(refused.json)")
+        #expect(try app.scalar("SELECT status FROM appointment WHERE id = $1", [id]) == "confirmed")
+        #expect(try client.send("GET", "/v1/offices/102522").json["change_cutoff_minutes"] as? Int == 120)
+    }
+
     @Test func concurrentRepeatsOfOneIdempotencyKeyBookOnce() throws {
         let app = try TestServer()
         let port = app.server.port

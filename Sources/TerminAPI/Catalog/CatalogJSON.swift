@@ -44,6 +44,8 @@ struct OfficeJSON: Encodable {
     let horizon_days: Int
     let min_notice_minutes: Int
     let online_withheld_percent: Int
+    /// How late a citizen may cancel, in minutes before the start.
+    let change_cutoff_minutes: Int
     let accessibility: [String]
     let services: [OfferJSON]
 
@@ -61,6 +63,7 @@ struct OfficeJSON: Encodable {
         horizon_days = office.horizonDays
         min_notice_minutes = office.minNoticeMinutes
         online_withheld_percent = office.onlineWithheldPercent
+        change_cutoff_minutes = office.changeCutoffMinutes
         accessibility = office.accessibility
         services = offers.sorted { $0.serviceID < $1.serviceID }.map {
             OfferJSON(id: $0.serviceID, duration_minutes: $0.slotUnits * office.slotMinutes, slot_units: $0.slotUnits,

@@ -183,9 +183,11 @@ enum OpenAPIDocument {
           },
           "delete": {
             "summary": "Cancel a booking; its time becomes bookable again", "operationId": "cancelBooking", "security": [{"bookingCode": []}],
+            "description": "Until the office's change_cutoff_minutes before the start (two hours unless the office sets another); later, 409 change-cutoff-passed.",
             "responses": {
               "200": {"description": "Cancelled", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Booking"}}}},
               "404": {"$ref": "#/components/responses/Problem"},
+              "409": {"$ref": "#/components/responses/Problem"},
               "503": {"$ref": "#/components/responses/Problem"}
             }
           }
@@ -230,6 +232,7 @@ enum OpenAPIDocument {
             "geo": {"type": "object", "properties": {"lat": {"type": "number"}, "lon": {"type": "number"}}},
             "time_zone": {"const": "Europe/Berlin"}, "slot_minutes": {"type": "integer"}, "horizon_days": {"type": "integer"},
             "min_notice_minutes": {"type": "integer"}, "online_withheld_percent": {"type": "integer"},
+            "change_cutoff_minutes": {"type": "integer", "description": "How late a citizen may cancel, in minutes before the start"},
             "accessibility": {"type": "array", "items": {"type": "string"}},
             "services": {"type": "array", "items": {"type": "object", "properties": {"id": {"type": "integer"}, "duration_minutes": {"type": "integer"}, "slot_units": {"type": "integer"}, "bookable_online": {"type": "boolean"}}}}}},
           "Availability": {"type": "object", "required": ["offices"], "properties": {"offices": {"type": "array", "items": {"type": "object", "properties": {

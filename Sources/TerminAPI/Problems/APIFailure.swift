@@ -51,6 +51,9 @@ struct APIFailure: Error {
         case .notFound:
             self.init(ProblemDetails(type: Self.typeBase + "booking-not-found", title: "Booking not found", status: 404,
                                      detail: error.detail, field: nil))
+        case .pastCutoff:
+            self.init(ProblemDetails(type: Self.typeBase + "change-cutoff-passed", title: "Too late to change online",
+                                     status: 409, detail: error.detail, field: error.field))
         case .unauthorized:
             self.init(ProblemDetails(type: Self.typeBase + "staff-only", title: "Staff credentials required", status: 401,
                                      detail: error.detail, field: "Authorization"),

@@ -17,12 +17,15 @@ public struct Office: Sendable, Identifiable {
     public let minNoticeMinutes: Int
     /// Percentage of each day's desk time withheld from online booking, kept for staff and walk-ins.
     public let onlineWithheldPercent: Int
+    /// How late a citizen may cancel a booking, in minutes before its start (staff are not bound).
+    public let changeCutoffMinutes: Int
     /// Accessibility features of the building (e.g. `step_free`, `accessible_desk`).
     public let accessibility: [String]
 
     public init(id: Int, nameDE: String, nameEN: String?, displayName: String, organizationUnit: String?,
                 isPublic: Bool, address: Address, geo: Geo, slotMinutes: Int, horizonDays: Int,
-                minNoticeMinutes: Int, onlineWithheldPercent: Int, accessibility: [String]) {
+                minNoticeMinutes: Int, onlineWithheldPercent: Int, accessibility: [String],
+                changeCutoffMinutes: Int = Office.changeCutoffMinutesDefault) {
         precondition((1...1440).contains(slotMinutes), "a grid unit lies within a day")
         precondition((0...100).contains(onlineWithheldPercent), "a share is a percentage")
         self.id = id
@@ -38,7 +41,11 @@ public struct Office: Sendable, Identifiable {
         self.minNoticeMinutes = minNoticeMinutes
         self.onlineWithheldPercent = onlineWithheldPercent
         self.accessibility = accessibility
+        self.changeCutoffMinutes = changeCutoffMinutes
     }
+
+    /// The cut-off an office has unless it sets its own: two hours.
+    public static let changeCutoffMinutesDefault = 120
 
     /// Units in one day of this office's grid. The grid starts at midnight; a unit that would cross midnight
     /// does not exist (a 210-minute grid has 6 units a day).

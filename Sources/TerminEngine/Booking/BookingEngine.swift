@@ -203,12 +203,19 @@ public final class BookingEngine: Sendable {
         return found
     }
 
-    /// Cancels a booking; its time becomes bookable again. Cancelling twice is harmless.
+    /// Cancels a booking; its time becomes bookable again. Cancelling twice is harmless; past its office's cut-off
+    /// (`Office.changeCutoffMinutes` before the start) a citizen cannot cancel online (`pastCutoff`, 409).
     public func cancel(id: String, code: String) throws(EngineError) -> Appointment {
         let now = clock.now()
         switch pipeline.commit(.init(Decisions.cancellation(id: id, code: code, now: now))) {
         case .committed(let changed): return changed[0]
         case .refused(.notConfirmed(let booking)): return booking
+        case .refused(.pastCutoff(let booking)):
+            let minutes = catalog.offices[booking.run.officeID]?.changeCutoffMinutes ?? Office.changeCutoffMinutesDefault
+            throw EngineError(.pastCutoff, field: "id", detail: "Bookings at this office can be cancelled online until "
+                              + "\(minutes) minutes before their start (this one until "
+                              + "\(BerlinTime.format(booking.start.adding(seconds: -Int64(minutes) * 60)))); "
+                              + "please call the office.")
         case .refused: throw EngineError(.notFound, detail: "There is no booking \(id) for this code.")
         case let outcome: throw Self.unavailable(outcome, doing: "cancelled")
         }

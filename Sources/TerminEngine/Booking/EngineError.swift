@@ -15,6 +15,8 @@ public struct EngineError: Error, Sendable, Equatable, CustomStringConvertible {
         case idempotencyKeyReused
         /// The booking does not exist or the code does not match (404).
         case notFound
+        /// The booking's office's cut-off for changes by citizens has passed (409).
+        case pastCutoff
         /// A staff route or channel was asked for without a valid staff token (401).
         case unauthorized
         /// The staff member's role or offices do not cover the request (403).

@@ -31,9 +31,9 @@ enum Decisions {
     /// A repeat whose time its first request took: answered from the key's first answer, writing nothing.
     static func replay(_ idempotency: WritePlan.Idempotency, now: Instant) -> WritePlan { .replay(idempotency, now: now) }
 
-    /// A cancellation by the holder of the booking's code.
+    /// A cancellation by the holder of the booking's code, until its office's cut-off before the start.
     static func cancellation(id: String, code: String, now: Instant) -> WritePlan {
-        WritePlan([.cancel(id: id, code: code)], now: now)
+        WritePlan([.cancel(id: id, code: code, boundByCutoff: true)], now: now)
     }
 
     /// The expiry of holds that ran out (the writer leaves any that is no longer held, or runs longer).

@@ -208,18 +208,31 @@ public enum AppointmentRepository {
             """, [id, code])).first
     }
 
-    /// Cancels a confirmed booking. Returns the booking as cancelled, and whether this call cancelled it (a second
-    /// cancel changes nothing). `nil` when id and code do not match a booking.
-    public static func cancel(id: String, code: String, now: Instant, _ db: PostgresConnection) throws
-        -> (appointment: Appointment, cancelledNow: Bool)? {
+    /// What became of a cancellation.
+    public enum Cancellation: Sendable, Equatable {
+        /// Cancelled now.
+        case cancelled(Appointment)
+        /// It was not confirmed (cancelled before, or a no-show): it stands as it is.
+        case notConfirmed(Appointment)
+        /// Its office's cut-off (`change_cutoff_minutes` before the start) has passed; it stands.
+        case pastCutoff(Appointment)
+    }
+
+    /// Cancels a confirmed booking, and with `boundByCutoff` only until its office's cut-off before the start (a
+    /// citizen; staff are not bound). `nil` when id and code do not match a booking.
+    public static func cancel(id: String, code: String, now: Instant, boundByCutoff: Bool, _ db: PostgresConnection) throws
+        -> Cancellation? {
         guard isUUID(id) else { return nil }
         let cancelled = try AppointmentColumns.decode(try db.query("""
             UPDATE appointment a SET status = 'cancelled', cancelled_at = $3
             WHERE a.id = $1 AND a.code_hash = sha256(convert_to($2, 'UTF8')) AND a.status = 'confirmed'
+              AND (NOT $4::bool OR lower(a.span) >= $3::timestamptz
+                   + make_interval(mins => (SELECT o.change_cutoff_minutes FROM office o WHERE o.id = a.office_id)))
             RETURNING \(AppointmentColumns.selection.sql)
-            """, [id, code, BerlinTime.format(now)]))
-        if let appointment = cancelled.first { return (appointment, true) }
-        return try fetch(id: id, code: code, db).map { ($0, false) }
+            """, [id, code, BerlinTime.format(now), boundByCutoff ? "true" : "false"]))
+        if let appointment = cancelled.first { return .cancelled(appointment) }
+        guard let standing = try fetch(id: id, code: code, db) else { return nil }
+        return standing.status == .confirmed ? .pastCutoff(standing) : .notConfirmed(standing)
     }
 
     /// The ids of at most `limit` holds that ran out by `now`, the longest expired first.

@@ -75,10 +75,11 @@ public enum CatalogRepository {
         static let horizonDays = PostgresColumn("horizon_days", PostgresText.int)
         static let minNoticeMinutes = PostgresColumn("min_notice_minutes", PostgresText.int)
         static let onlineWithheldPercent = PostgresColumn("online_withheld_percent", PostgresText.int)
+        static let changeCutoffMinutes = PostgresColumn("change_cutoff_minutes", PostgresText.int)
         static let accessibility = PostgresColumn("array_to_string(accessibility, ',')", PostgresText.list(PostgresText.text))
         static let selection = PostgresSelection(id, nameDE, nameEN, displayName, organizationUnit, isPublic, street,
                                                  houseNumber, postalCode, city, lat, lon, slotMinutes, horizonDays,
-                                                 minNoticeMinutes, onlineWithheldPercent, accessibility)
+                                                 minNoticeMinutes, onlineWithheldPercent, accessibility, changeCutoffMinutes)
     }
 
     private static func offices(_ db: PostgresConnection) throws -> [Office] {
@@ -91,7 +92,8 @@ public enum CatalogRepository {
                                   postalCode: try row[C.postalCode], city: try row[C.city]),
                    geo: .init(lat: try row[C.lat], lon: try row[C.lon]), slotMinutes: try row[C.slotMinutes],
                    horizonDays: try row[C.horizonDays], minNoticeMinutes: try row[C.minNoticeMinutes],
-                   onlineWithheldPercent: try row[C.onlineWithheldPercent], accessibility: try row[C.accessibility])
+                   onlineWithheldPercent: try row[C.onlineWithheldPercent], accessibility: try row[C.accessibility],
+                   changeCutoffMinutes: try row[C.changeCutoffMinutes])
         }
     }
 

@@ -190,11 +190,13 @@ enum BatchWrite {
             case .failure(.expired): return .failure(.holdExpired)
             case .failure(.alreadyConfirmed): return .failure(.holdConfirmed)
             }
-        case .cancel(let id, let code):
-            guard let outcome = try AppointmentRepository.cancel(id: id, code: code, now: now, db) else {
-                return .failure(.unknown)
+        case .cancel(let id, let code, let boundByCutoff):
+            switch try AppointmentRepository.cancel(id: id, code: code, now: now, boundByCutoff: boundByCutoff, db) {
+            case nil: return .failure(.unknown)
+            case .cancelled(let appointment): return .success([appointment])
+            case .notConfirmed(let appointment): return .failure(.notConfirmed(appointment))
+            case .pastCutoff(let appointment): return .failure(.pastCutoff(appointment))
             }
-            return outcome.cancelledNow ? .success([outcome.appointment]) : .failure(.notConfirmed(outcome.appointment))
         case .expireHolds(let ids):
             return .success(try AppointmentRepository.expireHolds(ids: ids, now: now, db))
         case .eraseContacts(let before, let limit):

@@ -12,8 +12,9 @@ public struct WritePlan: Sendable {
         case insert(AppointmentRepository.NewRow)
         /// A live, unexpired hold becomes a booking with this code and contact (and, if online, the citizen's identity).
         case confirmHold(id: String, code: String, contact: Appointment.Contact?, identity: CitizenIdentity?)
-        /// A confirmed booking whose code is `code` is cancelled.
-        case cancel(id: String, code: String)
+        /// A confirmed booking whose code is `code` is cancelled; with `boundByCutoff` (a citizen) only until its
+        /// office's cut-off before the start.
+        case cancel(id: String, code: String, boundByCutoff: Bool)
         /// Holds among `ids` that are still held and ran out by the plan's `now` expire (the others are left as they are).
         case expireHolds(ids: [String])
         /// The contact data of at most `limit` appointments whose day is before `before` is erased (data protection).
@@ -159,6 +160,8 @@ public struct WritePlan: Sendable {
         case holdConfirmed
         /// The booking was not confirmed (cancelled already, or a no-show): it stands as given.
         case notConfirmed(Appointment)
+        /// The booking's office's cut-off for changes by citizens has passed: it stands as given.
+        case pastCutoff(Appointment)
         /// The round is not due, closed already, or being closed by another transaction.
         case roundNotDue
     }
