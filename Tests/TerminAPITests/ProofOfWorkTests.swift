@@ -66,6 +66,66 @@ import TerminTestSupport
         #expect(proofOfWork.maxNumber(now: now.adding(seconds: 60)) == quiet, "and it eases when the load is gone")
     }
 
+    /// A payload as a portal's ALTCHA library makes it: `challenge = hex(SHA-256(salt + number))` (the salt hashed as
+    /// given), signed with the key string's bytes.
+    static func payload(salt: String, number: Int, key: [UInt8] = Array(keyString.utf8)) -> String {
+        let challenge = Hex.encode(SHA256.hash(salt + String(number)))
+        let signature = Hex.encode(HMACSHA256.code(key: key, message: Array(challenge.utf8)))
+        let json = #"{"algorithm":"SHA-256","challenge":"\#(challenge)","number":\#(number),"salt":"\#(salt)","signature":"\#(signature)"}"#
+        return Data(json.utf8).base64EncodedString()
+    }
+
+    static let keyString = "a key string shared with the portal, used as given"
+    static let now = Instant(secondsSinceEpoch: 1_800_000_000)
+
+    /// What each payload must produce, as ALTCHA's verifier decides it (plus Termin's expiry bound and replay).
+    @Test(arguments: [
+        // The library's own form: hex, expires, closing `&`.
+        ("5f1e2d3c4b5a69788796a5b4?expires=1800000300&", 4_711, nil),
+        // A salt without the `&` is hashed with it, as ALTCHA's verifier does: the old form no longer verifies.
+        ("5f1e2d3c4b5a69788796a5b4?expires=1800000300", 4_711, .wrongNumber),
+        // No expires, expired, or expiring more than an hour ahead.
+        ("5f1e2d3c4b5a69788796a5b4&", 4_711, .expired),
+        ("5f1e2d3c4b5a69788796a5b4?expires=1800000000&", 4_711, .expired),
+        ("5f1e2d3c4b5a69788796a5b4?expires=1800003601&", 4_711, .lifetimeTooLong),
+        // Other parameters beside expires, in either order (the library url-encodes a portal's params).
+        ("5f1e2d3c4b5a69788796a5b4?office=102522&expires=1800000300&", 4_711, nil),
+    ] as [(String, Int, ProofOfWork.Refusal?)])
+    func aPortalsPayloadIsJudgedAsALTCHAJudgesIt(salt: String, number: Int, refusal: ProofOfWork.Refusal?) throws {
+        let proofOfWork = ProofOfWork(configuration: .init(keyString: Self.keyString))
+        do {
+            try proofOfWork.verify(Self.payload(salt: salt, number: number), now: Self.now)
+            #expect(refusal == nil)
+        } catch {
+            #expect(error == refusal)
+        }
+    }
+
+    @Test func digitsMovedFromTheNumberIntoTheSaltDoNotVerify() throws {
+        // CVE-2025-68113: `expires=1800000300&` + `47` spliced into `expires=1800000300&4` + `7`, same hash input
+        // before the delimiter; the verifier's closing `&` tells them apart.
+        let proofOfWork = ProofOfWork(configuration: .init(keyString: Self.keyString))
+        let salt = "5f1e2d3c4b5a69788796a5b4?expires=1800000300&"
+        let genuine = try #require(try JSONSerialization.jsonObject(with: Data(base64Encoded: Self.payload(salt: salt, number: 47))!)
+                                   as? [String: Any])
+        var spliced = genuine
+        spliced["salt"] = salt + "4"
+        spliced["number"] = 7
+        let splicedText = try JSONSerialization.data(withJSONObject: spliced).base64EncodedString()
+        #expect(throws: ProofOfWork.Refusal.wrongNumber) { try proofOfWork.verify(splicedText, now: Self.now) }
+        try proofOfWork.verify(Self.payload(salt: salt, number: 47), now: Self.now)
+        #expect(throws: ProofOfWork.Refusal.replayed) { try proofOfWork.verify(Self.payload(salt: salt, number: 47), now: Self.now) }
+    }
+
+    @Test func aHexLookingKeyIsUsedAsGivenNotDecoded() throws {
+        let hexLooking = "00112233445566778899aabbccddeeff"
+        let proofOfWork = ProofOfWork(configuration: .init(keyString: hexLooking))
+        let salt = "5f1e2d3c4b5a69788796a5b4?expires=1800000300&"
+        let decoded = Self.payload(salt: salt, number: 1, key: try #require(Hex.decode(hexLooking)))
+        #expect(throws: ProofOfWork.Refusal.wrongSignature) { try proofOfWork.verify(decoded, now: Self.now) }
+        try proofOfWork.verify(Self.payload(salt: salt, number: 1, key: Array(hexLooking.utf8)), now: Self.now)
+    }
+
     @Test func withoutProofOfWorkTheChallengeRouteSaysSo() throws {
         let app = try TestServer()
         #expect(try app.client().send("GET", "/v1/challenge").status == 404)

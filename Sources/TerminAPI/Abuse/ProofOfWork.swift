@@ -3,19 +3,26 @@ import Synchronization
 import TerminCore
 import TerminJSON
 
-/// A proof-of-work challenge in the open ALTCHA protocol: `GET /v1/challenge` hands out
-/// `{algorithm: "SHA-256", challenge, maxnumber, salt, signature}` where `challenge = hex(SHA-256(salt + number))` for a
-/// secret random `number ≤ maxnumber`, the salt carries its expiry (`…?expires=UNIX`), and `signature =
-/// hex(HMAC-SHA-256(key, challenge))`. The client finds `number` by trying, and sends
-/// `Altcha: base64(JSON{algorithm, challenge, number, salt, signature})` with its hold, booking or request. Each
-/// solution is accepted once. Under load the challenges get harder: `maxnumber` grows with the solutions verified
-/// in the last ten seconds.
+/// A proof-of-work challenge in ALTCHA's v1 protocol, as ALTCHA's own libraries implement it (1.4.1 and later):
+/// `GET /v1/challenge` hands out `{algorithm: "SHA-256", challenge, maxnumber, salt, signature}` where the salt is
+/// random hex, its expiry and a closing `&` (`…?expires=UNIX&`), `challenge = hex(SHA-256(salt + number))` for a
+/// secret random `number ≤ maxnumber`, and `signature = hex(HMAC-SHA-256(key, challenge))` with the key string's
+/// UTF-8 bytes as the HMAC key, as given, never decoded. The client finds `number` by trying, and sends
+/// `Altcha: base64(JSON{algorithm, challenge, number, salt, signature})` with its hold, booking or request.
+///
+/// A portal that shares the key string issues challenges Termin accepts, and verifies Termin's with its own library.
+/// Termin asks more than ALTCHA's verifier does: the salt must carry an `expires` no further ahead than
+/// `lifetimeMaxSeconds`, and each solution is accepted once (remembered until it expires). Under load the challenges
+/// get harder: `maxnumber` grows with the solutions verified in the last ten seconds.
 public final class ProofOfWork: Sendable {
     public struct Configuration: Sendable {
-        /// The HMAC key; instances behind one portal share it (`TERMIN_POW_KEY`).
+        /// The HMAC key's bytes; instances behind one portal, and the portal's ALTCHA, share it (`TERMIN_POW_KEY`).
         public var key: [UInt8]
-        /// How long a challenge may be solved and used, in seconds.
+        /// How long a challenge Termin issues may be solved and used, in seconds.
         public var lifetimeSeconds: Int64 = 300
+        /// The furthest ahead a challenge's `expires` may lie, in seconds (a portal's challenges too): solutions are
+        /// remembered against replay until they expire, so none may be remembered for long.
+        public var lifetimeMaxSeconds: Int64 = 3_600
         /// `maxnumber` when quiet: about a tenth of a second of hashing in a browser.
         public var baseMaxNumber = 50_000
         /// The hardest challenge handed out.
@@ -24,15 +31,25 @@ public final class ProofOfWork: Sendable {
         public var doublingSolutionsPerSecond = 50.0
         /// Most solutions remembered against replay (they are forgotten when they expire).
         public var rememberedMax = 1_000_000
+        /// The shortest key accepted, in bytes.
+        public static let keyBytesMin = 16
+
+        /// A configuration with the HMAC key's bytes (at least `keyBytesMin`).
         public init(key: [UInt8]) {
-            precondition(key.count >= 16, "an HMAC key of at least 128 bits")
+            precondition(key.count >= Self.keyBytesMin, "an HMAC key of at least 128 bits")
             self.key = key
+        }
+
+        /// A configuration with a key string shared with ALTCHA's libraries: its UTF-8 bytes are the HMAC key, as
+        /// ALTCHA uses them (the string is never hex- or base64-decoded).
+        public init(keyString: String) {
+            self.init(key: Array(keyString.utf8))
         }
     }
 
     /// Why a solution is refused.
     public enum Refusal: String, Error, Sendable {
-        case missing, malformed, wrongSignature, wrongNumber, expired, replayed, tooBusy
+        case missing, malformed, wrongSignature, wrongNumber, expired, lifetimeTooLong, replayed, tooBusy
     }
 
     public let configuration: Configuration
@@ -53,7 +70,8 @@ public final class ProofOfWork: Sendable {
     public func challenge(now: Instant) -> JSONValue {
         var generator = SystemRandomNumberGenerator()
         let saltBytes = (0..<12).map { _ in UInt8.random(in: 0...255, using: &generator) }
-        let salt = Hex.encode(saltBytes) + "?expires=\(now.secondsSinceEpoch + configuration.lifetimeSeconds)"
+        // The closing `&` keeps the number from being spliced into the salt's parameters (CVE-2025-68113).
+        let salt = Hex.encode(saltBytes) + "?expires=\(now.secondsSinceEpoch + configuration.lifetimeSeconds)&"
         let maxNumber = maxNumber(now: now)
         let number = Int.random(in: 0...maxNumber, using: &generator)
         let challenge = Hex.encode(SHA256.hash(salt + String(number)))
@@ -71,8 +89,9 @@ public final class ProofOfWork: Sendable {
               let signature = object["signature"]?.string, let number = object["number"].flatMap(Self.number) else { throw .malformed }
         let expected = Hex.encode(HMACSHA256.code(key: configuration.key, message: Array(challenge.utf8)))
         guard Self.constantTimeEqual(expected, signature.lowercased()) else { throw .wrongSignature }
-        guard Hex.encode(SHA256.hash(salt + String(number))) == challenge else { throw .wrongNumber }
+        guard Hex.encode(SHA256.hash(Self.delimited(salt) + String(number))) == challenge else { throw .wrongNumber }
         guard let expires = Self.expiry(salt), now.secondsSinceEpoch < expires else { throw .expired }
+        guard expires - now.secondsSinceEpoch <= configuration.lifetimeMaxSeconds else { throw .lifetimeTooLong }
         let fresh = used.withLock { used -> Bool? in
             if used.count >= configuration.rememberedMax {
                 used = used.filter { $0.value > now.secondsSinceEpoch }
@@ -96,10 +115,20 @@ public final class ProofOfWork: Sendable {
         recent.withLock { recent in now.secondsSinceEpoch - recent.second >= 10 ? 0 : recent.counts.reduce(0, +) }
     }
 
-    /// The `expires` parameter of a salt (`…?expires=1767225600`).
+    /// The salt as it is hashed: ending in `&`, which ALTCHA's verifiers append when it is missing, so that a
+    /// number's digits moved into the salt (`expires=1` + `23` as `expires=12` + `3`) no longer hash alike.
+    static func delimited(_ salt: String) -> String {
+        salt.hasSuffix("&") ? salt : salt + "&"
+    }
+
+    /// The first non-empty `expires` parameter between a salt's first and second `?` (`…?expires=1767225600&`), as
+    /// ALTCHA's verifier reads it; `nil` when there is none or it is not a whole number.
     static func expiry(_ salt: String) -> Int64? {
-        guard let query = salt.split(separator: "?", maxSplits: 1).dropFirst().first else { return nil }
-        for pair in query.split(separator: "&") where pair.hasPrefix("expires=") { return Int64(pair.dropFirst(8)) }
+        let parts = salt.split(separator: "?", omittingEmptySubsequences: false)
+        guard parts.count > 1 else { return nil }
+        for pair in parts[1].split(separator: "&") where pair.hasPrefix("expires=") && pair.count > 8 {
+            return Int64(pair.dropFirst(8))
+        }
         return nil
     }
 

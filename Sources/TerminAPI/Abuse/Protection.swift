@@ -57,7 +57,8 @@ extension TerminAPI {
             case .malformed: "The Altcha header is not a base64 JSON solution with algorithm SHA-256."
             case .wrongSignature: "The challenge was not issued by this service."
             case .wrongNumber: "The number does not solve the challenge."
-            case .expired: "The challenge expired; fetch a new one."
+            case .expired: "The challenge expired, or its salt names no expires; fetch a new one."
+            case .lifetimeTooLong: "The challenge's expires lies too far ahead (an hour at most); issue challenges that expire sooner."
             case .replayed: "This solution was used already; each is accepted once."
             case .tooBusy: ""
             }

@@ -5,20 +5,22 @@ extension OpenAPIDocument {
       "paths": {
         "/v1/challenge": {
           "get": {"summary": "An ALTCHA proof-of-work challenge (when the server requires proof of work)", "operationId": "challenge", "tags": ["abuse"],
-                  "description": "Find number ≤ maxnumber with hex(SHA-256(salt + number)) = challenge, then send Altcha: base64(JSON{algorithm, challenge, number, salt, signature}) with the online hold, booking or request. Each solution is accepted once and expires with its salt's expires. maxnumber grows under load.",
+                  "description": "ALTCHA's v1 protocol as its libraries implement it. The salt is random hex, its expiry and a closing & (…?expires=UNIX&); find number ≤ maxnumber with hex(SHA-256(salt + number)) = challenge, then send Altcha: base64(JSON{algorithm, challenge, number, salt, signature}) with the online hold, booking or request. signature = hex(HMAC-SHA-256(key, challenge)) where the key is the string TERMIN_POW_KEY as given (UTF-8, not decoded), so a portal's ALTCHA library sharing that string issues challenges Termin accepts and verifies Termin's. Accepted: SHA-256 only; a salt not ending in & is hashed with one appended, as ALTCHA's verifier does; the salt must carry expires, at most an hour ahead. Each solution is accepted once (403 proof-of-work-replayed); refusals are 403 problems naming the field Altcha. maxnumber grows under load.",
                   "responses": {"200": {"description": "A challenge", "content": {"application/json": {"schema": {"type": "object", "required": ["algorithm", "challenge", "maxnumber", "salt", "signature"], "properties": {
                     "algorithm": {"type": "string", "enum": ["SHA-256"]}, "challenge": {"type": "string"}, "maxnumber": {"type": "integer"},
-                    "salt": {"type": "string"}, "signature": {"type": "string"}}}}}},
+                    "salt": {"type": "string", "pattern": "^[0-9a-f]+\\?expires=[0-9]+&$", "description": "random hex, ?expires=UNIX seconds, and the closing & that keeps the number's digits out of the parameters"},
+                    "signature": {"type": "string", "description": "hex(HMAC-SHA-256(UTF-8 bytes of the key string, challenge))"}}}}}},
                                 "404": {"$ref": "#/components/responses/Problem"}}}
         },
         "/v1/requests": {
           "post": {"summary": "A flexible request: services, ranked offices or near a point, time windows, needs", "operationId": "createRequest", "tags": ["requests"],
                    "description": "Where no release round claims the office-days it touches, it is placed at once at the best free start (served, then the preferred office, then the earliest: the solver's objective) and answered 201 with the booking. While a round is open for them it is collected (202) and allocated when the round closes. With identity caps on, a citizen has one open request per service (409 request-open) and the booking caps apply (409 booking-limit, 429 cancel-cool-down).",
-                   "parameters": [{"$ref": "#/components/parameters/CitizenPseudonym"}],
+                   "parameters": [{"$ref": "#/components/parameters/CitizenPseudonym"}, {"$ref": "#/components/parameters/Altcha"}],
                    "requestBody": {"required": true, "content": {"application/json": {"schema": {"$ref": "#/components/schemas/FlexibleRequest"}}}},
                    "responses": {"201": {"description": "Booked at once", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Booking"}}}},
                                  "202": {"description": "Collected by a release round; read its state with the code", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/CollectedRequest"}}}},
-                                 "400": {"$ref": "#/components/responses/Problem"}, "409": {"$ref": "#/components/responses/Problem"},
+                                 "400": {"$ref": "#/components/responses/Problem"}, "403": {"$ref": "#/components/responses/Problem"},
+                                 "409": {"$ref": "#/components/responses/Problem"},
                                  "422": {"$ref": "#/components/responses/Problem"}, "429": {"$ref": "#/components/responses/Problem"},
                                  "503": {"$ref": "#/components/responses/Problem"}}}
         },

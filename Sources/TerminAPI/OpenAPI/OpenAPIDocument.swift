@@ -140,11 +140,13 @@ enum OpenAPIDocument {
         "/v1/holds": {
           "post": {
             "summary": "Hold a time for a few minutes while the citizen completes the form", "operationId": "createHold",
+            "parameters": [{"$ref": "#/components/parameters/Altcha"}],
             "requestBody": {"required": true, "content": {"application/json": {"schema": {"$ref": "#/components/schemas/HoldRequest"}}}},
             "responses": {
               "201": {"description": "Held", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Hold"}}}},
               "400": {"$ref": "#/components/responses/Problem"},
               "401": {"$ref": "#/components/responses/Problem"},
+              "403": {"$ref": "#/components/responses/Problem"},
               "409": {"$ref": "#/components/responses/Problem"},
               "415": {"$ref": "#/components/responses/Problem"},
               "422": {"$ref": "#/components/responses/Problem"},
@@ -157,12 +159,13 @@ enum OpenAPIDocument {
             "summary": "Book: confirm a hold, or book a time directly", "operationId": "createBooking",
             "description": "201 means committed to the database. With an Idempotency-Key, the same request returns the same booking; another request with the same key is a 422. The code in the answer is shown once: it is the citizen's key to the booking. With identity caps on (termin serve's default), an online booking names its citizen (contact.email, or Citizen-Pseudonym from the portal): 409 booking-limit when the citizen holds the most live bookings one may, 429 cancel-cool-down (with Retry-After) after cancelling the same service recently.",
             "parameters": [{"name": "Idempotency-Key", "in": "header", "schema": {"type": "string", "minLength": 1, "maxLength": 255}},
-                           {"$ref": "#/components/parameters/CitizenPseudonym"}],
+                           {"$ref": "#/components/parameters/CitizenPseudonym"}, {"$ref": "#/components/parameters/Altcha"}],
             "requestBody": {"required": true, "content": {"application/json": {"schema": {"$ref": "#/components/schemas/BookingRequest"}}}},
             "responses": {
               "201": {"description": "Booked", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Booking"}}}},
               "400": {"$ref": "#/components/responses/Problem"},
               "401": {"$ref": "#/components/responses/Problem"},
+              "403": {"$ref": "#/components/responses/Problem"},
               "409": {"$ref": "#/components/responses/Problem"},
               "410": {"$ref": "#/components/responses/Problem"},
               "415": {"$ref": "#/components/responses/Problem"},
@@ -210,6 +213,7 @@ enum OpenAPIDocument {
         },
         "parameters": {
           "BookingID": {"name": "id", "in": "path", "required": true, "schema": {"type": "string", "format": "uuid"}},
+          "Altcha": {"name": "Altcha", "in": "header", "description": "With termin serve --proof-of-work on, an online write carries a solved ALTCHA challenge (see GET /v1/challenge; a portal's ALTCHA challenges under the shared key string are accepted too): base64(JSON{algorithm, challenge, number, salt, signature}). Missing, forged, wrong, expired or replayed: 403, field Altcha. Staff (Authorization) send none.", "schema": {"type": "string"}},
           "CitizenPseudonym": {"name": "Citizen-Pseudonym", "in": "header", "description": "The portal's name for a signed-in citizen, for the per-identity caps (wins over contact.email). Accepted only from a trusted proxy (termin serve --trusted-proxy), else 403. Stored only as a keyed hash.", "schema": {"type": "string", "minLength": 1, "maxLength": 255}},
           "OfficeID": {"name": "id", "in": "path", "required": true, "schema": {"type": "integer"}},
           "TicketID": {"name": "ticket", "in": "path", "required": true, "schema": {"type": "string", "format": "uuid"}},

@@ -57,13 +57,19 @@ enum DisplayPage {
       while (list.children.length > shown) list.removeChild(list.lastChild);
       if (announce) { el('announce').textContent = 'Nummer ' + call.number + ' bitte zu Schalter ' + call.desk + '.'; chime(); }
     }
+    // The queue leaves estimated_wait_minutes out when there is none (no walk-ins taken, or no desk serves before
+    // closing): `== null` covers both absent and null.
+    function summary(status) {
+      const minutes = status.estimated_wait_minutes;
+      const wait = !status.takes_walk_ins ? ' · Heute werden keine Nummern mehr ausgegeben.'
+        : minutes == null ? ''
+        : ' · geschätzte Wartezeit etwa ' + minutes + (minutes === 1 ? ' Minute' : ' Minuten');
+      return 'Wartende ohne Termin: ' + status.waiting_walk_ins + wait;
+    }
     async function refresh() {
       try {
         const status = await api('GET', '/v1/offices/' + office + '/queue');
-        // An estimate the office cannot give is absent from the answer (not null): say nothing of it then.
-        const waiting = 'Wartende ohne Termin: ' + status.waiting_walk_ins;
-        el('summary').textContent = !status.takes_walk_ins ? waiting + ' · heute keine neuen Wartenummern ohne Termin'
-          : waiting + (status.estimated_wait_minutes == null ? '' : ' · geschätzte Wartezeit etwa ' + status.estimated_wait_minutes + ' Minuten');
+        el('summary').textContent = summary(status);
         return status;
       } catch (error) { return null; }
     }

@@ -52,7 +52,7 @@ enum KioskPage {
       try {
         const ticket = await api('POST', '/v1/offices/' + office + '/tickets', { services: [{ id: serviceID }] });
         const minutes = ticket.estimated_wait_minutes;
-        const wait = minutes === null ? 'Ob Sie heute noch an die Reihe kommen, ist nicht sicher.'
+        const wait = minutes == null ? 'Ob Sie heute noch an die Reihe kommen, ist nicht sicher.'
           : minutes < 2 ? 'Sie sind gleich an der Reihe.' : 'Geschätzte Wartezeit: etwa ' + minutes + ' Minuten.';
         const ahead = ticket.waiting_ahead === 0 ? 'Vor Ihnen wartet niemand.'
           : ticket.waiting_ahead === 1 ? 'Vor Ihnen wartet eine Person.' : 'Vor Ihnen warten ' + ticket.waiting_ahead + ' Personen.';

@@ -28,9 +28,10 @@ enum ServeCommand: Command {
                                             help: "peers whose X-Forwarded-For names the client (the portal's proxies)")
     static let proofOfWork = Option.toggle("proof-of-work", help: "require an ALTCHA solution (GET /v1/challenge) on online writes",
                                            default: false)
-    static let powKey = Option.secret("pow-key", environment: "TERMIN_POW_KEY", value: "HEX",
-                                      help: "proof of work: the HMAC key instances behind one portal share (at least 32 hex "
-                                        + "digits; unset: a random one per process)")
+    static let powKey = Option.secret("pow-key", environment: "TERMIN_POW_KEY", value: "TEXT",
+                                      help: "proof of work: the HMAC key string shared by the instances and the portal's ALTCHA, "
+                                        + "used as given like ALTCHA's libraries do (at least 32 characters; unset: a random one "
+                                        + "per process)")
     static let powMaxNumber = Option.integer("pow-max-number", value: "N",
                                              help: "the quiet-time difficulty: the largest number a challenge hides",
                                              default: 50_000, range: 100...10_000_000)
@@ -51,8 +52,9 @@ enum ServeCommand: Command {
         Stops on SIGINT or SIGTERM: in-flight requests finish, then the embedded cluster stops.
         Rate limits: token buckets per client address (IPv4 /32, IPv6 /64), bursts of a fifth of a minute's budget
         (at least 1); behind a portal, name its proxies with --trusted-proxy or all its citizens share one budget.
-        Proof of work: with --proof-of-work on, online holds, bookings and requests carry an Altcha header; instances
-        behind one portal share the HMAC key in TERMIN_POW_KEY.
+        Proof of work: with --proof-of-work on, online holds, bookings and requests carry an Altcha header (ALTCHA's v1
+        protocol); instances behind one portal, and the portal's own ALTCHA library, share the key string in
+        TERMIN_POW_KEY, so each accepts the others' challenges.
         Identity caps: online bookings and requests name their citizen (contact.email, or the Citizen-Pseudonym header
         from a --trusted-proxy); each citizen holds at most --bookings-per-citizen live bookings and one open round
         request per service, and waits --cancel-cooldown-minutes after cancelling. Citizens are stored as HMAC-SHA-256
@@ -111,8 +113,8 @@ enum ServeCommand: Command {
         Threads.start(assembly.loops)
         var protection = Protection(trustedProxies: proxies)
         if options[proofOfWork] {
-            let key = try key(options, powKey) ?? (0..<32).map { _ in UInt8.random(in: 0...255) }
-            var powConfiguration = ProofOfWork.Configuration(key: key)
+            var powConfiguration = try powKeyString(options).map(ProofOfWork.Configuration.init(keyString:))
+                ?? ProofOfWork.Configuration(key: (0..<32).map { _ in UInt8.random(in: 0...255) })
             powConfiguration.baseMaxNumber = options[powMaxNumber]
             powConfiguration.maxNumberCeiling = max(powConfiguration.maxNumberCeiling, 40 * options[powMaxNumber])
             protection.proofOfWork = ProofOfWork(configuration: powConfiguration)
@@ -131,6 +133,19 @@ enum ServeCommand: Command {
         assembly.stop()
         _ = sources
         return ExitCode.success
+    }
+
+    /// Shortest `TERMIN_POW_KEY`, in UTF-8 bytes: 32 characters, as many as the hex key it replaces had digits.
+    static let powKeyBytesMin = 32
+
+    /// The proof of work's key string as given (ALTCHA's libraries use it so: its UTF-8 bytes are the HMAC key);
+    /// `nil` when unset.
+    private static func powKeyString(_ options: ParsedOptions) throws -> String? {
+        guard let text = options.optional(powKey) else { return nil }
+        guard text.utf8.count >= powKeyBytesMin else {
+            throw ParsedOptions.UsageError(description: "TERMIN_POW_KEY: at least \(powKeyBytesMin) characters")
+        }
+        return text
     }
 
     /// A key set as hex digits (at least 16 bytes) in the secret's environment variable; `nil` when unset.
