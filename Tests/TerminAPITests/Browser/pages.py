@@ -7,20 +7,18 @@ and the display shows and announces it. Prints one JSON object with what each pa
 step fails. A test tool only: nothing at run time needs a browser.
 """
 import json
-import shutil
 import sys
 
 from playwright.sync_api import sync_playwright
+
+from chromium import open_context
 
 base, office, token, shots = sys.argv[1], sys.argv[2], sys.argv[3], sys.argv[4]
 seen = {}
 UNLABELED = "[...document.querySelectorAll('input, select')].filter(e => e.labels.length === 0).map(e => e.id)"
 
 with sync_playwright() as playwright:
-    browser = playwright.chromium.launch(executable_path=shutil.which("chromium"), args=["--no-sandbox"])
-    # The pages forbid eval (CSP); Playwright's wait_for_function evaluates strings, so the test context bypasses it.
-    context = browser.new_context(viewport={"width": 1280, "height": 900}, locale="de-DE", bypass_csp=True)
-    context.set_default_timeout(15000)
+    browser, context = open_context(playwright)
 
     display = context.new_page()
     display.goto(f"{base}/display?office={office}")
