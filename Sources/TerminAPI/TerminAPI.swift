@@ -19,14 +19,19 @@ public struct TerminAPI: Sendable {
     public let protection: Protection
     /// What `GET /metrics` shows; give the same registry to the HTTP server so it counts the requests.
     public let metrics: HTTPMetrics
+    /// Whether the database is reachable now (`GET /readyz`).
+    let databaseReachable: @Sendable () -> Bool
     /// Rendered availability answers by query and version.
     let availabilityCache = AvailabilityCache()
     /// Random per process, in every availability `ETag`: the ledger's change counts start again at a restart.
     let availabilityEpoch = String(UInt32.random(in: 0...UInt32.max), radix: 36)
 
     /// The API over an assembled engine; its figures go to `metrics`.
-    public init(assembly: EngineAssembly, metrics: HTTPMetrics = HTTPMetrics(), protection: Protection = Protection()) {
+    /// - Parameter databaseReachable: what `GET /readyz` answers from (the composition root's database supervisor).
+    public init(assembly: EngineAssembly, metrics: HTTPMetrics = HTTPMetrics(), protection: Protection = Protection(),
+                databaseReachable: @escaping @Sendable () -> Bool = { true }) {
         self.protection = protection
+        self.databaseReachable = databaseReachable
         engine = assembly.engine
         counters = assembly.counters
         staff = assembly.staff
@@ -51,12 +56,25 @@ public struct TerminAPI: Sendable {
 
     /// The answer of `GET /healthz`.
     static let healthy = JSONValue.object(["status": .string("ok")]).bytes
+    /// The answer of `GET /readyz` while the database is reachable.
+    static let ready = JSONValue.object(["status": .string("ready")]).bytes
+
+    /// `GET /readyz`: 200 while the database is reachable, else 503 (writes wait for it; reads answer from memory).
+    func readiness() -> HTTPResponse {
+        guard databaseReachable() else {
+            return APIFailure(ProblemDetails(type: APIFailure.typeBase + "unavailable", title: "Temporarily unavailable",
+                                             status: 503, detail: "The database is not reachable; bookings wait for it.",
+                                             field: nil), headers: [("Retry-After", "2")]).response
+        }
+        return .json(200, Self.ready)
+    }
 
     /// Every route of the API. Routes that read only memory (catalogue, availability from the ledger, health,
     /// metrics) are `inline`: answered on the event loop. Routes that touch the database run on the workers.
     public func router() -> Router {
         var router = Router()
         router.add("GET", "/healthz", inline: true) { _, _ in .json(200, Self.healthy) }
+        router.add("GET", "/readyz", inline: true) { _, _ in readiness() }
         router.add("GET", "/v1/openapi.json", inline: true) { _, _ in .json(200, OpenAPIDocument.bytes) }
         router.add("GET", "/metrics", inline: true) { [metrics] _, _ in
             HTTPResponse(status: 200, headers: [("Content-Type", "text/plain; version=0.0.4; charset=utf-8")],

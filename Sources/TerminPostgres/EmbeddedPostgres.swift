@@ -6,6 +6,9 @@ import Glibc
 /// Layout under `directory`: `data/` (the cluster), `run/` (the socket), `postgres.log`. When the process runs as
 /// root the cluster runs as an unprivileged user (`TERMIN_PG_USER`, else `postgres`, else `nobody`), since
 /// PostgreSQL refuses to run as root. A cluster left running by a killed process is adopted, not started twice.
+///
+/// Several processes may use one cluster at once (a serving engine, and a CLI command beside it): each holds a `Use`,
+/// and the cluster stops only when the last use closes, and only if Termin started it (`use()`).
 public final class EmbeddedPostgres: Sendable {
     /// Port number, which for a Unix socket only names the socket file.
     public static let port = 5432
@@ -21,6 +24,12 @@ public final class EmbeddedPostgres: Sendable {
     public var dataDirectory: String { directory + "/data" }
     public var socketDirectory: String { directory + "/run" }
     public var logFile: String { directory + "/postgres.log" }
+    /// Shared-locked by every process that uses the cluster; whoever gets it exclusively is its last user.
+    var usersLockFile: String { directory + "/users.lock" }
+    /// Exclusively locked while a process checks for and starts the cluster, so that two never start it together.
+    var startLockFile: String { directory + "/start.lock" }
+    /// Present while the running cluster is one Termin started (and so may stop); an operator's is left alone.
+    var startedMarkerFile: String { directory + "/started-by-termin" }
 
     /// libpq connection string for a database of the cluster.
     public func conninfo(database: String = "postgres") -> String {
@@ -63,8 +72,10 @@ public final class EmbeddedPostgres: Sendable {
         return found
     }
 
-    /// Creates the cluster if needed and starts it unless it is already running. Waits until it accepts connections.
-    public func start() throws(PostgresError) {
+    /// Creates the cluster if needed and starts it unless it is already running (one process at a time). Waits until
+    /// it accepts connections. Returns whether this call started it.
+    @discardableResult
+    public func start() throws(PostgresError) -> Bool {
         let fileManager = FileManager.default
         for path in [directory, socketDirectory] {
             do { try fileManager.createDirectory(atPath: path, withIntermediateDirectories: true) } catch {
@@ -75,15 +86,60 @@ public final class EmbeddedPostgres: Sendable {
             for path in [directory, socketDirectory] { chown(path, runAs.uid, runAs.gid) }
             try checkReachable(by: runAs)
         }
+        let starting = try LockFile(path: startLockFile)
+        starting.lock(.exclusive)
+        defer { starting.close() }
         if !fileManager.fileExists(atPath: dataDirectory + "/PG_VERSION") {
             try pgCommand("initdb", ["-D", dataDirectory, "-U", Self.superuser, "--auth=trust", "-E", "UTF8",
                                      "--locale=C.UTF-8", "--no-instructions"], what: "initdb")
         }
-        if (try? pgCommand("pg_ctl", ["status", "-D", dataDirectory], what: "pg_ctl status")) != nil { return }
+        if isRunning { return false }
         var options = "-k \(socketDirectory) -p \(Self.port) -c listen_addresses=''"
         for (name, value) in settings.sorted(by: { $0.key < $1.key }) { options += " -c \(name)=\(value)" }
         try pgCommand("pg_ctl", ["start", "-w", "-t", "60", "-D", dataDirectory, "-l", logFile, "-o", options],
                       what: "pg_ctl start")
+        _ = FileManager.default.createFile(atPath: startedMarkerFile, contents: nil)
+        return true
+    }
+
+    /// Whether the cluster's server is running (`pg_ctl status`).
+    public var isRunning: Bool {
+        (try? pgCommand("pg_ctl", ["status", "-D", dataDirectory], what: "pg_ctl status")) != nil
+    }
+
+    /// Starts using the cluster: starts it unless it runs, and keeps it from being stopped by another process's
+    /// `Use.close()` until this use closes (or this process ends).
+    public func use() throws(PostgresError) -> Use {
+        do { try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true) } catch {
+            throw PostgresError(.launchFailed, message: "cannot create \(directory): \(error)")
+        }
+        let users = try LockFile(path: usersLockFile)
+        users.lock(.shared)
+        do { try start() } catch {
+            users.close()
+            throw error
+        }
+        return Use(cluster: self, users: users)
+    }
+
+    /// One process's use of the cluster (`use()`).
+    public final class Use: Sendable {
+        public let cluster: EmbeddedPostgres
+        private let users: LockFile
+
+        init(cluster: EmbeddedPostgres, users: LockFile) {
+            self.cluster = cluster
+            self.users = users
+        }
+
+        /// Ends this use. The last use of a cluster Termin started stops it; a cluster that other processes still
+        /// use, or that an operator started, keeps running.
+        public func close() {
+            if FileManager.default.fileExists(atPath: cluster.startedMarkerFile), users.tryLock(.exclusive) {
+                cluster.stop()
+            }
+            users.close()
+        }
     }
 
     /// The cluster's user must be able to pass through every folder above `directory`; say which one stops it.
@@ -106,6 +162,7 @@ public final class EmbeddedPostgres: Sendable {
     /// Stops the cluster (fast shutdown: running transactions are rolled back, committed data is safe).
     public func stop() {
         _ = try? pgCommand("pg_ctl", ["stop", "-w", "-t", "60", "-m", "fast", "-D", dataDirectory], what: "pg_ctl stop")
+        try? FileManager.default.removeItem(atPath: startedMarkerFile)
     }
 
     /// Creates a database if it does not exist.

@@ -2,7 +2,8 @@ import Foundation
 import TerminPostgres
 
 /// The database a command works on: the server named by `--database-url` / `TERMIN_DATABASE_URL`, or the embedded
-/// cluster under the data directory (default `.termin/`), started on demand.
+/// cluster under the data directory (default `.termin/`), started on demand and shared: a command run beside a
+/// serving engine uses the engine's cluster and leaves it running (`close`).
 struct Database {
     /// Database created inside the embedded cluster.
     static let embeddedDatabaseName = "termin"
@@ -23,13 +24,13 @@ struct Database {
     static let options: [any OptionDeclaration] = [url, dataDirectory, binDirectory, runAsUser, sqlDirectory]
 
     let conninfo: String
-    /// The embedded cluster, when one was started (to stop on exit).
-    let embedded: EmbeddedPostgres?
+    /// This process's use of the embedded cluster, when the command runs on it.
+    let embedded: EmbeddedPostgres.Use?
     /// The migrations folder.
     let sqlDirectory: String
 
     var description: String {
-        embedded.map { "embedded PostgreSQL in \($0.directory)" } ?? "PostgreSQL at TERMIN_DATABASE_URL"
+        embedded.map { "embedded PostgreSQL in \($0.cluster.directory)" } ?? "PostgreSQL at TERMIN_DATABASE_URL"
     }
 
     static func open(_ options: ParsedOptions) throws -> Database {
@@ -37,9 +38,17 @@ struct Database {
         if let url = options.optional(url) { return Database(conninfo: url, embedded: nil, sqlDirectory: sql) }
         let cluster = try EmbeddedPostgres(directory: options[dataDirectory] + "/postgres",
                                            binDirectory: options.optional(binDirectory), runAsUser: options.optional(runAsUser))
-        try cluster.start()
-        try cluster.createDatabase(embeddedDatabaseName)
-        return Database(conninfo: cluster.conninfo(database: embeddedDatabaseName), embedded: cluster, sqlDirectory: sql)
+        let use = try cluster.use()
+        do { try cluster.createDatabase(embeddedDatabaseName) } catch {
+            use.close()
+            throw error
+        }
+        return Database(conninfo: cluster.conninfo(database: embeddedDatabaseName), embedded: use, sqlDirectory: sql)
+    }
+
+    /// Ends the command's use of the database: the embedded cluster stops if no other process uses it.
+    func close() {
+        embedded?.close()
     }
 
     /// Applies pending migrations; returns their names.

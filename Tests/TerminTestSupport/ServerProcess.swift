@@ -27,12 +27,22 @@ public final class ServerProcess {
     /// Starts `termin serve` on `port` (0: a free one) against `conninfo` and waits until it listens (at most 60 s).
     /// Rate limits and identity caps are off unless `extraArguments` turn them on (tests and load tests send from one
     /// address, mostly without contact data).
-    public init(conninfo: String, port: Int = 0, extraArguments: [String] = []) throws {
+    public convenience init(conninfo: String, port: Int = 0, extraArguments: [String] = []) throws {
+        try self.init(serving: ["--port", String(port), "--database-url", conninfo] + extraArguments)
+    }
+
+    /// Starts `termin serve` with `arguments` (after rate limits and identity caps turned off) and waits until it
+    /// listens (at most 60 s). The log goes to `logFile` when one is given.
+    public init(serving arguments: [String], logFile: String? = nil) throws {
         process.executableURL = URL(fileURLWithPath: Self.executable)
-        process.arguments = ["serve", "--port", String(port), "--database-url", conninfo, "--rate-limit", "off",
-                             "--identity-caps", "off"] + extraArguments
+        process.arguments = ["serve", "--rate-limit", "off", "--identity-caps", "off"] + arguments
         process.standardOutput = output
-        process.standardError = FileHandle.nullDevice
+        if let logFile {
+            _ = FileManager.default.createFile(atPath: logFile, contents: nil)
+            process.standardError = FileHandle(forWritingAtPath: logFile)
+        } else {
+            process.standardError = FileHandle.nullDevice
+        }
         process.standardInput = FileHandle.nullDevice
         try process.run()
         let deadline = Date().addingTimeInterval(60)

@@ -53,6 +53,11 @@ enum OpenAPIDocument {
           "get": {"summary": "Liveness", "operationId": "health",
                   "responses": {"200": {"description": "Serving", "content": {"application/json": {"schema": {"type": "object", "properties": {"status": {"const": "ok"}}}}}}}}
         },
+        "/readyz": {
+          "get": {"summary": "Readiness: whether the database is reachable (writes need it; reads of free times answer from memory either way)", "operationId": "readiness",
+                  "responses": {"200": {"description": "Ready", "content": {"application/json": {"schema": {"type": "object", "properties": {"status": {"const": "ready"}}}}}},
+                                "503": {"$ref": "#/components/responses/Problem"}}}
+        },
         "/metrics": {
           "get": {"summary": "Prometheus metrics: requests by route and status, latency histograms, connections, ledger and commit-writer figures", "operationId": "metrics",
                   "responses": {"200": {"description": "Prometheus text format 0.0.4", "content": {"text/plain": {"schema": {"type": "string"}}}}}}

@@ -24,7 +24,7 @@ public final class RateLimiter: Sendable {
         /// Most buckets kept in all.
         public var bucketsMax = 100_000
         /// Paths never limited (health checks, metrics scrapes).
-        public var exemptPaths: Set<String> = ["/healthz", "/metrics"]
+        public var exemptPaths: Set<String> = ["/healthz", "/readyz", "/metrics"]
         public init() {}
     }
 

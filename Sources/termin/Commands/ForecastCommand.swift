@@ -89,7 +89,7 @@ enum ForecastCommand: Command {
         let origin = options.optional(asOf) ?? BerlinTime.local(SystemClock().now()).date
         progress.update("opening the database")
         let database = try Database.open(options)
-        defer { database.embedded?.stop() }
+        defer { database.close() }
         _ = try database.migrate()
         let db = try PostgresConnection(conninfo: database.conninfo)
         let catalog = try CatalogRepository.load(db)

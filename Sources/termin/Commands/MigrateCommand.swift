@@ -6,7 +6,7 @@ enum MigrateCommand: Command {
 
     static func run(_ options: ParsedOptions) throws -> Int32 {
         let database = try Database.open(options)
-        defer { database.embedded?.stop() }
+        defer { database.close() }
         let applied = try database.migrate()
         print(applied.isEmpty ? "schema is up to date" : "applied: " + applied.joined(separator: ", "))
         return ExitCode.success

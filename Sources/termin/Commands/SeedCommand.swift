@@ -20,7 +20,7 @@ enum SeedCommand: Command {
 
     static func run(_ options: ParsedOptions) throws -> Int32 {
         let database = try Database.open(options)
-        defer { database.embedded?.stop() }
+        defer { database.close() }
         _ = try database.migrate()
         let connection = try PostgresConnection(conninfo: database.conninfo)
         let summary = try Seeder.seed(connection)

@@ -49,7 +49,9 @@ enum ServeCommand: Command {
                                                    trustedProxies, proofOfWork, powMaxNumber, powKey, identityCaps,
                                                    bookingsPerCitizen, cancelCooldownMinutes, identityKey] + Database.options
     static let details: String? = """
-        Stops on SIGINT or SIGTERM: in-flight requests finish, then the embedded cluster stops.
+        Stops on SIGINT or SIGTERM: in-flight requests finish, then the embedded cluster stops unless another termin
+        command still uses it. While serving, the engine probes its database every second (GET /readyz, /metrics) and
+        starts the embedded cluster again if it stops.
         Rate limits: token buckets per client address (IPv4 /32, IPv6 /64), bursts of a fifth of a minute's budget
         (at least 1); behind a portal, name its proxies with --trusted-proxy or all its citizens share one budget.
         Proof of work: with --proof-of-work on, online holds, bookings and requests carry an Altcha header (ALTCHA's v1
@@ -102,7 +104,7 @@ enum ServeCommand: Command {
         }
 
         let database = try Database.open(options)
-        defer { database.embedded?.stop() }
+        defer { database.close() }
         let applied = try database.migrate()
         if !applied.isEmpty { log("applied migrations: \(applied.joined(separator: ", "))") }
         let connection = try PostgresConnection(conninfo: database.conninfo)
@@ -119,7 +121,10 @@ enum ServeCommand: Command {
             powConfiguration.maxNumberCeiling = max(powConfiguration.maxNumberCeiling, 40 * options[powMaxNumber])
             protection.proofOfWork = ProofOfWork(configuration: powConfiguration)
         }
-        let api = TerminAPI(assembly: assembly, protection: protection)
+        let supervisor = DatabaseSupervisor(conninfo: database.conninfo, cluster: database.embedded?.cluster, report: logDatabaseEvent)
+        Threads.start(supervisor.loops)
+        let api = TerminAPI(assembly: assembly, protection: protection, databaseReachable: { supervisor.isReachable })
+        registerMetrics(of: supervisor, in: api.metrics)
         configuration.metrics = api.metrics
         configuration.accessLog = options[quiet] ? nil : AccessLog.toStandardError
         let server = try HTTPServer(configuration: configuration, router: api.router())
@@ -131,8 +136,38 @@ enum ServeCommand: Command {
         log("stopping: finishing in-flight requests")
         server.stop()
         assembly.stop()
+        supervisor.stop()
         _ = sources
         return ExitCode.success
+    }
+
+    /// One log line per change the database supervisor sees, as `event=… key=value` pairs (logfmt).
+    @Sendable static func logDatabaseEvent(_ event: DatabaseSupervisor.Event) {
+        switch event {
+        case .lost(let reason): log("event=database_lost reason=\(quoted(reason))")
+        case .restored(let seconds): log("event=database_restored outage_seconds=\(String(format: "%.2f", seconds))")
+        case .clusterRestarted: log("event=cluster_restarted")
+        case .clusterRestartFailed(let reason): log("event=cluster_restart_failed reason=\(quoted(reason))")
+        }
+    }
+
+    /// A logfmt value: quoted, with quotes and line breaks escaped.
+    static func quoted(_ text: String) -> String {
+        "\"" + text.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "\"", with: "\\\"")
+            .replacingOccurrences(of: "\n", with: "\\n") + "\""
+    }
+
+    static func registerMetrics(of supervisor: DatabaseSupervisor, in metrics: HTTPMetrics) {
+        metrics.register("termin_database_up", help: "1 while the engine reaches its database, else 0.") {
+            supervisor.isReachable ? 1 : 0
+        }
+        metrics.register("termin_database_outages_total", help: "Times the engine lost its database.", type: "counter") {
+            Double(supervisor.outageCount)
+        }
+        metrics.register("termin_database_cluster_restarts_total",
+                         help: "Times the engine started its embedded cluster again after it stopped.", type: "counter") {
+            Double(supervisor.clusterRestartCount)
+        }
     }
 
     /// Shortest `TERMIN_POW_KEY`, in UTF-8 bytes: 32 characters, as many as the hex key it replaces had digits.

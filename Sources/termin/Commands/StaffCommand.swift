@@ -86,7 +86,7 @@ enum StaffCommand: Command {
     /// Runs `body` on the migrated store's staff directory and catalogue.
     static func withDirectory(_ options: ParsedOptions, _ body: (StaffDirectory, Catalog) throws -> Int32) throws -> Int32 {
         let database = try Database.open(options)
-        defer { database.embedded?.stop() }
+        defer { database.close() }
         _ = try database.migrate()
         let connection = try PostgresConnection(conninfo: database.conninfo)
         if try CatalogRepository.isEmpty(connection) { _ = try Seeder.seed(connection) }

@@ -1,0 +1,120 @@
+import Foundation
+import Glibc
+import Testing
+import TerminCore
+import TerminTestSupport
+
+/// The embedded cluster under a serving engine: a command run beside it never stops it, and when the cluster dies
+/// the engine starts it again and books on, losing nothing.
+@Suite struct EmbeddedClusterTests {
+    static let office = 102522
+    /// Führungszeugnis: 5 minutes, one unit, every desk of Orleansplatz handles it.
+    static let service = 1063565
+
+    /// A fresh data directory under /tmp (the cluster's socket path must stay short).
+    static func dataDirectory() -> String {
+        "/tmp/termin-ec-\(UUID().uuidString.prefix(8).lowercased())"
+    }
+
+    /// The serving engine's cluster process id, from its `postmaster.pid`; `nil` when the cluster is not running.
+    static func postmaster(_ dataDirectory: String) -> pid_t? {
+        guard let text = try? String(contentsOfFile: dataDirectory + "/postgres/data/postmaster.pid", encoding: .utf8),
+              let pid = text.split(separator: "\n").first.flatMap({ pid_t($0) }), kill(pid, 0) == 0 else { return nil }
+        return pid
+    }
+
+    /// Books the next free start of tomorrow onward; returns the answer.
+    static func bookNextFreeStart(_ client: TestHTTPClient) throws -> TestHTTPClient.Response {
+        let from = BerlinTime.local(Instant(secondsSinceEpoch: Int64(Date().timeIntervalSince1970) + 86_400)).date
+        let free = try client.send("GET", "/v1/availability?office=\(office)&service=\(service)&from=\(from)&to=\(from.adding(days: 14))")
+        let start = try #require(free.availabilityDays.first?.starts.first, "no free start: \(free.status) \(free.text)")
+        return try client.send("POST", "/v1/bookings",
+                               body: #"{"office":\#(office),"start":"\#(start)","services":[{"id":\#(service)}]}"#)
+    }
+
+    @Test func everyCommandBesideAServingEngineLeavesItServing() throws {
+        let directory = Self.dataDirectory()
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        let server = try ServerProcess(serving: ["--port", "0", "--quiet", "--data-dir", directory])
+        let client = try TestHTTPClient(port: server.port)
+        var booked: [(id: String, code: String)] = []
+        for command in [["staff", "add", "Ada Admin", "--role", "admin"], ["staff", "list"], ["migrate"],
+                        ["seed", "--history", "1"], ["forecast", "lead-time", "--office", String(Self.office)]] {
+            let outcome = try TerminProcess.termin(command + ["--data-dir", directory])
+            #expect(outcome.status == 0, "termin \(command.joined(separator: " ")): \(outcome.errors)")
+            let booking = try Self.bookNextFreeStart(client)
+            #expect(booking.status == 201, "after termin \(command.joined(separator: " ")): \(booking.status) \(booking.text)")
+            if let id = booking.json["id"] as? String, let code = booking.json["code"] as? String { booked.append((id, code)) }
+            #expect(try client.send("GET", "/readyz").status == 200)
+        }
+        for (id, code) in booked {
+            #expect(try client.send("GET", "/v1/bookings/\(id)", headers: ["Authorization": "Booking \(code)"]).status == 200)
+        }
+        // The engine was the cluster's last user: it stops the cluster when it stops.
+        server.kill(SIGTERM)
+        #expect(try server.wait() == 0)
+        #expect(Self.postmaster(directory) == nil)
+    }
+
+    @Test func aClusterKilledUnderAServingEngineComesBackAndBookingResumes() throws {
+        let directory = Self.dataDirectory()
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        let logFile = directory + ".log"
+        defer { try? FileManager.default.removeItem(atPath: logFile) }
+        let server = try ServerProcess(serving: ["--port", "0", "--quiet", "--data-dir", directory], logFile: logFile)
+        let client = try TestHTTPClient(port: server.port)
+        var booked: [(id: String, code: String)] = []
+        for _ in 0..<5 {
+            let booking = try Self.bookNextFreeStart(client)
+            try #require(booking.status == 201, "\(booking.status) \(booking.text)")
+            booked.append((booking.json["id"] as! String, booking.json["code"] as! String))
+        }
+        let killed = try #require(Self.postmaster(directory))
+        kill(killed, SIGKILL)
+
+        // The engine starts the cluster again; meanwhile a write answers 201 (a backend outliving its postmaster may
+        // still commit) or 503, never anything else.
+        let back = Wait.until("the cluster to be started again", seconds: 60) {
+            if let answer = try? Self.bookNextFreeStart(client) {
+                #expect(answer.status == 201 || answer.status == 503, "\(answer.status) \(answer.text)")
+            }
+            return (try? client.send("GET", "/metrics").text.contains("termin_database_cluster_restarts_total 1")) == true
+                && (try? client.send("GET", "/readyz").status) == 200
+        }
+        try #require(back, "log: \((try? String(contentsOfFile: logFile, encoding: .utf8)) ?? "")")
+        #expect(Wait.until("a booking to commit again", seconds: 30) { (try? Self.bookNextFreeStart(client).status) == 201 })
+        #expect(Self.postmaster(directory).map { $0 != killed } == true)
+        for (id, code) in booked {
+            let read = try client.send("GET", "/v1/bookings/\(id)", headers: ["Authorization": "Booking \(code)"])
+            #expect(read.status == 200 && read.json["status"] as? String == "confirmed", "booking \(id) lost: \(read.status)")
+        }
+        let log = try String(contentsOfFile: logFile, encoding: .utf8)
+        #expect(log.contains("event=database_lost") && log.contains("event=cluster_restarted") && log.contains("event=database_restored"))
+        server.kill(SIGTERM)
+        #expect(try server.wait() == 0)
+    }
+
+    @Test func whileTheDatabaseIsAwayReadinessAndWritesAnswer503AndFreeTimesStillAnswer() throws {
+        let conninfo = try TestDatabase.create()
+        let name = try #require(conninfo.split(separator: " ").first { $0.hasPrefix("dbname=") }?.dropFirst("dbname=".count))
+        let admin = try PostgresTestConnection(conninfo.replacingOccurrences(of: "dbname=\(name)", with: "dbname=postgres"))
+        let server = try ServerProcess(conninfo: conninfo, extraArguments: ["--quiet"])
+        let client = try TestHTTPClient(port: server.port)
+        #expect(try client.send("GET", "/readyz").status == 200)
+
+        // The database refuses every connection, and the engine's are cut.
+        _ = try admin.scalar("ALTER DATABASE \(name) ALLOW_CONNECTIONS false")
+        _ = try admin.scalar("SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity WHERE datname = '\(name)'")
+        #expect(Wait.until("/readyz to answer 503", seconds: 30) { (try? client.send("GET", "/readyz").status) == 503 })
+        let ready = try client.send("GET", "/readyz")
+        #expect(ready.header("Retry-After") != nil && ready.json["type"] as? String == "urn:termin:problem:unavailable")
+        let refused = try Self.bookNextFreeStart(client)   // its free time is read from memory
+        #expect(refused.status == 503 && refused.header("Retry-After") != nil, "\(refused.status) \(refused.text)")
+        #expect(try client.send("GET", "/metrics").text.contains("termin_database_up 0"))
+
+        _ = try admin.scalar("ALTER DATABASE \(name) ALLOW_CONNECTIONS true")
+        #expect(Wait.until("/readyz to answer 200", seconds: 30) { (try? client.send("GET", "/readyz").status) == 200 })
+        #expect(Wait.until("a booking to commit again", seconds: 30) { (try? Self.bookNextFreeStart(client).status) == 201 })
+        #expect(try client.send("GET", "/metrics").text.contains("termin_database_outages_total 1"))
+    }
+}
