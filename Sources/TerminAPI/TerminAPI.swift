@@ -95,6 +95,9 @@ public struct TerminAPI: Sendable {
         router.add("DELETE", "/v1/bookings/{id}") { request, parameters in
             respond { try cancelBooking(request, id: parameters["id"]!) }
         }
+        router.add("POST", "/v1/bookings/{id}/move") { request, parameters in
+            respond { try moveBooking(request, id: parameters["id"]!) }
+        }
         router.add("GET", "/v1/bookings/{id}/calendar.ics") { request, parameters in
             respond { try calendar(request, id: parameters["id"]!) }
         }

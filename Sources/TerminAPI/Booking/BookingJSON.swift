@@ -25,6 +25,14 @@ struct HoldRequestJSON: Decodable {
     let needs: [String]?
 }
 
+/// `POST /v1/bookings/{id}/move`: a new `start`, at the booking's office or at `office`.
+struct MoveRequestJSON: Decodable {
+    let office: Int?
+    let start: String
+    /// `["wheelchair"]`: only desks that meet these needs (as when booking).
+    let needs: [String]?
+}
+
 /// `POST /v1/bookings`: `hold`, or `office` + `start` + `services`. Read with `JSONReader` (the booking route is the
 /// hot one), each field's mistake named as `Decodable` bodies name it.
 struct BookingRequestJSON {

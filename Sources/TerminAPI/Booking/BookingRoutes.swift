@@ -2,7 +2,8 @@ import TerminCore
 import TerminHTTP
 import TerminEngine
 
-/// `POST /v1/holds`, `POST /v1/bookings`, `GET|DELETE /v1/bookings/{id}`, `GET /v1/bookings/{id}/calendar.ics`.
+/// `POST /v1/holds`, `POST /v1/bookings`, `GET|DELETE /v1/bookings/{id}`, `POST /v1/bookings/{id}/move`,
+/// `GET /v1/bookings/{id}/calendar.ics`.
 extension TerminAPI {
     /// Longest contact name and e-mail address accepted, in characters.
     static let contactNameMax = 200
@@ -98,6 +99,26 @@ extension TerminAPI {
     func cancelBooking(_ request: HTTPRequest, id: String) throws(APIFailure) -> HTTPResponse {
         let code = try Self.bookingCode(request, id: id)
         let record = try run { () throws(EngineError) in try engine.cancel(id: id, code: code) }
+        return .json(200, BookingJSON(record, code: nil).json)
+    }
+
+    /// Moves a booking: its citizen with `Authorization: Booking <code>` (until the office's cut-off), or staff of the
+    /// booking's office and the new one with `Authorization: Bearer <token>` (at any time).
+    func moveBooking(_ request: HTTPRequest, id: String) throws(APIFailure) -> HTTPResponse {
+        let mover: BookingEngine.Mover
+        if Self.credential(request, scheme: "Bearer") != nil {
+            let member = try staffMember(request)
+            try run { () throws(EngineError) in try staff.authorize(member, .serveQueue, officeID: nil) }
+            mover = .staff(member)
+        } else {
+            mover = .citizen(code: try Self.bookingCode(request, id: id))
+        }
+        let body = try JSONBody.decode(MoveRequestJSON.self, from: request)
+        let start = try Self.start(body.start)
+        let needs = try Self.needs(body.needs, field: "needs")
+        let record = try run { () throws(EngineError) in
+            try engine.move(id: id, by: mover, officeID: body.office, start: start, needs: needs)
+        }
         return .json(200, BookingJSON(record, code: nil).json)
     }
 

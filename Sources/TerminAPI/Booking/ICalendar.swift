@@ -23,6 +23,7 @@ enum ICalendar {
         lines += [
             "BEGIN:VEVENT",
             "UID:\(record.id)@termin",
+            "SEQUENCE:\(record.revision)",
             "DTSTAMP:\(BerlinTime.formatBasic(stamp, utc: true))",
             "DTSTART;TZID=Europe/Berlin:\(BerlinTime.formatBasic(record.start))",
             "DTEND;TZID=Europe/Berlin:\(BerlinTime.formatBasic(record.end))",

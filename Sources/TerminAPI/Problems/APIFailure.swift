@@ -63,6 +63,9 @@ struct APIFailure: Error {
                                      detail: error.detail, field: "Authorization"))
         case .invalid:
             self = .invalid(error.field ?? "body", error.detail)
+        case .bookingState:
+            self.init(ProblemDetails(type: Self.typeBase + "booking-state", title: "Not in this state", status: 409,
+                                     detail: error.detail, field: error.field))
         case .ticketUnknown:
             self.init(ProblemDetails(type: Self.typeBase + "ticket-not-found", title: "Ticket not found", status: 404,
                                      detail: error.detail, field: nil))

@@ -11,9 +11,11 @@ public struct Appointment: Sendable, Equatable {
     /// When a hold runs out; `nil` for bookings made directly.
     public let expiresAt: Instant?
     public let contact: Contact?
+    /// How often it was moved: the iCalendar `SEQUENCE` of its event (0 as booked).
+    public let revision: Int
 
     public init(id: String, run: SlotRun, channel: Channel, status: AppointmentStatus, start: Instant, end: Instant,
-                services: [ServiceRequest], expiresAt: Instant?, contact: Contact?) {
+                services: [ServiceRequest], expiresAt: Instant?, contact: Contact?, revision: Int = 0) {
         precondition(start < end, "an appointment lasts")
         self.id = id
         self.run = run
@@ -24,6 +26,7 @@ public struct Appointment: Sendable, Equatable {
         self.services = services
         self.expiresAt = expiresAt
         self.contact = contact
+        self.revision = revision
     }
 
     /// The least contact data the office needs, both optional.

@@ -210,15 +210,18 @@ public final class BookingEngine: Sendable {
         switch pipeline.commit(.init(Decisions.cancellation(id: id, code: code, now: now))) {
         case .committed(let changed): return changed[0]
         case .refused(.notConfirmed(let booking)): return booking
-        case .refused(.pastCutoff(let booking)):
-            let minutes = catalog.offices[booking.run.officeID]?.changeCutoffMinutes ?? Office.changeCutoffMinutesDefault
-            throw EngineError(.pastCutoff, field: "id", detail: "Bookings at this office can be cancelled online until "
-                              + "\(minutes) minutes before their start (this one until "
-                              + "\(BerlinTime.format(booking.start.adding(seconds: -Int64(minutes) * 60)))); "
-                              + "please call the office.")
+        case .refused(.pastCutoff(let booking)): throw pastCutoff(booking, change: "cancelled")
         case .refused: throw EngineError(.notFound, detail: "There is no booking \(id) for this code.")
         case let outcome: throw Self.unavailable(outcome, doing: "cancelled")
         }
+    }
+
+    /// The refusal of a citizen's change past the booking's office's cut-off, naming the cut-off.
+    func pastCutoff(_ booking: Appointment, change verb: String) -> EngineError {
+        let minutes = catalog.offices[booking.run.officeID]?.changeCutoffMinutes ?? Office.changeCutoffMinutesDefault
+        return EngineError(.pastCutoff, field: "id", detail: "Bookings at this office can be \(verb) online until "
+                           + "\(minutes) minutes before their start (this one until "
+                           + "\(BerlinTime.format(booking.start.adding(seconds: -Int64(minutes) * 60)))); please call the office.")
     }
 
     // MARK: Housekeeping
@@ -248,7 +251,7 @@ public final class BookingEngine: Sendable {
     // MARK: Internals
 
     /// Validates and reserves in the ledger.
-    private func reserve(officeID: Int, start: Instant, services: [ServiceRequest], channel: Channel, needs: Needs,
+    func reserve(officeID: Int, start: Instant, services: [ServiceRequest], channel: Channel, needs: Needs,
                          now: Instant) throws(EngineError) -> (Placement, SlotRun) {
         let placement: Placement
         do {

@@ -17,6 +17,8 @@ public struct EngineError: Error, Sendable, Equatable, CustomStringConvertible {
         case notFound
         /// The booking's office's cut-off for changes by citizens has passed (409).
         case pastCutoff
+        /// The booking is not in a state that allows the change: cancelled, a no-show, or changed meanwhile (409).
+        case bookingState
         /// A staff route or channel was asked for without a valid staff token (401).
         case unauthorized
         /// The staff member's role or offices do not cover the request (403).

@@ -13,9 +13,11 @@ public final class LiveLedger: Sendable {
     /// Appointments the ledger holds time for.
     public var appointmentCount: Int { occupancy.count }
 
-    /// Records an appointment whose time this instance reserved and committed.
+    /// Records an appointment whose time this instance reserved and committed; a moved one gives its old time back.
     func recordCommitted(_ appointment: Appointment) {
-        occupancy.insert(appointment.id, run: appointment.run, channel: appointment.channel)
+        if let previous = occupancy.record(appointment.id, run: appointment.run, channel: appointment.channel) {
+            scheduler.ledger.release(previous.run, channel: previous.channel)
+        }
     }
 
     /// The channel of an appointment the ledger holds time for (a hold about to be confirmed), if it does.

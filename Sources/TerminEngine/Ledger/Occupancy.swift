@@ -32,6 +32,18 @@ final class Occupancy: Sendable {
         }
     }
 
+    /// Records an appointment at `run`, returning what it held before when it was recorded at another time (a move:
+    /// the caller gives that time back); an appointment recorded at `run` already is left as it is.
+    func record(_ id: String, run: SlotRun, channel: Channel) -> Entry? {
+        records.withLock { records in
+            let previous = records.entries[id]
+            guard previous?.run != run else { return nil }
+            records.count += 1
+            records.entries[id] = Entry(run: run, channel: channel, recorded: records.count)
+            return previous
+        }
+    }
+
     /// The records made so far: entries recorded later have a larger `recorded`.
     var mark: UInt64 { records.withLock { $0.count } }
 

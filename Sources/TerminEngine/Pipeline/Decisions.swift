@@ -36,6 +36,12 @@ enum Decisions {
         WritePlan([.cancel(id: id, code: code, boundByCutoff: true)], now: now)
     }
 
+    /// A move of a booking onto the desk time reserved for it, by its citizen (bound by the cut-off) or staff.
+    static func move(_ move: AppointmentRepository.Move, by actor: AuditRepository.Actor, now: Instant) -> WritePlan {
+        precondition((move.code == nil) == (actor != .citizen), "a citizen moves with the code, staff without")
+        return WritePlan([.move(move, by: actor)], now: now)
+    }
+
     /// The expiry of holds that ran out (the writer leaves any that is no longer held, or runs longer).
     static func expiry(holdIDs: [String], now: Instant) -> WritePlan {
         WritePlan([.expireHolds(ids: holdIDs)], now: now)

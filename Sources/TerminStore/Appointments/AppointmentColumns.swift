@@ -19,9 +19,10 @@ enum AppointmentColumns {
     static let contactEmail = PostgresColumn<String?>.optional("a.contact_email", PostgresText.text)
     static let serviceIDs = PostgresColumn("array_to_string(a.service_ids, ',')", PostgresText.list(PostgresText.int))
     static let quantities = PostgresColumn("array_to_string(a.quantities, ',')", PostgresText.list(PostgresText.int))
+    static let revision = PostgresColumn("a.revision", PostgresText.int)
 
     static let selection = PostgresSelection(id, officeID, deskID, day, startUnit, units, channel, status, start, end,
-                                             expiresAt, contactName, contactEmail, serviceIDs, quantities)
+                                             expiresAt, contactName, contactEmail, serviceIDs, quantities, revision)
 
     /// The appointment a row of `selection` describes.
     static func decode(_ row: PostgresRow) throws(PostgresError) -> Appointment {
@@ -40,7 +41,8 @@ enum AppointmentColumns {
             channel: try row[channel], status: try row[status], start: start, end: end,
             services: zip(serviceIDs, quantities).map { ServiceRequest(serviceID: $0.0, quantity: $0.1) },
             expiresAt: try row[expiresAt],
-            contact: name == nil && email == nil ? nil : Appointment.Contact(name: name, email: email))
+            contact: name == nil && email == nil ? nil : Appointment.Contact(name: name, email: email),
+            revision: try row[revision])
     }
 
     /// Every row of a result read as an appointment.

@@ -235,6 +235,73 @@ public enum AppointmentRepository {
         return standing.status == .confirmed ? .pastCutoff(standing) : .notConfirmed(standing)
     }
 
+    /// Where a booking moves to, and from where its mover found it.
+    public struct Move: Sendable {
+        public let id: String
+        /// The booking's code; `nil` for staff (who are not bound by the cut-off either).
+        public let code: String?
+        /// Where the booking was when the move was decided: the move stands only if it is still there.
+        public let from: SlotRun
+        public let to: SlotRun
+        public let start: Instant
+        public let end: Instant
+
+        public init(id: String, code: String?, from: SlotRun, to: SlotRun, start: Instant, end: Instant) {
+            precondition(start < end && to.units > 0, "a booking lasts")
+            self.id = id
+            self.code = code
+            self.from = from
+            self.to = to
+            self.start = start
+            self.end = end
+        }
+    }
+
+    /// What became of a move.
+    public enum Moving: Sendable, Equatable {
+        /// Moved now: the booking as it stands, its revision raised.
+        case moved(Appointment)
+        /// It is not confirmed (cancelled, or a no-show): it stands as it is.
+        case notConfirmed(Appointment)
+        /// Its office's cut-off before its (old) start has passed for a citizen; it stands.
+        case pastCutoff(Appointment)
+        /// It was moved by someone else since the move was decided; it stands where that put it.
+        case movedMeanwhile(Appointment)
+        /// The new desk time is taken; the booking stands.
+        case deskTaken
+    }
+
+    /// Moves a confirmed booking to a new office, desk and time, keeping its id and code, in one statement (the desk
+    /// time triggers give the old time back and take the new). `nil` when id and code do not match a booking.
+    public static func move(_ move: Move, now: Instant, _ db: PostgresConnection) throws -> Moving? {
+        guard isUUID(move.id) else { return nil }
+        let moved = try AppointmentColumns.decode(try db.query("""
+            UPDATE appointment a SET office_id = $3, desk_id = $4, day = $5, start_unit = $6, units = $7,
+              span = tstzrange($8, $9), revision = a.revision + 1, moved_at = $10
+            WHERE a.id = $1 AND ($2::text IS NULL OR a.code_hash = sha256(convert_to($2, 'UTF8'))) AND a.status = 'confirmed'
+              AND a.desk_id = $11 AND a.day = $12 AND a.start_unit = $13
+              AND ($2::text IS NULL OR lower(a.span) >= $10::timestamptz
+                   + make_interval(mins => (SELECT o.change_cutoff_minutes FROM office o WHERE o.id = a.office_id)))
+              AND NOT EXISTS (SELECT 1 FROM desk_time d WHERE d.desk_id = $4 AND d.appointment_id <> a.id
+                AND d.unit5 >= extract(epoch FROM $8::timestamptz)::bigint / 300
+                AND d.unit5 < extract(epoch FROM $9::timestamptz)::bigint / 300)
+            RETURNING \(AppointmentColumns.selection.sql)
+            """, [move.id, move.code, String(move.to.officeID), String(move.to.deskID), move.to.date.description,
+                  String(move.to.startUnit), String(move.to.units), BerlinTime.format(move.start), BerlinTime.format(move.end),
+                  BerlinTime.format(now), String(move.from.deskID), move.from.date.description, String(move.from.startUnit)]))
+        if let appointment = moved.first { return .moved(appointment) }
+        let standing = try move.code.map { try fetch(id: move.id, code: $0, db) } ?? fetch(id: move.id, db)
+        guard let standing, standing.status != .held, standing.status != .expired else { return nil }
+        if standing.status != .confirmed { return .notConfirmed(standing) }
+        if standing.run != move.from { return .movedMeanwhile(standing) }
+        if move.code != nil, try db.query("""
+            SELECT 1 FROM office o WHERE o.id = $1 AND $2::timestamptz < $3::timestamptz + make_interval(mins => o.change_cutoff_minutes)
+            """, [String(standing.run.officeID), BerlinTime.format(standing.start), BerlinTime.format(now)]).scalar != nil {
+            return .pastCutoff(standing)
+        }
+        return .deskTaken
+    }
+
     /// The ids of at most `limit` holds that ran out by `now`, the longest expired first.
     public static func dueHolds(now: Instant, limit: Int, _ db: PostgresConnection) throws -> [String] {
         try idColumn.decode(try db.query("""

@@ -197,6 +197,21 @@ enum BatchWrite {
             case .notConfirmed(let appointment): return .failure(.notConfirmed(appointment))
             case .pastCutoff(let appointment): return .failure(.pastCutoff(appointment))
             }
+        case .move(let move, let actor):
+            switch try AppointmentRepository.move(move, now: now, db) {
+            case nil: return .failure(.unknown)
+            case .moved(let appointment):
+                if case .staff = actor {
+                    try AuditRepository.append(at: now, officeID: move.to.officeID, actor: actor, action: "booking.move",
+                                               subject: "booking:\(move.id)",
+                                               detail: "from office \(move.from.officeID) \(move.from.date) unit \(move.from.startUnit)", db)
+                }
+                return .success([appointment])
+            case .notConfirmed(let appointment): return .failure(.notConfirmed(appointment))
+            case .pastCutoff(let appointment): return .failure(.pastCutoff(appointment))
+            case .movedMeanwhile(let appointment): return .failure(.movedMeanwhile(appointment))
+            case .deskTaken: return .failure(.deskTaken)
+            }
         case .expireHolds(let ids):
             return .success(try AppointmentRepository.expireHolds(ids: ids, now: now, db))
         case .eraseContacts(let before, let limit):

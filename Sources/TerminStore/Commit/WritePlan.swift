@@ -3,7 +3,7 @@ import TerminCore
 /// What one command writes, all or nothing: the engine decides it (pure), reserves its desk time in the ledger, and
 /// hands it to the `CommitWriter`, which writes it in a batch with others (one transaction a batch) and answers with
 /// an `Outcome`. Every change to appointments goes this way: holds, bookings (direct, from a hold, placed requests,
-/// a round's winners, staff and walk-in bookings), cancellations, hold expiry, no-shows, and the housekeeping that
+/// a round's winners, staff and walk-in bookings), moves, cancellations, hold expiry, no-shows, and the housekeeping that
 /// erases contact data and forgets idempotency keys.
 public struct WritePlan: Sendable {
     /// One change to the `appointment` table.
@@ -15,6 +15,10 @@ public struct WritePlan: Sendable {
         /// A confirmed booking whose code is `code` is cancelled; with `boundByCutoff` (a citizen) only until its
         /// office's cut-off before the start.
         case cancel(id: String, code: String, boundByCutoff: Bool)
+        /// A confirmed booking moves to the new desk time its mover reserved, keeping its id and code; refused when
+        /// that time is taken, the booking is no longer where the move found it, or (for a citizen) its office's
+        /// cut-off before the old start has passed. A staff member's move leaves an audit line.
+        case move(AppointmentRepository.Move, by: AuditRepository.Actor)
         /// Holds among `ids` that are still held and ran out by the plan's `now` expire (the others are left as they are).
         case expireHolds(ids: [String])
         /// The contact data of at most `limit` appointments whose day is before `before` is erased (data protection).
@@ -126,7 +130,7 @@ public struct WritePlan: Sendable {
             switch change {
             case .insert(let row): return row.appointment.id
             case .confirmHold(let id, _, _, _): return id
-            case .cancel, .expireHolds, .eraseContacts, .forgetKeys, .markNoShows, .claimRound, .settleRound: continue
+            case .cancel, .move, .expireHolds, .eraseContacts, .forgetKeys, .markNoShows, .claimRound, .settleRound: continue
             }
         }
         return nil
@@ -162,6 +166,8 @@ public struct WritePlan: Sendable {
         case notConfirmed(Appointment)
         /// The booking's office's cut-off for changes by citizens has passed: it stands as given.
         case pastCutoff(Appointment)
+        /// The booking was moved by another command since this one was decided: it stands as given.
+        case movedMeanwhile(Appointment)
         /// The round is not due, closed already, or being closed by another transaction.
         case roundNotDue
     }
