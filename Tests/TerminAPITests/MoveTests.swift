@@ -175,3 +175,63 @@ import TerminTestSupport
         })
     }
 }
+
+/// A move onto a hold: the citizen holds the new time first (as the portal does while the citizen confirms), and
+/// the booking takes the hold's time, the hold used up.
+@Suite struct MoveOntoHoldTests {
+    static func hold(_ client: TestHTTPClient, _ time: String, service: Int = TestServer.personalausweis) throws -> String {
+        let answer = try client.send("POST", "/v1/holds", body: TestServer.holdBody(start: TestServer.tuesday(time), service: service))
+        try #require(answer.status == 201, "\(answer.text)")
+        return answer.json["id"] as! String
+    }
+
+    static func moveOnto(_ client: TestHTTPClient, _ booking: (id: String, code: String), hold: String) throws -> TestHTTPClient.Response {
+        try client.send("POST", "/v1/bookings/\(booking.id)/move", headers: ["Authorization": "Booking \(booking.code)"],
+                        body: #"{"hold":"\#(hold)"}"#)
+    }
+
+    @Test func theBookingTakesTheHoldsTimeAndGivesItsOwnBack() throws {
+        let a = try TestServer()
+        let b = try TestServer(conninfo: a.conninfo)
+        let client = try a.client()
+        let booking = try MoveTests.book(client, "09:00")
+        for _ in 1..<MoveTests.desks { _ = try MoveTests.book(client, "09:00") }
+        for _ in 1..<MoveTests.desks { _ = try MoveTests.book(client, "10:00") }
+        let hold = try Self.hold(client, "10:00")
+        #expect(try TwoInstanceTests.eventually { !(try MoveTests.starts(b.client()).contains(TestServer.tuesday("10:00"))) })
+
+        let moved = try Self.moveOnto(client, booking, hold: hold)
+        #expect(moved.status == 200 && moved.json["start"] as? String == TestServer.tuesday("10:00"), "\(moved.text)")
+        #expect(try a.scalar("SELECT count(*) FROM appointment WHERE id = $1", [hold]) == "0")
+        #expect(try MoveTests.liveAt(a, "10:00") == MoveTests.desks && MoveTests.liveAt(a, "09:00") == MoveTests.desks - 1)
+        // Both instances: 09:00 free again, 10:00 still full (the hold's time went to the booking, not back).
+        for app in [a, b] {
+            #expect(try TwoInstanceTests.eventually {
+                let offered = try MoveTests.starts(app.client())
+                return offered.contains(TestServer.tuesday("09:00")) && !offered.contains(TestServer.tuesday("10:00"))
+            })
+        }
+        #expect(try client.send("POST", "/v1/holds", body: TestServer.holdBody(start: TestServer.tuesday("10:00"))).status == 409)
+    }
+
+    @Test func aHoldForOtherServicesOrRunOutIsRefusedAndNothingChanges() throws {
+        let app = try TestServer()
+        let client = try app.client()
+        let booking = try MoveTests.book(client, "09:00")
+        let other = try Self.hold(client, "11:00", service: TestServer.reisepass)
+        let mismatch = try Self.moveOnto(client, booking, hold: other)
+        #expect(mismatch.status == 422 && mismatch.json["field"] as? String == "hold", "\(mismatch.text)")
+        let unknown = try Self.moveOnto(client, booking, hold: "00000000-0000-4000-8000-000000000000")
+        #expect(unknown.status == 422 && (unknown.json["type"] as? String)?.hasSuffix("hold-unknown") == true, "\(unknown.text)")
+        let both = try client.send("POST", "/v1/bookings/\(booking.id)/move", headers: ["Authorization": "Booking \(booking.code)"],
+                                   body: #"{"hold":"\#(other)","start":"\#(TestServer.tuesday("10:00"))"}"#)
+        #expect(both.status == 422 && both.json["field"] as? String == "hold")
+        let hold = try Self.hold(client, "10:00")
+        app.clock.advance(seconds: 601)
+        let expired = try Self.moveOnto(client, booking, hold: hold)
+        #expect(expired.status == 410, "\(expired.text)")
+        #expect(try app.scalar("SELECT to_char(lower(span) AT TIME ZONE 'Europe/Berlin', 'HH24:MI') || revision FROM appointment WHERE id = $1",
+                               [booking.id]) == "09:000")
+        #expect(try app.scalar("SELECT status FROM appointment WHERE id = $1", [hold]) == "held")
+    }
+}

@@ -25,10 +25,11 @@ struct HoldRequestJSON: Decodable {
     let needs: [String]?
 }
 
-/// `POST /v1/bookings/{id}/move`: a new `start`, at the booking's office or at `office`.
+/// `POST /v1/bookings/{id}/move`: a new `start`, at the booking's office or at `office`; or a `hold`'s time.
 struct MoveRequestJSON: Decodable {
+    let hold: String?
     let office: Int?
-    let start: String
+    let start: String?
     /// `["wheelchair"]`: only desks that meet these needs (as when booking).
     let needs: [String]?
 }

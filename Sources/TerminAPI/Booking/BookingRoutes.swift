@@ -114,11 +114,17 @@ extension TerminAPI {
             mover = .citizen(code: try Self.bookingCode(request, id: id))
         }
         let body = try JSONBody.decode(MoveRequestJSON.self, from: request)
-        let start = try Self.start(body.start)
-        let needs = try Self.needs(body.needs, field: "needs")
-        let record = try run { () throws(EngineError) in
-            try engine.move(id: id, by: mover, officeID: body.office, start: start, needs: needs)
+        let target: BookingEngine.MoveTarget
+        if let hold = body.hold {
+            guard body.office == nil, body.start == nil, body.needs == nil else {
+                throw APIFailure.invalid("hold", "Send either a hold, or a start (and office), not both.")
+            }
+            target = .hold(id: hold)
+        } else {
+            guard let start = body.start else { throw APIFailure.invalid("start", "Send a start (and office), or a hold.") }
+            target = .time(officeID: body.office, start: try Self.start(start), needs: try Self.needs(body.needs, field: "needs"))
         }
+        let record = try run { () throws(EngineError) in try engine.move(id: id, by: mover, to: target) }
         return .json(200, BookingJSON(record, code: nil).json)
     }
 

@@ -204,7 +204,7 @@ enum OpenAPIDocument {
           "parameters": [{"$ref": "#/components/parameters/BookingID"}],
           "post": {
             "summary": "Move a booking to another time (and office), keeping its id and code", "operationId": "moveBooking", "security": [{"bookingCode": []}, {"staff": []}],
-            "description": "The new time is reserved as a booking's is (opening hours, the channel's share, needs, notice, release rounds) and the booking moves onto it in one transaction: the old time is free only once the move is committed, and a refused move leaves the booking as it was. Not a new booking for the per-citizen caps, and no cancel cool-down. The citizen (Authorization: Booking <code>) moves until the office's change_cutoff_minutes before the old start (409 change-cutoff-passed); staff serving both offices (Authorization: Bearer) at any time, audited. A move to the time the booking has changes nothing. The calendar file keeps its UID and raises SEQUENCE. 409 slot-taken when the time is taken, 409 booking-state for a cancelled booking, a no-show, or one moved meanwhile.",
+            "description": "The new time is reserved as a booking's is (opening hours, the channel's share, needs, notice, release rounds) and the booking moves onto it in one transaction: the old time is free only once the move is committed, and a refused move leaves the booking as it was. Not a new booking for the per-citizen caps, and no cancel cool-down. The citizen (Authorization: Booking <code>) moves until the office's change_cutoff_minutes before the old start (409 change-cutoff-passed); staff serving both offices (Authorization: Bearer) at any time, audited. A move to the time the booking has changes nothing. The calendar file keeps its UID and raises SEQUENCE. 409 slot-taken when the time is taken, 409 booking-state for a cancelled booking, a no-show, or one moved meanwhile; with a hold, 422 hold-unknown and 410 hold-expired as when booking from it.",
             "requestBody": {"required": true, "content": {"application/json": {"schema": {"$ref": "#/components/schemas/MoveRequest"}}}},
             "responses": {
               "200": {"description": "Moved", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Booking"}}}},
@@ -213,6 +213,7 @@ enum OpenAPIDocument {
               "403": {"$ref": "#/components/responses/Problem"},
               "404": {"$ref": "#/components/responses/Problem"},
               "409": {"$ref": "#/components/responses/Problem"},
+              "410": {"$ref": "#/components/responses/Problem"},
               "422": {"$ref": "#/components/responses/Problem"},
               "503": {"$ref": "#/components/responses/Problem"}
             }
@@ -272,9 +273,10 @@ enum OpenAPIDocument {
             "office": {"type": "integer"}, "start": {"type": "string", "format": "date-time"},
             "services": {"type": "array", "minItems": 1, "maxItems": 5, "items": {"$ref": "#/components/schemas/ServiceQuantity"}},
             "channel": {"$ref": "#/components/schemas/Channel"}, "needs": {"$ref": "#/components/schemas/Needs"}}},
-          "MoveRequest": {"type": "object", "required": ["start"], "additionalProperties": false, "properties": {
+          "MoveRequest": {"type": "object", "additionalProperties": false, "description": "Either start (with office to change office, and needs as when booking), or hold: a live hold for the same services and channel, whose time the booking takes (the hold is used up).", "properties": {
             "office": {"type": "integer", "description": "Another office to move to (default: the booking's)"},
-            "start": {"type": "string", "format": "date-time"}, "needs": {"$ref": "#/components/schemas/Needs"}}},
+            "start": {"type": "string", "format": "date-time"}, "needs": {"$ref": "#/components/schemas/Needs"},
+            "hold": {"type": "string", "format": "uuid"}}},
           "Needs": {"type": "array", "items": {"type": "string", "enum": ["wheelchair"]}, "description": "wheelchair: only accessible desks"},
           "Hold": {"type": "object", "required": ["id", "office", "start", "end", "expires_at", "services"], "properties": {
             "id": {"type": "string", "format": "uuid"}, "office": {"type": "integer"}, "start": {"type": "string", "format": "date-time"},

@@ -2,8 +2,9 @@ import TerminCore
 import TerminStore
 
 /// Moving a booking: the new time is reserved like a booking's (opening hours, the channel's share, needs, notice,
-/// release rounds) and the booking moves onto it in one plan, keeping its id and code; its old time is given back
-/// after the commit. A move is not a new booking: the per-citizen caps and the cancel cool-down do not apply.
+/// release rounds), or is a hold's the citizen made for it, and the booking moves onto it in one plan, keeping its id
+/// and code; its old time is given back after the commit. A move is not a new booking: the per-citizen caps and the
+/// cancel cool-down do not apply.
 extension BookingEngine {
     /// Who moves a booking.
     public enum Mover: Sendable, Equatable {
@@ -26,28 +27,43 @@ extension BookingEngine {
         }
     }
 
-    /// Moves booking `id` to `start` at its office, or at `officeID`, on a desk that meets `needs`; returns the
-    /// booking as it now stands (same id and code, revision raised). A move to the time it has already changes nothing.
-    public func move(id: String, by mover: Mover, officeID: Int? = nil, start: Instant, needs: Needs = [])
-        throws(EngineError) -> Appointment {
+    /// Where a booking moves.
+    public enum MoveTarget: Sendable, Equatable {
+        /// `start` at the booking's office, or at `officeID`, on a desk that meets `needs`.
+        case time(officeID: Int?, start: Instant, needs: Needs)
+        /// The time of a live hold for the same services in the same channel (the hold is used up).
+        case hold(id: String)
+    }
+
+    /// Moves booking `id`; returns it as it now stands (same id and code, revision raised). A move to the time it has
+    /// already changes nothing.
+    public func move(id: String, by mover: Mover, to target: MoveTarget) throws(EngineError) -> Appointment {
         let now = clock.now()
         let current = try movable(id, by: mover, now: now)
-        let officeID = officeID ?? current.run.officeID
-        if case .staff(let member) = mover {
-            for office in [current.run.officeID, officeID] where !member.worksAt(office) {
-                throw EngineError(.forbidden, detail: "\(member.name) does not work at office \(office).")
-            }
+        let reserved: WritePipeline.Reserved
+        let newOfficeID: Int
+        switch target {
+        case .time(let officeID, let start, let needs):
+            newOfficeID = officeID ?? current.run.officeID
+            try authorize(mover, officeIDs: [current.run.officeID, newOfficeID])
+            if newOfficeID == current.run.officeID && start == current.start { return current }
+            let (placement, run) = try reserve(officeID: newOfficeID, start: start, services: current.services,
+                                               channel: current.channel, needs: needs, now: now)
+            let move = AppointmentRepository.Move(id: id, code: mover.code, from: current.run, to: run,
+                                                  start: placement.start, end: placement.end)
+            reserved = .init(Decisions.move(move, by: mover.actor, now: now), runs: [(run, current.channel)])
+        case .hold(let holdID):
+            let hold = try self.hold(holdID, for: current, now: now)
+            try authorize(mover, officeIDs: [current.run.officeID, hold.run.officeID])
+            let move = AppointmentRepository.Move(id: id, code: mover.code, from: current.run, to: hold.run,
+                                                  start: hold.start, end: hold.end, holdID: holdID)
+            reserved = .init(Decisions.move(move, by: mover.actor, now: now))
         }
-        if officeID == current.run.officeID && start == current.start { return current }
-        let (placement, run) = try reserve(officeID: officeID, start: start, services: current.services,
-                                           channel: current.channel, needs: needs, now: now)
-        let move = AppointmentRepository.Move(id: id, code: mover.code, from: current.run, to: run,
-                                              start: placement.start, end: placement.end)
-        let outcome = pipeline.commit(.init(Decisions.move(move, by: mover.actor, now: now), runs: [(run, current.channel)]))
-        switch outcome {
+        switch pipeline.commit(reserved) {
         case .committed(let changed): return changed[0]
         case .refused(.deskTaken):
             throw EngineError(SchedulingError(.slotTaken, field: "start", detail: "That time is no longer free."))
+        case .refused(.holdExpired): throw EngineError(.holdExpired, detail: "The hold ran out; choose a time again.")
         case .refused(.pastCutoff(let booking)): throw pastCutoff(booking, change: "moved")
         case .refused(.notConfirmed(let booking)): throw Self.notMovable(booking)
         case .refused(.movedMeanwhile):
@@ -59,17 +75,7 @@ extension BookingEngine {
 
     /// The booking as it stands, if `mover` may move it now (the database checks again as it writes).
     private func movable(_ id: String, by mover: Mover, now: Instant) throws(EngineError) -> Appointment {
-        let found: Appointment?
-        do {
-            found = try pool.withConnection { db in
-                switch mover {
-                case .citizen(let code): try AppointmentRepository.fetch(id: id, code: code, db)
-                case .staff: try AppointmentRepository.fetch(id: id, db)
-                }
-            }
-        } catch {
-            throw EngineError(.unavailable, detail: "The booking could not be read: \(error)")
-        }
+        let found = try read(id, code: mover.code)
         guard let found, found.status != .held, found.status != .expired else {
             throw EngineError(.notFound, detail: "There is no booking \(id) for this code.")
         }
@@ -79,6 +85,39 @@ extension BookingEngine {
             if found.start < now.adding(seconds: Int64(minutes) * 60) { throw pastCutoff(found, change: "moved") }
         }
         return found
+    }
+
+    /// The live hold `holdID`, if `booking` can move onto it: the same services, in the same channel.
+    private func hold(_ holdID: String, for booking: Appointment, now: Instant) throws(EngineError) -> Appointment {
+        guard let hold = try read(holdID, code: nil), hold.status == .held else {
+            throw EngineError(.holdUnknown, detail: "There is no hold \(holdID).")
+        }
+        guard let expiresAt = hold.expiresAt, expiresAt > now else {
+            throw EngineError(.holdExpired, detail: "The hold ran out; choose a time again.")
+        }
+        guard hold.services == booking.services, hold.channel == booking.channel else {
+            throw EngineError(.invalid, field: "hold", detail: "The hold is for other services or another channel than the booking.")
+        }
+        return hold
+    }
+
+    /// An appointment by id, and by code when one is given.
+    private func read(_ id: String, code: String?) throws(EngineError) -> Appointment? {
+        do {
+            return try pool.withConnection { db in
+                try code.map { try AppointmentRepository.fetch(id: id, code: $0, db) } ?? AppointmentRepository.fetch(id: id, db)
+            }
+        } catch {
+            throw EngineError(.unavailable, detail: "The booking could not be read: \(error)")
+        }
+    }
+
+    /// Staff must work at every office a move touches.
+    private func authorize(_ mover: Mover, officeIDs: [Int]) throws(EngineError) {
+        guard case .staff(let member) = mover else { return }
+        for officeID in officeIDs where !member.worksAt(officeID) {
+            throw EngineError(.forbidden, detail: "\(member.name) does not work at office \(officeID).")
+        }
     }
 
     static func notMovable(_ booking: Appointment) -> EngineError {

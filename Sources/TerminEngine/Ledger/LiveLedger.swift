@@ -23,6 +23,11 @@ public final class LiveLedger: Sendable {
     /// The channel of an appointment the ledger holds time for (a hold about to be confirmed), if it does.
     func channel(of appointmentID: String) -> Channel? { occupancy.channel(appointmentID) }
 
+    /// Forgets an appointment whose time another took over (a hold a booking moved onto), keeping the time taken.
+    func forget(_ appointmentID: String) {
+        _ = occupancy.remove(appointmentID)
+    }
+
     /// Gives an ended appointment's time back, unless another path already did (or the ledger never held it).
     func release(_ appointmentID: String) {
         guard let entry = occupancy.remove(appointmentID) else { return }

@@ -41,6 +41,8 @@ final class WritePipeline: Sendable {
             for (run, channel) in reserved.runs { live.scheduler.ledger.release(run, channel: channel) }
             return outcome
         }
+        // A hold a booking moved onto hands its time over: forgotten, not given back.
+        for holdID in reserved.plan.holdsMovedOnto { live.forget(holdID) }
         for appointment in changed {
             if appointment.status.isLive { live.recordCommitted(appointment) } else { live.release(appointment.id) }
         }

@@ -245,8 +245,10 @@ public enum AppointmentRepository {
         public let to: SlotRun
         public let start: Instant
         public let end: Instant
+        /// The hold whose time the booking takes (the hold is deleted in the same transaction), if it moves onto one.
+        public let holdID: String?
 
-        public init(id: String, code: String?, from: SlotRun, to: SlotRun, start: Instant, end: Instant) {
+        public init(id: String, code: String?, from: SlotRun, to: SlotRun, start: Instant, end: Instant, holdID: String? = nil) {
             precondition(start < end && to.units > 0, "a booking lasts")
             self.id = id
             self.code = code
@@ -254,6 +256,7 @@ public enum AppointmentRepository {
             self.to = to
             self.start = start
             self.end = end
+            self.holdID = holdID
         }
     }
 
@@ -269,12 +272,24 @@ public enum AppointmentRepository {
         case movedMeanwhile(Appointment)
         /// The new desk time is taken; the booking stands.
         case deskTaken
+        /// The hold to move onto ran out (or is gone); the booking stands.
+        case holdExpired
     }
 
     /// Moves a confirmed booking to a new office, desk and time, keeping its id and code, in one statement (the desk
     /// time triggers give the old time back and take the new). `nil` when id and code do not match a booking.
     public static func move(_ move: Move, now: Instant, _ db: PostgresConnection) throws -> Moving? {
         guard isUUID(move.id) else { return nil }
+        if let holdID = move.holdID {
+            guard isUUID(holdID) else { return .holdExpired }
+            // The hold gives its time up first (the triggers free its desk time), to the booking alone.
+            let ended = try db.query("""
+                DELETE FROM appointment a WHERE a.id = $1 AND a.status = 'held' AND a.expires_at > $2 AND a.desk_id = $3
+                  AND a.day = $4 AND a.start_unit = $5 AND a.units = $6 RETURNING a.id
+                """, [holdID, BerlinTime.format(now), String(move.to.deskID), move.to.date.description,
+                      String(move.to.startUnit), String(move.to.units)])
+            guard !ended.isEmpty else { return .holdExpired }
+        }
         let moved = try AppointmentColumns.decode(try db.query("""
             UPDATE appointment a SET office_id = $3, desk_id = $4, day = $5, start_unit = $6, units = $7,
               span = tstzrange($8, $9), revision = a.revision + 1, moved_at = $10

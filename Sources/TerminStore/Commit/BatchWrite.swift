@@ -211,6 +211,7 @@ enum BatchWrite {
             case .pastCutoff(let appointment): return .failure(.pastCutoff(appointment))
             case .movedMeanwhile(let appointment): return .failure(.movedMeanwhile(appointment))
             case .deskTaken: return .failure(.deskTaken)
+            case .holdExpired: return .failure(.holdExpired)
             }
         case .expireHolds(let ids):
             return .success(try AppointmentRepository.expireHolds(ids: ids, now: now, db))

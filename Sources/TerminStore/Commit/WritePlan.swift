@@ -15,9 +15,10 @@ public struct WritePlan: Sendable {
         /// A confirmed booking whose code is `code` is cancelled; with `boundByCutoff` (a citizen) only until its
         /// office's cut-off before the start.
         case cancel(id: String, code: String, boundByCutoff: Bool)
-        /// A confirmed booking moves to the new desk time its mover reserved, keeping its id and code; refused when
-        /// that time is taken, the booking is no longer where the move found it, or (for a citizen) its office's
-        /// cut-off before the old start has passed. A staff member's move leaves an audit line.
+        /// A confirmed booking moves to the new desk time its mover reserved (or onto a hold's, the hold deleted),
+        /// keeping its id and code; refused when that time is taken (or the hold ran out), the booking is no longer
+        /// where the move found it, or (for a citizen) its office's cut-off before the old start has passed. A staff
+        /// member's move leaves an audit line.
         case move(AppointmentRepository.Move, by: AuditRepository.Actor)
         /// Holds among `ids` that are still held and ran out by the plan's `now` expire (the others are left as they are).
         case expireHolds(ids: [String])
@@ -116,6 +117,14 @@ public struct WritePlan: Sendable {
     var singleInsert: AppointmentRepository.NewRow? {
         guard changes.count == 1, case .insert(let row) = changes[0] else { return nil }
         return row
+    }
+
+    /// The holds whose time the plan's moves hand to their bookings.
+    public var holdsMovedOnto: [String] {
+        changes.compactMap { change in
+            if case .move(let move, _) = change { return move.holdID }
+            return nil
+        }
     }
 
     /// The hold the plan confirms, if it does.
