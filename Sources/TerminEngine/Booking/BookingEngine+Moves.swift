@@ -35,6 +35,14 @@ extension BookingEngine {
         case hold(id: String)
     }
 
+    /// What a move needs to know of the booking it moves: where it is and what for.
+    struct Movable {
+        let run: SlotRun
+        let channel: Channel
+        let services: [ServiceRequest]
+        let start: Instant
+    }
+
     /// Moves booking `id`; returns it as it now stands (same id and code, revision raised). A move to the time it has
     /// already changes nothing.
     public func move(id: String, by mover: Mover, to target: MoveTarget) throws(EngineError) -> Appointment {
@@ -46,7 +54,12 @@ extension BookingEngine {
         case .time(let officeID, let start, let needs):
             newOfficeID = officeID ?? current.run.officeID
             try authorize(mover, officeIDs: [current.run.officeID, newOfficeID])
-            if newOfficeID == current.run.officeID && start == current.start { return current }
+            if newOfficeID == current.run.officeID && start == current.start {
+                guard let unchanged = try read(id, code: mover.code), unchanged.status == .confirmed else {
+                    throw EngineError(.notFound, detail: "There is no booking \(id) for this code.")
+                }
+                return unchanged
+            }
             let (placement, run) = try reserve(officeID: newOfficeID, start: start, services: current.services,
                                                channel: current.channel, needs: needs, now: now)
             let move = AppointmentRepository.Move(id: id, code: mover.code, from: current.run, to: run,
@@ -73,8 +86,23 @@ extension BookingEngine {
         }
     }
 
-    /// The booking as it stands, if `mover` may move it now (the database checks again as it writes).
-    private func movable(_ id: String, by mover: Mover, now: Instant) throws(EngineError) -> Appointment {
+    /// The booking as it stands, if `mover` may move it now. The ledger knows this instance's live bookings (and
+    /// those it read from the database) with their services: those are moved without a read, and the database
+    /// checks the code, the state and the cut-off as it writes. Others are read first.
+    private func movable(_ id: String, by mover: Mover, now: Instant) throws(EngineError) -> Movable {
+        if let known = live.known(id), let office = catalog.offices[known.run.officeID] {
+            let start = BerlinTime.instant(date: known.run.date, minuteOfDay: known.run.startUnit * office.slotMinutes)
+            if mover.code != nil, start < now.adding(seconds: Int64(office.changeCutoffMinutes) * 60) {
+                // Past the cut-off, if the code is right: the read says which, and names the cut-off.
+                return try movable(read: id, by: mover, now: now)
+            }
+            return Movable(run: known.run, channel: known.channel, services: known.services, start: start)
+        }
+        return try movable(read: id, by: mover, now: now)
+    }
+
+    /// The booking as the database has it, if `mover` may move it now.
+    private func movable(read id: String, by mover: Mover, now: Instant) throws(EngineError) -> Movable {
         let found = try read(id, code: mover.code)
         guard let found, found.status != .held, found.status != .expired else {
             throw EngineError(.notFound, detail: "There is no booking \(id) for this code.")
@@ -84,11 +112,11 @@ extension BookingEngine {
             let minutes = catalog.offices[found.run.officeID]?.changeCutoffMinutes ?? Office.changeCutoffMinutesDefault
             if found.start < now.adding(seconds: Int64(minutes) * 60) { throw pastCutoff(found, change: "moved") }
         }
-        return found
+        return Movable(run: found.run, channel: found.channel, services: found.services, start: found.start)
     }
 
     /// The live hold `holdID`, if `booking` can move onto it: the same services, in the same channel.
-    private func hold(_ holdID: String, for booking: Appointment, now: Instant) throws(EngineError) -> Appointment {
+    private func hold(_ holdID: String, for booking: Movable, now: Instant) throws(EngineError) -> Appointment {
         guard let hold = try read(holdID, code: nil), hold.status == .held else {
             throw EngineError(.holdUnknown, detail: "There is no hold \(holdID).")
         }

@@ -9,6 +9,8 @@ public struct LedgerEvent: Sendable, Equatable {
     public let id: String
     public let run: SlotRun
     public let channel: Channel
+    /// The appointment's services, when known (an appointment read from the database; notifications carry none).
+    public let services: [ServiceRequest]?
 
     /// The events of a payload; lines that do not parse are skipped (the header line among them).
     public static func parse(payload: String) -> [LedgerEvent] {
@@ -28,6 +30,7 @@ public struct LedgerEvent: Sendable, Equatable {
         id = String(fields[1])
         run = SlotRun(officeID: office, deskID: desk, date: date, startUnit: start, units: units)
         self.channel = channel
+        services = nil
     }
 
     /// The event that makes a live appointment's time taken.
@@ -36,5 +39,6 @@ public struct LedgerEvent: Sendable, Equatable {
         id = appointment.id
         run = appointment.run
         channel = appointment.channel
+        services = appointment.services
     }
 }

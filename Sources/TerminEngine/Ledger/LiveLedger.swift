@@ -15,9 +15,16 @@ public final class LiveLedger: Sendable {
 
     /// Records an appointment whose time this instance reserved and committed; a moved one gives its old time back.
     func recordCommitted(_ appointment: Appointment) {
-        if let previous = occupancy.record(appointment.id, run: appointment.run, channel: appointment.channel) {
+        if let previous = occupancy.record(appointment.id, run: appointment.run, channel: appointment.channel,
+                                           services: appointment.services) {
             scheduler.ledger.release(previous.run, channel: previous.channel)
         }
+    }
+
+    /// The time, channel and services of a live appointment the ledger holds time for, when it knows its services.
+    func known(_ appointmentID: String) -> (run: SlotRun, channel: Channel, services: [ServiceRequest])? {
+        guard let entry = occupancy.entry(appointmentID), let services = entry.services else { return nil }
+        return (entry.run, entry.channel, services)
     }
 
     /// The channel of an appointment the ledger holds time for (a hold about to be confirmed), if it does.
@@ -67,7 +74,7 @@ public final class LiveLedger: Sendable {
                 return true   // a day this catalogue has closed: nothing to hold
             }
             guard scheduler.ledger.occupy(layout: layout, run: event.run, channel: event.channel) else { return false }
-            if !occupancy.insert(event.id, run: event.run, channel: event.channel) {
+            if !occupancy.insert(event.id, run: event.run, channel: event.channel, services: event.services) {
                 scheduler.ledger.release(event.run, channel: event.channel)   // recorded meanwhile by its owner
             }
         case .ended:

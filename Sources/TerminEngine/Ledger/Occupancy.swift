@@ -9,6 +9,9 @@ final class Occupancy: Sendable {
     struct Entry: Sendable {
         let run: SlotRun
         let channel: Channel
+        /// Its services, when known (this instance's own appointments and those read from the database; not those
+        /// learnt from another instance's notification).
+        let services: [ServiceRequest]?
         /// When it was recorded, as a count of records (see `mark`).
         let recorded: UInt64
     }
@@ -23,23 +26,23 @@ final class Occupancy: Sendable {
 
     /// Records an appointment; `false` when it was recorded already.
     @discardableResult
-    func insert(_ id: String, run: SlotRun, channel: Channel) -> Bool {
+    func insert(_ id: String, run: SlotRun, channel: Channel, services: [ServiceRequest]?) -> Bool {
         records.withLock { records in
             guard records.entries[id] == nil else { return false }
             records.count += 1
-            records.entries[id] = Entry(run: run, channel: channel, recorded: records.count)
+            records.entries[id] = Entry(run: run, channel: channel, services: services, recorded: records.count)
             return true
         }
     }
 
     /// Records an appointment at `run`, returning what it held before when it was recorded at another time (a move:
     /// the caller gives that time back); an appointment recorded at `run` already is left as it is.
-    func record(_ id: String, run: SlotRun, channel: Channel) -> Entry? {
+    func record(_ id: String, run: SlotRun, channel: Channel, services: [ServiceRequest]) -> Entry? {
         records.withLock { records in
             let previous = records.entries[id]
             guard previous?.run != run else { return nil }
             records.count += 1
-            records.entries[id] = Entry(run: run, channel: channel, recorded: records.count)
+            records.entries[id] = Entry(run: run, channel: channel, services: services, recorded: records.count)
             return previous
         }
     }
@@ -55,6 +58,9 @@ final class Occupancy: Sendable {
     }
 
     func contains(_ id: String) -> Bool { records.withLock { $0.entries[id] != nil } }
+
+    /// A recorded appointment.
+    func entry(_ id: String) -> Entry? { records.withLock { $0.entries[id] } }
 
     /// The channel of a recorded appointment.
     func channel(_ id: String) -> Channel? { records.withLock { $0.entries[id]?.channel } }

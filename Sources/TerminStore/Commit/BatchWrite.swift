@@ -21,17 +21,20 @@ enum BatchWrite {
                "one batch carries a key once")
         var outcomes = [WritePlan.Outcome?](repeating: nil, count: plans.count)
         let rows = plans.indices.filter { plans[$0].isSingleInsert }
-        let others = plans.indices.filter { !plans[$0].isSingleInsert }
+        let moves = plans.indices.filter { plans[$0].singleMove != nil }
+        let others = plans.indices.filter { !plans[$0].isSingleInsert && plans[$0].singleMove == nil }
         let capped = plans.indices.filter { plans[$0].caps != nil }
 
         func body(_ db: PostgresConnection) throws {
             try limit(capped, plans, &outcomes, db)
             try insert(rows.filter { outcomes[$0] == nil }, plans, checkingKeys: checkingKeys, &outcomes, db)
+            try move(moves, plans, &outcomes, db)
             for index in others where outcomes[index] == nil {
                 outcomes[index] = try inSavepoint(plans[index], db)
             }
         }
-        if capped.isEmpty && others.isEmpty { try body(db) } else { try db.transaction(body) }
+        let statements = (rows.isEmpty ? 0 : 1) + (moves.isEmpty ? 0 : 1)
+        if capped.isEmpty && others.isEmpty && statements <= 1 { try body(db) } else { try db.transaction(body) }
         return outcomes
     }
 
@@ -126,6 +129,32 @@ enum BatchWrite {
         }
     }
 
+    /// The plans that are one citizen's move each (most moves), by one statement.
+    private static func move(_ indices: [Int], _ plans: [WritePlan], _ outcomes: inout [WritePlan.Outcome?],
+                             _ db: PostgresConnection) throws {
+        guard !indices.isEmpty else { return }
+        let moved = try AppointmentRepository.move(indices.map { (plans[$0].singleMove!, plans[$0].now) }, db)
+        for (index, moving) in zip(indices, moved) {
+            switch outcome(of: moving) {
+            case .success(let changed): outcomes[index] = .committed(changed)
+            case .failure(let refusal): outcomes[index] = .refused(refusal)
+            }
+        }
+    }
+
+    /// What a move's result means for its plan.
+    private static func outcome(of moving: AppointmentRepository.Moving?) -> Result<[Appointment], WritePlan.Refusal> {
+        switch moving {
+        case nil: .failure(.unknown)
+        case .moved(let appointment): .success([appointment])
+        case .notConfirmed(let appointment): .failure(.notConfirmed(appointment))
+        case .pastCutoff(let appointment): .failure(.pastCutoff(appointment))
+        case .movedMeanwhile(let appointment): .failure(.movedMeanwhile(appointment))
+        case .deskTaken: .failure(.deskTaken)
+        case .holdExpired: .failure(.holdExpired)
+        }
+    }
+
     /// A plan of several changes (or one that is not an insert) in a savepoint of its own: the first change the
     /// database refuses rolls back to it, and the plan is refused.
     private static func inSavepoint(_ plan: WritePlan, _ db: PostgresConnection) throws -> WritePlan.Outcome? {
@@ -198,21 +227,15 @@ enum BatchWrite {
             case .pastCutoff(let appointment): return .failure(.pastCutoff(appointment))
             }
         case .move(let move, let actor):
-            switch try AppointmentRepository.move(move, now: now, db) {
-            case nil: return .failure(.unknown)
-            case .moved(let appointment):
-                if case .staff = actor {
-                    try AuditRepository.append(at: now, officeID: move.to.officeID, actor: actor, action: "booking.move",
-                                               subject: "booking:\(move.id)",
-                                               detail: "from office \(move.from.officeID) \(move.from.date) unit \(move.from.startUnit)", db)
-                }
-                return .success([appointment])
-            case .notConfirmed(let appointment): return .failure(.notConfirmed(appointment))
-            case .pastCutoff(let appointment): return .failure(.pastCutoff(appointment))
-            case .movedMeanwhile(let appointment): return .failure(.movedMeanwhile(appointment))
-            case .deskTaken: return .failure(.deskTaken)
-            case .holdExpired: return .failure(.holdExpired)
+            let moving = move.holdID == nil ? try AppointmentRepository.move([(move, now)], db)[0]
+                : try AppointmentRepository.move(ontoHold: move, now: now, db)
+            let result = outcome(of: moving)
+            if case .staff = actor, case .success = result {
+                try AuditRepository.append(at: now, officeID: move.to.officeID, actor: actor, action: "booking.move",
+                                           subject: "booking:\(move.id)",
+                                           detail: "from office \(move.from.officeID) \(move.from.date) unit \(move.from.startUnit)", db)
             }
+            return result
         case .expireHolds(let ids):
             return .success(try AppointmentRepository.expireHolds(ids: ids, now: now, db))
         case .eraseContacts(let before, let limit):

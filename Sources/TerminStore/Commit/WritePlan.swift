@@ -119,6 +119,13 @@ public struct WritePlan: Sendable {
         return row
     }
 
+    /// The one move, when the plan is exactly a citizen's move onto reserved time (the batch then writes it in one
+    /// statement with others; staff moves and moves onto holds write more than the booking's row).
+    var singleMove: AppointmentRepository.Move? {
+        guard changes.count == 1, case .move(let move, .citizen) = changes[0], move.holdID == nil else { return nil }
+        return move
+    }
+
     /// The holds whose time the plan's moves hand to their bookings.
     public var holdsMovedOnto: [String] {
         changes.compactMap { change in
