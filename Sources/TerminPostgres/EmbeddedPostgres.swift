@@ -122,6 +122,20 @@ public final class EmbeddedPostgres: Sendable {
         return Use(cluster: self, users: users)
     }
 
+    /// Starts using the cluster alone, for a command that replaces its data (`restore`): `nil` while another
+    /// process uses it. Does not start it.
+    public func useAlone() throws(PostgresError) -> Use? {
+        do { try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true) } catch {
+            throw PostgresError(.launchFailed, message: "cannot create \(directory): \(error)")
+        }
+        let users = try LockFile(path: usersLockFile)
+        guard users.tryLock(.exclusive) else {
+            users.close()
+            return nil
+        }
+        return Use(cluster: self, users: users)
+    }
+
     /// One process's use of the cluster (`use()`).
     public final class Use: Sendable {
         public let cluster: EmbeddedPostgres
@@ -165,6 +179,58 @@ public final class EmbeddedPostgres: Sendable {
         try? FileManager.default.removeItem(atPath: startedMarkerFile)
     }
 
+    /// Writes a base backup of the running cluster to `path`: one gzipped tar holding the data and the write-ahead log
+    /// it needs (`pg_basebackup -Ft -z -X fetch`), consistent as of the backup's end, taken while others read and
+    /// write. Restored with `restore(from:)`.
+    public func backup(to path: String) throws(PostgresError) {
+        let scratch = directory + "/backup-\(getpid())"
+        let fileManager = FileManager.default
+        try? fileManager.removeItem(atPath: scratch)
+        defer { try? fileManager.removeItem(atPath: scratch) }
+        try pgCommand("pg_basebackup", ["-h", socketDirectory, "-p", String(Self.port), "-U", Self.superuser, "-D", scratch,
+                                        "-Ft", "-z", "-X", "fetch", "--checkpoint=fast"], what: "pg_basebackup")
+        do {
+            try? fileManager.removeItem(atPath: path)
+            try fileManager.copyItem(atPath: scratch + "/base.tar.gz", toPath: path)
+        } catch {
+            throw PostgresError(.launchFailed, message: "cannot write \(path): \(error)")
+        }
+    }
+
+    /// Replaces the cluster's data with the base backup at `path` (made by `backup(to:)`); the cluster must be
+    /// stopped, and stays so. The replaced data is kept beside it; returns where.
+    @discardableResult
+    public func restore(from path: String) throws(PostgresError) -> String {
+        let fileManager = FileManager.default
+        guard fileManager.isReadableFile(atPath: path) else {
+            throw PostgresError(.launchFailed, message: "cannot read the backup \(path)")
+        }
+        guard !isRunning else { throw PostgresError(.launchFailed, message: "the cluster is running; stop it first") }
+        let restoring = directory + "/data.restoring"
+        try? fileManager.removeItem(atPath: restoring)
+        do { try fileManager.createDirectory(atPath: restoring, withIntermediateDirectories: true) } catch {
+            throw PostgresError(.launchFailed, message: "cannot create \(restoring): \(error)")
+        }
+        do { try run("/bin/tar", ["-xzf", path, "-C", restoring], what: "unpacking the backup") } catch {
+            try? fileManager.removeItem(atPath: restoring)
+            throw error
+        }
+        guard fileManager.fileExists(atPath: restoring + "/PG_VERSION"), fileManager.fileExists(atPath: restoring + "/backup_label") else {
+            try? fileManager.removeItem(atPath: restoring)
+            throw PostgresError(.launchFailed, message: "\(path) is not a base backup of a cluster (no PG_VERSION, backup_label)")
+        }
+        chmod(restoring, 0o700)
+        if let runAs { try run("/bin/chown", ["-R", "\(runAs.uid):\(runAs.gid)", restoring], what: "handing the data to \(runAs.name)") }
+        let replaced = dataDirectory + ".replaced-\(Int(Date().timeIntervalSince1970))"
+        do {
+            if fileManager.fileExists(atPath: dataDirectory) { try fileManager.moveItem(atPath: dataDirectory, toPath: replaced) }
+            try fileManager.moveItem(atPath: restoring, toPath: dataDirectory)
+        } catch {
+            throw PostgresError(.launchFailed, message: "cannot put the restored data in place: \(error)")
+        }
+        return replaced
+    }
+
     /// Creates a database if it does not exist.
     public func createDatabase(_ name: String, template: String? = nil) throws {
         let connection = try PostgresConnection(conninfo: conninfo())
@@ -178,13 +244,16 @@ public final class EmbeddedPostgres: Sendable {
     @discardableResult
     private func pgCommand(_ tool: String, _ arguments: [String], what: String) throws(PostgresError) -> String {
         let executable = binDirectory + "/" + tool
+        if let runAs { return try run("/usr/sbin/runuser", ["-u", runAs.name, "--", executable] + arguments, what: what) }
+        return try run(executable, arguments, what: what)
+    }
+
+    /// Runs a program to its end; its output, or an error saying `what` failed.
+    @discardableResult
+    private func run(_ executable: String, _ arguments: [String], what: String) throws(PostgresError) -> String {
         let result: (status: Int32, output: String)
         do {
-            if let runAs {
-                result = try Subprocess.run("/usr/sbin/runuser", ["-u", runAs.name, "--", executable] + arguments)
-            } else {
-                result = try Subprocess.run(executable, arguments)
-            }
+            result = try Subprocess.run(executable, arguments)
         } catch {
             throw PostgresError(.launchFailed, message: "\(what) could not run: \(error)")
         }

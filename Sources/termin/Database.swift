@@ -36,14 +36,19 @@ struct Database {
     static func open(_ options: ParsedOptions) throws -> Database {
         let sql = options.optional(sqlDirectory) ?? Migrator.defaultDirectory()
         if let url = options.optional(url) { return Database(conninfo: url, embedded: nil, sqlDirectory: sql) }
-        let cluster = try EmbeddedPostgres(directory: options[dataDirectory] + "/postgres",
-                                           binDirectory: options.optional(binDirectory), runAsUser: options.optional(runAsUser))
+        let cluster = try embeddedCluster(options)
         let use = try cluster.use()
         do { try cluster.createDatabase(embeddedDatabaseName) } catch {
             use.close()
             throw error
         }
         return Database(conninfo: cluster.conninfo(database: embeddedDatabaseName), embedded: use, sqlDirectory: sql)
+    }
+
+    /// The embedded cluster the options name (not started).
+    static func embeddedCluster(_ options: ParsedOptions) throws -> EmbeddedPostgres {
+        try EmbeddedPostgres(directory: options[dataDirectory] + "/postgres", binDirectory: options.optional(binDirectory),
+                             runAsUser: options.optional(runAsUser))
     }
 
     /// Ends the command's use of the database: the embedded cluster stops if no other process uses it.

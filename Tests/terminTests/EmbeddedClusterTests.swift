@@ -117,4 +117,48 @@ import TerminTestSupport
         #expect(Wait.until("a booking to commit again", seconds: 30) { (try? Self.bookNextFreeStart(client).status) == 201 })
         #expect(try client.send("GET", "/metrics").text.contains("termin_database_outages_total 1"))
     }
+
+    @Test func aBackupTakenWhileServingRestoresEveryBookingBeforeItAndNoneAfter() throws {
+        let directory = Self.dataDirectory()
+        let backup = directory + ".tar.gz"
+        defer {
+            try? FileManager.default.removeItem(atPath: directory)
+            try? FileManager.default.removeItem(atPath: backup)
+        }
+        let server = try ServerProcess(serving: ["--port", "0", "--quiet", "--data-dir", directory])
+        let client = try TestHTTPClient(port: server.port)
+        func book() throws -> (id: String, code: String) {
+            let booking = try Self.bookNextFreeStart(client)
+            try #require(booking.status == 201, "\(booking.status) \(booking.text)")
+            return (booking.json["id"] as! String, booking.json["code"] as! String)
+        }
+        let before = try (0..<3).map { _ in try book() }
+        let backedUp = try TerminProcess.termin(["backup", backup, "--data-dir", directory])
+        #expect(backedUp.status == 0, "\(backedUp.errors)")
+        let after = try (0..<2).map { _ in try book() }
+        // Not while the engine serves; it keeps serving.
+        let refused = try TerminProcess.termin(["restore", backup, "--data-dir", directory])
+        #expect(refused.status == 1 && refused.errors.contains("in use"), "\(refused.errors)")
+        #expect(try client.send("GET", "/readyz").status == 200)
+        server.kill(SIGTERM)
+        #expect(try server.wait() == 0)
+
+        let restored = try TerminProcess.termin(["restore", backup, "--data-dir", directory])
+        #expect(restored.status == 0, "\(restored.errors)")
+        let again = try ServerProcess(serving: ["--port", "0", "--quiet", "--data-dir", directory])
+        let reader = try TestHTTPClient(port: again.port)
+        for (id, code) in before {
+            #expect(try reader.send("GET", "/v1/bookings/\(id)", headers: ["Authorization": "Booking \(code)"]).status == 200)
+        }
+        for (id, code) in after {
+            #expect(try reader.send("GET", "/v1/bookings/\(id)", headers: ["Authorization": "Booking \(code)"]).status == 404)
+        }
+        // A file that is no backup is refused, and the data stays.
+        try Data("not a backup".utf8).write(to: URL(fileURLWithPath: backup))
+        again.kill(SIGTERM)
+        #expect(try again.wait() == 0)
+        let faulty = try TerminProcess.termin(["restore", backup, "--data-dir", directory])
+        #expect(faulty.status != 0)
+        #expect(FileManager.default.fileExists(atPath: directory + "/postgres/data/PG_VERSION"))
+    }
 }

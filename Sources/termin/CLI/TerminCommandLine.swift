@@ -3,7 +3,7 @@ import Foundation
 /// `termin <command> [options]`. Every command's options are declared once (`Option`), which gives parsing,
 /// validation, typed values and the help text; every command takes `--help` and exits 64 on a usage error.
 enum TerminCommandLine {
-    static let commands: [any Command.Type] = [ServeCommand.self, MigrateCommand.self, SeedCommand.self, SolveCommand.self, ForecastCommand.self, StaffCommand.self,
+    static let commands: [any Command.Type] = [ServeCommand.self, MigrateCommand.self, SeedCommand.self, SolveCommand.self, ForecastCommand.self, StaffCommand.self, BackupCommand.self, RestoreCommand.self,
                                                BenchCommand.self]
 
     static func overview() -> String {

@@ -1,0 +1,64 @@
+import Foundation
+import TerminPostgres
+
+/// `termin backup FILE`: a base backup of the embedded cluster, taken while the engine serves.
+enum BackupCommand: Command {
+    static let name = "backup"
+    static let summary = "write a base backup of the embedded cluster to FILE (while serving); restore it with termin restore"
+    static let positional: Positional? = Positional(name: "file", help: "where to write the backup (a gzipped tar)",
+                                                    choices: [], defaultValue: nil, isRequired: true)
+    static let options: [any OptionDeclaration] = Database.options
+    static let details: String? = """
+        The backup holds every booking committed before it ends, with the write-ahead log it needs
+        (pg_basebackup -Ft -z -X fetch), and is taken beside a serving engine without stopping it. For a server
+        of your own (--database-url) use PostgreSQL's tools: README.md, "Backup and restore".
+        """
+
+    static func run(_ options: ParsedOptions) throws -> Int32 {
+        guard options.optional(Database.url) == nil else {
+            throw ParsedOptions.UsageError(description: "termin backup works on the embedded cluster; for --database-url use "
+                                           + "pg_basebackup and WAL archiving (README.md, \"Backup and restore\")")
+        }
+        let path = URL(fileURLWithPath: options.positional!).standardizedFileURL.path
+        let database = try Database.open(options)
+        defer { database.close() }
+        try database.embedded!.cluster.backup(to: path)
+        let bytes = (try? FileManager.default.attributesOfItem(atPath: path)[.size] as? Int) ?? 0
+        print("backed up to \(path) (\(bytes / 1024) KiB)")
+        return ExitCode.success
+    }
+}
+
+/// `termin restore FILE`: the embedded cluster's data replaced by a backup (`termin backup`), the engine stopped.
+enum RestoreCommand: Command {
+    static let name = "restore"
+    static let summary = "replace the embedded cluster's data with a backup made by termin backup (stop termin serve first)"
+    static let positional: Positional? = Positional(name: "file", help: "the backup (termin backup)", choices: [],
+                                                    defaultValue: nil, isRequired: true)
+    static let options: [any OptionDeclaration] = Database.options
+    static let details: String? = """
+        Refused while another termin command uses the cluster. The replaced data is kept beside it
+        (postgres/data.replaced-TIME) until you delete it. The restored cluster recovers to the end of the backup:
+        every booking committed before the backup ended, none after.
+        """
+
+    static func run(_ options: ParsedOptions) throws -> Int32 {
+        guard options.optional(Database.url) == nil else {
+            throw ParsedOptions.UsageError(description: "termin restore works on the embedded cluster; for --database-url use "
+                                           + "PostgreSQL's restore (README.md, \"Backup and restore\")")
+        }
+        let path = URL(fileURLWithPath: options.positional!).standardizedFileURL.path
+        let cluster = try Database.embeddedCluster(options)
+        guard let use = try cluster.useAlone() else {
+            log("the embedded cluster in \(cluster.directory) is in use (termin serve?); stop it first")
+            return ExitCode.failure
+        }
+        defer { use.close() }
+        cluster.stop()
+        let replaced = try cluster.restore(from: path)
+        // Started once, so that it recovers now and says so if the backup is faulty; the last use stops it again.
+        try cluster.start()
+        print("restored \(path); the replaced data is in \(replaced)")
+        return ExitCode.success
+    }
+}
