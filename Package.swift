@@ -4,7 +4,7 @@
 // Modules and the one direction their dependencies point (README.md, "Layout"):
 //   termin → TerminAPI → TerminEngine → TerminStore → TerminPostgres
 //   TerminAPI → TerminHTTP;  TerminEngine → TerminSolver (release rounds);
-//   TerminEngine, TerminStore, TerminSolver, TerminForecast → TerminCore
+//   TerminEngine, TerminStore, TerminSolver, TerminForecast → TerminCore;  TerminEngine → TerminMail (notifications)
 //   every module that speaks JSON → TerminJSON
 // TerminCore, TerminJSON and TerminPostgres import no other Termin module; TerminHTTP only TerminJSON. TerminEngine
 // imports no driver (TerminPostgres: only the store writes SQL) and TerminAPI no store. Each module imports only what
@@ -40,8 +40,10 @@ let package = Package(
             swiftSettings: strict
         ),
         // The application layer: holds, bookings, requests and release rounds, idempotency, ledger sync, housekeeping.
-        .target(name: "TerminEngine", dependencies: ["TerminCore", "TerminStore", "TerminSolver", "TerminJSON"],
+        .target(name: "TerminEngine", dependencies: ["TerminCore", "TerminStore", "TerminSolver", "TerminJSON", "TerminMail"],
                 swiftSettings: strict),
+        // Mail: RFC 5322 and MIME messages, an SMTP client to a relay. Knows nothing of appointments.
+        .target(name: "TerminMail", swiftSettings: strict),
         // The HTTP/1.1 server only; knows nothing of appointments.
         .target(name: "TerminHTTP", dependencies: ["CLinux", "TerminJSON"], swiftSettings: strict),
         // The REST facade: routes, bodies, problem mapping, OpenAPI.
@@ -51,7 +53,7 @@ let package = Package(
         .executableTarget(
             name: "termin",
             dependencies: ["TerminAPI", "TerminEngine", "TerminStore", "TerminPostgres", "TerminHTTP", "TerminSolver",
-                           "TerminForecast", "TerminCore"],
+                           "TerminForecast", "TerminCore", "TerminMail"],
             // The public allocation instances and CP-SAT's figures on them, for `termin bench solver`.
             resources: [.copy("Bench/SolverInstances")],
             swiftSettings: strict
@@ -106,7 +108,7 @@ let package = Package(
         .testTarget(
             name: "TerminAPITests",
             dependencies: ["TerminAPI", "TerminEngine", "TerminHTTP", "TerminJSON", "TerminStore", "TerminPostgres", "TerminCore",
-                           "TerminTestSupport"],
+                           "TerminMail", "TerminTestSupport"],
             swiftSettings: strict
         ),
         .testTarget(

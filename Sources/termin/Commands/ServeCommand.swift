@@ -5,6 +5,7 @@ import TerminAPI
 import TerminCore
 import TerminEngine
 import TerminHTTP
+import TerminMail
 import TerminPostgres
 import TerminStore
 
@@ -45,9 +46,17 @@ enum ServeCommand: Command {
     static let cancelCooldownMinutes = Option.integer("cancel-cooldown-minutes", value: "M",
                                                       help: "after a cancellation, minutes before the citizen books that service again",
                                                       default: 60, range: 0...43_200)
+    static let smtpURL = Option.text("smtp-url", value: "URL", help: "mail to citizens through this relay (smtp://HOST[:PORT]); "
+                                       + "unset: messages wait in the outbox", environment: "TERMIN_SMTP_URL")
+    static let mailFrom = Option.text("mail-from", value: "ADDRESS", help: "the sender of mails to citizens",
+                                      default: "termine@localhost")
+    static let portalURL = Option.text("portal-url", value: "URL",
+                                       help: "the portal's page for a booking, linked in mails with ?booking=ID",
+                                       default: "http://127.0.0.1:8080/")
     static let options: [any OptionDeclaration] = [host, port, workers, quiet, rateLimit, readsPerMinute, writesPerMinute,
                                                    trustedProxies, proofOfWork, powMaxNumber, powKey, identityCaps,
-                                                   bookingsPerCitizen, cancelCooldownMinutes, identityKey] + Database.options
+                                                   bookingsPerCitizen, cancelCooldownMinutes, identityKey, smtpURL, mailFrom,
+                                                   portalURL] + Database.options
     static let details: String? = """
         Stops on SIGINT or SIGTERM: in-flight requests finish, then the embedded cluster stops unless another termin
         command still uses it. While serving, the engine probes its database every second (GET /readyz, /metrics) and
@@ -125,6 +134,11 @@ enum ServeCommand: Command {
         Threads.start(supervisor.loops)
         let api = TerminAPI(assembly: assembly, protection: protection, databaseReachable: { supervisor.isReachable })
         registerMetrics(of: supervisor, in: api.metrics)
+        let delivery = try outboxDelivery(options, pool: pool, catalog: assembly.engine.catalog)
+        if let delivery {
+            Threads.start(delivery.loops)
+            registerMetrics(of: delivery, in: api.metrics)
+        }
         configuration.metrics = api.metrics
         configuration.accessLog = options[quiet] ? nil : AccessLog.toStandardError
         let server = try HTTPServer(configuration: configuration, router: api.router())
@@ -136,6 +150,7 @@ enum ServeCommand: Command {
         log("stopping: finishing in-flight requests")
         server.stop()
         assembly.stop()
+        delivery?.stop()
         supervisor.stop()
         _ = sources
         return ExitCode.success
@@ -155,6 +170,35 @@ enum ServeCommand: Command {
     static func quoted(_ text: String) -> String {
         "\"" + text.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "\"", with: "\\\"")
             .replacingOccurrences(of: "\n", with: "\\n") + "\""
+    }
+
+    /// The mail delivery of the outbox, when a relay is configured.
+    static func outboxDelivery(_ options: ParsedOptions, pool: ConnectionPool, catalog: Catalog) throws -> OutboxDelivery? {
+        guard let url = options.optional(smtpURL) else { return nil }
+        guard let client = SMTPClient(url: url) else {
+            throw ParsedOptions.UsageError(description: "--smtp-url: smtp://HOST[:PORT], not '\(url)'")
+        }
+        guard options[mailFrom].contains("@") else {
+            throw ParsedOptions.UsageError(description: "--mail-from: an e-mail address, not '\(options[mailFrom])'")
+        }
+        let sender = BookingMail.Sender(from: MailAddress(options[mailFrom]), portalURL: options[portalURL])
+        return OutboxDelivery(pool: pool, catalog: catalog, sender: sender,
+                              transport: { messages throws(SMTPClient.Failure) in try client.send(messages) },
+                              clock: SystemClock(), log: log)
+    }
+
+    static func registerMetrics(of delivery: OutboxDelivery, in metrics: HTTPMetrics) {
+        metrics.register("termin_outbox_sent_total", help: "Mails the relay accepted.", type: "counter") {
+            Double(delivery.statistics.sent)
+        }
+        metrics.register("termin_outbox_dead_total", help: "Mails given up after their last try, or refused for good.",
+                         type: "counter") { Double(delivery.statistics.dead) }
+        metrics.register("termin_outbox_stale_total", help: "Messages a later change superseded, not sent.", type: "counter") {
+            Double(delivery.statistics.stale)
+        }
+        metrics.register("termin_outbox_failed_tries_total", help: "Tries that failed and wait for another.", type: "counter") {
+            Double(delivery.statistics.failedTries)
+        }
     }
 
     static func registerMetrics(of supervisor: DatabaseSupervisor, in metrics: HTTPMetrics) {

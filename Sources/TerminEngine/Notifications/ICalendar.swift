@@ -1,8 +1,7 @@
 import TerminCore
-import TerminEngine
 
 /// RFC 5545 calendar files for bookings, in Europe/Berlin local time with the zone's rules included.
-enum ICalendar {
+public enum ICalendar {
     /// The Europe/Berlin VTIMEZONE (EU rule since 1996).
     static let berlinTimeZone = [
         "BEGIN:VTIMEZONE", "TZID:Europe/Berlin",
@@ -13,12 +12,15 @@ enum ICalendar {
         "END:VTIMEZONE",
     ]
 
-    /// A VCALENDAR with one VEVENT for a booking.
-    static func event(for record: Appointment, office: Office, serviceNames: [String], stamp: Instant) -> String {
+    /// A VCALENDAR with one VEVENT for a booking. `method`: `PUBLISH` for a download, `REQUEST` (a booking or a
+    /// move: the same `UID`, `SEQUENCE` its revision) or `CANCEL` in a mail (RFC 5546).
+    /// In a mail, `organizer` (the sender) and `attendee` (the citizen) are the addresses iTIP asks for.
+    public static func event(for record: Appointment, office: Office, serviceNames: [String], stamp: Instant,
+                             method: String = "PUBLISH", organizer: String? = nil, attendee: String? = nil) -> String {
         let address = office.address
         let location = "\(office.displayName), \(address.street) \(address.houseNumber), \(address.postalCode) \(address.city)"
         var lines = ["BEGIN:VCALENDAR", "VERSION:2.0", "PRODID:-//Termin//Termin 1.0//DE", "CALSCALE:GREGORIAN",
-                     "METHOD:PUBLISH"]
+                     "METHOD:\(method)"]
         lines += berlinTimeZone
         lines += [
             "BEGIN:VEVENT",
@@ -31,6 +33,10 @@ enum ICalendar {
             "LOCATION:\(escape(location))",
             "GEO:\(office.geo.lat);\(office.geo.lon)",
             "STATUS:\(record.status == .cancelled ? "CANCELLED" : "CONFIRMED")",
+        ]
+        if let organizer { lines.append("ORGANIZER:mailto:\(organizer)") }
+        if let attendee { lines.append("ATTENDEE;ROLE=REQ-PARTICIPANT:mailto:\(attendee)") }
+        lines += [
             "END:VEVENT",
             "END:VCALENDAR",
         ]

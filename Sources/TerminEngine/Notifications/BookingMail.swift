@@ -1,0 +1,112 @@
+import Foundation
+import TerminCore
+import TerminMail
+import TerminStore
+
+/// The mail a message of the outbox becomes: German first, then English, naming the office, its address, the
+/// services and their expected duration, and how to move or cancel; the appointment attached as iCalendar
+/// (`REQUEST` for a booking or a move, with the same `UID` and its revision as `SEQUENCE`; `CANCEL`).
+public enum BookingMail {
+    /// Where mails come from and where they point.
+    public struct Sender: Sendable {
+        public let from: MailAddress
+        /// The portal's page for a booking: `?booking=ID` is appended.
+        public let portalURL: String
+        public init(from: MailAddress, portalURL: String) {
+            self.from = from
+            self.portalURL = portalURL
+        }
+    }
+
+    /// The mail for a due message; `nil` when the booking has no contact e-mail (erased meanwhile).
+    public static func message(_ due: OutboxRepository.Due, catalog: Catalog, sender: Sender, now: Instant) -> MailMessage? {
+        let booking = due.appointment
+        guard let email = booking.contact?.email, let office = catalog.offices[booking.run.officeID] else { return nil }
+        let services = booking.services.map { request in
+            let name = catalog.services[request.serviceID]
+            return (de: (name?.nameDE ?? String(request.serviceID)) + (request.quantity > 1 ? " × \(request.quantity)" : ""),
+                    en: (name?.nameEN ?? name?.nameDE ?? String(request.serviceID)) + (request.quantity > 1 ? " × \(request.quantity)" : ""))
+        }
+        let minutes = Int(booking.end.secondsSinceEpoch - booking.start.secondsSinceEpoch) / 60
+        let address = "\(office.displayName), \(office.address.street) \(office.address.houseNumber), "
+            + "\(office.address.postalCode) \(office.address.city)"
+        let link = sender.portalURL + (sender.portalURL.contains("?") ? "&" : "?") + "booking=" + booking.id
+        let (subjectDE, subjectEN, stateDE, stateEN): (String, String, String, String) = switch due.kind {
+        case .confirmation: ("Terminbestätigung", "Appointment confirmed", "Ihr Termin ist gebucht.", "Your appointment is booked.")
+        case .move: ("Termin verschoben", "Appointment moved", "Ihr Termin wurde verschoben; es gilt diese Zeit.",
+                     "Your appointment was moved; this is its time now.")
+        case .cancellation: ("Termin abgesagt", "Appointment cancelled", "Ihr Termin ist abgesagt.", "Your appointment is cancelled.")
+        }
+        let greetingName = booking.contact?.name.map { " \($0)" } ?? ""
+        var text = """
+            Guten Tag\(greetingName),
+
+            \(stateDE)
+
+            Wann:      \(germanTime(booking))
+            Wo:        \(address)
+            Anliegen:  \(services.map(\.de).joined(separator: ", ")) (etwa \(minutes) Minuten)
+            Buchung:   \(booking.id)
+
+            """
+        if due.kind != .cancellation {
+            text += """
+                Verschieben oder absagen (mit Ihrem Buchungscode): \(link)
+                Online bis \(office.changeCutoffMinutes) Minuten vor Beginn, danach telefonisch beim Amt.
+
+                """
+        }
+        text += """
+
+            Hello\(greetingName),
+
+            \(stateEN)
+
+            When:      \(englishTime(booking))
+            Where:     \(address)
+            Services:  \(services.map(\.en).joined(separator: ", ")) (about \(minutes) minutes)
+            Booking:   \(booking.id)
+
+            """
+        if due.kind != .cancellation {
+            text += """
+                Move or cancel (with your booking code): \(link)
+                Online until \(office.changeCutoffMinutes) minutes before the start, later by phone to the office.
+
+                """
+        }
+        let names = booking.services.map { catalog.services[$0.serviceID]?.nameDE ?? String($0.serviceID) }
+        let calendar = ICalendar.event(for: booking, office: office, serviceNames: names, stamp: now,
+                                       method: due.kind == .cancellation ? "CANCEL" : "REQUEST",
+                                       organizer: sender.from.address, attendee: email)
+        return MailMessage(messageID: "<\(due.id)@termin>", from: sender.from, to: MailAddress(email, name: booking.contact?.name),
+                           subject: "\(subjectDE) / \(subjectEN): \(office.displayName), \(germanTime(booking))",
+                           date: Date(timeIntervalSince1970: TimeInterval(now.secondsSinceEpoch)), text: text,
+                           calendar: (due.kind == .cancellation ? "CANCEL" : "REQUEST", calendar))
+    }
+
+    static let weekdaysDE = ["Montag", "Dienstag", "Mittwoch", "Donnerstag", "Freitag", "Samstag", "Sonntag"]
+    static let weekdaysEN = ["Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"]
+    static let monthsDE = ["Januar", "Februar", "März", "April", "Mai", "Juni", "Juli", "August", "September", "Oktober",
+                           "November", "Dezember"]
+    static let monthsEN = ["January", "February", "March", "April", "May", "June", "July", "August", "September", "October",
+                           "November", "December"]
+
+    /// `Dienstag, 1. Dezember 2026, 09:00–09:15 Uhr`.
+    static func germanTime(_ booking: Appointment) -> String {
+        let (date, from) = BerlinTime.local(booking.start), to = BerlinTime.local(booking.end).minuteOfDay
+        let (year, month, day) = date.components
+        return "\(weekdaysDE[date.isoWeekday - 1]), \(day). \(monthsDE[month - 1]) \(year), \(clock(from))–\(clock(to)) Uhr"
+    }
+
+    /// `Tuesday, 1 December 2026, 09:00–09:15`.
+    static func englishTime(_ booking: Appointment) -> String {
+        let (date, from) = BerlinTime.local(booking.start), to = BerlinTime.local(booking.end).minuteOfDay
+        let (year, month, day) = date.components
+        return "\(weekdaysEN[date.isoWeekday - 1]), \(day) \(monthsEN[month - 1]) \(year), \(clock(from))–\(clock(to))"
+    }
+
+    static func clock(_ minuteOfDay: Int) -> String {
+        String(format: "%02d:%02d", minuteOfDay / 60, minuteOfDay % 60)
+    }
+}

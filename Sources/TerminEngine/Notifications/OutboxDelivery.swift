@@ -1,0 +1,148 @@
+import Synchronization
+import TerminCore
+import TerminMail
+import TerminStore
+
+/// Sends the outbox's due messages as mail, in a loop the composition root runs on a thread of its own: at least
+/// once (a message is settled only after the relay accepted it; a redelivery carries the same `Message-ID`), with
+/// exponential backoff up to `attemptsMax` tries (then dead), and never a message a later change made stale.
+public final class OutboxDelivery: Sendable {
+    /// Defaults a deployment may change.
+    public struct Configuration: Sendable {
+        /// Pause between rounds when nothing is due, in seconds.
+        public var intervalSeconds = 1.0
+        /// Most messages claimed (and sent over one connection) a round.
+        public var batchMax = 50
+        /// Tries before a message is dead.
+        public var attemptsMax = 10
+        /// The wait after the first failed try, doubled after each further one, in seconds.
+        public var backoffSeconds: Int64 = 30
+        /// The longest wait between two tries, in seconds.
+        public var backoffSecondsMax: Int64 = 6 * 3_600
+        /// How long a claimed message is left to its loop before another may take it, in seconds.
+        public var leaseSeconds: Int64 = 120
+        public init() {}
+    }
+
+    /// Sends messages over one connection: for each, `nil` when accepted, else why not; throws when nothing could be
+    /// sent (the relay unreachable). `SMTPClient.send` is one.
+    public typealias Transport = @Sendable ([MailMessage]) throws(SMTPClient.Failure) -> [SMTPClient.Failure?]
+
+    /// Figures for metrics.
+    public struct Statistics: Sendable {
+        public var sent = 0
+        public var stale = 0
+        public var dead = 0
+        public var failedTries = 0
+    }
+
+    private let pool: DatabasePool
+    private let catalog: Catalog
+    private let sender: BookingMail.Sender
+    private let transport: Transport
+    private let clock: any WallClock
+    private let configuration: Configuration
+    private let log: @Sendable (String) -> Void
+    private let lifecycle = LoopLifecycle()
+    private let figures = Mutex(Statistics())
+
+    public init(pool: DatabasePool, catalog: Catalog, sender: BookingMail.Sender, transport: @escaping Transport,
+                clock: any WallClock, configuration: Configuration = .init(), log: @escaping @Sendable (String) -> Void) {
+        precondition(configuration.batchMax > 0 && configuration.attemptsMax > 0)
+        self.pool = pool
+        self.catalog = catalog
+        self.sender = sender
+        self.transport = transport
+        self.clock = clock
+        self.configuration = configuration
+        self.log = log
+    }
+
+    public var statistics: Statistics { figures.withLock { $0 } }
+
+    /// The delivery loop.
+    public var loops: [(name: String, run: @Sendable () -> Void)] { [("termin-outbox", { [self] in run() })] }
+
+    /// Stops after the round under way and waits for the loop.
+    public func stop() { lifecycle.stop() }
+
+    private func run() {
+        lifecycle.run {
+            while !lifecycle.isStopped {
+                var claimed = 0
+                do { claimed = try deliverDue() } catch { log("outbox delivery failed: \(error)") }
+                if claimed < configuration.batchMax {
+                    lifecycle.pause(until: .now + .milliseconds(Int(configuration.intervalSeconds * 1_000)))
+                }
+            }
+        }
+    }
+
+    /// One round: claims the due messages, drops the stale ones, sends the rest and settles each. Returns how many
+    /// it claimed.
+    @discardableResult
+    public func deliverDue() throws -> Int {
+        let now = clock.now()
+        let due = try pool.withConnection {
+            try OutboxRepository.claim(limit: configuration.batchMax, now: now, leaseSeconds: configuration.leaseSeconds, $0)
+        }
+        guard !due.isEmpty else { return 0 }
+        var sendable: [(due: OutboxRepository.Due, message: MailMessage)] = []
+        var settled: [(id: String, OutboxRepository.Settlement, String?)] = []
+        for message in due {
+            if Self.isStale(message) {
+                settled.append((message.id, .stale, nil))
+            } else if let mail = BookingMail.message(message, catalog: catalog, sender: sender, now: now) {
+                sendable.append((message, mail))
+            } else {
+                settled.append((message.id, .stale, "no contact e-mail"))
+            }
+        }
+        var retries: [(id: String, at: Instant, error: String)] = []
+        if !sendable.isEmpty {
+            let results: [SMTPClient.Failure?]
+            do throws(SMTPClient.Failure) {
+                results = try transport(sendable.map(\.message))
+            } catch {
+                results = sendable.map { _ in error }
+            }
+            for ((message, _), failure) in zip(sendable, results) {
+                if let failure {
+                    if failure.permanent || message.attempts + 1 >= configuration.attemptsMax {
+                        settled.append((message.id, .dead, failure.description))
+                    } else {
+                        let wait = min(configuration.backoffSecondsMax, configuration.backoffSeconds << min(message.attempts, 30))
+                        retries.append((message.id, now.adding(seconds: wait), failure.description))
+                    }
+                } else {
+                    settled.append((message.id, .sent, nil))
+                }
+            }
+        }
+        try pool.withConnection { db in
+            for (id, settlement, error) in settled { try OutboxRepository.settle(id, settlement, error: error, now: now, db) }
+            for retry in retries { try OutboxRepository.retry(retry.id, at: retry.at, error: retry.error, db) }
+        }
+        figures.withLock { figures in
+            for (_, settlement, _) in settled {
+                switch settlement {
+                case .sent: figures.sent += 1
+                case .stale: figures.stale += 1
+                case .dead: figures.dead += 1
+                }
+            }
+            figures.failedTries += retries.count
+        }
+        for (_, settlement, error) in settled where settlement == .dead { log("outbox: a message is dead: \(error ?? "")") }
+        return due.count
+    }
+
+    /// A confirmation or move a later change superseded: the booking was cancelled or moved again since (the later
+    /// message tells of it). A cancellation is never stale.
+    static func isStale(_ message: OutboxRepository.Due) -> Bool {
+        switch message.kind {
+        case .cancellation: false
+        case .confirmation, .move: message.appointment.status != .confirmed || message.appointment.revision > message.revision
+        }
+    }
+}

@@ -1,0 +1,137 @@
+import Foundation
+import Glibc
+
+/// Sends mail to one relay by SMTP (RFC 5321), without TLS or authentication: the city's relay on its own network.
+/// One connection per `send`, every step bounded by `timeoutSeconds`.
+public struct SMTPClient: Sendable {
+    /// Why a message was not accepted.
+    public struct Failure: Error, Sendable, CustomStringConvertible {
+        /// A 5xx answer: sending again will not help.
+        public let permanent: Bool
+        public let description: String
+    }
+
+    public let host: String
+    public let port: Int
+    /// The name this client gives in `EHLO`.
+    public let heloName: String
+    public let timeoutSeconds: Int
+
+    public init(host: String, port: Int, heloName: String = "termin", timeoutSeconds: Int = 10) {
+        self.host = host
+        self.port = port
+        self.heloName = heloName
+        self.timeoutSeconds = timeoutSeconds
+    }
+
+    /// A client for `smtp://HOST[:PORT]` (port 25 when none is given); `nil` for anything else.
+    public init?(url: String, timeoutSeconds: Int = 10) {
+        guard let components = URLComponents(string: url), components.scheme == "smtp", let host = components.host,
+              !host.isEmpty, components.path.isEmpty || components.path == "/" else { return nil }
+        self.init(host: host, port: components.port ?? 25, timeoutSeconds: timeoutSeconds)
+    }
+
+    /// Sends the messages over one connection; returns, for each, `nil` when the relay accepted it or why not.
+    /// - Throws: when no connection could be made or it broke (every message then counts as not sent).
+    public func send(_ messages: [MailMessage]) throws(Failure) -> [Failure?] {
+        let connection = try Connection(host: host, port: port, timeoutSeconds: timeoutSeconds)
+        defer { connection.close() }
+        try connection.expect(220)
+        try connection.command("EHLO \(heloName)", expect: 250)
+        var results: [Failure?] = []
+        for message in messages {
+            do throws(Failure) {
+                try connection.command("MAIL FROM:<\(message.from.address)>", expect: 250)
+                try connection.command("RCPT TO:<\(message.to.address)>", expect: 250, 251)
+                try connection.command("DATA", expect: 354)
+                // Dot-stuffing (RFC 5321 §4.5.2), then the end of the data.
+                let body = message.rendered.replacingOccurrences(of: "\r\n.", with: "\r\n..")
+                try connection.command((body.hasPrefix(".") ? "." : "") + body + ".", expect: 250)
+                results.append(nil)
+            } catch where error.permanent {
+                results.append(error)
+                try connection.command("RSET", expect: 250)
+            }
+        }
+        _ = try? connection.command("QUIT", expect: 221)
+        return results
+    }
+
+    /// One SMTP connection: lines out, replies in.
+    final class Connection {
+        private let descriptor: Int32
+        private var buffer: [UInt8] = []
+
+        init(host: String, port: Int, timeoutSeconds: Int) throws(Failure) {
+            var hints = addrinfo()
+            hints.ai_socktype = Int32(SOCK_STREAM.rawValue)
+            var found: UnsafeMutablePointer<addrinfo>?
+            guard getaddrinfo(host, String(port), &hints, &found) == 0, let first = found else {
+                throw Failure(permanent: false, description: "cannot resolve \(host)")
+            }
+            defer { freeaddrinfo(found) }
+            var timeout = timeval(tv_sec: timeoutSeconds, tv_usec: 0)
+            var address: UnsafeMutablePointer<addrinfo>? = first
+            var connected: Int32 = -1
+            while let candidate = address, connected < 0 {
+                let fd = socket(candidate.pointee.ai_family, candidate.pointee.ai_socktype | Int32(SOCK_CLOEXEC.rawValue), candidate.pointee.ai_protocol)
+                if fd >= 0 {
+                    setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &timeout, socklen_t(MemoryLayout<timeval>.size))
+                    setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, &timeout, socklen_t(MemoryLayout<timeval>.size))
+                    if connect(fd, candidate.pointee.ai_addr, candidate.pointee.ai_addrlen) == 0 { connected = fd } else { Glibc.close(fd) }
+                }
+                address = candidate.pointee.ai_next
+            }
+            guard connected >= 0 else { throw Failure(permanent: false, description: "cannot connect to \(host):\(port)") }
+            descriptor = connected
+        }
+
+        func close() { Glibc.close(descriptor) }
+
+        /// Sends `line` and reads the reply; a reply other than `codes` fails (5xx permanently).
+        @discardableResult
+        func command(_ line: String, expect codes: Int...) throws(Failure) -> String {
+            let bytes = Array((line + "\r\n").utf8)
+            var sent = 0
+            while sent < bytes.count {
+                let written = bytes[sent...].withUnsafeBytes { Glibc.send(descriptor, $0.baseAddress, $0.count, Int32(MSG_NOSIGNAL)) }
+                guard written > 0 else { throw Failure(permanent: false, description: "the relay closed the connection") }
+                sent += written
+            }
+            return try expect(codes, after: String(line.prefix(40)))
+        }
+
+        func expect(_ codes: Int...) throws(Failure) { _ = try expect(codes, after: "connecting") }
+
+        /// Reads one reply (its continuation lines too) and checks its code.
+        private func expect(_ codes: [Int], after what: String) throws(Failure) -> String {
+            var reply = ""
+            while true {
+                let line = try readLine()
+                reply += line + "\n"
+                guard line.count >= 4, line.dropFirst(3).first == "-" else { break }
+            }
+            guard let code = Int(reply.prefix(3)) else { throw Failure(permanent: false, description: "unreadable reply: \(reply)") }
+            guard codes.contains(code) else {
+                throw Failure(permanent: code >= 500, description: "after \(what): \(reply.trimmingCharacters(in: .whitespacesAndNewlines))")
+            }
+            return reply
+        }
+
+        /// One reply line without its CRLF (replies are at most 512 octets a line, RFC 5321 §4.5.3.1.5).
+        private func readLine() throws(Failure) -> String {
+            while true {
+                if let end = buffer.firstIndex(of: UInt8(ascii: "\n")) {
+                    let line = String(decoding: buffer[..<end], as: UTF8.self).trimmingCharacters(in: CharacterSet(charactersIn: "\r"))
+                    buffer.removeSubrange(...end)
+                    return line
+                }
+                guard buffer.count < 4_096 else { throw Failure(permanent: false, description: "reply line too long") }
+                var chunk = [UInt8](repeating: 0, count: 1_024)
+                let count = chunk.withUnsafeMutableBytes { recv(descriptor, $0.baseAddress, $0.count, 0) }
+                guard count > 0 else { throw Failure(permanent: false, description: "the relay closed the connection or timed out") }
+                buffer += chunk[..<count]
+            }
+        }
+    }
+}

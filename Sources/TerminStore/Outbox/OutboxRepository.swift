@@ -1,0 +1,71 @@
+import TerminCore
+import TerminPostgres
+
+/// The outbox (`Sql/016_outbox.sql`): messages about bookings, written by the statements that change them, claimed
+/// by delivery loops and settled once sent, stale or dead.
+public enum OutboxRepository {
+    /// What a message reports.
+    public enum Kind: String, Sendable {
+        case confirmation, move, cancellation
+    }
+
+    /// A message due for delivery, with its booking as it stands now.
+    public struct Due: Sendable {
+        public let id: String
+        public let kind: Kind
+        /// The booking's revision when the change was written.
+        public let revision: Int
+        /// Deliveries tried before.
+        public let attempts: Int
+        public let appointment: Appointment
+    }
+
+    /// Claims at most `limit` due messages for `leaseSeconds` (another loop skips them meanwhile; a loop that dies
+    /// leaves them due again when the lease runs out): each with its booking.
+    public static func claim(limit: Int, now: Instant, leaseSeconds: Int64, _ db: PostgresConnection) throws -> [Due] {
+        let rows = try db.query("""
+            UPDATE outbox x SET due_at = $2::timestamptz + make_interval(secs => $3)
+            WHERE x.id IN (SELECT id FROM outbox WHERE state = 'pending' AND (due_at IS NULL OR due_at <= $2)
+                           ORDER BY due_at NULLS FIRST, created_at LIMIT $1 FOR UPDATE SKIP LOCKED)
+            RETURNING x.id, x.appointment_id, x.kind, x.revision, x.attempts
+            """, [String(limit), BerlinTime.format(now), String(leaseSeconds)]).rows
+        let appointments = Dictionary(try AppointmentRepository.fetch(ids: rows.map { $0[1]! }, db).map { ($0.id, $0) },
+                                      uniquingKeysWith: { a, _ in a })
+        return rows.compactMap { row in
+            guard let kind = Kind(rawValue: row[2] ?? ""), let appointment = appointments[row[1]!],
+                  let revision = Int(row[3] ?? ""), let attempts = Int(row[4] ?? "") else { return nil }
+            return Due(id: row[0]!, kind: kind, revision: revision, attempts: attempts, appointment: appointment)
+        }
+    }
+
+    /// How a claimed message ended.
+    public enum Settlement: String, Sendable {
+        case sent, stale, dead
+    }
+
+    /// Settles a claimed message.
+    public static func settle(_ id: String, _ settlement: Settlement, error: String? = nil, now: Instant,
+                              _ db: PostgresConnection) throws {
+        try db.query("""
+            UPDATE outbox SET state = $2, settled_at = $3, attempts = attempts + CASE WHEN $2 = 'stale' THEN 0 ELSE 1 END,
+              last_error = $4
+            WHERE id = $1 AND state = 'pending'
+            """, [id, settlement.rawValue, BerlinTime.format(now), error])
+    }
+
+    /// A claimed message that could not be sent: due again at `dueAt`.
+    public static func retry(_ id: String, at dueAt: Instant, error: String, _ db: PostgresConnection) throws {
+        try db.query("""
+            UPDATE outbox SET attempts = attempts + 1, due_at = $2, last_error = $3 WHERE id = $1 AND state = 'pending'
+            """, [id, BerlinTime.format(dueAt), error])
+    }
+
+    /// Messages by state (for metrics).
+    public static func counts(_ db: PostgresConnection) throws -> [String: Int] {
+        var counts: [String: Int] = [:]
+        for row in try db.query("SELECT state, count(*) FROM outbox GROUP BY state").rows {
+            counts[row[0]!] = Int(row[1] ?? "") ?? 0
+        }
+        return counts
+    }
+}

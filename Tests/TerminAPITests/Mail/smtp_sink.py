@@ -1,0 +1,43 @@
+#!/usr/bin/env python3
+"""A real SMTP server for the tests (aiosmtpd): every message it accepts is parsed with Python's own e-mail
+package (RFC 5322, MIME, RFC 2047) and appended to DIR/mails.jsonl as one JSON object:
+{message_id, to, from, subject, text, calendar_method, calendar}. Prints "PORT n" once listening; ends when its
+standard input closes.
+
+usage: smtp_sink.py DIR [PORT]      (PORT 0 or none: a free one)
+"""
+import email, email.policy, json, os, socket, sys
+from aiosmtpd.controller import Controller
+
+folder = sys.argv[1]
+port = int(sys.argv[2]) if len(sys.argv) > 2 else 0
+if port == 0:
+    probe = socket.socket()
+    probe.bind(("127.0.0.1", 0))
+    port = probe.getsockname()[1]
+    probe.close()
+
+
+class Handler:
+    async def handle_DATA(self, server, session, envelope):
+        message = email.message_from_bytes(envelope.content, policy=email.policy.default)
+        text, calendar, method = None, None, None
+        for part in message.walk():
+            if part.get_content_type() == "text/plain":
+                text = part.get_content()
+            elif part.get_content_type() == "text/calendar":
+                calendar = part.get_content()
+                method = part.get_param("method")
+        record = {"message_id": message["Message-ID"], "to": str(message["To"]), "from": str(message["From"]),
+                  "subject": str(message["Subject"]), "date": str(message["Date"]), "envelope_to": envelope.rcpt_tos,
+                  "text": text, "calendar_method": method, "calendar": calendar}
+        with open(os.path.join(folder, "mails.jsonl"), "a") as out:
+            out.write(json.dumps(record) + "\n")
+        return "250 Message accepted"
+
+
+controller = Controller(Handler(), hostname="127.0.0.1", port=port)
+controller.start()
+print("PORT", port, flush=True)
+sys.stdin.read()
+controller.stop()

@@ -1,0 +1,143 @@
+import Foundation
+import Testing
+import TerminCore
+import TerminEngine
+import TerminMail
+import TerminTestSupport
+@testable import TerminAPI
+
+/// A real SMTP server (aiosmtpd, `Mail/smtp_sink.py`) that parses what it receives with Python's e-mail package.
+final class SMTPSink {
+    struct NotStarted: Error, CustomStringConvertible { let description: String }
+    static let script = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("Mail/smtp_sink.py").path
+    let folder: URL
+    let port: Int
+    private let process = Process()
+    private let input = Pipe()
+
+    /// Starts the server on `port` (0: a free one).
+    init(port: Int = 0) throws {
+        folder = FileManager.default.temporaryDirectory.appendingPathComponent("termin-smtp-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        let output = Pipe()
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        process.arguments = ["python3", Self.script, folder.path, String(port)]
+        process.standardInput = input
+        process.standardOutput = output
+        process.standardError = FileHandle.nullDevice
+        try process.run()
+        var text = ""
+        while !text.contains("\n") {
+            let data = output.fileHandleForReading.availableData
+            guard !data.isEmpty else { break }
+            text += String(decoding: data, as: UTF8.self)
+        }
+        guard text.hasPrefix("PORT "), let port = Int(text.dropFirst(5).trimmingCharacters(in: .whitespacesAndNewlines)) else {
+            throw NotStarted(description: "the SMTP sink did not start (is aiosmtpd installed?): \(text)")
+        }
+        self.port = port
+    }
+
+    /// The mails received so far, as the sink parsed them.
+    var mails: [[String: Any]] {
+        guard let text = try? String(contentsOf: folder.appendingPathComponent("mails.jsonl"), encoding: .utf8) else { return [] }
+        return text.split(separator: "\n").compactMap { try? JSONSerialization.jsonObject(with: Data($0.utf8)) as? [String: Any] }
+    }
+
+    deinit {
+        try? input.fileHandleForWriting.close()
+        process.waitUntilExit()
+        try? FileManager.default.removeItem(at: folder)
+    }
+}
+
+@Suite struct OutboxMailTests {
+    static func delivery(_ app: TestServer, port: Int) -> OutboxDelivery {
+        OutboxDelivery(pool: app.pool, catalog: app.engine.catalog,
+                       sender: BookingMail.Sender(from: MailAddress("termine@muenchen.example", name: "Stadt München"),
+                                                  portalURL: "https://termine.muenchen.example/buchung"),
+                       transport: { messages throws(SMTPClient.Failure) in
+                           try SMTPClient(host: "127.0.0.1", port: port, timeoutSeconds: 5).send(messages)
+                       },
+                       clock: app.clock, log: { _ in })
+    }
+
+    static func book(_ client: TestHTTPClient, _ time: String, email: String?) throws -> (id: String, code: String) {
+        let contact = email.map { #","contact":{"name":"Jürgen Müller","email":"\#($0)"}"# } ?? ""
+        let answer = try client.send("POST", "/v1/bookings",
+                                     body: #"{"office":102522,"start":"\#(TestServer.tuesday(time))","services":[{"id":1063441}]\#(contact)}"#)
+        try #require(answer.status == 201, "\(answer.text)")
+        return (answer.json["id"] as! String, answer.json["code"] as! String)
+    }
+
+    @Test func aBookingsLifeIsMailedFromTheOutbox() throws {
+        let app = try TestServer()
+        let client = try app.client()
+        let sink = try SMTPSink()
+        let delivery = Self.delivery(app, port: sink.port)
+
+        let booking = try Self.book(client, "09:00", email: "juergen@example.org")
+        _ = try Self.book(client, "09:30", email: nil)   // no contact e-mail: no message
+        #expect(try delivery.deliverDue() == 1)
+        let confirmation = try #require(sink.mails.first)
+        #expect(confirmation["subject"] as? String == "Terminbestätigung / Appointment confirmed: Bürgerbüro Orleansplatz, Dienstag, 1. Dezember 2026, 09:00–09:15 Uhr")
+        #expect((confirmation["to"] as? String)?.contains("Jürgen Müller <juergen@example.org>") == true, "\(confirmation)")
+        #expect(confirmation["calendar_method"] as? String == "REQUEST")
+        let text = confirmation["text"] as? String ?? ""
+        #expect(text.contains("Bürgerbüro Orleansplatz") && text.contains("Personalausweis") && text.contains("15 Minuten"))
+        #expect(text.contains("https://termine.muenchen.example/buchung?booking=\(booking.id)") && text.contains("Your appointment is booked."))
+        let calendar = confirmation["calendar"] as? String ?? ""
+        #expect(calendar.contains("UID:\(booking.id)@termin") && calendar.contains("SEQUENCE:0") && calendar.contains("ATTENDEE"))
+
+        // A move: same UID, SEQUENCE 1; a cancellation: METHOD:CANCEL.
+        #expect(try client.send("POST", "/v1/bookings/\(booking.id)/move", headers: ["Authorization": "Booking \(booking.code)"],
+                                body: #"{"start":"\#(TestServer.tuesday("10:00"))"}"#).status == 200)
+        #expect(try delivery.deliverDue() == 1)
+        #expect(try client.send("DELETE", "/v1/bookings/\(booking.id)", headers: ["Authorization": "Booking \(booking.code)"]).status == 200)
+        #expect(try delivery.deliverDue() == 1)
+        let mails = sink.mails
+        try #require(mails.count == 3)
+        #expect((mails[1]["subject"] as? String)?.hasPrefix("Termin verschoben / Appointment moved") == true)
+        #expect((mails[1]["calendar"] as? String)?.contains("UID:\(booking.id)@termin\r\nSEQUENCE:1") == true, "\(mails[1])")
+        #expect((mails[1]["calendar"] as? String)?.contains("DTSTART;TZID=Europe/Berlin:20261201T100000") == true)
+        #expect(mails[2]["calendar_method"] as? String == "CANCEL" && (mails[2]["calendar"] as? String)?.contains("STATUS:CANCELLED") == true)
+        #expect(Set(mails.compactMap { $0["message_id"] as? String }).count == 3)
+        #expect(try app.scalar("SELECT string_agg(state, ',' ORDER BY created_at) FROM outbox") == "sent,sent,sent")
+        #expect(try delivery.deliverDue() == 0)
+    }
+
+    @Test func aMessageALaterChangeSupersededIsNotSentAndErasureDropsWhatIsPending() throws {
+        let app = try TestServer()
+        let client = try app.client()
+        let sink = try SMTPSink()
+        let delivery = Self.delivery(app, port: sink.port)
+        let booking = try Self.book(client, "09:00", email: "a@example.org")
+        #expect(try client.send("POST", "/v1/bookings/\(booking.id)/move", headers: ["Authorization": "Booking \(booking.code)"],
+                                body: #"{"start":"\#(TestServer.tuesday("11:00"))"}"#).status == 200)
+        #expect(try delivery.deliverDue() == 2)
+        // Only the move is sent: the confirmation names a time the booking no longer has.
+        #expect(sink.mails.count == 1 && (sink.mails.first?["subject"] as? String)?.hasPrefix("Termin verschoben") == true)
+        #expect(try app.scalar("SELECT string_agg(kind || ':' || state, ',' ORDER BY created_at) FROM outbox") == "confirmation:stale,move:sent")
+
+        let erased = try Self.book(client, "12:00", email: "b@example.org")
+        _ = try app.scalar("UPDATE appointment SET contact_email = NULL, contact_name = NULL WHERE id = $1 RETURNING id", [erased.id])
+        #expect(try app.scalar("SELECT count(*) FROM outbox WHERE appointment_id = $1", [erased.id]) == "0")
+    }
+
+    @Test func anUnreachableRelayLosesNothing() throws {
+        let app = try TestServer()
+        let client = try app.client()
+        // A port nothing listens on yet: the sink starts there later.
+        let port = try { () throws -> Int in try SMTPSink().port }()
+        let delivery = Self.delivery(app, port: port)
+        _ = try Self.book(client, "09:00", email: "a@example.org")
+        #expect(try delivery.deliverDue() == 1)
+        #expect(try app.scalar("SELECT state || ' ' || attempts FROM outbox") == "pending 1")
+        #expect(try delivery.deliverDue() == 0)   // not due again before its backoff
+        app.clock.advance(seconds: 31)
+        let sink = try SMTPSink(port: port)
+        #expect(try delivery.deliverDue() == 1)
+        #expect(sink.mails.count == 1)
+        #expect(try app.scalar("SELECT state || ' ' || attempts FROM outbox") == "sent 2")
+    }
+}
