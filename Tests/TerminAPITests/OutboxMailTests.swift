@@ -140,4 +140,30 @@ final class SMTPSink {
         #expect(sink.mails.count == 1)
         #expect(try app.scalar("SELECT state || ' ' || attempts FROM outbox") == "sent 2")
     }
+
+    @Test func aReminderComesADayAheadOnceAndNeverForACancelledOrLateBooking() throws {
+        let app = try TestServer()   // Monday 09:00
+        let client = try app.client()
+        let sink = try SMTPSink()
+        let delivery = Self.delivery(app, port: sink.port)
+        let reminded = try Self.book(client, "10:00", email: "a@example.org")     // Tuesday 10:00: 25 hours ahead
+        let cancelled = try Self.book(client, "10:30", email: "b@example.org")
+        #expect(try client.send("DELETE", "/v1/bookings/\(cancelled.id)", headers: ["Authorization": "Booking \(cancelled.code)"]).status == 200)
+        #expect(try delivery.deliverDue() == 3)   // two confirmations, one cancellation; no reminder yet
+        app.clock.advance(seconds: 2 * 3_600)   // Monday 11:00: Tuesday 10:00 is 23 hours ahead
+        _ = try Self.book(client, "11:00", email: "c@example.org")   // booked inside the window: no reminder
+        #expect(try delivery.deliverDue() == 2)   // its confirmation, and the reminder
+        let reminders = sink.mails.filter { ($0["subject"] as? String)?.hasPrefix("Erinnerung") == true }
+        #expect(reminders.count == 1 && (reminders.first?["to"] as? String)?.contains("a@example.org") == true, "\(sink.mails)")
+        #expect(try delivery.deliverDue() == 0)   // once
+        // Moved later: reminded again, of the new time, a day ahead of it.
+        #expect(try client.send("POST", "/v1/bookings/\(reminded.id)/move", headers: ["Authorization": "Booking \(reminded.code)"],
+                                body: #"{"start":"\#(TestServer.tuesday("12:00"))"}"#).status == 200)
+        #expect(try delivery.deliverDue() == 1)   // the move's mail; 12:00 is not a day ahead yet
+        app.clock.advance(seconds: 3_600)
+        #expect(try delivery.deliverDue() == 1)
+        let latest = try #require(sink.mails.last)
+        #expect((latest["subject"] as? String)?.hasPrefix("Erinnerung") == true && (latest["calendar"] as? String)?.contains("SEQUENCE:1") == true)
+        #expect(try app.scalar("SELECT count(*) FROM outbox WHERE kind = 'reminder'") == "2")
+    }
 }

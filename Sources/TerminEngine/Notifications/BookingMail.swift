@@ -36,6 +36,8 @@ public enum BookingMail {
         case .move: ("Termin verschoben", "Appointment moved", "Ihr Termin wurde verschoben; es gilt diese Zeit.",
                      "Your appointment was moved; this is its time now.")
         case .cancellation: ("Termin abgesagt", "Appointment cancelled", "Ihr Termin ist abgesagt.", "Your appointment is cancelled.")
+        case .reminder: ("Erinnerung an Ihren Termin", "Reminder of your appointment", "wir erinnern Sie an Ihren Termin.",
+                         "This is a reminder of your appointment.")
         }
         let greetingName = booking.contact?.name.map { " \($0)" } ?? ""
         var text = """

@@ -21,6 +21,8 @@ public final class OutboxDelivery: Sendable {
         public var backoffSecondsMax: Int64 = 6 * 3_600
         /// How long a claimed message is left to its loop before another may take it, in seconds.
         public var leaseSeconds: Int64 = 120
+        /// Hours before a booking's start that its reminder is sent (none for a booking made within them).
+        public var reminderHours = 24
         public init() {}
     }
 
@@ -83,14 +85,16 @@ public final class OutboxDelivery: Sendable {
     @discardableResult
     public func deliverDue() throws -> Int {
         let now = clock.now()
-        let due = try pool.withConnection {
-            try OutboxRepository.claim(limit: configuration.batchMax, now: now, leaseSeconds: configuration.leaseSeconds, $0)
+        let due = try pool.withConnection { db in
+            try OutboxRepository.scheduleReminders(now: now, windowSeconds: Int64(configuration.reminderHours) * 3_600,
+                                                   limit: configuration.batchMax, db)
+            return try OutboxRepository.claim(limit: configuration.batchMax, now: now, leaseSeconds: configuration.leaseSeconds, db)
         }
         guard !due.isEmpty else { return 0 }
         var sendable: [(due: OutboxRepository.Due, message: MailMessage)] = []
         var settled: [(id: String, OutboxRepository.Settlement, String?)] = []
         for message in due {
-            if Self.isStale(message) {
+            if Self.isStale(message, now: now) {
                 settled.append((message.id, .stale, nil))
             } else if let mail = BookingMail.message(message, catalog: catalog, sender: sender, now: now) {
                 sendable.append((message, mail))
@@ -137,12 +141,14 @@ public final class OutboxDelivery: Sendable {
         return due.count
     }
 
-    /// A confirmation or move a later change superseded: the booking was cancelled or moved again since (the later
-    /// message tells of it). A cancellation is never stale.
-    static func isStale(_ message: OutboxRepository.Due) -> Bool {
+    /// A confirmation, move or reminder a later change superseded: the booking was cancelled or moved again since
+    /// (the later message tells of it); a reminder also once the start has passed. A cancellation is never stale.
+    static func isStale(_ message: OutboxRepository.Due, now: Instant) -> Bool {
+        let superseded = message.appointment.status != .confirmed || message.appointment.revision > message.revision
         switch message.kind {
-        case .cancellation: false
-        case .confirmation, .move: message.appointment.status != .confirmed || message.appointment.revision > message.revision
+        case .cancellation: return false
+        case .confirmation, .move: return superseded
+        case .reminder: return superseded || message.appointment.start <= now
         }
     }
 }

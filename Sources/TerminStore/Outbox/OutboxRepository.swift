@@ -6,7 +6,7 @@ import TerminPostgres
 public enum OutboxRepository {
     /// What a message reports.
     public enum Kind: String, Sendable {
-        case confirmation, move, cancellation
+        case confirmation, move, cancellation, reminder
     }
 
     /// A message due for delivery, with its booking as it stands now.
@@ -36,6 +36,27 @@ public enum OutboxRepository {
                   let revision = Int(row[3] ?? ""), let attempts = Int(row[4] ?? "") else { return nil }
             return Due(id: row[0]!, kind: kind, revision: revision, attempts: attempts, appointment: appointment)
         }
+    }
+
+    /// Writes a reminder for at most `limit` confirmed bookings with contact e-mail that start within `windowSeconds`
+    /// from `now` and have none for their revision yet, unless they were booked (or moved) inside that window: the
+    /// confirmation (or the move's message) came recently enough. Returns how many it wrote.
+    @discardableResult
+    public static func scheduleReminders(now: Instant, windowSeconds: Int64, limit: Int, _ db: PostgresConnection) throws -> Int {
+        let until = now.adding(seconds: windowSeconds)
+        return try db.query("""
+            INSERT INTO outbox (appointment_id, kind, revision)
+            SELECT a.id, 'reminder', a.revision FROM appointment a
+            WHERE (a.contact_name IS NOT NULL OR a.contact_email IS NOT NULL) AND a.day BETWEEN $1::date AND $2::date
+              AND a.status = 'confirmed' AND a.contact_email IS NOT NULL
+              AND lower(a.span) > $3::timestamptz AND lower(a.span) <= $4::timestamptz
+              AND coalesce(a.moved_at, a.confirmed_at) < lower(a.span) - make_interval(secs => $5)
+              AND NOT EXISTS (SELECT 1 FROM outbox x WHERE x.appointment_id = a.id AND x.kind = 'reminder' AND x.revision = a.revision)
+            LIMIT $6
+            ON CONFLICT DO NOTHING
+            RETURNING id
+            """, [BerlinTime.local(now).date.description, BerlinTime.local(until).date.description, BerlinTime.format(now),
+                  BerlinTime.format(until), String(windowSeconds), String(limit)]).count
     }
 
     /// How a claimed message ended.

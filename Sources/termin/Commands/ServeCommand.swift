@@ -53,10 +53,13 @@ enum ServeCommand: Command {
     static let portalURL = Option.text("portal-url", value: "URL",
                                        help: "the portal's page for a booking, linked in mails with ?booking=ID",
                                        default: "http://127.0.0.1:8080/")
+    static let reminderHours = Option.integer("reminder-hours", value: "H",
+                                              help: "mail a reminder this many hours before a booking's start (none for a booking made within them)",
+                                              default: 24, range: 1...336)
     static let options: [any OptionDeclaration] = [host, port, workers, quiet, rateLimit, readsPerMinute, writesPerMinute,
                                                    trustedProxies, proofOfWork, powMaxNumber, powKey, identityCaps,
                                                    bookingsPerCitizen, cancelCooldownMinutes, identityKey, smtpURL, mailFrom,
-                                                   portalURL] + Database.options
+                                                   portalURL, reminderHours] + Database.options
     static let details: String? = """
         Stops on SIGINT or SIGTERM: in-flight requests finish, then the embedded cluster stops unless another termin
         command still uses it. While serving, the engine probes its database every second (GET /readyz, /metrics) and
@@ -182,9 +185,11 @@ enum ServeCommand: Command {
             throw ParsedOptions.UsageError(description: "--mail-from: an e-mail address, not '\(options[mailFrom])'")
         }
         let sender = BookingMail.Sender(from: MailAddress(options[mailFrom]), portalURL: options[portalURL])
+        var configuration = OutboxDelivery.Configuration()
+        configuration.reminderHours = options[reminderHours]
         return OutboxDelivery(pool: pool, catalog: catalog, sender: sender,
                               transport: { messages throws(SMTPClient.Failure) in try client.send(messages) },
-                              clock: SystemClock(), log: log)
+                              clock: SystemClock(), configuration: configuration, log: log)
     }
 
     static func registerMetrics(of delivery: OutboxDelivery, in metrics: HTTPMetrics) {
