@@ -166,4 +166,28 @@ final class SMTPSink {
         #expect((latest["subject"] as? String)?.hasPrefix("Erinnerung") == true && (latest["calendar"] as? String)?.contains("SEQUENCE:1") == true)
         #expect(try app.scalar("SELECT count(*) FROM outbox WHERE kind = 'reminder'") == "2")
     }
+
+    @Test func aMailIsInTheLanguageTheBookingAskedFor() throws {
+        let app = try TestServer()
+        let client = try app.client()
+        let sink = try SMTPSink()
+        let delivery = Self.delivery(app, port: sink.port)
+        for (time, language) in [("09:00", "en"), ("09:30", "de")] {
+            let answer = try client.send("POST", "/v1/bookings", body: """
+                {"office":102522,"start":"\(TestServer.tuesday(time))","services":[{"id":1063441}],"contact":{"email":"\(language)@example.org","language":"\(language)"}}
+                """)
+            #expect(answer.status == 201 && (answer.json["contact"] as? [String: Any])?["language"] as? String == language, "\(answer.text)")
+        }
+        let wrong = try client.send("POST", "/v1/bookings", body: """
+            {"office":102522,"start":"\(TestServer.tuesday("10:00"))","services":[{"id":1063441}],"contact":{"email":"x@example.org","language":"fr"}}
+            """)
+        #expect(wrong.status == 422 && wrong.json["field"] as? String == "contact.language")
+        #expect(try delivery.deliverDue() == 2)
+        let english = try #require(sink.mails.first { ($0["to"] as? String)?.contains("en@") == true })
+        #expect(english["subject"] as? String == "Appointment confirmed: Bürgerbüro Orleansplatz, Tuesday, 1 December 2026, 09:00–09:15")
+        #expect((english["text"] as? String)?.contains("Guten Tag") == false)
+        let german = try #require(sink.mails.first { ($0["to"] as? String)?.contains("de@") == true })
+        #expect((german["subject"] as? String)?.hasPrefix("Terminbestätigung: ") == true)
+        #expect((german["text"] as? String)?.contains("Hello") == false && (german["text"] as? String)?.contains("Guten Tag") == true)
+    }
 }

@@ -13,6 +13,8 @@ struct ServiceQuantityJSON: Codable, Equatable {
 struct ContactJSON: Codable {
     let name: String?
     let email: String?
+    /// `de` or `en`: the language of the citizen's mails.
+    var language: String? = nil
 }
 
 /// `POST /v1/holds`.
@@ -66,7 +68,7 @@ extension ServiceQuantityJSON {
 
 extension ContactJSON {
     init(_ fields: JSONFields) throws(APIFailure) {
-        self.init(name: try fields.string("name"), email: try fields.string("email"))
+        self.init(name: try fields.string("name"), email: try fields.string("email"), language: try fields.string("language"))
     }
 }
 
@@ -109,7 +111,7 @@ struct BookingJSON: Encodable {
         end = BerlinTime.format(record.end)
         channel = record.channel.rawValue
         services = record.services.map { ServiceQuantityJSON(id: $0.serviceID, quantity: $0.quantity) }
-        contact = record.contact.map { ContactJSON(name: $0.name, email: $0.email) }
+        contact = record.contact.map { ContactJSON(name: $0.name, email: $0.email, language: $0.language?.rawValue) }
     }
 }
 
@@ -123,6 +125,7 @@ extension BookingJSON {
         if let contact {
             var nested = JSONObjectWriter(capacity: 64)
             nested.string("email", contact.email)
+            nested.string("language", contact.language)
             nested.string("name", contact.name)
             object.json("contact", nested.finish())
         }

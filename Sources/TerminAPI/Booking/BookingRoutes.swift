@@ -174,7 +174,14 @@ extension TerminAPI {
                 throw APIFailure.invalid("contact.email", "This is not an e-mail address.")
             }
         }
-        return name == nil && email == nil ? nil : Appointment.Contact(name: name, email: email)
+        var language: Appointment.Language?
+        if let text = contact.language {
+            guard let chosen = Appointment.Language(rawValue: text) else {
+                throw APIFailure.invalid("contact.language", "The language of mails is de or en.")
+            }
+            language = chosen
+        }
+        return name == nil && email == nil ? nil : Appointment.Contact(name: name, email: email, language: language)
     }
 
     /// `needs` as sent (`["wheelchair"]`), checked.
@@ -202,6 +209,7 @@ extension TerminAPI {
                 + ";needs=" + needs.names.joined(separator: ",")
         }
         text += ";name=\(contact?.name ?? "");email=\(contact?.email ?? "")"
+            + (contact?.language.map { ";language=\($0.rawValue)" } ?? "")
         return pseudonym.map { text + ";pseudonym=\($0)" } ?? text
     }
 }

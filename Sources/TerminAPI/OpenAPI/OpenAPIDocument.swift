@@ -282,7 +282,7 @@ enum OpenAPIDocument {
             "id": {"type": "string", "format": "uuid"}, "office": {"type": "integer"}, "start": {"type": "string", "format": "date-time"},
             "end": {"type": "string", "format": "date-time"}, "expires_at": {"type": "string", "format": "date-time"},
             "services": {"type": "array", "items": {"$ref": "#/components/schemas/ServiceQuantity"}}}},
-          "Contact": {"type": "object", "properties": {"name": {"type": "string", "maxLength": 200}, "email": {"type": "string", "format": "email", "maxLength": 254}}},
+          "Contact": {"type": "object", "properties": {"name": {"type": "string", "maxLength": 200}, "email": {"type": "string", "format": "email", "maxLength": 254}, "language": {"type": "string", "enum": ["de", "en"], "description": "The language of the citizen's mails (unset: German, with English below)"}}},
           "BookingRequest": {"type": "object", "properties": {
             "hold": {"type": "string", "format": "uuid"}, "office": {"type": "integer"}, "start": {"type": "string", "format": "date-time"},
             "services": {"type": "array", "items": {"$ref": "#/components/schemas/ServiceQuantity"}},

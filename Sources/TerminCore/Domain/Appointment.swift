@@ -29,13 +29,21 @@ public struct Appointment: Sendable, Equatable {
         self.revision = revision
     }
 
-    /// The least contact data the office needs, both optional.
+    /// The least contact data the office needs, all optional.
     public struct Contact: Sendable, Equatable {
         public let name: String?
         public let email: String?
-        public init(name: String?, email: String?) {
+        /// The language the citizen's mails are written in; `nil`: German, with English below.
+        public let language: Language?
+        public init(name: String?, email: String?, language: Language? = nil) {
             self.name = name
             self.email = email
+            self.language = language
         }
+    }
+
+    /// The languages mails to citizens are written in.
+    public enum Language: String, Sendable, CaseIterable {
+        case de, en
     }
 }

@@ -3,7 +3,8 @@ import TerminCore
 import TerminMail
 import TerminStore
 
-/// The mail a message of the outbox becomes: German first, then English, naming the office, its address, the
+/// The mail a message of the outbox becomes: in the language the booking asked for (without a choice, German with
+/// English below), naming the office, its address, the
 /// services and their expected duration, and how to move or cancel; the appointment attached as iCalendar
 /// (`REQUEST` for a booking or a move, with the same `UID` and its revision as `SEQUENCE`; `CANCEL`).
 public enum BookingMail {
@@ -40,7 +41,8 @@ public enum BookingMail {
                          "This is a reminder of your appointment.")
         }
         let greetingName = booking.contact?.name.map { " \($0)" } ?? ""
-        var text = """
+        let changeable = due.kind != .cancellation
+        let german = """
             Guten Tag\(greetingName),
 
             \(stateDE)
@@ -50,16 +52,12 @@ public enum BookingMail {
             Anliegen:  \(services.map(\.de).joined(separator: ", ")) (etwa \(minutes) Minuten)
             Buchung:   \(booking.id)
 
-            """
-        if due.kind != .cancellation {
-            text += """
+            """ + (!changeable ? "" : """
                 Verschieben oder absagen (mit Ihrem Buchungscode): \(link)
                 Online bis \(office.changeCutoffMinutes) Minuten vor Beginn, danach telefonisch beim Amt.
 
-                """
-        }
-        text += """
-
+                """)
+        let english = """
             Hello\(greetingName),
 
             \(stateEN)
@@ -69,20 +67,23 @@ public enum BookingMail {
             Services:  \(services.map(\.en).joined(separator: ", ")) (about \(minutes) minutes)
             Booking:   \(booking.id)
 
-            """
-        if due.kind != .cancellation {
-            text += """
+            """ + (!changeable ? "" : """
                 Move or cancel (with your booking code): \(link)
                 Online until \(office.changeCutoffMinutes) minutes before the start, later by phone to the office.
 
-                """
+                """)
+        // The citizen's language; without a choice, German with English below.
+        let (text, subject): (String, String) = switch booking.contact?.language {
+        case .de: (german, "\(subjectDE): \(office.displayName), \(germanTime(booking))")
+        case .en: (english, "\(subjectEN): \(office.displayName), \(englishTime(booking))")
+        case nil: (german + "\n" + english, "\(subjectDE) / \(subjectEN): \(office.displayName), \(germanTime(booking))")
         }
         let names = booking.services.map { catalog.services[$0.serviceID]?.nameDE ?? String($0.serviceID) }
         let calendar = ICalendar.event(for: booking, office: office, serviceNames: names, stamp: now,
                                        method: due.kind == .cancellation ? "CANCEL" : "REQUEST",
                                        organizer: sender.from.address, attendee: email)
         return MailMessage(messageID: "<\(due.id)@termin>", from: sender.from, to: MailAddress(email, name: booking.contact?.name),
-                           subject: "\(subjectDE) / \(subjectEN): \(office.displayName), \(germanTime(booking))",
+                           subject: subject,
                            date: Date(timeIntervalSince1970: TimeInterval(now.secondsSinceEpoch)), text: text,
                            calendar: (due.kind == .cancellation ? "CANCEL" : "REQUEST", calendar))
     }
