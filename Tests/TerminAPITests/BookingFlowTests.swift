@@ -111,7 +111,7 @@ import TerminTestSupport
         let refused = try client.send("DELETE", "/v1/bookings/\(id)", headers: ["Authorization": "Booking \(code)"])
         #expect(refused.status == 409 && refused.json["field"] as? String == "id")
         #expect((refused.json["type"] as? String)?.hasSuffix("change-cutoff-passed") == true)
-        #expect((refused.json["detail"] as? String)?.contains("120 minutes before their start") == true, "\(refused.json)")
+        #expect((refused.json["detail"] as? String)?.contains("cancelled online until 120 minutes before its start") == true, "\(refused.json)")
         #expect(try app.scalar("SELECT status FROM appointment WHERE id = $1", [id]) == "confirmed")
         #expect(try client.send("GET", "/v1/offices/102522").json["change_cutoff_minutes"] as? Int == 120)
     }

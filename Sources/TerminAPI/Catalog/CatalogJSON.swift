@@ -11,6 +11,8 @@ struct ServiceJSON: Encodable {
     let max_quantity: Int
     let `public`: Bool
     let combinable_with: [Int]
+    /// A cut-off longer than the office's, when the service has one.
+    let change_cutoff_minutes: Int?
 
     init(_ service: Service) {
         id = service.id
@@ -21,6 +23,7 @@ struct ServiceJSON: Encodable {
         max_quantity = service.maxQuantity
         self.public = service.isPublic
         combinable_with = service.combinableWith.sorted()
+        change_cutoff_minutes = service.changeCutoffMinutes
     }
 }
 

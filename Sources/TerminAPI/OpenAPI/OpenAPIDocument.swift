@@ -191,7 +191,7 @@ enum OpenAPIDocument {
           },
           "delete": {
             "summary": "Cancel a booking; its time becomes bookable again", "operationId": "cancelBooking", "security": [{"bookingCode": []}],
-            "description": "Until the office's change_cutoff_minutes before the start (two hours unless the office sets another); later, 409 change-cutoff-passed.",
+            "description": "Until the booking's cut-off before the start: the office's change_cutoff_minutes (two hours unless the office sets another), or a service's longer one; later, 409 change-cutoff-passed.",
             "responses": {
               "200": {"description": "Cancelled", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Booking"}}}},
               "404": {"$ref": "#/components/responses/Problem"},
@@ -252,7 +252,8 @@ enum OpenAPIDocument {
           "Service": {"type": "object", "required": ["id", "name_de", "duration_minutes", "max_quantity", "public", "combinable_with"], "properties": {
             "id": {"type": "integer"}, "name_de": {"type": "string"}, "name_en": {"type": ["string", "null"]}, "leika": {"type": ["string", "null"]},
             "duration_minutes": {"type": "integer"}, "max_quantity": {"type": "integer"}, "public": {"type": "boolean"},
-            "combinable_with": {"type": "array", "items": {"type": "integer"}}}},
+            "combinable_with": {"type": "array", "items": {"type": "integer"}},
+            "change_cutoff_minutes": {"type": "integer", "description": "When set, a booking with this service can be moved or cancelled online only until this many minutes before its start, if longer than its office's cut-off"}}},
           "Office": {"type": "object", "required": ["id", "name_de", "display_name", "address", "geo", "time_zone", "slot_minutes", "services"], "properties": {
             "id": {"type": "integer"}, "name_de": {"type": "string"}, "name_en": {"type": ["string", "null"]}, "display_name": {"type": "string"},
             "organization_unit": {"type": ["string", "null"]}, "public": {"type": "boolean"},
@@ -260,7 +261,7 @@ enum OpenAPIDocument {
             "geo": {"type": "object", "properties": {"lat": {"type": "number"}, "lon": {"type": "number"}}},
             "time_zone": {"const": "Europe/Berlin"}, "slot_minutes": {"type": "integer"}, "horizon_days": {"type": "integer"},
             "min_notice_minutes": {"type": "integer"}, "online_withheld_percent": {"type": "integer"},
-            "change_cutoff_minutes": {"type": "integer", "description": "How late a citizen may cancel, in minutes before the start"},
+            "change_cutoff_minutes": {"type": "integer", "description": "How late a citizen may move or cancel, in minutes before the start (a service may set a longer one)"},
             "accessibility": {"type": "array", "items": {"type": "string"}},
             "services": {"type": "array", "items": {"type": "object", "properties": {"id": {"type": "integer"}, "duration_minutes": {"type": "integer"}, "slot_units": {"type": "integer"}, "bookable_online": {"type": "boolean"}}}}}},
           "Availability": {"type": "object", "required": ["offices"], "properties": {"offices": {"type": "array", "items": {"type": "object", "properties": {

@@ -50,6 +50,13 @@ public struct Catalog: Sendable {
     }
 
     /// Offices offering every one of `serviceIDs`, sorted by id.
+    /// How late, in minutes before the start, a citizen may move or cancel a booking of `services` at `officeID`:
+    /// the longest of the office's cut-off and its services' (the database's `termin_change_cutoff_minutes`).
+    public func changeCutoffMinutes(officeID: Int, services: [ServiceRequest]) -> Int {
+        let office = offices[officeID]?.changeCutoffMinutes ?? Office.changeCutoffMinutesDefault
+        return services.compactMap { self.services[$0.serviceID]?.changeCutoffMinutes }.reduce(office, max)
+    }
+
     public func offices(offering serviceIDs: Set<Int>) -> [Office] {
         offices.values.filter { office in serviceIDs.allSatisfy { offers[office.id]?[$0] != nil } }
             .sorted { $0.id < $1.id }

@@ -89,9 +89,11 @@ public struct Service: Sendable, Identifiable {
     public let isPublic: Bool
     /// Services that may share one appointment with this one.
     public let combinableWith: Set<Int>
+    /// A cut-off for citizens' moves and cancellations longer than the office's, if the service needs one.
+    public let changeCutoffMinutes: Int?
 
     public init(id: Int, nameDE: String, nameEN: String?, leika: String?, durationMinutes: Int, maxQuantity: Int,
-                isPublic: Bool, combinableWith: Set<Int>) {
+                isPublic: Bool, combinableWith: Set<Int>, changeCutoffMinutes: Int? = nil) {
         precondition(durationMinutes > 0 && maxQuantity > 0)
         self.id = id
         self.nameDE = nameDE
@@ -101,6 +103,7 @@ public struct Service: Sendable, Identifiable {
         self.maxQuantity = maxQuantity
         self.isPublic = isPublic
         self.combinableWith = combinableWith
+        self.changeCutoffMinutes = changeCutoffMinutes
     }
 }
 

@@ -92,7 +92,8 @@ extension BookingEngine {
     private func movable(_ id: String, by mover: Mover, now: Instant) throws(EngineError) -> Movable {
         if let known = live.known(id), let office = catalog.offices[known.run.officeID] {
             let start = BerlinTime.instant(date: known.run.date, minuteOfDay: known.run.startUnit * office.slotMinutes)
-            if mover.code != nil, start < now.adding(seconds: Int64(office.changeCutoffMinutes) * 60) {
+            let minutes = catalog.changeCutoffMinutes(officeID: office.id, services: known.services)
+            if mover.code != nil, start < now.adding(seconds: Int64(minutes) * 60) {
                 // Past the cut-off, if the code is right: the read says which, and names the cut-off.
                 return try movable(read: id, by: mover, now: now)
             }
@@ -109,7 +110,7 @@ extension BookingEngine {
         }
         guard found.status == .confirmed else { throw Self.notMovable(found) }
         if mover.code != nil {
-            let minutes = catalog.offices[found.run.officeID]?.changeCutoffMinutes ?? Office.changeCutoffMinutesDefault
+            let minutes = catalog.changeCutoffMinutes(officeID: found.run.officeID, services: found.services)
             if found.start < now.adding(seconds: Int64(minutes) * 60) { throw pastCutoff(found, change: "moved") }
         }
         return Movable(run: found.run, channel: found.channel, services: found.services, start: found.start)

@@ -204,7 +204,8 @@ public final class BookingEngine: Sendable {
     }
 
     /// Cancels a booking; its time becomes bookable again. Cancelling twice is harmless; past its office's cut-off
-    /// (`Office.changeCutoffMinutes` before the start) a citizen cannot cancel online (`pastCutoff`, 409).
+    /// (`Catalog.changeCutoffMinutes` before the start: its office's, or a service's longer one) a citizen cannot
+    /// cancel online (`pastCutoff`, 409).
     public func cancel(id: String, code: String) throws(EngineError) -> Appointment {
         let now = clock.now()
         switch pipeline.commit(.init(Decisions.cancellation(id: id, code: code, now: now))) {
@@ -218,10 +219,10 @@ public final class BookingEngine: Sendable {
 
     /// The refusal of a citizen's change past the booking's office's cut-off, naming the cut-off.
     func pastCutoff(_ booking: Appointment, change verb: String) -> EngineError {
-        let minutes = catalog.offices[booking.run.officeID]?.changeCutoffMinutes ?? Office.changeCutoffMinutesDefault
-        return EngineError(.pastCutoff, field: "id", detail: "Bookings at this office can be \(verb) online until "
-                           + "\(minutes) minutes before their start (this one until "
-                           + "\(BerlinTime.format(booking.start.adding(seconds: -Int64(minutes) * 60)))); please call the office.")
+        let minutes = catalog.changeCutoffMinutes(officeID: booking.run.officeID, services: booking.services)
+        return EngineError(.pastCutoff, field: "id", detail: "This booking can be \(verb) online until \(minutes) minutes "
+                           + "before its start, that is until \(BerlinTime.format(booking.start.adding(seconds: -Int64(minutes) * 60))); "
+                           + "please call the office.")
     }
 
     // MARK: Housekeeping

@@ -31,6 +31,7 @@ public enum BookingMail {
         let minutes = Int(booking.end.secondsSinceEpoch - booking.start.secondsSinceEpoch) / 60
         let address = "\(office.displayName), \(office.address.street) \(office.address.houseNumber), "
             + "\(office.address.postalCode) \(office.address.city)"
+        let cutoffMinutes = catalog.changeCutoffMinutes(officeID: office.id, services: booking.services)
         let link = sender.portalURL + (sender.portalURL.contains("?") ? "&" : "?") + "booking=" + booking.id
         let (subjectDE, subjectEN, stateDE, stateEN): (String, String, String, String) = switch due.kind {
         case .confirmation: ("Terminbestätigung", "Appointment confirmed", "Ihr Termin ist gebucht.", "Your appointment is booked.")
@@ -54,7 +55,7 @@ public enum BookingMail {
 
             """ + (!changeable ? "" : """
                 Verschieben oder absagen (mit Ihrem Buchungscode): \(link)
-                Online bis \(office.changeCutoffMinutes) Minuten vor Beginn, danach telefonisch beim Amt.
+                Online bis \(cutoffMinutes) Minuten vor Beginn, danach telefonisch beim Amt.
 
                 """)
         let english = """
@@ -69,7 +70,7 @@ public enum BookingMail {
 
             """ + (!changeable ? "" : """
                 Move or cancel (with your booking code): \(link)
-                Online until \(office.changeCutoffMinutes) minutes before the start, later by phone to the office.
+                Online until \(cutoffMinutes) minutes before the start, later by phone to the office.
 
                 """)
         // The citizen's language; without a choice, German with English below.

@@ -64,7 +64,7 @@ extension AppointmentRepository {
                 WHERE a.id = i.id AND (i.code IS NULL OR a.code_hash = sha256(convert_to(i.code, 'UTF8')))
                   AND a.status = 'confirmed' AND a.desk_id = i.from_desk AND a.day = i.from_day AND a.start_unit = i.from_start
                   AND (i.code IS NULL OR lower(a.span) >= i.now_at
-                       + make_interval(mins => (SELECT o.change_cutoff_minutes FROM office o WHERE o.id = a.office_id)))
+                       + make_interval(mins => termin_change_cutoff_minutes(a.office_id, a.service_ids)))
                   AND NOT EXISTS (SELECT 1 FROM desk_time d WHERE d.desk_id = i.desk_id AND d.appointment_id <> a.id
                     AND d.unit5 >= extract(epoch FROM i.lo)::bigint / 300 AND d.unit5 < extract(epoch FROM i.hi)::bigint / 300)
                 RETURNING \(AppointmentColumns.selection.sql)
@@ -103,8 +103,9 @@ extension AppointmentRepository {
         if standing.status != .confirmed { return .notConfirmed(standing) }
         if standing.run != move.from { return .movedMeanwhile(standing) }
         if move.code != nil, try db.query("""
-            SELECT 1 FROM office o WHERE o.id = $1 AND $2::timestamptz < $3::timestamptz + make_interval(mins => o.change_cutoff_minutes)
-            """, [String(standing.run.officeID), BerlinTime.format(standing.start), BerlinTime.format(now)]).scalar != nil {
+            SELECT 1 FROM appointment a WHERE a.id = $1
+              AND lower(a.span) < $2::timestamptz + make_interval(mins => termin_change_cutoff_minutes(a.office_id, a.service_ids))
+            """, [move.id, BerlinTime.format(now)]).scalar != nil {
             return .pastCutoff(standing)
         }
         return .deskTaken

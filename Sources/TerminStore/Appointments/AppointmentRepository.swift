@@ -227,7 +227,7 @@ public enum AppointmentRepository {
             UPDATE appointment a SET status = 'cancelled', cancelled_at = $3
             WHERE a.id = $1 AND a.code_hash = sha256(convert_to($2, 'UTF8')) AND a.status = 'confirmed'
               AND (NOT $4::bool OR lower(a.span) >= $3::timestamptz
-                   + make_interval(mins => (SELECT o.change_cutoff_minutes FROM office o WHERE o.id = a.office_id)))
+                   + make_interval(mins => termin_change_cutoff_minutes(a.office_id, a.service_ids)))
             RETURNING \(AppointmentColumns.selection.sql)
             """, [id, code, BerlinTime.format(now), boundByCutoff ? "true" : "false"]))
         if let appointment = cancelled.first { return .cancelled(appointment) }

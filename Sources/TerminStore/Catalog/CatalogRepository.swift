@@ -45,7 +45,9 @@ public enum CatalogRepository {
         static let durationMinutes = PostgresColumn("duration_minutes", PostgresText.int)
         static let maxQuantity = PostgresColumn("max_quantity", PostgresText.int)
         static let isPublic = PostgresColumn("public", PostgresText.bool)
-        static let selection = PostgresSelection(id, nameDE, nameEN, leika, durationMinutes, maxQuantity, isPublic)
+        static let changeCutoffMinutes = PostgresColumn<Int?>.optional("change_cutoff_minutes", PostgresText.int)
+        static let selection = PostgresSelection(id, nameDE, nameEN, leika, durationMinutes, maxQuantity, isPublic,
+                                                 changeCutoffMinutes)
     }
 
     private static func services(_ db: PostgresConnection, combinations: [Int: Set<Int>]) throws -> [Service] {
@@ -54,7 +56,8 @@ public enum CatalogRepository {
             let id = try row[C.id]
             return Service(id: id, nameDE: try row[C.nameDE], nameEN: try row[C.nameEN], leika: try row[C.leika],
                            durationMinutes: try row[C.durationMinutes], maxQuantity: try row[C.maxQuantity],
-                           isPublic: try row[C.isPublic], combinableWith: combinations[id] ?? [])
+                           isPublic: try row[C.isPublic], combinableWith: combinations[id] ?? [],
+                           changeCutoffMinutes: try row[C.changeCutoffMinutes])
         }
     }
 
