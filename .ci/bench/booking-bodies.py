@@ -10,6 +10,7 @@ concurrent connections rarely race for the same start. Each wrk thread takes eve
 --skip-days N starts N days later, so runs on one server book disjoint days, each with its own free starts.
 """
 import json, random, sys, urllib.request, datetime
+from wrk_scripts import THREAD_OFFSETS, spaced_starts
 
 args = [a for a in sys.argv[1:]]
 keyed = "--keyed" in args
@@ -33,32 +34,16 @@ for office in get("/v1/offices")["offices"]:
         continue
     service = min(online, key=lambda s: s["duration_minutes"])
     answer = get(f"/v1/availability?office={office['id']}&service={service['id']}&from={first}&to={last}")
-    for block in answer["offices"]:
-        for day in block["days"]:
-            previous = None
-            for start in day["starts"]:
-                moment = datetime.datetime.fromisoformat(start)
-                if previous is None or moment - previous >= datetime.timedelta(minutes=service["duration_minutes"]):
-                    body = json.dumps({"office": office["id"], "start": start,
-                                       "services": [{"id": service["id"], "quantity": 1}]})
-                    bodies += [body, body]
-                    previous = moment
+    for start in spaced_starts(answer, service["duration_minutes"]):
+        body = json.dumps({"office": office["id"], "start": start, "services": [{"id": service["id"], "quantity": 1}]})
+        bodies += [body, body]
 random.Random(7).shuffle(bodies)
 with open(out, "w") as lua:
     lua.write("local bodies = {\n")
     for body in bodies:
         lua.write("  [[" + body + "]],\n")
     lua.write("}\n")
-    lua.write("""
-local counter = 0
-local threads = {}
-function setup(thread)
-  thread:set("offset", #threads)
-  table.insert(threads, thread)
-end
-function init(args)
-  counter = offset or 0
-end
+    lua.write(THREAD_OFFSETS + """
 local prefix = "%s"
 function request()
   counter = counter + 2

@@ -10,6 +10,7 @@ POST /v1/bookings/{id}/move {"start": …} with `Authorization: Booking bench` (
 code). Each wrk thread takes every n-th request from its own offset. Prints how many moves it wrote.
 """
 import json, random, subprocess, sys, urllib.request, datetime, collections
+from wrk_scripts import THREAD_OFFSETS, spaced_starts
 
 args = sys.argv[1:]
 skip = 14
@@ -37,14 +38,7 @@ durations = {s["id"]: s["duration_minutes"] for s in get("/v1/services")["servic
 moves = []
 for (office, service), ids in sorted(bookings.items()):
     answer = get(f"/v1/availability?office={office}&service={service}&from={first}&to={last}")
-    starts, previous = [], None
-    for block in answer["offices"]:
-        for day in block["days"]:
-            for start in day["starts"]:
-                moment = datetime.datetime.fromisoformat(start)
-                if previous is None or moment - previous >= datetime.timedelta(minutes=durations[service]):
-                    starts.append(start)
-                    previous = moment
+    starts = spaced_starts(answer, durations[service])
     moves += [(booking, start) for booking, start in zip(ids, starts)]
 random.Random(7).shuffle(moves)
 with open(out, "w") as lua:
@@ -52,16 +46,7 @@ with open(out, "w") as lua:
     for booking, start in moves:
         lua.write('  {"/v1/bookings/%s/move", [[{"start":"%s"}]]},\n' % (booking, start))
     lua.write("}\n")
-    lua.write("""
-local counter = 0
-local threads = {}
-function setup(thread)
-  thread:set("offset", #threads)
-  table.insert(threads, thread)
-end
-function init(args)
-  counter = offset or 0
-end
+    lua.write(THREAD_OFFSETS + """
 function request()
   counter = counter + 1
   local move = moves[(counter % #moves) + 1]

@@ -15,11 +15,7 @@ enum BackupCommand: Command {
         """
 
     static func run(_ options: ParsedOptions) throws -> Int32 {
-        guard options.optional(Database.url) == nil else {
-            throw ParsedOptions.UsageError(description: "termin backup works on the embedded cluster; for --database-url use "
-                                           + "pg_basebackup and WAL archiving (README.md, \"Backup and restore\")")
-        }
-        let path = URL(fileURLWithPath: options.positional!).standardizedFileURL.path
+        let path = try backupFile(options, command: name)
         let database = try Database.open(options)
         defer { database.close() }
         try database.embedded!.cluster.backup(to: path)
@@ -43,11 +39,7 @@ enum RestoreCommand: Command {
         """
 
     static func run(_ options: ParsedOptions) throws -> Int32 {
-        guard options.optional(Database.url) == nil else {
-            throw ParsedOptions.UsageError(description: "termin restore works on the embedded cluster; for --database-url use "
-                                           + "PostgreSQL's restore (README.md, \"Backup and restore\")")
-        }
-        let path = URL(fileURLWithPath: options.positional!).standardizedFileURL.path
+        let path = try backupFile(options, command: name)
         let cluster = try Database.embeddedCluster(options)
         guard let use = try cluster.useAlone() else {
             log("the embedded cluster in \(cluster.directory) is in use (termin serve?); stop it first")
@@ -61,4 +53,14 @@ enum RestoreCommand: Command {
         print("restored \(path); the replaced data is in \(replaced)")
         return ExitCode.success
     }
+}
+
+/// The backup file a `backup` or `restore` command names, as an absolute path; those commands work on the embedded
+/// cluster only.
+private func backupFile(_ options: ParsedOptions, command: String) throws -> String {
+    guard options.optional(Database.url) == nil else {
+        throw ParsedOptions.UsageError(description: "termin \(command) works on the embedded cluster; for --database-url use "
+                                       + "PostgreSQL's continuous archiving (README.md, \"Backup and restore\")")
+    }
+    return URL(fileURLWithPath: options.positional!).standardizedFileURL.path
 }
