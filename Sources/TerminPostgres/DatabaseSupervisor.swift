@@ -15,6 +15,8 @@ public final class DatabaseSupervisor: Sendable {
         case clusterRestarted
         /// The embedded cluster was not running and could not be started (tried again at the next probe).
         case clusterRestartFailed(reason: String)
+        /// The engine reaches another server than before, or the same one restarted: a failover, or a restart.
+        case serverChanged(server: String)
     }
 
     /// Default seconds between probes.
@@ -28,6 +30,9 @@ public final class DatabaseSupervisor: Sendable {
     private let reachable = Atomic<Bool>(true)
     private let outages = Atomic<Int>(0)
     private let restarts = Atomic<Int>(0)
+    private let serverChanges = Atomic<Int>(0)
+    /// The standbys' replay lag the primary reports, in microseconds (0 without standbys).
+    private let replicationLagMicroseconds = Atomic<Int>(0)
     private let stopping = Atomic<Bool>(false)
     private let started = Atomic<Bool>(false)
     private let wake = DispatchSemaphore(value: 0)
@@ -48,6 +53,10 @@ public final class DatabaseSupervisor: Sendable {
     public var outageCount: Int { outages.load(ordering: .relaxed) }
     /// Times the embedded cluster was started again.
     public var clusterRestartCount: Int { restarts.load(ordering: .relaxed) }
+    /// Times the server the engine reaches changed or restarted (failovers, restarts).
+    public var serverChangeCount: Int { serverChanges.load(ordering: .relaxed) }
+    /// The largest replay lag of the primary's standbys at the last probe, in seconds (0 without standbys).
+    public var replicationLagSeconds: Double { Double(replicationLagMicroseconds.load(ordering: .relaxed)) / 1e6 }
 
     /// The probing loop, for the composition root to run on a thread of its own.
     public var loops: [(name: String, run: @Sendable () -> Void)] { [("termin-database-supervisor", { self.run() })] }
@@ -64,6 +73,7 @@ public final class DatabaseSupervisor: Sendable {
         defer { finished.signal() }
         var connection: PostgresConnection?
         var lostAt: DispatchTime?
+        var server: String?
         while !stopping.load(ordering: .acquiring) {
             do throws(PostgresError) {
                 let live: PostgresConnection
@@ -71,7 +81,19 @@ public final class DatabaseSupervisor: Sendable {
                     live = try PostgresConnection(conninfo: conninfo, applicationName: "termin-supervisor")
                 }
                 connection = live
-                _ = try live.query("SELECT 1")
+                // Which server, since when: a change of either is a failover or a restart. And its standbys' lag.
+                let row = try live.query("""
+                    SELECT coalesce(host(inet_server_addr()), 'local') || ':' || coalesce(inet_server_port(), 0) || ' up since '
+                      || pg_postmaster_start_time(),
+                      (SELECT coalesce(max(extract(epoch FROM replay_lag)), 0) FROM pg_stat_replication)
+                    """).rows.first
+                let identity = row?[0] ?? ""
+                if let known = server, known != identity {
+                    serverChanges.add(1, ordering: .relaxed)
+                    report(.serverChanged(server: identity))
+                }
+                server = identity
+                replicationLagMicroseconds.store(Int((Double(row?[1] ?? "0") ?? 0) * 1e6), ordering: .relaxed)
                 if let since = lostAt {
                     lostAt = nil
                     reachable.store(true, ordering: .releasing)

@@ -90,6 +90,9 @@ import TerminTestSupport
         }
         let log = try String(contentsOfFile: logFile, encoding: .utf8)
         #expect(log.contains("event=database_lost") && log.contains("event=cluster_restarted") && log.contains("event=database_restored"))
+        #expect(log.contains("event=database_server_changed"))
+        let metrics = try client.send("GET", "/metrics").text
+        #expect(metrics.contains("termin_database_server_changes_total 1") && metrics.contains("termin_database_replication_lag_seconds 0"))
         server.kill(SIGTERM)
         #expect(try server.wait() == 0)
     }

@@ -166,6 +166,7 @@ enum ServeCommand: Command {
         case .restored(let seconds): log("event=database_restored outage_seconds=\(String(format: "%.2f", seconds))")
         case .clusterRestarted: log("event=cluster_restarted")
         case .clusterRestartFailed(let reason): log("event=cluster_restart_failed reason=\(quoted(reason))")
+        case .serverChanged(let server): log("event=database_server_changed server=\(quoted(server))")
         }
     }
 
@@ -216,6 +217,13 @@ enum ServeCommand: Command {
         metrics.register("termin_database_cluster_restarts_total",
                          help: "Times the engine started its embedded cluster again after it stopped.", type: "counter") {
             Double(supervisor.clusterRestartCount)
+        }
+        metrics.register("termin_database_server_changes_total",
+                         help: "Times the database server the engine reaches changed or restarted (failovers, restarts).",
+                         type: "counter") { Double(supervisor.serverChangeCount) }
+        metrics.register("termin_database_replication_lag_seconds",
+                         help: "The largest replay lag of the primary's standbys at the last probe (0 without standbys).") {
+            supervisor.replicationLagSeconds
         }
     }
 
