@@ -28,11 +28,21 @@ public struct MailMessage: Sendable, Equatable {
     public let subject: String
     public let date: Date
     public let text: String
-    /// The calendar object and its iTIP method (`REQUEST`, `CANCEL`).
-    public let calendar: (method: String, content: String)?
+    /// The calendar object and its iTIP method.
+    public let calendar: CalendarPart?
+
+    /// An iCalendar object sent by mail (RFC 6047): its iTIP method (`REQUEST`, `CANCEL`) and its text.
+    public struct CalendarPart: Sendable, Equatable {
+        public let method: String
+        public let content: String
+        public init(method: String, content: String) {
+            self.method = method
+            self.content = content
+        }
+    }
 
     public init(messageID: String, from: MailAddress, to: MailAddress, subject: String, date: Date, text: String,
-                calendar: (method: String, content: String)? = nil) {
+                calendar: CalendarPart? = nil) {
         self.messageID = messageID
         self.from = from
         self.to = to
@@ -40,11 +50,6 @@ public struct MailMessage: Sendable, Equatable {
         self.date = date
         self.text = text
         self.calendar = calendar
-    }
-
-    public static func == (a: MailMessage, b: MailMessage) -> Bool {
-        a.messageID == b.messageID && a.from == b.from && a.to == b.to && a.subject == b.subject && a.date == b.date
-            && a.text == b.text && a.calendar?.method == b.calendar?.method && a.calendar?.content == b.calendar?.content
     }
 
     /// The message as sent: headers, then the MIME body, lines ending in CRLF.

@@ -62,6 +62,13 @@ final class SMTPSink {
                        clock: app.clock, log: { _ in })
     }
 
+    /// A server (Monday 09:00), its client, an SMTP server, and a delivery to it.
+    static func mailing() throws -> (TestServer, TestHTTPClient, SMTPSink, OutboxDelivery) {
+        let app = try TestServer()
+        let sink = try SMTPSink()
+        return (app, try app.client(), sink, delivery(app, port: sink.port))
+    }
+
     static func book(_ client: TestHTTPClient, _ time: String, email: String?) throws -> (id: String, code: String) {
         let contact = email.map { #","contact":{"name":"Jürgen Müller","email":"\#($0)"}"# } ?? ""
         let answer = try client.send("POST", "/v1/bookings",
@@ -71,10 +78,7 @@ final class SMTPSink {
     }
 
     @Test func aBookingsLifeIsMailedFromTheOutbox() throws {
-        let app = try TestServer()
-        let client = try app.client()
-        let sink = try SMTPSink()
-        let delivery = Self.delivery(app, port: sink.port)
+        let (app, client, sink, delivery) = try Self.mailing()
 
         let booking = try Self.book(client, "09:00", email: "juergen@example.org")
         _ = try Self.book(client, "09:30", email: nil)   // no contact e-mail: no message
@@ -107,10 +111,7 @@ final class SMTPSink {
     }
 
     @Test func aMessageALaterChangeSupersededIsNotSentAndErasureDropsWhatIsPending() throws {
-        let app = try TestServer()
-        let client = try app.client()
-        let sink = try SMTPSink()
-        let delivery = Self.delivery(app, port: sink.port)
+        let (app, client, sink, delivery) = try Self.mailing()
         let booking = try Self.book(client, "09:00", email: "a@example.org")
         #expect(try client.send("POST", "/v1/bookings/\(booking.id)/move", headers: ["Authorization": "Booking \(booking.code)"],
                                 body: #"{"start":"\#(TestServer.tuesday("11:00"))"}"#).status == 200)
@@ -142,10 +143,7 @@ final class SMTPSink {
     }
 
     @Test func aReminderComesADayAheadOnceAndNeverForACancelledOrLateBooking() throws {
-        let app = try TestServer()   // Monday 09:00
-        let client = try app.client()
-        let sink = try SMTPSink()
-        let delivery = Self.delivery(app, port: sink.port)
+        let (app, client, sink, delivery) = try Self.mailing()   // Monday 09:00
         let reminded = try Self.book(client, "10:00", email: "a@example.org")     // Tuesday 10:00: 25 hours ahead
         let cancelled = try Self.book(client, "10:30", email: "b@example.org")
         #expect(try client.send("DELETE", "/v1/bookings/\(cancelled.id)", headers: ["Authorization": "Booking \(cancelled.code)"]).status == 200)
@@ -168,10 +166,7 @@ final class SMTPSink {
     }
 
     @Test func aMailIsInTheLanguageTheBookingAskedFor() throws {
-        let app = try TestServer()
-        let client = try app.client()
-        let sink = try SMTPSink()
-        let delivery = Self.delivery(app, port: sink.port)
+        let (app, client, sink, delivery) = try Self.mailing()
         for (time, language) in [("09:00", "en"), ("09:30", "de")] {
             let answer = try client.send("POST", "/v1/bookings", body: """
                 {"office":102522,"start":"\(TestServer.tuesday(time))","services":[{"id":1063441}],"contact":{"email":"\(language)@example.org","language":"\(language)"}}

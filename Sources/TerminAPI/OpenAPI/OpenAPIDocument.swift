@@ -274,7 +274,7 @@ enum OpenAPIDocument {
             "office": {"type": "integer"}, "start": {"type": "string", "format": "date-time"},
             "services": {"type": "array", "minItems": 1, "maxItems": 5, "items": {"$ref": "#/components/schemas/ServiceQuantity"}},
             "channel": {"$ref": "#/components/schemas/Channel"}, "needs": {"$ref": "#/components/schemas/Needs"}}},
-          "MoveRequest": {"type": "object", "additionalProperties": false, "description": "Either start (with office to change office, and needs as when booking), or hold: a live hold for the same services and channel, whose time the booking takes (the hold is used up).", "properties": {
+          "MoveRequest": {"type": "object", "description": "Either start (with office to change office, and needs as when booking), or hold: a live hold for the same services and channel, whose time the booking takes (the hold is used up).", "properties": {
             "office": {"type": "integer", "description": "Another office to move to (default: the booking's)"},
             "start": {"type": "string", "format": "date-time"}, "needs": {"$ref": "#/components/schemas/Needs"},
             "hold": {"type": "string", "format": "uuid"}}},

@@ -80,13 +80,13 @@ public enum BookingMail {
         case nil: (german + "\n" + english, "\(subjectDE) / \(subjectEN): \(office.displayName), \(germanTime(booking))")
         }
         let names = booking.services.map { catalog.services[$0.serviceID]?.nameDE ?? String($0.serviceID) }
-        let calendar = ICalendar.event(for: booking, office: office, serviceNames: names, stamp: now,
-                                       method: due.kind == .cancellation ? "CANCEL" : "REQUEST",
+        let method = due.kind == .cancellation ? "CANCEL" : "REQUEST"
+        let calendar = ICalendar.event(for: booking, office: office, serviceNames: names, stamp: now, method: method,
                                        organizer: sender.from.address, attendee: email)
         return MailMessage(messageID: "<\(due.id)@termin>", from: sender.from, to: MailAddress(email, name: booking.contact?.name),
                            subject: subject,
                            date: Date(timeIntervalSince1970: TimeInterval(now.secondsSinceEpoch)), text: text,
-                           calendar: (due.kind == .cancellation ? "CANCEL" : "REQUEST", calendar))
+                           calendar: MailMessage.CalendarPart(method: method, content: calendar))
     }
 
     static let weekdaysDE = ["Montag", "Dienstag", "Mittwoch", "Donnerstag", "Freitag", "Samstag", "Sonntag"]
