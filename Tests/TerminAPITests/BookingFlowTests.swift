@@ -116,6 +116,27 @@ import TerminTestSupport
         #expect(try client.send("GET", "/v1/offices/102522").json["change_cutoff_minutes"] as? Int == 120)
     }
 
+    /// A clerk cancels for a citizen on the phone: past the cut-off too, only at the clerk's offices, and audited.
+    @Test func staffCancelPastTheCutoffAtTheirOfficesAndTheAuditLogSaysWho() throws {
+        let app = try TestServer()
+        let client = try app.client()
+        let booked = try client.send("POST", "/v1/bookings", body: TestServer.holdBody(start: TestServer.tuesday("09:00")))
+        let id = try #require(booked.json["id"] as? String)
+        app.clock.advance(seconds: 22 * 3_600 + 1_800)   // Tuesday 07:30: past the citizen's cut-off
+        let elsewhere = try app.staffToken(offices: [10489])
+        #expect(try client.send("DELETE", "/v1/bookings/\(id)", headers: ["Authorization": "Bearer \(elsewhere)"]).status == 403)
+        let planner = try app.staffToken(.planner, offices: [], name: "Planner")
+        #expect(try client.send("DELETE", "/v1/bookings/\(id)", headers: ["Authorization": "Bearer \(planner)"]).status == 403)
+        #expect(try client.send("DELETE", "/v1/bookings/\(id)", headers: ["Authorization": "Bearer nonsense"]).status == 401)
+        #expect(try app.scalar("SELECT status FROM appointment WHERE id = $1", [id]) == "confirmed")
+        let clerk = try app.staffToken()
+        let cancelled = try client.send("DELETE", "/v1/bookings/\(id)", headers: ["Authorization": "Bearer \(clerk)"])
+        #expect(cancelled.status == 200 && cancelled.json["status"] as? String == "cancelled", "\(cancelled.text)")
+        #expect(try app.scalar("SELECT actor || ' ' || action FROM audit_log WHERE subject = $1", ["booking:\(id)"]) == "staff booking.cancel")
+        #expect(try client.send("DELETE", "/v1/bookings/00000000-0000-4000-8000-000000000000",
+                                headers: ["Authorization": "Bearer \(clerk)"]).status == 404)
+    }
+
     @Test func concurrentRepeatsOfOneIdempotencyKeyBookOnce() throws {
         let app = try TestServer()
         let port = app.server.port

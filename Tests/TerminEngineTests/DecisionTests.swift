@@ -54,12 +54,12 @@ import TerminCore
     }
 
     @Test func cancellationsExpiriesAndNoShowsNameTheirAppointments() {
-        guard case .cancel(let id, let code, let bound) = Decisions.cancellation(id: "b", code: "c", now: Self.now).changes.first
+        guard case .cancel(let id, let code, let actor) = Decisions.cancellation(id: "b", code: "c", by: .citizen, now: Self.now).changes.first
         else {
             Issue.record("not a cancellation")
             return
         }
-        #expect(id == "b" && code == "c" && bound, "a citizen's cancellation keeps the office's cut-off")
+        #expect(id == "b" && code == "c" && actor == .citizen, "a citizen's cancellation carries the code, which binds it to the cut-off")
         guard case .expireHolds(let ids) = Decisions.expiry(holdIDs: ["h1", "h2"], now: Self.now).changes.first else {
             Issue.record("not an expiry")
             return

@@ -61,11 +61,11 @@ import TerminTestSupport
         let db = try PostgresConnection(conninfo: try TestDatabase.create())
         let booking = Self.appointment(status: .confirmed)
         try Self.insert(booking, code: "secret", db)
-        #expect(try AppointmentRepository.cancel(id: booking.id, code: "wrong", now: Self.now, boundByCutoff: true, db) == nil)
-        let first = try AppointmentRepository.cancel(id: booking.id, code: "secret", now: Self.now, boundByCutoff: true, db)
+        #expect(try AppointmentRepository.cancel(id: booking.id, code: "wrong", now: Self.now, db) == nil)
+        let first = try AppointmentRepository.cancel(id: booking.id, code: "secret", now: Self.now, db)
         guard case .cancelled(let cancelled) = first else { Issue.record("\(String(describing: first))"); return }
         #expect(cancelled.status == .cancelled)
-        let second = try AppointmentRepository.cancel(id: booking.id, code: "secret", now: Self.now, boundByCutoff: true, db)
+        let second = try AppointmentRepository.cancel(id: booking.id, code: "secret", now: Self.now, db)
         guard case .notConfirmed(let standing) = second else { Issue.record("\(String(describing: second))"); return }
         #expect(standing.status == .cancelled)
         // The time is free again for another booking.
@@ -78,16 +78,15 @@ import TerminTestSupport
         let booking = Self.appointment(status: .confirmed)
         try Self.insert(booking, code: "secret", db)
         let late = booking.start.adding(seconds: -119 * 60)
-        let refused = try AppointmentRepository.cancel(id: booking.id, code: "secret", now: late, boundByCutoff: true, db)
+        let refused = try AppointmentRepository.cancel(id: booking.id, code: "secret", now: late, db)
         guard case .pastCutoff(let standing) = refused else { Issue.record("\(String(describing: refused))"); return }
         #expect(standing.status == .confirmed)
         _ = try db.query("UPDATE office SET change_cutoff_minutes = 60 WHERE id = $1", [String(booking.run.officeID)])
-        let byCitizen = try AppointmentRepository.cancel(id: booking.id, code: "secret", now: late, boundByCutoff: true, db)
+        let byCitizen = try AppointmentRepository.cancel(id: booking.id, code: "secret", now: late, db)
         guard case .cancelled = byCitizen else { Issue.record("\(String(describing: byCitizen))"); return }
         let other = Self.appointment(unit: 120, status: .confirmed)
         try Self.insert(other, code: "other", db)
-        let byStaff = try AppointmentRepository.cancel(id: other.id, code: "other", now: other.start.adding(seconds: -60),
-                                                       boundByCutoff: false, db)
+        let byStaff = try AppointmentRepository.cancel(id: other.id, code: nil, now: other.start.adding(seconds: -60), db)
         guard case .cancelled = byStaff else { Issue.record("\(String(describing: byStaff))"); return }
     }
 

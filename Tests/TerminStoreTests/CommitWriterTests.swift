@@ -269,11 +269,11 @@ import TerminPostgres
         let bookedID = Self.row(booked).id
         let fresh = Self.booking(unit: 100)
         let batch = [
-            WritePlan([.cancel(id: bookedID, code: "wrong code", boundByCutoff: true)], now: Self.now),
-            WritePlan([.insert(.init(fresh, code: "c", now: Self.now)), .cancel(id: bookedID, code: "wrong code", boundByCutoff: true)], now: Self.now),
+            WritePlan([.cancel(id: bookedID, code: "wrong code", by: .citizen)], now: Self.now),
+            WritePlan([.insert(.init(fresh, code: "c", now: Self.now)), .cancel(id: bookedID, code: "wrong code", by: .citizen)], now: Self.now),
             WritePlan([.confirmHold(id: hold.id, code: "held", contact: nil, identity: nil)], code: "held", now: Self.now),
             WritePlan([.confirmHold(id: UUID().uuidString.lowercased(), code: "x", contact: nil, identity: nil)], now: Self.now),
-            WritePlan([.cancel(id: bookedID, code: booked.code!, boundByCutoff: true)], now: Self.now),
+            WritePlan([.cancel(id: bookedID, code: booked.code!, by: .citizen)], now: Self.now),
             Self.entry(unit: 140),
         ]
         let outcomes = try BatchWrite.write(batch, db)
@@ -284,7 +284,7 @@ import TerminPostgres
         #expect(try AppointmentRepository.fetch(id: hold.id, db)?.status == .confirmed)
         guard case .committed(let cancelled) = outcomes[4] else { return }
         #expect(cancelled.map(\.status) == [.cancelled])
-        let twice = try BatchWrite.write([WritePlan([.cancel(id: bookedID, code: booked.code!, boundByCutoff: true)], now: Self.now)], db)
+        let twice = try BatchWrite.write([WritePlan([.cancel(id: bookedID, code: booked.code!, by: .citizen)], now: Self.now)], db)
         guard case .refused(.notConfirmed(let standing)) = twice[0] else { Issue.record("\(twice)"); return }
         #expect(standing.status == .cancelled)
     }
@@ -316,7 +316,7 @@ import TerminPostgres
                         let booking = Self.booking(unit: unit, units: 1)
                         let cancelled = toCancel[offset]
                         outcome = writers[1].submit(WritePlan([.insert(.init(booking, code: "c", now: Self.now)),
-                                                               .cancel(id: Self.row(cancelled).id, code: cancelled.code!, boundByCutoff: false)],
+                                                               .cancel(id: Self.row(cancelled).id, code: cancelled.code!, by: .citizen)],
                                                               now: Self.now))
                     }
                     if case .committed = outcome { committed.withLock { $0[unit, default: 0] += 1 } }

@@ -96,23 +96,27 @@ extension TerminAPI {
         return .json(200, BookingJSON(record, code: nil).json)
     }
 
+    /// Cancels a booking: its citizen until the cut-off, or staff of its office at any time (`requester`).
     func cancelBooking(_ request: HTTPRequest, id: String) throws(APIFailure) -> HTTPResponse {
-        let code = try Self.bookingCode(request, id: id)
-        let record = try run { () throws(EngineError) in try engine.cancel(id: id, code: code) }
+        let requester = try requester(request, bookingID: id)
+        let record = try run { () throws(EngineError) in try engine.cancel(id: id, by: requester) }
         return .json(200, BookingJSON(record, code: nil).json)
     }
 
-    /// Moves a booking: its citizen with `Authorization: Booking <code>` (until the office's cut-off), or staff of the
-    /// booking's office and the new one with `Authorization: Bearer <token>` (at any time).
-    func moveBooking(_ request: HTTPRequest, id: String) throws(APIFailure) -> HTTPResponse {
-        let mover: BookingEngine.Mover
-        if Self.credential(request, scheme: "Bearer") != nil {
-            let member = try staffMember(request)
-            try run { () throws(EngineError) in try staff.authorize(member, .serveQueue, officeID: nil) }
-            mover = .staff(member)
-        } else {
-            mover = .citizen(code: try Self.bookingCode(request, id: id))
+    /// Who asks to change booking `id`: staff who serve the queue with `Authorization: Bearer <token>` (not bound by
+    /// the cut-off; the engine checks their offices), else its citizen with `Authorization: Booking <code>`.
+    func requester(_ request: HTTPRequest, bookingID id: String) throws(APIFailure) -> BookingEngine.Requester {
+        guard Self.credential(request, scheme: "Bearer") != nil else {
+            return .citizen(code: try Self.bookingCode(request, id: id))
         }
+        let member = try staffMember(request)
+        try run { () throws(EngineError) in try staff.authorize(member, .serveQueue, officeID: nil) }
+        return .staff(member)
+    }
+
+    /// Moves a booking: its citizen until the cut-off, or staff of the booking's office and the new one at any time.
+    func moveBooking(_ request: HTTPRequest, id: String) throws(APIFailure) -> HTTPResponse {
+        let requester = try requester(request, bookingID: id)
         let body = try JSONBody.decode(MoveRequestJSON.self, from: request)
         let target: BookingEngine.MoveTarget
         if let hold = body.hold {
@@ -124,7 +128,7 @@ extension TerminAPI {
             guard let start = body.start else { throw APIFailure.invalid("start", "Send a start (and office), or a hold.") }
             target = .time(officeID: body.office, start: try Self.start(start), needs: try Self.needs(body.needs, field: "needs"))
         }
-        let record = try run { () throws(EngineError) in try engine.move(id: id, by: mover, to: target) }
+        let record = try run { () throws(EngineError) in try engine.move(id: id, by: requester, to: target) }
         return .json(200, BookingJSON(record, code: nil).json)
     }
 

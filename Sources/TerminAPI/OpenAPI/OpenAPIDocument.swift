@@ -190,10 +190,12 @@ enum OpenAPIDocument {
             }
           },
           "delete": {
-            "summary": "Cancel a booking; its time becomes bookable again", "operationId": "cancelBooking", "security": [{"bookingCode": []}],
-            "description": "Until the booking's cut-off before the start: the office's change_cutoff_minutes (two hours unless the office sets another), or a service's longer one; later, 409 change-cutoff-passed.",
+            "summary": "Cancel a booking; its time becomes bookable again", "operationId": "cancelBooking", "security": [{"bookingCode": []}, {"staff": []}],
+            "description": "The citizen (Authorization: Booking <code>) until the booking's cut-off before the start: the office's change_cutoff_minutes (two hours unless the office sets another), or a service's longer one; later, 409 change-cutoff-passed. Staff serving the booking's office (Authorization: Bearer) at any time, audited.",
             "responses": {
               "200": {"description": "Cancelled", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Booking"}}}},
+              "401": {"$ref": "#/components/responses/Problem"},
+              "403": {"$ref": "#/components/responses/Problem"},
               "404": {"$ref": "#/components/responses/Problem"},
               "409": {"$ref": "#/components/responses/Problem"},
               "503": {"$ref": "#/components/responses/Problem"}

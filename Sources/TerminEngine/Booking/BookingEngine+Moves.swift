@@ -6,27 +6,6 @@ import TerminStore
 /// and code; its old time is given back after the commit. A move is not a new booking: the per-citizen caps and the
 /// cancel cool-down do not apply.
 extension BookingEngine {
-    /// Who moves a booking.
-    public enum Mover: Sendable, Equatable {
-        /// The citizen holding the booking's code, bound by the office's cut-off.
-        case citizen(code: String)
-        /// A staff member who serves the queue (the caller checks the role) at the booking's office and the new one;
-        /// not bound by the cut-off; audited.
-        case staff(StaffMember)
-
-        var code: String? {
-            if case .citizen(let code) = self { return code }
-            return nil
-        }
-
-        var actor: AuditRepository.Actor {
-            switch self {
-            case .citizen: .citizen
-            case .staff(let member): .staff(member)
-            }
-        }
-    }
-
     /// Where a booking moves.
     public enum MoveTarget: Sendable, Equatable {
         /// `start` at the booking's office, or at `officeID`, on a desk that meets `needs`.
@@ -45,32 +24,32 @@ extension BookingEngine {
 
     /// Moves booking `id`; returns it as it now stands (same id and code, revision raised). A move to the time it has
     /// already changes nothing.
-    public func move(id: String, by mover: Mover, to target: MoveTarget) throws(EngineError) -> Appointment {
+    public func move(id: String, by requester: Requester, to target: MoveTarget) throws(EngineError) -> Appointment {
         let now = clock.now()
-        let current = try movable(id, by: mover, now: now)
+        let current = try movable(id, by: requester, now: now)
         let reserved: WritePipeline.Reserved
         let newOfficeID: Int
         switch target {
         case .time(let officeID, let start, let needs):
             newOfficeID = officeID ?? current.run.officeID
-            try authorize(mover, officeIDs: [current.run.officeID, newOfficeID])
+            try authorize(requester, officeIDs: [current.run.officeID, newOfficeID])
             if newOfficeID == current.run.officeID && start == current.start {
-                guard let unchanged = try read(id, code: mover.code), unchanged.status == .confirmed else {
+                guard let unchanged = try read(id, code: requester.code), unchanged.status == .confirmed else {
                     throw EngineError(.notFound, detail: "There is no booking \(id) for this code.")
                 }
                 return unchanged
             }
             let (placement, run) = try reserve(officeID: newOfficeID, start: start, services: current.services,
                                                channel: current.channel, needs: needs, now: now)
-            let move = AppointmentRepository.Move(id: id, code: mover.code, from: current.run, to: run,
+            let move = AppointmentRepository.Move(id: id, code: requester.code, from: current.run, to: run,
                                                   start: placement.start, end: placement.end)
-            reserved = .init(Decisions.move(move, by: mover.actor, now: now), runs: [(run, current.channel)])
+            reserved = .init(Decisions.move(move, by: requester.actor, now: now), runs: [(run, current.channel)])
         case .hold(let holdID):
             let hold = try self.hold(holdID, for: current, now: now)
-            try authorize(mover, officeIDs: [current.run.officeID, hold.run.officeID])
-            let move = AppointmentRepository.Move(id: id, code: mover.code, from: current.run, to: hold.run,
+            try authorize(requester, officeIDs: [current.run.officeID, hold.run.officeID])
+            let move = AppointmentRepository.Move(id: id, code: requester.code, from: current.run, to: hold.run,
                                                   start: hold.start, end: hold.end, holdID: holdID)
-            reserved = .init(Decisions.move(move, by: mover.actor, now: now))
+            reserved = .init(Decisions.move(move, by: requester.actor, now: now))
         }
         switch pipeline.commit(reserved) {
         case .committed(let changed): return changed[0]
@@ -86,30 +65,30 @@ extension BookingEngine {
         }
     }
 
-    /// The booking as it stands, if `mover` may move it now. The ledger knows this instance's live bookings (and
+    /// The booking as it stands, if `requester` may move it now. The ledger knows this instance's live bookings (and
     /// those it read from the database) with their services: those are moved without a read, and the database
     /// checks the code, the state and the cut-off as it writes. Others are read first.
-    private func movable(_ id: String, by mover: Mover, now: Instant) throws(EngineError) -> Movable {
+    private func movable(_ id: String, by requester: Requester, now: Instant) throws(EngineError) -> Movable {
         if let known = live.known(id), let office = catalog.offices[known.run.officeID] {
             let start = BerlinTime.instant(date: known.run.date, minuteOfDay: known.run.startUnit * office.slotMinutes)
             let minutes = catalog.changeCutoffMinutes(officeID: office.id, services: known.services)
-            if mover.code != nil, start < now.adding(seconds: Int64(minutes) * 60) {
+            if requester.code != nil, start < now.adding(seconds: Int64(minutes) * 60) {
                 // Past the cut-off, if the code is right: the read says which, and names the cut-off.
-                return try movable(read: id, by: mover, now: now)
+                return try movable(read: id, by: requester, now: now)
             }
             return Movable(run: known.run, channel: known.channel, services: known.services, start: start)
         }
-        return try movable(read: id, by: mover, now: now)
+        return try movable(read: id, by: requester, now: now)
     }
 
-    /// The booking as the database has it, if `mover` may move it now.
-    private func movable(read id: String, by mover: Mover, now: Instant) throws(EngineError) -> Movable {
-        let found = try read(id, code: mover.code)
+    /// The booking as the database has it, if `requester` may move it now.
+    private func movable(read id: String, by requester: Requester, now: Instant) throws(EngineError) -> Movable {
+        let found = try read(id, code: requester.code)
         guard let found, found.status != .held, found.status != .expired else {
             throw EngineError(.notFound, detail: "There is no booking \(id) for this code.")
         }
         guard found.status == .confirmed else { throw Self.notMovable(found) }
-        if mover.code != nil {
+        if requester.code != nil {
             let minutes = catalog.changeCutoffMinutes(officeID: found.run.officeID, services: found.services)
             if found.start < now.adding(seconds: Int64(minutes) * 60) { throw pastCutoff(found, change: "moved") }
         }
@@ -131,7 +110,7 @@ extension BookingEngine {
     }
 
     /// An appointment by id, and by code when one is given.
-    private func read(_ id: String, code: String?) throws(EngineError) -> Appointment? {
+    func read(_ id: String, code: String?) throws(EngineError) -> Appointment? {
         do {
             return try pool.withConnection { db in
                 try code.map { try AppointmentRepository.fetch(id: id, code: $0, db) } ?? AppointmentRepository.fetch(id: id, db)
@@ -142,8 +121,8 @@ extension BookingEngine {
     }
 
     /// Staff must work at every office a move touches.
-    private func authorize(_ mover: Mover, officeIDs: [Int]) throws(EngineError) {
-        guard case .staff(let member) = mover else { return }
+    func authorize(_ requester: Requester, officeIDs: [Int]) throws(EngineError) {
+        guard case .staff(let member) = requester else { return }
         for officeID in officeIDs where !member.worksAt(officeID) {
             throw EngineError(.forbidden, detail: "\(member.name) does not work at office \(officeID).")
         }

@@ -203,12 +203,18 @@ public final class BookingEngine: Sendable {
         return found
     }
 
-    /// Cancels a booking; its time becomes bookable again. Cancelling twice is harmless; past its office's cut-off
+    /// Cancels a booking; its time becomes bookable again. Cancelling twice is harmless; past its cut-off
     /// (`Catalog.changeCutoffMinutes` before the start: its office's, or a service's longer one) a citizen cannot
-    /// cancel online (`pastCutoff`, 409).
-    public func cancel(id: String, code: String) throws(EngineError) -> Appointment {
+    /// cancel online (`pastCutoff`, 409); staff of its office can, and the audit log says who.
+    public func cancel(id: String, by requester: Requester) throws(EngineError) -> Appointment {
         let now = clock.now()
-        switch pipeline.commit(.init(Decisions.cancellation(id: id, code: code, now: now))) {
+        if case .staff = requester {
+            guard let booking = try read(id, code: nil), booking.status != .held, booking.status != .expired else {
+                throw EngineError(.notFound, detail: "There is no booking \(id).")
+            }
+            try authorize(requester, officeIDs: [booking.run.officeID])
+        }
+        switch pipeline.commit(.init(Decisions.cancellation(id: id, code: requester.code, by: requester.actor, now: now))) {
         case .committed(let changed): return changed[0]
         case .refused(.notConfirmed(let booking)): return booking
         case .refused(.pastCutoff(let booking)): throw pastCutoff(booking, change: "cancelled")

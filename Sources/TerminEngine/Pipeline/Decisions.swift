@@ -31,9 +31,10 @@ enum Decisions {
     /// A repeat whose time its first request took: answered from the key's first answer, writing nothing.
     static func replay(_ idempotency: WritePlan.Idempotency, now: Instant) -> WritePlan { .replay(idempotency, now: now) }
 
-    /// A cancellation by the holder of the booking's code, until its office's cut-off before the start.
-    static func cancellation(id: String, code: String, now: Instant) -> WritePlan {
-        WritePlan([.cancel(id: id, code: code, boundByCutoff: true)], now: now)
+    /// A cancellation by the holder of the booking's code (until its cut-off before the start), or by staff.
+    static func cancellation(id: String, code: String?, by actor: AuditRepository.Actor, now: Instant) -> WritePlan {
+        precondition((code == nil) == (actor != .citizen), "a citizen cancels with the code, staff without")
+        return WritePlan([.cancel(id: id, code: code, by: actor)], now: now)
     }
 
     /// A move of a booking onto the desk time reserved for it, by its citizen (bound by the cut-off) or staff.

@@ -218,20 +218,20 @@ public enum AppointmentRepository {
         case pastCutoff(Appointment)
     }
 
-    /// Cancels a confirmed booking, and with `boundByCutoff` only until its office's cut-off before the start (a
-    /// citizen; staff are not bound). `nil` when id and code do not match a booking.
-    public static func cancel(id: String, code: String, now: Instant, boundByCutoff: Bool, _ db: PostgresConnection) throws
-        -> Cancellation? {
+    /// Cancels a confirmed booking: by the holder of its `code` only until its cut-off before the start; by staff
+    /// (`code` nil) at any time. `nil` when id and code do not match a booking.
+    public static func cancel(id: String, code: String?, now: Instant, _ db: PostgresConnection) throws -> Cancellation? {
         guard isUUID(id) else { return nil }
         let cancelled = try AppointmentColumns.decode(try db.query("""
             UPDATE appointment a SET status = 'cancelled', cancelled_at = $3
-            WHERE a.id = $1 AND a.code_hash = sha256(convert_to($2, 'UTF8')) AND a.status = 'confirmed'
-              AND (NOT $4::bool OR lower(a.span) >= $3::timestamptz
+            WHERE a.id = $1 AND ($2::text IS NULL OR a.code_hash = sha256(convert_to($2, 'UTF8'))) AND a.status = 'confirmed'
+              AND ($2::text IS NULL OR lower(a.span) >= $3::timestamptz
                    + make_interval(mins => termin_change_cutoff_minutes(a.office_id, a.service_ids)))
             RETURNING \(AppointmentColumns.selection.sql)
-            """, [id, code, BerlinTime.format(now), boundByCutoff ? "true" : "false"]))
+            """, [id, code, BerlinTime.format(now)]))
         if let appointment = cancelled.first { return .cancelled(appointment) }
-        guard let standing = try fetch(id: id, code: code, db) else { return nil }
+        let standing = try code.map { try fetch(id: id, code: $0, db) } ?? fetch(id: id, db)
+        guard let standing, standing.status != .held, standing.status != .expired else { return nil }
         return standing.status == .confirmed ? .pastCutoff(standing) : .notConfirmed(standing)
     }
 

@@ -219,10 +219,15 @@ enum BatchWrite {
             case .failure(.expired): return .failure(.holdExpired)
             case .failure(.alreadyConfirmed): return .failure(.holdConfirmed)
             }
-        case .cancel(let id, let code, let boundByCutoff):
-            switch try AppointmentRepository.cancel(id: id, code: code, now: now, boundByCutoff: boundByCutoff, db) {
+        case .cancel(let id, let code, let actor):
+            switch try AppointmentRepository.cancel(id: id, code: code, now: now, db) {
             case nil: return .failure(.unknown)
-            case .cancelled(let appointment): return .success([appointment])
+            case .cancelled(let appointment):
+                if case .staff = actor {
+                    try AuditRepository.append(at: now, officeID: appointment.run.officeID, actor: actor, action: "booking.cancel",
+                                               subject: "booking:\(id)", db)
+                }
+                return .success([appointment])
             case .notConfirmed(let appointment): return .failure(.notConfirmed(appointment))
             case .pastCutoff(let appointment): return .failure(.pastCutoff(appointment))
             }

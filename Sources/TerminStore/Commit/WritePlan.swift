@@ -12,9 +12,9 @@ public struct WritePlan: Sendable {
         case insert(AppointmentRepository.NewRow)
         /// A live, unexpired hold becomes a booking with this code and contact (and, if online, the citizen's identity).
         case confirmHold(id: String, code: String, contact: Appointment.Contact?, identity: CitizenIdentity?)
-        /// A confirmed booking whose code is `code` is cancelled; with `boundByCutoff` (a citizen) only until its
-        /// office's cut-off before the start.
-        case cancel(id: String, code: String, boundByCutoff: Bool)
+        /// A confirmed booking is cancelled: by the holder of its `code` only until its cut-off before the start; by
+        /// staff (`code` nil) at any time, with an audit line.
+        case cancel(id: String, code: String?, by: AuditRepository.Actor)
         /// A confirmed booking moves to the new desk time its mover reserved (or onto a hold's, the hold deleted),
         /// keeping its id and code; refused when that time is taken (or the hold ran out), the booking is no longer
         /// where the move found it, or (for a citizen) its office's cut-off before the old start has passed. A staff
