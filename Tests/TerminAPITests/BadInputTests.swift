@@ -55,17 +55,16 @@ import TerminTestSupport
         ("POST", "/v1/offices/102522/tickets", "{}", 422, "services"),
         ("POST", "/v1/offices/102522/tickets", #"{"services":[]}"#, 422, "services"),
         ("POST", "/v1/offices/102522/tickets", #"{"services":[{"id":"x"}]}"#, 422, "services[0].id"),
-        ("POST", "/v1/offices/abc/tickets", #"{"services":[{"id":1063441}]}"#, 400, "office"),
-        ("POST", "/v1/offices/999/tickets", #"{"services":[{"id":1063441}]}"#, 422, "office"),
+        ("POST", "/v1/offices/abc/tickets", #"{"services":[{"id":1063441}]}"#, 400, "id"),
+        ("POST", "/v1/offices/999/tickets", #"{"services":[{"id":1063441}]}"#, 404, "id"),
         ("POST", "/v1/offices/102522/check-ins", #"{"booking":"x"}"#, 422, "code"),
         ("POST", "/v1/offices/102522/check-ins", #"{"booking":"00000000-0000-0000-0000-000000000000","code":"c"}"#, 404, nil),
         ("POST", "/v1/offices/102522/desks/1/call-next", nil, 401, "Authorization"),
-        ("POST", "/v1/offices/102522/desks/0/call-next", nil, 400, "desk"),
         ("GET", "/v1/offices/102522/queue?service=x", nil, 400, "service"),
         ("GET", "/v1/offices/102522/audit", nil, 401, "Authorization"),
         ("GET", "/v1/offices/102522/tickets", nil, 401, "Authorization"),
         ("GET", "/v1/offices/102522/tickets/nope", nil, 404, nil),
-        ("POST", "/v1/offices/102522/tickets/00000000-0000-0000-0000-000000000000/fly", nil, 404, nil),
+        ("POST", "/v1/offices/102522/tickets/00000000-0000-0000-0000-000000000000/fly", nil, 401, "Authorization"),
         ("POST", "/v1/requests", #"{"services":[{"id":1063441}],"windows":[{"from":"2026-12-01T08:00:00+01:00","to":"2026-12-01T09:00:00+01:00"}]}"#, 422, "offices"),
         ("POST", "/v1/requests", #"{"services":[{"id":1063441}],"offices":[102522],"near":{"lat":48.1,"lon":11.6,"km":2},"windows":[{"from":"2026-12-01T08:00:00+01:00","to":"2026-12-01T09:00:00+01:00"}]}"#, 422, "offices"),
         ("POST", "/v1/requests", #"{"services":[{"id":1063441}],"offices":[102522,102522],"windows":[{"from":"2026-12-01T08:00:00+01:00","to":"2026-12-01T09:00:00+01:00"}]}"#, 422, "offices"),
@@ -79,7 +78,7 @@ import TerminTestSupport
         ("POST", "/v1/requests", #"{"services":[{"id":1063441}],"offices":[102522],"windows":[{"from":"2026-12-01T09:00:00+01:00","to":"2027-03-01T08:00:00+01:00"}]}"#, 422, "windows[0].to"),
         ("POST", "/v1/requests", #"{"services":[{"id":42}],"offices":[102522],"windows":[{"from":"2026-12-01T08:00:00+01:00","to":"2026-12-01T09:00:00+01:00"}]}"#, 422, "services[0].id"),
         ("POST", "/v1/requests", #"{"services":[{"id":1063441}],"offices":[102522],"needs":["x"],"windows":[{"from":"2026-12-01T08:00:00+01:00","to":"2026-12-01T09:00:00+01:00"}]}"#, 422, "needs[0]"),
-        ("GET", "/v1/requests/00000000-0000-0000-0000-000000000000", nil, 404, nil),
+        ("GET", "/v1/requests/00000000-0000-0000-0000-000000000000", nil, 401, "Authorization"),
         ("GET", "/v1/rounds/x", nil, 400, "id"),
         ("GET", "/v1/rounds/99", nil, 404, nil),
         ("POST", "/v1/rounds", "{}", 401, "Authorization"),
@@ -100,6 +99,30 @@ import TerminTestSupport
             #expect((response.json["detail"] as? String)?.isEmpty == false)
         }
         #expect(try app.scalar("SELECT count(*) FROM appointment") == "0")
+    }
+
+    /// With credentials, the mistakes behind them: credentials are checked first, so a request without them is a 401
+    /// whatever else it gets wrong.
+    @Test func mistakesBehindCredentialsNameTheirField() throws {
+        let app = try TestServer()
+        let client = try app.client()
+        let staff = ["Authorization": "Bearer \(try app.staffToken(.lead))"]
+        let code = ["Authorization": "Booking x"]
+        let cases: [(String, String, [String: String], Int, String?)] = [
+            ("POST", "/v1/offices/102522/desks/0/call-next", staff, 400, "desk"),
+            ("GET", "/v1/offices/abc/tickets", staff, 400, "id"),
+            ("GET", "/v1/offices/999/tickets", staff, 404, "id"),
+            ("POST", "/v1/offices/102522/tickets/00000000-0000-0000-0000-000000000000/fly", staff, 404, nil),
+            ("GET", "/v1/offices/102522/audit?date=soon", staff, 400, "date"),
+            ("GET", "/v1/requests/00000000-0000-0000-0000-000000000000", code, 404, nil),
+            ("GET", "/v1/bookings/00000000-0000-0000-0000-000000000000/calendar.ics", code, 404, nil),
+        ]
+        for (method, path, headers, status, field) in cases {
+            let response = try client.send(method, path, headers: headers)
+            #expect(response.status == status, "\(method) \(path)")
+            #expect(response.header("Content-Type") == "application/problem+json", "\(path)")
+            #expect(response.json["field"] as? String == field, "\(method) \(path)")
+        }
     }
 
     @Test func theWrongContentTypeIs415() throws {

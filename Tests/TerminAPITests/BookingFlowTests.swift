@@ -49,14 +49,21 @@ import TerminTestSupport
         #expect(again.status == 201)
     }
 
-    @Test func aWrongOrMissingCodeLooksLikeNoBooking() throws {
+    /// A wrong code answers as a booking that does not exist; no code at all is a 401 whatever the id (so it tells
+    /// nothing either).
+    @Test func aWrongCodeLooksLikeNoBookingAndNoCodeIsUnauthorized() throws {
         let app = try TestServer()
         let client = try app.client()
         let booking = try client.send("POST", "/v1/bookings", body: TestServer.holdBody(start: TestServer.tuesday("08:00")))
         let id = try #require(booking.json["id"] as? String)
-        for headers in [[:], ["Authorization": "Booking nope"], ["Authorization": "Bearer x"]] as [[String: String]] {
-            let response = try client.send("GET", "/v1/bookings/\(id)", headers: headers)
-            #expect(response.status == 404 && response.header("Content-Type") == "application/problem+json")
+        let wrong = try client.send("GET", "/v1/bookings/\(id)", headers: ["Authorization": "Booking nope"])
+        #expect(wrong.status == 404 && wrong.header("Content-Type") == "application/problem+json")
+        for target in ["/v1/bookings/\(id)", "/v1/bookings/00000000-0000-0000-0000-000000000000"] {
+            for headers in [[:], ["Authorization": "Bearer x"]] as [[String: String]] {
+                let missing = try client.send("GET", target, headers: headers)
+                #expect(missing.status == 401 && missing.json["type"] as? String == "urn:termin:problem:booking-code-required")
+                #expect(missing.header("WWW-Authenticate") == "Booking realm=\"termin\"")
+            }
         }
         #expect(try client.send("GET", "/v1/bookings/not-a-uuid", headers: ["Authorization": "Booking x"]).status == 404)
         #expect(try client.send("DELETE", "/v1/bookings/\(id)", headers: ["Authorization": "Booking nope"]).status == 404)

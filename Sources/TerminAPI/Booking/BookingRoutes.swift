@@ -91,7 +91,7 @@ extension TerminAPI {
     }
 
     func showBooking(_ request: HTTPRequest, id: String) throws(APIFailure) -> HTTPResponse {
-        let code = try Self.bookingCode(request, id: id)
+        let code = try Self.bookingCode(request)
         let record = try run { () throws(EngineError) in try engine.booking(id: id, code: code) }
         return .json(200, BookingJSON(record, code: nil).json)
     }
@@ -107,7 +107,7 @@ extension TerminAPI {
     /// the cut-off; the engine checks their offices), else its citizen with `Authorization: Booking <code>`.
     func requester(_ request: HTTPRequest, bookingID id: String) throws(APIFailure) -> BookingEngine.Requester {
         guard Self.credential(request, scheme: "Bearer") != nil else {
-            return .citizen(code: try Self.bookingCode(request, id: id))
+            return .citizen(code: try Self.bookingCode(request))
         }
         let member = try staffMember(request)
         try run { () throws(EngineError) in try staff.authorize(member, .serveQueue, officeID: nil) }
@@ -133,7 +133,7 @@ extension TerminAPI {
     }
 
     func calendar(_ request: HTTPRequest, id: String) throws(APIFailure) -> HTTPResponse {
-        let code = try Self.bookingCode(request, id: id)
+        let code = try Self.bookingCode(request)
         let record = try run { () throws(EngineError) in try engine.booking(id: id, code: code) }
         let office = engine.catalog.offices[record.run.officeID]!
         let names = record.services.map { engine.catalog.services[$0.serviceID]?.nameDE ?? String($0.serviceID) }
@@ -152,12 +152,14 @@ extension TerminAPI {
         return start
     }
 
-    /// The code in `Authorization: Booking <code>`; a missing one answers 404 like a wrong one (of a booking, or of
-    /// a round request with `.requestNotFound`).
-    static func bookingCode(_ request: HTTPRequest, id: String, notFound: EngineError.Kind = .notFound) throws(APIFailure) -> String {
+    /// The code in `Authorization: Booking <code>` (of a booking, or of a round request): 401 without one, whatever the
+    /// id, so that only a wrong code's 404 depends on what exists.
+    static func bookingCode(_ request: HTTPRequest) throws(APIFailure) -> String {
         guard let code = credential(request, scheme: "Booking") else {
-            let noun = notFound == .requestNotFound ? "request" : "booking"
-            throw APIFailure(EngineError(notFound, detail: "There is no \(noun) \(id) for this code."))
+            throw APIFailure(ProblemDetails(type: APIFailure.typeBase + "booking-code-required", title: "Booking code required",
+                                            status: 401, detail: "Send the code given at booking: Authorization: Booking <code>.",
+                                            field: "Authorization"),
+                             headers: [("WWW-Authenticate", "Booking realm=\"termin\"")])
         }
         return code
     }

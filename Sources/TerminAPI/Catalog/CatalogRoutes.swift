@@ -21,8 +21,8 @@ extension TerminAPI {
         var offices = catalog.offices.values.sorted { $0.id < $1.id }
         if let text = request.queryValue("service") {
             guard let serviceID = Int(text), serviceID > 0 else { throw APIFailure.malformed("service", "A service id is a positive integer.") }
-            guard catalog.services[serviceID] != nil else { throw APIFailure.invalid("service", "There is no service \(serviceID).") }
-            offices = catalog.offices(offering: [serviceID])
+            // A filter: no office offers a service that does not exist, as no service is offered at an unknown office.
+            offices = catalog.services[serviceID] == nil ? [] : catalog.offices(offering: [serviceID])
         }
         struct Body: Encodable { let offices: [OfficeJSON] }
         return JSONBody.response(200, Body(offices: offices.map { OfficeJSON($0, offers: Array((catalog.offers[$0.id] ?? [:]).values)) }))
@@ -35,7 +35,7 @@ extension TerminAPI {
         return JSONBody.response(200, OfficeJSON(office, offers: Array((engine.catalog.offers[officeID] ?? [:]).values)))
     }
 
-    /// A known office id from query text.
+    /// An office id from a query or path: a positive integer (whether the office exists is the caller's question).
     static func officeID(_ text: String, field: String) throws(APIFailure) -> Int {
         guard let id = Int(text), id > 0 else { throw APIFailure.malformed(field, "An office id is a positive integer.") }
         return id

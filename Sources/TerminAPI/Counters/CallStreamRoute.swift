@@ -12,10 +12,7 @@ extension TerminAPI {
     func addCallStreamRoute(to router: inout Router) {
         router.add("GET", "/v1/offices/{id}/calls", inline: true) { [counters] _, parameters in
             respond { () throws(APIFailure) in
-                let officeID = try Self.officeID(parameters["id"]!, field: "office")
-                guard counters.booking.catalog.offices[officeID] != nil else {
-                    throw APIFailure.invalid("office", "There is no office \(officeID).")
-                }
+                let officeID = try officeInPath(parameters["id"]!)
                 let broadcaster = counters.broadcaster
                 let following = FollowerID()
                 let stream = ResponseStream(keepAlive: Array(": keep-alive\n\n".utf8), start: { write in

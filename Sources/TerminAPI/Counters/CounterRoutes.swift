@@ -50,7 +50,7 @@ extension TerminAPI {
     }
 
     func drawTicket(_ request: HTTPRequest, office: String) throws(APIFailure) -> HTTPResponse {
-        let officeID = try Self.officeID(office, field: "office")
+        let officeID = try officeInPath(office)
         let body = try JSONBody.decode(TicketRequestJSON.self, from: request)
         guard (1...Self.ticketServicesMax).contains(body.services.count) else {
             throw APIFailure.invalid("services", "A ticket names 1 to \(Self.ticketServicesMax) services.")
@@ -64,25 +64,25 @@ extension TerminAPI {
     }
 
     func listTickets(_ request: HTTPRequest, office: String) throws(APIFailure) -> HTTPResponse {
-        let officeID = try Self.officeID(office, field: "office")
         let member = try staffMember(request)
+        let officeID = try officeInPath(office)
         let tickets = try run { () throws(EngineError) in try counters.tickets(officeID: officeID, staff: member) }
         return JSONBody.response(200, TicketListJSON(office: officeID, tickets: tickets.map { TicketJSON($0) }))
     }
 
     func showTicket(office: String, ticket: String) throws(APIFailure) -> HTTPResponse {
-        let officeID = try Self.officeID(office, field: "office")
+        let officeID = try officeInPath(office)
         let found = try run { () throws(EngineError) in try counters.ticket(officeID: officeID, id: ticket) }
         return JSONBody.response(200, TicketJSON(found))
     }
 
     func actOnTicket(_ request: HTTPRequest, office: String, ticket: String, action: String) throws(APIFailure) -> HTTPResponse {
-        let officeID = try Self.officeID(office, field: "office")
+        let member = try staffMember(request)
+        let officeID = try officeInPath(office)
         guard let action = TicketAction(rawValue: action) else {
             throw APIFailure(.http(404, "There is no ticket action \(action); the actions are "
                                    + TicketAction.allCases.map(\.rawValue).joined(separator: ", ") + "."))
         }
-        let member = try staffMember(request)
         var redirect: CounterEngine.Redirect?
         if action == .redirect {
             let body = try JSONBody.decode(RedirectRequestJSON.self, from: request)
@@ -99,7 +99,7 @@ extension TerminAPI {
     }
 
     func checkIn(_ request: HTTPRequest, office: String) throws(APIFailure) -> HTTPResponse {
-        let officeID = try Self.officeID(office, field: "office")
+        let officeID = try officeInPath(office)
         let body = try JSONBody.decode(CheckInRequestJSON.self, from: request)
         let member = try optionalStaffMember(request)
         if member == nil && body.code == nil {
@@ -112,16 +112,16 @@ extension TerminAPI {
     }
 
     func queueStatus(_ request: HTTPRequest, office: String) throws(APIFailure) -> HTTPResponse {
-        let officeID = try Self.officeID(office, field: "office")
+        let officeID = try officeInPath(office)
         let services = try request.queryValue("service").map { (text: String) throws(APIFailure) in try Self.serviceList(text) }
         let status = try run { () throws(EngineError) in try counters.status(officeID: officeID, services: services) }
         return JSONBody.response(200, QueueStatusJSON(status), headers: [("Cache-Control", "public, max-age=2")])
     }
 
     func callNext(_ request: HTTPRequest, office: String, desk: String) throws(APIFailure) -> HTTPResponse {
-        let officeID = try Self.officeID(office, field: "office")
-        let deskNumber = try Self.deskNumber(desk)
         let member = try staffMember(request)
+        let officeID = try officeInPath(office)
+        let deskNumber = try Self.deskNumber(desk)
         let called = try run { () throws(EngineError) in
             try counters.callNext(officeID: officeID, deskNumber: deskNumber, staff: member)
         }
@@ -130,12 +130,12 @@ extension TerminAPI {
     }
 
     func changeDesk(_ request: HTTPRequest, office: String, desk: String, change: String) throws(APIFailure) -> HTTPResponse {
-        let officeID = try Self.officeID(office, field: "office")
+        let member = try staffMember(request)
+        let officeID = try officeInPath(office)
         let deskNumber = try Self.deskNumber(desk)
         guard change == "close" || change == "open" else {
             throw APIFailure(.http(404, "A desk can be called at (call-next), closed (close) or opened (open)."))
         }
-        let member = try staffMember(request)
         try run { () throws(EngineError) in
             try counters.setDesk(officeID: officeID, deskNumber: deskNumber, open: change == "open", staff: member)
         }
@@ -143,8 +143,8 @@ extension TerminAPI {
     }
 
     func lookUpBooking(_ request: HTTPRequest, office: String, booking: String) throws(APIFailure) -> HTTPResponse {
-        let officeID = try Self.officeID(office, field: "office")
         let member = try staffMember(request)
+        let officeID = try officeInPath(office)
         let (appointment, ticket) = try run { () throws(EngineError) in
             try counters.lookUpBooking(officeID: officeID, bookingID: booking, staff: member)
         }
@@ -152,8 +152,8 @@ extension TerminAPI {
     }
 
     func audit(_ request: HTTPRequest, office: String) throws(APIFailure) -> HTTPResponse {
-        let officeID = try Self.officeID(office, field: "office")
         let member = try staffMember(request)
+        let officeID = try officeInPath(office)
         let date: LocalDate
         if let text = request.queryValue("date") {
             guard let parsed = LocalDate(iso: text) else { throw APIFailure.malformed("date", "date is YYYY-MM-DD.") }
@@ -163,6 +163,15 @@ extension TerminAPI {
         }
         let entries = try run { () throws(EngineError) in try staff.audit(by: member, officeID: officeID, date: date) }
         return JSONBody.response(200, AuditJSON(office: officeID, date: date.description, entries: entries.map(AuditEntryJSON.init)))
+    }
+
+    /// The office a counter route's path names: 400 when it is not a positive integer, 404 when there is no such office.
+    func officeInPath(_ text: String) throws(APIFailure) -> Int {
+        let officeID = try Self.officeID(text, field: "id")
+        guard counters.booking.catalog.offices[officeID] != nil else {
+            throw APIFailure(.http(404, "There is no office \(officeID).", field: "id"))
+        }
+        return officeID
     }
 
     static func deskNumber(_ text: String) throws(APIFailure) -> Int {

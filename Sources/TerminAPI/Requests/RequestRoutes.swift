@@ -21,7 +21,7 @@ extension TerminAPI {
     }
 
     func showRequest(_ request: HTTPRequest, id: String) throws(APIFailure) -> HTTPResponse {
-        let code = try Self.bookingCode(request, id: id, notFound: .requestNotFound)
+        let code = try Self.bookingCode(request)
         let (stored, round, booking) = try run { () throws(EngineError) in try rounds.request(id: id, code: code) }
         return JSONBody.response(200, RequestStateJSON(
             id: stored.id, state: stored.outcome.rawValue, round: RoundJSON(round, now: engine.clock.now()),
