@@ -109,30 +109,43 @@ import TerminTestSupport
         try Self.sameBytes(RequestStateJSON(id: "r", state: "unserved", round: roundJSON, lottery_rank: 4, carried_to: nil, booking: nil))
     }
 
-    /// The merged OpenAPI document is what the merge with `JSONSerialization` served: the same value, as many bytes,
-    /// only some keys in another order.
-    @Test func theOpenAPIDocumentIsTheOneFoundationMerged() throws {
+    /// The served OpenAPI document holds every path and schema of its texts; every problem status of every operation
+    /// is a named response listing its problem types, and the statuses every route may answer are there (400 and 503
+    /// everywhere, 429 where budgets apply, 413 and 415 with a body). Written again, it is the same bytes.
+    @Test func theOpenAPIDocumentMergesItsTextsAndNamesEveryProblem() throws {
         func object(_ text: String) throws -> [String: Any] {
             try #require(try JSONSerialization.jsonObject(with: Data(text.utf8)) as? [String: Any])
         }
-        var document = try object(OpenAPIDocument.text)
-        var paths = try #require(document["paths"] as? [String: Any])
-        var components = try #require(document["components"] as? [String: Any])
-        var schemas = try #require(components["schemas"] as? [String: Any])
-        for part in [OpenAPIDocument.countersText, OpenAPIDocument.roundsText] {
-            let parsed = try object(part)
-            paths.merge(parsed["paths"] as? [String: Any] ?? [:]) { first, _ in first }
-            schemas.merge(parsed["schemas"] as? [String: Any] ?? [:]) { first, _ in first }
+        let served = try object(String(decoding: OpenAPIDocument.bytes, as: UTF8.self))
+        let paths = try #require(served["paths"] as? [String: [String: Any]])
+        let components = try #require(served["components"] as? [String: Any])
+        let schemas = try #require(components["schemas"] as? [String: Any])
+        let responses = try #require(components["responses"] as? [String: [String: Any]])
+        let main = try object(OpenAPIDocument.text)
+        var textPaths = Set((main["paths"] as? [String: Any] ?? [:]).keys)
+        var textSchemas = Set(((main["components"] as? [String: Any])?["schemas"] as? [String: Any] ?? [:]).keys)
+        for text in [OpenAPIDocument.countersText, OpenAPIDocument.roundsText] {
+            let part = try object(text)
+            textPaths.formUnion((part["paths"] as? [String: Any] ?? [:]).keys)
+            textSchemas.formUnion((part["schemas"] as? [String: Any] ?? [:]).keys)
         }
-        components["schemas"] = schemas
-        document["paths"] = paths
-        document["components"] = components
-        let before = try JSONSerialization.data(withJSONObject: document, options: [.sortedKeys, .withoutEscapingSlashes])
-        let served = try JSONSerialization.jsonObject(with: Data(OpenAPIDocument.bytes)) as? NSDictionary
-        #expect(served == (document as NSDictionary))
-        // Keys now in `JSONEncoder`'s order, as every other answer: JSONSerialization sorted `/v1/…/{change}` before
-        // `/v1/…/call-next`, JSONEncoder and we after it. Written again, the document is the same bytes.
-        #expect(OpenAPIDocument.bytes.count == before.count)
+        #expect(Set(paths.keys) == textPaths)
+        #expect(Set(schemas.keys) == textSchemas)
+        for (path, item) in paths {
+            for (method, value) in item where method != "parameters" {
+                let operation = try #require(value as? [String: Any])
+                let statuses = try #require(operation["responses"] as? [String: Any])
+                var required = [400, 503] + (OpenAPIDocument.unlimitedPaths.contains(path) ? [] : [429])
+                if operation["requestBody"] != nil { required += [413, 415] }
+                for status in required { #expect(statuses[String(status)] != nil, "\(method) \(path) lists \(status)") }
+                for (status, response) in statuses where Int(status)! >= 400 {
+                    let reference = try #require((response as? [String: Any])?["$ref"] as? String)
+                    let name = try #require(reference.split(separator: "/").last.map(String.init))
+                    #expect(OpenAPIDocument.problemStatuses.first { $0.name == name }?.status == Int(status), "\(path) \(status)")
+                    #expect((responses[name]?["description"] as? String)?.contains("Types: ") == true)
+                }
+            }
+        }
         #expect(try JSONReader.parse(OpenAPIDocument.bytes).bytes == OpenAPIDocument.bytes)
     }
 }

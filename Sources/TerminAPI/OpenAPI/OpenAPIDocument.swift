@@ -1,10 +1,11 @@
 import TerminJSON
 
 /// The OpenAPI 3.1 description of every route, served at `GET /v1/openapi.json`: the booking routes here, the
-/// counters' in `OpenAPIDocument+Counters.swift`, requests and rounds in `OpenAPIDocument+Rounds.swift`, merged once.
+/// counters' in `OpenAPIDocument+Counters.swift`, requests and rounds in `OpenAPIDocument+Rounds.swift`, merged once;
+/// the problem answers by status in `OpenAPIDocument+Problems.swift`.
 enum OpenAPIDocument {
     /// The merged document with sorted keys: each part's `paths` and `schemas` added to the main text's, the main
-    /// text's member kept where both have one.
+    /// text's member kept where both have one; then the problem answers.
     static let bytes: [UInt8] = {
         var document = parsed(text)
         for part in [countersText, roundsText].map(parsed) {
@@ -13,7 +14,7 @@ enum OpenAPIDocument {
             document = replacing("components", in: document,
                                  with: replacing("schemas", in: document["components"] ?? .object([]), with: schemas))
         }
-        return document.bytes
+        return withProblemResponses(document).bytes
     }()
 
     /// One of the texts, read. They are ours and tested to parse; a failure here is a defect caught by the OpenAPI test.
@@ -39,58 +40,78 @@ enum OpenAPIDocument {
         return .object(members.filter { $0.key != key } + [JSONValue.Member(key: key, value: value)])
     }
 
+    /// A positive id (office, service, round, desk id), at most Int64's largest.
+    static let id = #"{"type": "integer", "format": "int64", "minimum": 1, "maximum": 9223372036854775807}"#
+
     static let text = #"""
     {
       "openapi": "3.1.0",
       "info": {
         "title": "Termin",
         "version": "1.0.0",
-        "description": "Appointment and service-location scheduling for Munich's citizen offices. Times are RFC 3339 with the Europe/Berlin offset. Every error is RFC 9457 application/problem+json naming the field at fault.",
+        "description": "Appointment and service-location scheduling for Munich's citizen offices. Times are RFC 3339 with the Europe/Berlin offset. Every error is RFC 9457 application/problem+json naming the field at fault; each status's problem types are listed with it. Every route may answer 400 (a malformed request), 429 (over the client's request budget, with Retry-After; not /healthz, /readyz, /metrics) and 503 (busy or the database away, with Retry-After); routes with a body 413 and 415.",
         "license": {"name": "EUPL-1.2", "identifier": "EUPL-1.2"}
       },
+      "tags": [
+        {"name": "catalogue", "description": "Offices and services"},
+        {"name": "bookings", "description": "Free times, holds and bookings: the portal's routes"},
+        {"name": "requests", "description": "Flexible requests"},
+        {"name": "rounds", "description": "Release rounds"},
+        {"name": "counters", "description": "Walk-in counters, check-in and calls"},
+        {"name": "abuse", "description": "Proof of work"},
+        {"name": "operations", "description": "Health, readiness, metrics and this document"},
+        {"name": "pages", "description": "The counter's HTML pages"}
+      ],
       "paths": {
         "/healthz": {
-          "get": {"summary": "Liveness", "operationId": "health",
-                  "responses": {"200": {"description": "Serving", "content": {"application/json": {"schema": {"type": "object", "properties": {"status": {"const": "ok"}}}}}}}}
+          "get": {"summary": "Liveness", "operationId": "health", "tags": ["operations"],
+                  "responses": {"200": {"description": "Serving", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Health"}}}}}}
         },
         "/readyz": {
-          "get": {"summary": "Readiness: whether the database is reachable (writes need it; reads of free times answer from memory either way)", "operationId": "readiness",
-                  "responses": {"200": {"description": "Ready", "content": {"application/json": {"schema": {"type": "object", "properties": {"status": {"const": "ready"}}}}}},
+          "get": {"summary": "Readiness: whether the database is reachable (writes need it; reads of free times answer from memory either way)", "operationId": "readiness", "tags": ["operations"],
+                  "responses": {"200": {"description": "Ready", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Readiness"}}}},
                                 "503": {"$ref": "#/components/responses/Problem"}}}
         },
         "/metrics": {
-          "get": {"summary": "Prometheus metrics: requests by route and status, latency histograms, connections, ledger and commit-writer figures", "operationId": "metrics",
+          "get": {"summary": "Prometheus metrics: requests by route and status, latency histograms, connections, ledger and commit-writer figures", "operationId": "metrics", "tags": ["operations"],
                   "responses": {"200": {"description": "Prometheus text format 0.0.4", "content": {"text/plain": {"schema": {"type": "string"}}}}}}
         },
         "/v1/openapi.json": {
-          "get": {"summary": "This document", "operationId": "openapi",
-                  "responses": {"200": {"description": "OpenAPI 3.1", "content": {"application/json": {"schema": {"type": "object"}}}}}}
+          "get": {"summary": "This document", "operationId": "openapi", "tags": ["operations"],
+                  "responses": {"200": {"description": "OpenAPI 3.1", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/OpenAPIDocument"}}}}}}
         },
         "/v1/services": {
           "get": {
-            "summary": "The service catalogue", "operationId": "listServices",
-            "parameters": [{"name": "office", "in": "query", "description": "Only services this office offers", "schema": {"type": "integer"}}],
+            "summary": "The service catalogue", "operationId": "listServices", "tags": ["catalogue"],
+            "parameters": [{"name": "office", "in": "query", "description": "Only services this office offers (none for an office that does not exist)", "schema": \#(id)}],
             "responses": {
-              "200": {"description": "Services", "content": {"application/json": {"schema": {"type": "object", "required": ["services"], "properties": {"services": {"type": "array", "items": {"$ref": "#/components/schemas/Service"}}}}}}},
-              "400": {"$ref": "#/components/responses/Problem"}
+              "200": {"description": "Services", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/ServiceList"}}}}
             }
           }
         },
         "/v1/offices": {
           "get": {
-            "summary": "Service locations", "operationId": "listOffices",
-            "parameters": [{"name": "service", "in": "query", "description": "Only offices offering this service", "schema": {"type": "integer"}}],
+            "summary": "Service locations", "operationId": "listOffices", "tags": ["catalogue"],
+            "parameters": [{"name": "service", "in": "query", "description": "Only offices offering this service (none for a service that does not exist)", "schema": \#(id)}],
             "responses": {
-              "200": {"description": "Offices", "content": {"application/json": {"schema": {"type": "object", "required": ["offices"], "properties": {"offices": {"type": "array", "items": {"$ref": "#/components/schemas/Office"}}}}}}},
-              "400": {"$ref": "#/components/responses/Problem"},
-              "422": {"$ref": "#/components/responses/Problem"}
+              "200": {"description": "Offices", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/OfficeList"}}},
+                      "links": {
+                        "TheOffice": {"operationId": "getOffice", "parameters": {"id": "$response.body#/offices/0/id"}},
+                        "TheQueue": {"operationId": "queueStatus", "parameters": {"id": "$response.body#/offices/0/id"}},
+                        "DrawATicket": {"operationId": "drawTicket", "parameters": {"id": "$response.body#/offices/0/id"}},
+                        "TheTickets": {"operationId": "listTickets", "parameters": {"id": "$response.body#/offices/0/id"}},
+                        "CheckIn": {"operationId": "checkIn", "parameters": {"id": "$response.body#/offices/0/id"}},
+                        "CallNext": {"operationId": "callNext", "parameters": {"id": "$response.body#/offices/0/id"}},
+                        "ChangeADesk": {"operationId": "changeDesk", "parameters": {"id": "$response.body#/offices/0/id"}},
+                        "TheAudit": {"operationId": "auditLog", "parameters": {"id": "$response.body#/offices/0/id"}},
+                        "TheCalls": {"operationId": "callStream", "parameters": {"id": "$response.body#/offices/0/id"}}}}
             }
           }
         },
         "/v1/offices/{id}": {
+          "parameters": [{"$ref": "#/components/parameters/OfficeID"}],
           "get": {
-            "summary": "One service location", "operationId": "getOffice",
-            "parameters": [{"name": "id", "in": "path", "required": true, "schema": {"type": "integer"}}],
+            "summary": "One service location", "operationId": "getOffice", "tags": ["catalogue"],
             "responses": {
               "200": {"description": "The office", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Office"}}}},
               "404": {"$ref": "#/components/responses/Problem"}
@@ -100,21 +121,16 @@ enum OpenAPIDocument {
         "/v1/availability": {
           "get": {
             "summary": "Free start times for a combination of services",
-            "description": "An appointment needs the sum of its services' durations times their quantities as consecutive time on one desk qualified for all of them. Closing days, opening hours, the booking horizon, the minimum notice and the share of desk time withheld from online booking are applied.",
-            "operationId": "availability",
+            "description": "An appointment needs the sum of its services' durations times their quantities as consecutive time on one desk qualified for all of them. Closing days, opening hours, the booking horizon, the minimum notice and the share of desk time withheld from online booking are applied. An office or service that does not exist, or that does not offer the services, is a 422 naming the field.",
+            "operationId": "availability", "tags": ["bookings"],
             "parameters": [
-              {"name": "office", "in": "query", "required": true, "description": "Office ids, comma-separated (at most 20)", "schema": {"type": "string", "examples": ["102522,10489"]}},
-              {"name": "service", "in": "query", "required": true, "description": "ID or ID:QTY, comma-separated (at most 5)", "schema": {"type": "string", "examples": ["1063441:2,1063453"]}},
-              {"name": "from", "in": "query", "required": true, "schema": {"type": "string", "format": "date"}},
-              {"name": "to", "in": "query", "required": true, "description": "Inclusive; at most 62 days after from", "schema": {"type": "string", "format": "date"}},
-              {"name": "channel", "in": "query", "description": "online (default), staff or walk_in (free times are public in every channel; booking in staff and walk_in needs a staff token)", "schema": {"$ref": "#/components/schemas/Channel"}},
-              {"name": "needs", "in": "query", "description": "wheelchair: only accessible desks", "schema": {"type": "string", "enum": ["wheelchair"]}}
+              {"$ref": "#/components/parameters/Offices"}, {"$ref": "#/components/parameters/Services"},
+              {"$ref": "#/components/parameters/From"}, {"$ref": "#/components/parameters/To"},
+              {"$ref": "#/components/parameters/ChannelQuery"}, {"$ref": "#/components/parameters/NeedsQuery"}
             ],
             "responses": {
               "200": {"description": "Free starts per office and day, with ETag and Cache-Control", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Availability"}}}},
               "304": {"description": "Unchanged since the ETag named in If-None-Match"},
-              "400": {"$ref": "#/components/responses/Problem"},
-              "401": {"$ref": "#/components/responses/Problem"},
               "422": {"$ref": "#/components/responses/Problem"}
             }
           }
@@ -123,110 +139,105 @@ enum OpenAPIDocument {
           "get": {
             "summary": "A calendar's view: per office and open day, how many free starts and the first",
             "description": "The same query and rules as /v1/availability. Open days with nothing free have free_starts 0 and first null; closed days are left out. The ETag changes when free time in the range changes (and every minute, as the minimum notice moves); If-None-Match answers 304; online answers may be cached for 5 seconds.",
-            "operationId": "availabilityDays",
+            "operationId": "availabilityDays", "tags": ["bookings"],
             "parameters": [
-              {"name": "office", "in": "query", "required": true, "schema": {"type": "string"}},
-              {"name": "service", "in": "query", "required": true, "schema": {"type": "string"}},
-              {"name": "from", "in": "query", "required": true, "schema": {"type": "string", "format": "date"}},
-              {"name": "to", "in": "query", "required": true, "schema": {"type": "string", "format": "date"}},
-              {"name": "channel", "in": "query", "schema": {"$ref": "#/components/schemas/Channel"}},
-              {"name": "needs", "in": "query", "description": "wheelchair: only accessible desks", "schema": {"type": "string", "enum": ["wheelchair"]}},
+              {"$ref": "#/components/parameters/Offices"}, {"$ref": "#/components/parameters/Services"},
+              {"$ref": "#/components/parameters/From"}, {"$ref": "#/components/parameters/To"},
+              {"$ref": "#/components/parameters/ChannelQuery"}, {"$ref": "#/components/parameters/NeedsQuery"},
               {"name": "If-None-Match", "in": "header", "schema": {"type": "string"}}
             ],
             "responses": {
               "200": {"description": "Per office and day", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/AvailabilityDays"}}}},
               "304": {"description": "Unchanged since the ETag named in If-None-Match"},
-              "400": {"$ref": "#/components/responses/Problem"},
-              "401": {"$ref": "#/components/responses/Problem"},
               "422": {"$ref": "#/components/responses/Problem"}
             }
           }
         },
         "/v1/holds": {
           "post": {
-            "summary": "Hold a time for a few minutes while the citizen completes the form", "operationId": "createHold",
+            "summary": "Hold a time for a few minutes while the citizen completes the form", "operationId": "createHold", "tags": ["bookings"],
+            "description": "Online without credentials; in the staff and walk_in channels with the token of staff serving the office (401 without one, 403 with one that does not cover it).",
             "parameters": [{"$ref": "#/components/parameters/Altcha"}],
             "requestBody": {"required": true, "content": {"application/json": {"schema": {"$ref": "#/components/schemas/HoldRequest"}}}},
             "responses": {
-              "201": {"description": "Held", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Hold"}}}},
-              "400": {"$ref": "#/components/responses/Problem"},
+              "201": {"description": "Held", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Hold"}}},
+                      "links": {"BookTheHold": {"operationId": "createBooking", "requestBody": {"hold": "$response.body#/id"},
+                                                "description": "Book the held time"}}},
               "401": {"$ref": "#/components/responses/Problem"},
               "403": {"$ref": "#/components/responses/Problem"},
               "409": {"$ref": "#/components/responses/Problem"},
-              "415": {"$ref": "#/components/responses/Problem"},
-              "422": {"$ref": "#/components/responses/Problem"},
-              "503": {"$ref": "#/components/responses/Problem"}
+              "422": {"$ref": "#/components/responses/Problem"}
             }
           }
         },
         "/v1/bookings": {
           "post": {
-            "summary": "Book: confirm a hold, or book a time directly", "operationId": "createBooking",
+            "summary": "Book: confirm a hold, or book a time directly", "operationId": "createBooking", "tags": ["bookings"],
             "description": "201 means committed to the database. With an Idempotency-Key, the same request returns the same booking; another request with the same key is a 422. The code in the answer is shown once: it is the citizen's key to the booking. With identity caps on (termin serve's default), an online booking names its citizen (contact.email, or Citizen-Pseudonym from the portal): 409 booking-limit when the citizen holds the most live bookings one may, 429 cancel-cool-down (with Retry-After) after cancelling the same service recently.",
-            "parameters": [{"name": "Idempotency-Key", "in": "header", "schema": {"type": "string", "minLength": 1, "maxLength": 255}},
+            "parameters": [{"name": "Idempotency-Key", "in": "header", "description": "1 to 255 bytes", "schema": {"type": "string", "minLength": 1, "maxLength": 255, "pattern": "^\\S(.*\\S)?$"}},
                            {"$ref": "#/components/parameters/CitizenPseudonym"}, {"$ref": "#/components/parameters/Altcha"}],
             "requestBody": {"required": true, "content": {"application/json": {"schema": {"$ref": "#/components/schemas/BookingRequest"}}}},
             "responses": {
-              "201": {"description": "Booked", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Booking"}}}},
-              "400": {"$ref": "#/components/responses/Problem"},
+              "201": {"description": "Booked", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Booking"}}},
+                      "links": {
+                        "ReadTheBooking": {"operationId": "getBooking", "parameters": {"id": "$response.body#/id", "header.Authorization": "Booking {$response.body#/code}"}},
+                        "MoveTheBooking": {"operationId": "moveBooking", "parameters": {"id": "$response.body#/id", "header.Authorization": "Booking {$response.body#/code}"}},
+                        "TheBookingsCalendar": {"operationId": "getBookingCalendar", "parameters": {"id": "$response.body#/id", "header.Authorization": "Booking {$response.body#/code}"}},
+                        "CancelTheBooking": {"operationId": "cancelBooking", "parameters": {"id": "$response.body#/id", "header.Authorization": "Booking {$response.body#/code}"}}}},
               "401": {"$ref": "#/components/responses/Problem"},
               "403": {"$ref": "#/components/responses/Problem"},
               "409": {"$ref": "#/components/responses/Problem"},
               "410": {"$ref": "#/components/responses/Problem"},
-              "415": {"$ref": "#/components/responses/Problem"},
-              "422": {"$ref": "#/components/responses/Problem"},
-              "429": {"$ref": "#/components/responses/Problem"},
-              "503": {"$ref": "#/components/responses/Problem"}
+              "422": {"$ref": "#/components/responses/Problem"}
             }
           }
         },
         "/v1/bookings/{id}": {
           "parameters": [{"$ref": "#/components/parameters/BookingID"}],
           "get": {
-            "summary": "Read a booking", "operationId": "getBooking", "security": [{"bookingCode": []}],
+            "summary": "Read a booking", "operationId": "getBooking", "tags": ["bookings"], "security": [{"bookingCode": []}],
             "responses": {
               "200": {"description": "The booking", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Booking"}}}},
+              "401": {"$ref": "#/components/responses/Problem"},
               "404": {"$ref": "#/components/responses/Problem"}
             }
           },
           "delete": {
-            "summary": "Cancel a booking; its time becomes bookable again", "operationId": "cancelBooking", "security": [{"bookingCode": []}, {"staff": []}],
+            "summary": "Cancel a booking; its time becomes bookable again", "operationId": "cancelBooking", "tags": ["bookings"], "security": [{"bookingCode": []}, {"staff": []}],
             "description": "The citizen (Authorization: Booking <code>) until the booking's cut-off before the start: the office's change_cutoff_minutes (two hours unless the office sets another), or a service's longer one; later, 409 change-cutoff-passed. Staff serving the booking's office (Authorization: Bearer) at any time, audited.",
             "responses": {
               "200": {"description": "Cancelled", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Booking"}}}},
               "401": {"$ref": "#/components/responses/Problem"},
               "403": {"$ref": "#/components/responses/Problem"},
               "404": {"$ref": "#/components/responses/Problem"},
-              "409": {"$ref": "#/components/responses/Problem"},
-              "503": {"$ref": "#/components/responses/Problem"}
+              "409": {"$ref": "#/components/responses/Problem"}
             }
           }
         },
         "/v1/bookings/{id}/move": {
           "parameters": [{"$ref": "#/components/parameters/BookingID"}],
           "post": {
-            "summary": "Move a booking to another time (and office), keeping its id and code", "operationId": "moveBooking", "security": [{"bookingCode": []}, {"staff": []}],
+            "summary": "Move a booking to another time (and office), keeping its id and code", "operationId": "moveBooking", "tags": ["bookings"], "security": [{"bookingCode": []}, {"staff": []}],
             "description": "The new time is reserved as a booking's is (opening hours, the channel's share, needs, notice, release rounds) and the booking moves onto it in one transaction: the old time is free only once the move is committed, and a refused move leaves the booking as it was. Not a new booking for the per-citizen caps, and no cancel cool-down. The citizen (Authorization: Booking <code>) moves until the office's change_cutoff_minutes before the old start (409 change-cutoff-passed); staff serving both offices (Authorization: Bearer) at any time, audited. A move to the time the booking has changes nothing. The calendar file keeps its UID and raises SEQUENCE. 409 slot-taken when the time is taken, 409 booking-state for a cancelled booking, a no-show, or one moved meanwhile; with a hold, 422 hold-unknown and 410 hold-expired as when booking from it.",
             "requestBody": {"required": true, "content": {"application/json": {"schema": {"$ref": "#/components/schemas/MoveRequest"}}}},
             "responses": {
               "200": {"description": "Moved", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Booking"}}}},
-              "400": {"$ref": "#/components/responses/Problem"},
               "401": {"$ref": "#/components/responses/Problem"},
               "403": {"$ref": "#/components/responses/Problem"},
               "404": {"$ref": "#/components/responses/Problem"},
               "409": {"$ref": "#/components/responses/Problem"},
               "410": {"$ref": "#/components/responses/Problem"},
-              "422": {"$ref": "#/components/responses/Problem"},
-              "503": {"$ref": "#/components/responses/Problem"}
+              "422": {"$ref": "#/components/responses/Problem"}
             }
           }
         },
         "/v1/bookings/{id}/calendar.ics": {
           "parameters": [{"$ref": "#/components/parameters/BookingID"}],
           "get": {
-            "summary": "The booking as an iCalendar file (RFC 5545, TZID Europe/Berlin)", "operationId": "getBookingCalendar", "security": [{"bookingCode": []}],
+            "summary": "The booking as an iCalendar file (RFC 5545, TZID Europe/Berlin)", "operationId": "getBookingCalendar", "tags": ["bookings"], "security": [{"bookingCode": []}],
             "responses": {
               "200": {"description": "Calendar", "content": {"text/calendar": {"schema": {"type": "string"}}}},
+              "401": {"$ref": "#/components/responses/Problem"},
               "404": {"$ref": "#/components/responses/Problem"}
             }
           }
@@ -234,64 +245,79 @@ enum OpenAPIDocument {
       },
       "components": {
         "securitySchemes": {
-          "bookingCode": {"type": "http", "scheme": "Booking", "description": "Authorization: Booking <code>. A wrong or missing code answers 404."},
+          "bookingCode": {"type": "http", "scheme": "Booking", "description": "Authorization: Booking <code>. Without an Authorization header, 401; a wrong code, or a booking that does not exist, 404."},
           "staff": {"type": "http", "scheme": "bearer", "description": "Authorization: Bearer <token> of a staff account (termin staff add): for the counter routes and for holds and bookings in the staff and walk_in channels. Roles (clerk, lead, planner, admin) are scoped to offices: 401 for a missing, unknown or revoked token, 403 for a role or office it does not cover."}
         },
         "parameters": {
           "BookingID": {"name": "id", "in": "path", "required": true, "schema": {"type": "string", "format": "uuid"}},
           "Altcha": {"name": "Altcha", "in": "header", "description": "With termin serve --proof-of-work on, an online write carries a solved ALTCHA challenge (see GET /v1/challenge; a portal's ALTCHA challenges under the shared key string are accepted too): base64(JSON{algorithm, challenge, number, salt, signature}). Missing, forged, wrong, expired or replayed: 403, field Altcha. Staff (Authorization) send none.", "schema": {"type": "string"}},
-          "CitizenPseudonym": {"name": "Citizen-Pseudonym", "in": "header", "description": "The portal's name for a signed-in citizen, for the per-identity caps (wins over contact.email). Accepted only from a trusted proxy (termin serve --trusted-proxy), else 403. Stored only as a keyed hash.", "schema": {"type": "string", "minLength": 1, "maxLength": 255}},
-          "OfficeID": {"name": "id", "in": "path", "required": true, "schema": {"type": "integer"}},
+          "CitizenPseudonym": {"name": "Citizen-Pseudonym", "in": "header", "description": "The portal's name for a signed-in citizen, for the per-identity caps (wins over contact.email), 1 to 255 bytes. Accepted only from a trusted proxy (termin serve --trusted-proxy), else 403. Stored only as a keyed hash.", "schema": {"type": "string", "minLength": 1, "maxLength": 255, "pattern": "^\\S(.*\\S)?$"}},
+          "OfficeID": {"name": "id", "in": "path", "required": true, "description": "An office id (404 when there is no such office)", "schema": \#(id)},
           "TicketID": {"name": "ticket", "in": "path", "required": true, "schema": {"type": "string", "format": "uuid"}},
-          "DeskNumber": {"name": "desk", "in": "path", "required": true, "schema": {"type": "integer", "minimum": 1, "maximum": 999}}
-        },
-        "responses": {
-          "Problem": {"description": "RFC 9457 problem details", "content": {"application/problem+json": {"schema": {"$ref": "#/components/schemas/Problem"}}}}
+          "DeskNumber": {"name": "desk", "in": "path", "required": true, "schema": {"type": "integer", "minimum": 1, "maximum": 999}},
+          "Offices": {"name": "office", "in": "query", "required": true, "description": "Office ids, comma-separated (at most 20, none twice)", "schema": {"type": "string", "pattern": "^[1-9][0-9]{0,17}(,[1-9][0-9]{0,17}){0,19}$", "examples": ["102522,10489"]}},
+          "Services": {"name": "service", "in": "query", "required": true, "description": "ID or ID:QTY, comma-separated (at most 5)", "schema": {"type": "string", "pattern": "^[1-9][0-9]{0,17}(:[0-9]{1,18})?(,[1-9][0-9]{0,17}(:[0-9]{1,18})?){0,4}$", "examples": ["1063441:2,1063453"]}},
+          "From": {"name": "from", "in": "query", "required": true, "schema": {"type": "string", "format": "date"}},
+          "To": {"name": "to", "in": "query", "required": true, "description": "Inclusive; on or after from, and at most 62 days after it", "schema": {"type": "string", "format": "date"}},
+          "ChannelQuery": {"name": "channel", "in": "query", "description": "online (default), staff or walk_in (free times are public in every channel; booking in staff and walk_in needs a staff token)", "schema": {"$ref": "#/components/schemas/Channel"}},
+          "NeedsQuery": {"name": "needs", "in": "query", "description": "wheelchair: only accessible desks", "schema": {"$ref": "#/components/schemas/Need"}}
         },
         "schemas": {
+          "Health": {"type": "object", "required": ["status"], "properties": {"status": {"type": "string", "enum": ["ok"]}}},
+          "Readiness": {"type": "object", "required": ["status"], "properties": {"status": {"type": "string", "enum": ["ready"]}}},
+          "OpenAPIDocument": {"type": "object", "description": "An OpenAPI 3.1 document", "required": ["openapi", "info", "paths"], "properties": {"openapi": {"type": "string"}, "info": {"type": "object"}, "paths": {"type": "object"}}},
           "Channel": {"type": "string", "enum": ["online", "staff", "walk_in"]},
-          "ServiceQuantity": {"type": "object", "required": ["id"], "properties": {"id": {"type": "integer"}, "quantity": {"type": "integer", "minimum": 1, "default": 1}}},
+          "ServiceQuantity": {"type": "object", "required": ["id"], "properties": {"id": \#(id), "quantity": {"type": "integer", "format": "int64", "minimum": 1, "maximum": 9223372036854775807, "default": 1, "description": "At most the service's max_quantity (else 422)"}}},
           "Service": {"type": "object", "required": ["id", "name_de", "duration_minutes", "max_quantity", "public", "combinable_with"], "properties": {
             "id": {"type": "integer"}, "name_de": {"type": "string"}, "name_en": {"type": ["string", "null"]}, "leika": {"type": ["string", "null"]},
             "duration_minutes": {"type": "integer"}, "max_quantity": {"type": "integer"}, "public": {"type": "boolean"},
             "combinable_with": {"type": "array", "items": {"type": "integer"}},
             "change_cutoff_minutes": {"type": "integer", "description": "When set, a booking with this service can be moved or cancelled online only until this many minutes before its start, if longer than its office's cut-off"}}},
+          "ServiceList": {"type": "object", "required": ["services"], "properties": {"services": {"type": "array", "items": {"$ref": "#/components/schemas/Service"}}}},
+          "Address": {"type": "object", "properties": {"street": {"type": "string"}, "house_number": {"type": "string"}, "postal_code": {"type": "string"}, "city": {"type": "string"}}},
+          "GeoPoint": {"type": "object", "properties": {"lat": {"type": "number"}, "lon": {"type": "number"}}},
+          "OfficeService": {"type": "object", "description": "A service as this office offers it", "required": ["id", "duration_minutes", "slot_units", "bookable_online"], "properties": {
+            "id": {"type": "integer"}, "duration_minutes": {"type": "integer"}, "slot_units": {"type": "integer"}, "bookable_online": {"type": "boolean"}}},
           "Office": {"type": "object", "required": ["id", "name_de", "display_name", "address", "geo", "time_zone", "slot_minutes", "services"], "properties": {
             "id": {"type": "integer"}, "name_de": {"type": "string"}, "name_en": {"type": ["string", "null"]}, "display_name": {"type": "string"},
             "organization_unit": {"type": ["string", "null"]}, "public": {"type": "boolean"},
-            "address": {"type": "object", "properties": {"street": {"type": "string"}, "house_number": {"type": "string"}, "postal_code": {"type": "string"}, "city": {"type": "string"}}},
-            "geo": {"type": "object", "properties": {"lat": {"type": "number"}, "lon": {"type": "number"}}},
-            "time_zone": {"const": "Europe/Berlin"}, "slot_minutes": {"type": "integer"}, "horizon_days": {"type": "integer"},
+            "address": {"$ref": "#/components/schemas/Address"}, "geo": {"$ref": "#/components/schemas/GeoPoint"},
+            "time_zone": {"type": "string", "enum": ["Europe/Berlin"]}, "slot_minutes": {"type": "integer"}, "horizon_days": {"type": "integer"},
             "min_notice_minutes": {"type": "integer"}, "online_withheld_percent": {"type": "integer"},
             "change_cutoff_minutes": {"type": "integer", "description": "How late a citizen may move or cancel, in minutes before the start (a service may set a longer one)"},
             "accessibility": {"type": "array", "items": {"type": "string"}},
-            "services": {"type": "array", "items": {"type": "object", "properties": {"id": {"type": "integer"}, "duration_minutes": {"type": "integer"}, "slot_units": {"type": "integer"}, "bookable_online": {"type": "boolean"}}}}}},
-          "Availability": {"type": "object", "required": ["offices"], "properties": {"offices": {"type": "array", "items": {"type": "object", "properties": {
-            "office": {"type": "integer"},
-            "days": {"type": "array", "items": {"type": "object", "properties": {"date": {"type": "string", "format": "date"}, "starts": {"type": "array", "items": {"type": "string", "format": "date-time"}}}}}}}}}},
-          "AvailabilityDays": {"type": "object", "required": ["offices"], "properties": {"offices": {"type": "array", "items": {"type": "object", "properties": {
-            "office": {"type": "integer"},
-            "days": {"type": "array", "items": {"type": "object", "required": ["date", "free_starts", "first"], "properties": {"date": {"type": "string", "format": "date"}, "free_starts": {"type": "integer", "minimum": 0}, "first": {"type": ["string", "null"], "format": "date-time"}}}}}}}}},
+            "services": {"type": "array", "items": {"$ref": "#/components/schemas/OfficeService"}}}},
+          "OfficeList": {"type": "object", "required": ["offices"], "properties": {"offices": {"type": "array", "items": {"$ref": "#/components/schemas/Office"}}}},
+          "DayStarts": {"type": "object", "required": ["date", "starts"], "properties": {"date": {"type": "string", "format": "date"}, "starts": {"type": "array", "items": {"type": "string", "format": "date-time"}}}},
+          "OfficeStarts": {"type": "object", "required": ["office", "days"], "properties": {"office": {"type": "integer"}, "days": {"type": "array", "items": {"$ref": "#/components/schemas/DayStarts"}}}},
+          "Availability": {"type": "object", "required": ["offices"], "properties": {"offices": {"type": "array", "items": {"$ref": "#/components/schemas/OfficeStarts"}}}},
+          "DayCount": {"type": "object", "required": ["date", "free_starts", "first"], "properties": {"date": {"type": "string", "format": "date"}, "free_starts": {"type": "integer", "minimum": 0}, "first": {"type": ["string", "null"], "format": "date-time"}}},
+          "OfficeDays": {"type": "object", "required": ["office", "days"], "properties": {"office": {"type": "integer"}, "days": {"type": "array", "items": {"$ref": "#/components/schemas/DayCount"}}}},
+          "AvailabilityDays": {"type": "object", "required": ["offices"], "properties": {"offices": {"type": "array", "items": {"$ref": "#/components/schemas/OfficeDays"}}}},
           "HoldRequest": {"type": "object", "required": ["office", "start", "services"], "properties": {
-            "office": {"type": "integer"}, "start": {"type": "string", "format": "date-time"},
+            "office": \#(id), "start": {"type": "string", "format": "date-time"},
             "services": {"type": "array", "minItems": 1, "maxItems": 5, "items": {"$ref": "#/components/schemas/ServiceQuantity"}},
             "channel": {"$ref": "#/components/schemas/Channel"}, "needs": {"$ref": "#/components/schemas/Needs"}}},
           "MoveRequest": {"type": "object", "description": "Either start (with office to change office, and needs as when booking), or hold: a live hold for the same services and channel, whose time the booking takes (the hold is used up).", "properties": {
-            "office": {"type": "integer", "description": "Another office to move to (default: the booking's)"},
+            "office": {"type": "integer", "format": "int64", "minimum": 1, "maximum": 9223372036854775807, "description": "Another office to move to (default: the booking's)"},
             "start": {"type": "string", "format": "date-time"}, "needs": {"$ref": "#/components/schemas/Needs"},
             "hold": {"type": "string", "format": "uuid"}}},
-          "Needs": {"type": "array", "items": {"type": "string", "enum": ["wheelchair"]}, "description": "wheelchair: only accessible desks"},
+          "Needs": {"type": "array", "items": {"$ref": "#/components/schemas/Need"}, "description": "What the citizen needs of the desk"},
+          "Need": {"type": "string", "enum": ["wheelchair"], "description": "wheelchair: only accessible desks"},
           "Hold": {"type": "object", "required": ["id", "office", "start", "end", "expires_at", "services"], "properties": {
             "id": {"type": "string", "format": "uuid"}, "office": {"type": "integer"}, "start": {"type": "string", "format": "date-time"},
             "end": {"type": "string", "format": "date-time"}, "expires_at": {"type": "string", "format": "date-time"},
             "services": {"type": "array", "items": {"$ref": "#/components/schemas/ServiceQuantity"}}}},
           "Contact": {"type": "object", "properties": {"name": {"type": "string", "maxLength": 200}, "email": {"type": "string", "format": "email", "maxLength": 254}, "language": {"type": "string", "enum": ["de", "en"], "description": "The language of the citizen's mails (unset: German, with English below)"}}},
-          "BookingRequest": {"type": "object", "properties": {
-            "hold": {"type": "string", "format": "uuid"}, "office": {"type": "integer"}, "start": {"type": "string", "format": "date-time"},
-            "services": {"type": "array", "items": {"$ref": "#/components/schemas/ServiceQuantity"}},
+          "HoldConfirmation": {"type": "object", "description": "Book the time of a live hold", "required": ["hold"], "properties": {
+            "hold": {"type": "string", "format": "uuid"}, "contact": {"$ref": "#/components/schemas/Contact"}}},
+          "DirectBooking": {"type": "object", "description": "Book a time without holding it first", "required": ["office", "start", "services"], "properties": {
+            "office": \#(id), "start": {"type": "string", "format": "date-time"},
+            "services": {"type": "array", "minItems": 1, "maxItems": 5, "items": {"$ref": "#/components/schemas/ServiceQuantity"}},
             "channel": {"$ref": "#/components/schemas/Channel"}, "needs": {"$ref": "#/components/schemas/Needs"},
-            "contact": {"$ref": "#/components/schemas/Contact"}},
-            "oneOf": [{"required": ["hold"]}, {"required": ["office", "start", "services"]}]},
+            "contact": {"$ref": "#/components/schemas/Contact"}}},
+          "BookingRequest": {"description": "A hold to confirm, or office, start and services to book directly (not both: 422)",
+            "oneOf": [{"$ref": "#/components/schemas/HoldConfirmation"}, {"$ref": "#/components/schemas/DirectBooking"}]},
           "Booking": {"type": "object", "required": ["id", "status", "office", "start", "end", "channel", "services"], "properties": {
             "id": {"type": "string", "format": "uuid"}, "code": {"type": "string", "description": "Only when the booking is created"},
             "status": {"type": "string", "enum": ["confirmed", "cancelled", "no_show"]}, "office": {"type": "integer"},
@@ -300,7 +326,8 @@ enum OpenAPIDocument {
             "services": {"type": "array", "items": {"$ref": "#/components/schemas/ServiceQuantity"}},
             "contact": {"$ref": "#/components/schemas/Contact"}}},
           "Problem": {"type": "object", "required": ["type", "title", "status", "detail"], "properties": {
-            "type": {"type": "string", "format": "uri"}, "title": {"type": "string"}, "status": {"type": "integer"},
+            "type": {"type": "string", "format": "uri", "description": "urn:termin:problem:<slug> (each status lists its slugs), or about:blank when the status says it all"},
+            "title": {"type": "string"}, "status": {"type": "integer"},
             "detail": {"type": "string"}, "field": {"type": "string", "description": "The request field at fault"}}}
         }
       }
