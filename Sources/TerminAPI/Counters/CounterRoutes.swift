@@ -83,14 +83,19 @@ extension TerminAPI {
             throw APIFailure(.http(404, "There is no ticket action \(action); the actions are "
                                    + TicketAction.allCases.map(\.rawValue).joined(separator: ", ") + "."))
         }
+        // A body is read whenever one is sent (a malformed one is refused); only a redirect names a desk or an office.
+        let body = request.body.isEmpty ? nil : try JSONBody.decode(RedirectRequestJSON.self, from: request)
         var redirect: CounterEngine.Redirect?
-        if action == .redirect {
-            let body = try JSONBody.decode(RedirectRequestJSON.self, from: request)
-            switch (body.desk, body.office) {
-            case (let desk?, nil): redirect = .desk(desk)
-            case (nil, let target?): redirect = .office(target)
-            default: throw APIFailure.invalid("desk", "Send either a desk or an office.")
-            }
+        switch (action, body?.desk, body?.office) {
+        case (.redirect, let desk?, nil):
+            guard (1...999).contains(desk) else { throw APIFailure.invalid("desk", "A desk number is an integer from 1 to 999.") }
+            redirect = .desk(desk)
+        case (.redirect, nil, let target?):
+            guard target > 0 else { throw APIFailure.invalid("office", "An office id is a positive integer.") }
+            redirect = .office(target)
+        case (.redirect, _, _): throw APIFailure.invalid("desk", "Send either a desk or an office.")
+        case (_, nil, nil): break
+        case (_, _, _): throw APIFailure.invalid(body?.desk != nil ? "desk" : "office", "Only a redirect names a desk or an office.")
         }
         let changed = try run { () throws(EngineError) in
             try counters.act(action, ticketID: ticket, officeID: officeID, redirect: redirect, staff: member)
