@@ -110,6 +110,7 @@ public struct TerminAPI: Sendable {
         router.add("GET", "/v1/rounds", inline: true) { _, _ in respond { try listRounds() } }
         router.add("GET", "/v1/rounds/{id}") { _, parameters in respond { try showRound(parameters["id"]!) } }
         addCounterRoutes(to: &router)
+        addOpenDataRoutes(to: &router)
         return router
     }
 

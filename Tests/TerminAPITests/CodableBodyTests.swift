@@ -124,7 +124,7 @@ import TerminTestSupport
         let main = try object(OpenAPIDocument.text)
         var textPaths = Set((main["paths"] as? [String: Any] ?? [:]).keys)
         var textSchemas = Set(((main["components"] as? [String: Any])?["schemas"] as? [String: Any] ?? [:]).keys)
-        for text in [OpenAPIDocument.countersText, OpenAPIDocument.roundsText] {
+        for text in OpenAPIDocument.parts {
             let part = try object(text)
             textPaths.formUnion((part["paths"] as? [String: Any] ?? [:]).keys)
             textSchemas.formUnion((part["schemas"] as? [String: Any] ?? [:]).keys)

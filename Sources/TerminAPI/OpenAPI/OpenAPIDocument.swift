@@ -1,18 +1,24 @@
 import TerminJSON
 
 /// The OpenAPI 3.1 description of every route, served at `GET /v1/openapi.json`: the booking routes here, the
-/// counters' in `OpenAPIDocument+Counters.swift`, requests and rounds in `OpenAPIDocument+Rounds.swift`, merged once;
+/// counters' in `OpenAPIDocument+Counters.swift`, requests and rounds in `OpenAPIDocument+Rounds.swift`, the open
+/// data in `OpenAPIDocument+OpenData.swift`, merged once;
 /// the problem answers by status in `OpenAPIDocument+Problems.swift`.
 enum OpenAPIDocument {
-    /// The merged document with sorted keys: each part's `paths` and `schemas` added to the main text's, the main
-    /// text's member kept where both have one; then the problem answers.
+    /// The texts merged into the main one, each with `paths`, and `schemas` and `parameters` for the components.
+    static let parts = [countersText, roundsText, openDataText]
+
+    /// The merged document with sorted keys: each part's `paths`, `schemas` and `parameters` added to the main
+    /// text's, the main text's member kept where both have one; then the problem answers.
     static let bytes: [UInt8] = {
         var document = parsed(text)
-        for part in [countersText, roundsText].map(parsed) {
-            let schemas = merged(document["components"]?["schemas"], part["schemas"])
+        for part in parts.map(parsed) {
+            var components = document["components"] ?? .object([])
+            for key in ["schemas", "parameters"] {
+                components = replacing(key, in: components, with: merged(components[key], part[key]))
+            }
             document = replacing("paths", in: document, with: merged(document["paths"], part["paths"]))
-            document = replacing("components", in: document,
-                                 with: replacing("schemas", in: document["components"] ?? .object([]), with: schemas))
+            document = replacing("components", in: document, with: components)
         }
         return withProblemResponses(document).bytes
     }()
@@ -60,7 +66,8 @@ enum OpenAPIDocument {
         {"name": "counters", "description": "Walk-in counters, check-in and calls"},
         {"name": "abuse", "description": "Proof of work"},
         {"name": "operations", "description": "Health, readiness, metrics and this document"},
-        {"name": "pages", "description": "The counter's HTML pages"}
+        {"name": "pages", "description": "The counter's HTML pages"},
+        {"name": "open data", "description": "Aggregate figures per office and day, under an open licence"}
       ],
       "paths": {
         "/healthz": {

@@ -1,5 +1,6 @@
 /// Expires the holds that ran out every `intervalSeconds`, runs the housekeeping (old contact data erased, old
-/// idempotency keys forgotten) every `housekeepingEverySweeps` sweeps, and marks the counters' lapsed appointments as
+/// idempotency keys forgotten, the day's next free online times recorded for the open data) every
+/// `housekeepingEverySweeps` sweeps, and marks the counters' lapsed appointments as
 /// no-shows every `noShowEverySweeps` sweeps, in a loop the composition root runs on a thread of its own until stopped.
 public final class HoldSweeper: Sendable {
     /// Default pause between sweeps, in seconds. A hold's time is back on offer at most this long after it ran out.
@@ -35,8 +36,12 @@ public final class HoldSweeper: Sendable {
         lifecycle.run {
             var sweeps = 0
             while !lifecycle.isStopped {
-                do { try engine.sweep(housekeeping: sweeps % Self.housekeepingEverySweeps == 0) } catch {
+                let housekeeping = sweeps % Self.housekeepingEverySweeps == 0
+                do { try engine.sweep(housekeeping: housekeeping) } catch {
                     log("hold sweep failed: \(error)")
+                }
+                if housekeeping {
+                    do { try engine.recordNextFreeOnline() } catch { log("recording the next free online times failed: \(error)") }
                 }
                 sweeps += 1
                 if let counters, sweeps % Self.noShowEverySweeps == 0 {
