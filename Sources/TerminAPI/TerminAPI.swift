@@ -111,6 +111,7 @@ public struct TerminAPI: Sendable {
         router.add("GET", "/v1/rounds/{id}") { _, parameters in respond { try showRound(parameters["id"]!) } }
         addCounterRoutes(to: &router)
         addOpenDataRoutes(to: &router)
+        addOutboxRoutes(to: &router)
         return router
     }
 

@@ -52,14 +52,14 @@ final class SMTPSink {
 }
 
 @Suite struct OutboxMailTests {
-    static func delivery(_ app: TestServer, port: Int) -> OutboxDelivery {
+    static func delivery(_ app: TestServer, port: Int, configuration: OutboxDelivery.Configuration = .init()) -> OutboxDelivery {
         OutboxDelivery(pool: app.pool, catalog: app.engine.catalog,
                        sender: BookingMail.Sender(from: MailAddress("termine@muenchen.example", name: "Stadt München"),
                                                   portalURL: "https://termine.muenchen.example/buchung"),
                        transport: { messages throws(SMTPClient.Failure) in
                            try SMTPClient(host: "127.0.0.1", port: port, timeoutSeconds: 5).send(messages)
                        },
-                       clock: app.clock, log: { _ in })
+                       clock: app.clock, configuration: configuration, log: { _ in })
     }
 
     /// A server (Monday 09:00), its client, an SMTP server, and a delivery to it.
@@ -140,6 +140,40 @@ final class SMTPSink {
         #expect(try delivery.deliverDue() == 1)
         #expect(sink.mails.count == 1)
         #expect(try app.scalar("SELECT state || ' ' || attempts FROM outbox") == "sent 2")
+    }
+
+    /// A message whose tries ran out is listed for admins (no contact data), and once the relay is back an admin
+    /// gives it its tries again: it is sent.
+    @Test func aDeadMessageIsListedForAdminsAndRetried() throws {
+        let app = try TestServer()
+        let client = try app.client()
+        let port = try { () throws -> Int in try SMTPSink().port }()
+        var configuration = OutboxDelivery.Configuration()
+        configuration.attemptsMax = 1
+        let delivery = Self.delivery(app, port: port, configuration: configuration)
+        let booking = try Self.book(client, "09:00", email: "a@example.org")
+        #expect(try delivery.deliverDue() == 1)
+        #expect(delivery.statistics.dead == 1)
+        let admin = ["Authorization": "Bearer \(try app.staffToken(.admin, offices: [], name: "Admin"))"]
+        #expect(try client.send("GET", "/v1/outbox/dead").status == 401)
+        #expect(try client.send("GET", "/v1/outbox/dead", headers: ["Authorization": "Bearer \(try app.staffToken(.lead))"]).status == 403)
+        let listed = try client.send("GET", "/v1/outbox/dead", headers: admin)
+        let messages = try #require(listed.json["messages"] as? [[String: Any]])
+        #expect(messages.count == 1)
+        let message = try #require(messages.first)
+        #expect(message["booking"] as? String == booking.id && message["kind"] as? String == "confirmation")
+        #expect(message["attempts"] as? Int == 1 && (message["last_error"] as? String)?.isEmpty == false)
+        #expect(!listed.text.contains("a@example.org"))
+        let id = try #require(message["id"] as? String)
+        #expect(try client.send("POST", "/v1/outbox/00000000-0000-0000-0000-000000000000/retry", headers: admin).status == 404)
+        #expect(try client.send("POST", "/v1/outbox/nope/retry", headers: admin).status == 404)
+        let sink = try SMTPSink(port: port)
+        #expect(try client.send("POST", "/v1/outbox/\(id)/retry", headers: admin).status == 204)
+        #expect(try client.send("POST", "/v1/outbox/\(id)/retry", headers: admin).status == 404)   // not dead any more
+        #expect(try delivery.deliverDue() == 1)
+        #expect(sink.mails.count == 1)
+        #expect(try app.scalar("SELECT state || ' ' || attempts FROM outbox") == "sent 1")
+        #expect((try client.send("GET", "/v1/outbox/dead", headers: admin).json["messages"] as? [Any])?.isEmpty == true)
     }
 
     @Test func aReminderComesADayAheadOnceAndNeverForACancelledOrLateBooking() throws {

@@ -2,11 +2,11 @@ import TerminJSON
 
 /// The OpenAPI 3.1 description of every route, served at `GET /v1/openapi.json`: the booking routes here, the
 /// counters' in `OpenAPIDocument+Counters.swift`, requests and rounds in `OpenAPIDocument+Rounds.swift`, the open
-/// data in `OpenAPIDocument+OpenData.swift`, merged once;
+/// data in `OpenAPIDocument+OpenData.swift`, the outbox's in `OpenAPIDocument+Outbox.swift`, merged once;
 /// the problem answers by status in `OpenAPIDocument+Problems.swift`.
 enum OpenAPIDocument {
     /// The texts merged into the main one, each with `paths`, and `schemas` and `parameters` for the components.
-    static let parts = [countersText, roundsText, openDataText]
+    static let parts = [countersText, roundsText, openDataText, outboxText]
 
     /// The merged document with sorted keys: each part's `paths`, `schemas` and `parameters` added to the main
     /// text's, the main text's member kept where both have one; then the problem answers.

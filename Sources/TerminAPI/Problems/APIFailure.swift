@@ -99,6 +99,9 @@ struct APIFailure: Error {
         case .roundNotFound:
             self.init(ProblemDetails(type: Self.typeBase + "round-not-found", title: "Round not found", status: 404,
                                      detail: error.detail, field: nil))
+        case .messageNotFound:
+            self.init(ProblemDetails(type: Self.typeBase + "message-not-found", title: "Message not found", status: 404,
+                                     detail: error.detail, field: nil))
         }
     }
 

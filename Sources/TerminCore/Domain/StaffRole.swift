@@ -16,7 +16,7 @@ public enum StaffRole: String, Sendable, CaseIterable, Codable {
         case .serveQueue: self == .clerk || self == .lead || self == .admin
         case .manageDay, .readAudit, .manageRounds: self == .lead || self == .admin
         case .readStatistics: self != .clerk
-        case .manageAccounts: self == .admin
+        case .manageAccounts, .operateDelivery: self == .admin
         }
     }
 
@@ -32,6 +32,7 @@ public enum StaffAction: String, Sendable {
     case readStatistics = "read statistics"
     case manageAccounts = "manage accounts"
     case manageRounds = "define release rounds"
+    case operateDelivery = "see and retry undeliverable messages"
 }
 
 /// A staff member as authenticated: who, in which role, where.

@@ -45,6 +45,8 @@ public struct EngineError: Error, Sendable, Equatable, CustomStringConvertible {
         case requestNotFound
         /// The release round does not exist (404).
         case roundNotFound
+        /// No dead outbox message has that id (404).
+        case messageNotFound
     }
 
     public let kind: Kind

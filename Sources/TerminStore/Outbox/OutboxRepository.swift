@@ -81,6 +81,34 @@ public enum OutboxRepository {
             """, [id, BerlinTime.format(dueAt), error])
     }
 
+    /// The dead messages, the latest given up first, at most `limit`.
+    public static func dead(limit: Int, _ db: PostgresConnection) throws -> [DeadMessage] {
+        let id = PostgresColumn("id::text", PostgresText.text)
+        let appointment = PostgresColumn("appointment_id::text", PostgresText.text)
+        let kind = PostgresColumn("kind", PostgresText.text)
+        let revision = PostgresColumn("revision", PostgresText.int)
+        let attempts = PostgresColumn("attempts", PostgresText.int)
+        let created = InstantColumn.required("created_at")
+        let settled = InstantColumn.required("settled_at")
+        let error = PostgresColumn<String?>.optional("last_error", PostgresText.text)
+        return try db.select(PostgresSelection(id, appointment, kind, revision, attempts, created, settled, error), """
+            FROM outbox WHERE state = 'dead' ORDER BY settled_at DESC, id LIMIT $1
+            """, [String(limit)]) { row throws(PostgresError) in
+            DeadMessage(id: try row[id], appointmentID: try row[appointment], kind: try row[kind], revision: try row[revision],
+                        attempts: try row[attempts], createdAt: try row[created], settledAt: try row[settled],
+                        lastError: try row[error])
+        }
+    }
+
+    /// Gives a dead message its tries again: pending and due at once, its attempts counted from zero (the delivery
+    /// still finds it stale if a later change superseded it). Returns whether it was dead.
+    public static func revive(_ id: String, _ db: PostgresConnection) throws -> Bool {
+        try db.query("""
+            UPDATE outbox SET state = 'pending', due_at = NULL, attempts = 0, settled_at = NULL
+            WHERE id = $1::uuid AND state = 'dead' RETURNING id
+            """, [id]).count == 1
+    }
+
     /// Messages by state (for metrics).
     public static func counts(_ db: PostgresConnection) throws -> [String: Int] {
         var counts: [String: Int] = [:]
