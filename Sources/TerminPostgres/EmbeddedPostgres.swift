@@ -96,10 +96,33 @@ public final class EmbeddedPostgres: Sendable {
         if isRunning { return false }
         var options = "-k \(socketDirectory) -p \(Self.port) -c listen_addresses=''"
         for (name, value) in settings.sorted(by: { $0.key < $1.key }) { options += " -c \(name)=\(value)" }
-        try pgCommand("pg_ctl", ["start", "-w", "-t", "60", "-D", dataDirectory, "-l", logFile, "-o", options],
-                      what: "pg_ctl start")
+        try pgCommand("pg_ctl", ["start", "-w", "-t", String(Int(Self.startSecondsMax)), "-D", dataDirectory, "-l", logFile,
+                                 "-o", options], what: "pg_ctl start")
         _ = FileManager.default.createFile(atPath: startedMarkerFile, contents: nil)
+        try waitUntilWritable()
         return true
+    }
+
+    /// Longest wait for the cluster to start, and again for it to leave recovery, in seconds.
+    public static let startSecondsMax = 60.0
+
+    /// Waits until the server accepts connections and has left recovery: a cluster restored to a point in time replays
+    /// its archive before it opens (refusing connections, or answering read-only), and `pg_ctl start -w` may return
+    /// before it is done.
+    private func waitUntilWritable() throws(PostgresError) {
+        let deadline = Date().addingTimeInterval(Self.startSecondsMax)
+        var reason = ""
+        while Date() < deadline {
+            do {
+                let connection = try PostgresConnection(conninfo: conninfo())
+                if try connection.query("SELECT pg_is_in_recovery()").scalar == "f" { return }
+                reason = "it is still recovering"
+            } catch {
+                reason = "\(error)"
+            }
+            Thread.sleep(forTimeInterval: 0.1)
+        }
+        throw PostgresError(.launchFailed, message: "the cluster did not open for writing within \(Int(Self.startSecondsMax)) s: \(reason)")
     }
 
     /// Whether the cluster's server is running (`pg_ctl status`).

@@ -164,4 +164,96 @@ import TerminTestSupport
         #expect(faulty.status != 0)
         #expect(FileManager.default.fileExists(atPath: directory + "/postgres/data/PG_VERSION"))
     }
+
+    /// Point-in-time recovery as README describes it for a PostgreSQL with continuous archiving: a base backup, WAL
+    /// archived as it is written, and a restore to a time between two bookings. The engine started on the recovered
+    /// cluster serves every booking committed before that time and none after.
+    @Test func continuousArchivingRestoresToAPointInTime() throws {
+        let directory = Self.dataDirectory()
+        let archive = directory + "-wal"
+        let backup = directory + ".tar.gz"
+        defer {
+            for path in [directory, archive, backup, directory + "-serve.log"] { try? FileManager.default.removeItem(atPath: path) }
+        }
+        let data = directory + "/postgres/data"
+        // The embedded cluster, made once and stopped; then every finished WAL segment archived.
+        let first = try ServerProcess(serving: ["--port", "0", "--quiet", "--data-dir", directory], logFile: directory + "-serve.log")
+        first.kill(SIGTERM)
+        #expect(try first.wait() == 0)
+        try FileManager.default.createDirectory(atPath: archive, withIntermediateDirectories: true)
+        try Self.appendSettings(to: data, """
+            wal_level = replica
+            archive_mode = on
+            archive_command = 'test ! -f \(archive)/%f && cp %p \(archive)/%f'
+            """, owning: [archive])
+
+        let server = try ServerProcess(serving: ["--port", "0", "--quiet", "--data-dir", directory], logFile: directory + "-serve.log")
+        let client = try TestHTTPClient(port: server.port)
+        func book() throws -> (id: String, code: String) {
+            let booking = try Self.bookNextFreeStart(client)
+            try #require(booking.status == 201, "\(booking.status) \(booking.text)")
+            return (booking.json["id"] as! String, booking.json["code"] as! String)
+        }
+        let backedUp = try TerminProcess.termin(["backup", backup, "--data-dir", directory])
+        #expect(backedUp.status == 0, "\(backedUp.errors)")
+        let before = try (0..<3).map { _ in try book() }
+        Thread.sleep(forTimeInterval: 1.2)
+        let target = Date()
+        Thread.sleep(forTimeInterval: 1.2)
+        let after = try (0..<2).map { _ in try book() }
+        // The segment holding the last commits finished and archived (as a nightly switch or archive_timeout would).
+        let admin = try PostgresTestConnection("host=\(directory)/postgres/run port=5432 user=termin dbname=postgres")
+        let last = try #require(try admin.scalar("SELECT pg_walfile_name(pg_switch_wal())"))
+        let archived = Wait.until("the last commits to be archived", seconds: 30) {
+            ((try? admin.scalar("SELECT last_archived_wal FROM pg_stat_archiver")) ?? nil ?? "") >= last
+        }
+        #expect(archived)
+        server.kill(SIGTERM)
+        #expect(try server.wait() == 0)
+
+        // Restore as README says: the data moved aside, the base backup unpacked, the archive replayed up to the target
+        // time (while it replays, no connections: hot_standby off), then promoted.
+        try FileManager.default.moveItem(atPath: data, toPath: data + ".replaced")
+        try FileManager.default.createDirectory(atPath: data, withIntermediateDirectories: false, attributes: [.posixPermissions: 0o700])
+        let unpacked = try ChildProcess.run("/bin/tar", ["-xzf", backup, "-C", data], seconds: 60)
+        try #require(unpacked.status == 0, "\(unpacked.errors)")
+        let formatter = DateFormatter()
+        formatter.locale = Locale(identifier: "en_US_POSIX")
+        formatter.timeZone = TimeZone(identifier: "UTC")
+        formatter.dateFormat = "yyyy-MM-dd HH:mm:ss.SSS"
+        FileManager.default.createFile(atPath: data + "/recovery.signal", contents: Data())
+        try Self.appendSettings(to: data, """
+            restore_command = 'cp \(archive)/%f %p'
+            recovery_target_time = '\(formatter.string(from: target))+00'
+            recovery_target_action = 'promote'
+            hot_standby = off
+            """, owning: [data])
+        let again = try ServerProcess(serving: ["--port", "0", "--quiet", "--data-dir", directory], logFile: directory + "-serve.log")
+        let reader = try TestHTTPClient(port: again.port)
+        for (id, code) in before {
+            #expect(try reader.send("GET", "/v1/bookings/\(id)", headers: ["Authorization": "Booking \(code)"]).status == 200)
+        }
+        for (id, code) in after {
+            #expect(try reader.send("GET", "/v1/bookings/\(id)", headers: ["Authorization": "Booking \(code)"]).status == 404)
+        }
+        #expect(try Self.bookNextFreeStart(reader).status == 201)   // promoted: it books again
+        again.kill(SIGTERM)
+        #expect(try again.wait() == 0)
+    }
+
+    /// Appends `settings` to the cluster's `postgresql.auto.conf`, and gives it and `paths` to the cluster's user.
+    static func appendSettings(to data: String, _ settings: String, owning paths: [String]) throws {
+        let file = FileHandle(forWritingAtPath: data + "/postgresql.auto.conf")!
+        file.seekToEndOfFile()
+        file.write(Data(("\n" + settings + "\n").utf8))
+        file.closeFile()
+        try giveToClusterUser([data + "/postgresql.auto.conf"] + paths)
+    }
+
+    /// Run as root, the embedded cluster runs as `postgres`: what it reads and writes must be that user's.
+    static func giveToClusterUser(_ paths: [String]) throws {
+        guard getuid() == 0 else { return }
+        let owned = try ChildProcess.run("/bin/chown", ["-R", "postgres:postgres"] + paths, seconds: 30)
+        try #require(owned.status == 0, "\(owned.errors)")
+    }
 }
