@@ -80,7 +80,7 @@ struct APIFailure: Error {
                                      detail: error.detail, field: nil))
         case .unavailable:
             self.init(ProblemDetails(type: Self.typeBase + "unavailable", title: "Temporarily unavailable", status: 503,
-                                     detail: "The booking store is unavailable; nothing was booked. Try again shortly.",
+                                     detail: "The database is unavailable; nothing was changed. Try again shortly.",
                                      field: nil),
                       headers: [("Retry-After", "2")])
         case .bookingLimit:
