@@ -4,7 +4,8 @@ import TerminCore
 import TerminTestSupport
 
 /// The kiosk, counter and display pages end to end in a real browser: headless Chromium driven by Playwright for
-/// Python (`Browser/pages.py`). CI installs both; the test fails, never skips, without them.
+/// Python (`Browser/pages.py`), each page audited by axe-core (axe-playwright-python). CI installs them; the test fails,
+/// never skips, without them.
 @Suite struct CounterPagesTests {
     static let folder = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
 
@@ -29,6 +30,11 @@ import TerminTestSupport
         #expect(seen["display_live"] as? String == "assertive")
         #expect((seen["kiosk_unlabeled"] as? [String]) == [] && (seen["counter_unlabeled"] as? [String]) == [])
         #expect((seen["languages"] as? [String]) == ["de", "de", "de"])
+        // axe-core finds no WCAG 2.1 A/AA violation on any page, before or after the number is called.
+        let audits = try #require(seen["axe"] as? [String: [String]])
+        #expect(Set(audits.keys) == ["kiosk", "kiosk_ticket", "counter_login", "counter_work", "counter_called", "display",
+                                     "display_called"])
+        for (page, violations) in audits { #expect(violations == [], "\(page)") }
         // The server agrees: the ticket is called to desk 3.
         #expect(try app.scalar("SELECT state || ' ' || desk_number FROM queue_ticket") == "called 3")
         for name in ["kiosk", "counter", "display"] {

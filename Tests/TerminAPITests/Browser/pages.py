@@ -3,18 +3,29 @@
 usage: python3 pages.py BASE_URL OFFICE CLERK_TOKEN SCREENSHOT_DIR
 
 A citizen takes a number at the kiosk with the keyboard only, a clerk logs in at the counter and calls it to desk 3,
-and the display shows and announces it. Prints one JSON object with what each page showed; exits non-zero when a
+and the display shows and announces it. axe-core (axe-playwright-python) audits every page before and after, against
+WCAG 2.1 A and AA. Prints one JSON object with what each page showed; exits non-zero when a
 step fails. A test tool only: nothing at run time needs a browser.
 """
 import json
 import sys
 
+from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import sync_playwright
 
 from chromium import open_context
 
 base, office, token, shots = sys.argv[1], sys.argv[2], sys.argv[3], sys.argv[4]
-seen = {}
+seen = {"axe": {}}
+AXE = Axe()
+WCAG_21_AA = {"runOnly": {"type": "tag", "values": ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]}}
+
+
+def audit(name, page):
+    """The page's WCAG 2.1 A/AA violations as axe-core finds them: rule id, impact and the first elements."""
+    violations = AXE.run(page, options=WCAG_21_AA).response["violations"]
+    seen["axe"][name] = [f"{v['id']} ({v['impact']}): {[n['target'] for n in v['nodes']][:3]}" for v in violations]
+
 UNLABELED = "[...document.querySelectorAll('input, select')].filter(e => e.labels.length === 0).map(e => e.id)"
 
 with sync_playwright() as playwright:
@@ -23,11 +34,13 @@ with sync_playwright() as playwright:
     display = context.new_page()
     display.goto(f"{base}/display?office={office}")
     display.wait_for_function("document.body.dataset.connected === 'true'")
+    audit("display", display)
 
     # The kiosk, keyboard only: Tab to the first concern, Enter.
     kiosk = context.new_page()
     kiosk.goto(f"{base}/kiosk?office={office}")
     kiosk.wait_for_selector("#concerns button")
+    audit("kiosk", kiosk)
     for presses in range(1, 20):
         kiosk.keyboard.press("Tab")
         if kiosk.evaluate("document.activeElement && document.activeElement.dataset.service !== undefined"):
@@ -42,22 +55,26 @@ with sync_playwright() as playwright:
     seen["kiosk_wait"] = kiosk.inner_text("#ticket-wait")
     seen["kiosk_focus_on_ticket"] = kiosk.evaluate("document.activeElement.id")
     seen["kiosk_unlabeled"] = kiosk.evaluate(UNLABELED)
+    audit("kiosk_ticket", kiosk)
     kiosk.screenshot(path=f"{shots}/kiosk.png", full_page=True)
 
     # The counter: log in, call the next citizen to desk 3.
     counter = context.new_page()
     counter.goto(f"{base}/counter")
+    audit("counter_login", counter)
     counter.fill("#token", token)
     counter.fill("#office", office)
     counter.fill("#desk", "3")
     counter.press("#desk", "Enter")
     counter.wait_for_selector("#work:not([hidden])")
+    audit("counter_work", counter)
     seen["counter_who"] = counter.inner_text("#who")
     seen["counter_queue_rows"] = counter.locator("#queue tr").count()
     counter.click("#call-next")
     counter.wait_for_function(f"document.getElementById('current-number').textContent === {json.dumps(seen['kiosk_number'])}")
     seen["counter_current"] = counter.inner_text("#current-detail")
     seen["counter_unlabeled"] = counter.evaluate(UNLABELED)
+    audit("counter_called", counter)
     counter.screenshot(path=f"{shots}/counter.png", full_page=True)
 
     # The display: the number on top, announced.
@@ -65,6 +82,7 @@ with sync_playwright() as playwright:
     seen["display_top"] = display.inner_text("#calls li:first-child")
     seen["display_announcement"] = display.inner_text("#announce")
     seen["display_live"] = display.get_attribute("#announce", "aria-live")
+    audit("display_called", display)
     display.screenshot(path=f"{shots}/display.png")
 
     seen["languages"] = [page.evaluate("document.documentElement.lang") for page in (kiosk, counter, display)]
