@@ -3,7 +3,9 @@ import TerminJSON
 /// The OpenAPI 3.1 description of every route, served at `GET /v1/openapi.json`: the booking routes here, the
 /// counters' in `OpenAPIDocument+Counters.swift`, requests and rounds in `OpenAPIDocument+Rounds.swift`, the open
 /// data in `OpenAPIDocument+OpenData.swift`, the outbox's in `OpenAPIDocument+Outbox.swift`, merged once;
-/// the problem answers by status in `OpenAPIDocument+Problems.swift`.
+/// the problem answers by status in `OpenAPIDocument+Problems.swift`. In the texts, `#/components/responses/Problem`
+/// stands for the named problem response of the status it is listed under; statuses every route may answer are added
+/// there, not written in the texts.
 enum OpenAPIDocument {
     /// The texts merged into the main one, each with `paths`, and `schemas` and `parameters` for the components.
     static let parts = [countersText, roundsText, openDataText, outboxText]
