@@ -95,6 +95,14 @@ import TerminTestSupport
         #expect(try client.send("GET", "/v1/open-data/office-days?from=2025-11-29&to=2026-11-29").status == 200)
     }
 
+    /// An office name with a comma, quote or line break is one quoted CSV field (RFC 4180), its quotes doubled.
+    @Test func csvFieldsAreQuotedWhereTheyMustBe() {
+        #expect(TerminAPI.csvField("Bürgerbüro Orleansplatz") == "Bürgerbüro Orleansplatz")
+        #expect(TerminAPI.csvField("KVR, Halle 2") == "\"KVR, Halle 2\"")
+        #expect(TerminAPI.csvField("Der \"Bürgerkoffer\"") == "\"Der \"\"Bürgerkoffer\"\"\"")
+        #expect(TerminAPI.csvField("a\nb") == "\"a\nb\"")
+    }
+
     @Test func smallCountsAndSmallMediansAreLeftOut() {
         var figures = OfficeDayFigures(officeID: 1, date: LocalDate(iso: "2026-12-01")!)
         figures.appointments = [.online: 4, .staff: 5]
