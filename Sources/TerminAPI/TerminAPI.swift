@@ -133,6 +133,14 @@ public struct TerminAPI: Sendable {
         do { return try body() } catch { throw APIFailure(error) }
     }
 
+    /// The date in query parameter `name` (YYYY-MM-DD): a 400 naming it when it is missing or not a date.
+    static func queryDate(_ request: HTTPRequest, _ name: String) throws(APIFailure) -> LocalDate {
+        guard let text = request.queryValue(name), let date = LocalDate(iso: text) else {
+            throw APIFailure.malformed(name, "\(name) is a date, YYYY-MM-DD.")
+        }
+        return date
+    }
+
     /// The channel a request names (online when it names none).
     static func channel(_ name: String?, field: String) throws(APIFailure) -> Channel {
         guard let name else { return .online }

@@ -34,12 +34,8 @@ extension TerminAPI {
         }
         guard Set(officeIDs).count == officeIDs.count else { throw APIFailure.invalid("office", "An office is named twice.") }
         let services = try Self.serviceList(request.queryValue("service"))
-        guard let fromText = request.queryValue("from"), let from = LocalDate(iso: fromText) else {
-            throw APIFailure.malformed("from", "from is a date, YYYY-MM-DD.")
-        }
-        guard let toText = request.queryValue("to"), let to = LocalDate(iso: toText) else {
-            throw APIFailure.malformed("to", "to is a date, YYYY-MM-DD.")
-        }
+        let from = try Self.queryDate(request, "from")
+        let to = try Self.queryDate(request, "to")
         guard from <= to else { throw APIFailure.invalid("to", "to is on or after from.") }
         guard to.dayNumber - from.dayNumber < Scheduler.availabilityDaysMax else {
             throw APIFailure.invalid("to", "One query spans at most \(Scheduler.availabilityDaysMax) days.")

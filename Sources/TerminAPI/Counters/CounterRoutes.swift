@@ -88,7 +88,7 @@ extension TerminAPI {
         var redirect: CounterEngine.Redirect?
         switch (action, body?.desk, body?.office) {
         case (.redirect, let desk?, nil):
-            guard (1...999).contains(desk) else { throw APIFailure.invalid("desk", "A desk number is an integer from 1 to 999.") }
+            guard Self.deskNumbers.contains(desk) else { throw APIFailure.invalid("desk", Self.deskNumberRule) }
             redirect = .desk(desk)
         case (.redirect, nil, let target?):
             guard target > 0 else { throw APIFailure.invalid("office", "An office id is a positive integer.") }
@@ -159,13 +159,7 @@ extension TerminAPI {
     func audit(_ request: HTTPRequest, office: String) throws(APIFailure) -> HTTPResponse {
         let member = try staffMember(request)
         let officeID = try officeInPath(office)
-        let date: LocalDate
-        if let text = request.queryValue("date") {
-            guard let parsed = LocalDate(iso: text) else { throw APIFailure.malformed("date", "date is YYYY-MM-DD.") }
-            date = parsed
-        } else {
-            date = BerlinTime.local(engine.clock.now()).date
-        }
+        let date = request.queryValue("date") == nil ? BerlinTime.local(engine.clock.now()).date : try Self.queryDate(request, "date")
         let entries = try run { () throws(EngineError) in try staff.audit(by: member, officeID: officeID, date: date) }
         return JSONBody.response(200, AuditJSON(office: officeID, date: date.description, entries: entries.map(AuditEntryJSON.init)))
     }
@@ -179,10 +173,12 @@ extension TerminAPI {
         return officeID
     }
 
+    /// The numbers a desk may have, in a path or a redirect's body.
+    static let deskNumbers = 1...999
+    static let deskNumberRule = "A desk number is an integer from \(deskNumbers.lowerBound) to \(deskNumbers.upperBound)."
+
     static func deskNumber(_ text: String) throws(APIFailure) -> Int {
-        guard let number = Int(text), (1...999).contains(number) else {
-            throw APIFailure.malformed("desk", "A desk number is an integer from 1 to 999.")
-        }
+        guard let number = Int(text), deskNumbers.contains(number) else { throw APIFailure.malformed("desk", deskNumberRule) }
         return number
     }
 }

@@ -24,12 +24,8 @@ extension TerminAPI {
 
     /// The days asked for (`from`, `to`: dates, both required).
     func openDataRows(_ request: HTTPRequest) throws(APIFailure) -> (from: LocalDate, to: LocalDate, rows: [PublishedOfficeDay]) {
-        guard let fromText = request.queryValue("from"), let from = LocalDate(iso: fromText) else {
-            throw APIFailure.malformed("from", "from is a date, YYYY-MM-DD.")
-        }
-        guard let toText = request.queryValue("to"), let to = LocalDate(iso: toText) else {
-            throw APIFailure.malformed("to", "to is a date, YYYY-MM-DD.")
-        }
+        let from = try Self.queryDate(request, "from")
+        let to = try Self.queryDate(request, "to")
         return (from, to, try run { () throws(EngineError) in try engine.openData(from: from, to: to) })
     }
 
