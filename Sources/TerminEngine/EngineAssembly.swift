@@ -1,9 +1,9 @@
 import TerminCore
 import TerminStore
 
-/// The booking engine with its collaborators, wired in the order start-up needs: load the catalogue, listen for
-/// other instances' changes, rebuild the ledger from the live appointments (whatever commits in between arrives as
-/// a notification and is applied, or found already there), then the writer, the engine and the sweeper.
+/// The booking engine with its collaborators, wired in the order start-up needs: listen for other instances'
+/// changes, load the catalogue and rebuild the ledger from the live appointments (whatever commits in between arrives
+/// as a notification and is applied, or found already there), then the writer, the engine and the sweeper.
 ///
 /// Nothing here starts a thread: the composition root runs `loops`, each on a thread of its own, and calls `stop`
 /// once the server has stopped taking requests.
@@ -30,24 +30,21 @@ public final class EngineAssembly: Sendable {
         public let commit: CommitWriter.Statistics
     }
 
-    /// Wires an engine on `pool`'s database.
-    /// - Parameters:
-    ///   - ledger: the in-memory ledger; by default a `LockFreeSlotLedger` from a week before `clock`'s today on.
-    ///   - log: receives operational messages (lost notifications, failed sweeps).
+    /// Wires an engine on `pool`'s database. The in-memory ledger is a `LockFreeSlotLedger` from a week before
+    /// `clock`'s today on.
+    /// - Parameter log: receives operational messages (lost notifications, failed sweeps).
     public init(pool: DatabasePool, clock: any WallClock, configuration: BookingEngine.Configuration = .init(),
                 commit: CommitWriter.Configuration = .init(), follower: LedgerFollower.Limits = .init(),
-                sweepIntervalSeconds: Double = HoldSweeper.intervalSecondsDefault, ledger: (any SlotLedger)? = nil,
+                sweepIntervalSeconds: Double = HoldSweeper.intervalSecondsDefault,
                 counters counterConfiguration: CounterEngine.Configuration = .init(),
                 rounds roundConfiguration: RoundEngine.Configuration = .init(),
                 log: @escaping @Sendable (String) -> Void = { _ in }) throws {
-        let catalog = try pool.withConnection { try CatalogRepository.load($0) }
+        let feed = try LedgerFeed(conninfo: pool.conninfo)
         let today = BerlinTime.local(clock.now()).date
-        let live = LiveLedger(scheduler: Scheduler(
-            catalog: catalog, ledger: ledger ?? LockFreeSlotLedger(officeIDs: catalog.offices.keys, firstDate: today.adding(days: -7))))
-        sync = try LedgerSync(conninfo: pool.conninfo, live: live, clock: clock, limits: follower, log: log)
-        live.reconcile(try pool.withConnection { try AppointmentRepository.live(from: today, $0) })
+        let catalogs = try pool.withConnection { try LiveCatalog(reading: $0, today: today) }
+        sync = LedgerSync(feed: feed, conninfo: pool.conninfo, catalogs: catalogs, clock: clock, limits: follower, log: log)
         writer = CommitWriter(conninfo: pool.conninfo, applicationName: pool.applicationName, configuration: commit)
-        engine = BookingEngine(pool: pool, live: live, writer: writer, clock: clock, configuration: configuration,
+        engine = BookingEngine(pool: pool, catalogs: catalogs, writer: writer, clock: clock, configuration: configuration,
                                identityHasher: try Self.identityHasher(configuration, pool))
         counters = CounterEngine(booking: engine, configuration: counterConfiguration)
         sweeper = HoldSweeper(engine: engine, counters: counters, intervalSeconds: sweepIntervalSeconds, log: log)

@@ -118,11 +118,11 @@ extension TerminAPI {
     /// body (rendered once per version, `AvailabilityCache`) with `ETag` and `Cache-Control`.
     private func conditionalAvailability(_ request: HTTPRequest, _ query: AvailabilityQuery,
                                          render: () throws(APIFailure) -> [UInt8]) throws(APIFailure) -> HTTPResponse {
-        // The change count is read before the body is rendered, so the body is at least as new as its tag. The
+        // The version is read before the body is rendered, so the body is at least as new as its tag. The
         // minute is in the tag because the minimum notice and the horizon move with the clock.
-        let changes = engine.availabilityChangeCount(officeIDs: query.officeIDs, from: query.from, to: query.to)
+        let version = engine.availabilityVersion(officeIDs: query.officeIDs, from: query.from, to: query.to)
         let minute = engine.clock.now().secondsSinceEpoch / 60
-        let etag = "\"\(availabilityEpoch)-\(minute)-\(changes)\""
+        let etag = "\"\(availabilityEpoch)-\(minute)-\(version)\""
         let cacheControl = query.channel == .online ? "public, max-age=\(Self.availabilityMaxAgeSeconds)" : "private, no-cache"
         let headers = [("ETag", etag), ("Cache-Control", cacheControl)]
         if let given = request.header("if-none-match"), Self.matches(given, etag) {

@@ -112,7 +112,7 @@ public struct Catalog: Sendable {
             units += offer.slotUnits * request.quantity
         }
         let serviceIDs = Set(requested.map(\.serviceID))
-        let deskIDs = (desks[officeID] ?? []).filter { serviceIDs.isSubset(of: $0.serviceIDs) }.map(\.id)
+        let deskIDs = (desks[officeID] ?? []).filter { $0.inService && serviceIDs.isSubset(of: $0.serviceIDs) }.map(\.id)
         guard !deskIDs.isEmpty else {
             throw SchedulingError(.noQualifiedDesk, field: "services",
                                   detail: "No desk at \(office.displayName) handles all of these services together.")

@@ -132,14 +132,18 @@ public struct Desk: Sendable, Identifiable, Hashable {
     /// Reachable and usable from a wheelchair.
     public let isAccessible: Bool
     public let serviceIDs: Set<Int>
+    /// Whether the desk is in service at all; a desk out of service is staffed by no opening rule and takes no
+    /// bookings (the counters' closing of a desk for one day is a different thing, see `CounterEngine`).
+    public let inService: Bool
 
-    public init(id: Int, officeID: Int, number: Int, isAccessible: Bool, serviceIDs: Set<Int>) {
+    public init(id: Int, officeID: Int, number: Int, isAccessible: Bool, serviceIDs: Set<Int>, inService: Bool = true) {
         precondition(number >= 1)
         self.id = id
         self.officeID = officeID
         self.number = number
         self.isAccessible = isAccessible
         self.serviceIDs = serviceIDs
+        self.inService = inService
     }
 }
 
@@ -171,5 +175,14 @@ public struct OpeningRule: Sendable, Hashable {
     /// Whether the rule applies on `date`.
     public func applies(on date: LocalDate) -> Bool {
         weekdays.contains(date.isoWeekday) && date >= validFrom && (validTo.map { date <= $0 } ?? true)
+    }
+
+    /// Whether both rules could open the office at the same minute: a weekday in common, a day of validity in common
+    /// and windows that intersect. One office's rules may not overlap (a desk would be counted twice).
+    public func overlaps(_ other: OpeningRule) -> Bool {
+        guard officeID == other.officeID, !weekdays.isDisjoint(with: other.weekdays),
+              startMinute < other.endMinute, other.startMinute < endMinute else { return false }
+        let lastOfBoth = [validTo, other.validTo].compactMap { $0 }.min()
+        return lastOfBoth.map { max(validFrom, other.validFrom) <= $0 } ?? true
     }
 }

@@ -22,6 +22,14 @@ public struct DayLayout: Sendable, Equatable {
     /// Upper bound on the units a channel may take in this day.
     public func quotaUnits(for channel: Channel) -> Int { channel == .online ? onlineQuotaUnits : openUnits }
 
+    /// Whether `run` lies in this day on a desk staffed for all of its units: a booking made under other opening
+    /// hours or on a desk since taken out of service may not.
+    public func holds(_ run: SlotRun) -> Bool {
+        guard run.officeID == officeID, run.date == date, run.unitRange.upperBound <= unitsPerDay,
+              let desk = desks.first(where: { $0.deskID == run.deskID }) else { return false }
+        return desk.open.isSet(run.unitRange)
+    }
+
     /// Lays out `date` at `office` from its opening rules and desks; `nil` when the office is closed that day.
     public static func make(catalog: Catalog, officeID: Int, date: LocalDate) -> DayLayout? {
         guard let office = catalog.offices[officeID],
@@ -30,7 +38,7 @@ public struct DayLayout: Sendable, Equatable {
         guard !rules.isEmpty else { return nil }
         var desks: [DeskDay] = []
         var openUnits = 0
-        for desk in catalog.desks[officeID] ?? [] {
+        for desk in catalog.desks[officeID] ?? [] where desk.inService {
             var open = UnitBitmap(count: office.unitsPerDay)
             for rule in rules where desk.number <= rule.staffedDesks {
                 // Only whole units inside the window are open.

@@ -26,7 +26,8 @@ extension BookingEngine {
     /// already changes nothing.
     public func move(id: String, by requester: Requester, to target: MoveTarget) throws(EngineError) -> Appointment {
         let now = clock.now()
-        let current = try movable(id, by: requester, now: now)
+        let live = self.live
+        let current = try movable(id, by: requester, now: now, in: live)
         let reserved: WritePipeline.Reserved
         let newOfficeID: Int
         switch target {
@@ -40,16 +41,16 @@ extension BookingEngine {
                 return unchanged
             }
             let (placement, run) = try reserve(officeID: newOfficeID, start: start, services: current.services,
-                                               channel: current.channel, needs: needs, now: now)
+                                               channel: current.channel, needs: needs, now: now, in: live)
             let move = AppointmentRepository.Move(id: id, code: requester.code, from: current.run, to: run,
                                                   start: placement.start, end: placement.end)
-            reserved = .init(Decisions.move(move, by: requester.actor, now: now), runs: [(run, current.channel)])
+            reserved = .init(Decisions.move(move, by: requester.actor, now: now), runs: [(run, current.channel)], in: live)
         case .hold(let holdID):
             let hold = try self.hold(holdID, for: current, now: now)
             try authorize(requester, officeIDs: [current.run.officeID, hold.run.officeID])
             let move = AppointmentRepository.Move(id: id, code: requester.code, from: current.run, to: hold.run,
                                                   start: hold.start, end: hold.end, holdID: holdID)
-            reserved = .init(Decisions.move(move, by: requester.actor, now: now))
+            reserved = .init(Decisions.move(move, by: requester.actor, now: now), in: live)
         }
         switch pipeline.commit(reserved) {
         case .committed(let changed): return changed[0]
@@ -68,7 +69,8 @@ extension BookingEngine {
     /// The booking as it stands, if `requester` may move it now. The ledger knows this instance's live bookings (and
     /// those it read from the database) with their services: those are moved without a read, and the database
     /// checks the code, the state and the cut-off as it writes. Others are read first.
-    private func movable(_ id: String, by requester: Requester, now: Instant) throws(EngineError) -> Movable {
+    private func movable(_ id: String, by requester: Requester, now: Instant, in live: LiveLedger) throws(EngineError) -> Movable {
+        let catalog = live.scheduler.catalog
         if let known = live.known(id), let office = catalog.offices[known.run.officeID] {
             let start = BerlinTime.instant(date: known.run.date, minuteOfDay: known.run.startUnit * office.slotMinutes)
             let minutes = catalog.changeCutoffMinutes(officeID: office.id, services: known.services)

@@ -16,6 +16,8 @@ extension BookingEngine {
         let now = clock.now()
         let capped = try cappedIdentity(pseudonym: pseudonym, contact: contact, channel: channel)
         let caps = capped.map { WritePlan.Caps(identity: $0.identity, limits: $0.limits, serviceIDs: request.services.map(\.serviceID)) }
+        let live = self.live
+        let scheduler = live.scheduler
         let candidates: [Scheduler.Candidate]
         do {
             candidates = try scheduler.candidates(for: request, channel: channel, now: now, limit: Self.placementAttemptsMax,
@@ -35,7 +37,7 @@ extension BookingEngine {
             let record = Appointment(id: Self.newID(), run: run, channel: channel, status: .confirmed, start: placement.start,
                                      end: placement.end, services: request.services, expiresAt: nil, contact: contact)
             let outcome = pipeline.commit(.init(Decisions.booking(record, code: code, caps: caps, idempotency: nil, now: now),
-                                                runs: [(run, channel)]))
+                                                runs: [(run, channel)], in: live))
             if outcome == .refused(.deskTaken) { continue }
             return try Self.answer(outcome, booked: record, code: code, caps: caps, now: now)
         }

@@ -30,10 +30,9 @@ public final class BookingEngine: Sendable {
         public init() {}
     }
 
-    public let catalog: Catalog
     public let pool: DatabasePool
-    /// This instance's desk time: the ledger and which appointments hold time in it.
-    public let live: LiveLedger
+    /// The master data in force and this instance's desk time under it.
+    public let catalogs: LiveCatalog
     /// Writes every change in batches.
     public let writer: CommitWriter
     /// Commits plans and settles the ledger after them.
@@ -44,19 +43,23 @@ public final class BookingEngine: Sendable {
     public let rounds = RoundGate()
     /// Hashes the citizens' identities when caps are on.
     public let identityHasher: IdentityHasher?
+    /// The ledger in force: a command that writes takes it once (`let live = self.live`) and reserves and settles in it.
+    public var live: LiveLedger { catalogs.live }
+    /// The scheduler in force, for reading.
     public var scheduler: Scheduler { live.scheduler }
+    /// The master data in force, for reading.
+    public var catalog: Catalog { live.scheduler.catalog }
 
-    /// An engine over its collaborators. The caller has rebuilt `live` from the database (see `EngineAssembly`) and
+    /// An engine over its collaborators. The caller has built `catalogs` from the database (see `EngineAssembly`) and
     /// runs the writer's loops.
-    public init(pool: DatabasePool, live: LiveLedger, writer: CommitWriter, clock: any WallClock,
+    public init(pool: DatabasePool, catalogs: LiveCatalog, writer: CommitWriter, clock: any WallClock,
                 configuration: Configuration = Configuration(), identityHasher: IdentityHasher? = nil) {
         precondition(configuration.identityLimits == nil || identityHasher != nil, "caps need the identity hasher")
         self.identityHasher = identityHasher
         self.pool = pool
-        self.live = live
-        self.catalog = live.scheduler.catalog
+        self.catalogs = catalogs
         self.writer = writer
-        self.pipeline = WritePipeline(live: live, writer: writer)
+        self.pipeline = WritePipeline(writer: writer)
         self.clock = clock
         self.configuration = configuration
     }
@@ -67,7 +70,8 @@ public final class BookingEngine: Sendable {
     public func availability(officeIDs: [Int], services: [ServiceRequest], from: LocalDate, to: LocalDate,
                              channel: Channel, needs: Needs = []) throws(EngineError) -> [(officeID: Int, days: [DayAvailability])] {
         let now = clock.now()
-        return try shapes(officeIDs: officeIDs, services: services, channel: channel, needs: needs).map { shape in
+        let scheduler = self.scheduler
+        return try shapes(officeIDs: officeIDs, services: services, channel: channel, needs: needs, scheduler.catalog).map { shape in
             (shape.officeID, scheduler.availability(shape: shape, from: from, to: to, channel: channel, now: now))
         }
     }
@@ -76,20 +80,23 @@ public final class BookingEngine: Sendable {
     public func availabilityDays(officeIDs: [Int], services: [ServiceRequest], from: LocalDate, to: LocalDate,
                                  channel: Channel, needs: Needs = []) throws(EngineError) -> [(officeID: Int, days: [DaySummary])] {
         let now = clock.now()
-        return try shapes(officeIDs: officeIDs, services: services, channel: channel, needs: needs).map { shape in
+        let scheduler = self.scheduler
+        return try shapes(officeIDs: officeIDs, services: services, channel: channel, needs: needs, scheduler.catalog).map { shape in
             (shape.officeID, scheduler.daySummaries(shape: shape, from: from, to: to, channel: channel, now: now))
         }
     }
 
-    /// A count that grows whenever the free time of the offices between `from` and `to` changes (the ledger's change
-    /// counts summed): read before the availability, it versions it.
-    public func availabilityChangeCount(officeIDs: [Int], from: LocalDate, to: LocalDate) -> Int {
-        officeIDs.reduce(0) { $0 + scheduler.changeCount(officeID: $1, from: from, to: to) }
+    /// A version that changes whenever the free time of the offices between `from` and `to` changes: the catalogue's
+    /// revision and the ledger's change counts summed. Read before the availability, it versions it.
+    public func availabilityVersion(officeIDs: [Int], from: LocalDate, to: LocalDate) -> String {
+        let live = self.live
+        let changes = officeIDs.reduce(0) { $0 + live.scheduler.changeCount(officeID: $1, from: from, to: to) }
+        return "\(live.catalogRevision).\(changes)"
     }
 
     /// The appointment shape at each office, in order; an error names the query parameter at fault, and which
     /// office of the list.
-    private func shapes(officeIDs: [Int], services: [ServiceRequest], channel: Channel, needs: Needs)
+    private func shapes(officeIDs: [Int], services: [ServiceRequest], channel: Channel, needs: Needs, _ catalog: Catalog)
         throws(EngineError) -> [AppointmentShape] {
         var shapes: [AppointmentShape] = []
         for (index, officeID) in officeIDs.enumerated() {
@@ -110,12 +117,13 @@ public final class BookingEngine: Sendable {
     public func hold(officeID: Int, start: Instant, services: [ServiceRequest], channel: Channel, needs: Needs = [])
         throws(EngineError) -> Appointment {
         let now = clock.now()
+        let live = self.live
         let (placement, run) = try reserve(officeID: officeID, start: start, services: services, channel: channel,
-                                           needs: needs, now: now)
+                                           needs: needs, now: now, in: live)
         let record = Appointment(id: Self.newID(), run: run, channel: channel, status: .held, start: placement.start,
                                  end: placement.end, services: services,
                                  expiresAt: now.adding(seconds: configuration.holdTTLSeconds), contact: nil)
-        let outcome = pipeline.commit(.init(Decisions.hold(record, now: now), runs: [(run, channel)]))
+        let outcome = pipeline.commit(.init(Decisions.hold(record, now: now), runs: [(run, channel)], in: live))
         return try Self.answer(outcome, booked: record, code: "", caps: nil, now: now).record
     }
 
@@ -153,6 +161,7 @@ public final class BookingEngine: Sendable {
                      completion: @escaping @Sendable (Result<IssuedBooking, EngineError>) -> Void) throws(EngineError) {
         let idempotency = key.map { WritePlan.Idempotency(key: $0.key, fingerprint: $0.fingerprint) }
         let now = clock.now()
+        let live = self.live
         let code = Self.newCode()
         let reserved: WritePipeline.Reserved
         let booked: Appointment?
@@ -167,23 +176,23 @@ public final class BookingEngine: Sendable {
             caps = capped.map { WritePlan.Caps(identity: $0.identity, limits: $0.limits, serviceIDs: []) }
             booked = nil
             reserved = .init(Decisions.confirmation(holdID: holdID, code: code, contact: contact, caps: caps,
-                                                    idempotency: idempotency, now: now))
+                                                    idempotency: idempotency, now: now), in: live)
         case .direct(let officeID, let start, let services, let channel, let needs):
             let capped = try cappedIdentity(pseudonym: pseudonym, contact: contact, channel: channel)
             caps = capped.map { WritePlan.Caps(identity: $0.identity, limits: $0.limits, serviceIDs: services.map(\.serviceID)) }
             do {
                 let (placement, run) = try reserve(officeID: officeID, start: start, services: services, channel: channel,
-                                                   needs: needs, now: now)
+                                                   needs: needs, now: now, in: live)
                 let record = Appointment(id: Self.newID(), run: run, channel: channel, status: .confirmed,
                                          start: placement.start, end: placement.end, services: services,
                                          expiresAt: nil, contact: contact)
                 booked = record
                 reserved = .init(Decisions.booking(record, code: code, caps: caps, idempotency: idempotency, now: now),
-                                 runs: [(run, channel)])
+                                 runs: [(run, channel)], in: live)
             } catch let error where error.scheduling?.code == .slotTaken && idempotency != nil {
                 // The first request with this key may have taken the time: the writer answers from its answer.
                 booked = nil
-                reserved = .init(Decisions.replay(idempotency!, now: now))
+                reserved = .init(Decisions.replay(idempotency!, now: now), in: live)
             }
         }
         pipeline.commit(reserved) { outcome in
@@ -214,7 +223,7 @@ public final class BookingEngine: Sendable {
             }
             try authorize(requester, officeIDs: [booking.run.officeID])
         }
-        switch pipeline.commit(.init(Decisions.cancellation(id: id, code: requester.code, by: requester.actor, now: now))) {
+        switch pipeline.commit(.init(Decisions.cancellation(id: id, code: requester.code, by: requester.actor, now: now), in: live)) {
         case .committed(let changed): return changed[0]
         case .refused(.notConfirmed(let booking)): return booking
         case .refused(.pastCutoff(let booking)): throw pastCutoff(booking, change: "cancelled")
@@ -243,13 +252,13 @@ public final class BookingEngine: Sendable {
             let plan = Decisions.housekeeping(contactRetentionDays: configuration.contactRetentionDays,
                                               keyTTLSeconds: configuration.idempotencyKeyTTLSeconds,
                                               limit: configuration.expiryBatchMax, now: now)
-            if case .failed(let reason) = pipeline.commit(.init(plan)) {
+            if case .failed(let reason) = pipeline.commit(.init(plan, in: live)) {
                 throw EngineError(.unavailable, detail: "The housekeeping could not be written: \(reason)")
             }
         }
         let due = try pool.withConnection { try AppointmentRepository.dueHolds(now: now, limit: configuration.expiryBatchMax, $0) }
         guard !due.isEmpty else { return 0 }
-        switch pipeline.commit(.init(Decisions.expiry(holdIDs: due, now: now))) {
+        switch pipeline.commit(.init(Decisions.expiry(holdIDs: due, now: now), in: live)) {
         case .committed(let expired): return expired.count
         case let outcome: throw Self.unavailable(outcome, doing: "expired")
         }
@@ -257,12 +266,13 @@ public final class BookingEngine: Sendable {
 
     // MARK: Internals
 
-    /// Validates and reserves in the ledger.
+    /// Validates under `live`'s catalogue and reserves in its ledger.
     func reserve(officeID: Int, start: Instant, services: [ServiceRequest], channel: Channel, needs: Needs,
-                         now: Instant) throws(EngineError) -> (Placement, SlotRun) {
+                 now: Instant, in live: LiveLedger) throws(EngineError) -> (Placement, SlotRun) {
         let placement: Placement
+        let scheduler = live.scheduler
         do {
-            let shape = try catalog.shape(officeID: officeID, services: services, channel: channel, needs: needs)
+            let shape = try scheduler.catalog.shape(officeID: officeID, services: services, channel: channel, needs: needs)
             placement = try scheduler.placement(shape: shape, start: start, channel: channel, now: now)
         } catch {
             throw EngineError(error)

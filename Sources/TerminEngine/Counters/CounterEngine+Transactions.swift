@@ -29,7 +29,7 @@ extension CounterEngine {
         }
         if !lapsed.isEmpty {
             let plan = Decisions.noShows(officeID: officeID, lapsed: lapsed, graceMinutes: configuration.graceMinutes, now: now)
-            if case .failed(let reason) = booking.pipeline.commit(.init(plan)) {
+            if case .failed(let reason) = booking.pipeline.commit(.init(plan, in: booking.live)) {
                 throw EngineError(.unavailable, detail: "The no-shows could not be marked: \(reason)")
             }
         }

@@ -12,10 +12,11 @@ import TerminStore
 /// `LedgerFollower.Limits.pendingRetryTime`. If the notification connection breaks, the sync reconnects and
 /// resynchronises with the database: it adds the appointments it missed and frees the time of those that ended
 /// meanwhile (`LiveLedger.resynchronise`).
+/// A notification announcing a change of master data puts a new ledger in force (`LiveCatalog`), read after it.
 /// Correctness never depends on this: the database refuses any double booking.
 public final class LedgerSync: Sendable {
     private let conninfo: String
-    private let live: LiveLedger
+    private let catalogs: LiveCatalog
     private let clock: any WallClock
     private let limits: LedgerFollower.Limits
     private let log: @Sendable (String) -> Void
@@ -25,16 +26,16 @@ public final class LedgerSync: Sendable {
     private let applied = Atomic<Int>(0)
     private let resynchronisations = Atomic<Int>(0)
 
-    /// Starts listening at once, so that nothing committed from now on is missed; events are applied once the
-    /// composition root runs `loops`.
-    public init(conninfo: String, live: LiveLedger, clock: any WallClock, limits: LedgerFollower.Limits = .init(),
-                log: @escaping @Sendable (String) -> Void) throws {
+    /// Follows `feed`, opened before `catalogs` was read so that nothing committed since is missed; events are
+    /// applied once the composition root runs `loops`.
+    public init(feed: LedgerFeed, conninfo: String, catalogs: LiveCatalog, clock: any WallClock,
+                limits: LedgerFollower.Limits = .init(), log: @escaping @Sendable (String) -> Void) {
         self.conninfo = conninfo
-        self.live = live
+        self.catalogs = catalogs
         self.clock = clock
         self.limits = limits
         self.log = log
-        listener = Mutex(try LedgerFeed(conninfo: conninfo))
+        listener = Mutex(feed)
     }
 
     /// Events applied so far (for tests and metrics).
@@ -55,7 +56,7 @@ public final class LedgerSync: Sendable {
         var current = listener.withLock { $0.take() }
         var follower = LedgerFollower(limits: limits)
         let apply: (LedgerEvent) -> Bool = { [self] event in
-            guard live.apply(event) else { return false }
+            guard catalogs.live.apply(event) else { return false }
             applied.add(1, ordering: .relaxed)
             return true
         }
@@ -67,8 +68,17 @@ public final class LedgerSync: Sendable {
                     continue
                 }
                 do {
-                    let payloads = try active.receive(timeoutMilliseconds: Int32(timeout / .milliseconds(1)))
-                    follower.received(payloads.flatMap(LedgerEvent.parse(payload:)), now: .now, apply: apply)
+                    var events: [LedgerEvent] = []
+                    for payload in try active.receive(timeoutMilliseconds: Int32(timeout / .milliseconds(1))) {
+                        guard let revision = LedgerFeed.catalogRevision(in: payload) else {
+                            events += LedgerEvent.parse(payload: payload)
+                            continue
+                        }
+                        follower.received(events, now: .now, apply: apply)
+                        events = []
+                        if revision > catalogs.live.catalogRevision { try takeUpCatalog() }
+                    }
+                    follower.received(events, now: .now, apply: apply)
                 } catch {
                     log("ledger notifications lost (\(error)); reconnecting")
                     current = nil
@@ -76,11 +86,17 @@ public final class LedgerSync: Sendable {
                 }
             case .reconnect:
                 do {
+                    let live = catalogs.live
                     let mark = live.mark
                     let fresh = try LedgerFeed(conninfo: conninfo)
                     let today = BerlinTime.local(clock.now()).date
-                    let (unapplied, released) = live.resynchronise(try LedgerFeed.live(from: today, conninfo: conninfo),
-                                                                   recordedBy: mark)
+                    let read = try LedgerFeed.catalogAndLive(from: today, conninfo: conninfo)
+                    var (unapplied, released) = ([LedgerEvent](), 0)
+                    if read.revision != live.catalogRevision {
+                        catalogs.replace(catalog: read.catalog, revision: read.revision, appointments: read.live, today: today)
+                    } else {
+                        (unapplied, released) = live.resynchronise(read.live, recordedBy: mark)
+                    }
                     current = fresh
                     resynchronisations.add(1, ordering: .relaxed)
                     log("ledger notifications: listening again; \(released) appointments ended meanwhile, their time is free")
@@ -93,5 +109,14 @@ public final class LedgerSync: Sendable {
                 lifecycle.pause(until: until)
             }
         }
+    }
+
+    /// Reads the master data and the live appointments, now that a change was announced, and puts their ledger in
+    /// force. Notifications received from here on are applied to it.
+    private func takeUpCatalog() throws {
+        let today = BerlinTime.local(clock.now()).date
+        let read = try LedgerFeed.catalogAndLive(from: today, conninfo: conninfo)
+        catalogs.replace(catalog: read.catalog, revision: read.revision, appointments: read.live, today: today)
+        log("master data at revision \(read.revision) in force")
     }
 }

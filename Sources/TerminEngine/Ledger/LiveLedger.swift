@@ -3,12 +3,20 @@ import TerminCore
 /// This instance's picture of desk time: the lock-free ledger (through the scheduler) and which appointments hold
 /// time in it (`Occupancy`). Every path that learns of an appointment starting or ending goes through here: the
 /// engine's own commits, cancels and expiries, other instances' notifications, the rebuild at start.
+///
+/// One `LiveLedger` belongs to one revision of the catalogue: when master data changes, `LiveCatalog` puts a new one
+/// in its place, and a command settles in the one it reserved in.
 public final class LiveLedger: Sendable {
     public let scheduler: Scheduler
+    /// The revision of the master data `scheduler.catalog` was read at (`CatalogRepository.revision`).
+    public let catalogRevision: Int
     /// The appointments the ledger holds time for; releases go through it.
     let occupancy = Occupancy()
 
-    public init(scheduler: Scheduler) { self.scheduler = scheduler }
+    public init(scheduler: Scheduler, catalogRevision: Int = 0) {
+        self.scheduler = scheduler
+        self.catalogRevision = catalogRevision
+    }
 
     /// Appointments the ledger holds time for.
     public var appointmentCount: Int { occupancy.count }
@@ -70,8 +78,8 @@ public final class LiveLedger: Sendable {
         switch event.operation {
         case .live:
             guard !occupancy.contains(event.id) else { return true }
-            guard let layout = scheduler.layout(officeID: event.run.officeID, date: event.run.date) else {
-                return true   // a day this catalogue has closed: nothing to hold
+            guard let layout = scheduler.layout(officeID: event.run.officeID, date: event.run.date), layout.holds(event.run) else {
+                return true   // a day this catalogue has closed, or hours or a desk it no longer has: nothing to hold
             }
             guard scheduler.ledger.occupy(layout: layout, run: event.run, channel: event.channel) else { return false }
             if !occupancy.insert(event.id, run: event.run, channel: event.channel, services: event.services) {

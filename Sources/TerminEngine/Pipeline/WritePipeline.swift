@@ -6,22 +6,24 @@ import TerminStore
 /// ledger learns what the commit changed (a new or confirmed appointment holds its time, a cancelled or expired one
 /// gives it back), and on anything but a commit the reserved time is given back.
 final class WritePipeline: Sendable {
-    /// A decided command: the desk time it reserved, given back unless its plan commits, and the plan.
+    /// A decided command: the desk time it reserved, given back unless its plan commits, the plan, and the ledger
+    /// the command took at its start, which it settles in (if master data changed meanwhile, the ledger in force
+    /// learns of the commit from its notification).
     struct Reserved: Sendable {
         let runs: [(run: SlotRun, channel: Channel)]
         let plan: WritePlan
+        let live: LiveLedger
 
-        init(_ plan: WritePlan, runs: [(run: SlotRun, channel: Channel)] = []) {
+        init(_ plan: WritePlan, runs: [(run: SlotRun, channel: Channel)] = [], in live: LiveLedger) {
             self.runs = runs
             self.plan = plan
+            self.live = live
         }
     }
 
-    let live: LiveLedger
     let writer: CommitWriter
 
-    init(live: LiveLedger, writer: CommitWriter) {
-        self.live = live
+    init(writer: CommitWriter) {
         self.writer = writer
     }
 
@@ -37,6 +39,7 @@ final class WritePipeline: Sendable {
 
     /// Applies an outcome to the ledger and passes it on.
     private func settle(_ reserved: Reserved, _ outcome: WritePlan.Outcome) -> WritePlan.Outcome {
+        let live = reserved.live
         guard case .committed(let changed) = outcome else {
             for (run, channel) in reserved.runs { live.scheduler.ledger.release(run, channel: channel) }
             return outcome

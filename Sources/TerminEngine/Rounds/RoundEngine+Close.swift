@@ -24,7 +24,8 @@ extension RoundEngine {
         let inputs = collected.map {
             RoundAllocation.RoundRequestInput(id: $0.id, request: $0.request, priority: $0.request.priority + $0.boost)
         }
-        let allocation = RoundAllocation(round: round, scheduler: booking.scheduler, now: now)
+        let live = booking.live
+        let allocation = RoundAllocation(round: round, scheduler: live.scheduler, now: now)
         let outcome = try allocation.allocate(inputs, seed: seed, limits: Solver.Limits(
             seconds: configuration.solverSecondsMax, iterations: configuration.solverIterationsMax, workers: 1))
         var runs: [(run: SlotRun, channel: Channel)] = []
@@ -32,9 +33,9 @@ extension RoundEngine {
         var winners: [String: String] = [:]
         let byID = Dictionary(uniqueKeysWithValues: collected.map { ($0.id, $0) })
         for (input, placement) in outcome.assignments {
-            guard let run = booking.scheduler.ledger.reserve(layout: placement.layout, deskIDs: placement.shape.deskIDs,
-                                                             startUnit: placement.startUnit, units: placement.shape.slotUnits,
-                                                             channel: .online) else { continue }
+            guard let run = live.scheduler.ledger.reserve(layout: placement.layout, deskIDs: placement.shape.deskIDs,
+                                                          startUnit: placement.startUnit, units: placement.shape.slotUnits,
+                                                          channel: .online) else { continue }
             let record = Appointment(id: Secret.newID(), run: run, channel: .online, status: .confirmed,
                                      start: placement.start, end: placement.end, services: input.request.services,
                                      expiresAt: nil, contact: byID[input.id]!.contact)
@@ -50,7 +51,7 @@ extension RoundEngine {
         let report = Self.report(round, seed: seed, collected: collected, settlements: settlements,
                                  objective: outcome.objective, bound: outcome.bound)
         let closing = WritePlan.RoundClosing(roundID: roundID, settlements: settlements, carried: carried, report: report)
-        switch booking.pipeline.commit(.init(Decisions.roundClose(closing, won: won, now: now), runs: runs)) {
+        switch booking.pipeline.commit(.init(Decisions.roundClose(closing, won: won, now: now), runs: runs, in: live)) {
         case .committed:
             gate.update(ReleaseRound(id: round.id, name: round.name, officeIDs: round.officeIDs, serviceIDs: round.serviceIDs,
                                      firstDate: round.firstDate, lastDate: round.lastDate, opensAt: round.opensAt,

@@ -10,6 +10,18 @@ public enum CatalogRepository {
         return try !db.select(PostgresSelection(exists), "", []) { row throws(PostgresError) in try row[exists] }[0]
     }
 
+    /// Loads the whole catalogue and the revision it is at, from one snapshot.
+    public static func loadWithRevision(_ db: PostgresConnection) throws -> (catalog: Catalog, revision: Int) {
+        try db.transaction { db in
+            try db.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ")
+            let revision = PostgresColumn("revision", PostgresText.int)
+            let number = try db.select(PostgresSelection(revision), "FROM catalog_revision", []) {
+                row throws(PostgresError) in try row[revision]
+            }[0]
+            return (try load(db), number)
+        }
+    }
+
     /// Loads the whole catalogue.
     public static func load(_ db: PostgresConnection) throws -> Catalog {
         var combinations: [Int: Set<Int>] = [:]
@@ -121,7 +133,8 @@ public enum CatalogRepository {
         static let officeID = PostgresColumn("office_id", PostgresText.int)
         static let number = PostgresColumn("number", PostgresText.int)
         static let isAccessible = PostgresColumn("accessible", PostgresText.bool)
-        static let selection = PostgresSelection(id, officeID, number, isAccessible)
+        static let inService = PostgresColumn("in_service", PostgresText.bool)
+        static let selection = PostgresSelection(id, officeID, number, isAccessible, inService)
     }
 
     private static func desks(_ db: PostgresConnection, qualifications: [Int: Set<Int>]) throws -> [Desk] {
@@ -129,7 +142,8 @@ public enum CatalogRepository {
         return try db.select(C.selection, "FROM desk", []) { row throws(PostgresError) in
             let id = try row[C.id]
             return Desk(id: id, officeID: try row[C.officeID], number: try row[C.number],
-                        isAccessible: try row[C.isAccessible], serviceIDs: qualifications[id] ?? [])
+                        isAccessible: try row[C.isAccessible], serviceIDs: qualifications[id] ?? [],
+                        inService: try row[C.inService])
         }
     }
 

@@ -24,9 +24,21 @@ public final class LedgerFeed: @unchecked Sendable {
         try listener.receive(timeoutMilliseconds: timeoutMilliseconds)
     }
 
-    /// What the ledger holds time for from `date` on (see `AppointmentRepository.live`), read on a connection of its
-    /// own: a reconnected listener's catch-up.
-    public static func live(from date: LocalDate, conninfo: String) throws -> [Appointment] {
-        try AppointmentRepository.live(from: date, try PostgresConnection(conninfo: conninfo))
+    /// The catalogue's revision a payload announces (its line `catalog,<revision>`, Sql/021), if it announces one.
+    public static func catalogRevision(in payload: String) -> Int? {
+        for line in payload.split(separator: "\n") where line.hasPrefix("catalog,") {
+            return Int(line.dropFirst("catalog,".count))
+        }
+        return nil
+    }
+
+    /// The catalogue with its revision, and what the ledger holds time for from `date` on (see
+    /// `AppointmentRepository.live`), read in this order on a connection of their own: a reconnected listener's
+    /// catch-up, or the rebuild after a change of master data.
+    public static func catalogAndLive(from date: LocalDate, conninfo: String) throws
+        -> (catalog: Catalog, revision: Int, live: [Appointment]) {
+        let db = try PostgresConnection(conninfo: conninfo)
+        let (catalog, revision) = try CatalogRepository.loadWithRevision(db)
+        return (catalog, revision, try AppointmentRepository.live(from: date, db))
     }
 }
