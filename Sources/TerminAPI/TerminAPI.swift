@@ -112,6 +112,7 @@ public struct TerminAPI: Sendable {
         addCounterRoutes(to: &router)
         addOpenDataRoutes(to: &router)
         addOutboxRoutes(to: &router)
+        addMasterDataRoutes(to: &router)
         return router
     }
 

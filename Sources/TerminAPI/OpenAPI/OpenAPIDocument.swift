@@ -8,7 +8,7 @@ import TerminJSON
 /// there, not written in the texts.
 enum OpenAPIDocument {
     /// The texts merged into the main one, each with `paths`, and `schemas` and `parameters` for the components.
-    static let parts = [countersText, roundsText, openDataText, outboxText]
+    static let parts = [countersText, roundsText, openDataText, outboxText, masterDataText]
 
     /// The merged document with sorted keys: each part's `paths`, `schemas` and `parameters` added to the main
     /// text's, the main text's member kept where both have one; then the problem answers.
@@ -69,7 +69,8 @@ enum OpenAPIDocument {
         {"name": "abuse", "description": "Proof of work"},
         {"name": "operations", "description": "Health, readiness, metrics and this document"},
         {"name": "pages", "description": "The counter's HTML pages"},
-        {"name": "open data", "description": "Aggregate figures per office and day, under an open licence"}
+        {"name": "open data", "description": "Aggregate figures per office and day, under an open licence"},
+        {"name": "master data", "description": "Opening rules, closing days, desks and booking rules of an office, and the bookings a change left outside them"}
       ],
       "paths": {
         "/healthz": {

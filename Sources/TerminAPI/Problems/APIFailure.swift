@@ -102,6 +102,9 @@ struct APIFailure: Error {
         case .messageNotFound:
             self.init(ProblemDetails(type: Self.typeBase + "message-not-found", title: "Message not found", status: 404,
                                      detail: error.detail, field: nil))
+        case .closureNotFound:
+            self.init(ProblemDetails(type: Self.typeBase + "closure-not-found", title: "Closure not found", status: 404,
+                                     detail: error.detail, field: nil))
         }
     }
 

@@ -16,7 +16,8 @@ public enum StaffRole: String, Sendable, CaseIterable, Codable {
         case .serveQueue: self == .clerk || self == .lead || self == .admin
         case .manageDay, .readAudit, .manageRounds: self == .lead || self == .admin
         case .readStatistics: self != .clerk
-        case .manageAccounts, .operateDelivery: self == .admin
+        case .manageAccounts, .operateDelivery, .manageBookingRules: self == .admin
+        case .manageClosuresAndDesks: self == .lead || self == .admin
         }
     }
 
@@ -33,6 +34,10 @@ public enum StaffAction: String, Sendable {
     case manageAccounts = "manage accounts"
     case manageRounds = "define release rounds"
     case operateDelivery = "see and retry undeliverable messages"
+    /// Opening rules, online share, horizon and minimum notice: the office's policy.
+    case manageBookingRules = "change opening rules and booking rules"
+    /// Closing days and desks, which a lead runs for the office.
+    case manageClosuresAndDesks = "change closing days and desks"
 }
 
 /// A staff member as authenticated: who, in which role, where.

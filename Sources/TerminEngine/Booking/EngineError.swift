@@ -47,6 +47,8 @@ public struct EngineError: Error, Sendable, Equatable, CustomStringConvertible {
         case roundNotFound
         /// No dead outbox message has that id (404).
         case messageNotFound
+        /// The office is not closed on that day (404).
+        case closureNotFound
     }
 
     public let kind: Kind

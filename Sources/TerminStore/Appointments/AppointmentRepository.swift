@@ -308,6 +308,14 @@ extension AppointmentRepository {
             """, [String(officeID), date.description]))
     }
 
+    /// An office's confirmed bookings on `from` and later days, in start order.
+    public static func confirmed(officeID: Int, from: LocalDate, _ db: PostgresConnection) throws -> [Appointment] {
+        try AppointmentColumns.decode(try db.query("""
+            SELECT \(AppointmentColumns.selection.sql) FROM appointment a
+            WHERE a.office_id = $1 AND a.day >= $2 AND a.status = 'confirmed' ORDER BY lower(a.span), a.id
+            """, [String(officeID), from.description]))
+    }
+
     /// Marks confirmed bookings whose citizens did not come (no ticket checks them in) as no-shows; returns those it
     /// changed.
     public static func markNoShows(ids: [String], _ db: PostgresConnection) throws -> [Appointment] {

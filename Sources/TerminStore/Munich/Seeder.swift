@@ -78,15 +78,7 @@ public enum Seeder {
                                      [String(desk.id), String(serviceID)])
                     }
                 }
-                try db.query("DELETE FROM opening_rule WHERE office_id = $1", [String(o.id)])
-                for rule in rulesByOffice[o.id] ?? [] {
-                    try db.query("""
-                        INSERT INTO opening_rule (office_id, weekdays, valid_from, valid_to, start_minute, end_minute,
-                          staffed_desks) VALUES ($1, $2::int[], $3, $4, $5, $6, $7)
-                        """, [String(o.id), "{" + rule.weekdays.sorted().map(String.init).joined(separator: ",") + "}",
-                              rule.validFrom.description, rule.validTo?.description, String(rule.startMinute),
-                              String(rule.endMinute), String(rule.staffedDesks)])
-                }
+                try MasterDataRepository.replaceOpeningRules(officeID: o.id, rules: rulesByOffice[o.id] ?? [], db)
             }
         }
         return Summary(offices: munich.offices.count, services: munich.services.count, offers: munich.offers.count,
