@@ -113,6 +113,7 @@ public struct TerminAPI: Sendable {
         addOpenDataRoutes(to: &router)
         addOutboxRoutes(to: &router)
         addMasterDataRoutes(to: &router)
+        addWebhookRoutes(to: &router)
         return router
     }
 

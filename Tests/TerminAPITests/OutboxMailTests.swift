@@ -8,47 +8,16 @@ import TerminTestSupport
 
 /// A real SMTP server (aiosmtpd, `Mail/smtp_sink.py`) that parses what it receives with Python's e-mail package.
 final class SMTPSink {
-    struct NotStarted: Error, CustomStringConvertible { let description: String }
-    static let script = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("Mail/smtp_sink.py").path
-    let folder: URL
-    let port: Int
-    private let process = Process()
-    private let input = Pipe()
+    private let service: PythonService
+    var port: Int { service.port }
 
     /// Starts the server on `port` (0: a free one).
     init(port: Int = 0) throws {
-        folder = FileManager.default.temporaryDirectory.appendingPathComponent("termin-smtp-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
-        let output = Pipe()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = ["python3", Self.script, folder.path, String(port)]
-        process.standardInput = input
-        process.standardOutput = output
-        process.standardError = FileHandle.nullDevice
-        try process.run()
-        var text = ""
-        while !text.contains("\n") {
-            let data = output.fileHandleForReading.availableData
-            guard !data.isEmpty else { break }
-            text += String(decoding: data, as: UTF8.self)
-        }
-        guard text.hasPrefix("PORT "), let port = Int(text.dropFirst(5).trimmingCharacters(in: .whitespacesAndNewlines)) else {
-            throw NotStarted(description: "the SMTP sink did not start (is aiosmtpd installed?): \(text)")
-        }
-        self.port = port
+        service = try PythonService(script: "Mail/smtp_sink.py", arguments: [String(port)], needs: "aiosmtpd")
     }
 
     /// The mails received so far, as the sink parsed them.
-    var mails: [[String: Any]] {
-        guard let text = try? String(contentsOf: folder.appendingPathComponent("mails.jsonl"), encoding: .utf8) else { return [] }
-        return text.split(separator: "\n").compactMap { try? JSONSerialization.jsonObject(with: Data($0.utf8)) as? [String: Any] }
-    }
-
-    deinit {
-        try? input.fileHandleForWriting.close()
-        process.waitUntilExit()
-        try? FileManager.default.removeItem(at: folder)
-    }
+    var mails: [[String: Any]] { service.records("mails.jsonl") }
 }
 
 @Suite struct OutboxMailTests {

@@ -12,9 +12,9 @@ import TerminTestSupport
         return Set(response.availabilityDays.first?.starts ?? [])
     }
 
-    /// Waits (at most 5 s) until `condition` holds: notifications arrive asynchronously.
+    /// Waits (at most 15 s: the whole suite shares two cores) until `condition` holds: notifications arrive asynchronously.
     static func eventually(_ condition: () throws -> Bool) rethrows -> Bool {
-        try Wait.until("a ledger notification to arrive", seconds: 5, condition)
+        try Wait.until("a ledger notification to arrive", seconds: 15, condition)
     }
 
     @Test func eachInstanceSeesTheOthersBookingsAndCancellations() throws {

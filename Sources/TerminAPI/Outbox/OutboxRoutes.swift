@@ -45,6 +45,8 @@ struct DeadMessageJSON: Encodable {
     let created_at: String
     let given_up_at: String
     let last_error: String?
+    /// The webhook receiver, for an event; absent for a mail.
+    let receiver: Int?
 
     init(_ message: DeadMessage) {
         id = message.id
@@ -55,5 +57,6 @@ struct DeadMessageJSON: Encodable {
         created_at = BerlinTime.format(message.createdAt)
         given_up_at = BerlinTime.format(message.settledAt)
         last_error = message.lastError
+        receiver = message.receiverID
     }
 }

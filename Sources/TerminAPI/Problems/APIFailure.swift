@@ -105,6 +105,9 @@ struct APIFailure: Error {
         case .closureNotFound:
             self.init(ProblemDetails(type: Self.typeBase + "closure-not-found", title: "Closure not found", status: 404,
                                      detail: error.detail, field: nil))
+        case .webhookNotFound:
+            self.init(ProblemDetails(type: Self.typeBase + "webhook-not-found", title: "Webhook receiver not found", status: 404,
+                                     detail: error.detail, field: nil))
         }
     }
 

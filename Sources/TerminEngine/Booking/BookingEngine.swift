@@ -289,6 +289,15 @@ public final class BookingEngine: Sendable {
         return (placement, run)
     }
 
+    /// Runs `body` on a pooled connection; a failure is `unavailable`, saying that `what` could not be reached.
+    func withDatabase<T>(_ what: String, _ body: (DatabaseConnection) throws -> T) throws(EngineError) -> T {
+        do { return try pool.withConnection(body) } catch let error as EngineError {
+            throw error
+        } catch {
+            throw EngineError(.unavailable, detail: "The \(what) could not be reached: \(error)")
+        }
+    }
+
     static func newID() -> String { Secret.newID() }
 
     /// A booking's code: 128 random bits as 32 hex digits.

@@ -49,6 +49,8 @@ public struct EngineError: Error, Sendable, Equatable, CustomStringConvertible {
         case messageNotFound
         /// The office is not closed on that day (404).
         case closureNotFound
+        /// No webhook receiver has that id (404).
+        case webhookNotFound
     }
 
     public let kind: Kind

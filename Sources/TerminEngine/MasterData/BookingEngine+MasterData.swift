@@ -78,14 +78,14 @@ extension BookingEngine {
     /// An office's closing days from today on.
     public func closures(officeID: Int) throws(EngineError) -> [ClosingDaysCalendar.Day] {
         let today = BerlinTime.local(clock.now()).date
-        return try reading("closing days") { try MasterDataRepository.closures(officeID: officeID, from: today, $0) }
+        return try withDatabase("closing days") { try MasterDataRepository.closures(officeID: officeID, from: today, $0) }
     }
 
     /// An office's confirmed bookings still to come whose time the master data in force no longer opens: the day is
     /// closed, the hours do not cover it, or its desk is out of service.
     public func conflicts(officeID: Int) throws(EngineError) -> [Appointment] {
         let now = clock.now()
-        let bookings = try reading("bookings") {
+        let bookings = try withDatabase("bookings") {
             try AppointmentRepository.confirmed(officeID: officeID, from: BerlinTime.local(now).date, $0)
         }
         return Self.conflicts(bookings, now: now, scheduler.layout(officeID:date:))
@@ -210,9 +210,8 @@ extension BookingEngine {
     private func change(officeID: Int, by member: StaffMember, action: String, subject: String, detail: String,
                         _ write: (DatabaseConnection) throws -> Void) throws(EngineError) -> [Appointment] {
         let now = clock.now()
-        let (revision, conflicts): (Int, [Appointment])
-        do {
-            (revision, conflicts) = try pool.transaction { db in
+        let (revision, conflicts) = try withDatabase("master data") { db in
+            try db.transaction { db in
                 try write(db)
                 try AuditRepository.append(at: now, officeID: officeID, actor: .staff(member), action: action,
                                            subject: subject, detail: detail, db)
@@ -221,22 +220,11 @@ extension BookingEngine {
                 return (try MasterDataRepository.announceChange(db),
                         Self.conflicts(bookings, now: now) { DayLayout.make(catalog: catalog, officeID: $0, date: $1) })
             }
-        } catch let error as EngineError {
-            throw error
-        } catch {
-            throw EngineError(.unavailable, detail: "The master data could not be changed: \(error)")
         }
         if !catalogs.waitForRevision(revision) {
             throw EngineError(.unavailable, detail: "The change was saved, but this instance has not taken it up yet.")
         }
         return conflicts
-    }
-
-    /// Reads on a pooled connection; a failure is `unavailable`.
-    private func reading<T>(_ what: String, _ body: (DatabaseConnection) throws -> T) throws(EngineError) -> T {
-        do { return try pool.withConnection(body) } catch {
-            throw EngineError(.unavailable, detail: "The \(what) could not be read: \(error)")
-        }
     }
 
     /// The rules `drafts` describe, if they are consistent.

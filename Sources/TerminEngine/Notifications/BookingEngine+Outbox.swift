@@ -10,22 +10,12 @@ extension BookingEngine {
 
     /// The dead messages, the latest given up first (at most `deadMessagesListedMax`).
     public func deadMessages() throws(EngineError) -> [DeadMessage] {
-        do {
-            return try pool.withConnection { try OutboxRepository.dead(limit: Self.deadMessagesListedMax, $0) }
-        } catch {
-            throw EngineError(.unavailable, detail: "The outbox could not be read: \(error)")
-        }
+        try withDatabase("outbox") { try OutboxRepository.dead(limit: Self.deadMessagesListedMax, $0) }
     }
 
     /// Makes dead message `id` pending again, due at once. 404 (`messageNotFound`) when there is no dead message `id`.
     public func reviveMessage(id: String) throws(EngineError) {
         guard UUID(uuidString: id) != nil else { throw EngineError(.messageNotFound, detail: "There is no dead message \(id).") }
-        let revived: Bool
-        do {
-            revived = try pool.withConnection { try OutboxRepository.revive(id, $0) }
-        } catch {
-            throw EngineError(.unavailable, detail: "The outbox could not be written: \(error)")
-        }
-        guard revived else { throw EngineError(.messageNotFound, detail: "There is no dead message \(id).") }
+        guard try withDatabase("outbox", { try OutboxRepository.revive(id, $0) }) else { throw EngineError(.messageNotFound, detail: "There is no dead message \(id).") }
     }
 }

@@ -23,20 +23,22 @@ public final class OutboxDelivery: Sendable {
         public var leaseSeconds: Int64 = 120
         /// Hours before a booking's start that its reminder is sent (none for a booking made within them).
         public var reminderHours = 24
+        /// Longest wait for a webhook receiver's answer, in seconds (receivers are called at once, so a slow one holds
+        /// no other).
+        public var webhookTimeoutSeconds = 10.0
         public init() {}
+
+        /// The wait before the next try after `attempts` tries failed, in seconds.
+        func backoffSeconds(afterAttempts attempts: Int) -> Int64 {
+            min(backoffSecondsMax, backoffSeconds << min(max(attempts - 1, 0), 30))
+        }
     }
 
     /// Sends messages over one connection: for each, `nil` when accepted, else why not; throws when nothing could be
     /// sent (the relay unreachable). `SMTPClient.send` is one.
     public typealias Transport = @Sendable ([MailMessage]) throws(SMTPClient.Failure) -> [SMTPClient.Failure?]
 
-    /// Figures for metrics.
-    public struct Statistics: Sendable {
-        public var sent = 0
-        public var stale = 0
-        public var dead = 0
-        public var failedTries = 0
-    }
+    public typealias Statistics = DeliveryStatistics
 
     private let pool: DatabasePool
     private let catalog: Catalog
@@ -92,7 +94,7 @@ public final class OutboxDelivery: Sendable {
         }
         guard !due.isEmpty else { return 0 }
         var sendable: [(due: OutboxRepository.Due, message: MailMessage)] = []
-        var settled: [(id: String, OutboxRepository.Settlement, String?)] = []
+        var settled: [DeliveryOutcomes.Settled] = []
         for message in due {
             if Self.isStale(message, now: now) {
                 settled.append((message.id, .stale, nil))
@@ -102,7 +104,7 @@ public final class OutboxDelivery: Sendable {
                 settled.append((message.id, .stale, "no contact e-mail"))
             }
         }
-        var retries: [(id: String, at: Instant, error: String)] = []
+        var outcomes = DeliveryOutcomes(settled: settled)
         if !sendable.isEmpty {
             let results: [SMTPClient.Failure?]
             do throws(SMTPClient.Failure) {
@@ -112,32 +114,16 @@ public final class OutboxDelivery: Sendable {
             }
             for ((message, _), failure) in zip(sendable, results) {
                 if let failure {
-                    if failure.permanent || message.attempts + 1 >= configuration.attemptsMax {
-                        settled.append((message.id, .dead, failure.description))
-                    } else {
-                        let wait = min(configuration.backoffSecondsMax, configuration.backoffSeconds << min(message.attempts, 30))
-                        retries.append((message.id, now.adding(seconds: wait), failure.description))
-                    }
+                    outcomes.failed(message.id, attempts: message.attempts + 1, error: failure.description,
+                                    permanent: failure.permanent, now: now, configuration)
                 } else {
-                    settled.append((message.id, .sent, nil))
+                    outcomes.settled.append((message.id, .sent, nil))
                 }
             }
         }
-        try pool.withConnection { db in
-            for (id, settlement, error) in settled { try OutboxRepository.settle(id, settlement, error: error, now: now, db) }
-            for retry in retries { try OutboxRepository.retry(retry.id, at: retry.at, error: retry.error, db) }
-        }
-        figures.withLock { figures in
-            for (_, settlement, _) in settled {
-                switch settlement {
-                case .sent: figures.sent += 1
-                case .stale: figures.stale += 1
-                case .dead: figures.dead += 1
-                }
-            }
-            figures.failedTries += retries.count
-        }
-        for (_, settlement, error) in settled where settlement == .dead { log("outbox: a message is dead: \(error ?? "")") }
+        try outcomes.write(pool, now: now)
+        figures.withLock { outcomes.count(into: &$0) }
+        for (_, settlement, error) in outcomes.settled where settlement == .dead { log("outbox: a message is dead: \(error ?? "")") }
         return due.count
     }
 

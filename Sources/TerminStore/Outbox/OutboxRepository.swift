@@ -20,12 +20,12 @@ public enum OutboxRepository {
         public let appointment: Appointment
     }
 
-    /// Claims at most `limit` due messages for `leaseSeconds` (another loop skips them meanwhile; a loop that dies
+    /// Claims at most `limit` due mails for `leaseSeconds` (another loop skips them meanwhile; a loop that dies
     /// leaves them due again when the lease runs out): each with its booking.
     public static func claim(limit: Int, now: Instant, leaseSeconds: Int64, _ db: PostgresConnection) throws -> [Due] {
         let rows = try db.query("""
             UPDATE outbox x SET due_at = $2::timestamptz + make_interval(secs => $3)
-            WHERE x.id IN (SELECT id FROM outbox WHERE state = 'pending' AND (due_at IS NULL OR due_at <= $2)
+            WHERE x.id IN (SELECT id FROM outbox WHERE state = 'pending' AND receiver_id IS NULL AND (due_at IS NULL OR due_at <= $2)
                            ORDER BY due_at NULLS FIRST, created_at LIMIT $1 FOR UPDATE SKIP LOCKED)
             RETURNING x.id, x.appointment_id, x.kind, x.revision, x.attempts
             """, [String(limit), BerlinTime.format(now), String(leaseSeconds)]).rows
@@ -91,12 +91,13 @@ public enum OutboxRepository {
         let created = InstantColumn.required("created_at")
         let settled = InstantColumn.required("settled_at")
         let error = PostgresColumn<String?>.optional("last_error", PostgresText.text)
-        return try db.select(PostgresSelection(id, appointment, kind, revision, attempts, created, settled, error), """
+        let receiver = PostgresColumn<Int?>.optional("receiver_id", PostgresText.int)
+        return try db.select(PostgresSelection(id, appointment, kind, revision, attempts, created, settled, error, receiver), """
             FROM outbox WHERE state = 'dead' ORDER BY settled_at DESC, id LIMIT $1
             """, [String(limit)]) { row throws(PostgresError) in
             DeadMessage(id: try row[id], appointmentID: try row[appointment], kind: try row[kind], revision: try row[revision],
                         attempts: try row[attempts], createdAt: try row[created], settledAt: try row[settled],
-                        lastError: try row[error])
+                        lastError: try row[error], receiverID: try row[receiver])
         }
     }
 

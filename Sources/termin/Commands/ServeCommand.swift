@@ -142,6 +142,9 @@ enum ServeCommand: Command {
             Threads.start(delivery.loops)
             registerMetrics(of: delivery, in: api.metrics)
         }
+        let webhooks = WebhookDelivery(pool: pool, clock: SystemClock(), log: log)
+        Threads.start(webhooks.loops)
+        registerMetrics(of: webhooks, in: api.metrics)
         configuration.metrics = api.metrics
         configuration.accessLog = options[quiet] ? nil : AccessLog.toStandardError
         let server = try HTTPServer(configuration: configuration, router: api.router())
@@ -154,6 +157,7 @@ enum ServeCommand: Command {
         server.stop()
         assembly.stop()
         delivery?.stop()
+        webhooks.stop()
         supervisor.stop()
         _ = sources
         return ExitCode.success
@@ -205,6 +209,17 @@ enum ServeCommand: Command {
         metrics.register("termin_outbox_failed_tries_total", help: "Tries that failed and wait for another.", type: "counter") {
             Double(delivery.statistics.failedTries)
         }
+    }
+
+    static func registerMetrics(of webhooks: WebhookDelivery, in metrics: HTTPMetrics) {
+        metrics.register("termin_webhooks_sent_total", help: "Webhook events a receiver accepted (2xx).", type: "counter") {
+            Double(webhooks.statistics.sent)
+        }
+        metrics.register("termin_webhooks_dead_total", help: "Webhook events given up after their last try.", type: "counter") {
+            Double(webhooks.statistics.dead)
+        }
+        metrics.register("termin_webhooks_failed_tries_total", help: "Webhook tries that failed and wait for another.",
+                         type: "counter") { Double(webhooks.statistics.failedTries) }
     }
 
     static func registerMetrics(of supervisor: DatabaseSupervisor, in metrics: HTTPMetrics) {

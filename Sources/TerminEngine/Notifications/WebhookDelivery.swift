@@ -1,0 +1,128 @@
+import Foundation
+#if canImport(FoundationNetworking)
+import FoundationNetworking
+#endif
+import Synchronization
+import TerminCore
+import TerminStore
+
+/// Posts the outbox's due webhook events to their receivers, in a loop the composition root runs on a thread of its
+/// own: at least once, each with its stable `webhook-id` and signed on every try (`WebhookSignature`), every receiver
+/// of a round called at once with a time-out, so a slow one holds no other; any answer but 2xx is retried with the
+/// mail's backoff, up to its tries (then dead, listed for admins).
+public final class WebhookDelivery: Sendable {
+    /// One signed POST.
+    public struct Request: Sendable {
+        public let url: URL
+        public let headers: [(name: String, value: String)]
+        public let body: [UInt8]
+    }
+
+    /// Sends requests at once; for each, `nil` for a 2xx answer, else why not.
+    public typealias Transport = @Sendable ([Request]) -> [String?]
+
+    private let pool: DatabasePool
+    private let transport: Transport
+    private let clock: any WallClock
+    private let configuration: OutboxDelivery.Configuration
+    private let log: @Sendable (String) -> Void
+    private let lifecycle = LoopLifecycle()
+    private let figures = Mutex(DeliveryStatistics())
+
+    /// `transport` defaults to HTTP with `configuration.webhookTimeoutSeconds`.
+    public init(pool: DatabasePool, transport: Transport? = nil, clock: any WallClock,
+                configuration: OutboxDelivery.Configuration = .init(), log: @escaping @Sendable (String) -> Void) {
+        precondition(configuration.batchMax > 0 && configuration.attemptsMax > 0)
+        self.pool = pool
+        self.transport = transport ?? HTTPPoster(timeoutSeconds: configuration.webhookTimeoutSeconds).post
+        self.clock = clock
+        self.configuration = configuration
+        self.log = log
+    }
+
+    public var statistics: DeliveryStatistics { figures.withLock { $0 } }
+
+    /// The delivery loop.
+    public var loops: [(name: String, run: @Sendable () -> Void)] { [("termin-webhooks", { [self] in run() })] }
+
+    /// Stops after the round under way and waits for the loop.
+    public func stop() { lifecycle.stop() }
+
+    private func run() {
+        lifecycle.run {
+            while !lifecycle.isStopped {
+                var claimed = 0
+                do { claimed = try deliverDue() } catch { log("webhook delivery failed: \(error)") }
+                if claimed < configuration.batchMax {
+                    lifecycle.pause(until: .now + .milliseconds(Int(configuration.intervalSeconds * 1_000)))
+                }
+            }
+        }
+    }
+
+    /// One round: claims the due events, posts them at once and settles each. Returns how many it claimed.
+    @discardableResult
+    public func deliverDue() throws -> Int {
+        let now = clock.now()
+        let due = try pool.withConnection {
+            try WebhookRepository.claim(limit: configuration.batchMax, now: now, leaseSeconds: configuration.leaseSeconds, $0)
+        }
+        guard !due.isEmpty else { return 0 }
+        // The receiver checks the timestamp against its own clock: the real time, whatever the engine's clock says.
+        let timestamp = Int64(Date().timeIntervalSince1970)
+        var outcomes = DeliveryOutcomes()
+        var requests: [(event: WebhookRepository.Due, request: Request)] = []
+        for event in due {
+            guard let url = URL(string: event.url) else {
+                outcomes.settled.append((event.id, .dead, "the receiver's URL cannot be read"))
+                continue
+            }
+            let body = Array(event.payload.utf8)
+            requests.append((event, Request(url: url, headers: WebhookSignature.headers(id: event.id, timestamp: timestamp,
+                                                                                        body: body, secret: event.secret),
+                                            body: body)))
+        }
+        for ((event, _), failure) in zip(requests, transport(requests.map(\.request))) {
+            if let failure {
+                outcomes.failed(event.id, attempts: event.attempts + 1, error: failure, permanent: false, now: now, configuration)
+            } else {
+                outcomes.settled.append((event.id, .sent, nil))
+            }
+        }
+        try outcomes.write(pool, now: now)
+        figures.withLock { outcomes.count(into: &$0) }
+        for (_, settlement, error) in outcomes.settled where settlement == .dead { log("webhooks: an event is dead: \(error ?? "")") }
+        return due.count
+    }
+}
+
+/// POSTs JSON bodies over HTTP(S), all of a round at once, each bounded by a time-out.
+struct HTTPPoster: Sendable {
+    let timeoutSeconds: Double
+
+    func post(_ requests: [WebhookDelivery.Request]) -> [String?] {
+        let results = Mutex([String?](repeating: "not sent", count: requests.count))
+        let group = DispatchGroup()
+        let session = URLSession(configuration: .ephemeral)
+        defer { session.finishTasksAndInvalidate() }
+        for (index, request) in requests.enumerated() {
+            var urlRequest = URLRequest(url: request.url, timeoutInterval: timeoutSeconds)
+            urlRequest.httpMethod = "POST"
+            urlRequest.httpBody = Data(request.body)
+            urlRequest.setValue("application/json", forHTTPHeaderField: "Content-Type")
+            for (name, value) in request.headers { urlRequest.setValue(value, forHTTPHeaderField: name) }
+            group.enter()
+            session.dataTask(with: urlRequest) { _, response, error in
+                let status = (response as? HTTPURLResponse)?.statusCode
+                let outcome: String? = if let status, (200..<300).contains(status) { nil }
+                    else if let status { "the receiver answered \(status)" }
+                    else { "the receiver could not be reached: \(error.map { "\($0.localizedDescription)" } ?? "no answer")" }
+                results.withLock { $0[index] = outcome }
+                group.leave()
+            }.resume()
+        }
+        // Each task ends by its time-out; the wait's own bound is a second more.
+        _ = group.wait(timeout: .now() + timeoutSeconds + 1)
+        return results.withLock { $0 }
+    }
+}
