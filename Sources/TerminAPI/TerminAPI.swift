@@ -98,6 +98,15 @@ public struct TerminAPI: Sendable {
         router.add("POST", "/v1/bookings/{id}/move") { request, parameters in
             respond { try moveBooking(request, id: parameters["id"]!) }
         }
+        router.add("POST", "/v1/bookings/{id}/earlier") { request, parameters in
+            respond { try joinEarlierList(request, id: parameters["id"]!) }
+        }
+        router.add("GET", "/v1/bookings/{id}/earlier") { request, parameters in
+            respond { try showEarlierWish(request, id: parameters["id"]!) }
+        }
+        router.add("DELETE", "/v1/bookings/{id}/earlier") { request, parameters in
+            respond { try leaveEarlierList(request, id: parameters["id"]!) }
+        }
         router.add("GET", "/v1/bookings/{id}/calendar.ics") { request, parameters in
             respond { try calendar(request, id: parameters["id"]!) }
         }

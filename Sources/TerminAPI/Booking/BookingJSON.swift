@@ -143,3 +143,41 @@ extension BookingJSON {
         return object.finish()
     }
 }
+
+/// `POST /v1/bookings/{id}/earlier`: the latest acceptable start, and what the desk must meet.
+struct EarlierRequestJSON: Decodable {
+    let latest: String?
+    let needs: [String]?
+}
+
+/// A booking's wish for an earlier time, as it stands.
+struct EarlierWishJSON: Encodable {
+    struct OfferJSON: Encodable {
+        let hold: String
+        let start: String
+        let expires_at: String
+    }
+
+    let booking: String
+    let state: String
+    let joined_at: String
+    let latest: String?
+    let needs: [String]
+    let offers_made: Int
+    let offers_max: Int
+    /// The offer held for the booking now: take it by moving onto its hold.
+    let offer: OfferJSON?
+
+    init(_ wish: EarlierWish, state: EarlierWish.State, offersMax: Int) {
+        booking = wish.bookingID
+        self.state = state.rawValue
+        joined_at = BerlinTime.format(wish.optedAt)
+        latest = wish.latestStart.map(BerlinTime.format)
+        needs = wish.needs.names
+        offers_made = wish.offersMade
+        offers_max = offersMax
+        offer = state == .offered ? wish.lastOffer.map {
+            OfferJSON(hold: $0.holdID, start: BerlinTime.format($0.start), expires_at: BerlinTime.format($0.expiresAt))
+        } : nil
+    }
+}

@@ -47,7 +47,7 @@ extension OpenAPIDocument {
         "DeadMessageList": {"type": "object", "required": ["messages"], "properties": {"messages": {"type": "array", "items": {"$ref": "#/components/schemas/DeadMessage"}}}},
         "DeadMessage": {"type": "object", "required": ["id", "booking", "kind", "revision", "attempts", "created_at", "given_up_at"], "properties": {
           "id": {"type": "string", "format": "uuid"}, "booking": {"type": "string", "format": "uuid"},
-          "kind": {"type": "string", "enum": ["confirmation", "move", "cancellation", "reminder", "booking.created", "booking.moved", "booking.cancelled", "booking.no_show"]},
+          "kind": {"type": "string", "enum": ["confirmation", "move", "cancellation", "reminder", "offer", "booking.created", "booking.moved", "booking.cancelled", "booking.no_show"]},
           "revision": {"type": "integer"}, "attempts": {"type": "integer"},
           "created_at": {"type": "string", "format": "date-time"}, "given_up_at": {"type": "string", "format": "date-time"},
           "last_error": {"type": "string"}, "receiver": {"type": "integer", "minimum": 1, "description": "The webhook receiver, for an event; absent for a mail"}}}

@@ -108,6 +108,12 @@ struct APIFailure: Error {
         case .webhookNotFound:
             self.init(ProblemDetails(type: Self.typeBase + "webhook-not-found", title: "Webhook receiver not found", status: 404,
                                      detail: error.detail, field: nil))
+        case .earlierListRefused:
+            self.init(ProblemDetails(type: Self.typeBase + "earlier-list-refused", title: "Cannot wait for an earlier time",
+                                     status: 409, detail: error.detail, field: error.field))
+        case .notOnEarlierList:
+            self.init(ProblemDetails(type: Self.typeBase + "earlier-wish-not-found", title: "Not on the earlier-time list",
+                                     status: 404, detail: error.detail, field: nil))
         }
     }
 

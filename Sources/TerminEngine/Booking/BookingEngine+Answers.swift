@@ -35,7 +35,8 @@ extension BookingEngine {
             guard let caps else { throw unavailable(outcome, doing: "stored") }
             throw EngineError(refusal, identity: caps.identity, services: booked?.services.map(\.serviceID) ?? caps.serviceIDs,
                               now: now)
-        case .refused(.notConfirmed), .refused(.pastCutoff), .refused(.movedMeanwhile), .refused(.roundNotDue), .failed:
+        case .refused(.notConfirmed), .refused(.pastCutoff), .refused(.movedMeanwhile), .refused(.roundNotDue),
+             .refused(.noLongerWaiting), .failed:
             throw unavailable(outcome, doing: "stored")
         }
     }

@@ -27,6 +27,8 @@ public final class BookingEngine: Sendable {
         public var identityLimits: IdentityLimits?
         /// The key of the citizens' identity hashes; `nil`: the one the database keeps (made at first use).
         public var identityKey: [UInt8]?
+        /// The earlier-time list's rules.
+        public var earlierList = EarlierListRules()
         public init() {}
     }
 

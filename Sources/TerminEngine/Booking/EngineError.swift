@@ -51,6 +51,11 @@ public struct EngineError: Error, Sendable, Equatable, CustomStringConvertible {
         case closureNotFound
         /// No webhook receiver has that id (404).
         case webhookNotFound
+        /// The booking cannot wait for an earlier time: not booked online, no e-mail to send the offer to, too soon,
+        /// or out of offers (409).
+        case earlierListRefused
+        /// The booking is not on the earlier-time list (404).
+        case notOnEarlierList
     }
 
     public let kind: Kind

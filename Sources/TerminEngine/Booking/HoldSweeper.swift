@@ -1,4 +1,5 @@
-/// Expires the holds that ran out every `intervalSeconds`, runs the housekeeping (old contact data erased, old
+/// Expires the holds that ran out and offers the time given back to the earlier-time list (at the offices where it was
+/// given back; at every office with the housekeeping) every `intervalSeconds`, runs the housekeeping (old contact data erased, old
 /// idempotency keys forgotten, the day's next free online times recorded for the open data) every
 /// `housekeepingEverySweeps` sweeps, and marks the counters' lapsed appointments as
 /// no-shows every `noShowEverySweeps` sweeps, in a loop the composition root runs on a thread of its own until stopped.
@@ -39,6 +40,9 @@ public final class HoldSweeper: Sendable {
                 let housekeeping = sweeps % Self.housekeepingEverySweeps == 0
                 do { try engine.sweep(housekeeping: housekeeping) } catch {
                     log("hold sweep failed: \(error)")
+                }
+                do { try engine.offerEarlierTimes(everywhere: housekeeping) } catch {
+                    log("offering earlier times failed: \(error)")
                 }
                 if housekeeping {
                     do { try engine.recordNextFreeOnline() } catch { log("recording the next free online times failed: \(error)") }

@@ -1,3 +1,4 @@
+import Synchronization
 import TerminCore
 
 /// This instance's picture of desk time: the lock-free ledger (through the scheduler) and which appointments hold
@@ -12,10 +13,27 @@ public final class LiveLedger: Sendable {
     public let catalogRevision: Int
     /// The appointments the ledger holds time for; releases go through it.
     let occupancy = Occupancy()
+    /// Offices where time was given back since `takeFreedOffices` last took them (at first, every office): where an
+    /// earlier time may have come free for the earlier-time list.
+    private let freedOffices: Mutex<Set<Int>>
 
     public init(scheduler: Scheduler, catalogRevision: Int = 0) {
         self.scheduler = scheduler
         self.catalogRevision = catalogRevision
+        self.freedOffices = Mutex(Set(scheduler.catalog.offices.keys))
+    }
+
+    /// The offices where time was given back (or that `noteFreed` named) since the last call, sorted.
+    func takeFreedOffices() -> [Int] {
+        freedOffices.withLock { offices in
+            defer { offices = [] }
+            return offices.sorted()
+        }
+    }
+
+    /// Marks `officeID` for the next `takeFreedOffices`: time was given back there, or a wish for it waits.
+    func noteFreed(_ officeID: Int) {
+        _ = freedOffices.withLock { $0.insert(officeID) }
     }
 
     /// Appointments the ledger holds time for.
@@ -26,6 +44,7 @@ public final class LiveLedger: Sendable {
         if let previous = occupancy.record(appointment.id, run: appointment.run, channel: appointment.channel,
                                            services: appointment.services) {
             scheduler.ledger.release(previous.run, channel: previous.channel)
+            noteFreed(previous.run.officeID)
         }
     }
 
@@ -47,6 +66,7 @@ public final class LiveLedger: Sendable {
     func release(_ appointmentID: String) {
         guard let entry = occupancy.remove(appointmentID) else { return }
         scheduler.ledger.release(entry.run, channel: entry.channel)
+        noteFreed(entry.run.officeID)
     }
 
     /// Marks every live hold and booking as taken, unless already recorded. Returns the events that could not be

@@ -4,9 +4,10 @@ import TerminMail
 import TerminStore
 
 /// The mail a message of the outbox becomes: in the language the booking asked for (without a choice, German with
-/// English below), naming the office, its address, the
-/// services and their expected duration, and how to move or cancel; the appointment attached as iCalendar
-/// (`REQUEST` for a booking or a move, with the same `UID` and its revision as `SEQUENCE`; `CANCEL`).
+/// English below), naming the office, its address, the services and their expected duration, and how to move or
+/// cancel; the appointment attached as iCalendar (`REQUEST` for a booking or a move, with the same `UID` and its
+/// revision as `SEQUENCE`; `CANCEL`). An offer of an earlier time names the time held, until when, the booking's own
+/// time, and how to take it; it attaches nothing, as nothing changed yet.
 public enum BookingMail {
     /// Where mails come from and where they point.
     public struct Sender: Sendable {
@@ -19,20 +20,26 @@ public enum BookingMail {
         }
     }
 
-    /// The mail for a due message; `nil` when the booking has no contact e-mail (erased meanwhile).
+    /// The mail for a due message; `nil` when the booking has no contact e-mail (erased meanwhile), or an offer's hold
+    /// is gone.
     public static func message(_ due: OutboxRepository.Due, catalog: Catalog, sender: Sender, now: Instant) -> MailMessage? {
         let booking = due.appointment
         guard let email = booking.contact?.email, let office = catalog.offices[booking.run.officeID] else { return nil }
+        // An offer tells of the time held for the booking, and of the booking's own time below it.
+        let offered = due.kind == .offer ? due.offeredHold : nil
+        guard due.kind != .offer || offered?.expiresAt != nil else { return nil }
+        let shown = offered ?? booking
         let services = booking.services.map { request in
             let name = catalog.services[request.serviceID]
             return (de: (name?.nameDE ?? String(request.serviceID)) + (request.quantity > 1 ? " × \(request.quantity)" : ""),
                     en: (name?.nameEN ?? name?.nameDE ?? String(request.serviceID)) + (request.quantity > 1 ? " × \(request.quantity)" : ""))
         }
-        let minutes = Int(booking.end.secondsSinceEpoch - booking.start.secondsSinceEpoch) / 60
+        let minutes = Int(shown.end.secondsSinceEpoch - shown.start.secondsSinceEpoch) / 60
         let address = "\(office.displayName), \(office.address.street) \(office.address.houseNumber), "
             + "\(office.address.postalCode) \(office.address.city)"
         let cutoffMinutes = catalog.changeCutoffMinutes(officeID: office.id, services: booking.services)
         let link = sender.portalURL + (sender.portalURL.contains("?") ? "&" : "?") + "booking=" + booking.id
+        let heldUntil = offered?.expiresAt.map { clock(BerlinTime.local($0).minuteOfDay) } ?? ""
         let (subjectDE, subjectEN, stateDE, stateEN): (String, String, String, String) = switch due.kind {
         case .confirmation: ("Terminbestätigung", "Appointment confirmed", "Ihr Termin ist gebucht.", "Your appointment is booked.")
         case .move: ("Termin verschoben", "Appointment moved", "Ihr Termin wurde verschoben; es gilt diese Zeit.",
@@ -40,53 +47,82 @@ public enum BookingMail {
         case .cancellation: ("Termin abgesagt", "Appointment cancelled", "Ihr Termin ist abgesagt.", "Your appointment is cancelled.")
         case .reminder: ("Erinnerung an Ihren Termin", "Reminder of your appointment", "wir erinnern Sie an Ihren Termin.",
                          "This is a reminder of your appointment.")
+        case .offer: ("Früherer Termin frei", "An earlier time is free",
+                      "ein früherer Termin ist frei geworden. Wir halten ihn bis \(heldUntil) Uhr für Sie.",
+                      "An earlier time has come free. It is held for you until \(heldUntil).")
         }
         let greetingName = booking.contact?.name.map { " \($0)" } ?? ""
-        let changeable = due.kind != .cancellation
+        let germanAction = switch due.kind {
+        case .cancellation: ""
+        case .offer: """
+            Bisher:    \(germanTime(booking))
+
+            Annehmen (mit Ihrem Buchungscode): \(link)&offer=\(offered!.id)
+            Wenn Sie nichts tun, bleibt Ihr Termin, wie er ist.
+
+            """
+        default: """
+            Verschieben oder absagen (mit Ihrem Buchungscode): \(link)
+            Online bis \(cutoffMinutes) Minuten vor Beginn, danach telefonisch beim Amt.
+
+            """
+        }
+        let englishAction = switch due.kind {
+        case .cancellation: ""
+        case .offer: """
+            Until now: \(englishTime(booking))
+
+            Take it (with your booking code): \(link)&offer=\(offered!.id)
+            If you do nothing, your appointment stays as it is.
+
+            """
+        default: """
+            Move or cancel (with your booking code): \(link)
+            Online until \(cutoffMinutes) minutes before the start, later by phone to the office.
+
+            """
+        }
         let german = """
             Guten Tag\(greetingName),
 
             \(stateDE)
 
-            Wann:      \(germanTime(booking))
+            Wann:      \(germanTime(shown))
             Wo:        \(address)
             Anliegen:  \(services.map(\.de).joined(separator: ", ")) (etwa \(minutes) Minuten)
             Buchung:   \(booking.id)
 
-            """ + (!changeable ? "" : """
-                Verschieben oder absagen (mit Ihrem Buchungscode): \(link)
-                Online bis \(cutoffMinutes) Minuten vor Beginn, danach telefonisch beim Amt.
-
-                """)
+            """ + germanAction
         let english = """
             Hello\(greetingName),
 
             \(stateEN)
 
-            When:      \(englishTime(booking))
+            When:      \(englishTime(shown))
             Where:     \(address)
             Services:  \(services.map(\.en).joined(separator: ", ")) (about \(minutes) minutes)
             Booking:   \(booking.id)
 
-            """ + (!changeable ? "" : """
-                Move or cancel (with your booking code): \(link)
-                Online until \(cutoffMinutes) minutes before the start, later by phone to the office.
-
-                """)
+            """ + englishAction
         // The citizen's language; without a choice, German with English below.
         let (text, subject): (String, String) = switch booking.contact?.language {
-        case .de: (german, "\(subjectDE): \(office.displayName), \(germanTime(booking))")
-        case .en: (english, "\(subjectEN): \(office.displayName), \(englishTime(booking))")
-        case nil: (german + "\n" + english, "\(subjectDE) / \(subjectEN): \(office.displayName), \(germanTime(booking))")
+        case .de: (german, "\(subjectDE): \(office.displayName), \(germanTime(shown))")
+        case .en: (english, "\(subjectEN): \(office.displayName), \(englishTime(shown))")
+        case nil: (german + "\n" + english, "\(subjectDE) / \(subjectEN): \(office.displayName), \(germanTime(shown))")
         }
-        let names = booking.services.map { catalog.services[$0.serviceID]?.nameDE ?? String($0.serviceID) }
-        let method = due.kind == .cancellation ? "CANCEL" : "REQUEST"
-        let calendar = ICalendar.event(for: booking, office: office, serviceNames: names, stamp: now, method: method,
-                                       organizer: sender.from.address, attendee: email)
+        // An offer changes nothing yet: no calendar object.
+        var calendar: MailMessage.CalendarPart?
+        if due.kind != .offer {
+            let names = booking.services.map { catalog.services[$0.serviceID]?.nameDE ?? String($0.serviceID) }
+            let method = due.kind == .cancellation ? "CANCEL" : "REQUEST"
+            calendar = MailMessage.CalendarPart(method: method, content: ICalendar.event(
+                for: booking, office: office, serviceNames: names, stamp: now, method: method, organizer: sender.from.address,
+                attendee: email))
+        }
         return MailMessage(messageID: "<\(due.id)@termin>", from: sender.from, to: MailAddress(email, name: booking.contact?.name),
                            subject: subject,
                            date: Date(timeIntervalSince1970: TimeInterval(now.secondsSinceEpoch)), text: text,
-                           calendar: MailMessage.CalendarPart(method: method, content: calendar))
+                           calendar: calendar)
     }
 
     static let weekdaysDE = ["Montag", "Dienstag", "Mittwoch", "Donnerstag", "Freitag", "Samstag", "Sonntag"]

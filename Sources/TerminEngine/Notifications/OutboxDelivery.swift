@@ -128,13 +128,17 @@ public final class OutboxDelivery: Sendable {
     }
 
     /// A confirmation, move or reminder a later change superseded: the booking was cancelled or moved again since
-    /// (the later message tells of it); a reminder also once the start has passed. A cancellation is never stale.
+    /// (the later message tells of it); a reminder also once the start has passed; an offer also once its hold is no
+    /// longer held for the booking. A cancellation is never stale.
     static func isStale(_ message: OutboxRepository.Due, now: Instant) -> Bool {
         let superseded = message.appointment.status != .confirmed || message.appointment.revision > message.revision
         switch message.kind {
         case .cancellation: return false
         case .confirmation, .move: return superseded
         case .reminder: return superseded || message.appointment.start <= now
+        case .offer:
+            guard let hold = message.offeredHold, hold.status == .held, let expiresAt = hold.expiresAt else { return true }
+            return superseded || expiresAt <= now
         }
     }
 }

@@ -43,6 +43,14 @@ enum Decisions {
         return WritePlan([.move(move, by: actor)], now: now)
     }
 
+    /// An earlier time offered to a booking on the earlier-time list: the hold that keeps it for that booking alone, and
+    /// the offer recorded on the booking's wish with its mail; neither stands without the other.
+    static func earlierOffer(_ hold: Appointment, _ offer: EarlierListRepository.Offer, now: Instant) -> WritePlan {
+        precondition(hold.status == .held && hold.channel == .online && hold.expiresAt == offer.offer.expiresAt
+                     && hold.id == offer.offer.holdID && hold.start == offer.offer.start, "the offer is its hold, online")
+        return WritePlan([.insert(AppointmentRepository.NewRow(hold, code: nil, now: now)), .offerEarlier(offer)], now: now)
+    }
+
     /// The expiry of holds that ran out (the writer leaves any that is no longer held, or runs longer).
     static func expiry(holdIDs: [String], now: Instant) -> WritePlan {
         WritePlan([.expireHolds(ids: holdIDs)], now: now)

@@ -56,6 +56,8 @@ extension RoundEngine {
             gate.update(ReleaseRound(id: round.id, name: round.name, officeIDs: round.officeIDs, serviceIDs: round.serviceIDs,
                                      firstDate: round.firstDate, lastDate: round.lastDate, opensAt: round.opensAt,
                                      closesAt: round.closesAt, commitment: round.commitment, closedAt: now))
+            // What the round left over is open to everyone now, the earlier-time list first.
+            for officeID in round.officeIDs { live.noteFreed(officeID) }
             return true
         case .refused(.roundNotDue):
             return false

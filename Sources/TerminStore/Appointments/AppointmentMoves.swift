@@ -83,14 +83,17 @@ extension AppointmentRepository {
     }
 
     /// Moves a booking onto a live hold's time: the hold is deleted (its desk time freed, to the booking alone), then
-    /// the booking moved as `move` does, in the caller's transaction (a refusal must roll both back).
+    /// the booking moved as `move` does, in the caller's transaction (a refusal must roll both back). A hold that is an
+    /// earlier time offered to another booking is that booking's alone (to any other, as if it had run out).
     public static func move(ontoHold move: Move, now: Instant, _ db: PostgresConnection) throws -> Moving? {
         guard let holdID = move.holdID, isUUID(holdID) else { return .holdExpired }
         let ended = try db.query("""
             DELETE FROM appointment a WHERE a.id = $1 AND a.status = 'held' AND a.expires_at > $2 AND a.desk_id = $3
-              AND a.day = $4 AND a.start_unit = $5 AND a.units = $6 RETURNING a.id
+              AND a.day = $4 AND a.start_unit = $5 AND a.units = $6
+              AND NOT EXISTS (SELECT 1 FROM earlier_wish w WHERE w.offer_hold_id = a.id AND w.appointment_id <> $7::uuid)
+            RETURNING a.id
             """, [holdID, BerlinTime.format(now), String(move.to.deskID), move.to.date.description,
-                  String(move.to.startUnit), String(move.to.units)])
+                  String(move.to.startUnit), String(move.to.units), move.id])
         guard !ended.isEmpty else { return .holdExpired }
         let onto = Move(id: move.id, code: move.code, from: move.from, to: move.to, start: move.start, end: move.end)
         return try self.move([(onto, now)], db)[0]

@@ -175,7 +175,8 @@ public enum AppointmentRepository {
     }
 
     /// Turns a live hold into a booking carrying `code` and the contact data (and, if it was made online, the
-    /// citizen's identity).
+    /// citizen's identity). A hold that is an earlier time offered to a booking is not confirmed (`unknown`): only
+    /// that booking may take it, by moving onto it.
     public static func confirmHold(id: String, code: String, contact: Appointment.Contact?, identity: CitizenIdentity? = nil,
                                    now: Instant, _ db: PostgresConnection) throws -> Result<Appointment, ConfirmFailure> {
         guard isUUID(id) else { return .failure(.unknown) }
@@ -184,11 +185,16 @@ public enum AppointmentRepository {
               contact_name = $3, contact_email = $4, contact_language = $7, confirmed_at = $5, expires_at = NULL,
               identity_hash = CASE WHEN a.channel = 'online' THEN decode($6, 'hex') END
             WHERE a.id = $1 AND a.status = 'held' AND a.expires_at > $5
+              AND NOT EXISTS (SELECT 1 FROM earlier_wish w WHERE w.offer_hold_id = a.id)
             RETURNING \(AppointmentColumns.selection.sql)
             """, [id, code, contact?.name, contact?.email, BerlinTime.format(now), identity?.hex, contact?.language?.rawValue]))
         if let confirmed = updated.first { return .success(confirmed) }
         guard let existing = try fetch(id: id, db) else { return .failure(.unknown) }
-        return .failure(existing.status == .confirmed ? .alreadyConfirmed : .expired)
+        switch existing.status {
+        case .confirmed: return .failure(.alreadyConfirmed)
+        case .held where existing.expiresAt! > now: return .failure(.unknown)   // an earlier time offered to a booking
+        default: return .failure(.expired)
+        }
     }
 
     /// The appointment `id`, whoever holds its code (for internal use: replays and expiry).

@@ -263,6 +263,8 @@ enum BatchWrite {
             for copy in closing.carried { try RoundRepository.insertCarried(copy, now: now, db) }
             try RoundRepository.settle(roundID: closing.roundID, closing.settlements, report: closing.report, now: now, db)
             return .success([])
+        case .offerEarlier(let offer):
+            return try EarlierListRepository.record(offer, now: now, db) ? .success([]) : .failure(.noLongerWaiting)
         }
     }
 }

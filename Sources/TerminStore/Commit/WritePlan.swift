@@ -3,8 +3,8 @@ import TerminCore
 /// What one command writes, all or nothing: the engine decides it (pure), reserves its desk time in the ledger, and
 /// hands it to the `CommitWriter`, which writes it in a batch with others (one transaction a batch) and answers with
 /// an `Outcome`. Every change to appointments goes this way: holds, bookings (direct, from a hold, placed requests,
-/// a round's winners, staff and walk-in bookings), moves, cancellations, hold expiry, no-shows, and the housekeeping that
-/// erases contact data and forgets idempotency keys.
+/// a round's winners, staff and walk-in bookings), moves, cancellations, hold expiry, no-shows, offers of earlier
+/// times, and the housekeeping that erases contact data and forgets idempotency keys.
 public struct WritePlan: Sendable {
     /// One change to the `appointment` table.
     public enum Change: Sendable {
@@ -36,6 +36,9 @@ public struct WritePlan: Sendable {
         /// The round's requests settled (unserved ones carried over), its won bookings given their requests' codes,
         /// and the round closed with its report. Last in a close's plan, after the won bookings' inserts.
         case settleRound(RoundClosing)
+        /// An earlier time offered to a booking on the earlier-time list: recorded on its wish with the offer's mail,
+        /// after the insert of the offer's hold; refused (`.noLongerWaiting`) when the wish waits no more.
+        case offerEarlier(EarlierListRepository.Offer)
     }
 
     /// What a release round's close writes besides its won bookings.
@@ -146,7 +149,8 @@ public struct WritePlan: Sendable {
             switch change {
             case .insert(let row): return row.appointment.id
             case .confirmHold(let id, _, _, _): return id
-            case .cancel, .move, .expireHolds, .eraseContacts, .forgetKeys, .markNoShows, .claimRound, .settleRound: continue
+            case .cancel, .move, .expireHolds, .eraseContacts, .forgetKeys, .markNoShows, .claimRound, .settleRound, .offerEarlier:
+                continue
             }
         }
         return nil
@@ -186,5 +190,7 @@ public struct WritePlan: Sendable {
         case movedMeanwhile(Appointment)
         /// The round is not due, closed already, or being closed by another transaction.
         case roundNotDue
+        /// The booking no longer waits for an earlier time: moved or ended, offered one meanwhile, or out of offers.
+        case noLongerWaiting
     }
 }

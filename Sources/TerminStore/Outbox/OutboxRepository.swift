@@ -7,6 +7,8 @@ public enum OutboxRepository {
     /// What a message reports.
     public enum Kind: String, Sendable {
         case confirmation, move, cancellation, reminder
+        /// An earlier time held for the booking (`Due.offeredHold`).
+        case offer
     }
 
     /// A message due for delivery, with its booking as it stands now.
@@ -18,6 +20,8 @@ public enum OutboxRepository {
         /// Deliveries tried before.
         public let attempts: Int
         public let appointment: Appointment
+        /// An offer's hold as it stands now (`nil` when it is gone: taken, or expired and swept).
+        public let offeredHold: Appointment?
     }
 
     /// Claims at most `limit` due mails for `leaseSeconds` (another loop skips them meanwhile; a loop that dies
@@ -27,14 +31,16 @@ public enum OutboxRepository {
             UPDATE outbox x SET due_at = $2::timestamptz + make_interval(secs => $3)
             WHERE x.id IN (SELECT id FROM outbox WHERE state = 'pending' AND receiver_id IS NULL AND (due_at IS NULL OR due_at <= $2)
                            ORDER BY due_at NULLS FIRST, created_at LIMIT $1 FOR UPDATE SKIP LOCKED)
-            RETURNING x.id, x.appointment_id, x.kind, x.revision, x.attempts
+            RETURNING x.id, x.appointment_id, x.kind, x.revision, x.attempts, x.payload->>'hold'
             """, [String(limit), BerlinTime.format(now), String(leaseSeconds)]).rows
-        let appointments = Dictionary(try AppointmentRepository.fetch(ids: rows.map { $0[1]! }, db).map { ($0.id, $0) },
+        let ids = rows.map { $0[1]! } + rows.compactMap { $0[5] }
+        let appointments = Dictionary(try AppointmentRepository.fetch(ids: ids, db).map { ($0.id, $0) },
                                       uniquingKeysWith: { a, _ in a })
         return rows.compactMap { row in
             guard let kind = Kind(rawValue: row[2] ?? ""), let appointment = appointments[row[1]!],
                   let revision = Int(row[3] ?? ""), let attempts = Int(row[4] ?? "") else { return nil }
-            return Due(id: row[0]!, kind: kind, revision: revision, attempts: attempts, appointment: appointment)
+            return Due(id: row[0]!, kind: kind, revision: revision, attempts: attempts, appointment: appointment,
+                       offeredHold: row[5].flatMap { appointments[$0] })
         }
     }
 
