@@ -38,6 +38,29 @@ import TerminTestSupport
         #expect(!Self.isFree(live) && live.appointmentCount == 1)
     }
 
+    /// A booking moves onto a hold's time: the hold's end, the booking's end at its old time and its start at the new
+    /// (the notifications, in that order) may come before, between or after this instance settles the move. Whatever
+    /// the order, the booking holds the hold's time, its old time is free, and its end later gives the time back once.
+    @Test(arguments: 0...3) func aBookingMovedOntoAHoldHoldsItsTimeWhenTheNotificationsComeFirst(settledAfter: Int) {
+        let live = Self.live()
+        #expect(live.apply(Self.event("booking", desk: 102)) && live.apply(Self.event("hold", desk: 101)))
+        let start = BerlinTime.instant(date: Fixtures.tuesday, minuteOfDay: 9 * 60)
+        let moved = Appointment(id: "booking", run: SlotRun(officeID: 1, deskID: 101, date: Fixtures.tuesday, startUnit: 108, units: 2),
+                                channel: .online, status: .confirmed, start: start, end: start.adding(seconds: 600),
+                                services: [ServiceRequest(serviceID: 10, quantity: 1)], expiresAt: nil, contact: nil, revision: 1)
+        let notifications = [Self.event("hold", "-", desk: 101), Self.event("booking", "-", desk: 102), Self.event("booking", desk: 101)]
+        var waiting: [LedgerEvent] = []
+        for (index, event) in notifications.enumerated() {
+            if index == settledAfter { live.recordMovedOntoHold("hold", booking: moved) }
+            if !live.apply(event) { waiting.append(event) }
+        }
+        if settledAfter == notifications.count { live.recordMovedOntoHold("hold", booking: moved) }
+        for event in waiting { #expect(live.apply(event)) }   // the follower applies them again
+        #expect(!Self.isFree(live, desk: 101) && Self.isFree(live, desk: 102) && live.appointmentCount == 1)
+        #expect(live.apply(Self.event("booking", "-", desk: 101)))
+        #expect(Self.isFree(live, desk: 101) && live.appointmentCount == 0)
+    }
+
     @Test func anEventWhoseTimeLooksTakenWaits() {
         let live = Self.live()
         #expect(live.apply(Self.event("a")))

@@ -57,9 +57,16 @@ public final class LiveLedger: Sendable {
     /// The channel of an appointment the ledger holds time for (a hold about to be confirmed), if it does.
     func channel(of appointmentID: String) -> Channel? { occupancy.channel(appointmentID) }
 
-    /// Forgets an appointment whose time another took over (a hold a booking moved onto), keeping the time taken.
-    func forget(_ appointmentID: String) {
-        _ = occupancy.remove(appointmentID)
+    /// Records a booking this instance moved onto hold `holdID`'s time: the hold's time becomes the booking's, and the
+    /// booking's old time is given back. When the hold's end was applied first (its notification came before this, and
+    /// gave the time back), the time is taken again for the booking; when another reserved it meanwhile, the database
+    /// refuses that one, and its reservation is given back.
+    func recordMovedOntoHold(_ holdID: String, booking: Appointment) {
+        if occupancy.remove(holdID) == nil, occupancy.entry(booking.id)?.run != booking.run,
+           let layout = scheduler.layout(officeID: booking.run.officeID, date: booking.run.date), layout.holds(booking.run) {
+            _ = scheduler.ledger.occupy(layout: layout, run: booking.run, channel: booking.channel)
+        }
+        recordCommitted(booking)
     }
 
     /// Gives an ended appointment's time back, unless another path already did (or the ledger never held it).

@@ -44,10 +44,16 @@ final class WritePipeline: Sendable {
             for (run, channel) in reserved.runs { live.scheduler.ledger.release(run, channel: channel) }
             return outcome
         }
-        // A hold a booking moved onto hands its time over: forgotten, not given back.
-        for holdID in reserved.plan.holdsMovedOnto { live.forget(holdID) }
+        // A hold a booking moved onto hands its time over to the booking, not back to the ledger.
+        let movedOnto = reserved.plan.holdsMovedOnto
         for appointment in changed {
-            if appointment.status.isLive { live.recordCommitted(appointment) } else { live.release(appointment.id) }
+            if let holdID = movedOnto[appointment.id] {
+                live.recordMovedOntoHold(holdID, booking: appointment)
+            } else if appointment.status.isLive {
+                live.recordCommitted(appointment)
+            } else {
+                live.release(appointment.id)
+            }
         }
         return outcome
     }

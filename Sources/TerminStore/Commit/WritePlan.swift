@@ -129,12 +129,11 @@ public struct WritePlan: Sendable {
         return move
     }
 
-    /// The holds whose time the plan's moves hand to their bookings.
-    public var holdsMovedOnto: [String] {
-        changes.compactMap { change in
-            if case .move(let move, _) = change { return move.holdID }
-            return nil
-        }
+    /// The holds whose time the plan's moves hand to their bookings, by booking.
+    public var holdsMovedOnto: [String: String] {
+        var holds: [String: String] = [:]
+        for case .move(let move, _) in changes { holds[move.id] = move.holdID }
+        return holds
     }
 
     /// The hold the plan confirms, if it does.
