@@ -61,6 +61,29 @@ import TerminTestSupport
         #expect(Self.isFree(live, desk: 101) && live.appointmentCount == 0)
     }
 
+    /// The hold's end was heard first, and another command reserved the freed time before the move settled (the
+    /// database refuses it, and its reservation is given back): the booking's own notification takes the time then,
+    /// and its end gives back only what it holds.
+    @Test func aBookingMovedOntoAHoldWhoseTimeAnotherReservedMeanwhileTakesItFromItsNotification() {
+        let live = Self.live()
+        #expect(live.apply(Self.event("booking", desk: 102)) && live.apply(Self.event("hold", desk: 101)))
+        #expect(live.apply(Self.event("hold", "-", desk: 101)))
+        let layout = live.scheduler.layout(officeID: 1, date: Fixtures.tuesday)!
+        let other = try! #require(live.scheduler.ledger.reserve(layout: layout, deskIDs: [101], startUnit: 108, units: 2, channel: .online))
+        let start = BerlinTime.instant(date: Fixtures.tuesday, minuteOfDay: 9 * 60)
+        live.recordMovedOntoHold("hold", booking: Appointment(
+            id: "booking", run: SlotRun(officeID: 1, deskID: 101, date: Fixtures.tuesday, startUnit: 108, units: 2),
+            channel: .online, status: .confirmed, start: start, end: start.adding(seconds: 600),
+            services: [ServiceRequest(serviceID: 10, quantity: 1)], expiresAt: nil, contact: nil, revision: 1))
+        live.scheduler.ledger.release(other, channel: .online)   // refused by the database
+        #expect(Self.isFree(live, desk: 102))
+        #expect(live.apply(Self.event("booking", "-", desk: 102)))
+        #expect(live.apply(Self.event("booking", desk: 101)))
+        #expect(!Self.isFree(live, desk: 101) && live.appointmentCount == 1)
+        #expect(live.apply(Self.event("booking", "-", desk: 101)))
+        #expect(Self.isFree(live, desk: 101) && Self.isFree(live, desk: 102) && live.appointmentCount == 0)
+    }
+
     @Test func anEventWhoseTimeLooksTakenWaits() {
         let live = Self.live()
         #expect(live.apply(Self.event("a")))

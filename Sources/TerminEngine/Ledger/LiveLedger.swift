@@ -58,15 +58,17 @@ public final class LiveLedger: Sendable {
     func channel(of appointmentID: String) -> Channel? { occupancy.channel(appointmentID) }
 
     /// Records a booking this instance moved onto hold `holdID`'s time: the hold's time becomes the booking's, and the
-    /// booking's old time is given back. When the hold's end was applied first (its notification came before this, and
-    /// gave the time back), the time is taken again for the booking; when another reserved it meanwhile, the database
-    /// refuses that one, and its reservation is given back.
+    /// booking's old time is given back. When the hold's end was applied first (its notification came before this and
+    /// gave the time back), the booking takes the time again; if another command reserved it meanwhile (the database
+    /// refuses that one), the booking's own notification takes it once it is given back. An appointment is recorded
+    /// only where its time is taken, so that its end never gives back time it does not hold.
     func recordMovedOntoHold(_ holdID: String, booking: Appointment) {
-        if occupancy.remove(holdID) == nil, occupancy.entry(booking.id)?.run != booking.run,
-           let layout = scheduler.layout(officeID: booking.run.officeID, date: booking.run.date), layout.holds(booking.run) {
-            _ = scheduler.ledger.occupy(layout: layout, run: booking.run, channel: booking.channel)
+        if occupancy.remove(holdID) != nil || occupancy.entry(booking.id)?.run == booking.run {
+            recordCommitted(booking)
+            return
         }
-        recordCommitted(booking)
+        release(booking.id)
+        _ = apply(LedgerEvent(live: booking))
     }
 
     /// Gives an ended appointment's time back, unless another path already did (or the ledger never held it).
