@@ -72,6 +72,7 @@ let package = Package(
             name: "TerminTestSupport",
             dependencies: ["TerminStore", "TerminPostgres", "TerminCore", "TerminJSON"],
             path: "Tests/TerminTestSupport",
+            exclude: ["Services"],
             swiftSettings: strict
         ),
         .testTarget(

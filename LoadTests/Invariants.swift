@@ -29,11 +29,13 @@ enum Invariants {
         for (id, status, start) in try db.select(PostgresSelection(id, status, start), "FROM appointment", [], {
             row throws(PostgresError) in (try row[id], try row[status], try row[start])
         }) { rows[id] = (status, start) }
-        // A booking the client later cancelled (and was told so) must be cancelled.
+        // A booking the client later cancelled (and was told so) must be cancelled; one it moved, at its last move's time.
         let bookings = told.filter { $0.kind == "booking" }
         let cancelled = Set(told.filter { $0.kind == "cancelled" }.map(\.id))
+        var movedTo: [String: String] = [:]
+        for move in told where move.kind == "moved" { movedTo[move.id] = move.start }
         let lost = bookings.filter { booking in
-            guard let row = rows[booking.id], let start = BerlinTime.parse(booking.start) else { return true }
+            guard let row = rows[booking.id], let start = BerlinTime.parse(movedTo[booking.id] ?? booking.start) else { return true }
             let expected = cancelled.contains(booking.id) ? "cancelled" : "confirmed"
             return row.status != expected || row.start != start.secondsSinceEpoch
         }
@@ -42,7 +44,7 @@ enum Invariants {
 
         // Nothing live that no client was told about, but holds (whose answer a crash may have swallowed: they
         // expire by themselves). A booking's lost answer is recovered by retrying with its Idempotency-Key.
-        let toldIDs = Set(told.filter { $0.kind != "cancelled" }.map(\.id)).subtracting(cancelled)
+        let toldIDs = Set(told.filter { $0.kind == "booking" || $0.kind == "hold" }.map(\.id)).subtracting(cancelled)
         let untold = try db.select(PostgresSelection(id, status), "FROM appointment WHERE status IN ('held', 'confirmed')", [], {
             row throws(PostgresError) in (id: try row[id], status: try row[status])
         }).filter { !toldIDs.contains($0.id) }

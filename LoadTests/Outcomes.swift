@@ -5,10 +5,10 @@ import Synchronization
 
 /// What the clients were told, and how the requests went: collected from every client thread.
 final class Outcomes: Sendable {
-    /// A 201 a client received.
+    /// What a client was told: a 201 for a hold or booking, a 200 for a move (its new start) or a cancellation.
     struct Told: Sendable {
         let id: String
-        let kind: String        // "hold" or "booking"
+        let kind: String        // "hold", "booking", "moved" or "cancelled"
         let start: String
         let office: Int
     }

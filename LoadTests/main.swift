@@ -1,5 +1,6 @@
 import Foundation
 import Glibc
+import TerminTestSupport
 
 /// `LoadTests <scenario> [--citizens N] [--report PATH] [--max-error-rate R] [--data-dir DIR]`
 ///
@@ -12,6 +13,7 @@ let usage = """
            LoadTests soak [--seconds S] [--clients N] [common options]
            LoadTests office-day [--walk-ins N] [--seed N] [--data-dir DIR]
            LoadTests bots [--citizens N] [--identities N] [--seconds S] [--data-dir DIR]
+           LoadTests lifecycle [--bookings N] [--clients N] [common options]
     common options: [--report PATH] [--max-error-rate R] [--data-dir DIR]
     """
 
@@ -24,6 +26,7 @@ let scenarioOptions: [String: [String]] = [
     "soak": ["seconds", "clients"] + common,
     "office-day": ["walk-ins", "seed", "data-dir"],
     "bots": ["citizens", "identities", "seconds", "data-dir"],
+    "lifecycle": ["bookings", "clients"] + common,
 ]
 
 func refuse(_ problem: String) -> Never {
@@ -53,8 +56,9 @@ let given: [String: String] = {
 func option(_ name: String) -> String? { given[name] }
 
 guard let citizens = Int(option("citizens") ?? "2000"), (1...20_000).contains(citizens),
-      let monthBookings = Int(option("bookings") ?? "100000"), (1...10_000_000).contains(monthBookings),
-      let monthClients = Int(option("clients") ?? "64"), (1...2_000).contains(monthClients),
+      let monthBookings = Int(option("bookings") ?? (scenario == "lifecycle" ? "20000" : "100000")),
+      (1...10_000_000).contains(monthBookings),
+      let monthClients = Int(option("clients") ?? (scenario == "lifecycle" ? "16" : "64")), (1...2_000).contains(monthClients),
       let soakSeconds = Double(option("seconds") ?? "60"), soakSeconds > 0, soakSeconds <= 86_400,
       let maxErrorRate = Double(option("max-error-rate") ?? "0.01"),
       let walkIns = Int(option("walk-ins") ?? "200"), (0...2_000).contains(walkIns),
@@ -99,10 +103,28 @@ func runBots() throws -> Int32 {
     return failures.isEmpty ? 0 : 1
 }
 
+/// Runs the lifecycle scenario: its server mails to a real SMTP server on loopback, and is killed halfway.
+func runLifecycle() throws -> Int32 {
+    let sink = try SMTPSink()
+    let harness = try Harness(directory: directory, serverArguments: [
+        "--smtp-url", "smtp://127.0.0.1:\(sink.port)", "--mail-from", "termine@muenchen.example",
+        "--portal-url", "https://termine.muenchen.example/buchung",
+    ])
+    defer { harness.stop() }
+    let outcomes = Outcomes()
+    let result = try Lifecycle(bookings: monthBookings, clients: monthClients).run(harness: harness, sink: sink, outcomes: outcomes)
+    let report = Report(scenario: "lifecycle with kill-server", seconds: result.seconds, reports: outcomes.all,
+                        invariants: result.invariants, extra: result.figures.merging([
+                            "fault": result.faultApplied ? "kill-server, applied halfway" : "kill-server, NOT applied",
+                        ]) { $1 })
+    return finish(report, invariants: result.invariants, faultApplied: result.faultApplied)
+}
+
 /// Runs the scenario; the harness (server and cluster) is stopped before the result is returned.
 func runLoadTest() throws -> Int32 {
     if scenario == "office-day" { return try runOfficeDay() }
     if scenario == "bots" { return try runBots() }
+    if scenario == "lifecycle" { return try runLifecycle() }
     let harness = try Harness(directory: directory)
     defer { harness.stop() }
     let outcomes = Outcomes()

@@ -6,20 +6,6 @@ import TerminMail
 import TerminTestSupport
 @testable import TerminAPI
 
-/// A real SMTP server (aiosmtpd, `Mail/smtp_sink.py`) that parses what it receives with Python's e-mail package.
-final class SMTPSink {
-    private let service: PythonService
-    var port: Int { service.port }
-
-    /// Starts the server on `port` (0: a free one).
-    init(port: Int = 0) throws {
-        service = try PythonService(script: "Mail/smtp_sink.py", arguments: [String(port)], needs: "aiosmtpd")
-    }
-
-    /// The mails received so far, as the sink parsed them.
-    var mails: [[String: Any]] { service.records("mails.jsonl") }
-}
-
 @Suite struct OutboxMailTests {
     static func delivery(_ app: TestServer, port: Int, configuration: OutboxDelivery.Configuration = .init()) -> OutboxDelivery {
         OutboxDelivery(pool: app.pool, catalog: app.engine.catalog,

@@ -11,7 +11,10 @@ final class WebhookSink {
     private let service: PythonService
     var port: Int { service.port }
 
-    init() throws { service = try PythonService(script: "Webhooks/webhook_receiver.py", needs: "standardwebhooks") }
+    init() throws {
+        let script = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("Webhooks/webhook_receiver.py")
+        service = try PythonService(script: script, needs: "standardwebhooks")
+    }
 
     func url(_ path: String = "/hooks") -> String { "http://127.0.0.1:\(port)\(path)" }
 
