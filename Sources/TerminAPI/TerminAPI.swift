@@ -52,6 +52,8 @@ public struct TerminAPI: Sendable {
         metrics.register("termin_commit_batch_largest", help: "Most holds and bookings in one commit so far.") {
             Double(assembly.statistics.commit.largestBatch)
         }
+        metrics.register("termin_earlier_offers_total", help: "Earlier times held for bookings on the earlier-time list.",
+                         type: "counter") { [engine = assembly.engine] in Double(engine.earlierOffersMade) }
     }
 
     /// The answer of `GET /healthz`.

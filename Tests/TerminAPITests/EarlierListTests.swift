@@ -74,6 +74,7 @@ import TerminTestSupport
         try Self.cancel(client, late)
         #expect(try app.engine.offerEarlierTimes(everywhere: false) == 1)
         #expect(try app.engine.offerEarlierTimes(everywhere: false) == 0)
+        #expect(try client.send("GET", "/metrics").text.contains("\ntermin_earlier_offers_total 1.0\n"))
         let offered = try Self.wish(client, first)
         #expect(offered.json["state"] as? String == "offered" && offered.json["offers_made"] as? Int == 1, "\(offered.text)")
         let offer = try #require(offered.json["offer"] as? [String: Any])

@@ -1,3 +1,4 @@
+import Synchronization
 import TerminCore
 import TerminStore
 
@@ -112,9 +113,15 @@ extension BookingEngine {
                                               limit: rules.passLimit, db)
         }
         var offered = 0
-        for (wish, booking) in waiting where try offerEarlier(to: booking, wish, now: now, in: live) { offered += 1 }
+        for (wish, booking) in waiting where try offerEarlier(to: booking, wish, now: now, in: live) {
+            offered += 1
+            earlierOffers.add(1, ordering: .relaxed)
+        }
         return offered
     }
+
+    /// Earlier times this instance has held for bookings on the list since it started.
+    public var earlierOffersMade: Int { earlierOffers.load(ordering: .relaxed) }
 
     /// Holds the first free online start before `booking`'s (and no later than the wish's latest) for it and mails the
     /// offer; `false` when none fits, or the wish no longer waits.

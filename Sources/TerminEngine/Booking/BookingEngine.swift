@@ -45,6 +45,8 @@ public final class BookingEngine: Sendable {
     public let rounds = RoundGate()
     /// Hashes the citizens' identities when caps are on.
     public let identityHasher: IdentityHasher?
+    /// Earlier times this instance has held for bookings on the earlier-time list (for metrics).
+    let earlierOffers = Atomic<Int>(0)
     /// The ledger in force: a command that writes takes it once (`let live = self.live`) and reserves and settles in it.
     public var live: LiveLedger { catalogs.live }
     /// The scheduler in force, for reading.
