@@ -223,6 +223,25 @@ import TerminTestSupport
         #expect(try client.send("DELETE", "/v1/bookings/\(joining.id)/earlier", headers: ["Authorization": "Booking \(joining.code)"]).status == 404)
     }
 
+    /// A clerk on the phone puts a citizen's booking on the list (and reads and ends the wish); a clerk of another
+    /// office may not.
+    @Test func staffOfTheOfficeActOnTheCitizensBehalf() throws {
+        let app = try TestServer()
+        let client = try app.client()
+        let clerk = try app.staffToken(.clerk), stranger = try app.staffToken(.clerk, offices: [10489], name: "Elsewhere")
+        let booking = try Self.book(client, Self.december(8, "10:00"))
+        let path = "/v1/bookings/\(booking.id)/earlier"
+        let refused = try client.send("POST", path, headers: MasterDataTests.bearer(stranger))
+        #expect(refused.status == 403, "\(refused.text)")
+        let joined = try client.send("POST", path, headers: MasterDataTests.bearer(clerk))
+        #expect(joined.status == 201 && joined.json["state"] as? String == "waiting", "\(joined.text)")
+        #expect(try Self.wish(client, booking).json["state"] as? String == "waiting")   // the citizen sees it
+        #expect(try client.send("GET", path, headers: MasterDataTests.bearer(clerk)).status == 200)
+        #expect(try client.send("DELETE", path, headers: MasterDataTests.bearer(stranger)).status == 403)
+        #expect(try client.send("DELETE", path, headers: MasterDataTests.bearer(clerk)).status == 204)
+        #expect(try client.send("GET", path, headers: ["Authorization": "Bearer nonsense"]).status == 401)
+    }
+
     /// Two instances pass over many waiting bookings at once while times free: each booking holds at most one offer,
     /// every offer is one hold and one mail, and no time is held twice.
     @Test func twoInstancesOfferingAtOnceNeverOfferABookingTwiceOrATimeTwice() throws {

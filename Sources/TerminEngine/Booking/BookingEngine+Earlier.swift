@@ -31,15 +31,14 @@ extension BookingEngine {
         public let state: EarlierWish.State
     }
 
-    /// Puts booking `id` on the list for the holder of `code`, or changes its `latestStart` and `needs` (keeping its
-    /// place). Returns the wish as it stands, and whether the booking joined now (`false`: it was waiting already).
-    public func joinEarlierList(id: String, code: String, latestStart: Instant?, needs: Needs) throws(EngineError)
+    /// Puts booking `id` on the list for its citizen (or staff of its office, on the citizen's behalf), or changes its
+    /// `latestStart` and `needs` (keeping its place). Returns the wish as it stands, and whether the booking joined now
+    /// (`false`: it was waiting already).
+    public func joinEarlierList(id: String, by requester: Requester, latestStart: Instant?, needs: Needs) throws(EngineError)
         -> (standing: EarlierStanding, joined: Bool) {
         let now = clock.now()
         let rules = configuration.earlierList
-        guard let booking = try read(id, code: code), booking.status != .held, booking.status != .expired else {
-            throw EngineError(.notFound, detail: "There is no booking \(id) for this code.")
-        }
+        let booking = try listedBooking(id, by: requester)
         guard booking.status == .confirmed else {
             throw EngineError(.bookingState, field: "id", detail: "The booking is \(booking.status == .noShow ? "a no-show" : "cancelled"); "
                               + "it cannot wait for an earlier time.")
@@ -80,22 +79,31 @@ extension BookingEngine {
                 joined.joined)
     }
 
-    /// Booking `id`'s wish for the holder of `code`, as it stands now.
-    public func earlierStanding(id: String, code: String) throws(EngineError) -> EarlierStanding {
+    /// Booking `id`'s wish, as it stands now, for its citizen or staff of its office.
+    public func earlierStanding(id: String, by requester: Requester) throws(EngineError) -> EarlierStanding {
         let now = clock.now()
-        let booking = try self.booking(id: id, code: code)
+        let booking = try listedBooking(id, by: requester)
         guard let wish = try withDatabase("earlier-time list", { try EarlierListRepository.wish(bookingID: id, $0) }) else {
             throw EngineError(.notOnEarlierList, detail: "Booking \(id) is not on the earlier-time list.")
         }
         return EarlierStanding(wish: wish, state: wish.state(of: booking, offersMax: configuration.earlierList.offersMax, now: now))
     }
 
-    /// Takes booking `id` off the list for the holder of `code`; an offer held for it runs out as any hold.
-    public func leaveEarlierList(id: String, code: String) throws(EngineError) {
-        _ = try booking(id: id, code: code)
+    /// Takes booking `id` off the list, for its citizen or staff of its office; an offer held for it runs out as any hold.
+    public func leaveEarlierList(id: String, by requester: Requester) throws(EngineError) {
+        _ = try listedBooking(id, by: requester)
         guard try withDatabase("earlier-time list", { try EarlierListRepository.leave(bookingID: id, $0) }) else {
             throw EngineError(.notOnEarlierList, detail: "Booking \(id) is not on the earlier-time list.")
         }
+    }
+
+    /// Booking `id` as it stands, for its citizen (by code) or staff who work at its office.
+    private func listedBooking(_ id: String, by requester: Requester) throws(EngineError) -> Appointment {
+        guard let booking = try read(id, code: requester.code), booking.status != .held, booking.status != .expired else {
+            throw EngineError(.notFound, detail: "There is no booking \(id)\(requester.code == nil ? "" : " for this code").")
+        }
+        try authorize(requester, officeIDs: [booking.run.officeID])
+        return booking
     }
 
     /// One pass: offers the waiting bookings, first opted in first, the first fitting start each. `everywhere` looks at
