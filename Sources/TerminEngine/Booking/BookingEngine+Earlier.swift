@@ -38,11 +38,8 @@ extension BookingEngine {
         -> (standing: EarlierStanding, joined: Bool) {
         let now = clock.now()
         let rules = configuration.earlierList
-        let booking = try listedBooking(id, by: requester)
-        guard booking.status == .confirmed else {
-            throw EngineError(.bookingState, field: "id", detail: "The booking is \(booking.status == .noShow ? "a no-show" : "cancelled"); "
-                              + "it cannot wait for an earlier time.")
-        }
+        let booking = try booking(id, by: requester)
+        guard booking.status == .confirmed else { throw Self.ended(booking, "it cannot wait for an earlier time.") }
         guard booking.channel == .online else {
             throw EngineError(.earlierListRefused, field: "id", detail: "Only bookings made online wait for an earlier time; "
                               + "please ask the office.")
@@ -82,7 +79,7 @@ extension BookingEngine {
     /// Booking `id`'s wish, as it stands now, for its citizen or staff of its office.
     public func earlierStanding(id: String, by requester: Requester) throws(EngineError) -> EarlierStanding {
         let now = clock.now()
-        let booking = try listedBooking(id, by: requester)
+        let booking = try booking(id, by: requester)
         guard let wish = try withDatabase("earlier-time list", { try EarlierListRepository.wish(bookingID: id, $0) }) else {
             throw EngineError(.notOnEarlierList, detail: "Booking \(id) is not on the earlier-time list.")
         }
@@ -91,19 +88,10 @@ extension BookingEngine {
 
     /// Takes booking `id` off the list, for its citizen or staff of its office; an offer held for it runs out as any hold.
     public func leaveEarlierList(id: String, by requester: Requester) throws(EngineError) {
-        _ = try listedBooking(id, by: requester)
+        _ = try booking(id, by: requester)
         guard try withDatabase("earlier-time list", { try EarlierListRepository.leave(bookingID: id, $0) }) else {
             throw EngineError(.notOnEarlierList, detail: "Booking \(id) is not on the earlier-time list.")
         }
-    }
-
-    /// Booking `id` as it stands, for its citizen (by code) or staff who work at its office.
-    private func listedBooking(_ id: String, by requester: Requester) throws(EngineError) -> Appointment {
-        guard let booking = try read(id, code: requester.code), booking.status != .held, booking.status != .expired else {
-            throw EngineError(.notFound, detail: "There is no booking \(id)\(requester.code == nil ? "" : " for this code").")
-        }
-        try authorize(requester, officeIDs: [booking.run.officeID])
-        return booking
     }
 
     /// One pass: offers the waiting bookings, first opted in first, the first fitting start each. `everywhere` looks at

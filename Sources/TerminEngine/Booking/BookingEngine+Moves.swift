@@ -122,6 +122,15 @@ extension BookingEngine {
         }
     }
 
+    /// Booking `id` as it stands, for its citizen (by code) or staff who work at its office; holds are no bookings.
+    func booking(_ id: String, by requester: Requester) throws(EngineError) -> Appointment {
+        guard let booking = try read(id, code: requester.code), booking.status != .held, booking.status != .expired else {
+            throw EngineError(.notFound, detail: "There is no booking \(id)\(requester.code == nil ? "" : " for this code").")
+        }
+        try authorize(requester, officeIDs: [booking.run.officeID])
+        return booking
+    }
+
     /// Staff must work at every office a move touches.
     func authorize(_ requester: Requester, officeIDs: [Int]) throws(EngineError) {
         guard case .staff(let member) = requester else { return }
@@ -130,8 +139,11 @@ extension BookingEngine {
         }
     }
 
-    static func notMovable(_ booking: Appointment) -> EngineError {
+    static func notMovable(_ booking: Appointment) -> EngineError { ended(booking, "it cannot be moved. Book a new time instead.") }
+
+    /// The refusal of a change to a booking that is cancelled or a no-show, saying which and what `consequence` is.
+    static func ended(_ booking: Appointment, _ consequence: String) -> EngineError {
         EngineError(.bookingState, field: "id", detail: "The booking is \(booking.status == .noShow ? "a no-show" : "cancelled"); "
-                    + "it cannot be moved. Book a new time instead.")
+                    + consequence)
     }
 }

@@ -221,12 +221,7 @@ public final class BookingEngine: Sendable {
     /// cancel online (`pastCutoff`, 409); staff of its office can, and the audit log says who.
     public func cancel(id: String, by requester: Requester) throws(EngineError) -> Appointment {
         let now = clock.now()
-        if case .staff = requester {
-            guard let booking = try read(id, code: nil), booking.status != .held, booking.status != .expired else {
-                throw EngineError(.notFound, detail: "There is no booking \(id).")
-            }
-            try authorize(requester, officeIDs: [booking.run.officeID])
-        }
+        if case .staff = requester { _ = try booking(id, by: requester) }
         switch pipeline.commit(.init(Decisions.cancellation(id: id, code: requester.code, by: requester.actor, now: now), in: live)) {
         case .committed(let changed): return changed[0]
         case .refused(.notConfirmed(let booking)): return booking
