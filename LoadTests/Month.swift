@@ -41,11 +41,11 @@ struct Month {
         let value = Atomic<Int>(0)
     }
 
-    /// Other offices with their desk counts and online services, from the catalogue.
+    /// Munich's other offices with their desk counts and online services, from the catalogue (not the demo places).
     static func otherOffices(_ catalog: Catalog) -> [(office: Int, desks: Int, services: [Int])] {
         let main = Set(citizenOffices.map(\.office))
         return catalog.offices.keys.sorted().compactMap { id in
-            guard !main.contains(id), let desks = catalog.desks[id]?.count, desks > 0 else { return nil }
+            guard !main.contains(id), catalog.offices[id]?.isDemo == false, let desks = catalog.desks[id]?.count, desks > 0 else { return nil }
             let services = (catalog.offers[id] ?? [:]).values.filter(\.bookableOnline).map(\.serviceID).sorted()
             return services.isEmpty ? nil : (id, desks, services)
         }

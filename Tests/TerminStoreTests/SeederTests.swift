@@ -8,9 +8,12 @@ import TerminPostgres
     @Test func seedsMunichAndIsIdempotent() throws {
         let db = try PostgresConnection(conninfo: try TestDatabase.create())
         let again = try Seeder.seed(db)
-        #expect(again.offices == 109 && again.services == 287 && again.offers == 526)
-        #expect(try db.query("SELECT count(*) FROM office").scalar == "109")
-        #expect(try db.query("SELECT count(*) FROM offer").scalar == "526")
+        // Munich's 109 offices, 287 services and 526 offers, and the demo help data beside them.
+        #expect(again.offices == 109 + HelpDemo.offices.count && again.services == 287 + HelpDemo.services.count)
+        #expect(again.offers == 526 + HelpDemo.offers.count && again.demoPlaces == 7 && again.demoHelpers == 5)
+        #expect(try db.query("SELECT count(*) FROM office").scalar == String(again.offices))
+        #expect(try db.query("SELECT count(*) FROM offer").scalar == String(again.offers))
+        #expect(try db.query("SELECT count(*) FROM helper_shift").scalar == String(again.demoShifts))
         #expect(try db.query("SELECT count(*) FROM desk").scalar == String(again.desks))
         #expect(try db.query("SELECT count(*) FROM opening_rule").scalar == String(again.openingRules))
     }
@@ -19,7 +22,8 @@ import TerminPostgres
     @Test func theSeededCatalogueIsTheInMemoryOne() throws {
         let stored = try CatalogRepository.load(try PostgresConnection(conninfo: try TestDatabase.create()))
         let memory = try MunichCatalog.load().catalog
-        #expect(Set(stored.offices.keys) == Set(memory.offices.keys) && Set(stored.services.keys) == Set(memory.services.keys))
+        #expect(Set(stored.offices.keys) == Set(memory.offices.keys).union(HelpDemo.offices.map(\.id)))
+        #expect(Set(stored.services.keys) == Set(memory.services.keys).union(HelpDemo.services.map(\.id)))
         for (id, office) in memory.offices {
             #expect(stored.offices[id]?.slotMinutes == office.slotMinutes && stored.offices[id]?.horizonDays == office.horizonDays)
             #expect(Set(stored.desks[id] ?? []) == Set(memory.desks[id] ?? []), "desks of \(id)")
@@ -28,6 +32,14 @@ import TerminPostgres
         }
         for (id, service) in memory.services {
             #expect(stored.services[id]?.combinableWith == service.combinableWith && stored.services[id]?.durationMinutes == service.durationMinutes)
+        }
+        // The demo help data: helpers, their desks (skills and languages) and shifts, places and their kinds.
+        #expect(stored.helpers.values.sorted { $0.id < $1.id } == HelpDemo.helpers)
+        #expect(Set(HelpDemo.offices.flatMap { stored.desks[$0.id] ?? [] }) == Set(HelpDemo.desks))
+        #expect(Set(stored.helperShifts.values.joined()) == Set(HelpDemo.shifts))
+        for place in HelpDemo.offices {
+            #expect(stored.offices[place.id]?.kind == place.kind && stored.offices[place.id]?.route == place.route)
+            #expect(stored.offices[place.id]?.isDemo == true && stored.openingRules[place.id] == nil)
         }
     }
 

@@ -43,7 +43,8 @@ extension TerminAPI {
         // Free times are no secret in any channel: the counter reads the staff channel's without a token (answered on
         // the event loop); booking in it needs one.
         let channel = try Self.channel(request.queryValue("channel"), field: "channel")
-        let needs = try Self.needs(request.queryValue("needs").map { $0.split(separator: ",").map(String.init) }, field: "needs")
+        func list(_ name: String) -> [String]? { request.queryValue(name).map { $0.split(separator: ",").map(String.init) } }
+        let needs = try Self.needs(list("needs"), languages: list("languages"))
         return AvailabilityQuery(officeIDs: officeIDs, services: services, from: from, to: to, channel: channel, needs: needs)
     }
 

@@ -25,6 +25,8 @@ struct HoldRequestJSON: Decodable {
     let channel: String?
     /// `["wheelchair"]`: only desks that meet these needs.
     let needs: [String]?
+    /// `["tr"]`: only desks that help in one of these languages.
+    let languages: [String]?
 }
 
 /// `POST /v1/bookings/{id}/move`: a new `start`, at the booking's office or at `office`; or a `hold`'s time.
@@ -34,6 +36,7 @@ struct MoveRequestJSON: Decodable {
     let start: String?
     /// `["wheelchair"]`: only desks that meet these needs (as when booking).
     let needs: [String]?
+    let languages: [String]?
 }
 
 /// `POST /v1/bookings`: `hold`, or `office` + `start` + `services`. Read with `JSONReader` (the booking route is the
@@ -45,6 +48,7 @@ struct BookingRequestJSON {
     let services: [ServiceQuantityJSON]?
     let channel: String?
     let needs: [String]?
+    let languages: [String]?
     let contact: ContactJSON?
 
     init(_ body: JSONFields) throws(APIFailure) {
@@ -56,6 +60,7 @@ struct BookingRequestJSON {
         }
         channel = try body.string("channel")
         needs = try body.array("needs", JSONFields.string)
+        languages = try body.array("languages", JSONFields.string)
         contact = try body.object("contact").map { fields throws(APIFailure) in try ContactJSON(fields) }
     }
 }
@@ -148,6 +153,7 @@ extension BookingJSON {
 struct EarlierRequestJSON: Decodable {
     let latest: String?
     let needs: [String]?
+    let languages: [String]?
 }
 
 /// A booking's wish for an earlier time, as it stands.
@@ -163,6 +169,7 @@ struct EarlierWishJSON: Encodable {
     let joined_at: String
     let latest: String?
     let needs: [String]
+    let languages: [String]
     let offers_made: Int
     let offers_max: Int
     /// The offer held for the booking now: take it by moving onto its hold.
@@ -174,6 +181,7 @@ struct EarlierWishJSON: Encodable {
         joined_at = BerlinTime.format(wish.optedAt)
         latest = wish.latestStart.map(BerlinTime.format)
         needs = wish.needs.names
+        languages = wish.needs.languages.map(\.rawValue)
         offers_made = wish.offersMade
         offers_max = offersMax
         offer = state == .offered ? wish.lastOffer.map {

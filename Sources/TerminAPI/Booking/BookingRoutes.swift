@@ -16,7 +16,7 @@ extension TerminAPI {
         let body = try JSONBody.decode(HoldRequestJSON.self, from: request)
         let start = try Self.start(body.start)
         let channel = try bookingChannel(body.channel, field: "channel", officeID: body.office, request)
-        let needs = try Self.needs(body.needs, field: "needs")
+        let needs = try Self.needs(body.needs, languages: body.languages)
         let record = try run { () throws(EngineError) in
             try engine.hold(officeID: body.office, start: start, services: body.services.map(\.request), channel: channel,
                             needs: needs)
@@ -70,7 +70,7 @@ extension TerminAPI {
         }
         let contact = try Self.contact(body.contact)
         if let hold = body.hold {
-            guard body.office == nil, body.start == nil, body.services == nil, body.needs == nil else {
+            guard body.office == nil, body.start == nil, body.services == nil, body.needs == nil, body.languages == nil else {
                 throw APIFailure.invalid("hold", "Send either a hold, or office, start and services, not both.")
             }
             return (.hold(id: hold), contact, key)
@@ -80,7 +80,7 @@ extension TerminAPI {
         guard let services = body.services else { throw APIFailure.invalid("services", "This field is required.") }
         let source = BookingEngine.BookingSource.direct(officeID: office, start: try Self.start(startText), services: services.map(\.request),
                                                         channel: try bookingChannel(body.channel, field: "channel", officeID: office, request),
-                                                        needs: try Self.needs(body.needs, field: "needs"))
+                                                        needs: try Self.needs(body.needs, languages: body.languages))
         return (source, contact, key)
     }
 
@@ -120,13 +120,13 @@ extension TerminAPI {
         let body = try JSONBody.decode(MoveRequestJSON.self, from: request)
         let target: BookingEngine.MoveTarget
         if let hold = body.hold {
-            guard body.office == nil, body.start == nil, body.needs == nil else {
+            guard body.office == nil, body.start == nil, body.needs == nil, body.languages == nil else {
                 throw APIFailure.invalid("hold", "Send either a hold, or a start (and office), not both.")
             }
             target = .hold(id: hold)
         } else {
             guard let start = body.start else { throw APIFailure.invalid("start", "Send a start (and office), or a hold.") }
-            target = .time(officeID: body.office, start: try Self.start(start), needs: try Self.needs(body.needs, field: "needs"))
+            target = .time(officeID: body.office, start: try Self.start(start), needs: try Self.needs(body.needs, languages: body.languages))
         }
         let record = try run { () throws(EngineError) in try engine.move(id: id, by: requester, to: target) }
         return .json(200, BookingJSON(record, code: nil).json)
@@ -190,15 +190,22 @@ extension TerminAPI {
         return name == nil && email == nil ? nil : Appointment.Contact(name: name, email: email, language: language)
     }
 
-    /// `needs` as sent (`["wheelchair"]`), checked.
-    static func needs(_ names: [String]?, field: String) throws(APIFailure) -> Needs {
+    /// `needs` (`["wheelchair"]`) and `languages` (`["tr", "en"]`: help in any of them) as sent, checked.
+    static func needs(_ names: [String]?, languages: [String]?) throws(APIFailure) -> Needs {
         var needs: Needs = []
         for (index, name) in (names ?? []).enumerated() {
             guard let need = Needs.byName[name] else {
-                throw APIFailure.invalid("\(field)[\(index)]",
+                throw APIFailure.invalid("needs[\(index)]",
                                          "Unknown need \(name); known: \(Needs.byName.keys.sorted().joined(separator: ", ")).")
             }
             needs.insert(need)
+        }
+        for (index, code) in (languages ?? []).enumerated() {
+            guard let language = SpokenLanguage(rawValue: code) else {
+                throw APIFailure.invalid("languages[\(index)]",
+                                         "Unknown language \(code); known (ISO 639-1): \(SpokenLanguage.codes.joined(separator: ", ")).")
+            }
+            needs.insert(.speaking(language))
         }
         return needs
     }
@@ -212,7 +219,7 @@ extension TerminAPI {
         case .direct(let officeID, let start, let services, let channel, let needs):
             text = "office=\(officeID);start=\(start.secondsSinceEpoch);channel=\(channel.rawValue);services="
                 + services.map { "\($0.serviceID):\($0.quantity)" }.joined(separator: ",")
-                + ";needs=" + needs.names.joined(separator: ",")
+                + ";needs=" + needs.tokens.joined(separator: ",")
         }
         text += ";name=\(contact?.name ?? "");email=\(contact?.email ?? "")"
             + (contact?.language.map { ";language=\($0.rawValue)" } ?? "")

@@ -9,7 +9,7 @@ extension TerminAPI {
     /// body may be empty.
     func joinEarlierList(_ request: HTTPRequest, id: String) throws(APIFailure) -> HTTPResponse {
         let requester = try requester(request, bookingID: id)
-        let body = request.body.isEmpty ? EarlierRequestJSON(latest: nil, needs: nil)
+        let body = request.body.isEmpty ? EarlierRequestJSON(latest: nil, needs: nil, languages: nil)
             : try JSONBody.decode(EarlierRequestJSON.self, from: request)
         var latest: Instant?
         if let text = body.latest {
@@ -18,7 +18,7 @@ extension TerminAPI {
             }
             latest = parsed
         }
-        let needs = try Self.needs(body.needs, field: "needs")
+        let needs = try Self.needs(body.needs, languages: body.languages)
         let (standing, joined) = try run { () throws(EngineError) in
             try engine.joinEarlierList(id: id, by: requester, latestStart: latest, needs: needs)
         }

@@ -50,10 +50,18 @@ struct OfficeJSON: Encodable {
     /// How late a citizen may cancel, in minutes before the start.
     let change_cutoff_minutes: Int
     let accessibility: [String]
+    let kind: String
+    /// The route of a mobile stop.
+    let route: String?
+    /// Made-up data for demonstrations.
+    let demo: Bool
     let services: [OfferJSON]
 
     init(_ office: Office, offers: [Offer]) {
         id = office.id
+        kind = office.kind.rawValue
+        route = office.route
+        demo = office.isDemo
         name_de = office.nameDE
         name_en = office.nameEN
         display_name = office.displayName

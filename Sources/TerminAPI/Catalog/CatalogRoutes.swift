@@ -24,6 +24,10 @@ extension TerminAPI {
             // A filter: no office offers a service that does not exist, as no service is offered at an unknown office.
             offices = catalog.services[serviceID] == nil ? [] : catalog.offices(offering: [serviceID])
         }
+        if let text = request.queryValue("kind") {
+            let kinds = try Self.placeKinds(text, field: "kind")
+            offices = offices.filter { kinds.contains($0.kind) }
+        }
         struct Body: Encodable { let offices: [OfficeJSON] }
         return JSONBody.response(200, Body(offices: offices.map { OfficeJSON($0, offers: Array((catalog.offers[$0.id] ?? [:]).values)) }))
     }
@@ -33,6 +37,19 @@ extension TerminAPI {
             throw APIFailure(.http(404, "There is no office \(text).", field: "id"))
         }
         return JSONBody.response(200, OfficeJSON(office, offers: Array((engine.catalog.offers[officeID] ?? [:]).values)))
+    }
+
+    /// Kinds of places as a query names them: `help_desk,phone`.
+    static func placeKinds(_ text: String, field: String) throws(APIFailure) -> Set<Office.Kind> {
+        var kinds: Set<Office.Kind> = []
+        for name in text.split(separator: ",", omittingEmptySubsequences: false) {
+            guard let kind = Office.Kind(rawValue: String(name)) else {
+                throw APIFailure.invalid(field, "Unknown kind \(name); known: "
+                                         + Office.Kind.allCases.map(\.rawValue).joined(separator: ", ") + ".")
+            }
+            kinds.insert(kind)
+        }
+        return kinds
     }
 
     /// An office id from a query or path: a positive integer (whether the office exists is the caller's question).

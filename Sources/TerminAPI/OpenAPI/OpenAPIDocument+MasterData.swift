@@ -75,18 +75,18 @@ extension OpenAPIDocument {
         "Closures": {"type": "object", "required": ["office", "closures"], "properties": {
           "office": \#(id), "closures": {"type": "array", "items": {"$ref": "#/components/schemas/Closure"}},
           "conflicts": {"type": "array", "items": {"type": "string", "format": "uuid"}, "description": "After a change: the bookings on the days it closed"}}},
-        "DeskChange": {"type": "object", "properties": {
-          "services": {"type": "array", "minItems": 1, "items": \#(id), "description": "Services the office offers"},
-          "accessible": {"type": "boolean"}, "in_service": {"type": "boolean"}}},
+        "DeskChange": {"type": "object", "description": "A member absent or null stays as it is", "properties": {
+          "services": {"type": ["array", "null"], "minItems": 1, "items": \#(id), "description": "Services the office offers"},
+          "accessible": {"type": ["boolean", "null"]}, "in_service": {"type": ["boolean", "null"]}}},
         "MasterDesk": {"type": "object", "required": ["number", "services", "accessible", "in_service"], "properties": {
           "number": {"type": "integer", "minimum": 1}, "services": {"type": "array", "items": {"type": "integer"}},
           "accessible": {"type": "boolean"}, "in_service": {"type": "boolean"}}},
         "DeskChanged": {"type": "object", "required": ["office", "desk", "conflicts"], "properties": {
           "office": \#(id), "desk": {"$ref": "#/components/schemas/MasterDesk"},
           "conflicts": {"type": "array", "items": {"type": "string", "format": "uuid"}}}},
-        "BookingRulesChange": {"type": "object", "properties": {
-          "online_withheld_percent": {"type": "integer", "minimum": 0, "maximum": 100, "description": "Share of each day's desk time kept from online booking"},
-          "horizon_days": {"type": "integer", "minimum": 0, "maximum": 730}, "min_notice_minutes": {"type": "integer", "minimum": 0, "maximum": 43200}}},
+        "BookingRulesChange": {"type": "object", "description": "A member absent or null stays as it is", "properties": {
+          "online_withheld_percent": {"type": ["integer", "null"], "minimum": 0, "maximum": 100, "description": "Share of each day's desk time kept from online booking"},
+          "horizon_days": {"type": ["integer", "null"], "minimum": 0, "maximum": 730}, "min_notice_minutes": {"type": ["integer", "null"], "minimum": 0, "maximum": 43200}}},
         "BookingRules": {"type": "object", "required": ["office", "online_withheld_percent", "horizon_days", "min_notice_minutes"], "properties": {
           "office": \#(id), "online_withheld_percent": {"type": "integer", "minimum": 0, "maximum": 100},
           "horizon_days": {"type": "integer", "minimum": 0}, "min_notice_minutes": {"type": "integer", "minimum": 0}}},

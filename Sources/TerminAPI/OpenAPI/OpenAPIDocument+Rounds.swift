@@ -52,11 +52,11 @@ extension OpenAPIDocument {
         "RequestAtOffices": {"type": "object", "required": ["offices", "services", "windows"], "properties": {
           "offices": {"type": "array", "minItems": 1, "maxItems": 10, "items": \#(id), "description": "Acceptable offices, most preferred first, none twice"},
           "services": {"$ref": "#/components/schemas/RequestedServices"}, "windows": {"$ref": "#/components/schemas/TimeWindows"},
-          "needs": {"$ref": "#/components/schemas/Needs"}, "contact": {"$ref": "#/components/schemas/Contact"}}},
+          "needs": {"$ref": "#/components/schemas/Needs"}, "languages": {"$ref": "#/components/schemas/Languages"}, "contact": {"$ref": "#/components/schemas/Contact"}}},
         "RequestNearPoint": {"type": "object", "required": ["near", "services", "windows"], "properties": {
           "near": {"$ref": "#/components/schemas/NearPoint"},
           "services": {"$ref": "#/components/schemas/RequestedServices"}, "windows": {"$ref": "#/components/schemas/TimeWindows"},
-          "needs": {"$ref": "#/components/schemas/Needs"}, "contact": {"$ref": "#/components/schemas/Contact"}}},
+          "needs": {"$ref": "#/components/schemas/Needs"}, "languages": {"$ref": "#/components/schemas/Languages"}, "contact": {"$ref": "#/components/schemas/Contact"}}},
         "RequestedServices": {"type": "array", "minItems": 1, "maxItems": 5, "items": {"$ref": "#/components/schemas/ServiceQuantity"}},
         "NearPoint": {"type": "object", "required": ["lat", "lon", "km"], "description": "Every public office within km (at most 50) offering the services, nearest first",
           "properties": {"lat": {"type": "number", "minimum": -90, "maximum": 90}, "lon": {"type": "number", "minimum": -180, "maximum": 180}, "km": {"type": "number", "exclusiveMinimum": 0, "maximum": 50}}},

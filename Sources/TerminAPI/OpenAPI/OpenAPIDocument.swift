@@ -1,3 +1,4 @@
+import TerminCore
 import TerminJSON
 
 /// The OpenAPI 3.1 description of every route, served at `GET /v1/openapi.json`: the booking routes here, the
@@ -51,6 +52,9 @@ enum OpenAPIDocument {
     /// A positive id (office, service, round, desk id), at most Int64's largest.
     static let id = #"{"type": "integer", "format": "int64", "minimum": 1, "maximum": 9223372036854775807}"#
 
+    /// The language codes as one alternation for a pattern: `de|en|…`.
+    static let languageCodes = SpokenLanguage.codes.joined(separator: "|")
+
     static let text = #"""
     {
       "openapi": "3.1.0",
@@ -102,7 +106,8 @@ enum OpenAPIDocument {
         "/v1/offices": {
           "get": {
             "summary": "Service locations", "operationId": "listOffices", "tags": ["catalogue"],
-            "parameters": [{"name": "service", "in": "query", "description": "Only offices offering this service (none for a service that does not exist)", "schema": \#(id)}],
+            "parameters": [{"name": "service", "in": "query", "description": "Only offices offering this service (none for a service that does not exist)", "schema": \#(id)},
+                           {"name": "kind", "in": "query", "description": "Only places of these kinds, comma-separated", "schema": {"type": "string", "pattern": "^(citizen_office|help_desk|mobile|phone)(,(citizen_office|help_desk|mobile|phone))*$"}}],
             "responses": {
               "200": {"description": "Offices", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/OfficeList"}}},
                       "links": {
@@ -114,7 +119,8 @@ enum OpenAPIDocument {
                         "CallNext": {"operationId": "callNext", "parameters": {"id": "$response.body#/offices/0/id"}},
                         "ChangeADesk": {"operationId": "changeDesk", "parameters": {"id": "$response.body#/offices/0/id"}},
                         "TheAudit": {"operationId": "auditLog", "parameters": {"id": "$response.body#/offices/0/id"}},
-                        "TheCalls": {"operationId": "callStream", "parameters": {"id": "$response.body#/offices/0/id"}}}}
+                        "TheCalls": {"operationId": "callStream", "parameters": {"id": "$response.body#/offices/0/id"}}}},
+              "422": {"$ref": "#/components/responses/Problem"}
             }
           }
         },
@@ -136,7 +142,7 @@ enum OpenAPIDocument {
             "parameters": [
               {"$ref": "#/components/parameters/Offices"}, {"$ref": "#/components/parameters/Services"},
               {"$ref": "#/components/parameters/From"}, {"$ref": "#/components/parameters/To"},
-              {"$ref": "#/components/parameters/ChannelQuery"}, {"$ref": "#/components/parameters/NeedsQuery"}
+              {"$ref": "#/components/parameters/ChannelQuery"}, {"$ref": "#/components/parameters/NeedsQuery"}, {"$ref": "#/components/parameters/LanguagesQuery"}
             ],
             "responses": {
               "200": {"description": "Free starts per office and day, with ETag and Cache-Control", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Availability"}}}},
@@ -153,7 +159,7 @@ enum OpenAPIDocument {
             "parameters": [
               {"$ref": "#/components/parameters/Offices"}, {"$ref": "#/components/parameters/Services"},
               {"$ref": "#/components/parameters/From"}, {"$ref": "#/components/parameters/To"},
-              {"$ref": "#/components/parameters/ChannelQuery"}, {"$ref": "#/components/parameters/NeedsQuery"},
+              {"$ref": "#/components/parameters/ChannelQuery"}, {"$ref": "#/components/parameters/NeedsQuery"}, {"$ref": "#/components/parameters/LanguagesQuery"},
               {"name": "If-None-Match", "in": "header", "schema": {"type": "string"}}
             ],
             "responses": {
@@ -305,7 +311,8 @@ enum OpenAPIDocument {
           "From": {"name": "from", "in": "query", "required": true, "schema": {"type": "string", "format": "date"}},
           "To": {"name": "to", "in": "query", "required": true, "description": "Inclusive; on or after from, and at most 62 days after it", "schema": {"type": "string", "format": "date"}},
           "ChannelQuery": {"name": "channel", "in": "query", "description": "online (default), staff or walk_in (free times are public in every channel; booking in staff and walk_in needs a staff token)", "schema": {"$ref": "#/components/schemas/Channel"}},
-          "NeedsQuery": {"name": "needs", "in": "query", "description": "wheelchair: only accessible desks", "schema": {"$ref": "#/components/schemas/Need"}}
+          "NeedsQuery": {"name": "needs", "in": "query", "description": "wheelchair: only accessible desks", "schema": {"$ref": "#/components/schemas/Need"}},
+          "LanguagesQuery": {"name": "languages", "in": "query", "description": "Only desks that help in one of these languages (ISO 639-1, comma-separated); a desk without a helper speaks German", "schema": {"type": "string", "pattern": "^(\#(languageCodes))(,(\#(languageCodes)))*$"}}
         },
         "schemas": {
           "Health": {"type": "object", "required": ["status"], "properties": {"status": {"type": "string", "enum": ["ok"]}}},
@@ -331,7 +338,11 @@ enum OpenAPIDocument {
             "min_notice_minutes": {"type": "integer"}, "online_withheld_percent": {"type": "integer"},
             "change_cutoff_minutes": {"type": "integer", "description": "How late a citizen may move or cancel, in minutes before the start (a service may set a longer one)"},
             "accessibility": {"type": "array", "items": {"type": "string"}},
+            "kind": {"$ref": "#/components/schemas/PlaceKind"},
+            "route": {"type": ["string", "null"], "description": "The route a mobile stop belongs to"},
+            "demo": {"type": "boolean", "description": "Made-up data for demonstrations, not a real place"},
             "services": {"type": "array", "items": {"$ref": "#/components/schemas/OfficeService"}}}},
+          "PlaceKind": {"type": "string", "enum": ["citizen_office", "help_desk", "mobile", "phone"], "description": "A citizen office; an in-person help desk served by helpers; a mobile office's stop; a call-back line (the helper calls the citizen)"},
           "OfficeList": {"type": "object", "required": ["offices"], "properties": {"offices": {"type": "array", "items": {"$ref": "#/components/schemas/Office"}}}},
           "DayStarts": {"type": "object", "required": ["date", "starts"], "properties": {"date": {"type": "string", "format": "date"}, "starts": {"type": "array", "items": {"type": "string", "format": "date-time"}}}},
           "OfficeStarts": {"type": "object", "required": ["office", "days"], "properties": {"office": {"type": "integer"}, "days": {"type": "array", "items": {"$ref": "#/components/schemas/DayStarts"}}}},
@@ -342,19 +353,20 @@ enum OpenAPIDocument {
           "HoldRequest": {"type": "object", "required": ["office", "start", "services"], "properties": {
             "office": \#(id), "start": {"type": "string", "format": "date-time"},
             "services": {"type": "array", "minItems": 1, "maxItems": 5, "items": {"$ref": "#/components/schemas/ServiceQuantity"}},
-            "channel": {"$ref": "#/components/schemas/Channel"}, "needs": {"$ref": "#/components/schemas/Needs"}}},
+            "channel": {"$ref": "#/components/schemas/Channel"}, "needs": {"$ref": "#/components/schemas/Needs"}, "languages": {"$ref": "#/components/schemas/Languages"}}},
           "MoveRequest": {"type": "object", "description": "Either start (with office to change office, and needs as when booking), or hold: a live hold for the same services and channel, whose time the booking takes (the hold is used up).", "properties": {
             "office": {"type": "integer", "format": "int64", "minimum": 1, "maximum": 9223372036854775807, "description": "Another office to move to (default: the booking's)"},
-            "start": {"type": "string", "format": "date-time"}, "needs": {"$ref": "#/components/schemas/Needs"},
+            "start": {"type": "string", "format": "date-time"}, "needs": {"$ref": "#/components/schemas/Needs"}, "languages": {"$ref": "#/components/schemas/Languages"},
             "hold": {"type": "string", "format": "uuid"}}},
           "EarlierRequest": {"type": "object", "description": "Every member may be left out or null", "properties": {
             "latest": {"type": ["string", "null"], "format": "date-time", "description": "The latest start the citizen accepts (default: any before the booking's)"},
-            "needs": {"anyOf": [{"$ref": "#/components/schemas/Needs"}, {"type": "null"}]}}},
-          "EarlierWish": {"type": "object", "required": ["booking", "state", "joined_at", "needs", "offers_made", "offers_max"], "properties": {
+            "needs": {"anyOf": [{"$ref": "#/components/schemas/Needs"}, {"type": "null"}]},
+            "languages": {"anyOf": [{"$ref": "#/components/schemas/Languages"}, {"type": "null"}]}}},
+          "EarlierWish": {"type": "object", "required": ["booking", "state", "joined_at", "needs", "languages", "offers_made", "offers_max"], "properties": {
             "booking": {"type": "string", "format": "uuid"},
             "state": {"type": "string", "enum": ["waiting", "offered", "exhausted", "ended"], "description": "waiting for a time; offered: a time is held for the booking now; exhausted: every offer was made; ended: the booking moved, ended or began"},
             "joined_at": {"type": "string", "format": "date-time"}, "latest": {"type": "string", "format": "date-time"},
-            "needs": {"$ref": "#/components/schemas/Needs"},
+            "needs": {"$ref": "#/components/schemas/Needs"}, "languages": {"$ref": "#/components/schemas/Languages"},
             "offers_made": {"type": "integer", "minimum": 0}, "offers_max": {"type": "integer", "minimum": 1},
             "offer": {"$ref": "#/components/schemas/EarlierOffer"}}},
           "EarlierOffer": {"type": "object", "description": "An earlier time held for the booking alone until expires_at: move onto the hold to take it", "required": ["hold", "start", "expires_at"], "properties": {
@@ -362,6 +374,8 @@ enum OpenAPIDocument {
             "expires_at": {"type": "string", "format": "date-time"}}},
           "Needs": {"type": "array", "items": {"$ref": "#/components/schemas/Need"}, "description": "What the citizen needs of the desk"},
           "Need": {"type": "string", "enum": ["wheelchair"], "description": "wheelchair: only accessible desks"},
+          "Languages": {"type": "array", "items": {"$ref": "#/components/schemas/Language"}, "description": "Help in any of these languages: only desks whose helper speaks one (a desk without a helper speaks German)"},
+          "Language": {"type": "string", "enum": [\#(SpokenLanguage.codes.map { "\"\($0)\"" }.joined(separator: ", "))], "description": "ISO 639-1"},
           "Hold": {"type": "object", "required": ["id", "office", "start", "end", "expires_at", "services"], "properties": {
             "id": {"type": "string", "format": "uuid"}, "office": {"type": "integer"}, "start": {"type": "string", "format": "date-time"},
             "end": {"type": "string", "format": "date-time"}, "expires_at": {"type": "string", "format": "date-time"},
@@ -372,7 +386,7 @@ enum OpenAPIDocument {
           "DirectBooking": {"type": "object", "description": "Book a time without holding it first", "required": ["office", "start", "services"], "properties": {
             "office": \#(id), "start": {"type": "string", "format": "date-time"},
             "services": {"type": "array", "minItems": 1, "maxItems": 5, "items": {"$ref": "#/components/schemas/ServiceQuantity"}},
-            "channel": {"$ref": "#/components/schemas/Channel"}, "needs": {"$ref": "#/components/schemas/Needs"},
+            "channel": {"$ref": "#/components/schemas/Channel"}, "needs": {"$ref": "#/components/schemas/Needs"}, "languages": {"$ref": "#/components/schemas/Languages"},
             "contact": {"$ref": "#/components/schemas/Contact"}}},
           "BookingRequest": {"description": "A hold to confirm, or office, start and services to book directly (not both: 422)",
             "oneOf": [{"$ref": "#/components/schemas/HoldConfirmation"}, {"$ref": "#/components/schemas/DirectBooking"}]},

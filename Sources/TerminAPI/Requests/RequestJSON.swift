@@ -21,6 +21,8 @@ struct FlexibleRequestJSON: Decodable {
     let near: Near?
     let windows: [Window]
     let needs: [String]?
+    /// Help in any of these languages (ISO 639-1).
+    let languages: [String]?
     let contact: ContactJSON?
 }
 

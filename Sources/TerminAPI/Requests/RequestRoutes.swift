@@ -32,7 +32,7 @@ extension TerminAPI {
     /// The request checked: services, offices (or the offices near a point), windows, needs, contact.
     func flexibleRequest(_ body: FlexibleRequestJSON) throws(APIFailure) -> (FlexibleRequest, Appointment.Contact?) {
         let services = body.services.map(\.request)
-        let needs = try Self.needs(body.needs, field: "needs")
+        let needs = try Self.needs(body.needs, languages: body.languages)
         var officeIDs: [Int]
         switch (body.offices, body.near) {
         case (let offices?, nil):

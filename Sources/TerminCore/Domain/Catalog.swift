@@ -24,7 +24,8 @@ public struct AppointmentShape: Sendable, Equatable {
     }
 }
 
-/// The master data the engine schedules over: offices, services, offers, desks, opening rules and closing days.
+/// The master data the engine schedules over: offices, services, offers, desks, opening rules, helpers and their
+/// shifts, and closing days.
 public struct Catalog: Sendable {
     /// Most distinct services one appointment may combine.
     public static let servicesPerAppointmentMax = 5
@@ -37,9 +38,12 @@ public struct Catalog: Sendable {
     public let desks: [Int: [Desk]]
     public let openingRules: [Int: [OpeningRule]]
     public let closingCalendar: ClosingCalendar
+    public let helpers: [Int: Helper]
+    /// Helpers' shifts by the helper's desk id.
+    public let helperShifts: [Int: [HelperShift]]
 
     public init(offices: [Office], services: [Service], offers: [Offer], desks: [Desk], openingRules: [OpeningRule],
-                closingCalendar: ClosingCalendar) {
+                closingCalendar: ClosingCalendar, helpers: [Helper] = [], helperShifts: [HelperShift] = []) {
         self.offices = Dictionary(uniqueKeysWithValues: offices.map { ($0.id, $0) })
         self.services = Dictionary(uniqueKeysWithValues: services.map { ($0.id, $0) })
         self.offers = Dictionary(grouping: offers, by: \.officeID)
@@ -47,6 +51,8 @@ public struct Catalog: Sendable {
         self.desks = Dictionary(grouping: desks, by: \.officeID).mapValues { $0.sorted { $0.number < $1.number } }
         self.openingRules = Dictionary(grouping: openingRules, by: \.officeID)
         self.closingCalendar = closingCalendar
+        self.helpers = Dictionary(uniqueKeysWithValues: helpers.map { ($0.id, $0) })
+        self.helperShifts = Dictionary(grouping: helperShifts, by: \.deskID)
     }
 
     /// Offices offering every one of `serviceIDs`, sorted by id.
@@ -117,10 +123,16 @@ public struct Catalog: Sendable {
             throw SchedulingError(.noQualifiedDesk, field: "services",
                                   detail: "No desk at \(office.displayName) handles all of these services together.")
         }
-        let meeting = deskIDs.filter { id in needs.isMet(by: desks[officeID]!.first { $0.id == id }!) }
+        let qualified = desks[officeID]!.filter { deskIDs.contains($0.id) }
+        let meeting = qualified.filter { needs.isMet(by: $0) }.map(\.id)
         guard !meeting.isEmpty else {
-            throw SchedulingError(.noAccessibleDesk, field: "needs",
-                                  detail: "No desk at \(office.displayName) for these services meets the needs \(needs.names).")
+            guard qualified.contains(where: { needs.withoutLanguages.isMet(by: $0) }) else {
+                throw SchedulingError(.noAccessibleDesk, field: "needs",
+                                      detail: "No desk at \(office.displayName) for these services meets the needs \(needs.names).")
+            }
+            throw SchedulingError(.noAccessibleDesk, field: "languages",
+                                  detail: "Nobody at \(office.displayName) helps with these services in "
+                                      + needs.languages.map(\.rawValue).joined(separator: " or ") + ".")
         }
         guard units <= office.unitsPerDay else {
             throw SchedulingError(.quantityOutOfRange, field: "services", detail: "The appointment is longer than a day.")

@@ -1,6 +1,24 @@
-/// A service location: a Bürgerbüro, a specialist office or an in-person help desk.
+/// A service location, a place: a Bürgerbüro, a specialist office, an in-person help desk, a mobile office's stop or a
+/// call-back line.
 public struct Office: Sendable, Identifiable {
+    /// What kind of place an office is.
+    public enum Kind: String, Sendable, CaseIterable {
+        /// A citizen office (Bürgerbüro) or specialist office, with desks staffed by opening rules.
+        case citizenOffice = "citizen_office"
+        /// An in-person help desk (e.g. a digital help point in a senior citizens' centre), served by helpers.
+        case helpDesk = "help_desk"
+        /// One stop of a mobile office on its route: an address, a date and hours.
+        case mobile
+        /// A call-back line: the helper calls the citizen at the appointment's time.
+        case phone
+    }
+
     public let id: Int
+    public let kind: Kind
+    /// The route a mobile stop belongs to (its stops share it); `nil` for other kinds.
+    public let route: String?
+    /// Made-up data for demonstrations (a place the city did not publish), shown as such.
+    public let isDemo: Bool
     public let nameDE: String
     public let nameEN: String?
     public let displayName: String
@@ -25,10 +43,15 @@ public struct Office: Sendable, Identifiable {
     public init(id: Int, nameDE: String, nameEN: String?, displayName: String, organizationUnit: String?,
                 isPublic: Bool, address: Address, geo: Geo, slotMinutes: Int, horizonDays: Int,
                 minNoticeMinutes: Int, onlineWithheldPercent: Int, accessibility: [String],
-                changeCutoffMinutes: Int = Office.changeCutoffMinutesDefault) {
+                changeCutoffMinutes: Int = Office.changeCutoffMinutesDefault, kind: Kind = .citizenOffice,
+                route: String? = nil, isDemo: Bool = false) {
         precondition((1...1440).contains(slotMinutes), "a grid unit lies within a day")
         precondition((0...100).contains(onlineWithheldPercent), "a share is a percentage")
+        precondition(route == nil || kind == .mobile, "only a mobile stop is on a route")
         self.id = id
+        self.kind = kind
+        self.route = route
+        self.isDemo = isDemo
         self.nameDE = nameDE
         self.nameEN = nameEN
         self.displayName = displayName
@@ -135,9 +158,17 @@ public struct Desk: Sendable, Identifiable, Hashable {
     /// Whether the desk is in service at all; a desk out of service is staffed by no opening rule and takes no
     /// bookings (the counters' closing of a desk for one day is a different thing, see `CounterEngine`).
     public let inService: Bool
+    /// The helper whose desk this is at its place: open during the helper's shifts, not by opening rules.
+    public let helperID: Int?
+    /// The languages spoken at the desk: its helper's, else the offices' working language.
+    public let languages: Set<SpokenLanguage>
 
-    public init(id: Int, officeID: Int, number: Int, isAccessible: Bool, serviceIDs: Set<Int>, inService: Bool = true) {
+    public init(id: Int, officeID: Int, number: Int, isAccessible: Bool, serviceIDs: Set<Int>, inService: Bool = true,
+                helperID: Int? = nil, languages: Set<SpokenLanguage> = [SpokenLanguage.officeLanguage]) {
         precondition(number >= 1)
+        precondition(!languages.isEmpty, "a desk speaks some language")
+        self.helperID = helperID
+        self.languages = languages
         self.id = id
         self.officeID = officeID
         self.number = number

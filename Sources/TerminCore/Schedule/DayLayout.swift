@@ -30,17 +30,20 @@ public struct DayLayout: Sendable, Equatable {
         return desk.open.isSet(run.unitRange)
     }
 
-    /// Lays out `date` at `office` from its opening rules and desks; `nil` when the office is closed that day.
+    /// Lays out `date` at `office` from its opening rules, desks and helpers' shifts; `nil` when the office is closed
+    /// that day. A helper's desk is open during the helper's shifts there; other desks as the opening rules staff them.
     public static func make(catalog: Catalog, officeID: Int, date: LocalDate) -> DayLayout? {
         guard let office = catalog.offices[officeID],
               !catalog.closingCalendar.isClosed(officeID: officeID, on: date) else { return nil }
         let rules = (catalog.openingRules[officeID] ?? []).filter { $0.applies(on: date) }
-        guard !rules.isEmpty else { return nil }
         var desks: [DeskDay] = []
         var openUnits = 0
         for desk in catalog.desks[officeID] ?? [] where desk.inService {
             var open = UnitBitmap(count: office.unitsPerDay)
-            for rule in rules where desk.number <= rule.staffedDesks {
+            let windows = desk.helperID == nil
+                ? rules.filter { desk.number <= $0.staffedDesks }
+                : (catalog.helperShifts[desk.id] ?? []).map(\.hours).filter { $0.applies(on: date) }
+            for rule in windows {
                 // Only whole units inside the window are open.
                 let first = (rule.startMinute + office.slotMinutes - 1) / office.slotMinutes
                 let end = rule.endMinute / office.slotMinutes

@@ -107,7 +107,8 @@ public final class BookingEngine: Sendable {
             do {
                 shapes.append(try catalog.shape(officeID: officeID, services: services, channel: channel, needs: needs))
             } catch {
-                let field = error.field.hasPrefix("services") ? "service" : error.field == "needs" ? "needs"
+                let field = error.field.hasPrefix("services") ? "service"
+                    : error.field == "needs" || error.field == "languages" ? error.field
                     : officeIDs.count > 1 ? "office[\(index)]" : "office"
                 throw EngineError(SchedulingError(error.code, field: field, detail: error.detail))
             }

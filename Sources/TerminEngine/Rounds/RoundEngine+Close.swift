@@ -122,7 +122,7 @@ extension RoundEngine {
             "carried_over": .int(settlements.filter { $0.outcome == .carried }.count),
             "by_service": counts { $0.request.services.map { String($0.serviceID) } },
             "by_office": counts { [String($0.request.officeIDs.first { round.officeIDs.contains($0) } ?? 0)] },
-            "by_need": counts { $0.request.needs.isEmpty ? ["none"] : $0.request.needs.names },
+            "by_need": counts { $0.request.needs.isEmpty ? ["none"] : $0.request.needs.tokens },
             "urgent": .object(["requested": .int(urgent.count), "served": .int(urgentServed),
                                "share_served": .double(urgent.isEmpty ? 1.0 : Double(urgentServed) / Double(urgent.count))]),
             "objective": .int(objective),

@@ -32,14 +32,20 @@ public enum CatalogRepository {
         for (desk, service) in try pairs(db, "desk_id", "service_id", from: "desk_service") {
             qualifications[desk, default: []].insert(service)
         }
+        var skills: [Int: Set<Int>] = [:]
+        for (helper, service) in try pairs(db, "helper_id", "service_id", from: "helper_skill") {
+            skills[helper, default: []].insert(service)
+        }
+        let helpers = try helpers(db, skills: skills)
         var closures: [Int: Set<LocalDate>] = [:]
         let closedOffice = PostgresColumn("office_id", PostgresText.int), closedDay = PostgresColumn("day") { LocalDate(iso: $0) }
         for (office, day) in try db.select(PostgresSelection(closedOffice, closedDay), "FROM office_closure", [], {
             row throws(PostgresError) in (try row[closedOffice], try row[closedDay])
         }) { closures[office, default: []].insert(day) }
         return Catalog(offices: try offices(db), services: try services(db, combinations: combinations),
-                       offers: try offers(db), desks: try desks(db, qualifications: qualifications),
-                       openingRules: try openingRules(db), closingCalendar: ClosingCalendar(officeClosures: closures))
+                       offers: try offers(db), desks: try desks(db, qualifications: qualifications, helpers: helpers),
+                       openingRules: try openingRules(db), closingCalendar: ClosingCalendar(officeClosures: closures),
+                       helpers: helpers, helperShifts: try helperShifts(db))
     }
 
     /// Rows of two integer columns.
@@ -92,9 +98,13 @@ public enum CatalogRepository {
         static let onlineWithheldPercent = PostgresColumn("online_withheld_percent", PostgresText.int)
         static let changeCutoffMinutes = PostgresColumn("change_cutoff_minutes", PostgresText.int)
         static let accessibility = PostgresColumn("array_to_string(accessibility, ',')", PostgresText.list(PostgresText.text))
+        static let kind = PostgresColumn("kind") { Office.Kind(rawValue: $0) }
+        static let route = PostgresColumn<String?>.optional("route", PostgresText.text)
+        static let isDemo = PostgresColumn("demo", PostgresText.bool)
         static let selection = PostgresSelection(id, nameDE, nameEN, displayName, organizationUnit, isPublic, street,
                                                  houseNumber, postalCode, city, lat, lon, slotMinutes, horizonDays,
-                                                 minNoticeMinutes, onlineWithheldPercent, accessibility, changeCutoffMinutes)
+                                                 minNoticeMinutes, onlineWithheldPercent, accessibility, changeCutoffMinutes,
+                                                 kind, route, isDemo)
     }
 
     private static func offices(_ db: PostgresConnection) throws -> [Office] {
@@ -108,7 +118,8 @@ public enum CatalogRepository {
                    geo: .init(lat: try row[C.lat], lon: try row[C.lon]), slotMinutes: try row[C.slotMinutes],
                    horizonDays: try row[C.horizonDays], minNoticeMinutes: try row[C.minNoticeMinutes],
                    onlineWithheldPercent: try row[C.onlineWithheldPercent], accessibility: try row[C.accessibility],
-                   changeCutoffMinutes: try row[C.changeCutoffMinutes])
+                   changeCutoffMinutes: try row[C.changeCutoffMinutes], kind: try row[C.kind], route: try row[C.route],
+                   isDemo: try row[C.isDemo])
         }
     }
 
@@ -134,16 +145,43 @@ public enum CatalogRepository {
         static let number = PostgresColumn("number", PostgresText.int)
         static let isAccessible = PostgresColumn("accessible", PostgresText.bool)
         static let inService = PostgresColumn("in_service", PostgresText.bool)
-        static let selection = PostgresSelection(id, officeID, number, isAccessible, inService)
+        static let helperID = PostgresColumn<Int?>.optional("helper_id", PostgresText.int)
+        static let selection = PostgresSelection(id, officeID, number, isAccessible, inService, helperID)
     }
 
-    private static func desks(_ db: PostgresConnection, qualifications: [Int: Set<Int>]) throws -> [Desk] {
+    /// Desks; a helper's desk is qualified for the helper's skills and speaks the helper's languages.
+    private static func desks(_ db: PostgresConnection, qualifications: [Int: Set<Int>], helpers: [Helper]) throws -> [Desk] {
         typealias C = DeskColumns
+        let helpers = Dictionary(uniqueKeysWithValues: helpers.map { ($0.id, $0) })
         return try db.select(C.selection, "FROM desk", []) { row throws(PostgresError) in
             let id = try row[C.id]
+            guard let helperID = try row[C.helperID] else {
+                return Desk(id: id, officeID: try row[C.officeID], number: try row[C.number],
+                            isAccessible: try row[C.isAccessible], serviceIDs: qualifications[id] ?? [],
+                            inService: try row[C.inService])
+            }
+            let helper = helpers[helperID]!
             return Desk(id: id, officeID: try row[C.officeID], number: try row[C.number],
-                        isAccessible: try row[C.isAccessible], serviceIDs: qualifications[id] ?? [],
-                        inService: try row[C.inService])
+                        isAccessible: try row[C.isAccessible], serviceIDs: helper.skills, inService: try row[C.inService],
+                        helperID: helperID, languages: helper.languages)
+        }
+    }
+
+    private enum HelperColumns {
+        static let id = PostgresColumn("id", PostgresText.int)
+        static let name = PostgresColumn("name", PostgresText.text)
+        static let languages = PostgresColumn("array_to_string(languages, ',')",
+                                              PostgresText.list { SpokenLanguage(rawValue: $0) })
+        static let isDemo = PostgresColumn("demo", PostgresText.bool)
+        static let selection = PostgresSelection(id, name, languages, isDemo)
+    }
+
+    private static func helpers(_ db: PostgresConnection, skills: [Int: Set<Int>]) throws -> [Helper] {
+        typealias C = HelperColumns
+        return try db.select(C.selection, "FROM helper ORDER BY id", []) { row throws(PostgresError) in
+            let id = try row[C.id]
+            return Helper(id: id, name: try row[C.name], languages: Set(try row[C.languages]), skills: skills[id] ?? [],
+                          isDemo: try row[C.isDemo])
         }
     }
 
@@ -156,6 +194,20 @@ public enum CatalogRepository {
         static let endMinute = PostgresColumn("end_minute", PostgresText.int)
         static let staffedDesks = PostgresColumn("staffed_desks", PostgresText.int)
         static let selection = PostgresSelection(officeID, weekdays, validFrom, validTo, startMinute, endMinute, staffedDesks)
+    }
+
+    /// Helpers' shifts, each as an opening rule of the helper's desk's place for that desk alone.
+    private static func helperShifts(_ db: PostgresConnection) throws -> [HelperShift] {
+        typealias C = OpeningRuleColumns
+        let deskID = PostgresColumn("s.desk_id", PostgresText.int)
+        let selection = PostgresSelection(deskID, C.officeID, C.weekdays, C.validFrom, C.validTo, C.startMinute, C.endMinute)
+        return try db.select(selection, "FROM helper_shift s JOIN desk d ON d.id = s.desk_id", []) { row throws(PostgresError) in
+            HelperShift(deskID: try row[deskID],
+                        hours: OpeningRule(officeID: try row[C.officeID], weekdays: Set(try row[C.weekdays]),
+                                           validFrom: try row[C.validFrom], validTo: try row[C.validTo],
+                                           startMinute: try row[C.startMinute], endMinute: try row[C.endMinute],
+                                           staffedDesks: 1))
+        }
     }
 
     private static func openingRules(_ db: PostgresConnection) throws -> [OpeningRule] {

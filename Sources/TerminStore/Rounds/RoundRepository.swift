@@ -63,7 +63,9 @@ public enum RoundRepository {
         static let offices = PostgresColumn("array_to_string(q.office_ids, ',')", PostgresText.list(PostgresText.int))
         static let windowsFrom = PostgresColumn(epochs("windows_from"), PostgresText.list(PostgresText.int64))
         static let windowsTo = PostgresColumn(epochs("windows_to"), PostgresText.list(PostgresText.int64))
-        static let needs = PostgresColumn("array_to_string(q.needs, ',')", PostgresText.list { Needs.byName[$0] })
+        static let needs = PostgresColumn("array_to_string(q.needs, ',')") { text in
+            Needs(tokens: text.split(separator: ",").map(String.init))
+        }
         static let priority = PostgresColumn("q.priority", PostgresText.int)
         static let boost = PostgresColumn("q.boost", PostgresText.int)
         static let name = PostgresColumn<String?>.optional("q.contact_name", PostgresText.text)
@@ -83,7 +85,7 @@ public enum RoundRepository {
             let windows = zip(try row[windowsFrom], try row[windowsTo]).map {
                 FlexibleRequest.Window(from: Instant(secondsSinceEpoch: $0), to: Instant(secondsSinceEpoch: $1))
             }
-            let needs = try row[needs].reduce(into: Needs()) { $0.insert($1) }
+            let needs = try row[needs]
             let name = try row[name], email = try row[email]
             return StoredRequest(
                 id: try row[id], roundID: try row[roundID],
@@ -202,7 +204,7 @@ public enum RoundRepository {
                   list(request.services.map(\.quantity)), list(request.officeIDs),
                   PostgresArray.literal(request.windows.map { BerlinTime.format($0.from) }),
                   PostgresArray.literal(request.windows.map { BerlinTime.format($0.to) }),
-                  PostgresArray.literal(request.needs.names), String(request.priority), String(boost),
+                  PostgresArray.literal(request.needs.tokens), String(request.priority), String(boost),
                   contact?.name, contact?.email, BerlinTime.format(now), identity?.hex])
     }
 

@@ -1,0 +1,121 @@
+import Testing
+import TerminTestSupport
+@testable import TerminAPI
+
+/// Places besides citizen offices (the demo help desks, mobile stops and call-back line the seeder writes), helpers'
+/// hours and languages, and the database's guarantee that a helper is never at two places at once.
+@Suite struct HelpPlacesTests {
+    /// The demo help desk in the senior citizens' centre Au: Anna (de, en) on Tuesdays and Thursdays 13:00-16:00,
+    /// Olena (uk, ru, de) on Wednesdays 10:00-13:00.
+    static let au = 990_001
+    /// Help with the online ID function, 30 minutes: both help with it.
+    static let eID = 9_900_001
+    static let week = "office=\(au)&service=\(eID)&from=2026-12-01&to=2026-12-04"
+
+    static func starts(_ client: TestHTTPClient, _ query: String) throws -> [String] {
+        try client.send("GET", "/v1/availability?" + query).availabilityDays.flatMap(\.starts)
+    }
+
+    static func bookingBody(start: String, languages: [String]) -> String {
+        let list = languages.map { "\"\($0)\"" }.joined(separator: ",")
+        return #"{"office":\#(au),"start":"\#(start)","services":[{"id":\#(eID),"quantity":1}],"languages":[\#(list)]}"#
+    }
+
+    @Test func officesAreListedByKindAndDemoPlacesSayTheyAreDemo() throws {
+        let app = try TestServer()
+        let client = try app.client()
+        func places(_ query: String) throws -> [[String: Any]] {
+            try #require(try client.send("GET", "/v1/offices?" + query).json["offices"] as? [[String: Any]])
+        }
+        let helpDesks = try places("kind=help_desk")
+        #expect(helpDesks.count == 3 && helpDesks.allSatisfy { $0["kind"] as? String == "help_desk" && $0["demo"] as? Bool == true })
+        #expect(helpDesks.allSatisfy { ($0["display_name"] as? String)?.hasPrefix("Demo: ") == true })
+        let stops = try places("kind=mobile")
+        #expect(stops.count == 3 && Set(stops.compactMap { $0["route"] as? String }) == ["Demo: Mobiles Bürgerbüro Nord"])
+        #expect(try places("kind=phone,help_desk").count == 4)
+        let citizenOffices = try places("kind=citizen_office")
+        #expect(citizenOffices.count == 109 && citizenOffices.allSatisfy { $0["demo"] as? Bool == false && $0["route"] == nil })
+        #expect(try places("service=\(Self.eID)").count == 7)   // every demo place helps with the eID
+        let unknown = try client.send("GET", "/v1/offices?kind=help_desk,kiosk")
+        #expect(unknown.status == 422 && unknown.json["field"] as? String == "kind")
+    }
+
+    /// A helper's desk is open during the helper's shifts there, and a language asked for narrows the times to the
+    /// helpers who speak it.
+    @Test func helpersHoursAndLanguagesMakeTheTimes() throws {
+        let app = try TestServer()
+        let client = try app.client()
+        let tuesdayAndThursday = ["13:00", "13:30", "14:00", "14:30", "15:00", "15:30"].flatMap { time in
+            ["2026-12-01", "2026-12-03"].map { "\($0)T\(time):00+01:00" }
+        }.sorted()
+        let wednesday = ["10:00", "10:30", "11:00", "11:30", "12:00", "12:30"].map { "2026-12-02T\($0):00+01:00" }
+        #expect(try Self.starts(client, Self.week).sorted() == (tuesdayAndThursday + wednesday).sorted())
+        #expect(try Self.starts(client, Self.week + "&languages=uk") == wednesday)
+        #expect(try Self.starts(client, Self.week + "&languages=en").sorted() == tuesdayAndThursday)
+        #expect(try Self.starts(client, Self.week + "&languages=ar,uk") == wednesday)
+        // Nobody at the Au helps in Turkish: the field that cannot be met is named.
+        let turkish = try client.send("GET", "/v1/availability?" + Self.week + "&languages=tr")
+        #expect(turkish.status == 422 && turkish.json["field"] as? String == "languages")
+        let unknown = try client.send("GET", "/v1/availability?" + Self.week + "&languages=uk,xx")
+        #expect(unknown.status == 422 && unknown.json["field"] as? String == "languages[1]")
+        // Citizen offices speak German.
+        let orleansplatz = "office=102522&service=1063441&from=2026-12-01&to=2026-12-01"
+        #expect(try Self.starts(client, orleansplatz + "&languages=de") == (try Self.starts(client, orleansplatz)))
+        #expect(try client.send("GET", "/v1/availability?" + orleansplatz + "&languages=en").status == 422)
+    }
+
+    @Test func aBookingInALanguageTakesTheHelperWhoSpeaksIt() throws {
+        let app = try TestServer()
+        let client = try app.client()
+        let ten = "2026-12-02T10:00:00+01:00"
+        let first = try client.send("POST", "/v1/bookings", body: Self.bookingBody(start: ten, languages: ["uk"]))
+        #expect(first.status == 201)
+        let desk = try app.scalar("SELECT d.helper_id FROM appointment a JOIN desk d ON d.id = a.desk_id WHERE a.id = $1",
+                                  [first.json["id"] as? String])
+        #expect(desk == "9903")   // Olena
+        // Olena is the only helper there on Wednesdays: her time is taken, in any language.
+        let second = try client.send("POST", "/v1/bookings", body: Self.bookingBody(start: ten, languages: ["de"]))
+        #expect(second.status == 409)
+        let english = try client.send("POST", "/v1/bookings", body: Self.bookingBody(start: ten, languages: ["en"]))
+        // Anna speaks English, but is not there on Wednesdays; nobody at the Au speaks Turkish.
+        #expect(english.status == 422 && english.json["field"] as? String == "start")
+        let turkish = try client.send("POST", "/v1/bookings", body: Self.bookingBody(start: ten, languages: ["tr"]))
+        #expect(turkish.status == 422 && turkish.json["field"] as? String == "languages")
+        let unknown = try client.send("POST", "/v1/bookings", body: Self.bookingBody(start: ten, languages: ["klingon"]))
+        #expect(unknown.status == 422 && unknown.json["field"] as? String == "languages[0]")
+        #expect(try app.scalar("SELECT count(*) FROM appointment") == "1")
+    }
+
+    /// The database refuses a shift that would put a helper at two places at once, and a second appointment of a
+    /// helper at the same time at another place, whatever writes it.
+    @Test func theDatabaseNeverPutsAHelperAtTwoPlacesAtOnce() throws {
+        let app = try TestServer()
+        let client = try app.client()
+        // Anna's desk at the Freimann stop (Thursdays 09:00-11:00): a shift there on Tuesdays 14:00 would overlap the Au.
+        let freimannDesk = try #require(try app.scalar("SELECT id FROM desk WHERE helper_id = 9901 AND office_id = 990013"))
+        let overlapping = """
+            INSERT INTO helper_shift (desk_id, weekdays, valid_from, start_minute, end_minute)
+            VALUES ($1, '{2}', '2026-11-01', 840, 900)
+            """
+        #expect(throws: (any Error).self) { try app.scalar(overlapping, [freimannDesk]) }
+        #expect(try app.scalar("SELECT count(*) FROM helper_shift s JOIN desk d ON d.id = s.desk_id WHERE d.helper_id = 9901") == "4")
+        // A booking with Anna at the Au on Tuesday 13:00; the same time with her at Freimann, written by hand, is refused.
+        let booked = try client.send("POST", "/v1/bookings", body: Self.bookingBody(start: "2026-12-01T13:00:00+01:00", languages: ["en"]))
+        #expect(booked.status == 201)
+        let copy = """
+            INSERT INTO appointment (id, office_id, desk_id, day, start_unit, units, span, channel, status, code_hash,
+              created_at, confirmed_at, service_ids, quantities)
+            SELECT gen_random_uuid(), 990013, $2, day, start_unit, units, span, channel, status, code_hash, created_at,
+              confirmed_at, service_ids, quantities
+            FROM appointment WHERE id = $1
+            """
+        #expect(throws: (any Error).self) { try app.scalar(copy, [booked.json["id"] as? String, freimannDesk]) }
+        #expect(try app.scalar("SELECT count(*) FROM helper_time WHERE helper_id = 9901") == "6")   // 30 minutes
+        // Cancelled, the helper's time is free again.
+        let code = try #require(booked.json["code"] as? String)
+        let cancelled = try client.send("DELETE", "/v1/bookings/\(booked.json["id"] as! String)",
+                                        headers: ["Authorization": "Booking \(code)"])
+        #expect(cancelled.status == 200)
+        #expect(try app.scalar("SELECT count(*) FROM helper_time") == "0")
+    }
+}
