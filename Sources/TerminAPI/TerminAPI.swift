@@ -109,6 +109,10 @@ public struct TerminAPI: Sendable {
         router.add("DELETE", "/v1/bookings/{id}/earlier") { request, parameters in
             respond { try leaveEarlierList(request, id: parameters["id"]!) }
         }
+        router.add("GET", "/v1/sessions", inline: true) { request, _ in respond { try listSessions(request) } }
+        router.add("POST", "/v1/sessions/{id}/seats") { request, parameters in
+            respond { try takeSeat(request, id: parameters["id"]!) }
+        }
         router.add("GET", "/v1/bookings/{id}/calendar.ics") { request, parameters in
             respond { try calendar(request, id: parameters["id"]!) }
         }

@@ -8,7 +8,7 @@ import TerminTestSupport
         let app = try TestServer()
         let client = try app.client()
         let all = try client.send("GET", "/v1/services")
-        #expect((all.json["services"] as? [Any])?.count == 287 + 4)   // Munich's and the demo help services
+        #expect((all.json["services"] as? [Any])?.count == 287 + 5)   // Munich's and the demo help services
         let atOrleansplatz = try client.send("GET", "/v1/services?office=102522")
         #expect((atOrleansplatz.json["services"] as? [Any])?.count == 23)
         let offices = try client.send("GET", "/v1/offices?service=1063441")

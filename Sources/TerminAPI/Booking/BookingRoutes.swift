@@ -64,10 +64,7 @@ extension TerminAPI {
     func bookingRequest(_ request: HTTPRequest) throws(APIFailure)
         -> (source: BookingEngine.BookingSource, contact: Appointment.Contact?, key: String?) {
         let body = try BookingRequestJSON(try JSONBody.read(request))
-        let key = request.header("idempotency-key")
-        if let key, key.isEmpty || key.utf8.count > Self.idempotencyKeyBytesMax {
-            throw APIFailure.malformed("Idempotency-Key", "An Idempotency-Key has 1 to \(Self.idempotencyKeyBytesMax) bytes.")
-        }
+        let key = try Self.idempotencyKey(request)
         let contact = try Self.contact(body.contact)
         if let hold = body.hold {
             guard body.office == nil, body.start == nil, body.services == nil, body.needs == nil, body.languages == nil else {
@@ -212,17 +209,31 @@ extension TerminAPI {
 
     /// A canonical text of what a booking request asks for, to recognise repeats of an idempotency key.
     static func fingerprint(_ source: BookingEngine.BookingSource, contact: Appointment.Contact?, pseudonym: String?) -> String {
-        var text: String
         switch source {
         case .hold(let id):
-            text = "hold=\(id)"
+            return fingerprint(asking: "hold=\(id)", contact: contact, pseudonym: pseudonym)
         case .direct(let officeID, let start, let services, let channel, let needs):
-            text = "office=\(officeID);start=\(start.secondsSinceEpoch);channel=\(channel.rawValue);services="
-                + services.map { "\($0.serviceID):\($0.quantity)" }.joined(separator: ",")
-                + ";needs=" + needs.tokens.joined(separator: ",")
+            return fingerprint(asking: "office=\(officeID);start=\(start.secondsSinceEpoch);channel=\(channel.rawValue);services="
+                                   + services.map { "\($0.serviceID):\($0.quantity)" }.joined(separator: ",")
+                                   + ";needs=" + needs.tokens.joined(separator: ","),
+                               contact: contact, pseudonym: pseudonym)
         }
-        text += ";name=\(contact?.name ?? "");email=\(contact?.email ?? "")"
+    }
+
+    /// The fingerprint of a request asking for `asking` (its canonical text) for the citizen named by `contact` and
+    /// `pseudonym`.
+    static func fingerprint(asking: String, contact: Appointment.Contact?, pseudonym: String?) -> String {
+        let text = asking + ";name=\(contact?.name ?? "");email=\(contact?.email ?? "")"
             + (contact?.language.map { ";language=\($0.rawValue)" } ?? "")
         return pseudonym.map { text + ";pseudonym=\($0)" } ?? text
+    }
+
+    /// The request's `Idempotency-Key`, if it carries one: 1 to `idempotencyKeyBytesMax` bytes.
+    static func idempotencyKey(_ request: HTTPRequest) throws(APIFailure) -> String? {
+        let key = request.header("idempotency-key")
+        if let key, key.isEmpty || key.utf8.count > idempotencyKeyBytesMax {
+            throw APIFailure.malformed("Idempotency-Key", "An Idempotency-Key has 1 to \(idempotencyKeyBytesMax) bytes.")
+        }
+        return key
     }
 }

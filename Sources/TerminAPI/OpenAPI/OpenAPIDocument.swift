@@ -66,6 +66,7 @@ enum OpenAPIDocument {
       },
       "tags": [
         {"name": "catalogue", "description": "Offices and services"},
+        {"name": "help", "description": "In-person help: group sessions and their seats"},
         {"name": "bookings", "description": "Free times, holds and bookings: the portal's routes"},
         {"name": "requests", "description": "Flexible requests"},
         {"name": "rounds", "description": "Release rounds"},
@@ -208,6 +209,42 @@ enum OpenAPIDocument {
             }
           }
         },
+        "/v1/sessions": {
+          "get": {
+            "summary": "A place's group sessions and their free seats", "operationId": "listSessions", "tags": ["help"],
+            "description": "Courses and group slots with seats (see kind on the places). seats_free counts what the channel could take now: 0 once the session is closer than the channel's notice. At most \#(Scheduler.availabilityDaysMax) days per query.",
+            "parameters": [{"name": "office", "in": "query", "required": true, "schema": \#(id)},
+                           {"name": "from", "in": "query", "required": true, "schema": {"type": "string", "format": "date"}},
+                           {"name": "to", "in": "query", "required": true, "schema": {"type": "string", "format": "date"}},
+                           {"$ref": "#/components/parameters/ChannelQuery"}],
+            "responses": {
+              "200": {"description": "The sessions in start order", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/SessionList"}}},
+                      "links": {"TakeASeat": {"operationId": "takeSeat", "parameters": {"id": "$response.body#/sessions/0/id"}}}},
+              "422": {"$ref": "#/components/responses/Problem"}
+            }
+          }
+        },
+        "/v1/sessions/{id}/seats": {
+          "parameters": [{"name": "id", "in": "path", "required": true, "schema": \#(id)}],
+          "post": {
+            "summary": "Take a seat in a group session", "operationId": "takeSeat", "tags": ["help"],
+            "description": "A seat is a booking of the session's service at its start: 201 with the booking and its code (shown once), which reads, moves and cancels it as any booking; mails as any booking. 409 session-full when every seat is taken; 404 session-not-found. Staff (Authorization: Bearer) book with channel staff or walk_in.",
+            "parameters": [{"name": "Idempotency-Key", "in": "header", "description": "1 to 255 bytes", "schema": {"type": "string", "minLength": 1, "maxLength": 255, "pattern": "^\\S(.*\\S)?$"}},
+                           {"$ref": "#/components/parameters/CitizenPseudonym"}, {"$ref": "#/components/parameters/Altcha"}],
+            "requestBody": {"required": false, "content": {"application/json": {"schema": {"$ref": "#/components/schemas/SeatRequest"}}}},
+            "responses": {
+              "201": {"description": "The seat, as a booking", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Booking"}}},
+                      "links": {
+                        "ReadTheSeat": {"operationId": "getBooking", "parameters": {"id": "$response.body#/id", "header.Authorization": "Booking {$response.body#/code}"}},
+                        "CancelTheSeat": {"operationId": "cancelBooking", "parameters": {"id": "$response.body#/id", "header.Authorization": "Booking {$response.body#/code}"}}}},
+              "401": {"$ref": "#/components/responses/Problem"},
+              "403": {"$ref": "#/components/responses/Problem"},
+              "404": {"$ref": "#/components/responses/Problem"},
+              "409": {"$ref": "#/components/responses/Problem"},
+              "422": {"$ref": "#/components/responses/Problem"}
+            }
+          }
+        },
         "/v1/bookings/{id}": {
           "parameters": [{"$ref": "#/components/parameters/BookingID"}],
           "get": {
@@ -342,6 +379,13 @@ enum OpenAPIDocument {
             "route": {"type": ["string", "null"], "description": "The route a mobile stop belongs to"},
             "demo": {"type": "boolean", "description": "Made-up data for demonstrations, not a real place"},
             "services": {"type": "array", "items": {"$ref": "#/components/schemas/OfficeService"}}}},
+          "SeatRequest": {"type": "object", "properties": {"contact": {"$ref": "#/components/schemas/Contact"}, "channel": {"$ref": "#/components/schemas/Channel"}}},
+          "GroupSession": {"type": "object", "required": ["id", "office", "service", "name_de", "start", "end", "seats", "seats_free"], "properties": {
+            "id": {"type": "integer"}, "office": {"type": "integer"}, "service": {"type": "integer"},
+            "name_de": {"type": "string"}, "name_en": {"type": ["string", "null"]},
+            "start": {"type": "string", "format": "date-time"}, "end": {"type": "string", "format": "date-time"},
+            "seats": {"type": "integer", "minimum": 1}, "seats_free": {"type": "integer", "minimum": 0}}},
+          "SessionList": {"type": "object", "required": ["sessions"], "properties": {"sessions": {"type": "array", "items": {"$ref": "#/components/schemas/GroupSession"}}}},
           "PlaceKind": {"type": "string", "enum": ["citizen_office", "help_desk", "mobile", "phone"], "description": "A citizen office; an in-person help desk served by helpers; a mobile office's stop; a call-back line (the helper calls the citizen)"},
           "OfficeList": {"type": "object", "required": ["offices"], "properties": {"offices": {"type": "array", "items": {"$ref": "#/components/schemas/Office"}}}},
           "DayStarts": {"type": "object", "required": ["date", "starts"], "properties": {"date": {"type": "string", "format": "date"}, "starts": {"type": "array", "items": {"type": "string", "format": "date-time"}}}},

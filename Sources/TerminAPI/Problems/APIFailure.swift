@@ -114,6 +114,12 @@ struct APIFailure: Error {
         case .notOnEarlierList:
             self.init(ProblemDetails(type: Self.typeBase + "earlier-wish-not-found", title: "Not on the earlier-time list",
                                      status: 404, detail: error.detail, field: nil))
+        case .sessionNotFound:
+            self.init(ProblemDetails(type: Self.typeBase + "session-not-found", title: "Group session not found",
+                                     status: 404, detail: error.detail, field: "id"))
+        case .sessionFull:
+            self.init(ProblemDetails(type: Self.typeBase + "session-full", title: "Group session full", status: 409,
+                                     detail: error.detail, field: "id"))
         }
     }
 

@@ -41,9 +41,14 @@ public struct Catalog: Sendable {
     public let helpers: [Int: Helper]
     /// Helpers' shifts by the helper's desk id.
     public let helperShifts: [Int: [HelperShift]]
+    /// Group sessions by id.
+    public let sessions: [Int: GroupSession]
+    /// Group sessions by office id, then date, in start order.
+    public let sessionsByDay: [Int: [LocalDate: [GroupSession]]]
 
     public init(offices: [Office], services: [Service], offers: [Offer], desks: [Desk], openingRules: [OpeningRule],
-                closingCalendar: ClosingCalendar, helpers: [Helper] = [], helperShifts: [HelperShift] = []) {
+                closingCalendar: ClosingCalendar, helpers: [Helper] = [], helperShifts: [HelperShift] = [],
+                sessions: [GroupSession] = []) {
         self.offices = Dictionary(uniqueKeysWithValues: offices.map { ($0.id, $0) })
         self.services = Dictionary(uniqueKeysWithValues: services.map { ($0.id, $0) })
         self.offers = Dictionary(grouping: offers, by: \.officeID)
@@ -53,6 +58,10 @@ public struct Catalog: Sendable {
         self.closingCalendar = closingCalendar
         self.helpers = Dictionary(uniqueKeysWithValues: helpers.map { ($0.id, $0) })
         self.helperShifts = Dictionary(grouping: helperShifts, by: \.deskID)
+        self.sessions = Dictionary(uniqueKeysWithValues: sessions.map { ($0.id, $0) })
+        self.sessionsByDay = Dictionary(grouping: sessions, by: \.officeID).mapValues { ofOffice in
+            Dictionary(grouping: ofOffice, by: \.date).mapValues { $0.sorted { $0.startMinute < $1.startMinute } }
+        }
     }
 
     /// Offices offering every one of `serviceIDs`, sorted by id.

@@ -162,11 +162,15 @@ public struct Desk: Sendable, Identifiable, Hashable {
     public let helperID: Int?
     /// The languages spoken at the desk: its helper's, else the offices' working language.
     public let languages: Set<SpokenLanguage>
+    /// A seat of the place's group sessions (1, 2, …): open only during sessions with at least that many seats.
+    public let seatNumber: Int?
 
     public init(id: Int, officeID: Int, number: Int, isAccessible: Bool, serviceIDs: Set<Int>, inService: Bool = true,
-                helperID: Int? = nil, languages: Set<SpokenLanguage> = [SpokenLanguage.officeLanguage]) {
+                helperID: Int? = nil, languages: Set<SpokenLanguage> = [SpokenLanguage.officeLanguage], seatNumber: Int? = nil) {
         precondition(number >= 1)
         precondition(!languages.isEmpty, "a desk speaks some language")
+        precondition(seatNumber.map { $0 >= 1 && helperID == nil } ?? true, "a seat is numbered from 1 and has no helper")
+        self.seatNumber = seatNumber
         self.helperID = helperID
         self.languages = languages
         self.id = id

@@ -30,23 +30,31 @@ public struct DayLayout: Sendable, Equatable {
         return desk.open.isSet(run.unitRange)
     }
 
-    /// Lays out `date` at `office` from its opening rules, desks and helpers' shifts; `nil` when the office is closed
-    /// that day. A helper's desk is open during the helper's shifts there; other desks as the opening rules staff them.
+    /// Lays out `date` at `office` from its opening rules, desks, helpers' shifts and group sessions; `nil` when the
+    /// office is closed that day. A helper's desk is open during the helper's shifts there, a seat during the sessions
+    /// that have that many seats, other desks as the opening rules staff them.
     public static func make(catalog: Catalog, officeID: Int, date: LocalDate) -> DayLayout? {
         guard let office = catalog.offices[officeID],
               !catalog.closingCalendar.isClosed(officeID: officeID, on: date) else { return nil }
         let rules = (catalog.openingRules[officeID] ?? []).filter { $0.applies(on: date) }
+        let sessions = catalog.sessionsByDay[officeID]?[date] ?? []
         var desks: [DeskDay] = []
         var openUnits = 0
         for desk in catalog.desks[officeID] ?? [] where desk.inService {
             var open = UnitBitmap(count: office.unitsPerDay)
-            let windows = desk.helperID == nil
-                ? rules.filter { desk.number <= $0.staffedDesks }
-                : (catalog.helperShifts[desk.id] ?? []).map(\.hours).filter { $0.applies(on: date) }
-            for rule in windows {
+            let windows: [Range<Int>]
+            if desk.helperID != nil {
+                windows = (catalog.helperShifts[desk.id] ?? []).filter { $0.hours.applies(on: date) }
+                    .map { $0.hours.startMinute..<$0.hours.endMinute }
+            } else if let seat = desk.seatNumber {
+                windows = sessions.filter { $0.seats >= seat }.compactMap { $0.minutes(in: catalog) }
+            } else {
+                windows = rules.filter { desk.number <= $0.staffedDesks }.map { $0.startMinute..<$0.endMinute }
+            }
+            for minutes in windows {
                 // Only whole units inside the window are open.
-                let first = (rule.startMinute + office.slotMinutes - 1) / office.slotMinutes
-                let end = rule.endMinute / office.slotMinutes
+                let first = (minutes.lowerBound + office.slotMinutes - 1) / office.slotMinutes
+                let end = minutes.upperBound / office.slotMinutes
                 if first < end { open.set(first..<end) }
             }
             let units = open.population

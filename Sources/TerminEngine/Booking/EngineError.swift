@@ -56,6 +56,10 @@ public struct EngineError: Error, Sendable, Equatable, CustomStringConvertible {
         case earlierListRefused
         /// The booking is not on the earlier-time list (404).
         case notOnEarlierList
+        /// No group session has that id (404).
+        case sessionNotFound
+        /// Every seat of the group session is taken (409).
+        case sessionFull
     }
 
     public let kind: Kind

@@ -45,7 +45,7 @@ public enum CatalogRepository {
         return Catalog(offices: try offices(db), services: try services(db, combinations: combinations),
                        offers: try offers(db), desks: try desks(db, qualifications: qualifications, helpers: helpers),
                        openingRules: try openingRules(db), closingCalendar: ClosingCalendar(officeClosures: closures),
-                       helpers: helpers, helperShifts: try helperShifts(db))
+                       helpers: helpers, helperShifts: try helperShifts(db), sessions: try sessions(db))
     }
 
     /// Rows of two integer columns.
@@ -146,7 +146,8 @@ public enum CatalogRepository {
         static let isAccessible = PostgresColumn("accessible", PostgresText.bool)
         static let inService = PostgresColumn("in_service", PostgresText.bool)
         static let helperID = PostgresColumn<Int?>.optional("helper_id", PostgresText.int)
-        static let selection = PostgresSelection(id, officeID, number, isAccessible, inService, helperID)
+        static let seatNumber = PostgresColumn<Int?>.optional("seat_number", PostgresText.int)
+        static let selection = PostgresSelection(id, officeID, number, isAccessible, inService, helperID, seatNumber)
     }
 
     /// Desks; a helper's desk is qualified for the helper's skills and speaks the helper's languages.
@@ -158,7 +159,7 @@ public enum CatalogRepository {
             guard let helperID = try row[C.helperID] else {
                 return Desk(id: id, officeID: try row[C.officeID], number: try row[C.number],
                             isAccessible: try row[C.isAccessible], serviceIDs: qualifications[id] ?? [],
-                            inService: try row[C.inService])
+                            inService: try row[C.inService], seatNumber: try row[C.seatNumber])
             }
             let helper = helpers[helperID]!
             return Desk(id: id, officeID: try row[C.officeID], number: try row[C.number],
@@ -194,6 +195,24 @@ public enum CatalogRepository {
         static let endMinute = PostgresColumn("end_minute", PostgresText.int)
         static let staffedDesks = PostgresColumn("staffed_desks", PostgresText.int)
         static let selection = PostgresSelection(officeID, weekdays, validFrom, validTo, startMinute, endMinute, staffedDesks)
+    }
+
+    private enum SessionColumns {
+        static let id = PostgresColumn("id", PostgresText.int)
+        static let officeID = PostgresColumn("office_id", PostgresText.int)
+        static let serviceID = PostgresColumn("service_id", PostgresText.int)
+        static let day = PostgresColumn("day") { LocalDate(iso: $0) }
+        static let startMinute = PostgresColumn("start_minute", PostgresText.int)
+        static let seats = PostgresColumn("seats", PostgresText.int)
+        static let selection = PostgresSelection(id, officeID, serviceID, day, startMinute, seats)
+    }
+
+    private static func sessions(_ db: PostgresConnection) throws -> [GroupSession] {
+        typealias C = SessionColumns
+        return try db.select(C.selection, "FROM group_session", []) { row throws(PostgresError) in
+            GroupSession(id: try row[C.id], officeID: try row[C.officeID], serviceID: try row[C.serviceID],
+                         date: try row[C.day], startMinute: try row[C.startMinute], seats: try row[C.seats])
+        }
     }
 
     /// Helpers' shifts, each as an opening rule of the helper's desk's place for that desk alone.

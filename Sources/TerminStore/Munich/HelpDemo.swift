@@ -2,8 +2,8 @@ import TerminCore
 
 /// Demonstration data for in-person help: Munich publishes no master data of its help desks, so this is made up and
 /// says so in every name (and in `demo` on places and helpers). Three digital help desks in senior citizens' centres,
-/// one mobile route of three weekly stops, one call-back line, five helpers (speaking de, en, tr, uk, ru, ar, fr) and
-/// four help services. The seeder writes it beside Munich's data.
+/// one mobile route of three weekly stops, one call-back line, five helpers (speaking de, en, tr, uk, ru, ar, fr),
+/// four help services, and a weekly course with seats at two of the centres. The seeder writes it beside Munich's data.
 public enum HelpDemo {
     /// The help services, ids from 9,900,001 (Munich's are below 10,400,000 and never in this range).
     public static let services: [Service] = [
@@ -11,7 +11,11 @@ public enum HelpDemo {
         service(9_900_002, "Hilfe bei Online-Anträgen", "Help with online applications", 30),
         service(9_900_003, "Smartphone- und Tablet-Sprechstunde", "Smartphone and tablet help", 60),
         service(9_900_004, "Rückruf: Beratung zu Online-Diensten", "Call-back: advice on online services", 30),
+        service(9_900_005, "Kurs: Sicher online mit Smartphone und Tablet", "Course: safely online with smartphone and tablet", 120),
     ]
+
+    /// The course the group sessions are of.
+    public static let course = 9_900_005
 
     /// The places, ids from 990,001.
     public static let offices: [Office] = [
@@ -56,18 +60,52 @@ public enum HelpDemo {
         (9_905, 990_021, [1, 2, 3, 4, 5], "13:00", "16:00"),
     ]
 
-    /// The helpers' desks: one per helper and place, numbered from 1 at each place in the rota's order.
+    /// The group sessions' series: (place, ISO weekday, start, seats), weekly from `seriesFirstDay` to `seriesLastDay`.
+    static let series: [(officeID: Int, weekday: Int, start: String, seats: Int)] = [
+        (990_002, 4, "10:00", 8), (990_003, 1, "10:00", 10),
+    ]
+    static let seriesFirstDay = LocalDate(iso: "2026-11-02")!
+    static let seriesLastDay = LocalDate(iso: "2027-06-30")!
+
+    /// The desks: one per helper and place, numbered from 1 at each place in the rota's order, then the seats of the
+    /// places with group sessions.
     public static let desks: [Desk] = {
         var desks: [Desk] = []
+        func number(at office: Office) -> Int { desks.count { $0.officeID == office.id } + 1 }
         for entry in rota where !desks.contains(where: { $0.helperID == entry.helperID && $0.officeID == entry.officeID }) {
-            let number = desks.count { $0.officeID == entry.officeID } + 1
             let helper = helpers.first { $0.id == entry.helperID }!
             let office = offices.first { $0.id == entry.officeID }!
+            let number = number(at: office)
             desks.append(Desk(id: office.id * 100 + number, officeID: office.id, number: number,
                               isAccessible: office.accessibility.contains("step_free"), serviceIDs: helper.skills,
                               helperID: helper.id, languages: helper.languages))
         }
+        for entry in series {
+            let office = offices.first { $0.id == entry.officeID }!
+            for seat in 1...entry.seats {
+                let number = number(at: office)
+                desks.append(Desk(id: office.id * 100 + number, officeID: office.id, number: number,
+                                  isAccessible: office.accessibility.contains("step_free"), serviceIDs: [course],
+                                  seatNumber: seat))
+            }
+        }
         return desks
+    }()
+
+    /// The group sessions, ids from 9,700,001 in date order per series.
+    public static let sessions: [GroupSession] = {
+        var sessions: [GroupSession] = []
+        for entry in series {
+            var day = seriesFirstDay
+            while day <= seriesLastDay {
+                if day.isoWeekday == entry.weekday {
+                    sessions.append(GroupSession(id: 9_700_001 + sessions.count, officeID: entry.officeID, serviceID: course,
+                                                 date: day, startMinute: minute(entry.start), seats: entry.seats))
+                }
+                day = day.adding(days: 1)
+            }
+        }
+        return sessions
     }()
 
     /// The helpers' shifts, from the rota, valid from 2026 on.

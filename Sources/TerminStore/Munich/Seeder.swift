@@ -16,13 +16,14 @@ public enum Seeder {
         public let offers: Int
         public let desks: Int
         public let openingRules: Int
-        /// Of the above, the demonstration data's places, and its helpers and their shifts.
+        /// Of the above, the demonstration data's places, and its helpers, their shifts and group sessions.
         public let demoPlaces: Int
         public let demoHelpers: Int
         public let demoShifts: Int
+        public let demoSessions: Int
         public var description: String {
             "\(offices) offices, \(services) services, \(offers) offers, \(desks) desks, \(openingRules) opening rules; "
-                + "demo help: \(demoPlaces) places, \(demoHelpers) helpers, \(demoShifts) shifts"
+                + "demo help: \(demoPlaces) places, \(demoHelpers) helpers, \(demoShifts) shifts, \(demoSessions) group sessions"
         }
     }
 
@@ -41,12 +42,14 @@ public enum Seeder {
             try upsert(offices: munich.offices + HelpDemo.offices, offers: munich.offers + HelpDemo.offers,
                        desks: munich.desks + HelpDemo.desks, openingRules: munich.openingRules, db)
             try replaceShifts(of: HelpDemo.helpers, with: HelpDemo.shifts, db)
+            try upsert(sessions: HelpDemo.sessions, db)
         }
         return Summary(offices: munich.offices.count + HelpDemo.offices.count,
                        services: munich.services.count + HelpDemo.services.count,
                        offers: munich.offers.count + HelpDemo.offers.count, desks: munich.desks.count + HelpDemo.desks.count,
                        openingRules: munich.openingRules.count, demoPlaces: HelpDemo.offices.count,
-                       demoHelpers: HelpDemo.helpers.count, demoShifts: HelpDemo.shifts.count)
+                       demoHelpers: HelpDemo.helpers.count, demoShifts: HelpDemo.shifts.count,
+                       demoSessions: HelpDemo.sessions.count)
     }
 
     private static func upsert(services: [Service], _ db: PostgresConnection) throws {
@@ -115,16 +118,27 @@ public enum Seeder {
                          [String(o.id)])
             for desk in desksByOffice[o.id] ?? [] {
                 try db.query("""
-                    INSERT INTO desk (id, office_id, number, accessible, helper_id) VALUES ($1, $2, $3, $4, $5)
+                    INSERT INTO desk (id, office_id, number, accessible, helper_id, seat_number) VALUES ($1, $2, $3, $4, $5, $6)
                     ON CONFLICT (id) DO UPDATE SET accessible = EXCLUDED.accessible
                     """, [String(desk.id), String(o.id), String(desk.number), String(desk.isAccessible),
-                          desk.helperID.map(String.init)])
+                          desk.helperID.map(String.init), desk.seatNumber.map(String.init)])
                 for serviceID in desk.serviceIDs.sorted() where desk.helperID == nil {
                     try db.query("INSERT INTO desk_service (desk_id, service_id) VALUES ($1, $2)",
                                  [String(desk.id), String(serviceID)])
                 }
             }
             try MasterDataRepository.replaceOpeningRules(officeID: o.id, rules: rulesByOffice[o.id] ?? [], db)
+        }
+    }
+
+    /// Group sessions (their seats may change; a session is never taken away here).
+    private static func upsert(sessions: [GroupSession], _ db: PostgresConnection) throws {
+        for session in sessions {
+            try db.query("""
+                INSERT INTO group_session (id, office_id, service_id, day, start_minute, seats) VALUES ($1, $2, $3, $4, $5, $6)
+                ON CONFLICT (id) DO UPDATE SET seats = EXCLUDED.seats
+                """, [String(session.id), String(session.officeID), String(session.serviceID), session.date.description,
+                      String(session.startMinute), String(session.seats)])
         }
     }
 

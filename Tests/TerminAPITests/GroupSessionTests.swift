@@ -1,0 +1,93 @@
+import Testing
+import TerminTestSupport
+@testable import TerminAPI
+
+/// Group sessions with seats (the demo course at the senior citizens' centre Neuhausen: Thursdays 10:00-12:00, 8
+/// seats): listed with their free seats, taken as bookings, never oversold, by the ledger or the database.
+@Suite struct GroupSessionTests {
+    static let neuhausen = 990_002
+    static let course = 9_900_005
+    static let twoWeeks = "office=\(neuhausen)&from=2026-11-30&to=2026-12-13"
+
+    static func sessions(_ client: TestHTTPClient, _ query: String = twoWeeks) throws -> [[String: Any]] {
+        try #require(try client.send("GET", "/v1/sessions?" + query).json["sessions"] as? [[String: Any]])
+    }
+
+    static func seatBody(_ email: String) -> String {
+        #"{"contact":{"name":"Gast","email":"\#(email)","language":"de"}}"#
+    }
+
+    @Test func aPlacesSessionsAreListedWithTheirSeats() throws {
+        let app = try TestServer()
+        let client = try app.client()
+        let sessions = try Self.sessions(client)
+        #expect(sessions.map { $0["start"] as? String } == ["2026-12-03T10:00:00+01:00", "2026-12-10T10:00:00+01:00"])
+        #expect(sessions.allSatisfy { $0["seats"] as? Int == 8 && $0["seats_free"] as? Int == 8 && $0["service"] as? Int == Self.course })
+        #expect(sessions.first?["end"] as? String == "2026-12-03T12:00:00+01:00")
+        #expect((sessions.first?["name_de"] as? String)?.hasPrefix("Demo: Kurs") == true)
+        // The course's free times are the sessions' starts, and nothing else.
+        let times = try client.send("GET", "/v1/availability?office=\(Self.neuhausen)&service=\(Self.course)&from=2026-11-30&to=2026-12-13")
+        #expect(times.availabilityDays.flatMap(\.starts) == ["2026-12-03T10:00:00+01:00", "2026-12-10T10:00:00+01:00"])
+        // Bad input.
+        #expect(try client.send("GET", "/v1/sessions?office=\(Self.neuhausen)&from=2026-11-30").status == 400)
+        let unknown = try client.send("GET", "/v1/sessions?office=1&from=2026-11-30&to=2026-12-01")
+        #expect(unknown.status == 422 && unknown.json["field"] as? String == "office")
+        let tooLong = try client.send("GET", "/v1/sessions?office=\(Self.neuhausen)&from=2026-11-30&to=2027-06-30")
+        #expect(tooLong.status == 422 && tooLong.json["field"] as? String == "to")
+        let missing = try client.send("POST", "/v1/sessions/42/seats", body: Self.seatBody("a@example.org"))
+        #expect(missing.status == 404 && missing.json["field"] as? String == "id")
+    }
+
+    /// Twenty citizens race for eight seats: exactly eight get one, the others hear the session is full; a
+    /// cancelled seat is free again.
+    @Test func racingCitizensNeverOversellASession() throws {
+        let app = try TestServer()
+        let port = app.server.port
+        let session = try #require(try Self.sessions(try app.client()).first?["id"] as? Int)
+        let answers = try TestThreads.run(count: 20) { index in
+            try TestHTTPClient(port: port).send("POST", "/v1/sessions/\(session)/seats", body: Self.seatBody("guest\(index)@example.org"))
+        }
+        let seated = answers.filter { $0.status == 201 }
+        #expect(seated.count == 8, "\(answers.map(\.status))")
+        #expect(answers.filter { $0.status == 409 }.allSatisfy { $0.json["type"] as? String == "urn:termin:problem:session-full" })
+        #expect(answers.count { $0.status == 409 } == 12)
+        #expect(try app.scalar("SELECT count(DISTINCT desk_id) FROM appointment WHERE status = 'confirmed'") == "8")
+        let client = try app.client()
+        #expect(try Self.sessions(client).first?["seats_free"] as? Int == 0)
+        // A seat is a booking: its code cancels it, and the seat is free again.
+        let first = seated[0]
+        let cancelled = try client.send("DELETE", "/v1/bookings/\(first.json["id"] as! String)",
+                                        headers: ["Authorization": "Booking \(first.json["code"] as! String)"])
+        #expect(cancelled.status == 200)
+        #expect(try Self.sessions(client).first?["seats_free"] as? Int == 1)
+        #expect(try client.send("POST", "/v1/sessions/\(session)/seats", body: Self.seatBody("late@example.org")).status == 201)
+        #expect(try client.send("POST", "/v1/sessions/\(session)/seats", body: Self.seatBody("later@example.org")).status == 409)
+    }
+
+    /// The database itself refuses a seat beyond a session's seats, and a seat taken outside a session.
+    @Test func theDatabaseRefusesASeatOutsideItsSession() throws {
+        let app = try TestServer()
+        let client = try app.client()
+        let session = try #require(try Self.sessions(client).first?["id"] as? Int)
+        let seat = try client.send("POST", "/v1/sessions/\(session)/seats", body: Self.seatBody("a@example.org"))
+        #expect(seat.status == 201)
+        #expect(try app.scalar("SELECT d.seat_number FROM appointment a JOIN desk d ON d.id = a.desk_id") == "1")
+        // Written by hand, past the engine: a copy of the seat on another seat, `shiftUnits` later.
+        func copy(onSeat number: Int, shiftUnits: Int) throws {
+            _ = try app.scalar("""
+                INSERT INTO appointment (id, office_id, desk_id, day, start_unit, units, span, channel, status, code_hash,
+                  created_at, confirmed_at, service_ids, quantities)
+                SELECT gen_random_uuid(), a.office_id, d.id, a.day, a.start_unit + $3, a.units,
+                  tstzrange(lower(a.span) + $3 * interval '30 minutes', upper(a.span) + $3 * interval '30 minutes'),
+                  a.channel, a.status, a.code_hash, a.created_at, a.confirmed_at, a.service_ids, a.quantities
+                FROM appointment a JOIN desk d ON d.office_id = a.office_id AND d.seat_number = $2 WHERE a.id = $1
+                RETURNING id
+                """, [seat.json["id"] as? String, String(number), String(shiftUnits)])
+        }
+        _ = try app.scalar("UPDATE group_session SET seats = 2 WHERE id = $1", [String(session)])
+        try copy(onSeat: 2, shiftUnits: 0)   // the session's second seat
+        #expect(throws: (any Error).self) { try copy(onSeat: 3, shiftUnits: 0) }   // a seat it no longer has
+        #expect(throws: (any Error).self) { try copy(onSeat: 2, shiftUnits: 2) }   // an hour later: no session
+        #expect(try app.scalar("SELECT count(*) FROM appointment") == "2")
+    }
+}
