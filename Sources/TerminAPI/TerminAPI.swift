@@ -167,14 +167,22 @@ public struct TerminAPI: Sendable {
         return channel
     }
 
-    /// The channel a hold or booking at `officeID` asks for; anything but online needs a staff token of someone who
-    /// serves that office (`Authorization: Bearer <token>`).
-    func bookingChannel(_ name: String?, field: String, officeID: Int, _ request: HTTPRequest) throws(APIFailure) -> Channel {
+    /// The channel a hold or booking at `officeID` asks for, and who books on the citizen's behalf: anything but online
+    /// needs a staff token (`Authorization: Bearer <token>`) of someone who may book there for a citizen (a clerk,
+    /// lead or helper of that office, an admin, an intermediary at a help place).
+    func bookingChannel(_ name: String?, field: String, officeID: Int, _ request: HTTPRequest) throws(APIFailure)
+        -> (channel: Channel, staff: StaffMember?) {
         let channel = try Self.channel(name, field: field)
-        guard channel != .online else { return .online }
+        guard channel != .online else { return (.online, nil) }
         let member = try staffMember(request)
-        try run { () throws(EngineError) in try staff.authorize(member, .serveQueue, officeID: officeID) }
-        return channel
+        try run { () throws(EngineError) in
+            if let office = engine.catalog.offices[officeID] {
+                try staff.authorizeBooking(member, at: office)
+            } else {
+                try staff.authorize(member, .bookOnBehalf, officeID: officeID)
+            }
+        }
+        return (channel, member)
     }
 
     /// The staff member whose bearer token the request carries: 401 without a valid one.

@@ -61,8 +61,9 @@ final class TestServer {
     func client() throws -> TestHTTPClient { try TestHTTPClient(port: server.port) }
 
     /// A new staff account's token.
-    func staffToken(_ role: StaffRole = .clerk, offices: [Int] = [TestServer.orleansplatz], name: String = "Clerk") throws -> String {
-        try assembly.staff.add(name: name, role: role, officeIDs: offices).token
+    func staffToken(_ role: StaffRole = .clerk, offices: [Int] = [TestServer.orleansplatz], name: String = "Clerk",
+                    dailyQuota: Int? = nil) throws -> String {
+        try assembly.staff.add(name: name, role: role, officeIDs: offices, dailyQuota: dailyQuota).token
     }
 
     /// A SQL scalar from the test's database.

@@ -15,7 +15,7 @@ extension TerminAPI {
         try requireProofOfWork(request)
         let body = try JSONBody.decode(HoldRequestJSON.self, from: request)
         let start = try Self.start(body.start)
-        let channel = try bookingChannel(body.channel, field: "channel", officeID: body.office, request)
+        let channel = try bookingChannel(body.channel, field: "channel", officeID: body.office, request).channel
         let needs = try Self.needs(body.needs, languages: body.languages)
         let record = try run { () throws(EngineError) in
             try engine.hold(officeID: body.office, start: start, services: body.services.map(\.request), channel: channel,
@@ -26,11 +26,12 @@ extension TerminAPI {
 
     func createBooking(_ request: HTTPRequest) throws(APIFailure) -> HTTPResponse {
         try requireProofOfWork(request)
-        let (source, contact, key) = try bookingRequest(request)
+        let (source, contact, key, member) = try bookingRequest(request)
         let pseudonym = try pseudonym(request)
         let fingerprint = Self.fingerprint(source, contact: contact, pseudonym: pseudonym)
         let booking = try run { () throws(EngineError) in
-            try engine.book(source, contact: contact, pseudonym: pseudonym, idempotencyKey: key, fingerprint: fingerprint)
+            try engine.book(source, contact: contact, pseudonym: pseudonym, by: member, idempotencyKey: key,
+                            fingerprint: fingerprint)
         }
         return Self.booked(booking)
     }
@@ -42,7 +43,7 @@ extension TerminAPI {
     func createBookingDeferring(_ request: HTTPRequest, later: @escaping @Sendable (HTTPResponse) -> Void) -> Router.InlineOutcome {
         guard request.header("authorization") == nil else { return .blocking }
         do throws(APIFailure) {
-            let (source, contact, key) = try bookingRequest(request)
+            let (source, contact, key, _) = try bookingRequest(request)   // no token: no one books on a citizen's behalf
             let pseudonym = try pseudonym(request)
             let idempotency = key.map { ($0, Self.fingerprint(source, contact: contact, pseudonym: pseudonym)) }
             try requireProofOfWork(request)
@@ -60,9 +61,10 @@ extension TerminAPI {
         }
     }
 
-    /// A booking request's source (a hold, or office, start and services), contact and Idempotency-Key, checked.
+    /// A booking request's source (a hold, or office, start and services), contact, Idempotency-Key and the staff
+    /// member booking it on the citizen's behalf (in the staff and walk-in channels), checked.
     func bookingRequest(_ request: HTTPRequest) throws(APIFailure)
-        -> (source: BookingEngine.BookingSource, contact: Appointment.Contact?, key: String?) {
+        -> (source: BookingEngine.BookingSource, contact: Appointment.Contact?, key: String?, staff: StaffMember?) {
         let body = try BookingRequestJSON(try JSONBody.read(request))
         let key = try Self.idempotencyKey(request)
         let contact = try Self.contact(body.contact)
@@ -70,15 +72,15 @@ extension TerminAPI {
             guard body.office == nil, body.start == nil, body.services == nil, body.needs == nil, body.languages == nil else {
                 throw APIFailure.invalid("hold", "Send either a hold, or office, start and services, not both.")
             }
-            return (.hold(id: hold), contact, key)
+            return (.hold(id: hold), contact, key, nil)
         }
         guard let office = body.office else { throw APIFailure.invalid("office", "Send a hold, or office, start and services.") }
         guard let startText = body.start else { throw APIFailure.invalid("start", "This field is required.") }
         guard let services = body.services else { throw APIFailure.invalid("services", "This field is required.") }
+        let (channel, member) = try bookingChannel(body.channel, field: "channel", officeID: office, request)
         let source = BookingEngine.BookingSource.direct(officeID: office, start: try Self.start(startText), services: services.map(\.request),
-                                                        channel: try bookingChannel(body.channel, field: "channel", officeID: office, request),
-                                                        needs: try Self.needs(body.needs, languages: body.languages))
-        return (source, contact, key)
+                                                        channel: channel, needs: try Self.needs(body.needs, languages: body.languages))
+        return (source, contact, key, member)
     }
 
     /// `201` with the booking, its code (shown this once) and its `Location`.

@@ -30,12 +30,12 @@ extension TerminAPI {
             : try JSONBody.decode(SeatRequestJSON.self, from: request)
         let key = try Self.idempotencyKey(request)
         let contact = try Self.contact(body.contact)
-        let channel = try bookingChannel(body.channel, field: "channel", officeID: session.officeID, request)
+        let (channel, member) = try bookingChannel(body.channel, field: "channel", officeID: session.officeID, request)
         let pseudonym = try pseudonym(request)
         let fingerprint = Self.fingerprint(asking: "session=\(sessionID);channel=\(channel.rawValue)", contact: contact,
                                            pseudonym: pseudonym)
         let booking = try run { () throws(EngineError) in
-            try engine.takeSeat(sessionID: sessionID, channel: channel, contact: contact, pseudonym: pseudonym,
+            try engine.takeSeat(sessionID: sessionID, channel: channel, contact: contact, pseudonym: pseudonym, by: member,
                                 idempotencyKey: key, fingerprint: fingerprint)
         }
         return Self.booked(booking)

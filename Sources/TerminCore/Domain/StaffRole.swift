@@ -9,25 +9,36 @@ public enum StaffRole: String, Sendable, CaseIterable, Codable {
     case planner
     /// Everything, at every office it names: accounts, rounds, the audit log.
     case admin
+    /// Helps citizens at the help places it names: serves their drop-in queue and books on a citizen's behalf.
+    case helper
+    /// Social services or the 115 hotline: books on a citizen's behalf at every help place (not at citizen offices),
+    /// within a daily quota.
+    case intermediary
 
     /// Whether this role may do `action`.
     public func allows(_ action: StaffAction) -> Bool {
         switch action {
-        case .serveQueue: self == .clerk || self == .lead || self == .admin
+        case .serveQueue: self == .clerk || self == .lead || self == .admin || self == .helper
+        case .bookOnBehalf: self != .planner
         case .manageDay, .readAudit, .manageRounds: self == .lead || self == .admin
-        case .readStatistics: self != .clerk
+        case .readStatistics: self == .planner || self == .lead || self == .admin
         case .manageAccounts, .operateDelivery, .manageBookingRules: self == .admin
         case .manageClosuresAndDesks: self == .lead || self == .admin
         }
     }
 
     /// Whether accounts of this role must name their offices.
-    public var needsOffices: Bool { self == .clerk || self == .lead }
+    public var needsOffices: Bool { self == .clerk || self == .lead || self == .helper }
+
+    /// Bookings on a citizen's behalf an intermediary makes a day unless its account says otherwise.
+    public static let intermediaryDailyQuotaDefault = 20
 }
 
 /// The kinds of things a staff route does, checked against a role.
 public enum StaffAction: String, Sendable {
     case serveQueue = "serve the queue"
+    /// Holds and bookings in the staff and walk-in channels, for a citizen.
+    case bookOnBehalf = "book on a citizen's behalf"
     case manageDay = "manage the office's day"
     case readAudit = "read the audit log"
     case readStatistics = "read statistics"
@@ -45,15 +56,19 @@ public struct StaffMember: Sendable, Equatable {
     public let id: Int
     public let name: String
     public let role: StaffRole
-    /// The offices the account acts at; empty means every office.
+    /// The offices the account acts at; empty means every office (an intermediary's: every help place).
     public let officeIDs: Set<Int>
+    /// Most bookings on a citizen's behalf a day (intermediaries only); `nil` for no limit.
+    public let dailyQuota: Int?
 
-    public init(id: Int, name: String, role: StaffRole, officeIDs: Set<Int>) {
-        precondition(!role.needsOffices || !officeIDs.isEmpty, "clerks and leads name their offices")
+    public init(id: Int, name: String, role: StaffRole, officeIDs: Set<Int>, dailyQuota: Int? = nil) {
+        precondition(!role.needsOffices || !officeIDs.isEmpty, "clerks, leads and helpers name their offices")
+        precondition(dailyQuota.map { $0 >= 1 && role == .intermediary } ?? true, "a quota is an intermediary's")
         self.id = id
         self.name = name
         self.role = role
         self.officeIDs = officeIDs
+        self.dailyQuota = dailyQuota
     }
 
     /// Whether the account acts at `officeID`.

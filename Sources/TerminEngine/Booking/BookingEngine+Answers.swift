@@ -29,6 +29,9 @@ extension BookingEngine {
             throw EngineError(.holdExpired, detail: "The hold ran out; choose a time again.")
         case .refused(.holdConfirmed):
             throw EngineError(.holdAlreadyConfirmed, detail: "The hold was already booked.")
+        case .refused(.quotaReached(let quota)):
+            throw EngineError(.quotaReached, field: "daily_quota",
+                              detail: "This account's daily quota of \(quota) bookings on a citizen's behalf is used up for today.")
         case .keyReused:
             throw EngineError(.idempotencyKeyReused, detail: "This Idempotency-Key was used with a different request.")
         case .limited(let refusal):

@@ -45,7 +45,8 @@ extension BookingEngine {
     /// Takes a seat of session `id` for the citizen: a booking of the session's service at its start (see `book`).
     /// - Throws: `sessionNotFound`; `sessionFull` when every seat is taken; else as `book` (too close, a citizen's caps).
     public func takeSeat(sessionID: Int, channel: Channel, contact: Appointment.Contact?, pseudonym: String?,
-                         idempotencyKey: String?, fingerprint: String) throws(EngineError) -> IssuedBooking {
+                         by staff: StaffMember? = nil, idempotencyKey: String?, fingerprint: String) throws(EngineError)
+        -> IssuedBooking {
         let catalog = live.scheduler.catalog
         guard let session = catalog.sessions[sessionID], let minutes = session.minutes(in: catalog) else {
             throw EngineError(.sessionNotFound, detail: "There is no group session \(sessionID).")
@@ -54,7 +55,7 @@ extension BookingEngine {
         let seat = BookingSource.direct(officeID: session.officeID, start: start,
                                         services: [ServiceRequest(serviceID: session.serviceID, quantity: 1)], channel: channel)
         do {
-            return try book(seat, contact: contact, pseudonym: pseudonym, idempotencyKey: idempotencyKey,
+            return try book(seat, contact: contact, pseudonym: pseudonym, by: staff, idempotencyKey: idempotencyKey,
                             fingerprint: fingerprint)
         } catch where error.scheduling?.code == .slotTaken {
             throw EngineError(.sessionFull, detail: "Every one of the \(session.seats) seats of group session \(sessionID) is taken.")

@@ -145,11 +145,15 @@ public final class BookingEngine: Sendable {
     /// - Parameters:
     ///   - fingerprint: a canonical text of the request, compared for repeats of the key.
     ///   - pseudonym: the portal's name for the citizen, for the per-identity caps (else the contact e-mail).
+    ///   - staff: who books a direct booking on the citizen's behalf (authorized by the caller): recorded in the audit
+    ///     log with the booking, within the member's daily quota.
     public func book(_ source: BookingSource, contact: Appointment.Contact?, pseudonym: String? = nil,
-                     idempotencyKey: String?, fingerprint: String) throws(EngineError) -> IssuedBooking {
+                     by staff: StaffMember? = nil, idempotencyKey: String?, fingerprint: String) throws(EngineError)
+        -> IssuedBooking {
         let answer = Mutex<Result<IssuedBooking, EngineError>?>(nil)
         let done = DispatchSemaphore(value: 0)
-        try book(source, contact: contact, pseudonym: pseudonym, idempotency: idempotencyKey.map { ($0, fingerprint) }) { result in
+        try book(source, contact: contact, pseudonym: pseudonym, by: staff,
+                 idempotency: idempotencyKey.map { ($0, fingerprint) }) { result in
             answer.withLock { $0 = result }
             done.signal()
         }
@@ -162,7 +166,7 @@ public final class BookingEngine: Sendable {
     /// failed after the commit, on the writer's thread (it must not block). A keyed request whose time is taken may be
     /// a repeat of its first: it goes to the writer too, which answers it from the key's first answer.
     public func book(_ source: BookingSource, contact: Appointment.Contact?, pseudonym: String? = nil,
-                     idempotency key: (key: String, fingerprint: String)?,
+                     by staff: StaffMember? = nil, idempotency key: (key: String, fingerprint: String)?,
                      completion: @escaping @Sendable (Result<IssuedBooking, EngineError>) -> Void) throws(EngineError) {
         let idempotency = key.map { WritePlan.Idempotency(key: $0.key, fingerprint: $0.fingerprint) }
         let now = clock.now()
@@ -192,7 +196,9 @@ public final class BookingEngine: Sendable {
                                          start: placement.start, end: placement.end, services: services,
                                          expiresAt: nil, contact: contact)
                 booked = record
-                reserved = .init(Decisions.booking(record, code: code, caps: caps, idempotency: idempotency, now: now),
+                let onBehalf = staff.map { WritePlan.OnBehalf(staff: $0, bookingID: record.id, officeID: officeID) }
+                reserved = .init(Decisions.booking(record, code: code, caps: caps, idempotency: idempotency,
+                                                   onBehalf: onBehalf, now: now),
                                  runs: [(run, channel)], in: live)
             } catch let error where error.scheduling?.code == .slotTaken && idempotency != nil {
                 // The first request with this key may have taken the time: the writer answers from its answer.

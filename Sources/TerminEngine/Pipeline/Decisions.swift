@@ -11,13 +11,17 @@ enum Decisions {
     }
 
     /// A booking of a reserved time (direct, a placed request, a staff or walk-in booking): its row with the citizen's
-    /// code, the caps it must keep and its idempotency key, stored with the row.
+    /// code, the caps it must keep and its idempotency key, stored with the row; made on the citizen's behalf, the
+    /// record of who booked it (within that member's quota) first.
     static func booking(_ record: Appointment, code: String, caps: WritePlan.Caps?, idempotency: WritePlan.Idempotency?,
-                        now: Instant) -> WritePlan {
+                        onBehalf: WritePlan.OnBehalf? = nil, now: Instant) -> WritePlan {
         precondition(record.status == .confirmed, "a booking is confirmed")
+        precondition(onBehalf.map { $0.bookingID == record.id && $0.officeID == record.run.officeID } ?? true,
+                     "who booked it books this booking")
         let row = AppointmentRepository.NewRow(record, code: code, now: now, identityHash: caps?.identity.hash,
                                                idempotency: idempotency)
-        return WritePlan([.insert(row)], code: code, idempotency: idempotency, caps: caps, now: now)
+        return WritePlan((onBehalf.map { [.onBehalf($0)] } ?? []) + [.insert(row)], code: code, idempotency: idempotency,
+                         caps: caps, now: now)
     }
 
     /// A hold's confirmation: the hold becomes a booking with the code and contact, checked against the caps (when it

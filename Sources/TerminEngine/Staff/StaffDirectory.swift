@@ -16,11 +16,16 @@ public final class StaffDirectory: Sendable {
         self.clock = clock
     }
 
-    /// A new account; its token (256 random bits as 64 hex digits) is returned this once and stored only hashed.
-    public func add(name: String, role: StaffRole, officeIDs: [Int]) throws -> (member: StaffMember, token: String) {
+    /// A new account; its token (256 random bits as 64 hex digits) is returned this once and stored only hashed. An
+    /// intermediary's daily quota is `StaffRole.intermediaryDailyQuotaDefault` unless given.
+    public func add(name: String, role: StaffRole, officeIDs: [Int], dailyQuota: Int? = nil) throws
+        -> (member: StaffMember, token: String) {
+        precondition(dailyQuota == nil || role == .intermediary, "a quota is an intermediary's")
         let token = Secret.hex(bits: 256)
+        let quota = role == .intermediary ? dailyQuota ?? StaffRole.intermediaryDailyQuotaDefault : nil
         let member = try pool.withConnection {
-            try StaffRepository.create(name: name, role: role, officeIDs: officeIDs, token: token, now: clock.now(), $0)
+            try StaffRepository.create(name: name, role: role, officeIDs: officeIDs, dailyQuota: quota, token: token,
+                                       now: clock.now(), $0)
         }
         return (member, token)
     }
@@ -51,6 +56,16 @@ public final class StaffDirectory: Sendable {
         }
         if let officeID, !member.worksAt(officeID) {
             throw EngineError(.forbidden, detail: "\(member.name) does not work at office \(officeID).")
+        }
+    }
+
+    /// 403 unless `member` may book on a citizen's behalf at `office`: a clerk, lead, admin or helper where it works;
+    /// an intermediary at help places only (where it works, if it names places).
+    public func authorizeBooking(_ member: StaffMember, at office: Office) throws(EngineError) {
+        try authorize(member, .bookOnBehalf, officeID: office.id)
+        guard member.role != .intermediary || office.kind != .citizenOffice else {
+            throw EngineError(.forbidden, detail: "An intermediary books at help desks, mobile stops and call-back lines, "
+                              + "not at \(office.displayName).")
         }
     }
 

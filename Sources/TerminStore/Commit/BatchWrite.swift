@@ -212,6 +212,14 @@ enum BatchWrite {
         switch change {
         case .insert:
             preconditionFailure("inserts are written together by inSavepoint")
+        case .onBehalf(let behalf):
+            if let quota = behalf.staff.dailyQuota, try StaffRepository.bookingsOnBehalf(of: behalf.staff, on: now, db) >= quota {
+                return .failure(.quotaReached(quota))
+            }
+            try AuditRepository.append(at: now, officeID: behalf.officeID, actor: .staff(behalf.staff),
+                                       action: StaffRepository.onBehalfAction, subject: "booking:\(behalf.bookingID)",
+                                       detail: "booked by \(behalf.staff.role.rawValue) \(behalf.staff.name) for the citizen", db)
+            return .success([])
         case .confirmHold(let id, let code, let contact, let identity):
             switch try AppointmentRepository.confirmHold(id: id, code: code, contact: contact, identity: identity, now: now, db) {
             case .success(let booking): return .success([booking])

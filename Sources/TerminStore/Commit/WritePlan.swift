@@ -39,6 +39,21 @@ public struct WritePlan: Sendable {
         /// An earlier time offered to a booking on the earlier-time list: recorded on its wish with the offer's mail,
         /// after the insert of the offer's hold; refused (`.noLongerWaiting`) when the wish waits no more.
         case offerEarlier(EarlierListRepository.Offer)
+        /// A booking made by staff on a citizen's behalf: recorded in the audit log (who booked it), and refused
+        /// (`.quotaReached`) when the member's daily quota is used up. Before the booking's own change.
+        case onBehalf(OnBehalf)
+    }
+
+    /// Who booked which booking for a citizen.
+    public struct OnBehalf: Sendable {
+        public let staff: StaffMember
+        public let bookingID: String
+        public let officeID: Int
+        public init(staff: StaffMember, bookingID: String, officeID: Int) {
+            self.staff = staff
+            self.bookingID = bookingID
+            self.officeID = officeID
+        }
     }
 
     /// What a release round's close writes besides its won bookings.
@@ -148,7 +163,8 @@ public struct WritePlan: Sendable {
             switch change {
             case .insert(let row): return row.appointment.id
             case .confirmHold(let id, _, _, _): return id
-            case .cancel, .move, .expireHolds, .eraseContacts, .forgetKeys, .markNoShows, .claimRound, .settleRound, .offerEarlier:
+            case .cancel, .move, .expireHolds, .eraseContacts, .forgetKeys, .markNoShows, .claimRound, .settleRound, .offerEarlier,
+                 .onBehalf:
                 continue
             }
         }
@@ -191,5 +207,7 @@ public struct WritePlan: Sendable {
         case roundNotDue
         /// The booking no longer waits for an earlier time: moved or ended, offered one meanwhile, or out of offers.
         case noLongerWaiting
+        /// The staff member booking on a citizen's behalf has used up the daily quota of this many bookings.
+        case quotaReached(Int)
     }
 }
