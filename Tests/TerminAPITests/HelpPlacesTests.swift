@@ -118,4 +118,30 @@ import TerminTestSupport
         #expect(cancelled.status == 200)
         #expect(try app.scalar("SELECT count(*) FROM helper_time") == "0")
     }
+
+    /// A call-back line calls the citizen: a booking there needs a phone number, which staff see with the booking and
+    /// which is erased with the rest of the contact data.
+    @Test func aCallBackNeedsAPhoneNumberAndForgetsIt() throws {
+        let app = try TestServer()
+        let client = try app.client()
+        func body(_ contact: String) -> String {
+            #"{"office":990021,"start":"2026-12-01T13:00:00+01:00","services":[{"id":9900004,"quantity":1}],"contact":\#(contact)}"#
+        }
+        let without = try client.send("POST", "/v1/bookings", body: body(#"{"name":"Herr B.","email":"b@example.org"}"#))
+        #expect(without.status == 422 && without.json["field"] as? String == "contact.phone")
+        let spaced = try client.send("POST", "/v1/bookings", body: body(#"{"name":"Herr B.","phone":"089 123 456"}"#))
+        #expect(spaced.status == 422 && spaced.json["field"] as? String == "contact.phone")
+        let booked = try client.send("POST", "/v1/bookings", body: body(#"{"name":"Herr B.","phone":"+4989123456"}"#))
+        #expect(booked.status == 201 && (booked.json["contact"] as? [String: Any])?["phone"] as? String == "+4989123456")
+        let id = try #require(booked.json["id"] as? String)
+        // The helper on the line reads the number with the booking.
+        let helper = try app.staffToken(.helper, offices: [990_021], name: "Sophie")
+        let seen = try client.send("GET", "/v1/offices/990021/bookings/\(id)", headers: ["Authorization": "Bearer \(helper)"])
+        #expect(seen.status == 200 && seen.json["contact_phone"] as? String == "+4989123456")
+        #expect(try app.scalar("SELECT count(*) FROM appointment") == "1")
+        // Erased with the name once the retention has passed.
+        app.clock.advance(seconds: 40 * 86_400)
+        _ = try app.engine.sweep()
+        #expect(try app.scalar("SELECT count(*) FROM appointment WHERE contact_phone IS NULL AND contact_name IS NULL") == "1")
+    }
 }

@@ -15,6 +15,8 @@ struct ContactJSON: Codable {
     let email: String?
     /// `de` or `en`: the language of the citizen's mails.
     var language: String? = nil
+    /// The number a call-back line calls.
+    var phone: String? = nil
 }
 
 /// `POST /v1/holds`.
@@ -73,7 +75,8 @@ extension ServiceQuantityJSON {
 
 extension ContactJSON {
     init(_ fields: JSONFields) throws(APIFailure) {
-        self.init(name: try fields.string("name"), email: try fields.string("email"), language: try fields.string("language"))
+        self.init(name: try fields.string("name"), email: try fields.string("email"), language: try fields.string("language"),
+                  phone: try fields.string("phone"))
     }
 }
 
@@ -116,7 +119,7 @@ struct BookingJSON: Encodable {
         end = BerlinTime.format(record.end)
         channel = record.channel.rawValue
         services = record.services.map { ServiceQuantityJSON(id: $0.serviceID, quantity: $0.quantity) }
-        contact = record.contact.map { ContactJSON(name: $0.name, email: $0.email, language: $0.language?.rawValue) }
+        contact = record.contact.map { ContactJSON(name: $0.name, email: $0.email, language: $0.language?.rawValue, phone: $0.phone) }
     }
 }
 
@@ -132,6 +135,7 @@ extension BookingJSON {
             nested.string("email", contact.email)
             nested.string("language", contact.language)
             nested.string("name", contact.name)
+            nested.string("phone", contact.phone)
             object.json("contact", nested.finish())
         }
         object.string("end", end)

@@ -179,6 +179,14 @@ extension TerminAPI {
                 throw APIFailure.invalid("contact.email", "This is not an e-mail address.")
             }
         }
+        var phone: String?
+        if let text = contact.phone {
+            guard text.wholeMatch(of: /\+?[0-9]{6,15}/) != nil else {
+                throw APIFailure.invalid("contact.phone",
+                                         "A phone number is 6 to 15 digits without spaces, with a leading + for an international one.")
+            }
+            phone = text
+        }
         var language: Appointment.Language?
         if let text = contact.language {
             guard let chosen = Appointment.Language(rawValue: text) else {
@@ -186,7 +194,8 @@ extension TerminAPI {
             }
             language = chosen
         }
-        return name == nil && email == nil ? nil : Appointment.Contact(name: name, email: email, language: language)
+        let checked = Appointment.Contact(name: name, email: email, language: language, phone: phone)
+        return checked.isEmpty ? nil : checked
     }
 
     /// `needs` (`["wheelchair"]`) and `languages` (`["tr", "en"]`: help in any of them) as sent, checked.

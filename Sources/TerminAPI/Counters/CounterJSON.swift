@@ -125,6 +125,8 @@ struct CounterBookingJSON: Encodable {
     let channel: String
     let services: [ServiceQuantityJSON]
     let contact_name: String?
+    /// The number to call back, at a call-back line.
+    let contact_phone: String?
     let ticket: TicketJSON?
 
     init(_ appointment: Appointment, ticket: QueueTicket?) {
@@ -137,6 +139,7 @@ struct CounterBookingJSON: Encodable {
         channel = appointment.channel.rawValue
         services = appointment.services.map { ServiceQuantityJSON(id: $0.serviceID, quantity: $0.quantity) }
         contact_name = appointment.contact?.name
+        contact_phone = appointment.contact?.phone
         self.ticket = ticket.map { TicketJSON($0) }
     }
 }

@@ -108,7 +108,7 @@ extension OpenAPIDocument {
           "start": {"type": "string", "format": "date-time"}, "end": {"type": "string", "format": "date-time"},
           "status": {"type": "string", "enum": ["confirmed", "cancelled", "no_show"]}, "channel": {"$ref": "#/components/schemas/Channel"},
           "services": {"type": "array", "items": {"$ref": "#/components/schemas/ServiceQuantity"}},
-          "contact_name": {"type": ["string", "null"]}, "ticket": {"$ref": "#/components/schemas/Ticket", "description": "The check-in ticket, once checked in"}}},
+          "contact_name": {"type": ["string", "null"]}, "contact_phone": {"type": ["string", "null"], "description": "The number to call back, at a call-back line"}, "ticket": {"$ref": "#/components/schemas/Ticket", "description": "The check-in ticket, once checked in"}}},
         "Ticket": {"type": "object", "required": ["id", "office", "date", "number", "kind", "state", "services", "calls", "arrived_at"], "properties": {
           "id": {"type": "string", "format": "uuid"}, "office": {"type": "integer"}, "date": {"type": "string", "format": "date"},
           "number": {"type": "string", "description": "W 042 for walk-ins, T 007 for appointment holders"},

@@ -424,7 +424,7 @@ enum OpenAPIDocument {
             "id": {"type": "string", "format": "uuid"}, "office": {"type": "integer"}, "start": {"type": "string", "format": "date-time"},
             "end": {"type": "string", "format": "date-time"}, "expires_at": {"type": "string", "format": "date-time"},
             "services": {"type": "array", "items": {"$ref": "#/components/schemas/ServiceQuantity"}}}},
-          "Contact": {"type": "object", "properties": {"name": {"type": "string", "maxLength": 200}, "email": {"type": "string", "format": "email", "maxLength": 254}, "language": {"type": "string", "enum": ["de", "en"], "description": "The language of the citizen's mails (unset: German, with English below)"}}},
+          "Contact": {"type": "object", "properties": {"name": {"type": "string", "maxLength": 200}, "email": {"type": "string", "format": "email", "maxLength": 254}, "language": {"type": "string", "enum": ["de", "en"], "description": "The language of the citizen's mails (unset: German, with English below)"}, "phone": {"type": "string", "pattern": "^\\+?[0-9]{6,15}$", "description": "The number a call-back line calls (required there): 6 to 15 digits without spaces, a leading + for an international one"}}},
           "HoldConfirmation": {"type": "object", "description": "Book the time of a live hold", "required": ["hold"], "properties": {
             "hold": {"type": "string", "format": "uuid"}, "contact": {"$ref": "#/components/schemas/Contact"}}},
           "DirectBooking": {"type": "object", "description": "Book a time without holding it first", "required": ["office", "start", "services"], "properties": {

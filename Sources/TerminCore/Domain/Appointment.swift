@@ -29,17 +29,23 @@ public struct Appointment: Sendable, Equatable {
         self.revision = revision
     }
 
-    /// The least contact data the office needs, all optional.
+    /// The least contact data the office needs, all optional (a call-back line needs the phone number).
     public struct Contact: Sendable, Equatable {
         public let name: String?
         public let email: String?
         /// The language the citizen's mails are written in; `nil`: German, with English below.
         public let language: Language?
-        public init(name: String?, email: String?, language: Language? = nil) {
+        /// The number a call-back line calls: digits, with a leading `+` for an international one.
+        public let phone: String?
+        public init(name: String?, email: String?, language: Language? = nil, phone: String? = nil) {
             self.name = name
             self.email = email
             self.language = language
+            self.phone = phone
         }
+
+        /// Whether there is anything to keep (else a booking stores no contact).
+        public var isEmpty: Bool { name == nil && email == nil && phone == nil }
     }
 
     /// The languages mails to citizens are written in.

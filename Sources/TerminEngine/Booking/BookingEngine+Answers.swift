@@ -59,4 +59,10 @@ extension BookingEngine.BookingSource {
         if case .hold(let id) = self { return id }
         return nil
     }
+
+    /// The office a direct booking is for.
+    var officeID: Int? {
+        if case .direct(let officeID, _, _, _, _) = self { return officeID }
+        return nil
+    }
 }

@@ -175,6 +175,7 @@ public final class BookingEngine: Sendable {
         let reserved: WritePipeline.Reserved
         let booked: Appointment?
         let caps: WritePlan.Caps?
+        try Self.requirePhone(at: source.holdID.flatMap(live.officeID(of:)) ?? source.officeID, contact, live.scheduler.catalog)
         switch source {
         case .hold(let holdID):
             // A hold made online is checked against the caps as it is confirmed (an unknown hold: as far as a citizen
@@ -211,6 +212,13 @@ public final class BookingEngine: Sendable {
                 try Self.answer(outcome, booked: booked, code: code, caps: caps, holdID: source.holdID, now: now)
             })
         }
+    }
+
+    /// A call-back line calls the citizen: a booking there needs a phone number (422 naming `contact.phone`).
+    static func requirePhone(at officeID: Int?, _ contact: Appointment.Contact?, _ catalog: Catalog) throws(EngineError) {
+        guard let officeID, catalog.offices[officeID]?.kind == .phone, contact?.phone == nil else { return }
+        throw EngineError(.invalid, field: "contact.phone",
+                          detail: "\(catalog.offices[officeID]!.displayName) calls the citizen back: give contact.phone.")
     }
 
     /// The booking `id` for the holder of `code`.

@@ -54,6 +54,9 @@ public final class LiveLedger: Sendable {
         return (entry.run, entry.channel, services)
     }
 
+    /// The office of an appointment the ledger holds time for (a hold about to be confirmed), if it does.
+    func officeID(of appointmentID: String) -> Int? { occupancy.entry(appointmentID)?.run.officeID }
+
     /// The channel of an appointment the ledger holds time for (a hold about to be confirmed), if it does.
     func channel(of appointmentID: String) -> Channel? { occupancy.channel(appointmentID) }
 

@@ -18,12 +18,14 @@ enum AppointmentColumns {
     static let contactName = PostgresColumn<String?>.optional("a.contact_name", PostgresText.text)
     static let contactEmail = PostgresColumn<String?>.optional("a.contact_email", PostgresText.text)
     static let contactLanguage = PostgresColumn<String?>.optional("a.contact_language", PostgresText.text)
+    static let contactPhone = PostgresColumn<String?>.optional("a.contact_phone", PostgresText.text)
     static let serviceIDs = PostgresColumn("array_to_string(a.service_ids, ',')", PostgresText.list(PostgresText.int))
     static let quantities = PostgresColumn("array_to_string(a.quantities, ',')", PostgresText.list(PostgresText.int))
     static let revision = PostgresColumn("a.revision", PostgresText.int)
 
     static let selection = PostgresSelection(id, officeID, deskID, day, startUnit, units, channel, status, start, end,
-                                             expiresAt, contactName, contactEmail, contactLanguage, serviceIDs, quantities, revision)
+                                             expiresAt, contactName, contactEmail, contactLanguage, contactPhone, serviceIDs,
+                                             quantities, revision)
 
     /// The appointment a row of `selection` describes.
     static func decode(_ row: PostgresRow) throws(PostgresError) -> Appointment {
@@ -35,6 +37,7 @@ enum AppointmentColumns {
         let start = try row[start], end = try row[end]
         guard start < end else { throw PostgresError(.decodingFailed, message: "appointment \(try row[id]) does not last") }
         let name = try row[contactName], email = try row[contactEmail], language = try row[contactLanguage].flatMap { Appointment.Language(rawValue: $0) }
+        let contact = Appointment.Contact(name: name, email: email, language: language, phone: try row[contactPhone])
         return Appointment(
             id: try row[id],
             run: SlotRun(officeID: try row[officeID], deskID: try row[deskID], date: try row[day],
@@ -42,7 +45,7 @@ enum AppointmentColumns {
             channel: try row[channel], status: try row[status], start: start, end: end,
             services: zip(serviceIDs, quantities).map { ServiceRequest(serviceID: $0.0, quantity: $0.1) },
             expiresAt: try row[expiresAt],
-            contact: name == nil && email == nil ? nil : Appointment.Contact(name: name, email: email, language: language),
+            contact: contact.isEmpty ? nil : contact,
             revision: try row[revision])
     }
 

@@ -64,7 +64,8 @@ public enum AppointmentRepository {
                           column { BerlinTime.format($0.now) }, column { arrayLiteral($0.appointment.services.map(\.serviceID)) },
                           column { arrayLiteral($0.appointment.services.map(\.quantity)) },
                           column { $0.identityHash.map(Hex.encode) }, column { $0.idempotency?.key },
-                          column { $0.idempotency?.fingerprint }, column { $0.appointment.contact?.language?.rawValue }]
+                          column { $0.idempotency?.fingerprint }, column { $0.appointment.contact?.language?.rawValue },
+                          column { $0.appointment.contact?.phone }]
         let checking = checkingKeys && rows.contains { $0.idempotency != nil }
         var outcome = Inserted()
         for values in try db.query(checking ? InsertStatement.checkingKeys : InsertStatement.plain, parameters).rows {
@@ -87,20 +88,22 @@ public enum AppointmentRepository {
         static let input = """
             unnest($1::uuid[], $2::bigint[], $3::bigint[], $4::date[], $5::int[], $6::int[], $7::timestamptz[],
                    $8::timestamptz[], $9::text[], $10::text[], $11::timestamptz[], $12::text[], $13::text[],
-                   $14::text[], $15::timestamptz[], $16::text[], $17::text[], $18::text[], $19::text[], $20::text[], $21::text[])
+                   $14::text[], $15::timestamptz[], $16::text[], $17::text[], $18::text[], $19::text[], $20::text[], $21::text[],
+                   $22::text[])
               AS input(id, office_id, desk_id, day, start_unit, units, lo, hi, channel, status, expires_at, code,
-                       contact_name, contact_email, now_at, service_ids, quantities, identity, key, fingerprint, language)
+                       contact_name, contact_email, now_at, service_ids, quantities, identity, key, fingerprint, language,
+                       phone)
             """
 
         static func appointments(from source: String, unlessPrior: Bool, returning: String) -> String {
             """
             INSERT INTO appointment (id, office_id, desk_id, day, start_unit, units, span, channel, status, expires_at,
               code_hash, contact_name, contact_email, contact_language, created_at, confirmed_at, service_ids, quantities, identity_hash,
-              idempotency_key, idempotency_fingerprint, idempotency_code)
+              idempotency_key, idempotency_fingerprint, idempotency_code, contact_phone)
             SELECT id, office_id, desk_id, day, start_unit, units, tstzrange(lo, hi), channel, status, expires_at,
               sha256(convert_to(code, 'UTF8')), contact_name, contact_email, language, now_at,
               CASE WHEN status = 'confirmed' THEN now_at END, service_ids::bigint[], quantities::int[], decode(identity, 'hex'),
-              key, sha256(convert_to(fingerprint, 'UTF8')), CASE WHEN key IS NOT NULL THEN code END
+              key, sha256(convert_to(fingerprint, 'UTF8')), CASE WHEN key IS NOT NULL THEN code END, phone
             FROM \(source)
             WHERE (status NOT IN ('held', 'confirmed') OR \(deskTimeFree(desk: "input.desk_id", span: "tstzrange(input.lo, input.hi)")))
             \(unlessPrior ? "AND NOT EXISTS (SELECT 1 FROM prior WHERE prior.id = input.id)" : "")
@@ -182,12 +185,13 @@ public enum AppointmentRepository {
         guard isUUID(id) else { return .failure(.unknown) }
         let updated = try AppointmentColumns.decode(try db.query("""
             UPDATE appointment a SET status = 'confirmed', code_hash = sha256(convert_to($2, 'UTF8')),
-              contact_name = $3, contact_email = $4, contact_language = $7, confirmed_at = $5, expires_at = NULL,
+              contact_name = $3, contact_email = $4, contact_language = $7, contact_phone = $8, confirmed_at = $5, expires_at = NULL,
               identity_hash = CASE WHEN a.channel = 'online' THEN decode($6, 'hex') END
             WHERE a.id = $1 AND a.status = 'held' AND a.expires_at > $5
               AND NOT EXISTS (SELECT 1 FROM earlier_wish w WHERE w.offer_hold_id = a.id)
             RETURNING \(AppointmentColumns.selection.sql)
-            """, [id, code, contact?.name, contact?.email, BerlinTime.format(now), identity?.hex, contact?.language?.rawValue]))
+            """, [id, code, contact?.name, contact?.email, BerlinTime.format(now), identity?.hex, contact?.language?.rawValue,
+                  contact?.phone]))
         if let confirmed = updated.first { return .success(confirmed) }
         guard let existing = try fetch(id: id, db) else { return .failure(.unknown) }
         switch existing.status {
@@ -283,8 +287,9 @@ public enum AppointmentRepository {
     @discardableResult
     public static func eraseContacts(before: LocalDate, limit: Int, _ db: PostgresConnection) throws -> Int {
         try db.query("""
-            UPDATE appointment SET contact_name = NULL, contact_email = NULL, contact_language = NULL
-            WHERE id IN (SELECT id FROM appointment WHERE day < $1 AND (contact_name IS NOT NULL OR contact_email IS NOT NULL)
+            UPDATE appointment SET contact_name = NULL, contact_email = NULL, contact_language = NULL, contact_phone = NULL
+            WHERE id IN (SELECT id FROM appointment WHERE day < $1
+                           AND (contact_name IS NOT NULL OR contact_email IS NOT NULL OR contact_phone IS NOT NULL)
                          LIMIT $2)
             RETURNING id
             """, [before.description, String(limit)]).count
