@@ -6,3 +6,6 @@ ALTER TABLE appointment ADD COLUMN contact_phone text CHECK (contact_phone ~ '^\
 DROP INDEX appointment_contact_day;
 CREATE INDEX appointment_contact_day ON appointment (day)
     WHERE contact_name IS NOT NULL OR contact_email IS NOT NULL OR contact_phone IS NOT NULL;
+
+-- A request collected for a release round keeps the number too, for a call-back it may be placed at.
+ALTER TABLE round_request ADD COLUMN contact_phone text CHECK (contact_phone ~ '^\+?[0-9]{6,15}$');

@@ -144,4 +144,31 @@ import TerminTestSupport
         _ = try app.engine.sweep()
         #expect(try app.scalar("SELECT count(*) FROM appointment WHERE contact_phone IS NULL AND contact_name IS NULL") == "1")
     }
+
+    /// "The nearest help with the eID in Turkish, in person if reachable step-free, else a call-back": a request near
+    /// a point across kinds, placed like any request.
+    @Test func aRequestAcrossKindsFindsInPersonHelpOrACallBack() throws {
+        let app = try TestServer()
+        let client = try app.client()
+        func request(needs: String, contact: String, kinds: String = #"["help_desk","phone"]"#) throws -> TestHTTPClient.Response {
+            try client.send("POST", "/v1/requests", body: #"""
+                {"services":[{"id":9900001}],"near":{"lat":48.114,"lon":11.578,"km":10},"kinds":\#(kinds),
+                 "languages":["tr"],"needs":\#(needs),"contact":\#(contact),
+                 "windows":[{"from":"2026-12-01T08:00:00+01:00","to":"2026-12-05T18:00:00+01:00"}]}
+                """#)
+        }
+        let phone = #"{"name":"Frau A.","phone":"015112345678"}"#
+        // Mehmet helps in Turkish in person at Neuhausen (not step-free), and on the call-back line on Fridays.
+        let stepFree = try request(needs: #"["wheelchair"]"#, contact: phone)
+        #expect(stepFree.status == 201 && stepFree.json["office"] as? Int == 990_021)
+        #expect(stepFree.json["start"] as? String == "2026-12-04T09:00:00+01:00")
+        let inPerson = try request(needs: "[]", contact: phone)
+        #expect(inPerson.status == 201 && inPerson.json["office"] as? Int == 990_002)
+        // A call-back may be chosen: the number is needed; kinds are checked.
+        let noPhone = try request(needs: #"["wheelchair"]"#, contact: #"{"name":"Frau A."}"#)
+        #expect(noPhone.status == 422 && noPhone.json["field"] as? String == "contact.phone")
+        let unknownKind = try request(needs: "[]", contact: phone, kinds: #"["help_desk","bus"]"#)
+        #expect(unknownKind.status == 422 && unknownKind.json["field"] as? String == "kinds[1]")
+        #expect(try app.scalar("SELECT count(*) FROM appointment") == "2")
+    }
 }

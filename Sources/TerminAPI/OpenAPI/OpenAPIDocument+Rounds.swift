@@ -55,6 +55,7 @@ extension OpenAPIDocument {
           "needs": {"$ref": "#/components/schemas/Needs"}, "languages": {"$ref": "#/components/schemas/Languages"}, "contact": {"$ref": "#/components/schemas/Contact"}}},
         "RequestNearPoint": {"type": "object", "required": ["near", "services", "windows"], "properties": {
           "near": {"$ref": "#/components/schemas/NearPoint"},
+          "kinds": {"type": "array", "items": {"$ref": "#/components/schemas/PlaceKind"}, "description": "Only places of these kinds (default: all); a call-back line (phone) is taken at any distance and ranked after every place to go to, and needs contact.phone"},
           "services": {"$ref": "#/components/schemas/RequestedServices"}, "windows": {"$ref": "#/components/schemas/TimeWindows"},
           "needs": {"$ref": "#/components/schemas/Needs"}, "languages": {"$ref": "#/components/schemas/Languages"}, "contact": {"$ref": "#/components/schemas/Contact"}}},
         "RequestedServices": {"type": "array", "minItems": 1, "maxItems": 5, "items": {"$ref": "#/components/schemas/ServiceQuantity"}},

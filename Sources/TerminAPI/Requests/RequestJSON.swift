@@ -23,6 +23,8 @@ struct FlexibleRequestJSON: Decodable {
     let needs: [String]?
     /// Help in any of these languages (ISO 639-1).
     let languages: [String]?
+    /// With `near`: only places of these kinds (`citizen_office`, `help_desk`, `mobile`, `phone`).
+    let kinds: [String]?
     let contact: ContactJSON?
 }
 

@@ -47,13 +47,31 @@ extension TerminAPI {
             guard near.km > 0, near.km <= Catalog.nearKmMax else {
                 throw APIFailure.invalid("near.km", "The distance is more than 0 and at most \(Int(Catalog.nearKmMax)) km.")
             }
+            var kinds = Set(Office.Kind.allCases)
+            if let names = body.kinds {
+                kinds = []
+                for (index, name) in names.enumerated() {
+                    guard let kind = Office.Kind(rawValue: name) else {
+                        throw APIFailure.invalid("kinds[\(index)]", "Unknown kind \(name); known: "
+                                                 + Office.Kind.allCases.map(\.rawValue).joined(separator: ", ") + ".")
+                    }
+                    kinds.insert(kind)
+                }
+            }
             officeIDs = engine.catalog.officesNear(.init(lat: near.lat, lon: near.lon), km: near.km, services: services,
-                                                   channel: .online, needs: needs)
+                                                   channel: .online, needs: needs, kinds: kinds)
             guard !officeIDs.isEmpty else {
                 throw APIFailure.invalid("near", "No office within \(near.km) km offers these services online.")
             }
         default:
             throw APIFailure.invalid("offices", "Send offices (ranked) or near, one of them.")
+        }
+        guard body.kinds == nil || body.near != nil else {
+            throw APIFailure.invalid("kinds", "kinds chooses among the places near a point: send it with near.")
+        }
+        let contact = try Self.contact(body.contact)
+        if let callBack = officeIDs.first(where: { engine.catalog.offices[$0]?.kind == .phone }), contact?.phone == nil {
+            throw APIFailure.invalid("contact.phone", "\(engine.catalog.offices[callBack]!.displayName) calls the citizen back: give contact.phone.")
         }
         for (index, officeID) in officeIDs.enumerated() where engine.catalog.offices[officeID] == nil {
             throw APIFailure.invalid("offices[\(index)]", "There is no office \(officeID).")
@@ -76,7 +94,6 @@ extension TerminAPI {
             }
             windows.append(FlexibleRequest.Window(from: from, to: to))
         }
-        return (FlexibleRequest(services: services, officeIDs: officeIDs, windows: windows, needs: needs),
-                try Self.contact(body.contact))
+        return (FlexibleRequest(services: services, officeIDs: officeIDs, windows: windows, needs: needs), contact)
     }
 }

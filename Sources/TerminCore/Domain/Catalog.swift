@@ -132,6 +132,8 @@ public struct Catalog: Sendable {
             throw SchedulingError(.noQualifiedDesk, field: "services",
                                   detail: "No desk at \(office.displayName) handles all of these services together.")
         }
+        // A call-back comes to the citizen: no desk to reach.
+        let needs = office.kind == .phone ? needs.subtracting(.wheelchair) : needs
         let qualified = desks[officeID]!.filter { deskIDs.contains($0.id) }
         let meeting = qualified.filter { needs.isMet(by: $0) }.map(\.id)
         guard !meeting.isEmpty else {

@@ -70,6 +70,7 @@ public enum RoundRepository {
         static let boost = PostgresColumn("q.boost", PostgresText.int)
         static let name = PostgresColumn<String?>.optional("q.contact_name", PostgresText.text)
         static let email = PostgresColumn<String?>.optional("q.contact_email", PostgresText.text)
+        static let phone = PostgresColumn<String?>.optional("q.contact_phone", PostgresText.text)
         static let createdAt = InstantColumn.required("q.created_at")
         static let identity = PostgresColumn<[UInt8]?>.optional("encode(q.identity_hash, 'hex')") { Hex.decode($0) }
         static let outcome = PostgresColumn("q.outcome") { StoredRequest.Outcome(rawValue: $0) }
@@ -77,8 +78,8 @@ public enum RoundRepository {
         static let appointment = PostgresColumn<String?>.optional("q.appointment_id", PostgresText.text)
         static let carriedTo = PostgresColumn<String?>.optional("q.carried_to", PostgresText.text)
         static let selection = PostgresSelection(id, roundID, services, quantities, offices, windowsFrom, windowsTo, needs,
-                                                 priority, boost, name, email, createdAt, identity, outcome, rank, appointment,
-                                                 carriedTo)
+                                                 priority, boost, name, email, phone, createdAt, identity, outcome, rank,
+                                                 appointment, carriedTo)
 
         static func decode(_ row: PostgresRow) throws(PostgresError) -> StoredRequest {
             let services = zip(try row[services], try row[quantities]).map { ServiceRequest(serviceID: $0, quantity: $1) }
@@ -86,12 +87,12 @@ public enum RoundRepository {
                 FlexibleRequest.Window(from: Instant(secondsSinceEpoch: $0), to: Instant(secondsSinceEpoch: $1))
             }
             let needs = try row[needs]
-            let name = try row[name], email = try row[email]
+            let contact = Appointment.Contact(name: try row[name], email: try row[email], phone: try row[phone])
             return StoredRequest(
                 id: try row[id], roundID: try row[roundID],
                 request: FlexibleRequest(services: services, officeIDs: try row[offices], windows: windows, needs: needs,
                                          priority: try row[priority]),
-                boost: try row[boost], contact: name == nil && email == nil ? nil : Appointment.Contact(name: name, email: email),
+                boost: try row[boost], contact: contact.isEmpty ? nil : contact,
                 identityHash: try row[identity], createdAt: try row[createdAt], outcome: try row[outcome], lotteryRank: try row[rank],
                 appointmentID: try row[appointment], carriedTo: try row[carriedTo])
         }
@@ -196,16 +197,16 @@ public enum RoundRepository {
         precondition((code == nil) != (codeHashFrom == nil), "a new code, or the code of the request carried over")
         _ = try db.query("""
             INSERT INTO round_request (id, round_id, code_hash, service_ids, quantities, office_ids, windows_from, windows_to,
-              needs, priority, boost, contact_name, contact_email, created_at, identity_hash)
+              needs, priority, boost, contact_name, contact_email, created_at, identity_hash, contact_phone)
             SELECT $1::uuid, $2, coalesce(sha256(convert_to($3, 'UTF8')), (SELECT code_hash FROM round_request WHERE id = $4::uuid)),
               $5::bigint[], $6::int[], $7::bigint[], $8::timestamptz[], $9::timestamptz[], $10::text[], $11, $12, $13, $14, $15,
-              coalesce(decode($16, 'hex'), (SELECT identity_hash FROM round_request WHERE id = $4::uuid))
+              coalesce(decode($16, 'hex'), (SELECT identity_hash FROM round_request WHERE id = $4::uuid)), $17
             """, [id, String(roundID), code, codeHashFrom, list(request.services.map(\.serviceID)),
                   list(request.services.map(\.quantity)), list(request.officeIDs),
                   PostgresArray.literal(request.windows.map { BerlinTime.format($0.from) }),
                   PostgresArray.literal(request.windows.map { BerlinTime.format($0.to) }),
                   PostgresArray.literal(request.needs.tokens), String(request.priority), String(boost),
-                  contact?.name, contact?.email, BerlinTime.format(now), identity?.hex])
+                  contact?.name, contact?.email, BerlinTime.format(now), identity?.hex, contact?.phone])
     }
 
     /// The request `id` if `code` is its code.
