@@ -90,7 +90,9 @@ extension OpenAPIDocument {
         "/counter": {"get": {"summary": "The counter workstation page (German, staff token)", "operationId": "counterPage", "tags": ["pages"],
                              "responses": {"200": {"description": "HTML", "content": {"text/html": {"schema": {"type": "string"}}}}}}},
         "/display": {"get": {"summary": "The call display page (German, ?office=ID)", "operationId": "displayPage", "tags": ["pages"],
-                             "responses": {"200": {"description": "HTML", "content": {"text/html": {"schema": {"type": "string"}}}}}}}
+                             "responses": {"200": {"description": "HTML", "content": {"text/html": {"schema": {"type": "string"}}}}}}},
+        "/assist": {"get": {"summary": "The page for helpers and intermediaries (German and English, staff token): find a time by concern, language and kind of place, book it for the person, read out or print the confirmation", "operationId": "assistPage", "tags": ["pages"],
+                            "responses": {"200": {"description": "HTML", "content": {"text/html": {"schema": {"type": "string"}}}}}}}
       },
       "schemas": {
         "TicketRequest": {"type": "object", "required": ["services"], "properties": {

@@ -1,11 +1,13 @@
 import TerminHTTP
 
-/// The three pages `termin serve` serves for an office's day: the kiosk (`/kiosk?office=ID`), the counter workstation
-/// (`/counter`) and the call display (`/display?office=ID`). Plain HTML with a little JavaScript, German, no
-/// external assets and no build step; they speak only the public REST API.
+/// The pages `termin serve` serves: for an office's day the kiosk (`/kiosk?office=ID`), the counter workstation
+/// (`/counter`) and the call display (`/display?office=ID`), German; for helpers and intermediaries the booking page
+/// (`/assist`), German and English. Plain HTML with a little JavaScript, no external assets and no build step; they
+/// speak only the public REST API.
 extension TerminAPI {
     func addPageRoutes(to router: inout Router) {
-        for (path, page) in [("/kiosk", KioskPage.html), ("/counter", CounterPage.html), ("/display", DisplayPage.html)] {
+        for (path, page) in [("/kiosk", KioskPage.html), ("/counter", CounterPage.html), ("/display", DisplayPage.html),
+                            ("/assist", AssistPage.html)] {
             let body = Array(page.utf8)
             router.add("GET", path, inline: true) { _, _ in
                 HTTPResponse(status: 200, headers: [("Content-Type", "text/html; charset=utf-8"), ("Cache-Control", "no-cache"),
