@@ -14,6 +14,7 @@ let usage = """
            LoadTests office-day [--walk-ins N] [--seed N] [--data-dir DIR]
            LoadTests bots [--citizens N] [--identities N] [--seconds S] [--data-dir DIR]
            LoadTests lifecycle [--bookings N] [--clients N] [common options]
+           LoadTests help-week [--citizens N] [common options]
     common options: [--report PATH] [--max-error-rate R] [--data-dir DIR]
     """
 
@@ -27,6 +28,7 @@ let scenarioOptions: [String: [String]] = [
     "office-day": ["walk-ins", "seed", "data-dir"],
     "bots": ["citizens", "identities", "seconds", "data-dir"],
     "lifecycle": ["bookings", "clients"] + common,
+    "help-week": ["citizens"] + common,
 ]
 
 func refuse(_ problem: String) -> Never {
@@ -55,7 +57,7 @@ let given: [String: String] = {
 
 func option(_ name: String) -> String? { given[name] }
 
-guard let citizens = Int(option("citizens") ?? "2000"), (1...20_000).contains(citizens),
+guard let citizens = Int(option("citizens") ?? (scenario == "help-week" ? "600" : "2000")), (1...20_000).contains(citizens),
       let monthBookings = Int(option("bookings") ?? (scenario == "lifecycle" ? "20000" : "100000")),
       (1...10_000_000).contains(monthBookings),
       let monthClients = Int(option("clients") ?? (scenario == "lifecycle" ? "16" : "64")), (1...2_000).contains(monthClients),
@@ -120,11 +122,23 @@ func runLifecycle() throws -> Int32 {
     return finish(report, invariants: result.invariants, faultApplied: result.faultApplied)
 }
 
+/// Runs the help week: the demo help places booked at once, by citizens, intermediaries and course-goers.
+func runHelpWeek() throws -> Int32 {
+    let harness = try Harness(directory: directory)
+    defer { harness.stop() }
+    let outcomes = Outcomes()
+    let result = try HelpWeek(citizens: citizens).run(harness: harness, outcomes: outcomes)
+    let report = Report(scenario: "help-week", seconds: result.seconds, reports: outcomes.all, invariants: result.invariants,
+                        extra: result.figures.merging(["citizens": String(citizens)]) { $1 })
+    return finish(report, invariants: result.invariants, faultApplied: true)
+}
+
 /// Runs the scenario; the harness (server and cluster) is stopped before the result is returned.
 func runLoadTest() throws -> Int32 {
     if scenario == "office-day" { return try runOfficeDay() }
     if scenario == "bots" { return try runBots() }
     if scenario == "lifecycle" { return try runLifecycle() }
+    if scenario == "help-week" { return try runHelpWeek() }
     let harness = try Harness(directory: directory)
     defer { harness.stop() }
     let outcomes = Outcomes()
