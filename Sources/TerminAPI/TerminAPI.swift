@@ -113,6 +113,15 @@ public struct TerminAPI: Sendable {
         router.add("POST", "/v1/sessions/{id}/seats") { request, parameters in
             respond { try takeSeat(request, id: parameters["id"]!) }
         }
+        router.add("POST", "/v1/sessions/{id}/waitlist") { request, parameters in
+            respond { try joinSessionWaitlist(request, id: parameters["id"]!) }
+        }
+        router.add("GET", "/v1/sessions/{id}/waitlist/{entry}") { request, parameters in
+            respond { try showSessionWait(request, id: parameters["id"]!, entry: parameters["entry"]!) }
+        }
+        router.add("DELETE", "/v1/sessions/{id}/waitlist/{entry}") { request, parameters in
+            respond { try leaveSessionWaitlist(request, id: parameters["id"]!, entry: parameters["entry"]!) }
+        }
         router.add("GET", "/v1/bookings/{id}/calendar.ics") { request, parameters in
             respond { try calendar(request, id: parameters["id"]!) }
         }

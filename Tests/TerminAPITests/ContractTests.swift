@@ -32,11 +32,20 @@ import TerminTestSupport
         let ticket = try client.send("POST", "/v1/offices/\(TestServer.orleansplatz)/tickets",
                                      body: #"{"services":[{"id":\#(TestServer.personalausweis)}]}"#)
         try #require(ticket.status == 201, "\(ticket.text)")
+        // A full group session and a citizen on its waiting list.
+        let session = try #require(try GroupSessionTests.sessions(client).first?["id"] as? Int)
+        try #require(session == 9_700_005, "the session Contract/schemathesis.toml names")
+        for index in 0..<8 {
+            try #require(try client.send("POST", "/v1/sessions/\(session)/seats", body: GroupSessionTests.seatBody("c\(index)@example.org")).status == 201)
+        }
+        let wait = try client.send("POST", "/v1/sessions/\(session)/waitlist", body: GroupSessionTests.seatBody("wait@example.org"))
+        try #require(wait.status == 201, "\(wait.text)")
         let report = FileManager.default.temporaryDirectory.appendingPathComponent("schemathesis-\(UUID().uuidString).txt")
         let outcome = try ChildProcess.run("/usr/bin/env", [
             "TERMIN_STAFF_TOKEN=\(token)",
             "TERMIN_BOOKING_ID=\(booking.json["id"] as! String)", "TERMIN_BOOKING_CODE=\(booking.json["code"] as! String)",
             "TERMIN_REQUEST_ID=\(request.json["id"] as! String)", "TERMIN_REQUEST_CODE=\(request.json["code"] as! String)",
+            "TERMIN_WAIT_ID=\(wait.json["id"] as! String)", "TERMIN_WAIT_CODE=\(wait.json["code"] as! String)",
             "python3", "-c", "import sys; from schemathesis.cli import schemathesis; sys.argv[0] = 'schemathesis'; schemathesis()",
             "--config-file", Self.folder.appendingPathComponent("schemathesis.toml").path, "--no-color",
             "run", "http://127.0.0.1:\(app.server.port)/v1/openapi.json",

@@ -68,12 +68,12 @@ import TerminTestSupport
                 "\(joined.text)")
         #expect(try Self.join(client, second).status == 201)
         #expect(try Self.join(client, first).status == 200)   // again: its place kept
-        #expect(try app.engine.offerEarlierTimes(everywhere: true) == 0)
+        #expect(try app.engine.offerFreedTime(everywhere: true) == 0)
 
         // A cancellation frees 08:15 on the 1st: held for the first to join, though both would take it.
         try Self.cancel(client, late)
-        #expect(try app.engine.offerEarlierTimes(everywhere: false) == 1)
-        #expect(try app.engine.offerEarlierTimes(everywhere: false) == 0)
+        #expect(try app.engine.offerFreedTime(everywhere: false) == 1)
+        #expect(try app.engine.offerFreedTime(everywhere: false) == 0)
         #expect(try client.send("GET", "/metrics").text.contains("\ntermin_earlier_offers_total 1.0\n"))
         let offered = try Self.wish(client, first)
         #expect(offered.json["state"] as? String == "offered" && offered.json["offers_made"] as? Int == 1, "\(offered.text)")
@@ -105,7 +105,7 @@ import TerminTestSupport
                                     body: #"{"hold":"\#(hold)"}"#)
         #expect(moved.status == 200 && moved.json["start"] as? String == Self.december(1, "08:15"), "\(moved.text)")
         #expect(try Self.wish(client, first).json["state"] as? String == "ended")
-        #expect(try app.engine.offerEarlierTimes(everywhere: false) == 0)
+        #expect(try app.engine.offerFreedTime(everywhere: false) == 0)
         #expect(try app.scalar("SELECT count(*) FROM appointment WHERE status = 'held'") == "0")
         #expect(try Self.wish(client, second).json["state"] as? String == "waiting")
         _ = early
@@ -125,7 +125,7 @@ import TerminTestSupport
         // start twice in a row.
         var offeredStarts: [String] = []
         for _ in 0..<3 {
-            #expect(try app.engine.offerEarlierTimes(everywhere: false) == 1)
+            #expect(try app.engine.offerFreedTime(everywhere: false) == 1)
             let offer = try #require(try Self.wish(client, waiting).json["offer"] as? [String: Any])
             offeredStarts.append(offer["start"] as? String ?? "")
             app.clock.advance(seconds: 16 * 60)
@@ -133,7 +133,7 @@ import TerminTestSupport
         }
         #expect(offeredStarts == [Self.december(1, "08:00"), Self.december(1, "08:05"), Self.december(1, "08:00")])
         // Out of offers: no fourth, and joining again is refused.
-        #expect(try app.engine.offerEarlierTimes(everywhere: true) == 0)
+        #expect(try app.engine.offerFreedTime(everywhere: true) == 0)
         let exhausted = try Self.wish(client, waiting)
         #expect(exhausted.json["state"] as? String == "exhausted" && exhausted.json["offer"] == nil, "\(exhausted.text)")
         let again = try Self.join(client, waiting)
@@ -157,15 +157,15 @@ import TerminTestSupport
         let byStaff = try Self.book(client, Self.december(1, "08:00"), staff: clerk)
         _ = try Self.book(client, Self.december(1, "08:15"), staff: clerk)
         #expect(try Self.join(client, waiting).status == 201)
-        #expect(try app.engine.offerEarlierTimes(everywhere: true) == 0)
+        #expect(try app.engine.offerFreedTime(everywhere: true) == 0)
         // A staff booking's time comes back to the withheld share: not offered online.
         let cancelled = try client.send("DELETE", "/v1/bookings/\(byStaff.id)", headers: MasterDataTests.bearer(clerk))
         #expect(cancelled.status == 200, "\(cancelled.text)")
-        #expect(try app.engine.offerEarlierTimes(everywhere: false) == 0)
+        #expect(try app.engine.offerFreedTime(everywhere: false) == 0)
         #expect(try Self.wish(client, waiting).json["state"] as? String == "waiting")
         // An online booking's time is the online share's: offered.
         try Self.cancel(client, online)
-        #expect(try app.engine.offerEarlierTimes(everywhere: false) == 1)
+        #expect(try app.engine.offerFreedTime(everywhere: false) == 1)
         #expect(try app.scalar("SELECT channel FROM appointment WHERE status = 'held'") == "online")
     }
 
@@ -180,7 +180,7 @@ import TerminTestSupport
         // Only until the 8th; the 1st is free.
         let joined = try Self.join(client, waiting, body: #"{"latest":"\#(Self.december(1, "08:00"))"}"#)
         #expect(joined.status == 201 && joined.json["latest"] as? String == Self.december(1, "08:00"), "\(joined.text)")
-        #expect(try app.engine.offerEarlierTimes(everywhere: true) == 1)
+        #expect(try app.engine.offerFreedTime(everywhere: true) == 1)
         #expect(try Self.wish(client, waiting).json["offer"].flatMap { ($0 as? [String: Any])?["start"] as? String }
                 == Self.december(1, "08:00"))
     }
@@ -272,7 +272,7 @@ import TerminTestSupport
         let engines = [a.engine, b.engine]
         let offers = try TestThreads.run(count: 4) { index in
             var made = 0
-            for _ in 0..<5 { made += try engines[index % 2].offerEarlierTimes(everywhere: true) }
+            for _ in 0..<5 { made += try engines[index % 2].offerFreedTime(everywhere: true) }
             return made
         }
         #expect(offers.reduce(0, +) == 8, "\(offers)")   // 12 free times, 8 waiting bookings

@@ -90,4 +90,54 @@ import TerminTestSupport
         #expect(throws: (any Error).self) { try copy(onSeat: 2, shiftUnits: 2) }   // an hour later: no session
         #expect(try app.scalar("SELECT count(*) FROM appointment") == "2")
     }
+
+    /// A full session's waiting list: joined with an e-mail address, seated first joined first when a seat frees, with
+    /// the code given on joining, and mailed; leaving takes one off.
+    @Test func aFreedSeatGoesToTheFirstOnTheWaitingList() throws {
+        let app = try TestServer()
+        let client = try app.client()
+        let sessions = try Self.sessions(client)
+        let session = try #require(sessions.first?["id"] as? Int), other = try #require(sessions.last?["id"] as? Int)
+        var seats: [TestHTTPClient.Response] = []
+        for index in 0..<8 { seats.append(try client.send("POST", "/v1/sessions/\(session)/seats", body: Self.seatBody("s\(index)@example.org"))) }
+        #expect(seats.allSatisfy { $0.status == 201 })
+        let first = try client.send("POST", "/v1/sessions/\(session)/waitlist", body: Self.seatBody("w1@example.org"))
+        let second = try client.send("POST", "/v1/sessions/\(session)/waitlist", body: Self.seatBody("w2@example.org"))
+        #expect(first.status == 201 && first.json["state"] as? String == "waiting" && first.json["position"] as? Int == 1)
+        #expect(second.status == 201 && second.json["position"] as? Int == 2)
+        let noEmail = try client.send("POST", "/v1/sessions/\(session)/waitlist", body: #"{"contact":{"name":"X"}}"#)
+        #expect(noEmail.status == 422 && noEmail.json["field"] as? String == "contact.email")
+        let seatsFree = try client.send("POST", "/v1/sessions/\(other)/waitlist", body: Self.seatBody("w3@example.org"))
+        #expect(seatsFree.status == 409 && seatsFree.json["type"] as? String == "urn:termin:problem:seats-free")
+        // Nothing frees, nothing moves.
+        _ = try app.engine.offerFreedTime(everywhere: true)
+        func entry(_ joined: TestHTTPClient.Response) throws -> TestHTTPClient.Response {
+            try client.send("GET", "/v1/sessions/\(session)/waitlist/\(joined.json["id"] as! String)",
+                            headers: ["Authorization": "Booking \(joined.json["code"] as! String)"])
+        }
+        #expect(try entry(first).json["state"] as? String == "waiting")
+        // A seat is cancelled: the next pass seats the first waiting, with the code it got on joining.
+        let cancelled = try client.send("DELETE", "/v1/bookings/\(seats[3].json["id"] as! String)",
+                                        headers: ["Authorization": "Booking \(seats[3].json["code"] as! String)"])
+        #expect(cancelled.status == 200)
+        _ = try app.engine.offerFreedTime(everywhere: false)
+        let seated = try entry(first)
+        #expect(seated.json["state"] as? String == "seated" && seated.json["position"] == nil)
+        let booking = try #require(seated.json["booking"] as? String)
+        let read = try client.send("GET", "/v1/bookings/\(booking)", headers: ["Authorization": "Booking \(first.json["code"] as! String)"])
+        #expect(read.status == 200 && read.json["status"] as? String == "confirmed" && read.json["start"] as? String == "2026-12-03T10:00:00+01:00")
+        #expect(try app.scalar("SELECT count(*) FROM outbox WHERE appointment_id = $1 AND kind = 'confirmation'", [booking]) == "1")
+        #expect(try entry(second).json["position"] as? Int == 1)
+        #expect(try Self.sessions(client).first?["seats_free"] as? Int == 0)
+        // The second leaves; another freed seat stays free.
+        let left = try client.send("DELETE", "/v1/sessions/\(session)/waitlist/\(second.json["id"] as! String)",
+                                   headers: ["Authorization": "Booking \(second.json["code"] as! String)"])
+        #expect(left.status == 200 && left.json["state"] as? String == "left")
+        _ = try client.send("DELETE", "/v1/bookings/\(seats[4].json["id"] as! String)",
+                            headers: ["Authorization": "Booking \(seats[4].json["code"] as! String)"])
+        _ = try app.engine.offerFreedTime(everywhere: false)
+        #expect(try Self.sessions(client).first?["seats_free"] as? Int == 1)
+        #expect(try client.send("GET", "/v1/sessions/\(session)/waitlist/\(first.json["id"] as! String)",
+                                headers: ["Authorization": "Booking wrong"]).status == 404)
+    }
 }

@@ -245,6 +245,46 @@ enum OpenAPIDocument {
             }
           }
         },
+        "/v1/sessions/{id}/waitlist": {
+          "parameters": [{"name": "id", "in": "path", "required": true, "schema": \#(id)}],
+          "post": {
+            "summary": "Wait for a seat in a full group session", "operationId": "joinSessionWaitlist", "tags": ["help"],
+            "description": "Only while every seat is taken (else 409 seats-free), with contact.email (else 422). 201 with the entry and its code (shown once). When a seat frees, the first waiting is seated at once: a booking of the seat with this code, mailed as any booking; GET the entry to see it.",
+            "parameters": [{"$ref": "#/components/parameters/Altcha"}],
+            "requestBody": {"required": false, "content": {"application/json": {"schema": {"$ref": "#/components/schemas/WaitlistRequest"}}}},
+            "responses": {
+              "201": {"description": "On the list", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/SessionWait"}}},
+                      "links": {
+                        "ReadTheEntry": {"operationId": "getSessionWait", "parameters": {"id": "$request.path.id", "entry": "$response.body#/id", "header.Authorization": "Booking {$response.body#/code}"}},
+                        "LeaveTheList": {"operationId": "leaveSessionWaitlist", "parameters": {"id": "$request.path.id", "entry": "$response.body#/id", "header.Authorization": "Booking {$response.body#/code}"}}}},
+              "403": {"$ref": "#/components/responses/Problem"},
+              "404": {"$ref": "#/components/responses/Problem"},
+              "409": {"$ref": "#/components/responses/Problem"},
+              "422": {"$ref": "#/components/responses/Problem"}
+            }
+          }
+        },
+        "/v1/sessions/{id}/waitlist/{entry}": {
+          "parameters": [{"name": "id", "in": "path", "required": true, "schema": \#(id)},
+                         {"name": "entry", "in": "path", "required": true, "schema": {"type": "string"}}],
+          "get": {
+            "summary": "An entry on a session's waiting list", "operationId": "getSessionWait", "tags": ["help"], "security": [{"bookingCode": []}],
+            "responses": {
+              "200": {"description": "The entry", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/SessionWait"}}}},
+              "401": {"$ref": "#/components/responses/Problem"},
+              "404": {"$ref": "#/components/responses/Problem"}
+            }
+          },
+          "delete": {
+            "summary": "Leave a session's waiting list", "operationId": "leaveSessionWaitlist", "tags": ["help"], "security": [{"bookingCode": []}],
+            "description": "An entry seated or gone already is answered as it stands.",
+            "responses": {
+              "200": {"description": "The entry as it now stands", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/SessionWait"}}}},
+              "401": {"$ref": "#/components/responses/Problem"},
+              "404": {"$ref": "#/components/responses/Problem"}
+            }
+          }
+        },
         "/v1/bookings/{id}": {
           "parameters": [{"$ref": "#/components/parameters/BookingID"}],
           "get": {
@@ -379,6 +419,14 @@ enum OpenAPIDocument {
             "route": {"type": ["string", "null"], "description": "The route a mobile stop belongs to"},
             "demo": {"type": "boolean", "description": "Made-up data for demonstrations, not a real place"},
             "services": {"type": "array", "items": {"$ref": "#/components/schemas/OfficeService"}}}},
+          "WaitlistRequest": {"type": "object", "properties": {"contact": {"$ref": "#/components/schemas/Contact"}}},
+          "SessionWait": {"type": "object", "required": ["id", "session", "state", "joined_at"], "properties": {
+            "id": {"type": "string", "format": "uuid"}, "session": {"type": "integer"},
+            "code": {"type": "string", "description": "Only when joining: the key to the entry and to the seat's booking"},
+            "state": {"type": "string", "enum": ["waiting", "seated", "left"]},
+            "position": {"type": "integer", "minimum": 1, "description": "While waiting: 1 is seated next"},
+            "booking": {"type": "string", "format": "uuid", "description": "Once seated: the seat's booking"},
+            "joined_at": {"type": "string", "format": "date-time"}}},
           "SeatRequest": {"type": "object", "properties": {"contact": {"$ref": "#/components/schemas/Contact"}, "channel": {"$ref": "#/components/schemas/Channel"}}},
           "GroupSession": {"type": "object", "required": ["id", "office", "service", "name_de", "start", "end", "seats", "seats_free"], "properties": {
             "id": {"type": "integer"}, "office": {"type": "integer"}, "service": {"type": "integer"},

@@ -117,6 +117,9 @@ struct APIFailure: Error {
         case .sessionNotFound:
             self.init(ProblemDetails(type: Self.typeBase + "session-not-found", title: "Group session not found",
                                      status: 404, detail: error.detail, field: "id"))
+        case .seatsFree:
+            self.init(ProblemDetails(type: Self.typeBase + "seats-free", title: "Seats free", status: 409,
+                                     detail: error.detail, field: error.field))
         case .quotaReached:
             self.init(ProblemDetails(type: Self.typeBase + "quota-reached", title: "Daily quota reached", status: 409,
                                      detail: error.detail, field: error.field))

@@ -42,6 +42,68 @@ extension TerminAPI {
     }
 }
 
+extension TerminAPI {
+    /// `POST /v1/sessions/{id}/waitlist`: a full session's waiting list, joined with an e-mail address (201, its code).
+    func joinSessionWaitlist(_ request: HTTPRequest, id text: String) throws(APIFailure) -> HTTPResponse {
+        let sessionID = try Self.sessionID(text)
+        try requireProofOfWork(request)
+        let body = request.body.isEmpty ? SeatRequestJSON(contact: nil, channel: nil)
+            : try JSONBody.decode(SeatRequestJSON.self, from: request)
+        guard body.channel == nil else { throw APIFailure.invalid("channel", "The waiting list is the citizen's own: no channel.") }
+        let contact = try Self.contact(body.contact)
+        let (entry, code) = try run { () throws(EngineError) in try engine.joinSessionWaitlist(sessionID: sessionID, contact: contact) }
+        return JSONBody.response(201, SessionWaitJSON(entry, code: code),
+                                 headers: [("Location", "/v1/sessions/\(sessionID)/waitlist/\(entry.id)")])
+    }
+
+    /// `GET /v1/sessions/{id}/waitlist/{entry}` (`Authorization: Booking <code>`): waiting (and where), seated (and the
+    /// booking, which the same code reads, moves and cancels), or left.
+    func showSessionWait(_ request: HTTPRequest, id text: String, entry: String) throws(APIFailure) -> HTTPResponse {
+        let sessionID = try Self.sessionID(text)
+        let code = try Self.bookingCode(request)
+        let wait = try run { () throws(EngineError) in try engine.sessionWait(id: entry, sessionID: sessionID, code: code) }
+        return JSONBody.response(200, SessionWaitJSON(wait, code: nil))
+    }
+
+    /// `DELETE /v1/sessions/{id}/waitlist/{entry}`: leaves the list (200 with the entry as it now stands).
+    func leaveSessionWaitlist(_ request: HTTPRequest, id text: String, entry: String) throws(APIFailure) -> HTTPResponse {
+        let sessionID = try Self.sessionID(text)
+        let code = try Self.bookingCode(request)
+        let wait = try run { () throws(EngineError) in try engine.leaveSessionWaitlist(id: entry, sessionID: sessionID, code: code) }
+        return JSONBody.response(200, SessionWaitJSON(wait, code: nil))
+    }
+
+    /// A session id from the path: 404 for one that is not a number.
+    static func sessionID(_ text: String) throws(APIFailure) -> Int {
+        guard let id = Int(text), id > 0 else { throw APIFailure(EngineError(.sessionNotFound, detail: "There is no group session \(text).")) }
+        return id
+    }
+}
+
+/// An entry on a full session's waiting list.
+struct SessionWaitJSON: Encodable {
+    let id: String
+    let session: Int
+    /// Only in the answer that creates the entry: the citizen's key to it, and to the seat's booking.
+    let code: String?
+    let state: String
+    /// 1: next to be seated; only while waiting.
+    let position: Int?
+    /// The seat's booking, once seated.
+    let booking: String?
+    let joined_at: String
+
+    init(_ wait: SessionWait, code: String?) {
+        id = wait.id
+        session = wait.sessionID
+        self.code = code
+        state = wait.state.rawValue
+        position = wait.position
+        booking = wait.appointmentID
+        joined_at = BerlinTime.format(wait.joinedAt)
+    }
+}
+
 /// `POST /v1/sessions/{id}/seats`: the citizen's contact, and the channel as for a booking.
 struct SeatRequestJSON: Decodable {
     let contact: ContactJSON?

@@ -94,16 +94,20 @@ extension BookingEngine {
         }
     }
 
-    /// One pass: offers the waiting bookings, first opted in first, the first fitting start each. `everywhere` looks at
-    /// every waiting booking (at most `passLimit`); otherwise only those at offices where time was given back since the
-    /// last pass (or a booking joined). Returns how many offers it made.
+    /// One pass over the time given back: seats the waiting of full group sessions whose seats freed (see
+    /// `seatWaitingCitizens`), then offers the bookings on the earlier-time list, first opted in first, the first fitting
+    /// start each. `everywhere` looks at every waiting booking (at most `passLimit`) and session; otherwise only those
+    /// at offices where time was given back since the last pass (or someone joined). Returns how many earlier times it
+    /// offered.
     @discardableResult
-    public func offerEarlierTimes(everywhere: Bool) throws(EngineError) -> Int {
+    public func offerFreedTime(everywhere: Bool) throws(EngineError) -> Int {
         let now = clock.now()
         let live = self.live
         let rules = configuration.earlierList
         let freed = live.takeFreedOffices()
         guard everywhere || !freed.isEmpty else { return 0 }
+        // Seats freed at a full session go to its waiting list first (they are not earlier times).
+        _ = try seatWaitingCitizens(at: everywhere ? Array(live.scheduler.catalog.sessionsByDay.keys) : freed, now: now, in: live)
         let waiting = try withDatabase("earlier-time list") { db in
             try EarlierListRepository.waiting(officeIDs: everywhere ? nil : freed, offersMax: rules.offersMax, now: now,
                                               limit: rules.passLimit, db)

@@ -60,6 +60,8 @@ public struct EngineError: Error, Sendable, Equatable, CustomStringConvertible {
         case sessionNotFound
         /// Every seat of the group session is taken (409).
         case sessionFull
+        /// A seat of the group session is free: no waiting list to join (409).
+        case seatsFree
         /// The staff member's daily quota of bookings on a citizen's behalf is used up (409).
         case quotaReached
     }

@@ -41,8 +41,8 @@ public final class HoldSweeper: Sendable {
                 do { try engine.sweep(housekeeping: housekeeping) } catch {
                     log("hold sweep failed: \(error)")
                 }
-                do { try engine.offerEarlierTimes(everywhere: housekeeping) } catch {
-                    log("offering earlier times failed: \(error)")
+                do { try engine.offerFreedTime(everywhere: housekeeping) } catch {
+                    log("offering freed time failed: \(error)")
                 }
                 if housekeeping {
                     do { try engine.recordNextFreeOnline() } catch { log("recording the next free online times failed: \(error)") }

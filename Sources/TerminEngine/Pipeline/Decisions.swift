@@ -55,6 +55,14 @@ enum Decisions {
         return WritePlan([.insert(AppointmentRepository.NewRow(hold, code: nil, now: now)), .offerEarlier(offer)], now: now)
     }
 
+    /// A seat of a full session for the first waiting on its list: the booking (with a code of its own, replaced by the
+    /// entry's) and the entry seated; neither stands without the other.
+    static func seatFromWaitlist(_ record: Appointment, entryID: String, now: Instant) -> WritePlan {
+        precondition(record.status == .confirmed && record.channel == .online, "a seat, booked online")
+        return WritePlan([.insert(AppointmentRepository.NewRow(record, code: BookingEngine.newCode(), now: now)),
+                          .seatWaiting(entryID: entryID, appointmentID: record.id)], now: now)
+    }
+
     /// The expiry of holds that ran out (the writer leaves any that is no longer held, or runs longer).
     static func expiry(holdIDs: [String], now: Instant) -> WritePlan {
         WritePlan([.expireHolds(ids: holdIDs)], now: now)

@@ -286,7 +286,12 @@ public enum AppointmentRepository {
     /// only as long as the office may need to reach the citizen). Returns how many were erased.
     @discardableResult
     public static func eraseContacts(before: LocalDate, limit: Int, _ db: PostgresConnection) throws -> Int {
+        // And of the waiting lists of sessions before that day (seated or not).
         try db.query("""
+            UPDATE session_wait w SET contact_name = NULL, contact_email = NULL, contact_language = NULL
+            FROM group_session g WHERE g.id = w.session_id AND g.day < $1 AND w.contact_email IS NOT NULL
+            """, [before.description])
+        return try db.query("""
             UPDATE appointment SET contact_name = NULL, contact_email = NULL, contact_language = NULL, contact_phone = NULL
             WHERE id IN (SELECT id FROM appointment WHERE day < $1
                            AND (contact_name IS NOT NULL OR contact_email IS NOT NULL OR contact_phone IS NOT NULL)

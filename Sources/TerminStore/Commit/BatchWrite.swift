@@ -212,6 +212,9 @@ enum BatchWrite {
         switch change {
         case .insert:
             preconditionFailure("inserts are written together by inSavepoint")
+        case .seatWaiting(let entryID, let appointmentID):
+            return try SessionWaitlistRepository.seat(entryID: entryID, appointmentID: appointmentID, db)
+                ? .success([]) : .failure(.noLongerWaiting)
         case .onBehalf(let behalf):
             if let quota = behalf.staff.dailyQuota, try StaffRepository.bookingsOnBehalf(of: behalf.staff, on: now, db) >= quota {
                 return .failure(.quotaReached(quota))

@@ -39,6 +39,9 @@ public struct WritePlan: Sendable {
         /// An earlier time offered to a booking on the earlier-time list: recorded on its wish with the offer's mail,
         /// after the insert of the offer's hold; refused (`.noLongerWaiting`) when the wish waits no more.
         case offerEarlier(EarlierListRepository.Offer)
+        /// A seat of a full session given to the first waiting on its list, after the insert of the seat's booking:
+        /// the booking takes the entry's code; refused (`.noLongerWaiting`) when the entry waits no more.
+        case seatWaiting(entryID: String, appointmentID: String)
         /// A booking made by staff on a citizen's behalf: recorded in the audit log (who booked it), and refused
         /// (`.quotaReached`) when the member's daily quota is used up. Before the booking's own change.
         case onBehalf(OnBehalf)
@@ -164,7 +167,7 @@ public struct WritePlan: Sendable {
             case .insert(let row): return row.appointment.id
             case .confirmHold(let id, _, _, _): return id
             case .cancel, .move, .expireHolds, .eraseContacts, .forgetKeys, .markNoShows, .claimRound, .settleRound, .offerEarlier,
-                 .onBehalf:
+                 .onBehalf, .seatWaiting:
                 continue
             }
         }
@@ -205,7 +208,8 @@ public struct WritePlan: Sendable {
         case movedMeanwhile(Appointment)
         /// The round is not due, closed already, or being closed by another transaction.
         case roundNotDue
-        /// The booking no longer waits for an earlier time: moved or ended, offered one meanwhile, or out of offers.
+        /// The booking no longer waits for an earlier time (moved or ended, offered one meanwhile, or out of offers), or
+        /// the entry on a session's waiting list no longer waits (seated or left).
         case noLongerWaiting
         /// The staff member booking on a citizen's behalf has used up the daily quota of this many bookings.
         case quotaReached(Int)
