@@ -181,8 +181,10 @@ struct HelpWeek {
         let http = TestHTTPClient.lazy(port: port)
         var random = SeededRandom(seed: UInt64(token.utf8.first ?? 1) &+ UInt64(half))
         var refusedOnce = false
+        // The help desks, and the care home's stop, which only they (and helpers) book.
+        let places = Self.helpDesks + [HelpDemo.careHomeStop.officeID]
         for attempt in stride(from: half, to: Self.intermediaryAttempts, by: 2) {
-            let place = Self.helpDesks[attempt % Self.helpDesks.count]
+            let place = places[attempt % places.count]
             let began = DispatchTime.now().uptimeNanoseconds
             guard let times = try? http.send("GET", "/v1/availability?office=\(place)&service=9900001&from=\(monday)&to=\(friday)&channel=staff")
             else { report.transportErrors += 1; continue }
@@ -282,6 +284,18 @@ struct HelpWeek {
         }
         results.append(.init(name: "every booking that asked for a language has a helper who speaks it", held: mute.isEmpty,
                              detail: "\(tally.languageOf.count) bookings asked, \(mute.count) without"))
+        let unentitled = try count("""
+            SELECT count(*) FROM appointment a JOIN offer f ON f.office_id = a.office_id AND f.service_id = a.service_ids[1]
+            WHERE a.status = 'confirmed' AND f.reserved_for IS NOT NULL AND NOT EXISTS (
+              SELECT 1 FROM audit_log l JOIN staff_account s ON s.id = l.staff_id
+              WHERE l.action = $1 AND l.subject = 'booking:' || a.id AND s.role IN ('helper', 'intermediary', 'admin'))
+            """, [StaffRepository.onBehalfAction])
+        let reserved = try count("""
+            SELECT count(*) FROM appointment a JOIN offer f ON f.office_id = a.office_id AND f.service_id = a.service_ids[1]
+            WHERE a.status = 'confirmed' AND f.reserved_for IS NOT NULL
+            """)
+        results.append(.init(name: "a reserved offer is booked only by a helper or an intermediary", held: unentitled == 0,
+                             detail: "\(reserved) bookings of reserved offers, \(unentitled) by anyone else"))
         let unreachable = try count("""
             SELECT count(*) FROM appointment a JOIN office o ON o.id = a.office_id AND o.kind = 'phone'
             WHERE a.status = 'confirmed' AND a.contact_phone IS NULL

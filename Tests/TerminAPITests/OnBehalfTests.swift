@@ -70,4 +70,30 @@ import TerminTestSupport
         let wednesdayAtOlena = #"{"office":\#(Self.au),"start":"2026-12-02T10:00:00+01:00","services":[{"id":\#(Self.eID),"quantity":1}],"channel":"staff"}"#
         #expect(try app.client().send("POST", "/v1/bookings", headers: Self.bearer(social), body: wednesdayAtOlena).status == 201)
     }
+
+    /// The care home's mobile stop is reserved for its residents: online and at a clerk's counter the booking is
+    /// refused, explaining for whom it is; an intermediary (or a helper) books it for them.
+    @Test func aStopReservedForACareHomeIsBookedOnlyOnItsResidentsBehalf() throws {
+        let app = try TestServer()
+        let client = try app.client()
+        // Freimann: Anna on Thursdays 09:00-11:00.
+        func body(channel: String?) -> String {
+            #"{"office":990013,"start":"2026-12-03T09:00:00+01:00","services":[{"id":9900001,"quantity":1}]"#
+                + (channel.map { #","channel":"\#($0)""# } ?? "") + "}"
+        }
+        let office = try client.send("GET", "/v1/offices/990013")
+        #expect(((office.json["services"] as? [[String: Any]])?.first?["reserved_for"] as? String)?.contains("Seniorenwohnens Freimann") == true)
+        let online = try client.send("POST", "/v1/bookings", body: body(channel: nil))
+        #expect(online.status == 422 && online.json["type"] as? String == "urn:termin:problem:reserved-offer")
+        #expect(online.json["field"] as? String == "services[0].id" && (online.json["detail"] as? String)?.contains("Seniorenwohnens Freimann") == true)
+        #expect(try client.send("GET", "/v1/availability?office=990013&service=9900001&from=2026-12-03&to=2026-12-03").status == 422)
+        let clerk = try app.staffToken(.clerk, offices: [990_013], name: "Clerk")
+        let atCounter = try client.send("POST", "/v1/bookings", headers: Self.bearer(clerk), body: body(channel: "staff"))
+        #expect(atCounter.status == 422 && atCounter.json["type"] as? String == "urn:termin:problem:reserved-offer")
+        let hold = try client.send("POST", "/v1/holds", headers: Self.bearer(clerk), body: body(channel: "staff"))
+        #expect(hold.status == 422)
+        #expect(try app.scalar("SELECT count(*) FROM appointment") == "0")
+        let social = try app.staffToken(.intermediary, offices: [], name: "Sozialdienst Seniorenwohnen")
+        #expect(try client.send("POST", "/v1/bookings", headers: Self.bearer(social), body: body(channel: "staff")).status == 201)
+    }
 }

@@ -15,11 +15,11 @@ extension TerminAPI {
         try requireProofOfWork(request)
         let body = try JSONBody.decode(HoldRequestJSON.self, from: request)
         let start = try Self.start(body.start)
-        let channel = try bookingChannel(body.channel, field: "channel", officeID: body.office, request).channel
+        let (channel, member) = try bookingChannel(body.channel, field: "channel", officeID: body.office, request)
         let needs = try Self.needs(body.needs, languages: body.languages)
         let record = try run { () throws(EngineError) in
             try engine.hold(officeID: body.office, start: start, services: body.services.map(\.request), channel: channel,
-                            needs: needs)
+                            needs: needs, by: member)
         }
         return JSONBody.response(201, HoldJSON(record), headers: [("Location", "/v1/holds/\(record.id)")])
     }

@@ -33,6 +33,8 @@ struct OfficeJSON: Encodable {
         let duration_minutes: Int
         let slot_units: Int
         let bookable_online: Bool
+        /// Whom the offer is reserved for: only a helper or an intermediary books it for them.
+        let reserved_for: String?
     }
     let id: Int
     let name_de: String
@@ -78,7 +80,7 @@ struct OfficeJSON: Encodable {
         accessibility = office.accessibility
         services = offers.sorted { $0.serviceID < $1.serviceID }.map {
             OfferJSON(id: $0.serviceID, duration_minutes: $0.slotUnits * office.slotMinutes, slot_units: $0.slotUnits,
-                      bookable_online: $0.bookableOnline)
+                      bookable_online: $0.bookableOnline, reserved_for: $0.reservedFor)
         }
     }
 }

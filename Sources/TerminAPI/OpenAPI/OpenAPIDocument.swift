@@ -406,7 +406,8 @@ enum OpenAPIDocument {
           "Address": {"type": "object", "properties": {"street": {"type": "string"}, "house_number": {"type": "string"}, "postal_code": {"type": "string"}, "city": {"type": "string"}}},
           "GeoPoint": {"type": "object", "properties": {"lat": {"type": "number"}, "lon": {"type": "number"}}},
           "OfficeService": {"type": "object", "description": "A service as this office offers it", "required": ["id", "duration_minutes", "slot_units", "bookable_online"], "properties": {
-            "id": {"type": "integer"}, "duration_minutes": {"type": "integer"}, "slot_units": {"type": "integer"}, "bookable_online": {"type": "boolean"}}},
+            "id": {"type": "integer"}, "duration_minutes": {"type": "integer"}, "slot_units": {"type": "integer"}, "bookable_online": {"type": "boolean"},
+            "reserved_for": {"type": "string", "description": "Whom the offer is reserved for (e.g. the residents of a care home): only a helper or an intermediary books it for them; others get 422 reserved-offer"}}},
           "Office": {"type": "object", "required": ["id", "name_de", "display_name", "address", "geo", "time_zone", "slot_minutes", "services"], "properties": {
             "id": {"type": "integer"}, "name_de": {"type": "string"}, "name_en": {"type": ["string", "null"]}, "display_name": {"type": "string"},
             "organization_unit": {"type": ["string", "null"]}, "public": {"type": "boolean"},

@@ -109,6 +109,11 @@ public struct Catalog: Sendable {
                 throw SchedulingError(.serviceNotOffered, field: field + ".id",
                                       detail: "\(office.displayName) does not offer service \(service.id).")
             }
+            if let reservedFor = offer.reservedFor, channel == .online {
+                throw SchedulingError(.reservedOffer, field: field + ".id",
+                                      detail: "Service \(service.id) at \(office.displayName) is reserved for \(reservedFor): "
+                                          + "a helper or an intermediary books it for them.")
+            }
             guard channel != .online || offer.bookableOnline else {
                 throw SchedulingError(.notBookableOnline, field: field + ".id",
                                       detail: "Service \(service.id) cannot be booked online at this office.")

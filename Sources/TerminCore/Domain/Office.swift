@@ -136,13 +136,22 @@ public struct Offer: Sendable, Hashable {
     public let serviceID: Int
     public let slotUnits: Int
     public let bookableOnline: Bool
+    /// Whom the offer is reserved for (e.g. the residents of a care home a mobile stop serves): only a helper or an
+    /// intermediary books it, on their behalf; `nil`: anyone.
+    public let reservedFor: String?
 
-    public init(officeID: Int, serviceID: Int, slotUnits: Int, bookableOnline: Bool) {
-        precondition(slotUnits > 0)
+    public init(officeID: Int, serviceID: Int, slotUnits: Int, bookableOnline: Bool, reservedFor: String? = nil) {
+        precondition(slotUnits > 0 && reservedFor?.isEmpty != true)
         self.officeID = officeID
         self.serviceID = serviceID
         self.slotUnits = slotUnits
         self.bookableOnline = bookableOnline
+        self.reservedFor = reservedFor
+    }
+
+    /// Whether `role` may book this offer on a citizen's behalf (anyone may book an offer reserved for nobody).
+    public func mayBeBooked(by role: StaffRole?) -> Bool {
+        reservedFor == nil || role == .helper || role == .intermediary || role == .admin
     }
 }
 

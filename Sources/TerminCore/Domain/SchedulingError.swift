@@ -8,7 +8,7 @@ public struct SchedulingError: Error, Sendable, Equatable, CustomStringConvertib
             case unknownOffice, unknownService, serviceNotOffered, notBookableOnline, quantityOutOfRange,
                  notCombinable, duplicateService, noServices, tooManyServices, noQualifiedDesk,
                  offGrid, outsideOpeningHours, closedDay, beyondHorizon, insideMinimumNotice, slotTaken,
-                 invalidRange, noAccessibleDesk, nothingFree, allocatedByRound
+                 invalidRange, noAccessibleDesk, nothingFree, allocatedByRound, reservedOffer
         }
         let base: Base
         public var description: String { base.rawValue }
@@ -39,6 +39,8 @@ public struct SchedulingError: Error, Sendable, Equatable, CustomStringConvertib
         public static let nothingFree = Code(base: .nothingFree)
         /// The office-day is being allocated by an open release round; first come first served waits until it closes.
         public static let allocatedByRound = Code(base: .allocatedByRound)
+        /// The offer is reserved for some people (`Offer.reservedFor`): only a helper or an intermediary books it.
+        public static let reservedOffer = Code(base: .reservedOffer)
 
         /// Whether the request was valid but the state of the office forbids it now (HTTP 409 rather than 422).
         public var isConflict: Bool { [.slotTaken, .nothingFree, .allocatedByRound].contains(base) }

@@ -118,11 +118,12 @@ public final class BookingEngine: Sendable {
 
     // MARK: Holds
 
-    /// Reserves a time for a few minutes while the citizen completes the form.
-    public func hold(officeID: Int, start: Instant, services: [ServiceRequest], channel: Channel, needs: Needs = [])
-        throws(EngineError) -> Appointment {
+    /// Reserves a time for a few minutes while the citizen completes the form (or `staff` for the citizen).
+    public func hold(officeID: Int, start: Instant, services: [ServiceRequest], channel: Channel, needs: Needs = [],
+                     by staff: StaffMember? = nil) throws(EngineError) -> Appointment {
         let now = clock.now()
         let live = self.live
+        try Self.requireMayBook(officeID: officeID, services: services, staff: staff, live.scheduler.catalog)
         let (placement, run) = try reserve(officeID: officeID, start: start, services: services, channel: channel,
                                            needs: needs, now: now, in: live)
         let record = Appointment(id: Self.newID(), run: run, channel: channel, status: .held, start: placement.start,
@@ -188,6 +189,7 @@ public final class BookingEngine: Sendable {
             reserved = .init(Decisions.confirmation(holdID: holdID, code: code, contact: contact, caps: caps,
                                                     idempotency: idempotency, now: now), in: live)
         case .direct(let officeID, let start, let services, let channel, let needs):
+            try Self.requireMayBook(officeID: officeID, services: services, staff: staff, live.scheduler.catalog)
             let capped = try cappedIdentity(pseudonym: pseudonym, contact: contact, channel: channel)
             caps = capped.map { WritePlan.Caps(identity: $0.identity, limits: $0.limits, serviceIDs: services.map(\.serviceID)) }
             do {
@@ -211,6 +213,18 @@ public final class BookingEngine: Sendable {
             completion(Result { () throws(EngineError) in
                 try Self.answer(outcome, booked: booked, code: code, caps: caps, holdID: source.holdID, now: now)
             })
+        }
+    }
+
+    /// An offer reserved for some people is booked only by a helper or an intermediary on their behalf (422 naming the
+    /// service, and whom it is for). Online, `Catalog.shape` refuses it already.
+    static func requireMayBook(officeID: Int, services: [ServiceRequest], staff: StaffMember?, _ catalog: Catalog)
+        throws(EngineError) {
+        for (index, service) in services.enumerated() {
+            guard let offer = catalog.offers[officeID]?[service.serviceID], !offer.mayBeBooked(by: staff?.role) else { continue }
+            throw EngineError(SchedulingError(.reservedOffer, field: "services[\(index)].id",
+                                              detail: "Service \(service.serviceID) here is reserved for \(offer.reservedFor!): "
+                                                  + "a helper or an intermediary books it for them."))
         }
     }
 

@@ -128,14 +128,15 @@ public enum CatalogRepository {
         static let serviceID = PostgresColumn("service_id", PostgresText.int)
         static let slotUnits = PostgresColumn("slot_units", PostgresText.int)
         static let bookableOnline = PostgresColumn("bookable_online", PostgresText.bool)
-        static let selection = PostgresSelection(officeID, serviceID, slotUnits, bookableOnline)
+        static let reservedFor = PostgresColumn<String?>.optional("reserved_for", PostgresText.text)
+        static let selection = PostgresSelection(officeID, serviceID, slotUnits, bookableOnline, reservedFor)
     }
 
     private static func offers(_ db: PostgresConnection) throws -> [Offer] {
         typealias C = OfferColumns
         return try db.select(C.selection, "FROM offer", []) { row throws(PostgresError) in
             Offer(officeID: try row[C.officeID], serviceID: try row[C.serviceID], slotUnits: try row[C.slotUnits],
-                  bookableOnline: try row[C.bookableOnline])
+                  bookableOnline: try row[C.bookableOnline], reservedFor: try row[C.reservedFor])
         }
     }
 

@@ -117,13 +117,18 @@ public enum HelpDemo {
                                                                staffedDesks: 1))
     }
 
-    /// Each place offers what its helpers help with, bookable online.
+    /// The mobile stop at a care home, and whom its slots are reserved for.
+    public static let careHomeStop = (officeID: 990_013, reservedFor: "Demo: die Bewohnerinnen und Bewohner des Seniorenwohnens Freimann")
+
+    /// Each place offers what its helpers help with, bookable online; the care home's stop only on its residents'
+    /// behalf.
     public static let offers: [Offer] = offices.flatMap { office in
         let skills = Set(desks.filter { $0.officeID == office.id }.flatMap(\.serviceIDs))
         let slotMinutes = office.slotMinutes
         return skills.sorted().map { serviceID in
             let minutes = services.first { $0.id == serviceID }!.durationMinutes
-            return Offer(officeID: office.id, serviceID: serviceID, slotUnits: minutes / slotMinutes, bookableOnline: true)
+            return Offer(officeID: office.id, serviceID: serviceID, slotUnits: minutes / slotMinutes, bookableOnline: true,
+                         reservedFor: office.id == careHomeStop.officeID ? careHomeStop.reservedFor : nil)
         }
     }
 

@@ -109,10 +109,11 @@ public enum Seeder {
                       o.kind.rawValue, o.route, String(o.isDemo)])
             for offer in offersByOffice[o.id] ?? [] {
                 try db.query("""
-                    INSERT INTO offer (office_id, service_id, slot_units, bookable_online) VALUES ($1, $2, $3, $4)
+                    INSERT INTO offer (office_id, service_id, slot_units, bookable_online, reserved_for) VALUES ($1, $2, $3, $4, $5)
                     ON CONFLICT (office_id, service_id) DO UPDATE SET slot_units = EXCLUDED.slot_units,
-                      bookable_online = EXCLUDED.bookable_online
-                    """, [String(o.id), String(offer.serviceID), String(offer.slotUnits), String(offer.bookableOnline)])
+                      bookable_online = EXCLUDED.bookable_online, reserved_for = EXCLUDED.reserved_for
+                    """, [String(o.id), String(offer.serviceID), String(offer.slotUnits), String(offer.bookableOnline),
+                          offer.reservedFor])
             }
             try db.query("DELETE FROM desk_service USING desk WHERE desk.id = desk_service.desk_id AND desk.office_id = $1",
                          [String(o.id)])
