@@ -5,8 +5,10 @@ import TerminPostgres
 import TerminStore
 import TerminTestSupport
 
-/// `LoadTests office-day`: a Tuesday at Orleansplatz, simulated minute by minute on the real counter engine and
-/// PostgreSQL, with the engine's clock moved by the simulation (a day takes about a minute).
+/// `LoadTests office-day`: a Tuesday at an office (Orleansplatz unless `--office` names another, such as a help desk),
+/// simulated minute by minute on the real counter engine and PostgreSQL, with the engine's clock moved by the
+/// simulation (a day takes about a minute). At a place served by helpers, helpers call the drop-in visitors, who come
+/// while someone is there.
 ///
 /// The evening before, appointments are booked online to `bookedShare` of the online share, in the month load
 /// test's service mix. On the day: 7 % of appointment holders do not come, the others arrive between 25 minutes
@@ -18,11 +20,12 @@ import TerminTestSupport
 /// and the estimated-wait error. Passes when no holder waits more than 10 minutes past their time because of a
 /// walk-in, the median estimate error is under 5 minutes, and every citizen who came was served.
 struct OfficeDay {
-    static let officeID = 102522
+    static let orleansplatz = 102522
     static let graceMinutes = 10
     /// Walk-in arrivals per hour of the day, relative (a morning peak, a smaller afternoon one).
     static let hourlyWeights: [Int: Double] = [7: 2.0, 8: 1.7, 9: 1.3, 10: 1.0, 11: 0.8, 12: 0.4, 14: 1.0, 15: 0.9, 16: 0.8, 17: 0.4]
 
+    let officeID: Int
     let walkIns: Int
     let bookedShare: Double
     let showShare: Double
@@ -45,7 +48,7 @@ struct OfficeDay {
         let pool = ConnectionPool(conninfo: conninfo, size: 4)
         let catalog = try pool.withConnection { try CatalogRepository.load($0) }
         var date = realToday.adding(days: 1)
-        while date.isoWeekday != 2 || catalog.closingCalendar.isClosed(officeID: Self.officeID, on: date) { date = date.adding(days: 1) }
+        while date.isoWeekday != 2 || catalog.closingCalendar.isClosed(officeID: officeID, on: date) { date = date.adding(days: 1) }
         let clock = ManualClock(BerlinTime.instant(date: date.adding(days: -1), minuteOfDay: 12 * 60))
         var configuration = CounterEngine.Configuration()
         configuration.graceMinutes = Self.graceMinutes
@@ -53,9 +56,17 @@ struct OfficeDay {
         TestThreads.start(assembly.writer.loops + assembly.sync.loops)
         defer { assembly.stop() }
         let engine = assembly.engine, counters = assembly.counters
-        let layout = try require(engine.scheduler.layout(officeID: Self.officeID, date: date), "Orleansplatz is open on \(date)")
-        let desks = try require(catalog.desks[Self.officeID], "Orleansplatz has desks")
-        let offered = Month.citizenServices.filter { catalog.offers[Self.officeID]?[$0.service] != nil }
+        let office = try require(catalog.offices[officeID], "office \(officeID)")
+        let layout = try require(engine.scheduler.layout(officeID: officeID, date: date), "\(office.displayName) is open on \(date)")
+        let desks = try require(catalog.desks[officeID], "\(office.displayName) has desks")
+        // The month's mix of citizen services; at a place without them (a help desk), its own online offers alike.
+        var offered = Month.citizenServices.filter { catalog.offers[officeID]?[$0.service] != nil }
+        if offered.isEmpty {
+            offered = (catalog.offers[officeID] ?? [:]).values.filter(\.bookableOnline).map(\.serviceID).sorted().map { (service: $0, weight: 1) }
+        }
+        // Walk-ins come by the hour's weight; at a helpers' place, while a helper is there (alike each hour).
+        let hourly = office.kind == .citizenOffice ? Self.hourlyWeights : Dictionary(uniqueKeysWithValues:
+            (0..<24).filter { hour in layout.desks.contains { $0.open[(hour * 60 + 30) / layout.slotMinutes] } }.map { ($0, 1.0) })
 
         // The evening before: online bookings up to the share of the online quota.
         var bookings: [IssuedBooking] = []
@@ -64,11 +75,11 @@ struct OfficeDay {
         while Double(bookedUnits) < bookedShare * Double(layout.onlineQuotaUnits), !open.isEmpty {
             let index = random.weighted(open.map(\.weight))
             let services = [ServiceRequest(serviceID: open[index].service, quantity: 1)]
-            let starts = try engine.availability(officeIDs: [Self.officeID], services: services, from: date, to: date, channel: .online)
+            let starts = try engine.availability(officeIDs: [officeID], services: services, from: date, to: date, channel: .online)
                 .first?.days.first?.starts ?? []
             guard !starts.isEmpty else { open.remove(at: index); continue }
             let start = starts[random.below(starts.count)]
-            guard let booked = try? engine.book(.direct(officeID: Self.officeID, start: start, services: services, channel: .online),
+            guard let booked = try? engine.book(.direct(officeID: officeID, start: start, services: services, channel: .online),
                                                 contact: nil, idempotencyKey: nil, fingerprint: "") else { continue }
             bookings.append(booked)
             bookedUnits += booked.record.run.units
@@ -82,15 +93,16 @@ struct OfficeDay {
             let minute = BerlinTime.local(booking.record.start).minuteOfDay + Int(random.below(31)) - 25
             holderArrivals[minute, default: []].append(booking)
         }
-        let weightSum = Self.hourlyWeights.values.reduce(0, +)
+        let weightSum = hourly.values.reduce(0, +)
         var walkInArrivals: [Int: Int] = [:]
         for _ in 0..<walkIns {
-            let hour = Array(Self.hourlyWeights.keys.sorted())[random.weighted(Self.hourlyWeights.keys.sorted().map { Int(Self.hourlyWeights[$0]! / weightSum * 1000) })]
+            let hour = Array(hourly.keys.sorted())[random.weighted(hourly.keys.sorted().map { Int(hourly[$0]! / weightSum * 1000) })]
             walkInArrivals[hour * 60 + random.below(hour == 12 ? 30 : 60), default: 0] += 1
         }
 
         // The day, minute by minute.
-        let clerk = try assembly.staff.add(name: "Simulated clerks", role: .clerk, officeIDs: [Self.officeID]).member
+        let clerk = try assembly.staff.add(name: "Simulated clerks", role: office.kind == .citizenOffice ? .clerk : .helper,
+                                           officeIDs: [officeID]).member
         var drawn: [Drawn] = []
         var busyUntil: [Int: Int] = [:]          // desk number → minute it is free
         var arriving: [Int: [(desk: Int, ticket: QueueTicket)]] = [:]   // minute → called citizens reaching their desk
@@ -100,21 +112,21 @@ struct OfficeDay {
         for minute in first...last {
             clock.advance(seconds: BerlinTime.instant(date: date, minuteOfDay: minute).secondsSinceEpoch - clock.now().secondsSinceEpoch)
             for booking in holderArrivals[minute] ?? [] {
-                let ticket = try counters.checkIn(officeID: Self.officeID, bookingID: booking.record.id, code: booking.code, staff: nil)
+                let ticket = try counters.checkIn(officeID: officeID, bookingID: booking.record.id, code: booking.code, staff: nil)
                 waiting[ticket.id] = ticket
             }
             for _ in 0..<(walkInArrivals[minute] ?? 0) {
                 let services = [ServiceRequest(serviceID: offered[random.weighted(offered.map(\.weight))].service, quantity: 1)]
-                guard let ticket = try? counters.drawTicket(officeID: Self.officeID, services: services, staff: nil) else { continue }
+                guard let ticket = try? counters.drawTicket(officeID: officeID, services: services, staff: nil) else { continue }
                 drawn.append(Drawn(ticketID: ticket.ticket.id, estimatedMinutes: ticket.ticket.estimatedWaitMinutes))
                 waiting[ticket.ticket.id] = ticket.ticket
             }
             for id in finishing.removeValue(forKey: minute) ?? [] {
-                _ = try counters.act(.done, ticketID: id, officeID: Self.officeID, staff: clerk)
+                _ = try counters.act(.done, ticketID: id, officeID: officeID, staff: clerk)
             }
             for (desk, ticket) in arriving.removeValue(forKey: minute) ?? [] {
-                _ = try counters.act(.serve, ticketID: ticket.id, officeID: Self.officeID, staff: clerk)
-                let catalogue = Double(counters.catalogueMinutes(ticket.services, officeID: Self.officeID))
+                _ = try counters.act(.serve, ticketID: ticket.id, officeID: officeID, staff: clerk)
+                let catalogue = Double(counters.catalogueMinutes(ticket.services, officeID: officeID))
                 let minutes = max(1, Int((catalogue * exp(0.25 * random.normal())).rounded()))
                 busyUntil[desk] = minute + minutes
                 finishing[minute + minutes, default: []].append(ticket.id)
@@ -124,23 +136,23 @@ struct OfficeDay {
                 guard let desk = desks.first(where: { $0.id == deskDay.deskID }), (busyUntil[desk.number] ?? 0) <= minute,
                       waiting.values.contains(where: { ticket in ticket.services.allSatisfy { desk.serviceIDs.contains($0.serviceID) } })
                 else { continue }
-                guard let called = try counters.callNext(officeID: Self.officeID, deskNumber: desk.number, staff: clerk) else { continue }
+                guard let called = try counters.callNext(officeID: officeID, deskNumber: desk.number, staff: clerk) else { continue }
                 waiting[called.id] = nil
                 busyUntil[desk.number] = Int.max
                 arriving[minute + 1, default: []].append((desk.number, called))
             }
         }
 
-        return try measure(date: date, layout: layout, desks: desks, bookings: bookings, drawn: drawn, noShows: noShows,
-                           waitingAtClose: waiting.count, pool: pool)
+        return try measure(office: office, date: date, layout: layout, desks: desks, bookings: bookings, drawn: drawn,
+                           noShows: noShows, waitingAtClose: waiting.count, pool: pool)
     }
 
     /// The day's figures from what PostgreSQL holds.
-    private func measure(date: LocalDate, layout: DayLayout, desks: [Desk], bookings: [IssuedBooking], drawn: [Drawn], noShows: Int,
+    private func measure(office: Office, date: LocalDate, layout: DayLayout, desks: [Desk], bookings: [IssuedBooking], drawn: [Drawn], noShows: Int,
                          waitingAtClose: Int, pool: ConnectionPool) throws -> Result {
         let (tickets, stored) = try pool.withConnection { db in
-            (try QueueRepository.tickets(officeID: Self.officeID, date: date, db),
-             try AppointmentRepository.bookings(officeID: Self.officeID, date: date, db))
+            (try QueueRepository.tickets(officeID: officeID, date: date, db),
+             try AppointmentRepository.bookings(officeID: officeID, date: date, db))
         }
         func minutes(_ from: Instant, _ to: Instant) -> Double { Double(to.secondsSinceEpoch - from.secondsSinceEpoch) / 60 }
         let deskNumber = Dictionary(uniqueKeysWithValues: desks.map { ($0.id, $0.number) })
@@ -187,7 +199,7 @@ struct OfficeDay {
         if !(medianError < 5) { failures.append("median estimate error \(medianError) min is not under 5") }
         if unserved > 0 || waitingAtClose > 0 { failures.append("\(unserved) tickets were still open at the end of the day") }
         let figures: [(String, String)] = [
-            ("day", "\(date) (Tuesday) at Orleansplatz, \(layout.desks.count) desks, \(layout.openUnits * layout.slotMinutes / 60) desk-hours"),
+            ("day", "\(date) (Tuesday) at \(office.displayName), \(layout.desks.count) desks, \(layout.openUnits * layout.slotMinutes / 60) desk-hours"),
             ("appointments booked", "\(bookings.count) (\(String(format: "%.0f", bookedShare * 100)) % of the online share), \(noShows) no-shows"),
             ("appointment holders served", "\(holders.filter { $0.state == .done }.count) of \(holders.count) checked in"),
             ("walk-ins served", "\(servedWalkIns.count) of \(walkInTickets.count)"),

@@ -11,7 +11,7 @@ let usage = """
     usage: LoadTests release-burst [--citizens N] [--fault kill-server|restart-postgres] [common options]
            LoadTests month [--bookings N] [--clients N] [common options]
            LoadTests soak [--seconds S] [--clients N] [common options]
-           LoadTests office-day [--walk-ins N] [--seed N] [--data-dir DIR]
+           LoadTests office-day [--office ID] [--walk-ins N] [--booked-share S] [--seed N] [--data-dir DIR]
            LoadTests bots [--citizens N] [--identities N] [--seconds S] [--data-dir DIR]
            LoadTests lifecycle [--bookings N] [--clients N] [common options]
            LoadTests help-week [--citizens N] [common options]
@@ -25,7 +25,7 @@ let scenarioOptions: [String: [String]] = [
     "release-burst": ["citizens", "fault"] + common,
     "month": ["bookings", "clients"] + common,
     "soak": ["seconds", "clients"] + common,
-    "office-day": ["walk-ins", "seed", "data-dir"],
+    "office-day": ["office", "walk-ins", "booked-share", "seed", "data-dir"],
     "bots": ["citizens", "identities", "seconds", "data-dir"],
     "lifecycle": ["bookings", "clients"] + common,
     "help-week": ["citizens"] + common,
@@ -64,6 +64,8 @@ guard let citizens = Int(option("citizens") ?? (scenario == "help-week" ? "600" 
       let soakSeconds = Double(option("seconds") ?? "60"), soakSeconds > 0, soakSeconds <= 86_400,
       let maxErrorRate = Double(option("max-error-rate") ?? "0.01"),
       let walkIns = Int(option("walk-ins") ?? "200"), (0...2_000).contains(walkIns),
+      let dayOffice = Int(option("office") ?? String(OfficeDay.orleansplatz)), dayOffice > 0,
+      let bookedShare = Double(option("booked-share") ?? "0.9"), (0...1).contains(bookedShare),
       let identities = Int(option("identities") ?? "10"), (1...1_000).contains(identities),
       let seed = UInt64(option("seed") ?? "1") else {
     refuse("a value is out of range")
@@ -87,7 +89,8 @@ func runOfficeDay() throws -> Int32 {
     let (cluster, conninfo) = try Harness.database(directory: directory)
     defer { cluster.stop() }
     let began = DispatchTime.now().uptimeNanoseconds
-    let result = try OfficeDay(walkIns: walkIns, bookedShare: 0.9, showShare: 0.93, seed: seed).run(conninfo: conninfo)
+    let result = try OfficeDay(officeID: dayOffice, walkIns: walkIns, bookedShare: bookedShare, showShare: 0.93, seed: seed)
+        .run(conninfo: conninfo)
     print("office-day (simulated in \(String(format: "%.1f", Double(DispatchTime.now().uptimeNanoseconds - began) / 1e9)) s)")
     for (name, value) in result.figures { print("  " + name.padding(toLength: 46, withPad: " ", startingAt: 0) + value) }
     for failure in result.failures { print("  FAILED: " + failure) }

@@ -3,7 +3,7 @@
 
 usage: booking-bodies.py BASE_URL OUT.lua [DAYS] [--keyed] [--skip-days N]
 
-For every office, its shortest online service; for every day of the next DAYS days (from tomorrow), the free starts
+For every citizen office, its shortest online service; for every day of the next DAYS days (from tomorrow), the free starts
 spaced one duration apart, each offered twice (most offices have several desks). Shuffled with a fixed seed, so
 concurrent connections rarely race for the same start. Each wrk thread takes every n-th body from its own offset.
 --keyed sends an Idempotency-Key on every request (unique: a run prefix, the thread and a count), as a portal does.
@@ -28,7 +28,7 @@ def get(path):
 first = datetime.date.today() + datetime.timedelta(days=1 + skip)
 last = first + datetime.timedelta(days=days - 1)
 bodies = []
-for office in get("/v1/offices")["offices"]:
+for office in get("/v1/offices?kind=citizen_office")["offices"]:   # Munich's offices, not the demo help places
     online = [s for s in office["services"] if s["bookable_online"]]
     if not online:
         continue
