@@ -3,13 +3,14 @@ import TerminJSON
 
 /// The OpenAPI 3.1 description of every route, served at `GET /v1/openapi.json`: the booking routes here, the
 /// counters' in `OpenAPIDocument+Counters.swift`, requests and rounds in `OpenAPIDocument+Rounds.swift`, the open
-/// data in `OpenAPIDocument+OpenData.swift`, the outbox's in `OpenAPIDocument+Outbox.swift`, merged once;
+/// data in `OpenAPIDocument+OpenData.swift`, the outbox's in `OpenAPIDocument+Outbox.swift`, group sessions in
+/// `OpenAPIDocument+Help.swift`, the earlier-time list in `OpenAPIDocument+Earlier.swift`, merged once;
 /// the problem answers by status in `OpenAPIDocument+Problems.swift`. In the texts, `#/components/responses/Problem`
 /// stands for the named problem response of the status it is listed under; statuses every route may answer are added
 /// there, not written in the texts.
 enum OpenAPIDocument {
     /// The texts merged into the main one, each with `paths`, and `schemas` and `parameters` for the components.
-    static let parts = [countersText, roundsText, openDataText, outboxText, masterDataText]
+    static let parts = [countersText, roundsText, openDataText, outboxText, masterDataText, helpText, earlierText]
 
     /// The merged document with sorted keys: each part's `paths`, `schemas` and `parameters` added to the main
     /// text's, the main text's member kept where both have one; then the problem answers.
@@ -209,82 +210,6 @@ enum OpenAPIDocument {
             }
           }
         },
-        "/v1/sessions": {
-          "get": {
-            "summary": "A place's group sessions and their free seats", "operationId": "listSessions", "tags": ["help"],
-            "description": "Courses and group slots with seats (see kind on the places). seats_free counts what the channel could take now: 0 once the session is closer than the channel's notice. At most \#(Scheduler.availabilityDaysMax) days per query.",
-            "parameters": [{"name": "office", "in": "query", "required": true, "schema": \#(id)},
-                           {"name": "from", "in": "query", "required": true, "schema": {"type": "string", "format": "date"}},
-                           {"name": "to", "in": "query", "required": true, "schema": {"type": "string", "format": "date"}},
-                           {"$ref": "#/components/parameters/ChannelQuery"}],
-            "responses": {
-              "200": {"description": "The sessions in start order", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/SessionList"}}},
-                      "links": {"TakeASeat": {"operationId": "takeSeat", "parameters": {"id": "$response.body#/sessions/0/id"}}}},
-              "422": {"$ref": "#/components/responses/Problem"}
-            }
-          }
-        },
-        "/v1/sessions/{id}/seats": {
-          "parameters": [{"name": "id", "in": "path", "required": true, "schema": \#(id)}],
-          "post": {
-            "summary": "Take a seat in a group session", "operationId": "takeSeat", "tags": ["help"],
-            "description": "A seat is a booking of the session's service at its start: 201 with the booking and its code (shown once), which reads, moves and cancels it as any booking; mails as any booking. 409 session-full when every seat is taken; 404 session-not-found. Staff (Authorization: Bearer) book with channel staff or walk_in.",
-            "parameters": [{"name": "Idempotency-Key", "in": "header", "description": "1 to 255 bytes", "schema": {"type": "string", "minLength": 1, "maxLength": 255, "pattern": "^\\S(.*\\S)?$"}},
-                           {"$ref": "#/components/parameters/CitizenPseudonym"}, {"$ref": "#/components/parameters/Altcha"}],
-            "requestBody": {"required": false, "content": {"application/json": {"schema": {"$ref": "#/components/schemas/SeatRequest"}}}},
-            "responses": {
-              "201": {"description": "The seat, as a booking", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Booking"}}},
-                      "links": {
-                        "ReadTheSeat": {"operationId": "getBooking", "parameters": {"id": "$response.body#/id", "header.Authorization": "Booking {$response.body#/code}"}},
-                        "CancelTheSeat": {"operationId": "cancelBooking", "parameters": {"id": "$response.body#/id", "header.Authorization": "Booking {$response.body#/code}"}}}},
-              "401": {"$ref": "#/components/responses/Problem"},
-              "403": {"$ref": "#/components/responses/Problem"},
-              "404": {"$ref": "#/components/responses/Problem"},
-              "409": {"$ref": "#/components/responses/Problem"},
-              "422": {"$ref": "#/components/responses/Problem"}
-            }
-          }
-        },
-        "/v1/sessions/{id}/waitlist": {
-          "parameters": [{"name": "id", "in": "path", "required": true, "schema": \#(id)}],
-          "post": {
-            "summary": "Wait for a seat in a full group session", "operationId": "joinSessionWaitlist", "tags": ["help"],
-            "description": "Only while every seat is taken (else 409 seats-free), with contact.email (else 422). 201 with the entry and its code (shown once). When a seat frees, the first waiting is seated at once: a booking of the seat with this code, mailed as any booking; GET the entry to see it.",
-            "parameters": [{"$ref": "#/components/parameters/Altcha"}],
-            "requestBody": {"required": false, "content": {"application/json": {"schema": {"$ref": "#/components/schemas/WaitlistRequest"}}}},
-            "responses": {
-              "201": {"description": "On the list", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/SessionWait"}}},
-                      "links": {
-                        "ReadTheEntry": {"operationId": "getSessionWait", "parameters": {"id": "$request.path.id", "entry": "$response.body#/id", "header.Authorization": "Booking {$response.body#/code}"}},
-                        "LeaveTheList": {"operationId": "leaveSessionWaitlist", "parameters": {"id": "$request.path.id", "entry": "$response.body#/id", "header.Authorization": "Booking {$response.body#/code}"}}}},
-              "403": {"$ref": "#/components/responses/Problem"},
-              "404": {"$ref": "#/components/responses/Problem"},
-              "409": {"$ref": "#/components/responses/Problem"},
-              "422": {"$ref": "#/components/responses/Problem"}
-            }
-          }
-        },
-        "/v1/sessions/{id}/waitlist/{entry}": {
-          "parameters": [{"name": "id", "in": "path", "required": true, "schema": \#(id)},
-                         {"name": "entry", "in": "path", "required": true, "schema": {"type": "string"}}],
-          "get": {
-            "summary": "An entry on a session's waiting list", "operationId": "getSessionWait", "tags": ["help"], "security": [{"bookingCode": []}],
-            "responses": {
-              "200": {"description": "The entry", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/SessionWait"}}}},
-              "401": {"$ref": "#/components/responses/Problem"},
-              "404": {"$ref": "#/components/responses/Problem"}
-            }
-          },
-          "delete": {
-            "summary": "Leave a session's waiting list", "operationId": "leaveSessionWaitlist", "tags": ["help"], "security": [{"bookingCode": []}],
-            "description": "An entry seated or gone already is answered as it stands.",
-            "responses": {
-              "200": {"description": "The entry as it now stands", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/SessionWait"}}}},
-              "401": {"$ref": "#/components/responses/Problem"},
-              "404": {"$ref": "#/components/responses/Problem"}
-            }
-          }
-        },
         "/v1/bookings/{id}": {
           "parameters": [{"$ref": "#/components/parameters/BookingID"}],
           "get": {
@@ -321,41 +246,6 @@ enum OpenAPIDocument {
               "409": {"$ref": "#/components/responses/Problem"},
               "410": {"$ref": "#/components/responses/Problem"},
               "422": {"$ref": "#/components/responses/Problem"}
-            }
-          }
-        },
-        "/v1/bookings/{id}/earlier": {
-          "parameters": [{"$ref": "#/components/parameters/BookingID"}],
-          "post": {
-            "summary": "Put a booking on the earlier-time list, or change its latest start and needs there", "operationId": "joinEarlierList", "tags": ["bookings"], "security": [{"bookingCode": []}, {"staff": []}],
-            "description": "By the citizen (Authorization: Booking <code>), or by staff serving the booking's office on the citizen's behalf (Authorization: Bearer). For an online booking with contact e-mail more than 3 days away. When an earlier time that fits frees (a cancellation, a move, a no-show, an expired hold, time a release round left over), the engine holds it for this booking alone for 15 minutes and mails the offer; the booking takes it by moving onto the offer's hold (POST /v1/bookings/{id}/move with {\"hold\": …}). First opted in, first offered among the bookings a time fits; at most 3 offers a booking; never from the share withheld from the online channel. A move (the offer taken, or another) or the booking's end ends the wish; joining again after a move goes to the back of the list. 201 when the booking joins, 200 when it was on the list (its place kept). 409 earlier-list-refused when it is not an online booking, has no e-mail, is 3 days away or less, or had its 3 offers; 409 booking-state when it is cancelled or a no-show; 422 for a latest start not after now and before the booking's.",
-            "requestBody": {"required": false, "content": {"application/json": {"schema": {"$ref": "#/components/schemas/EarlierRequest"}}}},
-            "responses": {
-              "200": {"description": "On the list already: latest start and needs changed", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/EarlierWish"}}}},
-              "201": {"description": "Joined the list", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/EarlierWish"}}}},
-              "401": {"$ref": "#/components/responses/Problem"},
-              "403": {"$ref": "#/components/responses/Problem"},
-              "404": {"$ref": "#/components/responses/Problem"},
-              "409": {"$ref": "#/components/responses/Problem"},
-              "422": {"$ref": "#/components/responses/Problem"}
-            }
-          },
-          "get": {
-            "summary": "The booking's wish for an earlier time, and the offer held for it now", "operationId": "getEarlierWish", "tags": ["bookings"], "security": [{"bookingCode": []}, {"staff": []}],
-            "responses": {
-              "200": {"description": "The wish", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/EarlierWish"}}}},
-              "401": {"$ref": "#/components/responses/Problem"},
-              "403": {"$ref": "#/components/responses/Problem"},
-              "404": {"$ref": "#/components/responses/Problem"}
-            }
-          },
-          "delete": {
-            "summary": "Take the booking off the earlier-time list (an offer held for it runs out)", "operationId": "leaveEarlierList", "tags": ["bookings"], "security": [{"bookingCode": []}, {"staff": []}],
-            "responses": {
-              "204": {"description": "Off the list"},
-              "401": {"$ref": "#/components/responses/Problem"},
-              "403": {"$ref": "#/components/responses/Problem"},
-              "404": {"$ref": "#/components/responses/Problem"}
             }
           }
         },
@@ -420,21 +310,6 @@ enum OpenAPIDocument {
             "route": {"type": ["string", "null"], "description": "The route a mobile stop belongs to"},
             "demo": {"type": "boolean", "description": "Made-up data for demonstrations, not a real place"},
             "services": {"type": "array", "items": {"$ref": "#/components/schemas/OfficeService"}}}},
-          "WaitlistRequest": {"type": "object", "properties": {"contact": {"$ref": "#/components/schemas/Contact"}}},
-          "SessionWait": {"type": "object", "required": ["id", "session", "state", "joined_at"], "properties": {
-            "id": {"type": "string", "format": "uuid"}, "session": {"type": "integer"},
-            "code": {"type": "string", "description": "Only when joining: the key to the entry and to the seat's booking"},
-            "state": {"type": "string", "enum": ["waiting", "seated", "left"]},
-            "position": {"type": "integer", "minimum": 1, "description": "While waiting: 1 is seated next"},
-            "booking": {"type": "string", "format": "uuid", "description": "Once seated: the seat's booking"},
-            "joined_at": {"type": "string", "format": "date-time"}}},
-          "SeatRequest": {"type": "object", "properties": {"contact": {"$ref": "#/components/schemas/Contact"}, "channel": {"$ref": "#/components/schemas/Channel"}}},
-          "GroupSession": {"type": "object", "required": ["id", "office", "service", "name_de", "start", "end", "seats", "seats_free"], "properties": {
-            "id": {"type": "integer"}, "office": {"type": "integer"}, "service": {"type": "integer"},
-            "name_de": {"type": "string"}, "name_en": {"type": ["string", "null"]},
-            "start": {"type": "string", "format": "date-time"}, "end": {"type": "string", "format": "date-time"},
-            "seats": {"type": "integer", "minimum": 1}, "seats_free": {"type": "integer", "minimum": 0}}},
-          "SessionList": {"type": "object", "required": ["sessions"], "properties": {"sessions": {"type": "array", "items": {"$ref": "#/components/schemas/GroupSession"}}}},
           "PlaceKind": {"type": "string", "enum": ["citizen_office", "help_desk", "mobile", "phone"], "description": "A citizen office; an in-person help desk served by helpers; a mobile office's stop; a call-back line (the helper calls the citizen)"},
           "OfficeList": {"type": "object", "required": ["offices"], "properties": {"offices": {"type": "array", "items": {"$ref": "#/components/schemas/Office"}}}},
           "DayStarts": {"type": "object", "required": ["date", "starts"], "properties": {"date": {"type": "string", "format": "date"}, "starts": {"type": "array", "items": {"type": "string", "format": "date-time"}}}},
@@ -451,20 +326,6 @@ enum OpenAPIDocument {
             "office": {"type": "integer", "format": "int64", "minimum": 1, "maximum": 9223372036854775807, "description": "Another office to move to (default: the booking's)"},
             "start": {"type": "string", "format": "date-time"}, "needs": {"$ref": "#/components/schemas/Needs"}, "languages": {"$ref": "#/components/schemas/Languages"},
             "hold": {"type": "string", "format": "uuid"}}},
-          "EarlierRequest": {"type": "object", "description": "Every member may be left out or null", "properties": {
-            "latest": {"type": ["string", "null"], "format": "date-time", "description": "The latest start the citizen accepts (default: any before the booking's)"},
-            "needs": {"anyOf": [{"$ref": "#/components/schemas/Needs"}, {"type": "null"}]},
-            "languages": {"anyOf": [{"$ref": "#/components/schemas/Languages"}, {"type": "null"}]}}},
-          "EarlierWish": {"type": "object", "required": ["booking", "state", "joined_at", "needs", "languages", "offers_made", "offers_max"], "properties": {
-            "booking": {"type": "string", "format": "uuid"},
-            "state": {"type": "string", "enum": ["waiting", "offered", "exhausted", "ended"], "description": "waiting for a time; offered: a time is held for the booking now; exhausted: every offer was made; ended: the booking moved, ended or began"},
-            "joined_at": {"type": "string", "format": "date-time"}, "latest": {"type": "string", "format": "date-time"},
-            "needs": {"$ref": "#/components/schemas/Needs"}, "languages": {"$ref": "#/components/schemas/Languages"},
-            "offers_made": {"type": "integer", "minimum": 0}, "offers_max": {"type": "integer", "minimum": 1},
-            "offer": {"$ref": "#/components/schemas/EarlierOffer"}}},
-          "EarlierOffer": {"type": "object", "description": "An earlier time held for the booking alone until expires_at: move onto the hold to take it", "required": ["hold", "start", "expires_at"], "properties": {
-            "hold": {"type": "string", "format": "uuid"}, "start": {"type": "string", "format": "date-time"},
-            "expires_at": {"type": "string", "format": "date-time"}}},
           "Needs": {"type": "array", "items": {"$ref": "#/components/schemas/Need"}, "description": "What the citizen needs of the desk"},
           "Need": {"type": "string", "enum": ["wheelchair"], "description": "wheelchair: only accessible desks"},
           "Languages": {"type": "array", "items": {"$ref": "#/components/schemas/Language"}, "description": "Help in any of these languages: only desks whose helper speaks one (a desk without a helper speaks German)"},
