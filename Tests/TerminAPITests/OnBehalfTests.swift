@@ -96,4 +96,26 @@ import TerminTestSupport
         let social = try app.staffToken(.intermediary, offices: [], name: "Sozialdienst Seniorenwohnen")
         #expect(try client.send("POST", "/v1/bookings", headers: Self.bearer(social), body: body(channel: "staff")).status == 201)
     }
+
+    /// A hold confirmed with a staff token is a booking on the citizen's behalf too: recorded, and within the quota.
+    @Test func aHoldConfirmedByAnIntermediaryCountsAsTheirs() throws {
+        let app = try TestServer()
+        let client = try app.client()
+        let social = try app.staffToken(.intermediary, offices: [], name: "115", dailyQuota: 1)
+        func hold(_ time: String) throws -> String {
+            let held = try client.send("POST", "/v1/holds", headers: Self.bearer(social), body: Self.body(time))
+            try #require(held.status == 201, "\(held.text)")
+            return try #require(held.json["id"] as? String)
+        }
+        let first = try hold("13:00"), second = try hold("13:30")
+        let booked = try client.send("POST", "/v1/bookings", headers: Self.bearer(social), body: #"{"hold":"\#(first)"}"#)
+        #expect(booked.status == 201)
+        #expect(try app.scalar("SELECT count(*) FROM audit_log WHERE action = 'booking.on-behalf' AND subject = $1", ["booking:" + first]) == "1")
+        let over = try client.send("POST", "/v1/bookings", headers: Self.bearer(social), body: #"{"hold":"\#(second)"}"#)
+        #expect(over.status == 409 && over.json["type"] as? String == "urn:termin:problem:quota-reached")
+        #expect(try app.scalar("SELECT status FROM appointment WHERE id = $1", [second]) == "held")
+        // A planner may not confirm it for anyone.
+        let planner = try app.staffToken(.planner, offices: [], name: "Planner")
+        #expect(try client.send("POST", "/v1/bookings", headers: Self.bearer(planner), body: #"{"hold":"\#(second)"}"#).status == 403)
+    }
 }

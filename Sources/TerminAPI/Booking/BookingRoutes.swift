@@ -72,7 +72,12 @@ extension TerminAPI {
             guard body.office == nil, body.start == nil, body.services == nil, body.needs == nil, body.languages == nil else {
                 throw APIFailure.invalid("hold", "Send either a hold, or office, start and services, not both.")
             }
-            return (.hold(id: hold), contact, key, nil)
+            // Staff confirming a hold for the citizen do so where they may book, and are recorded as booking it.
+            let member = try optionalStaffMember(request)
+            if let member, let officeID = engine.officeOfHold(hold), let office = engine.catalog.offices[officeID] {
+                try run { () throws(EngineError) in try staff.authorizeBooking(member, at: office) }
+            }
+            return (.hold(id: hold), contact, key, member)
         }
         guard let office = body.office else { throw APIFailure.invalid("office", "Send a hold, or office, start and services.") }
         guard let startText = body.start else { throw APIFailure.invalid("start", "This field is required.") }

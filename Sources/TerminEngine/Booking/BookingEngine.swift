@@ -186,8 +186,13 @@ public final class BookingEngine: Sendable {
                 : try cappedIdentity(pseudonym: pseudonym, contact: contact, channel: channel!)
             caps = capped.map { WritePlan.Caps(identity: $0.identity, limits: $0.limits, serviceIDs: []) }
             booked = nil
+            // Confirmed by staff for the citizen: recorded as a direct booking is (a hold this instance does not know
+            // is unknown to the database as well, and its confirmation fails).
+            let onBehalf = staff.flatMap { member in
+                live.officeID(of: holdID).map { WritePlan.OnBehalf(staff: member, bookingID: holdID, officeID: $0) }
+            }
             reserved = .init(Decisions.confirmation(holdID: holdID, code: code, contact: contact, caps: caps,
-                                                    idempotency: idempotency, now: now), in: live)
+                                                    idempotency: idempotency, onBehalf: onBehalf, now: now), in: live)
         case .direct(let officeID, let start, let services, let channel, let needs):
             try Self.requireMayBook(officeID: officeID, services: services, staff: staff, live.scheduler.catalog)
             let capped = try cappedIdentity(pseudonym: pseudonym, contact: contact, channel: channel)
@@ -227,6 +232,9 @@ public final class BookingEngine: Sendable {
                                                   + "a helper or an intermediary books it for them."))
         }
     }
+
+    /// The office of hold `id`, when this instance's ledger holds its time (to check who may confirm it there).
+    public func officeOfHold(_ id: String) -> Int? { live.officeID(of: id) }
 
     /// A call-back line calls the citizen: a booking there needs a phone number (422 naming `contact.phone`).
     static func requirePhone(at officeID: Int?, _ contact: Appointment.Contact?, _ catalog: Catalog) throws(EngineError) {

@@ -27,9 +27,11 @@ enum Decisions {
     /// A hold's confirmation: the hold becomes a booking with the code and contact, checked against the caps (when it
     /// was made online) and keyed.
     static func confirmation(holdID: String, code: String, contact: Appointment.Contact?, caps: WritePlan.Caps?,
-                             idempotency: WritePlan.Idempotency?, now: Instant) -> WritePlan {
-        WritePlan([.confirmHold(id: holdID, code: code, contact: contact, identity: caps?.identity)], code: code,
-                  idempotency: idempotency, caps: caps, now: now)
+                             idempotency: WritePlan.Idempotency?, onBehalf: WritePlan.OnBehalf? = nil, now: Instant) -> WritePlan {
+        precondition(onBehalf.map { $0.bookingID == holdID } ?? true, "who booked it confirms this hold")
+        return WritePlan((onBehalf.map { [.onBehalf($0)] } ?? [])
+                         + [.confirmHold(id: holdID, code: code, contact: contact, identity: caps?.identity)], code: code,
+                         idempotency: idempotency, caps: caps, now: now)
     }
 
     /// A repeat whose time its first request took: answered from the key's first answer, writing nothing.
