@@ -62,6 +62,16 @@ final class Harness {
         }
     }
 
+    /// A new staff account's token (64 random hex digits), made in the database.
+    func staffToken(name: String, role: StaffRole, dailyQuota: Int? = nil) throws -> String {
+        var generator = SystemRandomNumberGenerator()
+        let token = (0..<32).map { _ in String(format: "%02x", UInt8.random(in: 0...255, using: &generator)) }.joined()
+        _ = try StaffRepository.create(name: name, role: role, officeIDs: [], dailyQuota: dailyQuota, token: token,
+                                       now: Instant(secondsSinceEpoch: Int64(Date().timeIntervalSince1970)),
+                                       try PostgresConnection(conninfo: conninfo))
+        return token
+    }
+
     /// The catalogue as the server sees it (for the online-share invariant).
     func catalog() throws -> Catalog { try CatalogRepository.load(try PostgresConnection(conninfo: conninfo)) }
 

@@ -64,7 +64,9 @@ struct HelpWeek {
         let friday = monday.adding(days: 4)
         let db = try PostgresConnection(conninfo: harness.conninfo)
         try Self.addCourses(monday: monday, db)
-        let tokens = try (0..<Self.intermediaries).map { try Self.intermediary($0, db) }
+        let tokens = try (0..<Self.intermediaries).map {
+            try harness.staffToken(name: "Sozialdienst \($0 + 1)", role: .intermediary, dailyQuota: Self.intermediaryQuota)
+        }
         try Self.waitForCourses(port: harness.port, monday: monday)
         let tally = Mutex(Tally())
         let done = DispatchGroup()
@@ -355,15 +357,5 @@ struct HelpWeek {
             usleep(100_000)
         }
         throw Wait.TimedOut(description: "the server did not list the week's courses within 30 s")
-    }
-
-    /// An intermediary's account with the scenario's quota; its token.
-    static func intermediary(_ index: Int, _ db: PostgresConnection) throws -> String {
-        var generator = SystemRandomNumberGenerator()
-        let token = (0..<32).map { _ in String(format: "%02x", UInt8.random(in: 0...255, using: &generator)) }.joined()
-        _ = try StaffRepository.create(name: "Sozialdienst \(index + 1)", role: .intermediary, officeIDs: [],
-                                       dailyQuota: intermediaryQuota, token: token,
-                                       now: Instant(secondsSinceEpoch: Int64(Date().timeIntervalSince1970)), db)
-        return token
     }
 }

@@ -119,11 +119,8 @@ struct Lifecycle {
 
     /// Opens the office every day from 00:00 to 24:00 on all its desks, through the master-data API as an admin.
     static func openAroundTheClock(_ harness: Harness) throws {
-        var generator = SystemRandomNumberGenerator()
-        let token = (0..<32).map { _ in String(format: "%02x", UInt8.random(in: 0...255, using: &generator)) }.joined()
+        let token = try harness.staffToken(name: "Load test", role: .admin)
         let db = try PostgresConnection(conninfo: harness.conninfo)
-        _ = try StaffRepository.create(name: "Load test", role: .admin, officeIDs: [], token: token,
-                                       now: Instant(secondsSinceEpoch: Int64(Date().timeIntervalSince1970)), db)
         let desks = Int(try db.query("SELECT count(*) FROM desk WHERE office_id = $1", [String(office)]).scalar ?? "") ?? 1
         let answer = try TestHTTPClient(port: harness.port).send("PUT", "/v1/offices/\(office)/opening-rules",
                                                                  headers: ["Authorization": "Bearer \(token)"], body: """

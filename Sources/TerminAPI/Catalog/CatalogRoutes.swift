@@ -43,13 +43,17 @@ extension TerminAPI {
     static func placeKinds(_ text: String, field: String) throws(APIFailure) -> Set<Office.Kind> {
         var kinds: Set<Office.Kind> = []
         for name in text.split(separator: ",", omittingEmptySubsequences: false) {
-            guard let kind = Office.Kind(rawValue: String(name)) else {
-                throw APIFailure.invalid(field, "Unknown kind \(name); known: "
-                                         + Office.Kind.allCases.map(\.rawValue).joined(separator: ", ") + ".")
-            }
-            kinds.insert(kind)
+            kinds.insert(try placeKind(String(name), field: field))
         }
         return kinds
+    }
+
+    /// A kind of place by its name; 422 naming `field` and the kinds there are for another.
+    static func placeKind(_ name: String, field: String) throws(APIFailure) -> Office.Kind {
+        guard let kind = Office.Kind(rawValue: name) else {
+            throw APIFailure.invalid(field, "Unknown kind \(name); known: " + Office.Kind.allCases.map(\.rawValue).joined(separator: ", ") + ".")
+        }
+        return kind
     }
 
     /// An office id from a query or path: a positive integer (whether the office exists is the caller's question).

@@ -50,13 +50,7 @@ extension TerminAPI {
             var kinds = Set(Office.Kind.allCases)
             if let names = body.kinds {
                 kinds = []
-                for (index, name) in names.enumerated() {
-                    guard let kind = Office.Kind(rawValue: name) else {
-                        throw APIFailure.invalid("kinds[\(index)]", "Unknown kind \(name); known: "
-                                                 + Office.Kind.allCases.map(\.rawValue).joined(separator: ", ") + ".")
-                    }
-                    kinds.insert(kind)
-                }
+                for (index, name) in names.enumerated() { kinds.insert(try Self.placeKind(name, field: "kinds[\(index)]")) }
             }
             officeIDs = engine.catalog.officesNear(.init(lat: near.lat, lon: near.lon), km: near.km, services: services,
                                                    channel: .online, needs: needs, kinds: kinds)
