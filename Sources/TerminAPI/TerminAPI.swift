@@ -137,6 +137,7 @@ public struct TerminAPI: Sendable {
         addOpenDataRoutes(to: &router)
         addOutboxRoutes(to: &router)
         addMasterDataRoutes(to: &router)
+        addHelpMasterDataRoutes(to: &router)
         addWebhookRoutes(to: &router)
         return router
     }

@@ -214,13 +214,17 @@ extension TerminAPI {
             needs.insert(need)
         }
         for (index, code) in (languages ?? []).enumerated() {
-            guard let language = SpokenLanguage(rawValue: code) else {
-                throw APIFailure.invalid("languages[\(index)]",
-                                         "Unknown language \(code); known (ISO 639-1): \(SpokenLanguage.codes.joined(separator: ", ")).")
-            }
-            needs.insert(.speaking(language))
+            needs.insert(.speaking(try language(code, field: "languages[\(index)]")))
         }
         return needs
+    }
+
+    /// A language by its ISO 639-1 code, or a 422 naming `field` that lists the known codes.
+    static func language(_ code: String, field: String) throws(APIFailure) -> SpokenLanguage {
+        guard let language = SpokenLanguage(rawValue: code) else {
+            throw APIFailure.invalid(field, "Unknown language \(code); known (ISO 639-1): \(SpokenLanguage.codes.joined(separator: ", ")).")
+        }
+        return language
     }
 
     /// A canonical text of what a booking request asks for, to recognise repeats of an idempotency key.

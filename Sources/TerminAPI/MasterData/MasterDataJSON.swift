@@ -27,11 +27,19 @@ struct OpeningRuleJSON: Codable {
 
     /// The rule as the engine checks it; a field that is not a date or time is a 422 under `field`.
     func draft(field: String) throws(APIFailure) -> BookingEngine.OpeningRuleDraft {
+        try Self.draft(weekdays: weekdays, validFrom: valid_from, validTo: valid_to, opens: opens, closes: closes,
+                       staffedDesks: staffed_desks, field: field)
+    }
+
+    /// Hours as sent (an opening rule's, a helper's shift's); a member that is not a date or time is a 422 under
+    /// `field.<member>`.
+    static func draft(weekdays: [Int], validFrom: String, validTo: String?, opens: String, closes: String, staffedDesks: Int,
+                      field: String) throws(APIFailure) -> BookingEngine.OpeningRuleDraft {
         BookingEngine.OpeningRuleDraft(
-            weekdays: weekdays, validFrom: try TerminAPI.bodyDate(valid_from, field + ".valid_from"),
-            validTo: try valid_to.map { text throws(APIFailure) in try TerminAPI.bodyDate(text, field + ".valid_to") },
-            startMinute: try Self.minute(opens, field + ".opens"), endMinute: try Self.minute(closes, field + ".closes"),
-            staffedDesks: staffed_desks)
+            weekdays: weekdays, validFrom: try TerminAPI.bodyDate(validFrom, field + ".valid_from"),
+            validTo: try validTo.map { text throws(APIFailure) in try TerminAPI.bodyDate(text, field + ".valid_to") },
+            startMinute: try minute(opens, field + ".opens"), endMinute: try minute(closes, field + ".closes"),
+            staffedDesks: staffedDesks)
     }
 
     /// `HH:MM` from 00:00 to 24:00, as minutes of the day.

@@ -96,7 +96,8 @@ extension OpenAPIDocument {
             "id": {"type": "integer"}, "office": {"type": "integer"}, "service": {"type": "integer"},
             "name_de": {"type": "string"}, "name_en": {"type": ["string", "null"]},
             "start": {"type": "string", "format": "date-time"}, "end": {"type": "string", "format": "date-time"},
-            "seats": {"type": "integer", "minimum": 1}, "seats_free": {"type": "integer", "minimum": 0}}},
+            "seats": {"type": "integer", "minimum": 1}, "seats_free": {"type": "integer", "minimum": 0},
+            "leader": {"type": "integer", "description": "The helper who leads the session, if one does"}}},
           "SessionList": {"type": "object", "required": ["sessions"], "properties": {"sessions": {"type": "array", "items": {"$ref": "#/components/schemas/GroupSession"}}}}
       }
     }

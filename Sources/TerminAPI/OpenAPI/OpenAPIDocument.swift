@@ -10,7 +10,7 @@ import TerminJSON
 /// there, not written in the texts.
 enum OpenAPIDocument {
     /// The texts merged into the main one, each with `paths`, and `schemas` and `parameters` for the components.
-    static let parts = [countersText, roundsText, openDataText, outboxText, masterDataText, helpText, earlierText]
+    static let parts = [countersText, roundsText, openDataText, outboxText, masterDataText, helpText, helpMasterDataText, earlierText]
 
     /// The merged document with sorted keys: each part's `paths`, `schemas` and `parameters` added to the main
     /// text's, the main text's member kept where both have one; then the problem answers.

@@ -126,6 +126,18 @@ struct APIFailure: Error {
         case .sessionFull:
             self.init(ProblemDetails(type: Self.typeBase + "session-full", title: "Group session full", status: 409,
                                      detail: error.detail, field: "id"))
+        case .helperNotFound:
+            self.init(ProblemDetails(type: Self.typeBase + "helper-not-found", title: "Helper not found", status: 404,
+                                     detail: error.detail, field: "id"))
+        case .helperBusy:
+            self.init(ProblemDetails(type: Self.typeBase + "helper-busy", title: "Helper busy", status: 409,
+                                     detail: error.detail, field: error.field))
+        case .sessionOverlaps:
+            self.init(ProblemDetails(type: Self.typeBase + "session-overlaps", title: "Group session overlaps another",
+                                     status: 409, detail: error.detail, field: error.field))
+        case .sessionHasSeats:
+            self.init(ProblemDetails(type: Self.typeBase + "session-has-seats", title: "Seats taken", status: 409,
+                                     detail: error.detail, field: "id"))
         }
     }
 

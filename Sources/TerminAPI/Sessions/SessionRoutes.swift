@@ -125,6 +125,8 @@ struct SessionJSON: Encodable {
     let end: String
     let seats: Int
     let seats_free: Int
+    /// The helper who leads it, if one does.
+    let leader: Int?
 
     init(_ standing: BookingEngine.SessionStanding, catalog: Catalog) {
         let session = standing.session
@@ -137,5 +139,6 @@ struct SessionJSON: Encodable {
         end = BerlinTime.format(standing.end)
         seats = session.seats
         seats_free = standing.seatsFree
+        leader = session.leaderID
     }
 }

@@ -45,6 +45,8 @@ public struct Catalog: Sendable {
     public let sessions: [Int: GroupSession]
     /// Group sessions by office id, then date, in start order.
     public let sessionsByDay: [Int: [LocalDate: [GroupSession]]]
+    /// Group sessions led by a helper, by the helper's id, then date.
+    public let sessionsLed: [Int: [LocalDate: [GroupSession]]]
 
     public init(offices: [Office], services: [Service], offers: [Offer], desks: [Desk], openingRules: [OpeningRule],
                 closingCalendar: ClosingCalendar, helpers: [Helper] = [], helperShifts: [HelperShift] = [],
@@ -62,6 +64,8 @@ public struct Catalog: Sendable {
         self.sessionsByDay = Dictionary(grouping: sessions, by: \.officeID).mapValues { ofOffice in
             Dictionary(grouping: ofOffice, by: \.date).mapValues { $0.sorted { $0.startMinute < $1.startMinute } }
         }
+        self.sessionsLed = Dictionary(grouping: sessions.filter { $0.leaderID != nil }, by: { $0.leaderID! })
+            .mapValues { Dictionary(grouping: $0, by: \.date) }
     }
 
     /// Offices offering every one of `serviceIDs`, sorted by id.

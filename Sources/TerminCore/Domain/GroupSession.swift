@@ -8,8 +8,10 @@ public struct GroupSession: Sendable, Hashable, Identifiable {
     /// Minutes after midnight, on the place's grid.
     public let startMinute: Int
     public let seats: Int
+    /// The helper who runs the session, whose time it takes; `nil` when no helper of the engine's runs it.
+    public let leaderID: Int?
 
-    public init(id: Int, officeID: Int, serviceID: Int, date: LocalDate, startMinute: Int, seats: Int) {
+    public init(id: Int, officeID: Int, serviceID: Int, date: LocalDate, startMinute: Int, seats: Int, leaderID: Int? = nil) {
         precondition((0..<1440).contains(startMinute) && seats >= 1, "a session starts within its day and has seats")
         self.id = id
         self.officeID = officeID
@@ -17,6 +19,7 @@ public struct GroupSession: Sendable, Hashable, Identifiable {
         self.date = date
         self.startMinute = startMinute
         self.seats = seats
+        self.leaderID = leaderID
     }
 
     /// The session's minutes of the day at `catalog`'s place: its start to its start plus the service's length there;

@@ -224,7 +224,12 @@ public struct OpeningRule: Sendable, Hashable {
     /// Whether both rules could open the office at the same minute: a weekday in common, a day of validity in common
     /// and windows that intersect. One office's rules may not overlap (a desk would be counted twice).
     public func overlaps(_ other: OpeningRule) -> Bool {
-        guard officeID == other.officeID, !weekdays.isDisjoint(with: other.weekdays),
+        officeID == other.officeID && coincides(with: other)
+    }
+
+    /// Whether both rules, at whichever offices, cover a minute in common: one helper's shifts may not.
+    public func coincides(with other: OpeningRule) -> Bool {
+        guard !weekdays.isDisjoint(with: other.weekdays),
               startMinute < other.endMinute, other.startMinute < endMinute else { return false }
         let lastOfBoth = [validTo, other.validTo].compactMap { $0 }.min()
         return lastOfBoth.map { max(validFrom, other.validFrom) <= $0 } ?? true

@@ -22,8 +22,8 @@ public enum StaffRole: String, Sendable, CaseIterable, Codable {
         case .bookOnBehalf: self != .planner
         case .manageDay, .readAudit, .manageRounds: self == .lead || self == .admin
         case .readStatistics: self == .planner || self == .lead || self == .admin
-        case .manageAccounts, .operateDelivery, .manageBookingRules: self == .admin
-        case .manageClosuresAndDesks: self == .lead || self == .admin
+        case .manageAccounts, .operateDelivery, .manageBookingRules, .manageHelpers: self == .admin
+        case .manageClosuresAndDesks, .manageSessions: self == .lead || self == .admin
         }
     }
 
@@ -49,6 +49,10 @@ public enum StaffAction: String, Sendable {
     case manageBookingRules = "change opening rules and booking rules"
     /// Closing days and desks, which a lead runs for the office.
     case manageClosuresAndDesks = "change closing days and desks"
+    /// Helpers (languages, skills) and their shifts at help places.
+    case manageHelpers = "manage helpers and their shifts"
+    /// A place's group sessions, which a lead runs as its days.
+    case manageSessions = "add and remove group sessions"
 }
 
 /// A staff member as authenticated: who, in which role, where.

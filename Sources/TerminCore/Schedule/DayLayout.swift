@@ -31,8 +31,9 @@ public struct DayLayout: Sendable, Equatable {
     }
 
     /// Lays out `date` at `office` from its opening rules, desks, helpers' shifts and group sessions; `nil` when the
-    /// office is closed that day. A helper's desk is open during the helper's shifts there, a seat during the sessions
-    /// that have that many seats, other desks as the opening rules staff them.
+    /// office is closed that day. A helper's desk is open during the helper's shifts there but while the helper leads
+    /// a session (here or elsewhere), a seat during the sessions that have that many seats, other desks as the opening
+    /// rules staff them.
     public static func make(catalog: Catalog, officeID: Int, date: LocalDate) -> DayLayout? {
         guard let office = catalog.offices[officeID],
               !catalog.closingCalendar.isClosed(officeID: officeID, on: date) else { return nil }
@@ -56,6 +57,13 @@ public struct DayLayout: Sendable, Equatable {
                 let first = (minutes.lowerBound + office.slotMinutes - 1) / office.slotMinutes
                 let end = minutes.upperBound / office.slotMinutes
                 if first < end { open.set(first..<end) }
+            }
+            for led in desk.helperID.flatMap({ catalog.sessionsLed[$0]?[date] }) ?? [] {
+                // Every unit the session touches is closed.
+                guard let minutes = led.minutes(in: catalog) else { continue }
+                let first = minutes.lowerBound / office.slotMinutes
+                let end = min(office.unitsPerDay, (minutes.upperBound + office.slotMinutes - 1) / office.slotMinutes)
+                if first < end { open.clear(first..<end) }
             }
             let units = open.population
             guard units > 0 else { continue }

@@ -64,6 +64,14 @@ public struct EngineError: Error, Sendable, Equatable, CustomStringConvertible {
         case seatsFree
         /// The staff member's daily quota of bookings on a citizen's behalf is used up (409).
         case quotaReached
+        /// No helper has that id (404).
+        case helperNotFound
+        /// The helper has time taken then: an appointment, a session they lead, or another shift (409).
+        case helperBusy
+        /// Another group session at the place overlaps (409).
+        case sessionOverlaps
+        /// Seats of the group session are held or booked: it cannot be taken away (409).
+        case sessionHasSeats
     }
 
     public let kind: Kind

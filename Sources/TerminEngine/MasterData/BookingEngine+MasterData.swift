@@ -205,26 +205,38 @@ extension BookingEngine {
 
     // MARK: Internals
 
-    /// Writes a change with its audit line and the announcement of the new revision in one transaction, works out
-    /// the conflicts in it, and waits (at most `LiveCatalog.takeUpSecondsMax`) until this instance schedules by the new master data.
+    /// `changing` for a change of one office, whose conflicts it answers.
     private func change(officeID: Int, by member: StaffMember, action: String, subject: String, detail: String,
                         _ write: (DatabaseConnection) throws -> Void) throws(EngineError) -> [Appointment] {
+        try changing(auditOfficeID: officeID, conflictsAt: [officeID], by: member, action: action, subject: subject,
+                     detail: detail, write).conflicts
+    }
+
+    /// Writes a change with its audit line (at `auditOfficeID`, or at no office) and the announcement of the new
+    /// revision in one transaction, works out the conflicts it leaves at the offices `conflictsAt`, and waits (at most
+    /// `LiveCatalog.takeUpSecondsMax`) until this instance schedules by the new master data. Returns what `write` does.
+    func changing<Written>(auditOfficeID: Int?, conflictsAt officeIDs: Set<Int>, by member: StaffMember, action: String,
+                           subject: String, detail: String, _ write: (DatabaseConnection) throws -> Written)
+        throws(EngineError) -> (written: Written, conflicts: [Appointment]) {
         let now = clock.now()
-        let (revision, conflicts) = try withDatabase("master data") { db in
+        let (written, revision, conflicts) = try withDatabase("master data") { db in
             try db.transaction { db in
-                try write(db)
-                try AuditRepository.append(at: now, officeID: officeID, actor: .staff(member), action: action,
+                let written = try write(db)
+                try AuditRepository.append(at: now, officeID: auditOfficeID, actor: .staff(member), action: action,
                                            subject: subject, detail: detail, db)
                 let catalog = try CatalogRepository.load(db)
-                let bookings = try AppointmentRepository.confirmed(officeID: officeID, from: BerlinTime.local(now).date, db)
-                return (try MasterDataRepository.announceChange(db),
-                        Self.conflicts(bookings, now: now) { DayLayout.make(catalog: catalog, officeID: $0, date: $1) })
+                var conflicts: [Appointment] = []
+                for officeID in officeIDs.sorted() {
+                    let bookings = try AppointmentRepository.confirmed(officeID: officeID, from: BerlinTime.local(now).date, db)
+                    conflicts += Self.conflicts(bookings, now: now) { DayLayout.make(catalog: catalog, officeID: $0, date: $1) }
+                }
+                return (written, try MasterDataRepository.announceChange(db), conflicts)
             }
         }
         // Committed whatever happens next: a 503 would say nothing was changed. Should this instance's notifications
         // be lost meanwhile, its sync reconnects and reads the new revision then.
         _ = catalogs.waitForRevision(revision)
-        return conflicts
+        return (written, conflicts)
     }
 
     /// The rules `drafts` describe, if they are consistent.
@@ -236,19 +248,7 @@ extension BookingEngine {
         var rules: [OpeningRule] = []
         for (index, draft) in drafts.enumerated() {
             let field = "rules[\(index)]"
-            guard !draft.weekdays.isEmpty, draft.weekdays.allSatisfy({ (1...7).contains($0) }),
-                  Set(draft.weekdays).count == draft.weekdays.count else {
-                throw EngineError(.invalid, field: field + ".weekdays", detail: "Weekdays are 1 (Monday) to 7 (Sunday), each once, at least one.")
-            }
-            guard draft.validFrom >= Self.validityFirstDate else {
-                throw EngineError(.invalid, field: field + ".valid_from", detail: "A rule is valid from \(Self.validityFirstDate) on.")
-            }
-            if let validTo = draft.validTo, validTo < draft.validFrom {
-                throw EngineError(.invalid, field: field + ".valid_to", detail: "valid_to is on or after valid_from.")
-            }
-            guard (0..<1440).contains(draft.startMinute), draft.startMinute < draft.endMinute, draft.endMinute <= 1440 else {
-                throw EngineError(.invalid, field: field + ".closes", detail: "A rule closes after it opens, within the day.")
-            }
+            try Self.checkHours(draft, field: field)
             guard (1...max(1, deskCount)).contains(draft.staffedDesks), deskCount > 0 else {
                 throw EngineError(.invalid, field: field + ".staffed_desks",
                                   detail: "Office \(officeID) has \(deskCount) desks; a rule staffs 1 to \(deskCount).")
@@ -262,5 +262,23 @@ extension BookingEngine {
             rules.append(rule)
         }
         return rules
+    }
+
+    /// Checks the weekdays, validity and window of a rule (or shift) by itself; a contradiction is a 422 naming
+    /// `field.<member>`.
+    static func checkHours(_ draft: OpeningRuleDraft, field: String) throws(EngineError) {
+        guard !draft.weekdays.isEmpty, draft.weekdays.allSatisfy({ (1...7).contains($0) }),
+              Set(draft.weekdays).count == draft.weekdays.count else {
+            throw EngineError(.invalid, field: field + ".weekdays", detail: "Weekdays are 1 (Monday) to 7 (Sunday), each once, at least one.")
+        }
+        guard draft.validFrom >= Self.validityFirstDate else {
+            throw EngineError(.invalid, field: field + ".valid_from", detail: "A rule is valid from \(Self.validityFirstDate) on.")
+        }
+        if let validTo = draft.validTo, validTo < draft.validFrom {
+            throw EngineError(.invalid, field: field + ".valid_to", detail: "valid_to is on or after valid_from.")
+        }
+        guard (0..<1440).contains(draft.startMinute), draft.startMinute < draft.endMinute, draft.endMinute <= 1440 else {
+            throw EngineError(.invalid, field: field + ".closes", detail: "A rule closes after it opens, within the day.")
+        }
     }
 }

@@ -205,14 +205,16 @@ public enum CatalogRepository {
         static let day = PostgresColumn("day") { LocalDate(iso: $0) }
         static let startMinute = PostgresColumn("start_minute", PostgresText.int)
         static let seats = PostgresColumn("seats", PostgresText.int)
-        static let selection = PostgresSelection(id, officeID, serviceID, day, startMinute, seats)
+        static let leaderID = PostgresColumn<Int?>.optional("leader_id", PostgresText.int)
+        static let selection = PostgresSelection(id, officeID, serviceID, day, startMinute, seats, leaderID)
     }
 
     private static func sessions(_ db: PostgresConnection) throws -> [GroupSession] {
         typealias C = SessionColumns
         return try db.select(C.selection, "FROM group_session", []) { row throws(PostgresError) in
             GroupSession(id: try row[C.id], officeID: try row[C.officeID], serviceID: try row[C.serviceID],
-                         date: try row[C.day], startMinute: try row[C.startMinute], seats: try row[C.seats])
+                         date: try row[C.day], startMinute: try row[C.startMinute], seats: try row[C.seats],
+                         leaderID: try row[C.leaderID])
         }
     }
 

@@ -60,9 +60,10 @@ public enum HelpDemo {
         (9_905, 990_021, [1, 2, 3, 4, 5], "13:00", "16:00"),
     ]
 
-    /// The group sessions' series: (place, ISO weekday, start, seats), weekly from `seriesFirstDay` to `seriesLastDay`.
-    static let series: [(officeID: Int, weekday: Int, start: String, seats: Int)] = [
-        (990_002, 4, "10:00", 8), (990_003, 1, "10:00", 10),
+    /// The group sessions' series: (place, ISO weekday, start, seats, the helper leading them), weekly from
+    /// `seriesFirstDay` to `seriesLastDay`.
+    static let series: [(officeID: Int, weekday: Int, start: String, seats: Int, leaderID: Int)] = [
+        (990_002, 4, "10:00", 8, 9_905), (990_003, 1, "10:00", 10, 9_903),
     ]
     static let seriesFirstDay = LocalDate(iso: "2026-11-02")!
     static let seriesLastDay = LocalDate(iso: "2027-06-30")!
@@ -100,7 +101,8 @@ public enum HelpDemo {
             while day <= seriesLastDay {
                 if day.isoWeekday == entry.weekday {
                     sessions.append(GroupSession(id: 9_700_001 + sessions.count, officeID: entry.officeID, serviceID: course,
-                                                 date: day, startMinute: minute(entry.start), seats: entry.seats))
+                                                 date: day, startMinute: minute(entry.start), seats: entry.seats,
+                                                 leaderID: entry.leaderID))
                 }
                 day = day.adding(days: 1)
             }

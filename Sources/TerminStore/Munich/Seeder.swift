@@ -132,14 +132,15 @@ public enum Seeder {
         }
     }
 
-    /// Group sessions (their seats may change; a session is never taken away here).
+    /// Group sessions (their seats and leader may change; a session is never taken away here).
     private static func upsert(sessions: [GroupSession], _ db: PostgresConnection) throws {
         for session in sessions {
             try db.query("""
-                INSERT INTO group_session (id, office_id, service_id, day, start_minute, seats) VALUES ($1, $2, $3, $4, $5, $6)
-                ON CONFLICT (id) DO UPDATE SET seats = EXCLUDED.seats
+                INSERT INTO group_session (id, office_id, service_id, day, start_minute, seats, leader_id)
+                VALUES ($1, $2, $3, $4, $5, $6, $7)
+                ON CONFLICT (id) DO UPDATE SET seats = EXCLUDED.seats, leader_id = EXCLUDED.leader_id
                 """, [String(session.id), String(session.officeID), String(session.serviceID), session.date.description,
-                      String(session.startMinute), String(session.seats)])
+                      String(session.startMinute), String(session.seats), session.leaderID.map(String.init)])
         }
     }
 

@@ -26,14 +26,14 @@ public enum AuditRepository {
     /// Longest detail kept, in characters.
     public static let detailMax = 400
 
-    /// Appends one line.
-    public static func append(at: Instant, officeID: Int, actor: Actor, action: String, subject: String, detail: String? = nil,
+    /// Appends one line, at an office or (a change of no one office's) at none.
+    public static func append(at: Instant, officeID: Int?, actor: Actor, action: String, subject: String, detail: String? = nil,
                               _ db: PostgresConnection) throws {
         var staffID: String?
         if case .staff(let member) = actor { staffID = String(member.id) }
         try db.query("""
             INSERT INTO audit_log (at, office_id, staff_id, actor, action, subject, detail) VALUES ($1, $2, $3, $4, $5, $6, $7)
-            """, [BerlinTime.format(at), String(officeID), staffID, actor.column, action, subject,
+            """, [BerlinTime.format(at), officeID.map(String.init), staffID, actor.column, action, subject,
                   detail.map { String($0.prefix(detailMax)) }])
     }
 
