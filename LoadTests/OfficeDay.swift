@@ -13,7 +13,7 @@ import TerminTestSupport
 /// The evening before, appointments are booked online to `bookedShare` of the online share, in the month load
 /// test's service mix. On the day: 7 % of appointment holders do not come, the others arrive between 25 minutes
 /// early and 5 minutes late and check in at the kiosk; walk-ins arrive as a Poisson stream with a morning peak and
-/// draw a number (its estimated wait is recorded); each desk staffed at the minute and free calls next (the
+/// draw a number (its estimated wait is recorded; a help place gives none that nobody could serve before closing); each desk staffed at the minute and free calls next (the
 /// engine's `CallPolicy`), the citizen reaches the desk a minute later, and is served for the catalogue's duration
 /// times a log-normal factor (σ 0.25). Reports walk-ins' waits, appointment holders' delays past their time (and
 /// those that a walk-in at their desk caused), desk utilisation, the share of no-show time that went to walk-ins,
@@ -203,6 +203,7 @@ struct OfficeDay {
             ("appointments booked", "\(bookings.count) (\(String(format: "%.0f", bookedShare * 100)) % of the online share), \(noShows) no-shows"),
             ("appointment holders served", "\(holders.filter { $0.state == .done }.count) of \(holders.count) checked in"),
             ("walk-ins served", "\(servedWalkIns.count) of \(walkInTickets.count)"),
+            ("walk-ins given no number (nobody could serve them before closing)", String(walkIns - walkInTickets.count)),
             ("walk-in wait p50 / p90 / max (min)", "\(quantile(waits, 0.5)) / \(quantile(waits, 0.9)) / \(waits.last.map { String(format: "%.1f", $0) } ?? "-")"),
             ("holder delay past start p50 / p90 / max (min)", "\(quantile(delays, 0.5)) / \(quantile(delays, 0.9)) / \(delays.last.map { String(format: "%.1f", $0) } ?? "-")"),
             ("holders > 10 min late because of walk-ins", String(delayedByWalkIns)),

@@ -145,6 +145,43 @@ import TerminTestSupport
         #expect(try app.scalar("SELECT count(*) FROM appointment WHERE contact_phone IS NULL AND contact_name IS NULL") == "1")
     }
 
+    /// Drop-in visitors at a help desk: Anna helps at the Au until 16:00 on Tuesdays. At 15:20 the first visitor for
+    /// the eID (30 minutes) gets a number; the second would not be helped before she leaves, so gets none.
+    @Test func aHelpDeskGivesNoNumberNobodyCanServeToday() throws {
+        let app = try TestServer()
+        let client = try app.client()
+        app.clock.advance(seconds: 86_400 + 6 * 3_600 + 20 * 60)   // Tuesday 15:20
+        let concern = #"{"services":[{"id":\#(Self.eID)}]}"#
+        let first = try client.send("POST", "/v1/offices/\(Self.au)/tickets", body: concern)
+        #expect(first.status == 201 && first.json["estimated_wait_minutes"] as? Int == 0, "\(first.json)")
+        let second = try client.send("POST", "/v1/offices/\(Self.au)/tickets", body: concern)
+        #expect(second.status == 409 && second.json["type"] as? String == "urn:termin:problem:queue-full", "\(second.json)")
+        #expect(try app.scalar("SELECT count(*) FROM queue_ticket") == "1")
+    }
+
+    /// A booking moves onto a call-back line only if it has a phone number to call: a move carries no contact.
+    @Test func aBookingMovesOntoACallBackLineOnlyWithANumber() throws {
+        let app = try TestServer()
+        let client = try app.client()
+        func book(_ contact: String) throws -> (id: String, headers: [String: String]) {
+            let body = #"{"office":\#(Self.au),"start":"2026-12-01T13:00:00+01:00","services":[{"id":\#(Self.eID),"quantity":1}],"#
+                + #""contact":\#(contact)}"#
+            let booked = try client.send("POST", "/v1/bookings", body: body)
+            #expect(booked.status == 201)
+            return (booked.json["id"] as! String, ["Authorization": "Booking \(booked.json["code"] as! String)"])
+        }
+        let toTheLine = #"{"office":990021,"start":"2026-12-02T13:00:00+01:00"}"#
+        let mailOnly = try book(#"{"name":"Frau C.","email":"c@example.org"}"#)
+        let refused = try client.send("POST", "/v1/bookings/\(mailOnly.id)/move", headers: mailOnly.headers, body: toTheLine)
+        #expect(refused.status == 422 && refused.json["field"] as? String == "office", "\(refused.json)")
+        #expect(try app.scalar("SELECT office_id FROM appointment WHERE id = $1", [mailOnly.id]) == String(Self.au))
+        let cancelled = try client.send("DELETE", "/v1/bookings/\(mailOnly.id)", headers: mailOnly.headers)
+        #expect(cancelled.status == 200)
+        let withPhone = try book(#"{"name":"Frau C.","phone":"+4989123456"}"#)
+        let moved = try client.send("POST", "/v1/bookings/\(withPhone.id)/move", headers: withPhone.headers, body: toTheLine)
+        #expect(moved.status == 200 && moved.json["office"] as? Int == 990_021, "\(moved.json)")
+    }
+
     /// "The nearest help with the eID in Turkish, in person if reachable step-free, else a call-back": a request near
     /// a point across kinds, placed like any request.
     @Test func aRequestAcrossKindsFindsInPersonHelpOrACallBack() throws {

@@ -10,7 +10,7 @@ extension OpenAPIDocument {
         },
         "/v1/offices/{id}/tickets": {
           "parameters": [{"$ref": "#/components/parameters/OfficeID"}],
-          "post": {"summary": "Draw a walk-in number (the kiosk; a clerk with a bearer token)", "operationId": "drawTicket", "tags": ["counters"],
+          "post": {"summary": "Draw a walk-in number (the kiosk; a clerk with a bearer token). 409 office-closed when the place takes no walk-ins any more today; 409 queue-full when all 999 numbers are drawn, or at a help place when none of its helpers could serve the concern before the end of their shifts today", "operationId": "drawTicket", "tags": ["counters"],
                    "requestBody": {"required": true, "content": {"application/json": {"schema": {"$ref": "#/components/schemas/TicketRequest"}}}},
                    "responses": {"201": {"description": "The ticket with its display number, estimated wait and walk-ins ahead", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Ticket"}}},
                                          "links": {"ReadTheTicket": {"operationId": "getTicket", "parameters": {"id": "$response.body#/office", "ticket": "$response.body#/id"}},

@@ -40,6 +40,7 @@ extension BookingEngine {
                 }
                 return unchanged
             }
+            try requirePhone(toMove: id, by: requester, from: current.run.officeID, to: newOfficeID, field: "office", in: live)
             let (placement, run) = try reserve(officeID: newOfficeID, start: start, services: current.services,
                                                channel: current.channel, needs: needs, now: now, in: live)
             let move = AppointmentRepository.Move(id: id, code: requester.code, from: current.run, to: run,
@@ -48,6 +49,7 @@ extension BookingEngine {
         case .hold(let holdID):
             let hold = try self.hold(holdID, for: current, now: now)
             try authorize(requester, officeIDs: [current.run.officeID, hold.run.officeID])
+            try requirePhone(toMove: id, by: requester, from: current.run.officeID, to: hold.run.officeID, field: "hold", in: live)
             let move = AppointmentRepository.Move(id: id, code: requester.code, from: current.run, to: hold.run,
                                                   start: hold.start, end: hold.end, holdID: holdID)
             reserved = .init(Decisions.move(move, by: requester.actor, now: now), in: live)
@@ -112,6 +114,16 @@ extension BookingEngine {
     }
 
     /// An appointment by id, and by code when one is given.
+    /// A booking moved onto a call-back line must carry the phone number to call (a move sends no contact): else a
+    /// 422 naming `field`, before anything is reserved.
+    private func requirePhone(toMove id: String, by requester: Requester, from officeID: Int, to newOfficeID: Int, field: String,
+                              in live: LiveLedger) throws(EngineError) {
+        guard newOfficeID != officeID, let place = live.scheduler.catalog.offices[newOfficeID], place.kind == .phone,
+              try read(id, code: requester.code)?.contact?.phone == nil else { return }
+        throw EngineError(.invalid, field: field, detail: "\(place.displayName) calls the citizen back, and this booking has no "
+                          + "phone number: book a call-back there with contact.phone instead.")
+    }
+
     func read(_ id: String, code: String?) throws(EngineError) -> Appointment? {
         do {
             return try pool.withConnection { db in

@@ -52,7 +52,8 @@ public final class CounterEngine: Sendable {
 
     // MARK: Citizens
 
-    /// Draws a walk-in number at the kiosk (`staff` nil) or for a citizen at the counter.
+    /// Draws a walk-in number at the kiosk (`staff` nil) or for a citizen at the counter. A help place gives no number
+    /// that none of its helpers could serve before the end of their shifts today (`queueFull`).
     public func drawTicket(officeID: Int, services: [ServiceRequest], staff: StaffMember?) throws(EngineError) -> DrawnTicket {
         if let staff { try authorize(staff, .serveQueue, officeID: officeID) }
         let office = try office(officeID)
@@ -69,6 +70,11 @@ public final class CounterEngine: Sendable {
                 throw EngineError(.queueFull, detail: "All 999 numbers of today are drawn.")
             }
             let estimate = estimatedWaitMinutes(for: services, day)
+            // A help place's few helpers end their shifts early: a number none of them can serve today is not given.
+            guard estimate != nil || office.kind == .citizenOffice else {
+                throw EngineError(.queueFull, detail: "Nobody at \(office.displayName) can help with this before the end of "
+                                  + "today's shifts: please come again another day, or book a time.")
+            }
             let ticket = QueueTicket(id: Secret.newID(), officeID: officeID, date: day.date, kind: .walkIn, number: number,
                                      services: services, appointmentID: nil, appointmentStart: nil, state: .waiting,
                                      deskNumber: nil, targetDesk: nil, calls: 0, arrivedAt: day.now, calledAt: nil,
