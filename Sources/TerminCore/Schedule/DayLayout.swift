@@ -13,7 +13,8 @@ public struct DayLayout: Sendable, Equatable {
     public let desks: [DeskDay]
     /// Desk units open in all, over every desk.
     public let openUnits: Int
-    /// Desk units the online channel may take at most; the rest is kept for staff and walk-ins.
+    /// Desk units the online channel may take at most; the rest is kept for staff and walk-ins. The office's withheld
+    /// share is of its desks' time, not of its group sessions' seats: a course is booked online seat by seat.
     public let onlineQuotaUnits: Int
 
     /// Units in the day's grid (whole units from midnight).
@@ -40,7 +41,7 @@ public struct DayLayout: Sendable, Equatable {
         let rules = (catalog.openingRules[officeID] ?? []).filter { $0.applies(on: date) }
         let sessions = catalog.sessionsByDay[officeID]?[date] ?? []
         var desks: [DeskDay] = []
-        var openUnits = 0
+        var openUnits = 0, seatUnits = 0
         for desk in catalog.desks[officeID] ?? [] where desk.inService {
             var open = UnitBitmap(count: office.unitsPerDay)
             let windows: [Range<Int>]
@@ -68,10 +69,11 @@ public struct DayLayout: Sendable, Equatable {
             let units = open.population
             guard units > 0 else { continue }
             openUnits += units
+            if desk.seatNumber != nil { seatUnits += units }
             desks.append(DeskDay(deskID: desk.id, open: open))
         }
         guard openUnits > 0 else { return nil }
-        let quota = openUnits * (100 - office.onlineWithheldPercent) / 100
+        let quota = seatUnits + (openUnits - seatUnits) * (100 - office.onlineWithheldPercent) / 100
         return DayLayout(officeID: officeID, date: date, slotMinutes: office.slotMinutes, desks: desks,
                          openUnits: openUnits, onlineQuotaUnits: quota)
     }

@@ -139,6 +139,10 @@ public enum HelpDemo {
                 maxQuantity: 1, isPublic: true, combinableWith: [])
     }
 
+    /// The share of a help desk's helper time kept from online booking for drop-in visitors (and bookings made on their
+    /// behalf), in percent.
+    public static let dropInPercent = 25
+
     private static func place(_ id: Int, _ kind: Office.Kind, _ nameDE: String, _ nameEN: String, street: String,
                               number: String, postalCode: String, lat: Double, lon: Double, stepFree: Bool,
                               route: String? = nil) -> Office {
@@ -146,7 +150,7 @@ public enum HelpDemo {
                organizationUnit: nil, isPublic: true,
                address: .init(street: street, houseNumber: number, postalCode: postalCode, city: "München"),
                geo: .init(lat: lat, lon: lon), slotMinutes: 30, horizonDays: 60, minNoticeMinutes: 60,
-               onlineWithheldPercent: 0, accessibility: stepFree ? ["step_free", "accessible_desk"] : [],
+               onlineWithheldPercent: kind == .helpDesk ? dropInPercent : 0, accessibility: stepFree ? ["step_free", "accessible_desk"] : [],
                kind: kind, route: route, isDemo: true)
     }
 
