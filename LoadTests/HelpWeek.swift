@@ -12,11 +12,16 @@ import TerminTestSupport
 /// Citizens ask for help in a language (German half of them, then English, Turkish, Ukrainian, Arabic), in person
 /// (some needing step-free access) or by call-back: half of them pick a time from a place's availability and book it,
 /// half send a flexible request near a point across kinds. Two intermediaries book on their clients' behalf past their
-/// daily quota; course-goers race for the seats of the week's group sessions. Then, in PostgreSQL: no helper is ever
-/// at two places at once, no session is oversold and no seat is taken outside a session, no intermediary passed its
-/// quota, every booking that asked for a language has a helper who speaks it, every call-back has a number to call,
-/// besides the invariants of every scenario. Reports bookings by kind, helper utilisation and seats filled.
+/// daily quota; course-goers race for the seats of the week's courses (which an admin adds through the API, each led by
+/// a helper). Then, in PostgreSQL: no helper is ever at two places at once (a course they lead included), no session is
+/// oversold and no seat is taken outside a session, no intermediary passed its quota, every booking that asked for a
+/// language has a helper who speaks it, every call-back has a number to call, besides the invariants of every scenario.
+/// Last, a day at each help desk with the week's booked visitors and drop-ins, simulated on the engine's clock: everyone
+/// who came was served. Reports bookings by kind, helper utilisation, seats filled and the drop-ins' waits.
 struct HelpWeek {
+    /// The scenario could not be set up.
+    struct SetupFailure: Error, CustomStringConvertible { let description: String }
+
     static let helpDesks = [990_001, 990_002, 990_003]
     static let mobileStops = [990_011, 990_012, 990_013]
     static let callBackLine = 990_021
@@ -25,10 +30,12 @@ struct HelpWeek {
     static let languages: [(code: String, weight: Int)] = [("de", 50), ("en", 15), ("tr", 15), ("uk", 10), ("ar", 10)]
     static let callBackShare = 0.2
     static let stepFreeShare = 0.15
-    /// The week's courses: (place, seats), each weekday at 13:00 for two hours (the demo course's seats).
-    static let courses: [(office: Int, seats: Int)] = [(990_002, 8), (990_003, 10)]
-    static let courseStartMinute = 13 * 60
-    static let firstSessionID = 9_800_001
+    /// The week's courses: (place, seats, the helper leading them), each weekday at 13:00 for two hours, added by an
+    /// admin through the API; leading them closes the leaders' desks meanwhile.
+    static let courses: [(office: Int, seats: Int, leader: Int)] = [(990_002, 8, 9_904), (990_003, 10, 9_903)]
+    static let courseStart = "13:00"
+    /// Drop-in visitors at each help desk on the first day of the week a helper is there.
+    static let dropInsPerPlace = 4
     static let intermediaries = 2
     static let intermediaryQuota = 15
     /// Bookings each intermediary attempts, on two threads.
@@ -63,11 +70,11 @@ struct HelpWeek {
         let monday = Self.nextMonday()
         let friday = monday.adding(days: 4)
         let db = try PostgresConnection(conninfo: harness.conninfo)
-        try Self.addCourses(monday: monday, db)
+        let courseIDs = try Self.addCourses(monday: monday, port: harness.port,
+                                            adminToken: try harness.staffToken(name: "Admin", role: .admin))
         let tokens = try (0..<Self.intermediaries).map {
             try harness.staffToken(name: "Sozialdienst \($0 + 1)", role: .intermediary, dailyQuota: Self.intermediaryQuota)
         }
-        try Self.waitForCourses(port: harness.port, monday: monday)
         let tally = Mutex(Tally())
         let done = DispatchGroup()
         let began = Date()
@@ -86,7 +93,7 @@ struct HelpWeek {
         for token in tokens {
             for half in 0..<2 { start { intermediaryClient(token, half: half, port: port, monday: monday, friday: friday) } }
         }
-        for index in 0..<Self.seatTakers { start { seatTaker(index, port: port, monday: monday, friday: friday) } }
+        for index in 0..<Self.seatTakers { start { seatTaker(index, courseIDs: courseIDs, port: port, monday: monday, friday: friday) } }
         try waitForAll(done, seconds: 600, "the intermediaries and course-goers")
         for index in 0..<clients {
             let share = citizens / clients + (index < citizens % clients ? 1 : 0)
@@ -98,6 +105,8 @@ struct HelpWeek {
         let catalog = try harness.catalog()
         var invariants = try Invariants.check(conninfo: harness.conninfo, catalog: catalog, told: outcomes.all.flatMap(\.told))
         invariants += try Self.checkHelp(db, tally: counted)
+        let dropIns = try Self.dropInDays(conninfo: harness.conninfo, catalog: catalog, monday: monday, db)
+        invariants += dropIns.invariants
         let seats = Self.courses.reduce(0) { $0 + $1.seats } * 5
         let seated = Int(try db.query("""
             SELECT count(*) FROM appointment a JOIN desk d ON d.id = a.desk_id AND d.seat_number IS NOT NULL
@@ -110,7 +119,7 @@ struct HelpWeek {
             "booked on behalf / refused over the quota": "\(counted.onBehalf) / \(counted.quotaRefused) (quota \(Self.intermediaryQuota) a day, \(Self.intermediaries) intermediaries)",
             "seats taken / session full": "\(seated) of \(seats) (\(String(format: "%.0f", 100 * Double(seated) / Double(seats))) %) / \(counted.sessionFull)",
             "helper utilisation (booked of shift minutes)": try Self.utilisation(catalog: catalog, monday: monday, db),
-        ])
+        ].merging(dropIns.figures) { $1 })
     }
 
     /// A citizen after another: in person or by call-back, in a language, from availability or by a request.
@@ -211,18 +220,18 @@ struct HelpWeek {
     }
 
     /// A course-goer after another takes a seat in a session of the week with seats free, until none has.
-    func seatTaker(_ index: Int, port: Int, monday: LocalDate, friday: LocalDate) -> (Outcomes.ThreadReport, Tally) {
+    func seatTaker(_ index: Int, courseIDs: Set<Int>, port: Int, monday: LocalDate, friday: LocalDate) -> (Outcomes.ThreadReport, Tally) {
         var report = Outcomes.ThreadReport(), tally = Tally()
         let http = TestHTTPClient.lazy(port: port)
         var random = SeededRandom(seed: UInt64(index) &+ 101)
         for person in 0..<1_000 {
             var open: [Int] = []
-            for (office, _) in Self.courses {
+            for office in Self.courses.map(\.office) {
                 let began = DispatchTime.now().uptimeNanoseconds
                 guard let list = try? http.send("GET", "/v1/sessions?office=\(office)&from=\(monday)&to=\(friday)") else { continue }
                 report.record("sessions", list, began: began)
                 for session in list.json["sessions"] as? [[String: Any]] ?? []
-                where (session["id"] as? Int ?? 0) >= Self.firstSessionID && (session["seats_free"] as? Int ?? 0) > 0 {
+                where courseIDs.contains(session["id"] as? Int ?? 0) && (session["seats_free"] as? Int ?? 0) > 0 {
                     open.append(session["id"] as! Int)
                 }
             }
@@ -244,6 +253,43 @@ struct HelpWeek {
         return (report, tally)
     }
 
+    /// A day of each help desk with the week's booked visitors and `dropInsPerPlace` drop-ins, simulated minute by minute
+    /// on the engine's clock (`OfficeDay`), on the day of the week its helpers have the most time left: the drop-ins'
+    /// waits, and whether everyone who came was served, booked visitors no later than the grace because of a drop-in.
+    static func dropInDays(conninfo: String, catalog: Catalog, monday: LocalDate, _ db: PostgresConnection) throws
+        -> (figures: [String: String], invariants: [Invariants.Result]) {
+        var figures: [String: String] = [:]
+        var unserved = 0, delayed = 0, came = 0
+        for place in helpDesks {
+            let helperDesks = Set((catalog.desks[place] ?? []).filter { $0.helperID != nil }.map(\.id))
+            var best: (day: LocalDate, freeUnits: Int)?
+            for day in (0..<5).map({ monday.adding(days: $0) }) {
+                guard let layout = DayLayout.make(catalog: catalog, officeID: place, date: day) else { continue }
+                let open = layout.desks.filter { helperDesks.contains($0.deskID) }.reduce(0) { $0 + $1.open.population }
+                let booked = Int(try db.query("""
+                    SELECT coalesce(sum(units), 0) FROM appointment WHERE office_id = $1 AND day = $2 AND status = 'confirmed'
+                      AND desk_id = ANY($3::bigint[])
+                    """, [String(place), day.description, PostgresArray.literal(helperDesks.map(String.init))]).scalar ?? "") ?? 0
+                if open > 0, best == nil || open - booked > best!.freeUnits { best = (day, open - booked) }
+            }
+            guard let day = best?.day else { continue }
+            let result = try OfficeDay(officeID: place, walkIns: dropInsPerPlace, bookedShare: 0, showShare: 0.93, seed: UInt64(place),
+                                       date: day).run(conninfo: conninfo)
+            let waits = result.walkInWaits
+            figures["drop-ins at \(place) on \(day)"] = "\(waits.count) served, \(result.givenNoNumber) given no number; wait p50 "
+                + (waits.isEmpty ? "-" : String(format: "%.0f / max %.0f min", waits[waits.count / 2], waits.last!))
+            unserved += result.unserved
+            delayed += result.delayedByWalkIns
+            came += dropInsPerPlace
+        }
+        return (figures, [
+            .init(name: "everyone who came to a help desk was served (or told at once there was no number left)", held: unserved == 0,
+                  detail: "\(came) drop-ins at \(helpDesks.count) places, \(unserved) tickets open at the end of the day"),
+            .init(name: "no booked visitor waited past the grace because of a drop-in", held: delayed == 0,
+                  detail: "\(delayed) booked visitors delayed"),
+        ])
+    }
+
     /// What must hold of help places in PostgreSQL after the week.
     static func checkHelp(_ db: PostgresConnection, tally: Tally) throws -> [Invariants.Result] {
         func count(_ sql: String, _ parameters: [String?] = []) throws -> Int { Int(try db.query(sql, parameters).scalar ?? "") ?? -1 }
@@ -253,8 +299,13 @@ struct HelpWeek {
               JOIN appointment b ON b.id <> a.id AND b.span && a.span JOIN desk db ON db.id = b.desk_id AND db.helper_id = da.helper_id
             WHERE a.status IN ('held', 'confirmed') AND b.status IN ('held', 'confirmed')
             """)
-        results.append(.init(name: "no helper is at two places (or two appointments) at once", held: twice == 0,
-                             detail: "\(twice) overlapping pairs of one helper"))
+        let leading = try count("""
+            SELECT count(*) FROM group_session g JOIN desk d ON d.helper_id = g.leader_id
+              JOIN appointment a ON a.desk_id = d.id AND a.status IN ('held', 'confirmed') AND a.span && termin_session_span(g)
+            """)
+        results.append(.init(name: "no helper is at two places (or two appointments, or leading a course) at once",
+                             held: twice == 0 && leading == 0,
+                             detail: "\(twice) overlapping pairs of one helper, \(leading) appointments during a course they lead"))
         let oversold = try count("""
             SELECT count(*) FROM group_session g JOIN office o ON o.id = g.office_id
             WHERE (SELECT count(*) FROM appointment a JOIN desk d ON d.id = a.desk_id AND d.seat_number IS NOT NULL
@@ -332,30 +383,23 @@ struct HelpWeek {
         return day
     }
 
-    /// The week's courses, each weekday, and the catalogue's revision raised so the server reads them at once.
-    static func addCourses(monday: LocalDate, _ db: PostgresConnection) throws {
-        var id = firstSessionID
+    /// The week's courses, each weekday, added by an admin through the API (which answers once the server schedules by
+    /// them); returns their ids.
+    static func addCourses(monday: LocalDate, port: Int, adminToken: String) throws -> Set<Int> {
+        let client = TestHTTPClient.lazy(port: port)
+        var ids: Set<Int> = []
         for day in (0..<5).map({ monday.adding(days: $0) }) {
             for course in courses {
-                try db.query("""
-                    INSERT INTO group_session (id, office_id, service_id, day, start_minute, seats) VALUES ($1, $2, $3, $4, $5, $6)
-                    """, [String(id), String(course.office), String(HelpDemo.course), day.description, String(courseStartMinute),
-                          String(course.seats)])
-                id += 1
+                let body = #"{"service":\#(HelpDemo.course),"date":"\#(day)","start":"\#(courseStart)","seats":\#(course.seats),"#
+                    + #""leader":\#(course.leader)}"#
+                let added = try client.send("POST", "/v1/offices/\(course.office)/sessions", headers: ["Authorization": "Bearer \(adminToken)"],
+                                            body: body)
+                guard added.status == 201, let id = added.json["id"] as? Int else {
+                    throw SetupFailure(description: "a course was not added: \(added.status) \(added.json)")
+                }
+                ids.insert(id)
             }
         }
-        _ = try db.query("SELECT termin_catalog_changed()")
-    }
-
-    /// Waits (at most 30 s) until the server lists the week's courses.
-    static func waitForCourses(port: Int, monday: LocalDate) throws {
-        let client = TestHTTPClient.lazy(port: port)
-        let deadline = Date().addingTimeInterval(30)
-        while Date() < deadline {
-            let list = try? client.send("GET", "/v1/sessions?office=\(courses[0].office)&from=\(monday)&to=\(monday.adding(days: 4))")
-            if (list?.json["sessions"] as? [[String: Any]] ?? []).contains(where: { ($0["id"] as? Int ?? 0) >= firstSessionID }) { return }
-            usleep(100_000)
-        }
-        throw Wait.TimedOut(description: "the server did not list the week's courses within 30 s")
+        return ids
     }
 }

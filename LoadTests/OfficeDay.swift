@@ -30,10 +30,20 @@ struct OfficeDay {
     let bookedShare: Double
     let showShare: Double
     let seed: UInt64
+    /// The day; `nil`: the next Tuesday the office is open.
+    var date: LocalDate? = nil
 
     struct Result {
         let figures: [(String, String)]
         let failures: [String]
+        /// Walk-ins served: their waits from arrival to call, in minutes, in order.
+        let walkInWaits: [Double]
+        /// Walk-ins who came and were given no number.
+        let givenNoNumber: Int
+        /// Tickets (walk-ins' and holders') still open at the end of the day.
+        let unserved: Int
+        /// Appointment holders who waited more than `graceMinutes` past their time because of a walk-in.
+        let delayedByWalkIns: Int
     }
 
     /// A walk-in as the simulation drew it: the estimate announced, for comparing with what happened.
@@ -47,8 +57,10 @@ struct OfficeDay {
         let realToday = BerlinTime.local(Instant(secondsSinceEpoch: Int64(Date().timeIntervalSince1970))).date
         let pool = ConnectionPool(conninfo: conninfo, size: 4)
         let catalog = try pool.withConnection { try CatalogRepository.load($0) }
-        var date = realToday.adding(days: 1)
-        while date.isoWeekday != 2 || catalog.closingCalendar.isClosed(officeID: officeID, on: date) { date = date.adding(days: 1) }
+        var date = self.date ?? realToday.adding(days: 1)
+        while self.date == nil && (date.isoWeekday != 2 || catalog.closingCalendar.isClosed(officeID: officeID, on: date)) {
+            date = date.adding(days: 1)
+        }
         let clock = ManualClock(BerlinTime.instant(date: date.adding(days: -1), minuteOfDay: 12 * 60))
         var configuration = CounterEngine.Configuration()
         configuration.graceMinutes = Self.graceMinutes
@@ -59,14 +71,18 @@ struct OfficeDay {
         let office = try require(catalog.offices[officeID], "office \(officeID)")
         let layout = try require(engine.scheduler.layout(officeID: officeID, date: date), "\(office.displayName) is open on \(date)")
         let desks = try require(catalog.desks[officeID], "\(office.displayName) has desks")
-        // The month's mix of citizen services; at a place without them (a help desk), its own online offers alike.
+        // The month's mix of citizen services; at a place without them (a help desk), what its helpers help with alike.
         var offered = Month.citizenServices.filter { catalog.offers[officeID]?[$0.service] != nil }
+        let helperDesks = Set(desks.filter { $0.helperID != nil }.map(\.id))
         if offered.isEmpty {
-            offered = (catalog.offers[officeID] ?? [:]).values.filter(\.bookableOnline).map(\.serviceID).sorted().map { (service: $0, weight: 1) }
+            let helped = Set(desks.filter { helperDesks.contains($0.id) }.flatMap(\.serviceIDs))
+            offered = (catalog.offers[officeID] ?? [:]).values.filter { $0.bookableOnline && helped.contains($0.serviceID) }
+                .map(\.serviceID).sorted().map { (service: $0, weight: 1) }
         }
         // Walk-ins come by the hour's weight; at a helpers' place, while a helper is there (alike each hour).
-        let hourly = office.kind == .citizenOffice ? Self.hourlyWeights : Dictionary(uniqueKeysWithValues:
-            (0..<24).filter { hour in layout.desks.contains { $0.open[(hour * 60 + 30) / layout.slotMinutes] } }.map { ($0, 1.0) })
+        let hourly = office.kind == .citizenOffice ? Self.hourlyWeights : Dictionary(uniqueKeysWithValues: (0..<24).filter { hour in
+            layout.desks.contains { helperDesks.contains($0.deskID) && $0.open[(hour * 60 + 30) / layout.slotMinutes] }
+        }.map { ($0, 1.0) })
 
         // The evening before: online bookings up to the share of the online quota.
         var bookings: [IssuedBooking] = []
@@ -85,13 +101,16 @@ struct OfficeDay {
             bookedUnits += booked.record.run.units
         }
 
-        // Who comes when.
-        var holderArrivals: [Int: [IssuedBooking]] = [:]   // minute of day → holders arriving
+        // Who comes when: the holders of these bookings and of those made before (checked in by staff, who need no code).
+        let ownIDs = Set(bookings.map(\.record.id))
+        let earlier = try pool.withConnection { try AppointmentRepository.confirmed(officeID: officeID, from: date, $0) }
+            .filter { $0.run.date == date && !ownIDs.contains($0.id) }
+        var holderArrivals: [Int: [(booking: Appointment, code: String?)]] = [:]   // minute of day → holders arriving
         var noShows = 0
-        for booking in bookings {
+        for (booking, code) in bookings.map({ ($0.record, Optional($0.code)) }) + earlier.map({ ($0, nil) }) {
             guard random.unit() < showShare else { noShows += 1; continue }
-            let minute = BerlinTime.local(booking.record.start).minuteOfDay + Int(random.below(31)) - 25
-            holderArrivals[minute, default: []].append(booking)
+            let minute = BerlinTime.local(booking.start).minuteOfDay + Int(random.below(31)) - 25
+            holderArrivals[minute, default: []].append((booking, code))
         }
         let weightSum = hourly.values.reduce(0, +)
         var walkInArrivals: [Int: Int] = [:]
@@ -108,11 +127,14 @@ struct OfficeDay {
         var arriving: [Int: [(desk: Int, ticket: QueueTicket)]] = [:]   // minute → called citizens reaching their desk
         var finishing: [Int: [String]] = [:]     // minute → tickets done
         var waiting: [String: QueueTicket] = [:]
-        let first = 6 * 60 + 30, last = 19 * 60
+        let first = 6 * 60 + 30, last = 21 * 60
+        let closingMinute = Dictionary(uniqueKeysWithValues: layout.desks.map { deskDay in
+            (deskDay.deskID, ((0..<deskDay.open.count).last { deskDay.open[$0] }! + 1) * layout.slotMinutes)
+        })
         for minute in first...last {
             clock.advance(seconds: BerlinTime.instant(date: date, minuteOfDay: minute).secondsSinceEpoch - clock.now().secondsSinceEpoch)
-            for booking in holderArrivals[minute] ?? [] {
-                let ticket = try counters.checkIn(officeID: officeID, bookingID: booking.record.id, code: booking.code, staff: nil)
+            for (booking, code) in holderArrivals[minute] ?? [] {
+                let ticket = try counters.checkIn(officeID: officeID, bookingID: booking.id, code: code, staff: code == nil ? clerk : nil)
                 waiting[ticket.id] = ticket
             }
             for _ in 0..<(walkInArrivals[minute] ?? 0) {
@@ -132,9 +154,14 @@ struct OfficeDay {
                 finishing[minute + minutes, default: []].append(ticket.id)
             }
             let unit = minute / layout.slotMinutes
-            for deskDay in layout.desks where deskDay.open[unit] {
+            for deskDay in layout.desks {
+                // A desk calls while it is staffed, and after it closes while someone it can serve waits from before.
+                let closing = BerlinTime.instant(date: date, minuteOfDay: closingMinute[deskDay.deskID]!)
                 guard let desk = desks.first(where: { $0.id == deskDay.deskID }), (busyUntil[desk.number] ?? 0) <= minute,
-                      waiting.values.contains(where: { ticket in ticket.services.allSatisfy { desk.serviceIDs.contains($0.serviceID) } })
+                      waiting.values.contains(where: { ticket in
+                          ticket.services.allSatisfy { desk.serviceIDs.contains($0.serviceID) } && (deskDay.open[unit] || ticket.arrivedAt < closing)
+                      }),
+                      deskDay.open[unit] || unit >= closingMinute[deskDay.deskID]! / layout.slotMinutes
                 else { continue }
                 guard let called = try counters.callNext(officeID: officeID, deskNumber: desk.number, staff: clerk) else { continue }
                 waiting[called.id] = nil
@@ -143,13 +170,13 @@ struct OfficeDay {
             }
         }
 
-        return try measure(office: office, date: date, layout: layout, desks: desks, bookings: bookings, drawn: drawn,
-                           noShows: noShows, waitingAtClose: waiting.count, pool: pool)
+        return try measure(office: office, date: date, layout: layout, desks: desks, booked: bookings.count, bookedBefore: earlier.count,
+                           drawn: drawn, noShows: noShows, waitingAtClose: waiting.count, pool: pool)
     }
 
     /// The day's figures from what PostgreSQL holds.
-    private func measure(office: Office, date: LocalDate, layout: DayLayout, desks: [Desk], bookings: [IssuedBooking], drawn: [Drawn], noShows: Int,
-                         waitingAtClose: Int, pool: ConnectionPool) throws -> Result {
+    private func measure(office: Office, date: LocalDate, layout: DayLayout, desks: [Desk], booked: Int, bookedBefore: Int, drawn: [Drawn],
+                         noShows: Int, waitingAtClose: Int, pool: ConnectionPool) throws -> Result {
         let (tickets, stored) = try pool.withConnection { db in
             (try QueueRepository.tickets(officeID: officeID, date: date, db),
              try AppointmentRepository.bookings(officeID: officeID, date: date, db))
@@ -199,11 +226,12 @@ struct OfficeDay {
         if !(medianError < 5) { failures.append("median estimate error \(medianError) min is not under 5") }
         if unserved > 0 || waitingAtClose > 0 { failures.append("\(unserved) tickets were still open at the end of the day") }
         let figures: [(String, String)] = [
-            ("day", "\(date) (Tuesday) at \(office.displayName), \(layout.desks.count) desks, \(layout.openUnits * layout.slotMinutes / 60) desk-hours"),
-            ("appointments booked", "\(bookings.count) (\(String(format: "%.0f", bookedShare * 100)) % of the online share), \(noShows) no-shows"),
+            ("day", "\(date) at \(office.displayName), \(layout.desks.count) desks, \(layout.openUnits * layout.slotMinutes / 60) desk-hours"),
+            ("appointments booked", "\(booked) (\(String(format: "%.0f", bookedShare * 100)) % of the online share) and \(bookedBefore) before, "
+                + "\(noShows) no-shows"),
             ("appointment holders served", "\(holders.filter { $0.state == .done }.count) of \(holders.count) checked in"),
             ("walk-ins served", "\(servedWalkIns.count) of \(walkInTickets.count)"),
-            ("walk-ins given no number (nobody could serve them before closing)", String(walkIns - walkInTickets.count)),
+            ("walk-ins given no number", String(walkIns - walkInTickets.count)),
             ("walk-in wait p50 / p90 / max (min)", "\(quantile(waits, 0.5)) / \(quantile(waits, 0.9)) / \(waits.last.map { String(format: "%.1f", $0) } ?? "-")"),
             ("holder delay past start p50 / p90 / max (min)", "\(quantile(delays, 0.5)) / \(quantile(delays, 0.9)) / \(delays.last.map { String(format: "%.1f", $0) } ?? "-")"),
             ("holders > 10 min late because of walk-ins", String(delayedByWalkIns)),
@@ -212,7 +240,8 @@ struct OfficeDay {
             ("estimate error p50 / p90 (min)", "\(quantile(errors, 0.5)) / \(quantile(errors, 0.9)) over \(errors.count) walk-ins"),
             ("estimate bias (mean estimate − actual, min)", String(format: "%+.1f", signed.isEmpty ? 0 : signed.reduce(0, +) / Double(signed.count))),
         ]
-        return Result(figures: figures, failures: failures)
+        return Result(figures: figures, failures: failures, walkInWaits: waits, givenNoNumber: walkIns - walkInTickets.count,
+                      unserved: unserved + waitingAtClose, delayedByWalkIns: delayedByWalkIns)
     }
 
     private func require<T>(_ value: T?, _ what: String) throws -> T {
