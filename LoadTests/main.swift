@@ -15,6 +15,7 @@ let usage = """
            LoadTests bots [--citizens N] [--identities N] [--seconds S] [--data-dir DIR]
            LoadTests lifecycle [--bookings N] [--clients N] [common options]
            LoadTests help-week [--citizens N] [common options]
+           LoadTests failover [--clients N] [--seconds S] [common options]
     common options: [--report PATH] [--max-error-rate R] [--data-dir DIR]
     """
 
@@ -29,6 +30,7 @@ let scenarioOptions: [String: [String]] = [
     "bots": ["citizens", "identities", "seconds", "data-dir"],
     "lifecycle": ["bookings", "clients"] + common,
     "help-week": ["citizens"] + common,
+    "failover": ["clients", "seconds"] + common,
 ]
 
 func refuse(_ problem: String) -> Never {
@@ -60,8 +62,9 @@ func option(_ name: String) -> String? { given[name] }
 guard let citizens = Int(option("citizens") ?? (scenario == "help-week" ? "600" : "2000")), (1...20_000).contains(citizens),
       let monthBookings = Int(option("bookings") ?? (scenario == "lifecycle" ? "20000" : "100000")),
       (1...10_000_000).contains(monthBookings),
-      let monthClients = Int(option("clients") ?? (scenario == "lifecycle" ? "16" : "64")), (1...2_000).contains(monthClients),
-      let soakSeconds = Double(option("seconds") ?? "60"), soakSeconds > 0, soakSeconds <= 86_400,
+      let monthClients = Int(option("clients") ?? (scenario == "lifecycle" || scenario == "failover" ? "16" : "64")),
+      (1...2_000).contains(monthClients),
+      let soakSeconds = Double(option("seconds") ?? (scenario == "failover" ? "20" : "60")), soakSeconds > 0, soakSeconds <= 86_400,
       let maxErrorRate = Double(option("max-error-rate") ?? "0.01"),
       let walkIns = Int(option("walk-ins") ?? "200"), (0...2_000).contains(walkIns),
       let dayOffice = Int(option("office") ?? String(OfficeDay.orleansplatz)), dayOffice > 0,
@@ -136,12 +139,23 @@ func runHelpWeek() throws -> Int32 {
     return finish(report, invariants: result.invariants, faultApplied: true)
 }
 
+/// Runs the failover scenario on a Patroni-managed pair of its own, with two servers.
+func runFailover() throws -> Int32 {
+    chmod(directory, 0o755)   // the nodes live in a folder below, which postgres must reach
+    let outcomes = Outcomes()
+    let result = try Failover(clients: monthClients, seconds: soakSeconds).run(directory: directory, outcomes: outcomes)
+    let report = Report(scenario: "failover", seconds: result.seconds, reports: outcomes.all, invariants: result.invariants,
+                        extra: result.figures)
+    return finish(report, invariants: result.invariants, faultApplied: true)
+}
+
 /// Runs the scenario; the harness (server and cluster) is stopped before the result is returned.
 func runLoadTest() throws -> Int32 {
     if scenario == "office-day" { return try runOfficeDay() }
     if scenario == "bots" { return try runBots() }
     if scenario == "lifecycle" { return try runLifecycle() }
     if scenario == "help-week" { return try runHelpWeek() }
+    if scenario == "failover" { return try runFailover() }
     let harness = try Harness(directory: directory)
     defer { harness.stop() }
     let outcomes = Outcomes()
