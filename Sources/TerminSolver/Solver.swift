@@ -103,7 +103,8 @@ public struct Solver: Sendable {
         // The last part of the time is kept for polishing the best allocation's delays.
         let searchSeconds = limits.seconds * (1 - Self.finalPolishShare)
         var region = RegionMarks(laneCount: problem.laneCount)
-        let iterationsMax = limits.iterations ?? Int.max
+        // Without requests there is nothing to move (and the moves draw a request at random).
+        let iterationsMax = problem.requestCount == 0 ? 0 : limits.iterations ?? Int.max
         while iterations < iterationsMax {
             let now = elapsed()
             if now >= searchSeconds { break }

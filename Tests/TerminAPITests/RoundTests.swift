@@ -157,6 +157,21 @@ import TerminTestSupport
         #expect(try client.send("POST", "/v1/holds", body: TestServer.holdBody(start: "\(Self.roundDay)T11:00:00+01:00")).status == 201)
     }
 
+    /// A round nobody sent a request to closes all the same, with nothing to allocate.
+    @Test func aRoundWithoutRequestsCloses() throws {
+        let app = try TestServer()
+        let client = try app.client()
+        let lead = try app.staffToken(.lead, name: "Lead")
+        let created = try client.send("POST", "/v1/rounds", headers: Self.bearer(lead), body: Self.roundBody())
+        let roundID = try #require(created.json["id"] as? Int)
+        app.clock.advance(seconds: 3 * 3600)
+        #expect(try app.assembly.rounds.closeDue() == [roundID])
+        let report = try #require(try client.send("GET", "/v1/rounds/\(roundID)").json["report"] as? [String: Any])
+        #expect(report["requested"] as? Int == 0 && report["served"] as? Int == 0)
+        // The day is first come first served again.
+        #expect(try client.send("POST", "/v1/holds", body: TestServer.holdBody(start: "\(Self.roundDay)T08:00:00+01:00")).status == 201)
+    }
+
     @Test func aFailureDuringTheCloseLosesAndDuplicatesNothing() throws {
         let app = try TestServer()
         let client = try app.client()
