@@ -16,7 +16,14 @@ import TerminTestSupport
 /// primary: every acknowledged booking is there as answered, no desk is booked twice, and no key has two bookings;
 /// every retried key was answered with its booking. Reports the time from the kill to the promotion and to the first
 /// 201 after it, and bookings per second before and after.
+///
+/// A release round for Personalausweis at Orleansplatz collects requests meanwhile and closes at the moment of the
+/// kill: it must close exactly once, every request with its outcome, every served one with its booking.
 struct Failover {
+    /// Requests sent to the release round that closes at the kill.
+    static let roundRequests = 120
+    /// How long the other instance may take to learn of the round (it looks every second).
+    static let roundSettleSeconds = 2.5
     /// Longest a client retries one booking before it gives up (and the run fails).
     static let retrySecondsMax = 60.0
     static let offices = Month.citizenOffices.map(\.office)
@@ -67,34 +74,64 @@ struct Failover {
         }
         let ports = servers.map(\.port)
         let from = BerlinTime.local(Instant(secondsSinceEpoch: Int64(Date().timeIntervalSince1970) + 86_400)).date
+        let round = try Self.openRound(closingIn: Self.roundSettleSeconds + seconds / 2, ports: ports, setup)
 
         let acknowledged = Mutex<[Acknowledged]>([])
+        let doing = Doing()
         let done = DispatchGroup()
         let began = DispatchTime.now().uptimeNanoseconds
         let deadline = began + UInt64(seconds * 1e9)
         for index in 0..<clients {
             done.enter()
             Thread {
-                let (report, mine) = Self.client(index, port: ports[index % 2], from: from, deadline: deadline)
+                let (report, mine) = Self.client(index, port: ports[index % 2], from: from, deadline: deadline, doing: doing)
                 outcomes.add(report)
                 acknowledged.withLock { $0.append(mine) }
                 done.leave()
             }.start()
         }
+        let requests = Mutex<[(id: String, code: String)]>([])
+        let placedAtOnce = Mutex<[Outcomes.Told]>([])
+        done.enter()
+        Thread {
+            let http = TestHTTPClient.lazy(port: ports[1])
+            for index in 0..<Self.roundRequests {
+                let body = #"{"services":[{"id":\#(Bots.service)}],"offices":[\#(Bots.office)],"windows":[{"from":"\#(round.from)","to":"\#(round.to)"}],"#
+                    + #""contact":{"name":"Runde \#(index)","email":"runde\#(index)@example.org"}}"#
+                guard let answer = try? http.send("POST", "/v1/requests", body: body) else { continue }
+                if answer.status == 202, let id = answer.json["id"] as? String, let code = answer.json["code"] as? String {
+                    requests.withLock { $0.append((id, code)) }
+                } else if answer.status == 201, let id = answer.json["id"] as? String, let start = answer.json["start"] as? String {
+                    // Placed at once: the instance did not know the round yet.
+                    placedAtOnce.withLock { $0.append(.init(id: id, kind: "booking", start: start, office: Bots.office)) }
+                }
+            }
+            done.leave()
+        }.start()
         // Halfway: the primary's postgres killed; Patroni promotes the standby.
         Thread.sleep(forTimeInterval: seconds / 2)
         let killed = try cluster.killPrimaryPostgres()
-        let killedAt = DispatchTime.now().uptimeNanoseconds
+        let killedAt = DispatchTime.now().uptimeNanoseconds, killedAtWall = Date().timeIntervalSince1970
         let promotionSeconds = try cluster.waitForPrimary(1 - killed)
-        try waitForAll(done, seconds: seconds + Self.retrySecondsMax + 30, "the failover's clients")
+        do {
+            try waitForAll(done, seconds: seconds + Self.retrySecondsMax + 30, "the failover's clients")
+        } catch {
+            let states = doing.states.withLock { $0 }.sorted { $0.key < $1.key }.map { "client \($0.key): \($0.value)" }
+            throw PatroniCluster.Failure(description: "\(error); what the clients were doing: " + states.joined(separator: "; "))
+        }
         let ended = DispatchTime.now().uptimeNanoseconds
+        let roundClosed = try Self.waitForReport(round.id, ports: ports)
+        let roundTold = Self.readRequests(requests.withLock { $0 }, port: ports[1])
 
         let all = acknowledged.withLock { $0 }
         let bookings = all.flatMap(\.bookings)
-        let told = outcomes.all.flatMap(\.told)
+        let told = outcomes.all.flatMap(\.told) + roundTold + placedAtOnce.withLock { $0 }
         let catalog = try CatalogRepository.load(try PostgresConnection(conninfo: conninfo))   // the new primary
         var invariants = try Invariants.check(conninfo: conninfo, catalog: catalog, told: told)
         invariants += try Self.checkKeys(bookings, gaveUp: all.reduce(0) { $0 + $1.gaveUp }, conninfo: conninfo)
+        let (roundResult, roundFigure) = try Self.checkRound(round.id, requested: requests.withLock { $0.count }, closed: roundClosed,
+                                                              killedAt: killedAtWall, conninfo: conninfo)
+        invariants.append(roundResult)
         // The first booking asked for after the kill and acknowledged (one in flight at the kill may be answered sooner).
         let firstAfter = bookings.filter { $0.sentAt > killedAt }.map(\.answeredAt).min()
         func rate(_ from: UInt64, _ to: UInt64) -> String {
@@ -109,11 +146,16 @@ struct Failover {
             "bookings before the kill": rate(began, killedAt),
             "bookings after that first 201": firstAfter.map { rate($0, ended) } ?? "none",
             "bookings answered only after a retry": String(bookings.count(where: \.retried)),
+            "release round closing at the kill": roundFigure,
         ])
     }
 
+    /// What each client is doing, to say where a run that does not end is stuck.
+    final class Doing: Sendable { let states = Mutex<[Int: String]>([:]) }
+
     /// One client: a free time at a citizen office, booked with a key; retried with the same key until answered.
-    static func client(_ index: Int, port: Int, from: LocalDate, deadline: UInt64) -> (Outcomes.ThreadReport, Acknowledged) {
+
+    static func client(_ index: Int, port: Int, from: LocalDate, deadline: UInt64, doing: Doing) -> (Outcomes.ThreadReport, Acknowledged) {
         var report = Outcomes.ThreadReport(), mine = Acknowledged()
         let http = TestHTTPClient.lazy(port: port)
         var random = SeededRandom(seed: UInt64(index) &+ 7)
@@ -122,6 +164,7 @@ struct Failover {
             let office = offices[random.below(offices.count)], service = services[random.below(services.count)]
             let day = from.adding(days: random.below(14))
             var began = DispatchTime.now().uptimeNanoseconds
+            doing.states.withLock { $0[index] = "availability at \(Date())" }
             guard let times = try? http.send("GET", "/v1/availability?office=\(office)&service=\(service)&from=\(day)&to=\(day)") else {
                 report.transportRetries += 1
                 usleep(50_000)
@@ -138,6 +181,7 @@ struct Failover {
             while true {
                 attempts += 1
                 began = DispatchTime.now().uptimeNanoseconds
+                doing.states.withLock { $0[index] = "POST \(key) attempt \(attempts) at \(Date())" }
                 guard let answer = try? http.send("POST", "/v1/bookings", headers: ["Idempotency-Key": key], body: body) else {
                     report.transportRetries += 1
                     if began > giveUpAt { mine.gaveUp += 1; break }
@@ -157,6 +201,72 @@ struct Failover {
             }
         }
         return (report, mine)
+    }
+
+    /// A release round for Personalausweis at Orleansplatz on a Tuesday a week ahead, 08:00-09:00, open now and closing
+    /// in `closingIn` seconds; made by an admin through the API.
+    static func openRound(closingIn: Double, ports: [Int], _ db: PostgresConnection) throws -> (id: Int, from: String, to: String) {
+        let token = "failover-admin-" + String(UInt64.random(in: 0...UInt64.max), radix: 16)
+        _ = try db.query("""
+            INSERT INTO staff_account (name, role, office_ids, token_sha256, created_at)
+            VALUES ('Failover admin', 'admin', '{}', sha256(convert_to($1, 'UTF8')), now())
+            """, [token])
+        let day = Bots.releaseDay(), now = Date().timeIntervalSince1970
+        let round = try TestHTTPClient.lazy(port: ports[0]).send("POST", "/v1/rounds", headers: ["Authorization": "Bearer \(token)"], body: """
+            {"name":"Personalausweis \(day)","offices":[\(Bots.office)],"services":[\(Bots.service)],"first_date":"\(day)",
+             "last_date":"\(day)","opens_at":"\(Bots.format(now - 1))","closes_at":"\(Bots.format(now + closingIn))"}
+            """)
+        guard round.status == 201, let id = round.json["id"] as? Int else {
+            throw PatroniCluster.Failure(description: "the round was not created: \(round.status) \(round.text)")
+        }
+        // Requests go to the other instance, which looks for other instances' new rounds every second: once it knows
+        // this one, they are collected, not placed at once.
+        Thread.sleep(forTimeInterval: roundSettleSeconds)
+        return (id, "\(day)T08:00:00+01:00", "\(day)T09:00:00+01:00")
+    }
+
+    /// Each request's state as its citizen reads it after the close (with its code); the served ones' bookings.
+    static func readRequests(_ requests: [(id: String, code: String)], port: Int) -> [Outcomes.Told] {
+        let http = TestHTTPClient.lazy(port: port)
+        return requests.compactMap { id, code in
+            // As a citizen would, again after a 503 or a dropped connection (a pooled connection of the old primary's).
+            for _ in 0..<20 {
+                guard let state = try? http.send("GET", "/v1/requests/\(id)", headers: ["Authorization": "Booking \(code)"]),
+                      state.status == 200 else { usleep(100_000); continue }
+                guard let booking = state.json["booking"] as? [String: Any], let bookingID = booking["id"] as? String,
+                      let start = booking["start"] as? String else { return nil }
+                return Outcomes.Told(id: bookingID, kind: "booking", start: start, office: Bots.office)
+            }
+            return nil
+        }
+    }
+
+    /// Waits (at most 60 s) until either instance reports the round closed; whether one did.
+    static func waitForReport(_ id: Int, ports: [Int]) throws -> Bool {
+        let deadline = Date().addingTimeInterval(60)
+        while Date() < deadline {
+            for port in ports where (try? TestHTTPClient.lazy(port: port).send("GET", "/v1/rounds/\(id)"))?.json["report"] != nil { return true }
+            usleep(200_000)
+        }
+        return false
+    }
+
+    /// The round closed once, with an outcome for every request and a live booking for every served one.
+    static func checkRound(_ id: Int, requested: Int, closed: Bool, killedAt: Double, conninfo: String) throws -> (Invariants.Result, String) {
+        let db = try PostgresConnection(conninfo: conninfo)
+        let row = try db.query("""
+            SELECT count(*), count(*) FILTER (WHERE r.outcome = 'collected'), count(*) FILTER (WHERE r.outcome = 'served'),
+                   count(*) FILTER (WHERE r.outcome = 'served' AND a.status = 'confirmed')
+            FROM round_request r LEFT JOIN appointment a ON a.id = r.appointment_id WHERE r.round_id = $1
+            """, [String(id)]).rows[0].map { Int($0 ?? "") ?? -1 }
+        let (stored, open, served, booked) = (row[0], row[1], row[2], row[3])
+        let closedAt = Double(try db.query("SELECT extract(epoch FROM closed_at) FROM release_round WHERE id = $1", [String(id)]).scalar ?? "")
+        let held = closed && stored == requested && open == 0 && served == booked
+        return (.init(name: "the round closing at the kill closed once: every request decided, every served one booked", held: held,
+                      detail: "closed \(closed), \(requested) requests accepted, \(stored) stored, \(open) undecided, "
+                          + "\(served) served, \(booked) of them booked"),
+                "\(served) of \(stored) requests served, closed "
+                    + (closedAt.map { String(format: "%+.2f s", $0 - killedAt) } ?? "never") + " from the kill")
     }
 
     /// Every acknowledged key has exactly its booking in PostgreSQL, and no client gave up on a booking.

@@ -4,8 +4,11 @@ import TerminTestSupport
 
 /// Two PostgreSQL nodes managed by Patroni, with one etcd member as its store, all on loopback: the deployment
 /// README's "Failover" section describes, made small for the `failover` scenario. Synchronous replication that never
-/// falls back to asynchronous (`synchronous_mode_strict`), and a crashed primary is failed over at once
-/// (`master_start_timeout: 0`) rather than restarted in place. As root, etcd and Patroni run as `postgres`.
+/// falls back to asynchronous (`synchronous_mode_strict`), a crashed primary is failed over at once
+/// (`master_start_timeout: 0`) rather than restarted in place, and rejoins as the new standby through `pg_rewind`
+/// (with two nodes and strict mode, the new primary takes no writes until it has a synchronous standby again: a
+/// killed primary's last WAL, never acknowledged, must be rewound away first). As root, etcd and Patroni run as
+/// `postgres`.
 final class PatroniCluster {
     struct Failure: Error, CustomStringConvertible { let description: String }
 
@@ -116,7 +119,8 @@ final class PatroniCluster {
             synchronous_mode: true
             synchronous_mode_strict: true
             postgresql:
-              use_pg_rewind: false
+              use_pg_rewind: true
+              remove_data_directory_on_rewind_failure: true
               parameters:
                 max_connections: 200
                 wal_level: replica
@@ -141,6 +145,8 @@ final class PatroniCluster {
             superuser:
               username: postgres
             replication:
+              username: postgres
+            rewind:
               username: postgres
           parameters:
             unix_socket_directories: \(directory)
