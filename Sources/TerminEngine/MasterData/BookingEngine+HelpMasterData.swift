@@ -195,9 +195,9 @@ extension BookingEngine {
         if let leaderID = draft.leaderID, catalog.helpers[leaderID] == nil {
             throw EngineError(.invalid, field: "leader", detail: "There is no helper \(leaderID).")
         }
-        let clock = "\(draft.startMinute / 60):" + (draft.startMinute % 60 < 10 ? "0" : "") + "\(draft.startMinute % 60)"
+        let startText = "\(draft.startMinute / 60):" + (draft.startMinute % 60 < 10 ? "0" : "") + "\(draft.startMinute % 60)"
         let id = try changing(auditOfficeID: officeID, conflictsAt: [], by: member, action: "session.add", subject: "office:\(officeID)",
-                              detail: "service \(draft.serviceID) \(draft.date) \(clock), \(draft.seats) seats"
+                              detail: "service \(draft.serviceID) \(draft.date) \(startText), \(draft.seats) seats"
                                   + (draft.leaderID.map { ", led by helper \($0)" } ?? "")) { db in
             do {
                 return try HelpMasterDataRepository.addSession(officeID: officeID, serviceID: draft.serviceID, date: draft.date,
