@@ -50,6 +50,9 @@ public final class EngineAssembly: Sendable {
         sweeper = HoldSweeper(engine: engine, counters: counters, intervalSeconds: sweepIntervalSeconds, log: log)
         staff = StaffDirectory(pool: pool, clock: clock)
         rounds = try RoundEngine(booking: engine, staff: staff, configuration: roundConfiguration, log: log)
+        sync.onRoundDefined { [rounds] in
+            do { try rounds.refresh() } catch { log("release rounds not read again after an announcement: \(error)") }
+        }
     }
 
     /// Name of the identity key the database keeps when the deployment gives none.

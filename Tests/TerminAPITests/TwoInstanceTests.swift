@@ -41,6 +41,20 @@ import TerminTestSupport
         #expect(try Self.eventually { !(try Self.starts(b).contains(time)) })
     }
 
+    /// A round defined on one instance suspends first come first served on the other at once: it is announced, not
+    /// left for the other's next look at the database (which these tests never make: no round loop runs in them).
+    @Test func aRoundDefinedOnOneInstanceHoldsOnTheOther() throws {
+        let a = try TestServer()
+        let b = try TestServer(conninfo: a.conninfo)
+        let lead = try a.staffToken(.lead, name: "Lead")
+        let created = try a.client().send("POST", "/v1/rounds", headers: RoundTests.bearer(lead), body: RoundTests.roundBody())
+        #expect(created.status == 201)
+        let day = try #require(LocalDate(iso: RoundTests.roundDay))
+        #expect(try Self.eventually { b.engine.rounds.round(covering: RoundTests.office, date: day, serviceIDs: [RoundTests.service]) != nil })
+        let direct = try b.client().send("POST", "/v1/holds", body: TestServer.holdBody(start: "\(RoundTests.roundDay)T08:00:00+01:00"))
+        #expect(direct.status == 409 && direct.json["type"] as? String == "urn:termin:problem:allocated-by-round")
+    }
+
     /// Clients race for the last desk at one time through both instances at once: one wins in the database.
     @Test func aRaceAcrossInstancesHasOneWinner() throws {
         let a = try TestServer()

@@ -25,6 +25,8 @@ public final class LedgerSync: Sendable {
     private let lifecycle = LoopLifecycle()
     private let applied = Atomic<Int>(0)
     private let resynchronisations = Atomic<Int>(0)
+    /// Told of a new release round (announced, or possibly missed while the notifications were lost).
+    private let roundsDefined = Mutex<(@Sendable () -> Void)?>(nil)
 
     /// Follows `feed`, opened before `catalogs` was read so that nothing committed since is missed; events are
     /// applied once the composition root runs `loops`.
@@ -36,6 +38,12 @@ public final class LedgerSync: Sendable {
         self.limits = limits
         self.log = log
         listener = Mutex(feed)
+    }
+
+    /// Has `handler` told of every new release round another instance (or this one) defines: the rounds suspend first
+    /// come first served, so each instance reads them at once rather than at its next look.
+    public func onRoundDefined(_ handler: @escaping @Sendable () -> Void) {
+        roundsDefined.withLock { $0 = handler }
     }
 
     /// Events applied so far (for tests and metrics).
@@ -70,6 +78,7 @@ public final class LedgerSync: Sendable {
                 do {
                     var events: [LedgerEvent] = []
                     for payload in try active.receive(timeoutMilliseconds: Int32(timeout / .milliseconds(1))) {
+                        if LedgerFeed.announcesRound(in: payload) { roundsDefined.withLock { $0 }?() }
                         guard let revision = LedgerFeed.catalogRevision(in: payload) else {
                             events += LedgerEvent.parse(payload: payload)
                             continue
@@ -98,6 +107,7 @@ public final class LedgerSync: Sendable {
                         (unapplied, released) = live.resynchronise(read.live, recordedBy: mark)
                     }
                     current = fresh
+                    roundsDefined.withLock { $0 }?()   // a round defined meanwhile was announced to nobody here
                     resynchronisations.add(1, ordering: .relaxed)
                     log("ledger notifications: listening again; \(released) appointments ended meanwhile, their time is free")
                     follower.reconnected(now: .now, unapplied: unapplied)

@@ -2,8 +2,8 @@ import Synchronization
 import TerminCore
 
 /// The release rounds not yet closed, as this instance knows them: what suspends online first come first served.
-/// The round engine keeps it current (at start, on its own changes, and every few seconds from the database for other
-/// instances' rounds); the booking engine asks it before every online reservation.
+/// The round engine keeps it current (at start, on its own changes, when a new round is announced on the ledger
+/// channel, and every second from the database); the booking engine asks it before every online reservation.
 public final class RoundGate: Sendable {
     private let unclosed = Mutex<[ReleaseRound]>([])
 

@@ -24,6 +24,11 @@ public final class LedgerFeed: @unchecked Sendable {
         try listener.receive(timeoutMilliseconds: timeoutMilliseconds)
     }
 
+    /// Whether a payload announces a new release round (a line `round,<id>`, Sql/031).
+    public static func announcesRound(in payload: String) -> Bool {
+        payload.split(separator: "\n").contains { $0.hasPrefix("round,") }
+    }
+
     /// The catalogue's revision a payload announces (its line `catalog,<revision>`, Sql/021), if it announces one.
     public static func catalogRevision(in payload: String) -> Int? {
         for line in payload.split(separator: "\n") where line.hasPrefix("catalog,") {
