@@ -10,21 +10,17 @@ step fails. A test tool only: nothing at run time needs a browser.
 import json
 import sys
 
-from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import sync_playwright
 
-from chromium import open_context
+from chromium import open_context, wcag_violations
 
 base, office, token, shots = sys.argv[1], sys.argv[2], sys.argv[3], sys.argv[4]
 seen = {"axe": {}}
-AXE = Axe()
-WCAG_21_AA = {"runOnly": {"type": "tag", "values": ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]}}
 
 
 def audit(name, page):
-    """The page's WCAG 2.1 A/AA violations as axe-core finds them: rule id, impact and the first elements."""
-    violations = AXE.run(page, options=WCAG_21_AA).response["violations"]
-    seen["axe"][name] = [f"{v['id']} ({v['impact']}): {[n['target'] for n in v['nodes']][:3]}" for v in violations]
+    seen["axe"][name] = wcag_violations(page)
+
 
 UNLABELED = "[...document.querySelectorAll('input, select')].filter(e => e.labels.length === 0).map(e => e.id)"
 
