@@ -260,6 +260,21 @@ import TerminPostgres
         #expect(try db.query("SELECT count(*) FROM appointment").scalar == "2")
     }
 
+    /// A repeat of a booking whose commit answer was lost, sent where the ledger never learned of it, finds its time
+    /// taken by its own first booking: answered from its key on either try, never as taken.
+    @Test func aRepeatFindingItsOwnTimeTakenIsAnsweredFromItsKey() throws {
+        let db = try PostgresConnection(conninfo: try TestDatabase.create())
+        let first = Self.entry(unit: 84, key: "k")
+        #expect(Self.words(try BatchWrite.write([first], db)) == ["committed"])
+        for checkingKeys in [false, true] {
+            let written = try BatchWrite.write([Self.entry(unit: 84, key: "k"), Self.entry(unit: 84)], checkingKeys: checkingKeys, db)
+            #expect(Self.words(written) == ["replayed", "refused deskTaken"], "checking keys: \(checkingKeys)")
+            guard case .replayed(let booking, let code) = written[0] else { continue }
+            #expect(booking.id == Self.row(first).id && code == first.code)
+        }
+        #expect(try db.query("SELECT count(*) FROM appointment").scalar == "1")
+    }
+
     /// Plans of other changes, each in its savepoint: one refused leaves the others of the batch written, and a
     /// plan of two changes whose second is refused leaves nothing of its first.
     @Test func eachPlanIsAllOrNothingInsideItsBatch() throws {

@@ -116,7 +116,16 @@ enum BatchWrite {
             let a = $0.row.appointment.run, b = $1.row.appointment.run
             return (a.deskID, a.date.dayNumber, a.startUnit) < (b.deskID, b.date.dayNumber, b.startUnit)
         }
-        let result = try AppointmentRepository.insert(ordered.map(\.row), checkingKeys: checkingKeys, db)
+        var result = try AppointmentRepository.insert(ordered.map(\.row), checkingKeys: checkingKeys, db)
+        // A keyed row refused as taken may have found its own first booking there (its commit answer was lost, and the
+        // ledger never learned of it): answered from its key, never as taken.
+        let refusedKeyed = rows.filter { !result.ids.contains($0.row.appointment.id) && result.prior[$0.row.appointment.id] == nil
+            && $0.row.idempotency != nil }.map(\.row)
+        if !refusedKeyed.isEmpty {
+            for (row, answer) in zip(refusedKeyed, try IdempotencyRepository.answers(refusedKeyed.map { $0.idempotency! }, db)) {
+                if let answer { result.prior[row.appointment.id] = answer }
+            }
+        }
         let firsts = result.prior.isEmpty ? [:] : try firstAppointments(Array(result.prior.values), db)
         for (index, row) in rows {
             if result.ids.contains(row.appointment.id) {
