@@ -45,7 +45,7 @@ public final class EngineAssembly: Sendable {
         sync = LedgerSync(feed: feed, conninfo: pool.conninfo, catalogs: catalogs, clock: clock, limits: follower, log: log)
         writer = CommitWriter(conninfo: pool.conninfo, applicationName: pool.applicationName, configuration: commit)
         engine = BookingEngine(pool: pool, catalogs: catalogs, writer: writer, clock: clock, configuration: configuration,
-                               identityHasher: try Self.identityHasher(configuration, pool))
+                               codes: try Self.bookingCodes(pool), identityHasher: try Self.identityHasher(configuration, pool))
         counters = CounterEngine(booking: engine, configuration: counterConfiguration)
         sweeper = HoldSweeper(engine: engine, counters: counters, intervalSeconds: sweepIntervalSeconds, log: log)
         staff = StaffDirectory(pool: pool, clock: clock)
@@ -64,7 +64,16 @@ public final class EngineAssembly: Sendable {
         guard configuration.identityLimits != nil else { return nil }
         if let key = configuration.identityKey { return IdentityHasher(key: key) }
         let proposed = Secret.bytes(count: 32)
-        return IdentityHasher(key: try pool.withConnection { try IdentityRepository.secret(named: identityKeyName, proposing: proposed, $0) })
+        return IdentityHasher(key: try pool.withConnection { try SecretRepository.secret(named: identityKeyName, proposing: proposed, $0) })
+    }
+
+    /// The booking codes, under the database's key (made by the first instance, so that every instance and every
+    /// restart derives the same code from a booking's id).
+    private static func bookingCodes(_ pool: DatabasePool) throws -> BookingCodes {
+        let proposed = Secret.bytes(count: 32)
+        return BookingCodes(key: try pool.withConnection {
+            try SecretRepository.secret(named: BookingCodes.keyName, proposing: proposed, $0)
+        })
     }
 
     /// Every loop the engine needs run: the commit writers, the ledger sync, the sweeper and the rounds' closer.

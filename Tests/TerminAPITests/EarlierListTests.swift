@@ -97,7 +97,7 @@ import TerminTestSupport
         #expect(mail["subject"] as? String == "An earlier time is free: Bürgerbüro Orleansplatz, Tuesday, 1 December 2026, 08:15–08:30")
         let text = mail["text"] as? String ?? ""
         #expect(text.contains("held for you until 09:15") && text.contains("Until now: Tuesday, 8 December 2026, 08:15–08:30"), "\(text)")
-        #expect(text.contains("https://termine.muenchen.example/buchung?booking=\(first.id)&offer=\(hold)"), "\(text)")
+        #expect(text.contains("https://termine.muenchen.example/buchung?booking=\(first.id)&code=\(first.code)&offer=\(hold)"), "\(text)")
         #expect(mail["calendar_method"] == nil || mail["calendar_method"] is NSNull, "\(mail)")
 
         // Taken: the booking moves onto the hold; its wish has ended; its old time goes to no one it would be earlier for.

@@ -127,6 +127,11 @@ import TerminTestSupport
         let read = try client.send("GET", "/v1/bookings/\(booking)", headers: ["Authorization": "Booking \(first.json["code"] as! String)"])
         #expect(read.status == 200 && read.json["status"] as? String == "confirmed" && read.json["start"] as? String == "2026-12-03T10:00:00+01:00")
         #expect(try app.scalar("SELECT count(*) FROM outbox WHERE appointment_id = $1 AND kind = 'confirmation'", [booking]) == "1")
+        // Its mail's link carries the code given on joining, which opens the booking.
+        let sink = try SMTPSink()
+        _ = try OutboxMailTests.delivery(app, port: sink.port).deliverDue()
+        let mail = try #require(sink.mails.first { ($0["to"] as? String)?.contains("w1@example.org") == true })
+        #expect((mail["text"] as? String)?.contains("?booking=\(booking)&code=\(first.json["code"] as! String)\n") == true, "\(mail)")
         #expect(try entry(second).json["position"] as? Int == 1)
         #expect(try Self.sessions(client).first?["seats_free"] as? Int == 0)
         // The second leaves; another freed seat stays free.

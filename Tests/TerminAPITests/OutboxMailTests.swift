@@ -10,7 +10,7 @@ import TerminTestSupport
     static func delivery(_ app: TestServer, port: Int, configuration: OutboxDelivery.Configuration = .init()) -> OutboxDelivery {
         OutboxDelivery(pool: app.pool, catalog: app.engine.catalog,
                        sender: BookingMail.Sender(from: MailAddress("termine@muenchen.example", name: "Stadt München"),
-                                                  portalURL: "https://termine.muenchen.example/buchung"),
+                                                  portalURL: "https://termine.muenchen.example/buchung", codes: app.engine.codes),
                        transport: { messages throws(SMTPClient.Failure) in
                            try SMTPClient(host: "127.0.0.1", port: port, timeoutSeconds: 5).send(messages)
                        },
@@ -44,7 +44,9 @@ import TerminTestSupport
         #expect(confirmation["calendar_method"] as? String == "REQUEST")
         let text = confirmation["text"] as? String ?? ""
         #expect(text.contains("Bürgerbüro Orleansplatz") && text.contains("Personalausweis") && text.contains("15 Minuten"))
-        #expect(text.contains("https://termine.muenchen.example/buchung?booking=\(booking.id)") && text.contains("Your appointment is booked."))
+        // The link opens the booking with its code (the one the booking was answered with).
+        #expect(text.contains("Move or cancel: https://termine.muenchen.example/buchung?booking=\(booking.id)&code=\(booking.code)\n")
+                && text.contains("Your appointment is booked."), "\(text)")
         let calendar = confirmation["calendar"] as? String ?? ""
         #expect(calendar.contains("UID:\(booking.id)@termin") && calendar.contains("SEQUENCE:0") && calendar.contains("ATTENDEE"))
 
@@ -63,6 +65,19 @@ import TerminTestSupport
         #expect(Set(mails.compactMap { $0["message_id"] as? String }).count == 3)
         #expect(try app.scalar("SELECT string_agg(state, ',' ORDER BY created_at) FROM outbox") == "sent,sent,sent")
         #expect(try delivery.deliverDue() == 0)
+    }
+
+    /// A booking whose code was not derived from its id (made before codes were) gets a link without a code, and the
+    /// mail asks for it.
+    @Test func aLinkCarriesOnlyACodeThatOpensTheBooking() throws {
+        let (app, client, sink, delivery) = try Self.mailing()
+        let booking = try Self.book(client, "09:00", email: "juergen@example.org")
+        _ = try app.scalar("UPDATE appointment SET code_hash = sha256('a code made otherwise') WHERE id = $1 RETURNING 1", [booking.id])
+        #expect(try delivery.deliverDue() == 1)
+        let text = try #require(sink.mails.first?["text"] as? String)
+        #expect(text.contains("Move or cancel (with your booking code): https://termine.muenchen.example/buchung?booking=\(booking.id)\n"),
+                "\(text)")
+        #expect(!text.contains("code="))
     }
 
     @Test func aMessageALaterChangeSupersededIsNotSentAndErasureDropsWhatIsPending() throws {

@@ -33,8 +33,8 @@ extension BookingEngine {
             guard let run = scheduler.ledger.reserve(layout: placement.layout, deskIDs: placement.shape.deskIDs,
                                                      startUnit: placement.startUnit, units: placement.shape.slotUnits,
                                                      channel: channel) else { continue }
-            let code = Self.newCode()
-            let record = Appointment(id: Self.newID(), run: run, channel: channel, status: .confirmed, start: placement.start,
+            let id = Self.newID(), code = codes.code(for: id)
+            let record = Appointment(id: id, run: run, channel: channel, status: .confirmed, start: placement.start,
                                      end: placement.end, services: request.services, expiresAt: nil, contact: contact)
             let outcome = pipeline.commit(.init(Decisions.booking(record, code: code, caps: caps, idempotency: nil, now: now),
                                                 runs: [(run, channel)], in: live))

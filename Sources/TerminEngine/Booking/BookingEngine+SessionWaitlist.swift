@@ -21,9 +21,9 @@ extension BookingEngine {
         guard let contact, contact.email != nil else {
             throw EngineError(.invalid, field: "contact.email", detail: "The waiting list tells by e-mail: give contact.email.")
         }
-        let code = Self.newCode()
+        let id = Self.newID(), code = codes.code(for: id)
         let entry = try withDatabase("session waiting list") {
-            try SessionWaitlistRepository.join(id: Self.newID(), sessionID: sessionID, code: code, contact: contact,
+            try SessionWaitlistRepository.join(id: id, sessionID: sessionID, code: code, contact: contact,
                                                now: clock.now(), $0)
         }
         live.noteFreed(standing.session.officeID)   // a seat may have freed meanwhile

@@ -45,6 +45,8 @@ public final class BookingEngine: Sendable {
     public let rounds = RoundGate()
     /// Hashes the citizens' identities when caps are on.
     public let identityHasher: IdentityHasher?
+    /// Makes every booking's code from its id.
+    public let codes: BookingCodes
     /// Earlier times this instance has held for bookings on the earlier-time list (for metrics).
     let earlierOffers = Atomic<Int>(0)
     /// The ledger in force: a command that writes takes it once (`let live = self.live`) and reserves and settles in it.
@@ -57,9 +59,10 @@ public final class BookingEngine: Sendable {
     /// An engine over its collaborators. The caller has built `catalogs` from the database (see `EngineAssembly`) and
     /// runs the writer's loops.
     public init(pool: DatabasePool, catalogs: LiveCatalog, writer: CommitWriter, clock: any WallClock,
-                configuration: Configuration = Configuration(), identityHasher: IdentityHasher? = nil) {
+                configuration: Configuration = Configuration(), codes: BookingCodes, identityHasher: IdentityHasher? = nil) {
         precondition(configuration.identityLimits == nil || identityHasher != nil, "caps need the identity hasher")
         self.identityHasher = identityHasher
+        self.codes = codes
         self.pool = pool
         self.catalogs = catalogs
         self.writer = writer
@@ -172,7 +175,7 @@ public final class BookingEngine: Sendable {
         let idempotency = key.map { WritePlan.Idempotency(key: $0.key, fingerprint: $0.fingerprint) }
         let now = clock.now()
         let live = self.live
-        let code = Self.newCode()
+        let id = source.holdID ?? Self.newID(), code = codes.code(for: id)
         let reserved: WritePipeline.Reserved
         let booked: Appointment?
         let caps: WritePlan.Caps?
@@ -200,7 +203,7 @@ public final class BookingEngine: Sendable {
             do {
                 let (placement, run) = try reserve(officeID: officeID, start: start, services: services, channel: channel,
                                                    needs: needs, now: now, in: live)
-                let record = Appointment(id: Self.newID(), run: run, channel: channel, status: .confirmed,
+                let record = Appointment(id: id, run: run, channel: channel, status: .confirmed,
                                          start: placement.start, end: placement.end, services: services,
                                          expiresAt: nil, contact: contact)
                 booked = record
@@ -337,5 +340,4 @@ public final class BookingEngine: Sendable {
     static func newID() -> String { Secret.newID() }
 
     /// A booking's code: 128 random bits as 32 hex digits.
-    static func newCode() -> String { Secret.hex(bits: 128) }
 }

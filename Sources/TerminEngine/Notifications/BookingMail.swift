@@ -12,11 +12,14 @@ public enum BookingMail {
     /// Where mails come from and where they point.
     public struct Sender: Sendable {
         public let from: MailAddress
-        /// The portal's page for a booking: `?booking=ID` is appended.
+        /// The portal's page for a booking: `?booking=ID&code=CODE` is appended (the code when it can be derived).
         public let portalURL: String
-        public init(from: MailAddress, portalURL: String) {
+        /// Derives the code the link carries.
+        public let codes: BookingCodes
+        public init(from: MailAddress, portalURL: String, codes: BookingCodes) {
             self.from = from
             self.portalURL = portalURL
+            self.codes = codes
         }
     }
 
@@ -38,7 +41,11 @@ public enum BookingMail {
         let address = "\(office.displayName), \(office.address.street) \(office.address.houseNumber), "
             + "\(office.address.postalCode) \(office.address.city)"
         let cutoffMinutes = catalog.changeCutoffMinutes(officeID: office.id, services: booking.services)
+        let code = due.codeSHA256.flatMap { sender.codes.code(for: due.codeID, hashedAs: $0) }
         let link = sender.portalURL + (sender.portalURL.contains("?") ? "&" : "?") + "booking=" + booking.id
+            + (code.map { "&code=" + $0 } ?? "")
+        // A link without the code (one made before codes were derived) asks for it.
+        let (needsCodeDE, needsCodeEN) = code == nil ? (" (mit Ihrem Buchungscode)", " (with your booking code)") : ("", "")
         let heldUntil = offered?.expiresAt.map { clock(BerlinTime.local($0).minuteOfDay) } ?? ""
         let (subjectDE, subjectEN, stateDE, stateEN): (String, String, String, String) = switch due.kind {
         case .confirmation: ("Terminbestätigung", "Appointment confirmed", "Ihr Termin ist gebucht.", "Your appointment is booked.")
@@ -57,12 +64,12 @@ public enum BookingMail {
         case .offer: """
             Bisher:    \(germanTime(booking))
 
-            Annehmen (mit Ihrem Buchungscode): \(link)&offer=\(offered!.id)
+            Annehmen\(needsCodeDE): \(link)&offer=\(offered!.id)
             Wenn Sie nichts tun, bleibt Ihr Termin, wie er ist.
 
             """
         default: """
-            Verschieben oder absagen (mit Ihrem Buchungscode): \(link)
+            Verschieben oder absagen\(needsCodeDE): \(link)
             Online bis \(cutoffMinutes) Minuten vor Beginn, danach telefonisch beim Amt.
 
             """
@@ -72,12 +79,12 @@ public enum BookingMail {
         case .offer: """
             Until now: \(englishTime(booking))
 
-            Take it (with your booking code): \(link)&offer=\(offered!.id)
+            Take it\(needsCodeEN): \(link)&offer=\(offered!.id)
             If you do nothing, your appointment stays as it is.
 
             """
         default: """
-            Move or cancel (with your booking code): \(link)
+            Move or cancel\(needsCodeEN): \(link)
             Online until \(cutoffMinutes) minutes before the start, later by phone to the office.
 
             """

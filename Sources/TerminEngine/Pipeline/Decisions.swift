@@ -61,7 +61,7 @@ enum Decisions {
     /// entry's) and the entry seated; neither stands without the other.
     static func seatFromWaitlist(_ record: Appointment, entryID: String, now: Instant) -> WritePlan {
         precondition(record.status == .confirmed && record.channel == .online, "a seat, booked online")
-        return WritePlan([.insert(AppointmentRepository.NewRow(record, code: BookingEngine.newCode(), now: now)),
+        return WritePlan([.insert(AppointmentRepository.NewRow(record, code: Secret.hex(bits: 128), now: now)),
                           .seatWaiting(entryID: entryID, appointmentID: record.id)], now: now)
     }
 

@@ -160,7 +160,7 @@ public final class RoundEngine: Sendable {
         guard let round = gate.rounds.first(where: { $0.touches(request) }) else { return nil }
         guard round.phase(at: now) == .open else { throw EngineError(RoundGate.refusal(round, now: now)) }
         let capped = try booking.cappedIdentity(pseudonym: pseudonym, contact: contact, channel: .online)
-        let id = Secret.newID(), code = Secret.hex(bits: 128)
+        let id = Secret.newID(), code = booking.codes.code(for: id)
         do {
             let stored = try pool.transaction { db -> Bool in
                 // A share lock on the round keeps its close (FOR UPDATE) out until this request is in, and a round

@@ -2,7 +2,7 @@ import TerminCore
 import TerminPostgres
 
 /// What the per-identity caps read and lock in PostgreSQL: an identity's live bookings and recent cancellations,
-/// its open round requests, and the key its hashes are made with.
+/// and its open round requests.
 public enum IdentityRepository {
     enum Columns {
         static let hash = PostgresColumn("encode(a.identity_hash, 'hex')") { Hex.decode($0) }
@@ -61,18 +61,5 @@ public enum IdentityRepository {
             """, [identity.hex, PostgresArray.literal(serviceIDs.map { String($0) }), requestID])
         let taken = Set(claimed.rows.compactMap { $0[0].flatMap { Int($0) } })
         return serviceIDs.first { !taken.contains($0) }
-    }
-
-    /// The key named `name`: the one stored, else `proposed`, stored now (the first instance to store it wins, and
-    /// every instance then uses that one).
-    public static func secret(named name: String, proposing proposed: [UInt8], _ db: PostgresConnection) throws -> [UInt8] {
-        _ = try db.query("""
-            INSERT INTO termin_secret (name, value) VALUES ($1, decode($2, 'hex')) ON CONFLICT (name) DO NOTHING
-            """, [name, Hex.encode(proposed)])
-        guard let hex = try db.query("SELECT encode(value, 'hex') FROM termin_secret WHERE name = $1", [name]).scalar,
-              let key = Hex.decode(hex) else {
-            throw PostgresError(.decodingFailed, message: "the secret \(name) could not be read back")
-        }
-        return key
     }
 }

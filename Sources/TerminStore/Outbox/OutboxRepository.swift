@@ -22,6 +22,11 @@ public enum OutboxRepository {
         public let appointment: Appointment
         /// An offer's hold as it stands now (`nil` when it is gone: taken, or expired and swept).
         public let offeredHold: Appointment?
+        /// The id the booking's code was made for: a round's request or a waiting-list entry the booking came from,
+        /// else the booking's own.
+        public let codeID: String
+        /// The SHA-256 of the booking's code, as the database holds it.
+        public let codeSHA256: [UInt8]?
     }
 
     /// Claims at most `limit` due mails for `leaseSeconds` (another loop skips them meanwhile; a loop that dies
@@ -31,7 +36,10 @@ public enum OutboxRepository {
             UPDATE outbox x SET due_at = $2::timestamptz + make_interval(secs => $3)
             WHERE x.id IN (SELECT id FROM outbox WHERE state = 'pending' AND receiver_id IS NULL AND (due_at IS NULL OR due_at <= $2)
                            ORDER BY due_at NULLS FIRST, created_at LIMIT $1 FOR UPDATE SKIP LOCKED)
-            RETURNING x.id, x.appointment_id, x.kind, x.revision, x.attempts, x.payload->>'hold'
+            RETURNING x.id, x.appointment_id, x.kind, x.revision, x.attempts, x.payload->>'hold',
+              coalesce((SELECT r.id FROM round_request r WHERE r.appointment_id = x.appointment_id),
+                       (SELECT w.id FROM session_wait w WHERE w.appointment_id = x.appointment_id), x.appointment_id),
+              (SELECT encode(a.code_hash, 'hex') FROM appointment a WHERE a.id = x.appointment_id)
             """, [String(limit), BerlinTime.format(now), String(leaseSeconds)]).rows
         let ids = rows.map { $0[1]! } + rows.compactMap { $0[5] }
         let appointments = Dictionary(try AppointmentRepository.fetch(ids: ids, db).map { ($0.id, $0) },
@@ -40,7 +48,7 @@ public enum OutboxRepository {
             guard let kind = Kind(rawValue: row[2] ?? ""), let appointment = appointments[row[1]!],
                   let revision = Int(row[3] ?? ""), let attempts = Int(row[4] ?? "") else { return nil }
             return Due(id: row[0]!, kind: kind, revision: revision, attempts: attempts, appointment: appointment,
-                       offeredHold: row[5].flatMap { appointments[$0] })
+                       offeredHold: row[5].flatMap { appointments[$0] }, codeID: row[6]!, codeSHA256: row[7].flatMap(Hex.decode))
         }
     }
 

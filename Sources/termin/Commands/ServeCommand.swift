@@ -137,7 +137,7 @@ enum ServeCommand: Command {
         Threads.start(supervisor.loops)
         let api = TerminAPI(assembly: assembly, protection: protection, databaseReachable: { supervisor.isReachable })
         registerMetrics(of: supervisor, in: api.metrics)
-        let delivery = try outboxDelivery(options, pool: pool, catalog: assembly.engine.catalog)
+        let delivery = try outboxDelivery(options, pool: pool, catalog: assembly.engine.catalog, codes: assembly.engine.codes)
         if let delivery {
             Threads.start(delivery.loops)
             registerMetrics(of: delivery, in: api.metrics)
@@ -181,7 +181,8 @@ enum ServeCommand: Command {
     }
 
     /// The mail delivery of the outbox, when a relay is configured.
-    static func outboxDelivery(_ options: ParsedOptions, pool: ConnectionPool, catalog: Catalog) throws -> OutboxDelivery? {
+    static func outboxDelivery(_ options: ParsedOptions, pool: ConnectionPool, catalog: Catalog, codes: BookingCodes) throws
+        -> OutboxDelivery? {
         guard let url = options.optional(smtpURL) else { return nil }
         guard let client = SMTPClient(url: url) else {
             throw ParsedOptions.UsageError(description: "--smtp-url: smtp://HOST[:PORT], not '\(url)'")
@@ -189,7 +190,7 @@ enum ServeCommand: Command {
         guard options[mailFrom].contains("@") else {
             throw ParsedOptions.UsageError(description: "--mail-from: an e-mail address, not '\(options[mailFrom])'")
         }
-        let sender = BookingMail.Sender(from: MailAddress(options[mailFrom]), portalURL: options[portalURL])
+        let sender = BookingMail.Sender(from: MailAddress(options[mailFrom]), portalURL: options[portalURL], codes: codes)
         var configuration = OutboxDelivery.Configuration()
         configuration.reminderHours = options[reminderHours]
         return OutboxDelivery(pool: pool, catalog: catalog, sender: sender,
