@@ -97,7 +97,9 @@ public struct TerminAPI: Sendable {
         router.add("DELETE", "/v1/bookings/{id}") { request, parameters in
             respond { try cancelBooking(request, id: parameters["id"]!) }
         }
-        router.add("POST", "/v1/bookings/{id}/move") { request, parameters in
+        router.add("POST", "/v1/bookings/{id}/move", deferring: { request, parameters, later in
+            moveBookingDeferring(request, id: parameters["id"]!, later: later)
+        }) { request, parameters in
             respond { try moveBooking(request, id: parameters["id"]!) }
         }
         router.add("POST", "/v1/bookings/{id}/earlier") { request, parameters in

@@ -121,6 +121,38 @@ extension TerminAPI {
     /// Moves a booking: its citizen until the cut-off, or staff of the booking's office and the new one at any time.
     func moveBooking(_ request: HTTPRequest, id: String) throws(APIFailure) -> HTTPResponse {
         let requester = try requester(request, bookingID: id)
+        let target = try moveTarget(request)
+        let record = try run { () throws(EngineError) in try engine.move(id: id, by: requester, to: target) }
+        return Self.moved(record)
+    }
+
+    /// `POST /v1/bookings/{id}/move` on the event loop: a citizen's move to a time, decided from the ledger, is
+    /// answered when its batch is committed, with no thread waiting for it. What needs a read of the database (a staff
+    /// token, a booking this instance's ledger does not know, a move onto a hold) goes to a worker (`moveBooking`).
+    func moveBookingDeferring(_ request: HTTPRequest, id: String, later: @escaping @Sendable (HTTPResponse) -> Void)
+        -> Router.InlineOutcome {
+        guard Self.credential(request, scheme: "Bearer") == nil else { return .blocking }
+        do throws(APIFailure) {
+            let requester = try requester(request, bookingID: id)
+            let target = try moveTarget(request)
+            let decided = try run { () throws(EngineError) in
+                try engine.move(id: id, by: requester, to: target, reading: false) { result in
+                    switch result {
+                    case .success(let record): later(Self.moved(record))
+                    case .failure(let error): later(APIFailure(error).response)
+                    }
+                }
+            }
+            return decided ? .deferred : .blocking
+        } catch {
+            return .answered(error.response)
+        }
+    }
+
+    static func moved(_ record: Appointment) -> HTTPResponse { .json(200, BookingJSON(record, code: nil).json) }
+
+    /// Where a move's body says the booking goes.
+    func moveTarget(_ request: HTTPRequest) throws(APIFailure) -> BookingEngine.MoveTarget {
         let body = try JSONBody.decode(MoveRequestJSON.self, from: request)
         let target: BookingEngine.MoveTarget
         if let hold = body.hold {
@@ -132,8 +164,7 @@ extension TerminAPI {
             guard let start = body.start else { throw APIFailure.invalid("start", "Send a start (and office), or a hold.") }
             target = .time(officeID: body.office, start: try Self.start(start), needs: try Self.needs(body.needs, languages: body.languages))
         }
-        let record = try run { () throws(EngineError) in try engine.move(id: id, by: requester, to: target) }
-        return .json(200, BookingJSON(record, code: nil).json)
+        return target
     }
 
     func calendar(_ request: HTTPRequest, id: String) throws(APIFailure) -> HTTPResponse {

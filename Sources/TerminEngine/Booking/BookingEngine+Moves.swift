@@ -1,3 +1,5 @@
+import Dispatch
+import Synchronization
 import TerminCore
 import TerminStore
 
@@ -14,47 +16,80 @@ extension BookingEngine {
         case hold(id: String)
     }
 
-    /// What a move needs to know of the booking it moves: where it is and what for.
+    /// What a move needs to know of the booking it moves: where it is and what for, and its cut-off for a citizen.
     struct Movable {
         let run: SlotRun
         let channel: Channel
         let services: [ServiceRequest]
         let start: Instant
+        /// Minutes before the start after which its citizen cannot move it (`nil` for staff, who are not bound).
+        let cutoffMinutes: Int?
     }
 
     /// Moves booking `id`; returns it as it now stands (same id and code, revision raised). A move to the time it has
     /// already changes nothing.
     public func move(id: String, by requester: Requester, to target: MoveTarget) throws(EngineError) -> Appointment {
+        let answer = Mutex<Result<Appointment, EngineError>?>(nil)
+        let done = DispatchSemaphore(value: 0)
+        let decided = try move(id: id, by: requester, to: target, reading: true) { result in
+            answer.withLock { $0 = result }
+            done.signal()
+        }
+        precondition(decided, "reading, every move is decided")
+        done.wait()
+        return try answer.withLock { $0! }.get()
+    }
+
+    /// Moves booking `id` without waiting for the commit: what a client got wrong is thrown at once; otherwise
+    /// `completion` hears the booking as it then stands, or why it did not move, on the writer's thread (it must not
+    /// block). Without `reading`, nothing is read from the database: the move is decided from this instance's ledger or
+    /// not at all (`false`, nothing done): a booking the ledger does not know or sees past its cut-off, a move onto a
+    /// hold, to a call-back line, or to the time it has.
+    @discardableResult
+    public func move(id: String, by requester: Requester, to target: MoveTarget, reading: Bool,
+                     completion: @escaping @Sendable (Result<Appointment, EngineError>) -> Void) throws(EngineError) -> Bool {
         let now = clock.now()
         let live = self.live
-        let current = try movable(id, by: requester, now: now, in: live)
+        guard let current = try movable(id, by: requester, now: now, reading: reading, in: live) else { return false }
         let reserved: WritePipeline.Reserved
-        let newOfficeID: Int
         switch target {
         case .time(let officeID, let start, let needs):
-            newOfficeID = officeID ?? current.run.officeID
+            let newOfficeID = officeID ?? current.run.officeID
             try authorize(requester, officeIDs: [current.run.officeID, newOfficeID])
             if newOfficeID == current.run.officeID && start == current.start {
+                guard reading else { return false }
                 guard let unchanged = try read(id, code: requester.code), unchanged.status == .confirmed else {
                     throw EngineError(.notFound, detail: "There is no booking \(id) for this code.")
                 }
-                return unchanged
+                completion(.success(unchanged))
+                return true
             }
-            try requirePhone(toMove: id, by: requester, from: current.run.officeID, to: newOfficeID, field: "office", in: live)
+            guard try requirePhone(toMove: id, by: requester, from: current.run.officeID, to: newOfficeID, field: "office",
+                                   reading: reading, in: live) else { return false }
             let (placement, run) = try reserve(officeID: newOfficeID, start: start, services: current.services,
                                                channel: current.channel, needs: needs, now: now, in: live)
-            let move = AppointmentRepository.Move(id: id, code: requester.code, from: current.run, to: run,
-                                                  start: placement.start, end: placement.end)
+            let move = AppointmentRepository.Move(id: id, code: requester.code, cutoffMinutes: current.cutoffMinutes,
+                                                  from: current.run, to: run, start: placement.start, end: placement.end)
             reserved = .init(Decisions.move(move, by: requester.actor, now: now), runs: [(run, current.channel)], in: live)
         case .hold(let holdID):
+            guard reading else { return false }
             let hold = try self.hold(holdID, for: current, now: now)
             try authorize(requester, officeIDs: [current.run.officeID, hold.run.officeID])
-            try requirePhone(toMove: id, by: requester, from: current.run.officeID, to: hold.run.officeID, field: "hold", in: live)
-            let move = AppointmentRepository.Move(id: id, code: requester.code, from: current.run, to: hold.run,
-                                                  start: hold.start, end: hold.end, holdID: holdID)
+            _ = try requirePhone(toMove: id, by: requester, from: current.run.officeID, to: hold.run.officeID, field: "hold",
+                                 reading: true, in: live)
+            let move = AppointmentRepository.Move(id: id, code: requester.code, cutoffMinutes: current.cutoffMinutes,
+                                                  from: current.run, to: hold.run, start: hold.start, end: hold.end, holdID: holdID)
             reserved = .init(Decisions.move(move, by: requester.actor, now: now), in: live)
         }
-        switch pipeline.commit(reserved) {
+        pipeline.commit(reserved) { [self] outcome in
+            completion(Result { () throws(EngineError) in try moved(outcome, id: id) })
+        }
+        return true
+    }
+
+    /// The booking a move's outcome left, or why it did not move.
+    private func moved(_ outcome: WritePlan.Outcome, id: String) throws(EngineError) -> Appointment {
+        switch outcome {
         case .committed(let changed): return changed[0]
         case .refused(.deskTaken):
             throw EngineError(SchedulingError(.slotTaken, field: "start", detail: "That time is no longer free."))
@@ -68,21 +103,23 @@ extension BookingEngine {
         }
     }
 
-    /// The booking as it stands, if `requester` may move it now. The ledger knows this instance's live bookings (and
-    /// those it read from the database) with their services: those are moved without a read, and the database
-    /// checks the code, the state and the cut-off as it writes. Others are read first.
-    private func movable(_ id: String, by requester: Requester, now: Instant, in live: LiveLedger) throws(EngineError) -> Movable {
+    /// The booking as it stands, if `requester` may move it now; `nil` when that needs a read and `reading` is off. The
+    /// ledger knows this instance's live bookings (and those it read from the database) with their services: those
+    /// are moved without a read, and the database checks the code, the state and the cut-off as it writes. Others
+    /// are read first.
+    private func movable(_ id: String, by requester: Requester, now: Instant, reading: Bool, in live: LiveLedger)
+        throws(EngineError) -> Movable? {
         let catalog = live.scheduler.catalog
         if let known = live.known(id), let office = catalog.offices[known.run.officeID] {
             let start = BerlinTime.instant(date: known.run.date, minuteOfDay: known.run.startUnit * office.slotMinutes)
             let minutes = catalog.changeCutoffMinutes(officeID: office.id, services: known.services)
-            if requester.code != nil, start < now.adding(seconds: Int64(minutes) * 60) {
-                // Past the cut-off, if the code is right: the read says which, and names the cut-off.
-                return try movable(read: id, by: requester, now: now)
+            // Past the cut-off, if the code is right: the read says which, and names the cut-off.
+            if requester.code == nil || start >= now.adding(seconds: Int64(minutes) * 60) {
+                return Movable(run: known.run, channel: known.channel, services: known.services, start: start,
+                               cutoffMinutes: requester.code == nil ? nil : minutes)
             }
-            return Movable(run: known.run, channel: known.channel, services: known.services, start: start)
         }
-        return try movable(read: id, by: requester, now: now)
+        return reading ? try movable(read: id, by: requester, now: now) : nil
     }
 
     /// The booking as the database has it, if `requester` may move it now.
@@ -92,11 +129,9 @@ extension BookingEngine {
             throw EngineError(.notFound, detail: "There is no booking \(id) for this code.")
         }
         guard found.status == .confirmed else { throw Self.notMovable(found) }
-        if requester.code != nil {
-            let minutes = catalog.changeCutoffMinutes(officeID: found.run.officeID, services: found.services)
-            if found.start < now.adding(seconds: Int64(minutes) * 60) { throw pastCutoff(found, change: "moved") }
-        }
-        return Movable(run: found.run, channel: found.channel, services: found.services, start: found.start)
+        let minutes = requester.code.map { _ in catalog.changeCutoffMinutes(officeID: found.run.officeID, services: found.services) }
+        if let minutes, found.start < now.adding(seconds: Int64(minutes) * 60) { throw pastCutoff(found, change: "moved") }
+        return Movable(run: found.run, channel: found.channel, services: found.services, start: found.start, cutoffMinutes: minutes)
     }
 
     /// The live hold `holdID`, if `booking` can move onto it: the same services, in the same channel.
@@ -115,11 +150,12 @@ extension BookingEngine {
 
     /// An appointment by id, and by code when one is given.
     /// A booking moved onto a call-back line must carry the phone number to call (a move sends no contact): else a
-    /// 422 naming `field`, before anything is reserved.
+    /// 422 naming `field`, before anything is reserved. `false` when that needs a read and `reading` is off.
     private func requirePhone(toMove id: String, by requester: Requester, from officeID: Int, to newOfficeID: Int, field: String,
-                              in live: LiveLedger) throws(EngineError) {
-        guard newOfficeID != officeID, let place = live.scheduler.catalog.offices[newOfficeID], place.kind == .phone,
-              try read(id, code: requester.code)?.contact?.phone == nil else { return }
+                              reading: Bool, in live: LiveLedger) throws(EngineError) -> Bool {
+        guard newOfficeID != officeID, let place = live.scheduler.catalog.offices[newOfficeID], place.kind == .phone else { return true }
+        guard reading else { return false }
+        guard try read(id, code: requester.code)?.contact?.phone == nil else { return true }
         throw EngineError(.invalid, field: field, detail: "\(place.displayName) calls the citizen back, and this booking has no "
                           + "phone number: book a call-back there with contact.phone instead.")
     }

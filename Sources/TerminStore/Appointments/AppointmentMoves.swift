@@ -9,6 +9,10 @@ extension AppointmentRepository {
         public let id: String
         /// The booking's code; `nil` for staff (who are not bound by the cut-off either).
         public let code: String?
+        /// For a citizen, the booking's cut-off: minutes before its start after which it is not moved (the engine's
+        /// catalog knows the office and services of the place the booking stands, which the move requires); `nil` for
+        /// staff.
+        public let cutoffMinutes: Int?
         /// Where the booking was when the move was decided: the move stands only if it is still there.
         public let from: SlotRun
         public let to: SlotRun
@@ -17,10 +21,13 @@ extension AppointmentRepository {
         /// The hold whose time the booking takes (the hold is deleted in the same transaction), if it moves onto one.
         public let holdID: String?
 
-        public init(id: String, code: String?, from: SlotRun, to: SlotRun, start: Instant, end: Instant, holdID: String? = nil) {
+        public init(id: String, code: String?, cutoffMinutes: Int?, from: SlotRun, to: SlotRun, start: Instant, end: Instant,
+                    holdID: String? = nil) {
             precondition(start < end && to.units > 0, "a booking lasts")
+            precondition((code == nil) == (cutoffMinutes == nil), "a citizen's move, and only a citizen's, has a cut-off")
             self.id = id
             self.code = code
+            self.cutoffMinutes = cutoffMinutes
             self.from = from
             self.to = to
             self.start = start
@@ -59,12 +66,13 @@ extension AppointmentRepository {
                 UPDATE appointment a SET office_id = i.office_id, desk_id = i.desk_id, day = i.day, start_unit = i.start_unit,
                   units = i.units, span = tstzrange(i.lo, i.hi), revision = a.revision + 1, moved_at = i.now_at
                 FROM unnest($1::uuid[], $2::text[], $3::bigint[], $4::bigint[], $5::date[], $6::int[], $7::int[],
-                            $8::timestamptz[], $9::timestamptz[], $10::timestamptz[], $11::bigint[], $12::date[], $13::int[])
-                  AS i(id, code, office_id, desk_id, day, start_unit, units, lo, hi, now_at, from_desk, from_day, from_start)
+                            $8::timestamptz[], $9::timestamptz[], $10::timestamptz[], $11::bigint[], $12::date[], $13::int[],
+                            $14::int[])
+                  AS i(id, code, office_id, desk_id, day, start_unit, units, lo, hi, now_at, from_desk, from_day, from_start,
+                       cutoff_minutes)
                 WHERE a.id = i.id AND (i.code IS NULL OR a.code_hash = sha256(convert_to(i.code, 'UTF8')))
                   AND a.status = 'confirmed' AND a.desk_id = i.from_desk AND a.day = i.from_day AND a.start_unit = i.from_start
-                  AND (i.code IS NULL OR lower(a.span) >= i.now_at
-                       + make_interval(mins => termin_change_cutoff_minutes(a.office_id, a.service_ids)))
+                  AND (i.cutoff_minutes IS NULL OR lower(a.span) >= i.now_at + make_interval(mins => i.cutoff_minutes))
                   AND NOT EXISTS (SELECT 1 FROM desk_time d WHERE d.desk_id = i.desk_id AND d.appointment_id <> a.id
                     AND d.unit5 >= extract(epoch FROM i.lo)::bigint / 300 AND d.unit5 < extract(epoch FROM i.hi)::bigint / 300)
                 RETURNING \(AppointmentColumns.selection.sql)
@@ -73,7 +81,8 @@ extension AppointmentRepository {
                       column { String($0.move.to.startUnit) }, column { String($0.move.to.units) },
                       column { BerlinTime.format($0.move.start) }, column { BerlinTime.format($0.move.end) },
                       column { BerlinTime.format($0.now) }, column { String($0.move.from.deskID) },
-                      column { $0.move.from.date.description }, column { String($0.move.from.startUnit) }]))
+                      column { $0.move.from.date.description }, column { String($0.move.from.startUnit) },
+                      column { $0.move.cutoffMinutes.map { String($0) } }]))
             moved = Dictionary(rows.map { ($0.id, $0) }, uniquingKeysWith: { a, _ in a })
         }
         return try moves.map { move, now in
@@ -95,7 +104,8 @@ extension AppointmentRepository {
             """, [holdID, BerlinTime.format(now), String(move.to.deskID), move.to.date.description,
                   String(move.to.startUnit), String(move.to.units), move.id])
         guard !ended.isEmpty else { return .holdExpired }
-        let onto = Move(id: move.id, code: move.code, from: move.from, to: move.to, start: move.start, end: move.end)
+        let onto = Move(id: move.id, code: move.code, cutoffMinutes: move.cutoffMinutes, from: move.from, to: move.to,
+                        start: move.start, end: move.end)
         return try self.move([(onto, now)], db)[0]
     }
 
@@ -105,12 +115,7 @@ extension AppointmentRepository {
         guard let standing, standing.status != .held, standing.status != .expired else { return nil }
         if standing.status != .confirmed { return .notConfirmed(standing) }
         if standing.run != move.from { return .movedMeanwhile(standing) }
-        if move.code != nil, try db.query("""
-            SELECT 1 FROM appointment a WHERE a.id = $1
-              AND lower(a.span) < $2::timestamptz + make_interval(mins => termin_change_cutoff_minutes(a.office_id, a.service_ids))
-            """, [move.id, BerlinTime.format(now)]).scalar != nil {
-            return .pastCutoff(standing)
-        }
+        if let minutes = move.cutoffMinutes, standing.start < now.adding(seconds: Int64(minutes) * 60) { return .pastCutoff(standing) }
         return .deskTaken
     }
 }
