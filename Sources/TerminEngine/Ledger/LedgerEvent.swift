@@ -1,4 +1,5 @@
 import TerminCore
+import TerminStore
 
 /// One line of a `termin_ledger` notification (see `Sql/004_ledger_notify.sql`):
 /// `op,id,office_id,desk_id,day,start_unit,units,channel`.
@@ -12,13 +13,14 @@ public struct LedgerEvent: Sendable, Equatable {
     /// The appointment's services, when known (an appointment read from the database; notifications carry none).
     public let services: [ServiceRequest]?
 
-    /// The events of a payload; lines that do not parse are skipped (the header line among them).
+    /// The events of a payload; lines that do not parse are skipped (the header line among them). Split as UTF-8
+    /// bytes (a notification is ASCII), not as characters.
     public static func parse(payload: String) -> [LedgerEvent] {
-        payload.split(separator: "\n").compactMap { LedgerEvent(line: $0) }
+        LedgerFeed.lines(of: payload).compactMap { LedgerEvent(line: $0) }
     }
 
     init?(line: Substring) {
-        let fields = line.split(separator: ",", omittingEmptySubsequences: false)
+        let fields = line.utf8.split(separator: UInt8(ascii: ","), omittingEmptySubsequences: false).map(Substring.init)
         guard fields.count == 8, let office = Int(fields[2]), let desk = Int(fields[3]),
               let date = LocalDate(iso: fields[4]), let start = Int(fields[5]), let units = Int(fields[6]),
               start >= 0, units > 0, let channel = Channel(rawValue: String(fields[7])) else { return nil }

@@ -24,14 +24,19 @@ public final class LedgerFeed: @unchecked Sendable {
         try listener.receive(timeoutMilliseconds: timeoutMilliseconds)
     }
 
+    /// The lines of a payload, split as UTF-8 bytes (a notification is ASCII; splitting characters costs far more).
+    public static func lines(of payload: String) -> [Substring] {
+        payload.utf8.split(separator: UInt8(ascii: "\n")).map(Substring.init)
+    }
+
     /// Whether a payload announces a new release round (a line `round,<id>`, Sql/031).
     public static func announcesRound(in payload: String) -> Bool {
-        payload.split(separator: "\n").contains { $0.hasPrefix("round,") }
+        lines(of: payload).contains { $0.hasPrefix("round,") }
     }
 
     /// The catalogue's revision a payload announces (its line `catalog,<revision>`, Sql/021), if it announces one.
     public static func catalogRevision(in payload: String) -> Int? {
-        for line in payload.split(separator: "\n") where line.hasPrefix("catalog,") {
+        for line in lines(of: payload) where line.hasPrefix("catalog,") {
             return Int(line.dropFirst("catalog,".count))
         }
         return nil
