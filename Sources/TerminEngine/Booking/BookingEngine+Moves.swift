@@ -105,8 +105,8 @@ extension BookingEngine {
 
     /// The booking as it stands, if `requester` may move it now; `nil` when that needs a read and `reading` is off. The
     /// ledger knows this instance's live bookings (and those it read from the database) with their services: those
-    /// are moved without a read, and the database checks the code, the state and the cut-off as it writes. Others
-    /// are read first.
+    /// are moved without a read, and the database checks the code, the state and the cut-off given here as it writes.
+    /// Others are read first.
     private func movable(_ id: String, by requester: Requester, now: Instant, reading: Bool, in live: LiveLedger)
         throws(EngineError) -> Movable? {
         let catalog = live.scheduler.catalog
