@@ -63,17 +63,19 @@ public final class EngineAssembly: Sendable {
     private static func identityHasher(_ configuration: BookingEngine.Configuration, _ pool: DatabasePool) throws -> IdentityHasher? {
         guard configuration.identityLimits != nil else { return nil }
         if let key = configuration.identityKey { return IdentityHasher(key: key) }
-        let proposed = Secret.bytes(count: 32)
-        return IdentityHasher(key: try pool.withConnection { try SecretRepository.secret(named: identityKeyName, proposing: proposed, $0) })
+        return IdentityHasher(key: try databaseKey(named: identityKeyName, pool))
     }
 
     /// The booking codes, under the database's key (made by the first instance, so that every instance and every
     /// restart derives the same code from a booking's id).
     private static func bookingCodes(_ pool: DatabasePool) throws -> BookingCodes {
+        BookingCodes(key: try databaseKey(named: BookingCodes.keyName, pool))
+    }
+
+    /// The database's key `name`: 32 random bytes, made by the first instance that needs it.
+    private static func databaseKey(named name: String, _ pool: DatabasePool) throws -> [UInt8] {
         let proposed = Secret.bytes(count: 32)
-        return BookingCodes(key: try pool.withConnection {
-            try SecretRepository.secret(named: BookingCodes.keyName, proposing: proposed, $0)
-        })
+        return try pool.withConnection { try SecretRepository.secret(named: name, proposing: proposed, $0) }
     }
 
     /// Every loop the engine needs run: the commit writers, the ledger sync, the sweeper and the rounds' closer.

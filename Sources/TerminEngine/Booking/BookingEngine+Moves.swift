@@ -1,5 +1,3 @@
-import Dispatch
-import Synchronization
 import TerminCore
 import TerminStore
 
@@ -29,15 +27,9 @@ extension BookingEngine {
     /// Moves booking `id`; returns it as it now stands (same id and code, revision raised). A move to the time it has
     /// already changes nothing.
     public func move(id: String, by requester: Requester, to target: MoveTarget) throws(EngineError) -> Appointment {
-        let answer = Mutex<Result<Appointment, EngineError>?>(nil)
-        let done = DispatchSemaphore(value: 0)
-        let decided = try move(id: id, by: requester, to: target, reading: true) { result in
-            answer.withLock { $0 = result }
-            done.signal()
+        try Self.awaiting { completion throws(EngineError) in   // reading, every move is decided
+            try move(id: id, by: requester, to: target, reading: true, completion: completion)
         }
-        precondition(decided, "reading, every move is decided")
-        done.wait()
-        return try answer.withLock { $0! }.get()
     }
 
     /// Moves booking `id` without waiting for the commit: what a client got wrong is thrown at once; otherwise

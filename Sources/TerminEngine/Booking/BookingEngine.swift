@@ -154,13 +154,24 @@ public final class BookingEngine: Sendable {
     public func book(_ source: BookingSource, contact: Appointment.Contact?, pseudonym: String? = nil,
                      by staff: StaffMember? = nil, idempotencyKey: String?, fingerprint: String) throws(EngineError)
         -> IssuedBooking {
-        let answer = Mutex<Result<IssuedBooking, EngineError>?>(nil)
+        try Self.awaiting { completion throws(EngineError) in
+            try book(source, contact: contact, pseudonym: pseudonym, by: staff,
+                     idempotency: idempotencyKey.map { ($0, fingerprint) }, completion: completion)
+            return true
+        }
+    }
+
+    /// Starts a write that answers `completion` later (`start` says whether it started) and waits for its answer.
+    static func awaiting<Answer: Sendable>(
+        _ start: (@escaping @Sendable (Result<Answer, EngineError>) -> Void) throws(EngineError) -> Bool
+    ) throws(EngineError) -> Answer {
+        let answer = Mutex<Result<Answer, EngineError>?>(nil)
         let done = DispatchSemaphore(value: 0)
-        try book(source, contact: contact, pseudonym: pseudonym, by: staff,
-                 idempotency: idempotencyKey.map { ($0, fingerprint) }) { result in
+        let started = try start { result in
             answer.withLock { $0 = result }
             done.signal()
         }
+        precondition(started, "a write waited for always starts")
         done.wait()
         return try answer.withLock { $0! }.get()
     }
