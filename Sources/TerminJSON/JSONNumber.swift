@@ -1,5 +1,6 @@
 /// Numbers read from their JSON text as Foundation's `JSONDecoder` reads them (swift-foundation's
-/// `unwrapFixedWidthInteger` and `unwrapFloatingPoint`), so that `JSONValueDecoder` accepts and refuses the same.
+/// `unwrapFixedWidthInteger` and `unwrapFloatingPoint`), so that `JSONValueDecoder` accepts and refuses the same (it
+/// names the field of a number it refuses, where Foundation names none).
 public enum JSONNumber {
     /// `text` (a number `JSONReader` accepted) as an integer of type `T`, `nil` when it is not one or does not fit:
     /// plain digits exactly (`-0` is 0); otherwise (`2.0`, `1e2`, `0.5e1`) the `Double` it reads as when that is a
@@ -27,16 +28,23 @@ public enum JSONNumber {
         return number
     }
 
-    /// The error `JSONDecoder` reports for a number that does not fit the type asked for: the document's, not the
-    /// field's (an empty coding path).
-    static func unrepresentable(_ text: String) -> DecodingError {
-        .dataCorrupted(.init(codingPath: [], debugDescription: "The given data was not valid JSON.",
+    /// The error for a number that does not fit `type`, at the field that holds it (`JSONDecoder` reports the same
+    /// case for the whole document, with an empty coding path, so that a client could not tell which field it was).
+    static func unrepresentable(_ text: String, as type: Any.Type, at codingPath: [any CodingKey]) -> DecodingError {
+        .dataCorrupted(.init(codingPath: codingPath, debugDescription: "The number \(text) does not fit: expected \(expected(type)).",
                              underlyingError: NotRepresentable(text: text)))
     }
 
+    private static func expected(_ type: Any.Type) -> String {
+        switch type {
+        case let integer as any FixedWidthInteger.Type: "a whole number from \(integer.min) to \(integer.max)"
+        default: "a number within range"
+        }
+    }
+
     /// Why: the number as sent.
-    struct NotRepresentable: Error {
-        let text: String
+    public struct NotRepresentable: Error {
+        public let text: String
     }
 
     /// The whole number `text` stands for exactly (`-1.230e3` is -1230), `nil` when it has a fraction or does not

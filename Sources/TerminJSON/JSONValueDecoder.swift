@@ -103,14 +103,14 @@ final class JSONValueDecoding: Decoder {
     func integer<T: FixedWidthInteger>(_ type: T.Type) throws -> T {
         try notNull(type)
         guard case .number(let text) = value else { throw mismatch(type) }
-        guard let integer = JSONNumber.integer(text, as: type) else { throw JSONNumber.unrepresentable(text) }
+        guard let integer = JSONNumber.integer(text, as: type) else { throw JSONNumber.unrepresentable(text, as: type, at: codingPath) }
         return integer
     }
 
     func floatingPoint<T: BinaryFloatingPoint & LosslessStringConvertible>(_ type: T.Type) throws -> T {
         try notNull(type)
         guard case .number(let text) = value else { throw mismatch(type) }
-        guard let number = JSONNumber.floatingPoint(text, as: type) else { throw JSONNumber.unrepresentable(text) }
+        guard let number = JSONNumber.floatingPoint(text, as: type) else { throw JSONNumber.unrepresentable(text, as: type, at: codingPath) }
         return number
     }
 }

@@ -11,6 +11,8 @@ import TerminTestSupport
         ("POST", "/v1/holds", #"{"start":"2026-12-01T08:00:00+01:00","services":[{"id":1063441}]}"#, 422, "office"),
         ("POST", "/v1/holds", #"{"office":"x","start":"2026-12-01T08:00:00+01:00","services":[{"id":1063441}]}"#, 422, "office"),
         ("POST", "/v1/holds", #"{"office":999,"start":"2026-12-01T08:00:00+01:00","services":[{"id":1063441}]}"#, 422, "office"),
+        ("POST", "/v1/holds", #"{"office":102522.5,"start":"2026-12-01T08:00:00+01:00","services":[{"id":1063441}]}"#, 422, "office"),
+        ("POST", "/v1/holds", #"{"office":102522,"start":"2026-12-01T08:00:00+01:00","services":[{"id":1063441,"quantity":88313198909848813568}]}"#, 422, "services[0].quantity"),
         ("POST", "/v1/holds", #"{"office":102522,"start":"2026-12-01T08:00:00+01:00","services":[{"id":42}]}"#, 422, "services[0].id"),
         ("POST", "/v1/holds", #"{"office":102522,"start":"2026-12-01T08:00:00+01:00","services":[{"id":1063423}]}"#, 422, "services[0].id"),
         ("POST", "/v1/holds", #"{"office":102522,"start":"2026-12-01T08:00:00+01:00","services":[{"id":1063441,"quantity":3}]}"#, 422, "services[0].quantity"),

@@ -56,7 +56,7 @@ import Testing
         #"{"office":1.0,"start":"s","services":[]}"#,                        // a whole number with a point
         #"{"office":1e2,"start":"s","services":[]}"#,
         #"{"office":-0,"start":"s","services":[]}"#,
-        #"{"office":1.5,"start":"s","services":[]}"#,                        // dataCorrupted, path empty
+        #"{"office":1.5,"start":"s","services":[]}"#,                        // refused, naming office
         #"{"office":1e30,"start":"s","services":[]}"#,
         #"{"office":9223372036854775808,"start":"s","services":[]}"#,
         #"{"office":-9223372036854775808,"start":"s","services":[]}"#,
@@ -73,7 +73,7 @@ import Testing
 
     @Test(arguments: Self.documents) func decodesAsFoundationDoes(document: String) {
         let (ours, foundation) = DecodingOutcome.both(Body.self, Array(document.utf8))
-        #expect(ours == foundation, "\(document)")
+        #expect(ours.agrees(with: foundation), "\(document)")
     }
 
     /// The one difference: `JSONDecoder` takes a comma before `}` or `]`, which RFC 8259 does not allow and
@@ -96,7 +96,7 @@ import Testing
             let bytes = Array("[\(number)]".utf8)
             func same<T: Decodable>(_ type: T.Type) {
                 let (ours, foundation) = DecodingOutcome.both(type, bytes)
-                #expect(ours == foundation, "\(number) as \(type)")
+                #expect(ours.agrees(with: foundation), "\(number) as \(type)")
             }
             same([Int].self); same([Int8].self); same([Int16].self); same([Int32].self); same([Int64].self)
             same([UInt].self); same([UInt8].self); same([UInt16].self); same([UInt32].self); same([UInt64].self)
@@ -121,7 +121,7 @@ import Testing
             if RandomJSON.hasTrailingComma(bytes) {
                 #expect(ours == .dataCorrupted(path: ""), "seed \(seed): \(String(decoding: bytes, as: UTF8.self))")
             } else {
-                #expect(ours == foundation, "seed \(seed): \(String(decoding: bytes, as: UTF8.self))")
+                #expect(ours.agrees(with: foundation), "seed \(seed): \(String(decoding: bytes, as: UTF8.self))")
             }
         }
     }

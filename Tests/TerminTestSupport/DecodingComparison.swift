@@ -9,6 +9,8 @@ public enum DecodingOutcome: Equatable, CustomStringConvertible {
     case typeMismatch(String, path: String)
     case valueNotFound(String, path: String)
     case dataCorrupted(path: String)
+    /// `JSONValueDecoder`'s refusal of a number that does not fit, at its field.
+    case numberNotFitting(path: String)
     case other(String)
 
     public init(_ decode: () throws -> Any) {
@@ -21,12 +23,21 @@ public enum DecodingOutcome: Equatable, CustomStringConvertible {
             case .keyNotFound(let key, let context): self = .keyNotFound(path: Self.path(context.codingPath + [key]))
             case .typeMismatch(let type, let context): self = .typeMismatch("\(type)", path: Self.path(context.codingPath))
             case .valueNotFound(let type, let context): self = .valueNotFound("\(type)", path: Self.path(context.codingPath))
+            case .dataCorrupted(let context) where context.underlyingError is JSONNumber.NotRepresentable:
+                self = .numberNotFitting(path: Self.path(context.codingPath))
             case .dataCorrupted(let context): self = .dataCorrupted(path: Self.path(context.codingPath))
             @unknown default: self = .other("\(error)")
             }
         } catch {
             self = .other("\(error)")
         }
+    }
+
+    /// Whether `JSONValueDecoder`'s outcome is Foundation's: the same, but for the field it names where Foundation
+    /// calls a number that does not fit the whole document's fault.
+    public func agrees(with foundation: DecodingOutcome) -> Bool {
+        if case .numberNotFitting = self { return foundation == .dataCorrupted(path: "") }
+        return self == foundation
     }
 
     /// Both decoders' outcomes for `bytes` as `type`.
@@ -47,6 +58,7 @@ public enum DecodingOutcome: Equatable, CustomStringConvertible {
         case .typeMismatch(let type, let path): "typeMismatch \(type) \(path)"
         case .valueNotFound(let type, let path): "valueNotFound \(type) \(path)"
         case .dataCorrupted(let path): "dataCorrupted \(path)"
+        case .numberNotFitting(let path): "numberNotFitting \(path)"
         case .other(let text): "other \(text)"
         }
     }
