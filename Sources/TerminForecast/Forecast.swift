@@ -1,4 +1,4 @@
-/// A forecast a planner can act on: the models' backtest scores, the chosen model (lowest MASE), and the future
+/// A forecast a planner can act on: the models' backtest scores, the chosen model, and the future
 /// periods with 80 % and 95 % prediction intervals. Known closures in the horizon are forecast as zero and named.
 public struct Forecast: Sendable {
     /// One future period.
@@ -15,10 +15,11 @@ public struct Forecast: Sendable {
         public let description: String
     }
 
-    /// How much lower (a share of its MASE) another model's backtest MASE must be to be chosen over the fixed
-    /// combination. A dozen weeks of backtest rank near-equal models by noise; the combination is the better bet
-    /// unless another model is clearly better.
-    public static let combinationPreferenceShare = 0.03
+    /// The share of the backtest's folds in which another model must beat the fixed combination (besides a lower mean
+    /// MASE) to be chosen over it. A dozen weeks of backtest rank near-equal models by noise, and a margin on the mean
+    /// does not tell a model better every week (the 52-week profile on a few arrivals an hour) from one lucky in a few;
+    /// counting the weeks it wins does. The combination is the better bet otherwise.
+    public static let combinationFoldWinsShare = 0.75
 
     public let series: DemandSeries
     /// Every candidate's scores, the combination's among them.
@@ -29,25 +30,19 @@ public struct Forecast: Sendable {
     public let points: [Point]
 
     /// Backtests `models` (default: `ModelCatalog.candidates` for the series, the fixed combination among them),
-    /// chooses the lowest MASE (the combination unless another is `combinationPreferenceShare` lower), refits it on
-    /// the whole history and forecasts `horizon` periods.
+    /// chooses one (`choose`), refits it on the whole history and forecasts `horizon` periods.
     public init(series: DemandSeries, horizon: Int, models: [any ForecastModel]? = nil) throws(TooShort) {
         precondition(horizon >= 1, "a forecast has at least one period")
         let values = series.filledValues
         let m = series.seasonLength
         let weekSeason = series.resolution == .hourly || series.resolution == .daily
-        let candidates = models ?? ModelCatalog.candidates(
-            seasonLength: m, positive: values.allSatisfy { $0 > 0 }, weekSeason: weekSeason,
-            dayOfPlace: series.resolution == .hourly ? series.weekPattern.map { $0 / 24 } : nil)
+        let candidates = models ?? ModelCatalog.candidates(seasonLength: m, positive: values.allSatisfy { $0 > 0 },
+                                                           weekSeason: weekSeason)
         let backtest = Backtest(series: series, models: candidates, horizon: horizon)
-        guard var best = backtest.best else {
+        let combination = backtest.scores.first { score in candidates.contains { $0.name == score.model && $0 is Combination } }
+        guard let best = Self.choose(among: backtest.scores, combination: combination) else {
             throw TooShort(description: "the history has \(values.count) \(series.resolution) periods; a season is \(m), "
                            + "and a backtest needs at least a season and one period more")
-        }
-        if let combination = backtest.scores.first(where: { score in
-            candidates.contains { $0.name == score.model && $0 is Combination }
-        }), best.mase > combination.mase * (1 - Self.combinationPreferenceShare) {
-            best = combination
         }
         let model = candidates.first { $0.name == best.model }!
         let observed = series.entries.compactMap { if case .observed(let v) = $0 { return v } else { return nil } }
@@ -68,6 +63,20 @@ public struct Forecast: Sendable {
             return Point(period: future.period, closed: nil, forecast: value, lower80: band.lower80, upper80: band.upper80,
                          lower95: band.lower95, upper95: band.upper95)
         }
+    }
+
+    /// The model a forecast uses: the fixed combination, unless another has a lower backtest MASE and a lower MASE in
+    /// at least `combinationFoldWinsShare` of the folds (of several such, the lowest MASE); without a combination
+    /// scored, the lowest MASE. `nil` when nothing was scored.
+    static func choose(among scores: [Backtest.Score], combination: Backtest.Score?) -> Backtest.Score? {
+        guard let combination else { return Backtest.best(of: scores) }
+        let foldWinsMin = Int((combinationFoldWinsShare * Double(combination.maseByFold.count)).rounded(.up))
+        let clearlyBetter = scores.filter { score in
+            score.model != combination.model && score.mase < combination.mase
+                && score.maseByFold.count == combination.maseByFold.count
+                && zip(score.maseByFold, combination.maseByFold).count { $0 < $1 } >= foldWinsMin
+        }
+        return Backtest.best(of: clearlyBetter) ?? combination
     }
 
     /// The chosen model's score.

@@ -3,12 +3,12 @@ import Testing
 import TerminCore
 @testable import TerminForecast
 
-/// The window models, day shares, combinations and the intervals on series whose answer is known.
+/// The window models, combinations, the choice among them and the intervals on series whose answer is known.
 @Suite struct CandidateModelTests {
     static let windows: [(SeasonalWindow.Statistic, Int, [Double])] = [
         (.mean, 4, [26.5, 25]),      // (1 + 2 + 3 + 100) / 4, (10 + 20 + 30 + 40) / 4
         (.median, 3, [2, 20]),
-        (.trimmedMean, 4, [2.5, 25]), // (2 + 3) / 2, (20 + 30) / 2
+        (.median, 4, [2.5, 25]),     // (2 + 3) / 2, (20 + 30) / 2
     ]
 
     @Test(arguments: windows)
@@ -23,16 +23,26 @@ import TerminCore
         #expect(SeasonalWindow(seasonLength: 70, seasons: 4, statistic: .mean).name == ModelCatalog.fourWeekMean)
     }
 
-    @Test func dayShareTakesTheShapeFromManyWeeksAndTheVolumeFromTheLast() {
-        // Two days of two hours each; the shape 1:3 every week; day totals 40 then, in the last three weeks, 80.
+    @Test func theLevelAdjustedWindowKeepsTheShapeOfManyWeeksAtTheRecentLevel() {
+        // Two places, shape (−5, +5) every season; the level 10 for five seasons, then 30 for the last two; the fourth
+        // season from the end had an outlier (+40 at place 0, its mean 30). The level: the last two seasons' means, 30.
         var history: [Double] = []
-        for week in 0..<8 {
-            let total = week >= 5 ? 80.0 : 40
-            history += [total / 4, 3 * total / 4, total / 4, 3 * total / 4]
+        for season in 0..<7 {
+            let level = season >= 5 ? 30.0 : 10
+            history += [level - 5 + (season == 3 ? 40 : 0), level + 5]
         }
-        let model = DayShare(dayOfPlace: [0, 0, 1, 1], totalSeasons: 3, totalStatistic: .mean)
-        let forecast = model.forecast(history, horizon: 4)
-        for (value, expected) in zip(forecast, [20.0, 60, 20, 60]) { #expect(abs(value - expected) < 1e-9) }
+        let model = LevelAdjustedWindow(seasonLength: 2, seasons: 5, levelSeasons: 2, statistic: .median)
+        #expect(model.name == "5-week level-adjusted median")
+        // Moved to 30, every season is (25, 35) but the outlier's, (45, 15): the median shrugs it off.
+        #expect(model.forecast(history, horizon: 4) == [25, 35, 25, 35])
+        // The plain windows of five seasons mix the two levels and lose the shape.
+        #expect(SeasonalWindow(seasonLength: 2, seasons: 5, statistic: .median).forecast(history, horizon: 2) == [25, 15])
+        #expect(SeasonalWindow(seasonLength: 2, seasons: 5, statistic: .mean).forecast(history, horizon: 2) == [21, 23])
+        // One season of history: the seasonal naive.
+        #expect(model.forecast([3, 7], horizon: 2) == [3, 7])
+        // Never below zero: (0, 0) and (0, 100) moved to the last season's level 0 are (0, 0) and (−50, 50).
+        #expect(LevelAdjustedWindow(seasonLength: 2, seasons: 2, levelSeasons: 1, statistic: .median)
+            .forecast([0, 100, 0, 0], horizon: 2) == [0, 25])
     }
 
     @Test func aCombinationIsThePlainAverage() {
@@ -63,16 +73,37 @@ import TerminCore
         #expect(LevelProfile(seasonLength: 2, levelSeasons: 1).forecast([0, 40, 0, 0], horizon: 2) == [0, 10])
     }
 
-    @Test func hourlyCandidatesAreFewAndIncludeTheFixedMedianCombination() throws {
-        let models = ModelCatalog.candidates(seasonLength: 70, positive: true, weekSeason: true,
-                                             dayOfPlace: (0..<70).map { $0 / 14 })
+    @Test func hourlyCandidatesAreFewAndIncludeTheMedianOfTheWindows() throws {
+        let models = ModelCatalog.candidates(seasonLength: 70, positive: true, weekSeason: true)
         let names = models.map(\.name)
-        #expect(names.count == Set(names).count && names.count <= 8)
+        #expect(names.count == Set(names).count && names.count <= 9)
         #expect(names.contains(ModelCatalog.fourWeekMean))
         let combination = try #require(models.last as? Combination)
         #expect(combination.statistic == .median)
-        #expect(combination.models.map(\.name).sorted() == ["52-week profile + 4-week level", "8-week trimmed mean",
-                                                             "Holt-Winters additive, damped"])
+        #expect(combination.models.map(\.name) == ["4-week mean", "5-week median", "9-week median", "13-week median",
+                                                    "13-week level-adjusted median"])
+    }
+
+    /// The combination is chosen unless another model is lower on average and in at least three folds of four.
+    @Test func anotherModelIsChosenOverTheCombinationOnlyWhenItWinsMostFolds() throws {
+        func score(_ model: String, _ maseByFold: [Double]) -> Backtest.Score {
+            Backtest.Score(model: model, mase: maseByFold.reduce(0, +) / Double(maseByFold.count), maseByFold: maseByFold,
+                           smape: nil, errorsByFold: [], forecastsByFold: [], stepsByFold: [], predictedByFold: [])
+        }
+        let combination = score("median of (…)", [1.0, 1.0, 1.0, 1.0])
+        // Far lower on average, from one lucky fold: the combination stays.
+        let lucky = score("lucky", [0.2, 1.1, 1.1, 1.1])
+        #expect(Forecast.choose(among: [combination, lucky], combination: combination)?.model == combination.model)
+        // A little lower in three folds of four: chosen; of two such, the lower on average.
+        let steady = score("steady", [0.97, 0.97, 0.97, 1.01])
+        let steadier = score("steadier", [0.95, 0.95, 0.95, 1.02])
+        #expect(Forecast.choose(among: [combination, lucky, steady], combination: combination)?.model == "steady")
+        #expect(Forecast.choose(among: [combination, steady, steadier], combination: combination)?.model == "steadier")
+        // Winning the folds but not the mean: the combination stays. Without one, the lowest MASE.
+        let spiky = score("spiky", [0.99, 0.99, 0.99, 2.0])
+        #expect(Forecast.choose(among: [combination, spiky], combination: combination)?.model == combination.model)
+        #expect(Forecast.choose(among: [lucky, steady], combination: nil)?.model == "lucky")
+        #expect(Forecast.choose(among: [], combination: nil) == nil)
     }
 
     @Test func theForecastBeatsOrMatchesTheFourWeekMeanInItsBacktestAndNamesIt() throws {
@@ -85,14 +116,10 @@ import TerminCore
         let series = try DemandSeries(resolution: .hourly, observations: observations, absentIsZero: true, closure: TestSeries.noClosures)
         let forecast = try Forecast(series: series, horizon: 140)
         let spreadsheet = try #require(forecast.fourWeekMean)
-        // The combination is kept unless another model is clearly better, so it may trail the best by that share.
-        #expect(forecast.chosen.mase <= spreadsheet.mase / (1 - Forecast.combinationPreferenceShare))
+        #expect(forecast.chosen.mase <= spreadsheet.mase)
         #expect(forecast.runnerUp != nil && forecast.runnerUp?.model != forecast.model)
-        let best = try #require(forecast.backtest.best)
         let combination = try #require(forecast.backtest.scores.first { $0.model.hasPrefix("median of (") })
-        // Chosen: the best when it beats the combination clearly, else the combination.
-        let expected = best.mase <= combination.mase * (1 - Forecast.combinationPreferenceShare) ? best.model : combination.model
-        #expect(forecast.model == expected)
+        #expect(forecast.model == Forecast.choose(among: forecast.backtest.scores, combination: combination)?.model)
     }
 
     @Test func intervalsWidenWithTheHorizonAndWithTheForecast() throws {

@@ -10,6 +10,8 @@ public struct Backtest: Sendable {
     public struct Score: Sendable {
         public let model: String
         public let mase: Double
+        /// The MASE of every scored fold, in fold order (`mase` is their mean).
+        public let maseByFold: [Double]
         /// `nil` where the series has zeros.
         public let smape: Double?
         /// Forecast minus actual of every scored period of every fold, in fold order.
@@ -80,7 +82,7 @@ public struct Backtest: Sendable {
                       horizon: Int) -> Score? {
         let m = series.seasonLength
         let hasZeros = series.entries.contains { if case .observed(let v) = $0 { return v == 0 }; return false }
-        var maseSum = 0.0, smapeSum = 0.0, smapeCount = 0, maseFolds = 0
+        var maseByFold: [Double] = [], smapeSum = 0.0, smapeCount = 0
         var errorsByFold: [[Double]] = [], forecastsByFold: [[Double]] = [], stepsByFold: [[Int]] = []
         for (fold, origin) in origins.enumerated() {
             var errors: [Double] = [], forecasts: [Double] = [], steps: [Int] = []
@@ -98,11 +100,10 @@ public struct Backtest: Sendable {
             let mae = errors.reduce(0) { $0 + abs($1) } / Double(errors.count)
             // A training history that repeats exactly has no naive error to scale by: exact is 0, else infinite.
             let scale = seasonalNaiveMAE(Array(values[..<origin]), seasonLength: m)
-            maseSum += scale > 0 ? mae / scale : (mae == 0 ? 0 : .infinity)
-            maseFolds += 1
+            maseByFold.append(scale > 0 ? mae / scale : (mae == 0 ? 0 : .infinity))
         }
-        guard maseFolds > 0 else { return nil }
-        return Score(model: name, mase: maseSum / Double(maseFolds), smape: smapeCount > 0 ? smapeSum / Double(smapeCount) : nil,
+        guard !maseByFold.isEmpty else { return nil }
+        return Score(model: name, mase: maseByFold.reduce(0, +) / Double(maseByFold.count), maseByFold: maseByFold, smape: smapeCount > 0 ? smapeSum / Double(smapeCount) : nil,
                      errorsByFold: errorsByFold, forecastsByFold: forecastsByFold, stepsByFold: stepsByFold,
                      predictedByFold: predicted)
     }

@@ -18,22 +18,20 @@ public enum ModelCatalog {
 
     /// Seasonal naive, the seasonal profile and Holt-Winters with a damped trend (additive, and multiplicative when
     /// every value is positive). When the season is a week (`weekSeason`) the profile and the multiplicative
-    /// Holt-Winters give way to window models: the 4-week mean (the spreadsheet), the 8-week trimmed mean, the
-    /// 7-week median, the 52-week profile with a 4-week level, and at hourly resolution (`dayOfPlace` given, days
-    /// of several places) the day totals times hour shares. Last, `combination(of:)` of them.
-    public static func candidates(seasonLength: Int, positive: Bool, weekSeason: Bool = false,
-                                  dayOfPlace: [Int]? = nil) -> [any ForecastModel] {
+    /// Holt-Winters give way to window models: the 4-week mean (the spreadsheet), the 5-, 9- and 13-week medians and the
+    /// 13-week level-adjusted median, and beside them the 52-week profile with a 4-week level. Last,
+    /// `combination(of:weekSeason:)` of them.
+    public static func candidates(seasonLength: Int, positive: Bool, weekSeason: Bool = false) -> [any ForecastModel] {
         let m = seasonLength
         var models: [any ForecastModel] = [SeasonalNaive(seasonLength: m)]
         let additive = HoltWinters(seasonLength: m, seasonality: .additive)
         if weekSeason {
             models += [SeasonalWindow(seasonLength: m, seasons: 4, statistic: .mean),
-                       SeasonalWindow(seasonLength: m, seasons: 8, statistic: .trimmedMean),
-                       SeasonalWindow(seasonLength: m, seasons: 7, statistic: .median),
+                       SeasonalWindow(seasonLength: m, seasons: 5, statistic: .median),
+                       SeasonalWindow(seasonLength: m, seasons: 9, statistic: .median),
+                       SeasonalWindow(seasonLength: m, seasons: 13, statistic: .median),
+                       LevelAdjustedWindow(seasonLength: m, seasons: 13, levelSeasons: 4, statistic: .median),
                        LevelProfile(seasonLength: m), additive]
-            if let dayOfPlace, Set(dayOfPlace).count < dayOfPlace.count {
-                models.append(DayShare(dayOfPlace: dayOfPlace, shareSeasons: 8, totalSeasons: 6, totalStatistic: .trimmedMean))
-            }
         } else {
             models += [SeasonalProfile(seasonLength: m), additive]
             if positive { models.append(HoltWinters(seasonLength: m, seasonality: .multiplicative)) }
@@ -43,19 +41,15 @@ public enum ModelCatalog {
     }
 
     /// The fixed combination, chosen before looking at any judged week (see `.ci/bench/forecast-real.py`,
-    /// `--before`): with a week as season the **median of Holt-Winters, the 52-week profile with a 4-week level and
-    /// the 8-week trimmed mean** (a model that adapts, one that remembers the year, one that shrugs off a bad
-    /// week); otherwise the mean of every candidate but the seasonal naive. `nil` with fewer than two members.
+    /// `--before`): with a week as season the **median of the window models** (the 4-week mean, the 5-, 9- and 13-week
+    /// medians, the 13-week level-adjusted median: short windows follow a change, long ones shrug off a bad week, and
+    /// their middle is rarely far off); otherwise the mean of every candidate but the seasonal naive. `nil` with fewer
+    /// than two members.
     public static func combination(of models: [any ForecastModel], weekSeason: Bool) -> Combination? {
-        let members: [any ForecastModel]
-        if weekSeason {
-            let names: Set = ["Holt-Winters additive, damped", "52-week profile + 4-week level", "8-week trimmed mean"]
-            members = models.filter { names.contains($0.name) }
-            guard members.count == names.count else { return nil }
-            return Combination(members, statistic: .median)
-        }
-        members = models.filter { !($0 is SeasonalNaive) }
-        return members.count >= 2 ? Combination(members, statistic: .mean) : nil
+        let members = weekSeason ? models.filter { $0 is SeasonalWindow || $0 is LevelAdjustedWindow }
+                                 : models.filter { !($0 is SeasonalNaive) }
+        guard members.count >= 2 else { return nil }
+        return Combination(members, statistic: weekSeason ? .median : .mean)
     }
 }
 

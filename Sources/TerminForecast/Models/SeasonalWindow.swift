@@ -4,7 +4,6 @@
 ///
 /// - `mean`: the plain average of the last `seasons` values at the place.
 /// - `median`: shrugs off one bad week (a holiday's echo, an outage) as long as most weeks are normal.
-/// - `trimmedMean`: the mean without the highest and the lowest value (with four or more); between the two.
 ///
 /// With fewer seasons of history than `seasons`, the ones there are. Blind to trend, and so steady against level
 /// shifts that the next week does not continue.
@@ -12,7 +11,6 @@ public struct SeasonalWindow: ForecastModel {
     /// How the seasons' values at a place are summarised.
     public enum Statistic: String, Sendable, CaseIterable {
         case mean, median
-        case trimmedMean = "trimmed mean"
     }
 
     public let seasonLength: Int
@@ -30,7 +28,7 @@ public struct SeasonalWindow: ForecastModel {
         self.seasonName = seasonName
     }
 
-    /// `4-week mean`, `7-week median`, `6-week trimmed mean`.
+    /// `4-week mean`, `13-week median`.
     public var name: String { "\(seasons)-\(seasonName) \(statistic.rawValue)" }
     public var historyMin: Int { seasonLength }
 
@@ -62,10 +60,6 @@ public struct SeasonalWindow: ForecastModel {
         case .median:
             let sorted = values.sorted(), middle = sorted.count / 2
             return sorted.count % 2 == 1 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2
-        case .trimmedMean:
-            guard values.count >= 4 else { return values.reduce(0, +) / Double(values.count) }
-            let sorted = values.sorted()
-            return sorted.dropFirst().dropLast().reduce(0, +) / Double(sorted.count - 2)
         }
     }
 }

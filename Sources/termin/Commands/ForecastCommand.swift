@@ -64,11 +64,11 @@ enum ForecastCommand: Command {
 
     static let options: [any OptionDeclaration] = Database.options + [office, horizon, format, asOf]
     static let details: String? = """
-        Models (weekly season): the 4-week mean (a planner's spreadsheet), the 8-week trimmed mean, the 7-week
-        median, a 52-week profile with a 4-week level, day totals times hour shares, Holt-Winters with a damped
-        trend, the seasonal naive, and the median of Holt-Winters, the profile and the trimmed mean, which is kept
-        unless another model's MASE in a rolling-origin backtest at the horizon asked for is 3 % lower; the table
-        shows the runner-up and the 4-week mean beside the chosen model.
+        Models (weekly season): the 4-week mean (a planner's spreadsheet), the 5-, 9- and 13-week medians, the
+        13-week level-adjusted median, a 52-week profile with a 4-week level, Holt-Winters with a damped trend,
+        the seasonal naive, and the median of the five window models, which is kept unless another model has a
+        lower MASE in a rolling-origin backtest at the horizon asked for and a lower one in at least 3 of every 4
+        folds; the table shows the runner-up and the 4-week mean beside the chosen model.
         At hourly and daily resolution only the periods of the history's weekly pattern exist (an office
         closed at night has no night hours); Bavarian holidays and closing days are known closures.
         A faulty CSV is refused with its line and column (exit 65).
