@@ -122,6 +122,21 @@ import TerminCore
         #expect(forecast.model == Forecast.choose(among: forecast.backtest.scores, combination: combination)?.model)
     }
 
+    @Test func oneExceptionalBacktestWeekDoesNotWidenEveryInterval() {
+        // Eight folds of 30 steps (three parts of ten), every forecast 10 and the history's mean 10 (scale 20). Seven
+        // ordinary folds miss by step % 10; one holiday week by 100 everywhere.
+        let steps = Array(0..<30)
+        let errorsByFold = (0..<8).map { fold in steps.map { fold == 3 ? 100.0 : Double($0 % 10) } }
+        let score = Backtest.Score(model: "m", mase: 1, maseByFold: Array(repeating: 1, count: 8), smape: nil,
+                                   errorsByFold: errorsByFold, forecastsByFold: errorsByFold.map { $0.map { _ in 10 } },
+                                   stepsByFold: errorsByFold.map { _ in steps }, predictedByFold: [])
+        let intervals = PredictionIntervals(score: score, horizon: 30, scaleFloor: 10)
+        // Each ordinary fold's 80 % quantile of 0 … 9 is 7.2, scaled 0.36, and so is the median over the folds; pooled,
+        // the holiday's tenth of the errors would push it to 9 (0.45).
+        for width in intervals.halfWidth80 { #expect(abs(width - 0.36) < 1e-9) }
+        #expect(intervals.halfWidth95.allSatisfy { $0 >= 0.36 })
+    }
+
     @Test func intervalsWidenWithTheHorizonAndWithTheForecast() throws {
         var random = TestSeries.Random(state: 9)
         let observations = TestSeries.weekdayHours(from: LocalDate(iso: "2026-01-05")!, weeks: 16) { index in
