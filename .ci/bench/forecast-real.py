@@ -12,7 +12,9 @@ inside Termin's 80 % interval, and the seconds `termin forecast` takes on the la
 Tooling only (never a product dependency): python3 -m venv /tmp/venv && /tmp/venv/bin/pip install statsmodels
 Run:  swift build -c release --product termin && /tmp/venv/bin/python .ci/bench/forecast-real.py
       add --before 4 to judge the four weeks before the last four instead (the window designs are chosen on, so
-      that the judged weeks are not the ones a design was tuned to); --no-speed skips the speed runs.
+      that the judged weeks are not the ones a design was tuned to); --no-speed skips the speed runs;
+      --shift 1.3@2 multiplies every value from two weeks before each judged week by 1.3 (a sudden change of level:
+      a stress test of how soon a forecast follows it, not a real series).
 """
 import argparse, csv, datetime as dt, io, os, subprocess, sys, time, warnings
 import numpy as np
@@ -99,14 +101,22 @@ def termin(hist, horizon, path=f"/tmp/termin-forecast-bench-history-{os.getpid()
     return rows, seconds
 
 
-def judge(rows, before=0):
+def shifted(rows, monday, shift):
+    """`rows` with every value from `weeks` weeks before `monday` on multiplied by `factor` (a sudden change of level)."""
+    if shift is None: return rows
+    factor, weeks = shift; start = monday - dt.timedelta(weeks=weeks)
+    return {p: v * factor if parse(p) >= start else v for p, v in rows.items()}
+
+
+def judge(rows, before=0, shift=None):
     last = parse(max(rows))
     final_monday = (last - dt.timedelta(days=last.weekday())).replace(hour=0)
     scores = {k: [] for k in ("termin", "naive", "mean4", "ets")}; inside = total = 0; seconds = []
     for k in reversed(range(WEEKS)):
         monday = final_monday - dt.timedelta(weeks=k + before)
-        hist = {p: v for p, v in rows.items() if parse(p) < monday}
-        test = {p: v for p, v in rows.items() if monday <= parse(p) < monday + dt.timedelta(days=7)}
+        judged = shifted(rows, monday, shift)
+        hist = {p: v for p, v in judged.items() if parse(p) < monday}
+        test = {p: v for p, v in judged.items() if monday <= parse(p) < monday + dt.timedelta(days=7)}
         scale = naive_scale(hist)
         forecast, took = termin(hist, 2 * len(by_slot(hist))); seconds.append(took)
         for name, fc in (("termin", {p: float(r["forecast"]) for p, r in forecast.items()}),
@@ -124,16 +134,22 @@ def main():
     parser = argparse.ArgumentParser(description="judge termin forecast on real series")
     parser.add_argument("--before", type=int, default=0, help="weeks left out at the end (0: judge the last four)")
     parser.add_argument("--no-speed", action="store_true", help="skip the speed runs")
+    parser.add_argument("--shift", metavar="FACTOR@WEEKS", help="a stress test, not a real series: every value from "
+                        "WEEKS weeks before each judged week on multiplied by FACTOR (a sudden change of level)")
     args = parser.parse_args()
+    shift = None
+    if args.shift:
+        factor, weeks = args.shift.split("@"); shift = (float(factor), int(weeks))
     if not os.path.exists(TERMIN): sys.exit(f"no {TERMIN}: swift build -c release --product termin (or set TERMIN)")
     window = f"the {WEEKS} weeks before the last {args.before}" if args.before else f"last {WEEKS} weeks"
+    if shift: window += f", every value x{shift[0]:g} from {shift[1]} weeks before each judged week (a stress test)"
     print(f"termin: {TERMIN}; {window} of each series, each forecast from everything before it\n")
     header = f"{'series':40s} {'Termin':>7s} {'naive':>7s} {'4-wk mean':>9s} {'ETS':>7s}  {'vs best baseline':>16s}  {'cover 80 %':>10s}"
     print(header); print("-" * len(header))
     ratios = []
     for file, label, placeholder in SERIES:
         rows = read(os.path.join(HERE, "series", file), placeholder)
-        scores, coverage, seconds = judge(rows, args.before)
+        scores, coverage, seconds = judge(rows, args.before, shift)
         mean = {k: float(np.mean(v)) for k, v in scores.items()}
         best = min(mean["naive"], mean["mean4"], mean["ets"]); ratios.append(mean["termin"] / best)
         print(f"{label:40s} {mean['termin']:7.3f} {mean['naive']:7.3f} {mean['mean4']:9.3f} {mean['ets']:7.3f}"

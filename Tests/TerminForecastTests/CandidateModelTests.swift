@@ -45,6 +45,58 @@ import TerminCore
             .forecast([0, 100, 0, 0], horizon: 2) == [0, 25])
     }
 
+    /// Weeks whose means wander by about 1 around 10 (the typical change 1): a forecast at 10 stays; after two weeks
+    /// at 20 it is rescaled to them, but not after one odd week, nor after two on either side.
+    @Test func theLevelGuardFollowsTwoWeeksOfANewLevelAndNothingLess() {
+        let guardOfTwo = LevelGuard(seasonLength: 2)
+        let wandering: [Double] = [10, 11, 10, 11, 10, 11, 10, 11].flatMap { [$0 - 5, $0 + 5] }
+        let forecast: [Double] = [5, 15, 5, 15]
+        #expect(guardOfTwo.apply(forecast, history: wandering) == forecast)
+        // Two weeks at 20: both 9.5 or more above the forecast's level 10, far beyond 2.5 typical changes.
+        let shifted = wandering + [20, 20].flatMap { [$0 - 5, $0 + 5] }
+        #expect(guardOfTwo.apply(forecast, history: shifted) == [10, 30, 10, 30])
+        // Downwards as well, never below zero.
+        let fallen = wandering + [4, 4].flatMap { [$0 - 4, $0 + 4] }
+        #expect(guardOfTwo.apply(forecast, history: fallen) == [2, 6, 2, 6])
+        // One odd week (a holiday's), or the two last weeks on opposite sides: left as it is.
+        #expect(guardOfTwo.apply(forecast, history: wandering + [15, 25]) == forecast)
+        #expect(guardOfTwo.apply(forecast, history: wandering + [15, 25, 0, 2]) == forecast)
+        // Three weeks of history are too few to know what a typical change is.
+        #expect(guardOfTwo.apply(forecast, history: [5, 15, 15, 25, 15, 25]) == forecast)
+    }
+
+    @Test func theWindowMedianIsGuardedAndScoredAsItForecasts() throws {
+        // Fourteen weeks at level 10, then two at 30: the median of the windows alone stays at the old level (5, 15);
+        // guarded, it is rescaled to the last two weeks' level 30 (× 3), its first step as well as its whole season.
+        let history = (0..<16).flatMap { week -> [Double] in let level = week >= 14 ? 30.0 : 10; return [level - 5, level + 5] }
+        let combination = try #require(ModelCatalog.candidates(seasonLength: 2, positive: true, weekSeason: true).last as? Combination)
+        #expect(combination.levelGuard?.seasonLength == 2)
+        #expect(Combination(combination.models, statistic: .median).forecast(history, horizon: 2) == [5, 15])
+        #expect(combination.forecast(history, horizon: 2) == [15, 45])
+        #expect(combination.forecast(history, horizon: 1) == [15])
+    }
+
+    @Test func theBacktestScoresTheGuardedMedianAsItForecasts() throws {
+        // Weekday hours at 20 … 26 for sixteen weeks, then at 60: the last folds' histories end in two weeks or more of
+        // the new level, where the guard rescales (the median of the members' fold forecasts would not).
+        let observations = TestSeries.weekdayHours(from: LocalDate(iso: "2026-01-05")!, weeks: 20) { index in
+            (index / 70 >= 16 ? 60 : 20) + Double(index % 7)
+        }
+        let series = try DemandSeries(resolution: .hourly, observations: observations, absentIsZero: true, closure: TestSeries.noClosures)
+        let models = ModelCatalog.candidates(seasonLength: series.seasonLength, positive: true, weekSeason: true)
+        let combination = try #require(models.last as? Combination)
+        let backtest = Backtest(series: series, models: models, horizon: series.seasonLength)
+        let score = try #require(backtest.scores.first { $0.model == combination.name })
+        var guarded = 0
+        for (fold, origin) in backtest.origins.enumerated() {
+            let history = Array(series.filledValues[..<origin])
+            #expect(score.predictedByFold[fold] == combination.forecast(history, horizon: backtest.horizon))
+            if combination.forecast(history, horizon: backtest.horizon)
+                != Combination(combination.models, statistic: .median).forecast(history, horizon: backtest.horizon) { guarded += 1 }
+        }
+        #expect(guarded >= 1)
+    }
+
     @Test func aCombinationIsThePlainAverage() {
         let history = [1.0, 2, 3, 4, 5, 6, 7, 8]
         let combination = Combination([SeasonalNaive(seasonLength: 2), SeasonalWindow(seasonLength: 2, seasons: 4, statistic: .mean)])

@@ -60,11 +60,12 @@ public struct Backtest: Sendable {
         let origins = eligible.isEmpty ? [] : (0..<folds).reversed().map { values.count - ($0 + 1) * horizon }
         self.origins = origins
         self.folds = origins.count
-        // A combination of scored members is scored from their fold forecasts, not refitted (Holt-Winters once).
+        // A combination of scored members is scored from their fold forecasts, not refitted (Holt-Winters once); one
+        // with a level guard is refitted (the guard reads the history and a whole season of the forecast).
         var predictedByName: [String: [[Double]]] = [:]
         scores = eligible.compactMap { model in
             let predicted: [[Double]]
-            if let combination = model as? Combination,
+            if let combination = model as? Combination, combination.levelGuard == nil,
                case let members = combination.models.compactMap({ predictedByName[$0.name] }), members.count == combination.models.count {
                 predicted = origins.indices.map { fold in
                     combination.statistic == .mean ? Combination.average(members.map { $0[fold] })

@@ -10,11 +10,14 @@ public struct Combination: ForecastModel {
 
     public let models: [any ForecastModel]
     public let statistic: Statistic
+    /// Rescales the combined forecast after a sudden change of level, if given.
+    public let levelGuard: LevelGuard?
 
-    public init(_ models: [any ForecastModel], statistic: Statistic = .mean) {
+    public init(_ models: [any ForecastModel], statistic: Statistic = .mean, levelGuard: LevelGuard? = nil) {
         precondition(models.count >= 2, "a combination has at least two models")
         self.models = models
         self.statistic = statistic
+        self.levelGuard = levelGuard
     }
 
     /// `mean of (A, B, C)`, `median of (A, B, C)`.
@@ -27,8 +30,11 @@ public struct Combination: ForecastModel {
     }
 
     public func forecast(_ history: [Double], horizon: Int) -> [Double] {
-        let forecasts = models.map { $0.forecast(history, horizon: horizon) }
-        return statistic == .mean ? Self.average(forecasts) : Self.median(forecasts)
+        // The guard compares a whole season of the forecast with the history's level.
+        let steps = max(horizon, levelGuard?.seasonLength ?? 0)
+        let forecasts = models.map { $0.forecast(history, horizon: steps) }
+        let combined = statistic == .mean ? Self.average(forecasts) : Self.median(forecasts)
+        return Array((levelGuard?.apply(combined, history: history) ?? combined).prefix(horizon))
     }
 
     /// The element-wise mean of equally long forecasts.

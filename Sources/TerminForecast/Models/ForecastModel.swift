@@ -20,7 +20,7 @@ public enum ModelCatalog {
     /// every value is positive). When the season is a week (`weekSeason`) the profile and the multiplicative
     /// Holt-Winters give way to window models: the 4-week mean (the spreadsheet), the 5-, 9- and 13-week medians and the
     /// 13-week level-adjusted median, and beside them the 52-week profile with a 4-week level. Last,
-    /// `combination(of:weekSeason:)` of them.
+    /// `combination(of:seasonLength:weekSeason:)` of them.
     public static func candidates(seasonLength: Int, positive: Bool, weekSeason: Bool = false) -> [any ForecastModel] {
         let m = seasonLength
         var models: [any ForecastModel] = [SeasonalNaive(seasonLength: m)]
@@ -36,20 +36,23 @@ public enum ModelCatalog {
             models += [SeasonalProfile(seasonLength: m), additive]
             if positive { models.append(HoltWinters(seasonLength: m, seasonality: .multiplicative)) }
         }
-        if let combination = combination(of: models, weekSeason: weekSeason) { models.append(combination) }
+        if let combination = combination(of: models, seasonLength: m, weekSeason: weekSeason) { models.append(combination) }
         return models
     }
 
     /// The fixed combination, chosen before looking at any judged week (see `.ci/bench/forecast-real.py`,
     /// `--before`): with a week as season the **median of the window models** (the 4-week mean, the 5-, 9- and 13-week
     /// medians, the 13-week level-adjusted median: short windows follow a change, long ones shrug off a bad week, and
-    /// their middle is rarely far off); otherwise the mean of every candidate but the seasonal naive. `nil` with fewer
-    /// than two members.
-    public static func combination(of models: [any ForecastModel], weekSeason: Bool) -> Combination? {
-        let members = weekSeason ? models.filter { $0 is SeasonalWindow || $0 is LevelAdjustedWindow }
-                                 : models.filter { !($0 is SeasonalNaive) }
-        guard members.count >= 2 else { return nil }
-        return Combination(members, statistic: weekSeason ? .median : .mean)
+    /// their middle is rarely far off), guarded against a sudden change of level (`LevelGuard`); otherwise the mean of
+    /// every candidate but the seasonal naive. `nil` with fewer than two members.
+    public static func combination(of models: [any ForecastModel], seasonLength: Int, weekSeason: Bool) -> Combination? {
+        if weekSeason {
+            let windows = models.filter { $0 is SeasonalWindow || $0 is LevelAdjustedWindow }
+            guard windows.count >= 2 else { return nil }
+            return Combination(windows, statistic: .median, levelGuard: LevelGuard(seasonLength: seasonLength))
+        }
+        let members = models.filter { !($0 is SeasonalNaive) }
+        return members.count >= 2 ? Combination(members, statistic: .mean) : nil
     }
 }
 
