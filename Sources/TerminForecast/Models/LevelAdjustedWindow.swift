@@ -33,18 +33,13 @@ public struct LevelAdjustedWindow: ForecastModel {
     public func forecast(_ history: [Double], horizon: Int) -> [Double] {
         precondition(history.count >= historyMin, "a window needs a season of history")
         let m = seasonLength
-        let available = min(max(seasons, levelSeasons), history.count / m)
-        // Season s starts at history.count − (s + 1) m; its place p is the place of steps h with h % m == p.
-        let means = (0..<available).map { s in
-            let start = history.count - (s + 1) * m
-            return history[start..<start + m].reduce(0, +) / Double(m)
-        }
-        let levelCount = min(levelSeasons, available)
+        let means = Seasons.means(of: history, seasonLength: m, count: max(seasons, levelSeasons))
+        let levelCount = min(levelSeasons, means.count)
         let level = means.prefix(levelCount).reduce(0, +) / Double(levelCount)
-        let summarised = min(seasons, available)
+        let summarised = min(seasons, means.count)
         var moved = [Double](repeating: 0, count: summarised)
         let byPlace = (0..<m).map { place in
-            for s in 0..<summarised { moved[s] = history[history.count - (s + 1) * m + place] + level - means[s] }
+            for s in 0..<summarised { moved[s] = history[Seasons.start(s, of: history, seasonLength: m) + place] + level - means[s] }
             return max(0, SeasonalWindow.summary(moved, statistic))
         }
         return (0..<horizon).map { byPlace[$0 % m] }

@@ -27,13 +27,9 @@ public struct LevelGuard: Sendable {
     public func apply(_ forecast: [Double], history: [Double]) -> [Double] {
         let m = seasonLength
         precondition(forecast.count >= m, "the guard compares a whole season")
-        let seasons = min(Self.noiseSeasonsMax, history.count / m)
-        guard seasons >= Self.seasonsMin else { return forecast }
-        // Season s (0 the last) ends s seasons before the history's end.
-        let means = (0..<seasons).map { s in
-            history[(history.count - (s + 1) * m)..<(history.count - s * m)].reduce(0, +) / Double(m)
-        }
-        let typicalChange = SeasonalWindow.summary((1..<seasons).map { abs(means[$0 - 1] - means[$0]) }, .median)
+        let means = Seasons.means(of: history, seasonLength: m, count: Self.noiseSeasonsMax)
+        guard means.count >= Self.seasonsMin else { return forecast }
+        let typicalChange = SeasonalWindow.summary((1..<means.count).map { abs(means[$0 - 1] - means[$0]) }, .median)
         let level = forecast.prefix(m).reduce(0, +) / Double(m)
         let bound = Self.threshold * typicalChange
         let last = means[0] - level, before = means[1] - level

@@ -31,17 +31,11 @@ public struct LevelProfile: ForecastModel {
     public func forecast(_ history: [Double], horizon: Int) -> [Double] {
         precondition(history.count >= historyMin, "a profile needs a season of history")
         let m = seasonLength
-        let seasons = min(max(profileSeasons, levelSeasons), history.count / m)
-        // Season s (0 the last) starts at history.count − (s + 1) m; its place p is the place of steps h % m == p.
-        var means = [Double](repeating: 0, count: seasons)
-        for s in 0..<seasons {
-            let start = history.count - (s + 1) * m
-            means[s] = history[start..<start + m].reduce(0, +) / Double(m)
-        }
-        let profileCount = min(profileSeasons, seasons), levelCount = min(levelSeasons, seasons)
+        let means = Seasons.means(of: history, seasonLength: m, count: max(profileSeasons, levelSeasons))
+        let profileCount = min(profileSeasons, means.count), levelCount = min(levelSeasons, means.count)
         var profile = [Double](repeating: 0, count: m)
         for s in 0..<profileCount {
-            let start = history.count - (s + 1) * m
+            let start = Seasons.start(s, of: history, seasonLength: m)
             for place in 0..<m { profile[place] += (history[start + place] - means[s]) / Double(profileCount) }
         }
         let level = means.prefix(levelCount).reduce(0, +) / Double(levelCount)
