@@ -26,6 +26,8 @@ public struct Forecast: Sendable {
     public let backtest: Backtest
     /// The chosen model's name.
     public let model: String
+    /// The fixed combination's score, when it was scored: the model chosen unless another clearly beats it.
+    public let combination: Backtest.Score?
     public let intervals: PredictionIntervals
     public let points: [Point]
 
@@ -53,6 +55,7 @@ public struct Forecast: Sendable {
         self.series = series
         self.backtest = backtest
         self.model = best.model
+        self.combination = combination
         self.intervals = intervals
         points = zip(future, predicted).enumerated().map { step, pair in
             let (future, value) = pair
@@ -70,14 +73,21 @@ public struct Forecast: Sendable {
     /// scored, the lowest MASE. `nil` when nothing was scored.
     static func choose(among scores: [Backtest.Score], combination: Backtest.Score?) -> Backtest.Score? {
         guard let combination else { return Backtest.best(of: scores) }
-        let foldWinsMin = Int((combinationFoldWinsShare * Double(combination.maseByFold.count)).rounded(.up))
         let clearlyBetter = scores.filter { score in
             score.model != combination.model && score.mase < combination.mase
-                && score.maseByFold.count == combination.maseByFold.count
-                && zip(score.maseByFold, combination.maseByFold).count { $0 < $1 } >= foldWinsMin
+                && foldWins(of: score, over: combination) >= foldWinsNeeded(folds: combination.maseByFold.count)
         }
         return Backtest.best(of: clearlyBetter) ?? combination
     }
+
+    /// The folds in which `score` has the lower MASE than `other` (0 when they were not scored on the same folds).
+    public static func foldWins(of score: Backtest.Score, over other: Backtest.Score) -> Int {
+        guard score.maseByFold.count == other.maseByFold.count else { return 0 }
+        return zip(score.maseByFold, other.maseByFold).count { $0 < $1 }
+    }
+
+    /// The fold wins another model needs to replace the combination, of `folds`.
+    public static func foldWinsNeeded(folds: Int) -> Int { Int((combinationFoldWinsShare * Double(folds)).rounded(.up)) }
 
     /// The chosen model's score.
     public var chosen: Backtest.Score { backtest.scores.first { $0.model == model }! }

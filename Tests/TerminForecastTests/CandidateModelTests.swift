@@ -146,6 +146,8 @@ import TerminCore
         // Far lower on average, from one lucky fold: the combination stays.
         let lucky = score("lucky", [0.2, 1.1, 1.1, 1.1])
         #expect(Forecast.choose(among: [combination, lucky], combination: combination)?.model == combination.model)
+        #expect(Forecast.foldWins(of: lucky, over: combination) == 1 && Forecast.foldWinsNeeded(folds: 4) == 3)
+        #expect(Forecast.foldWinsNeeded(folds: 16) == 12 && Forecast.foldWinsNeeded(folds: 1) == 1)
         // A little lower in three folds of four: chosen; of two such, the lower on average.
         let steady = score("steady", [0.97, 0.97, 0.97, 1.01])
         let steadier = score("steadier", [0.95, 0.95, 0.95, 1.02])

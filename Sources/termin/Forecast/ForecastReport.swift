@@ -18,10 +18,12 @@ enum ForecastReport {
                      + "mean \(number(lastSeason.reduce(0, +) / Double(max(1, lastSeason.count)))), total \(number(observed.reduce(0, +)))")
         lines.append("")
         lines.append("backtest  rolling origin, \(forecast.backtest.folds) folds of \(forecast.backtest.horizon) periods; MASE against the seasonal naive")
-        lines.append("  " + pad("model", 34) + pad("MASE", 8, right: true) + pad("sMAPE", 10, right: true))
+        // The model column as wide as the longest name (a combination names its members).
+        let modelWidth = max(34, (forecast.backtest.scores.map(\.model.count).max() ?? 0) + 2)
+        lines.append("  " + pad("model", modelWidth) + pad("MASE", 8, right: true) + pad("sMAPE", 10, right: true))
         for score in forecast.backtest.scores.sorted(by: { $0.mase < $1.mase }) {
             let mark = score.model == forecast.model ? "* " : "  "
-            lines.append(mark + pad(score.model, 34) + pad(String(format: "%.3f", score.mase), 8, right: true)
+            lines.append(mark + pad(score.model, modelWidth) + pad(String(format: "%.3f", score.mase), 8, right: true)
                          + pad(score.smape.map { String(format: "%.1f %%", $0) } ?? "–", 10, right: true))
         }
         lines.append(contentsOf: verdict(forecast))
@@ -49,7 +51,15 @@ enum ForecastReport {
         let chosen = forecast.chosen
         var lines = ["chosen    \(chosen.model): MASE " + String(format: "%.3f", chosen.mase)]
         if let runnerUp = forecast.runnerUp {
-            lines.append("runner-up \(runnerUp.model): MASE " + String(format: "%.3f", runnerUp.mase))
+            var line = "runner-up \(runnerUp.model): MASE " + String(format: "%.3f", runnerUp.mase)
+            if runnerUp.mase < chosen.mase, let combination = forecast.combination, runnerUp.model != combination.model {
+                // Lower on average, yet not chosen: it did not beat the combination in enough folds.
+                let folds = combination.maseByFold.count
+                line += "; lower on average, but below the combination in only "
+                    + "\(Forecast.foldWins(of: runnerUp, over: combination)) of \(folds) folds "
+                    + "(\(Forecast.foldWinsNeeded(folds: folds)) needed to replace it)"
+            }
+            lines.append(line)
         }
         if let spreadsheet = forecast.fourWeekMean {
             let change = (chosen.mase / spreadsheet.mase - 1) * 100
