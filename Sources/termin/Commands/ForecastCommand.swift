@@ -67,9 +67,9 @@ enum ForecastCommand: Command {
         Models (weekly season): the 4-week mean (a planner's spreadsheet), the 5-, 9- and 13-week medians, the
         13-week level-adjusted median, a 52-week profile with a 4-week level, Holt-Winters with a damped trend,
         the seasonal naive, and the median of the five window models (rescaled when the last two weeks both left
-        its level: a sudden change of level), which is kept unless another model has a
-        lower MASE in a rolling-origin backtest at the horizon asked for and a lower one in at least 3 of every 4
-        folds; the table shows the runner-up and the 4-week mean beside the chosen model.
+        its level: a sudden change of level), which is kept unless another model has a lower MASE in a
+        rolling-origin backtest at the horizon asked for and a lower one in at least 3 of every 4 folds; the
+        table shows the runner-up and the 4-week mean beside the chosen model.
         At hourly and daily resolution only the periods of the history's weekly pattern exist (an office
         closed at night has no night hours); Bavarian holidays and closing days are known closures.
         A faulty CSV is refused with its line and column (exit 65).
