@@ -134,12 +134,17 @@ def main():
     parser = argparse.ArgumentParser(description="judge termin forecast on real series")
     parser.add_argument("--before", type=int, default=0, help="weeks left out at the end (0: judge the last four)")
     parser.add_argument("--no-speed", action="store_true", help="skip the speed runs")
-    parser.add_argument("--shift", metavar="FACTOR@WEEKS", help="a stress test, not a real series: every value from "
+    def shift_spec(text):
+        factor, at, weeks = text.partition("@")
+        try:
+            if at and float(factor) > 0 and int(weeks) >= 1: return float(factor), int(weeks)
+        except ValueError:
+            pass
+        raise argparse.ArgumentTypeError(f"{text!r}: give FACTOR@WEEKS, a positive factor and whole weeks, e.g. 1.3@2")
+    parser.add_argument("--shift", metavar="FACTOR@WEEKS", type=shift_spec, help="a stress test, not a real series: every value from "
                         "WEEKS weeks before each judged week on multiplied by FACTOR (a sudden change of level)")
     args = parser.parse_args()
-    shift = None
-    if args.shift:
-        factor, weeks = args.shift.split("@"); shift = (float(factor), int(weeks))
+    shift = args.shift
     if not os.path.exists(TERMIN): sys.exit(f"no {TERMIN}: swift build -c release --product termin (or set TERMIN)")
     window = f"the {WEEKS} weeks before the last {args.before}" if args.before else f"last {WEEKS} weeks"
     if shift: window += f", every value x{shift[0]:g} from {shift[1]} weeks before each judged week (a stress test)"
