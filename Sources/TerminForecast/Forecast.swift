@@ -28,6 +28,9 @@ public struct Forecast: Sendable {
     public let model: String
     /// The fixed combination's score, when it was scored: the model chosen unless another clearly beats it.
     public let combination: Backtest.Score?
+    /// When the chosen combination's level guard rescaled the forecast (the last two seasons left its level), by how
+    /// much; `nil` otherwise.
+    public let levelFactor: Double?
     public let intervals: PredictionIntervals
     public let points: [Point]
 
@@ -51,11 +54,13 @@ public struct Forecast: Sendable {
         let intervals = PredictionIntervals(score: best, horizon: backtest.horizon,
                                             scaleFloor: observed.reduce(0, +) / Double(max(1, observed.count)))
         let future = series.future(count: horizon)
-        let predicted = model.forecast(values, horizon: horizon)
+        let (predicted, levelFactor) = (model as? Combination)?.guardedForecast(values, horizon: horizon)
+            ?? (model.forecast(values, horizon: horizon), nil)
         self.series = series
         self.backtest = backtest
         self.model = best.model
         self.combination = combination
+        self.levelFactor = levelFactor
         self.intervals = intervals
         points = zip(future, predicted).enumerated().map { step, pair in
             let (future, value) = pair

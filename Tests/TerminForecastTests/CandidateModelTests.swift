@@ -51,18 +51,19 @@ import TerminCore
         let guardOfTwo = LevelGuard(seasonLength: 2)
         let wandering: [Double] = [10, 11, 10, 11, 10, 11, 10, 11].flatMap { [$0 - 5, $0 + 5] }
         let forecast: [Double] = [5, 15, 5, 15]
-        #expect(guardOfTwo.apply(forecast, history: wandering) == forecast)
+        #expect(guardOfTwo.apply(forecast, history: wandering).forecast == forecast)
         // Two weeks at 20: both 9.5 or more above the forecast's level 10, far beyond 2.5 typical changes.
         let shifted = wandering + [20, 20].flatMap { [$0 - 5, $0 + 5] }
-        #expect(guardOfTwo.apply(forecast, history: shifted) == [10, 30, 10, 30])
+        #expect(guardOfTwo.apply(forecast, history: shifted).forecast == [10, 30, 10, 30])
+        #expect(guardOfTwo.apply(forecast, history: shifted).factor == 2 && guardOfTwo.apply(forecast, history: wandering).factor == nil)
         // Downwards as well, never below zero.
         let fallen = wandering + [4, 4].flatMap { [$0 - 4, $0 + 4] }
-        #expect(guardOfTwo.apply(forecast, history: fallen) == [2, 6, 2, 6])
+        #expect(guardOfTwo.apply(forecast, history: fallen).forecast == [2, 6, 2, 6])
         // One odd week (a holiday's), or the two last weeks on opposite sides: left as it is.
-        #expect(guardOfTwo.apply(forecast, history: wandering + [15, 25]) == forecast)
-        #expect(guardOfTwo.apply(forecast, history: wandering + [15, 25, 0, 2]) == forecast)
+        #expect(guardOfTwo.apply(forecast, history: wandering + [15, 25]).forecast == forecast)
+        #expect(guardOfTwo.apply(forecast, history: wandering + [15, 25, 0, 2]).forecast == forecast)
         // Three weeks of history are too few to know what a typical change is.
-        #expect(guardOfTwo.apply(forecast, history: [5, 15, 15, 25, 15, 25]) == forecast)
+        #expect(guardOfTwo.apply(forecast, history: [5, 15, 15, 25, 15, 25]).forecast == forecast)
     }
 
     @Test func theWindowMedianIsGuardedAndScoredAsItForecasts() throws {
@@ -95,6 +96,22 @@ import TerminCore
                 != Combination(combination.models, statistic: .median).forecast(history, horizon: backtest.horizon) { guarded += 1 }
         }
         #expect(guarded >= 1)
+    }
+
+    @Test func aForecastSaysByHowMuchTheLevelGuardRescaledIt() throws {
+        // Sixteen weeks of weekday hours at 20 … 26 (mean 23), then two at 60 … 66 (mean 63): the median of the
+        // windows still sits at the old level, and the guard rescales it by 63 / 23. Without the two weeks, nothing.
+        func series(weeks: Int) throws -> DemandSeries {
+            try DemandSeries(resolution: .hourly, observations: TestSeries.weekdayHours(from: LocalDate(iso: "2026-01-05")!, weeks: weeks) {
+                ($0 / 70 >= 16 ? 60 : 20) + Double($0 % 7)
+            }, absentIsZero: true, closure: TestSeries.noClosures)
+        }
+        let combination = try #require(ModelCatalog.candidates(seasonLength: 70, positive: true, weekSeason: true).last as? Combination)
+        let shifted = try Forecast(series: try series(weeks: 18), horizon: 70, models: [combination])
+        let factor = try #require(shifted.levelFactor)
+        #expect(abs(factor - 63.0 / 23) < 1e-9)
+        let steady = try Forecast(series: try series(weeks: 16), horizon: 70, models: [combination])
+        #expect(steady.levelFactor == nil)
     }
 
     @Test func aCombinationIsThePlainAverage() {

@@ -29,12 +29,17 @@ public struct Combination: ForecastModel {
         "\(statistic.rawValue) of (" + names.joined(separator: ", ") + ")"
     }
 
-    public func forecast(_ history: [Double], horizon: Int) -> [Double] {
+    public func forecast(_ history: [Double], horizon: Int) -> [Double] { guardedForecast(history, horizon: horizon).forecast }
+
+    /// The forecast, and the factor the level guard rescaled it by (`nil` when it did not).
+    public func guardedForecast(_ history: [Double], horizon: Int) -> (forecast: [Double], levelFactor: Double?) {
         // The guard compares a whole season of the forecast with the history's level.
         let steps = max(horizon, levelGuard?.seasonLength ?? 0)
         let forecasts = models.map { $0.forecast(history, horizon: steps) }
         let combined = statistic == .mean ? Self.average(forecasts) : Self.median(forecasts)
-        return Array((levelGuard?.apply(combined, history: history) ?? combined).prefix(horizon))
+        guard let levelGuard else { return (Array(combined.prefix(horizon)), nil) }
+        let guarded = levelGuard.apply(combined, history: history)
+        return (Array(guarded.forecast.prefix(horizon)), guarded.factor)
     }
 
     /// The element-wise mean of equally long forecasts.

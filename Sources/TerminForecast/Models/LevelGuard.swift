@@ -23,18 +23,23 @@ public struct LevelGuard: Sendable {
         self.seasonLength = seasonLength
     }
 
-    /// `forecast` (at least a season of it, its first season the one after `history`), rescaled when the level moved.
-    public func apply(_ forecast: [Double], history: [Double]) -> [Double] {
+    /// `forecast` (at least a season of it, its first season the one after `history`), rescaled when the level moved,
+    /// and the factor it was rescaled by (`nil` when it was left as it is).
+    public func apply(_ forecast: [Double], history: [Double]) -> (forecast: [Double], factor: Double?) {
+        guard let factor = factor(forecast, history: history) else { return (forecast, nil) }
+        return (forecast.map { max(0, $0 * factor) }, factor)
+    }
+
+    private func factor(_ forecast: [Double], history: [Double]) -> Double? {
         let m = seasonLength
         precondition(forecast.count >= m, "the guard compares a whole season")
         let means = Seasons.means(of: history, seasonLength: m, count: Self.noiseSeasonsMax)
-        guard means.count >= Self.seasonsMin else { return forecast }
+        guard means.count >= Self.seasonsMin else { return nil }
         let typicalChange = SeasonalWindow.summary((1..<means.count).map { abs(means[$0 - 1] - means[$0]) }, .median)
         let level = forecast.prefix(m).reduce(0, +) / Double(m)
         let bound = Self.threshold * typicalChange
         let last = means[0] - level, before = means[1] - level
-        guard level > 0, (last > bound && before > bound) || (last < -bound && before < -bound) else { return forecast }
-        let factor = (means[0] + means[1]) / 2 / level
-        return forecast.map { max(0, $0 * factor) }
+        guard level > 0, (last > bound && before > bound) || (last < -bound && before < -bound) else { return nil }
+        return (means[0] + means[1]) / 2 / level
     }
 }

@@ -61,6 +61,9 @@ enum ForecastReport {
             }
             lines.append(line)
         }
+        if let factor = forecast.levelFactor {
+            lines.append(String(format: "level     the last two weeks moved away from the window median's level: the forecast is rescaled × %.2f to theirs", factor))
+        }
         if let spreadsheet = forecast.fourWeekMean {
             let change = (chosen.mase / spreadsheet.mase - 1) * 100
             let verdict = chosen.model == spreadsheet.model ? "the spreadsheet is the best model here"
@@ -101,6 +104,7 @@ enum ForecastReport {
             "history":{"first":\(quoted(series.periods.first!.description)),"last":\(quoted(series.periods.last!.description)),\
             "periods":\(series.periods.count),"season_length":\(series.seasonLength)},\
             "model":\(quoted(forecast.model)),"runner_up":\(forecast.runnerUp.map { quoted($0.model) } ?? "null"),\
+            "level_rescaled_by":\(forecast.levelFactor.map(plain) ?? "null"),\
             "four_week_mean_mase":\(forecast.fourWeekMean.map { plain($0.mase) } ?? "null"),"backtest":{"folds":\(forecast.backtest.folds),"horizon":\(forecast.backtest.horizon),\
             "scores":[\(scores.joined(separator: ","))]},\
             "coverage":{"interval80":\(forecast.intervals.coverage80.map(plain) ?? "null"),"interval95":\(forecast.intervals.coverage95.map(plain) ?? "null")},\
