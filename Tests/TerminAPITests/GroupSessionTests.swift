@@ -89,6 +89,16 @@ import TerminTestSupport
         #expect(throws: (any Error).self) { try copy(onSeat: 3, shiftUnits: 0) }   // a seat it no longer has
         #expect(throws: (any Error).self) { try copy(onSeat: 2, shiftUnits: 2) }   // an hour later: no session
         #expect(try app.scalar("SELECT count(*) FROM appointment") == "2")
+        // Moved by hand an hour later, past the engine: no session then, and the seat stays where it was.
+        let start = "SELECT lower(span) FROM appointment WHERE id = $1"
+        let before = try app.scalar(start, [seat.json["id"] as? String])
+        #expect {
+            _ = try app.scalar("""
+                UPDATE appointment SET start_unit = start_unit + 2,
+                  span = tstzrange(lower(span) + interval '1 hour', upper(span) + interval '1 hour') WHERE id = $1
+                """, [seat.json["id"] as? String])
+        } throws: { "\($0)".contains("an appointment takes a seat outside its sessions") }
+        #expect(try app.scalar(start, [seat.json["id"] as? String]) == before)
     }
 
     /// A full session's waiting list: joined with an e-mail address, seated first joined first when a seat frees, with

@@ -111,12 +111,29 @@ import TerminTestSupport
             """
         #expect(throws: (any Error).self) { try app.scalar(copy, [booked.json["id"] as? String, freimannDesk]) }
         #expect(try app.scalar("SELECT count(*) FROM helper_time WHERE helper_id = 9901") == "6")   // 30 minutes
+        // Moved by hand half an hour later, past the engine: the helper's time moves with it, unit by unit.
+        _ = try app.scalar("""
+            UPDATE appointment SET start_unit = start_unit + 1,
+              span = tstzrange(lower(span) + interval '30 minutes', upper(span) + interval '30 minutes') WHERE id = $1
+            """, [booked.json["id"] as? String])
+        #expect(try app.scalar("""
+            SELECT count(*) FROM helper_time h JOIN appointment a ON a.id = h.appointment_id
+            WHERE h.helper_id = 9901 AND h.unit5 >= extract(epoch FROM lower(a.span))::bigint / 300
+              AND h.unit5 < extract(epoch FROM upper(a.span))::bigint / 300
+            """) == "6")
+        #expect(try app.scalar("SELECT count(*) FROM helper_time WHERE helper_id = 9901") == "6")
         // Cancelled, the helper's time is free again.
         let code = try #require(booked.json["code"] as? String)
         let cancelled = try client.send("DELETE", "/v1/bookings/\(booked.json["id"] as! String)",
                                         headers: ["Authorization": "Booking \(code)"])
         #expect(cancelled.status == 200)
         #expect(try app.scalar("SELECT count(*) FROM helper_time WHERE appointment_id IS NOT NULL") == "0")   // sessions led keep theirs
+        // Booked again and deleted by hand: its rows go with it.
+        let again = try client.send("POST", "/v1/bookings", body: Self.bookingBody(start: "2026-12-01T13:00:00+01:00", languages: ["en"]))
+        #expect(again.status == 201)
+        #expect(try app.scalar("SELECT count(*) FROM helper_time WHERE appointment_id IS NOT NULL") == "6")
+        _ = try app.scalar("DELETE FROM appointment WHERE id = $1 RETURNING id", [again.json["id"] as? String])
+        #expect(try app.scalar("SELECT count(*) FROM helper_time WHERE appointment_id IS NOT NULL") == "0")
     }
 
     /// A call-back line calls the citizen: a booking there needs a phone number, which staff see with the booking and
