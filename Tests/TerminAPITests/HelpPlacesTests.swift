@@ -128,8 +128,8 @@ import TerminTestSupport
                                         headers: ["Authorization": "Booking \(code)"])
         #expect(cancelled.status == 200)
         #expect(try app.scalar("SELECT count(*) FROM helper_time WHERE appointment_id IS NOT NULL") == "0")   // sessions led keep theirs
-        // Booked again and deleted by hand: its rows go with it.
-        let again = try client.send("POST", "/v1/bookings", body: Self.bookingBody(start: "2026-12-01T13:00:00+01:00", languages: ["en"]))
+        // Booked on Thursday and deleted by hand: its rows go with it.
+        let again = try client.send("POST", "/v1/bookings", body: Self.bookingBody(start: "2026-12-03T13:00:00+01:00", languages: ["en"]))
         #expect(again.status == 201)
         #expect(try app.scalar("SELECT count(*) FROM helper_time WHERE appointment_id IS NOT NULL") == "6")
         _ = try app.scalar("DELETE FROM appointment WHERE id = $1 RETURNING id", [again.json["id"] as? String])
