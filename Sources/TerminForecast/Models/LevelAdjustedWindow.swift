@@ -34,8 +34,7 @@ public struct LevelAdjustedWindow: ForecastModel {
         precondition(history.count >= historyMin, "a window needs a season of history")
         let m = seasonLength
         let means = Seasons.means(of: history, seasonLength: m, count: max(seasons, levelSeasons))
-        let levelCount = min(levelSeasons, means.count)
-        let level = means.prefix(levelCount).reduce(0, +) / Double(levelCount)
+        let level = Seasons.level(means, seasons: levelSeasons)
         let summarised = min(seasons, means.count)
         var moved = [Double](repeating: 0, count: summarised)
         let byPlace = (0..<m).map { place in

@@ -32,13 +32,13 @@ public struct LevelProfile: ForecastModel {
         precondition(history.count >= historyMin, "a profile needs a season of history")
         let m = seasonLength
         let means = Seasons.means(of: history, seasonLength: m, count: max(profileSeasons, levelSeasons))
-        let profileCount = min(profileSeasons, means.count), levelCount = min(levelSeasons, means.count)
+        let profileCount = min(profileSeasons, means.count)
         var profile = [Double](repeating: 0, count: m)
         for s in 0..<profileCount {
             let start = Seasons.start(s, of: history, seasonLength: m)
             for place in 0..<m { profile[place] += (history[start + place] - means[s]) / Double(profileCount) }
         }
-        let level = means.prefix(levelCount).reduce(0, +) / Double(levelCount)
+        let level = Seasons.level(means, seasons: levelSeasons)
         return (0..<horizon).map { max(0, level + profile[$0 % m]) }
     }
 }

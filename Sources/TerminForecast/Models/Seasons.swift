@@ -11,4 +11,12 @@ enum Seasons {
             return history[first..<first + m].reduce(0, +) / Double(m)
         }
     }
+
+    /// The level of the last `count` seasons: the mean of their means, of `means` as `means(of:seasonLength:count:)`
+    /// gives them (the last first; fewer when there are fewer).
+    static func level(_ means: [Double], seasons count: Int) -> Double {
+        let used = means.prefix(count)
+        precondition(!used.isEmpty, "a level needs a season")
+        return used.reduce(0, +) / Double(used.count)
+    }
 }
