@@ -104,7 +104,8 @@ public struct Backtest: Sendable {
             maseByFold.append(scale > 0 ? mae / scale : (mae == 0 ? 0 : .infinity))
         }
         guard !maseByFold.isEmpty else { return nil }
-        return Score(model: name, mase: maseByFold.reduce(0, +) / Double(maseByFold.count), maseByFold: maseByFold, smape: smapeCount > 0 ? smapeSum / Double(smapeCount) : nil,
+        return Score(model: name, mase: maseByFold.reduce(0, +) / Double(maseByFold.count), maseByFold: maseByFold,
+                     smape: smapeCount > 0 ? smapeSum / Double(smapeCount) : nil,
                      errorsByFold: errorsByFold, forecastsByFold: forecastsByFold, stepsByFold: stepsByFold,
                      predictedByFold: predicted)
     }
