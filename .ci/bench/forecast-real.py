@@ -9,6 +9,11 @@ weekday-hour over the last four weeks (a planner's spreadsheet), and statsmodels
 damped trend, the week's pattern as season, missing hours filled from a week before). Also the share of actuals
 inside Termin's 80 % interval, and the seconds `termin forecast` takes on the last year of the ED series.
 
+Beside them, how much of a series is noise: the variance of its week-to-week changes over the 2 x mean that Poisson
+counts would give. Where that is near 1 (a few arrivals an hour), no forecast of the hour's rate can score much below
+the MASE a forecast knowing each hour's rate would (E|X - rate| for Poisson counts, the rate taken as the same hour's
+mean over the last 12 weeks): the noise floor, printed for such series.
+
 Tooling only (never a product dependency): python3 -m venv /tmp/venv && /tmp/venv/bin/pip install statsmodels
 Run:  swift build -c release --product termin && /tmp/venv/bin/python .ci/bench/forecast-real.py
       add --before 4 to judge the four weeks before the last four instead (the window designs are chosen on, so
@@ -16,7 +21,7 @@ Run:  swift build -c release --product termin && /tmp/venv/bin/python .ci/bench/
       --shift 1.3@2 multiplies every value from two weeks before each judged week by 1.3 (a sudden change of level:
       a stress test of how soon a forecast follows it, not a real series).
 """
-import argparse, csv, datetime as dt, io, os, subprocess, sys, time, warnings
+import argparse, csv, datetime as dt, io, math, os, subprocess, sys, time, warnings
 import numpy as np
 
 warnings.filterwarnings("ignore")
@@ -88,6 +93,26 @@ def ets(hist, test):
     return {p: fc[p] for p in test if p in fc}
 
 
+def poisson_mae(rate):
+    """E|X - rate| for Poisson counts X of mean `rate`: the error left to a forecast that knows the rate."""
+    if rate <= 0: return 0.0
+    counts = np.arange(0, int(rate + 12 * math.sqrt(rate) + 12))
+    log_p = counts * math.log(rate) - rate - np.array([math.lgamma(k + 1) for k in counts])
+    return float(np.sum(np.exp(log_p) * np.abs(counts - rate)))
+
+
+def dispersion(rows):
+    """The variance of the series' week-to-week changes over the 2 x mean that Poisson counts would give them."""
+    changes = [v - rows[q] for p, v in rows.items() if (q := fmt(parse(p) - dt.timedelta(days=7))) in rows]
+    return float(np.var(changes)) / (2 * float(np.mean(list(rows.values()))))
+
+
+def noise_floor(hist, test, scale):
+    """The MASE of a forecast that knew each judged hour's Poisson rate (its same-hour mean over 12 weeks)."""
+    s = by_slot(hist)
+    return float(np.mean([poisson_mae(np.mean(s[slot(parse(p))][-12:])) for p in test if slot(parse(p)) in s])) / scale
+
+
 def termin(hist, horizon, path=f"/tmp/termin-forecast-bench-history-{os.getpid()}.csv"):  # one per run: runs may overlap
     with open(path, "w") as f:
         f.write("period,value\n")
@@ -111,7 +136,7 @@ def shifted(rows, monday, shift):
 def judge(rows, before=0, shift=None):
     last = parse(max(rows))
     final_monday = (last - dt.timedelta(days=last.weekday())).replace(hour=0)
-    scores = {k: [] for k in ("termin", "naive", "mean4", "ets")}; inside = total = 0; seconds = []
+    scores = {k: [] for k in ("termin", "naive", "mean4", "ets", "floor")}; inside = total = 0; seconds = []
     for k in reversed(range(WEEKS)):
         monday = final_monday - dt.timedelta(weeks=k + before)
         judged = shifted(rows, monday, shift)
@@ -124,6 +149,7 @@ def judge(rows, before=0, shift=None):
                          ("ets", ets(hist, test))):
             errors = [abs(fc[p] - v) for p, v in test.items() if p in fc]
             scores[name].append(float(np.mean(errors)) / scale)
+        scores["floor"].append(noise_floor(hist, test, scale))
         for p, v in test.items():
             if p in forecast:
                 total += 1; inside += float(forecast[p]["lower80"]) <= v <= float(forecast[p]["upper80"])
@@ -159,7 +185,12 @@ def main():
         best = min(mean["naive"], mean["mean4"], mean["ets"]); ratios.append(mean["termin"] / best)
         print(f"{label:40s} {mean['termin']:7.3f} {mean['naive']:7.3f} {mean['mean4']:9.3f} {mean['ets']:7.3f}"
               f"  {100 * (mean['termin'] / best - 1):+15.1f}%  {100 * coverage:9.1f}%")
-        for k, v in scores.items(): print(f"    {k:7s} by week: " + ", ".join(f"{x:.3f}" for x in v))
+        for k, v in scores.items():
+            if k != "floor": print(f"    {k:7s} by week: " + ", ".join(f"{x:.3f}" for x in v))
+        noise = dispersion(rows)
+        print(f"    noise: week-to-week changes vary {noise:.2f}x as much as Poisson counts'" + (
+            f"; a forecast knowing each hour's rate would score about {mean['floor']:.3f} (the noise floor), "
+            f"{100 * (mean['floor'] / best - 1):+.1f} % against the best baseline" if noise < 1.5 else ""))
         print(f"    termin forecast: {np.mean(seconds):.2f} s a run on average ({len(rows)} hours of history at most)")
     print(f"\nTermin against the best baseline, mean over series: {100 * (np.mean(ratios) - 1):+.1f} %")
     if args.no_speed: return
