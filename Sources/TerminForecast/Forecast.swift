@@ -54,8 +54,7 @@ public struct Forecast: Sendable {
         let intervals = PredictionIntervals(score: best, horizon: backtest.horizon,
                                             scaleFloor: observed.reduce(0, +) / Double(max(1, observed.count)))
         let future = series.future(count: horizon)
-        let (predicted, levelFactor) = (model as? Combination)?.guardedForecast(values, horizon: horizon)
-            ?? (model.forecast(values, horizon: horizon), nil)
+        let (predicted, levelFactor) = model.guardedForecast(values, horizon: horizon)
         self.series = series
         self.backtest = backtest
         self.model = best.model

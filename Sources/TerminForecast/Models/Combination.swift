@@ -31,7 +31,7 @@ public struct Combination: ForecastModel {
 
     public func forecast(_ history: [Double], horizon: Int) -> [Double] { guardedForecast(history, horizon: horizon).forecast }
 
-    /// The forecast, and the factor the level guard rescaled it by (`nil` when it did not).
+    /// The forecast, and the factor the level guard rescaled it by (`nil` when it did not, or there is none).
     public func guardedForecast(_ history: [Double], horizon: Int) -> (forecast: [Double], levelFactor: Double?) {
         // The guard compares a whole season of the forecast with the history's level.
         let steps = max(horizon, levelGuard?.seasonLength ?? 0)

@@ -8,6 +8,15 @@ public protocol ForecastModel: Sendable {
     var historyMin: Int { get }
     /// The forecast of the `horizon` periods after `history`.
     func forecast(_ history: [Double], horizon: Int) -> [Double]
+    /// The forecast, and the factor a level guard rescaled it by (`nil` when the model has no guard or it did not fire).
+    func guardedForecast(_ history: [Double], horizon: Int) -> (forecast: [Double], levelFactor: Double?)
+}
+
+extension ForecastModel {
+    /// A model without a level guard: its forecast as it is.
+    public func guardedForecast(_ history: [Double], horizon: Int) -> (forecast: [Double], levelFactor: Double?) {
+        (forecast(history, horizon: horizon), nil)
+    }
 }
 
 /// The models tried on a series, all of its season length: few and different, so that a backtest of a dozen
