@@ -116,7 +116,7 @@ public enum AppointmentRepository {
             WITH input AS (SELECT * FROM \(input)), prior AS (
               SELECT input.id, a.idempotency_fingerprint = sha256(convert_to(input.fingerprint, 'UTF8')) AS same,
                 a.id AS appointment_id, a.idempotency_code AS code
-              FROM input JOIN appointment a ON a.idempotency_key = input.key
+              FROM input \(IdempotencyRepository.storing(keysOf: "input"))
             ), inserted AS (
             \(appointments(from: "input", unlessPrior: true, returning: "id"))
             )

@@ -28,10 +28,8 @@ public enum IdempotencyRepository {
     /// `nil` where none is stored.
     public static func answers(_ requests: [WritePlan.Idempotency], _ db: PostgresConnection) throws -> [Answer?] {
         guard !requests.isEmpty else { return [] }
-        let rows = try Columns.selection.decode(try db.query("""
-            SELECT \(Columns.selection.sql) FROM unnest($1::text[], $2::text[]) WITH ORDINALITY AS input(key, fingerprint, n)
-            JOIN appointment a ON a.idempotency_key = input.key
-            """, [PostgresArray.literal(requests.map(\.key)), PostgresArray.literal(requests.map(\.fingerprint))])) {
+        let rows = try Columns.selection.decode(try db.query(answersStatement, [PostgresArray.literal(requests.map(\.key)),
+                                                                                PostgresArray.literal(requests.map(\.fingerprint))])) {
             row throws(PostgresError) in
             (try row[Columns.position], Answer(sameRequest: try row[Columns.sameRequest],
                                                appointmentID: try row[Columns.appointmentID], code: try row[Columns.code]))
@@ -39,6 +37,24 @@ public enum IdempotencyRepository {
         var answers = [Answer?](repeating: nil, count: requests.count)
         for (position, answer) in rows { answers[position - 1] = answer }
         return answers
+    }
+
+    /// `answers`' statement: `$1` the keys, `$2` the fingerprints.
+    static let answersStatement = """
+        SELECT \(Columns.selection.sql) FROM unnest($1::text[], $2::text[]) WITH ORDINALITY AS input(key, fingerprint, n)
+        \(storing(keysOf: "input"))
+        """
+
+    /// SQL joining each row of `input` (which has a `key` column) to the appointment that stores its key, as `a`
+    /// (`id`, `idempotency_fingerprint`, `idempotency_code`); a row whose key is not stored drops out. One probe of the
+    /// key's index per row, however the planner's statistics stand: a plain join can be planned as a merge join that
+    /// reads the whole key index, which the statistics make look cheap while the table grows faster than they are
+    /// renewed (a day's release fills it within minutes), so every lookup would cost as much as the index is large.
+    static func storing(keysOf input: String) -> String {
+        """
+        CROSS JOIN LATERAL (SELECT id, idempotency_fingerprint, idempotency_code FROM appointment
+          WHERE idempotency_key = \(input).key LIMIT 1) a
+        """
     }
 
     /// Records `key` as answered by the appointment `appointmentID` with `code` (a hold's confirmation); `false` when
