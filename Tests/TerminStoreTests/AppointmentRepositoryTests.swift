@@ -163,30 +163,4 @@ import TerminTestSupport
         #expect(try AppointmentRepository.fetch(id: booking.id, db) != nil, "the booking stays; only its key goes")
     }
 
-    /// A lookup probes the key's index once for each key asked, also while the planner's statistics still say that no
-    /// key is stored (the first minutes after a day's release), as a prepared statement's generic plan: joined plainly,
-    /// it was planned as a merge join that read every stored key.
-    @Test func aLookupReadsOnlyTheKeysAskedForWhateverTheStatisticsSay() throws {
-        let db = try PostgresConnection(conninfo: try TestDatabase.create())
-        try db.execute("ANALYZE appointment")
-        try db.execute("""
-            INSERT INTO appointment (id, office_id, desk_id, day, start_unit, units, span, channel, status, code_hash,
-              created_at, service_ids, quantities, idempotency_key, idempotency_fingerprint, idempotency_code)
-            SELECT gen_random_uuid(), 102522, 10252201, '2026-12-01', 84, 3,
-              tstzrange('2026-12-01 07:00+01', '2026-12-01 07:15+01'), 'online', 'cancelled', '\\x00', now(), '{1063441}',
-              '{1}', 'key-' || g, '\\x00', 'code'
-            FROM generate_series(1, 2000) g
-            """)
-        try db.execute("SET plan_cache_mode = force_generic_plan")
-        try db.execute("PREPARE lookup(text[], text[]) AS \(IdempotencyRepository.answersStatement)")
-        let plan = try db.query("EXPLAIN (ANALYZE, TIMING OFF, SUMMARY OFF) EXECUTE lookup('{key-7,absent,key-1999}', '{a,b,c}')")
-            .rows.compactMap { $0.first ?? nil }
-        let scans = plan.filter { $0.contains(" on appointment") }
-        let rowsRead = try scans.map { line in
-            let counts = try #require(line.firstMatch(of: /actual rows=(\d+) loops=(\d+)/))
-            return Int(counts.1)! * Int(counts.2)!
-        }
-        #expect(!scans.isEmpty && rowsRead.reduce(0, +) <= 3, "\(plan.joined(separator: "\n"))")
-        #expect(try IdempotencyRepository.answers([.init(key: "key-1999", fingerprint: "f")], db).first??.code == "code")
-    }
 }

@@ -1,0 +1,71 @@
+import Testing
+import TerminCore
+import TerminPostgres
+import TerminTestSupport
+@testable import TerminStore
+
+/// Lookups of a batch's values (idempotency keys, citizens' identities) read one index entry per value, also while the
+/// planner's statistics still describe the table as it was before the values were stored (the minutes after a day's
+/// release, or after a feature is switched on), and as a prepared statement's generic plan, which is how the engine
+/// runs them. Joined plainly, each was planned as a scan of every stored value.
+@Suite struct StaleStatisticsTests {
+    /// A fresh database whose statistics were taken with no appointment, then `count` cancelled appointments made by
+    /// `values` (SQL of `g`, 1…`count`, for the columns `columns`).
+    static func databaseWithStaleStatistics(count: Int, columns: String, values: String) throws -> PostgresConnection {
+        let db = try PostgresConnection(conninfo: try TestDatabase.create())
+        try db.execute("ANALYZE appointment")
+        try db.execute("""
+            INSERT INTO appointment (id, office_id, desk_id, day, start_unit, units, span, channel, status, code_hash,
+              created_at, cancelled_at, service_ids, quantities, \(columns))
+            SELECT gen_random_uuid(), 102522, 10252201, '2026-12-01', 84, 3,
+              tstzrange('2026-12-01 07:00+01', '2026-12-01 07:15+01'), 'online', 'cancelled', '\\x00', now(), now(),
+              '{1063441}', '{1}', \(values)
+            FROM generate_series(1, \(count)) g
+            """)
+        return db
+    }
+
+    /// The rows of `appointment` that `statement`'s generic plan reads when run with `arguments` (SQL literals): the
+    /// rows its scans of the table return and those their filters removed. Also returns the plan, for a failure's message.
+    static func appointmentRowsRead(_ statement: String, types: String, arguments: String,
+                                    _ db: PostgresConnection) throws -> (rows: Int, plan: String) {
+        try db.execute("SET plan_cache_mode = force_generic_plan")
+        try db.execute("PREPARE lookup(\(types)) AS \(statement)")
+        let plan = try db.query("EXPLAIN (ANALYZE, TIMING OFF, SUMMARY OFF) EXECUTE lookup(\(arguments))")
+            .rows.compactMap { $0.first ?? nil }
+        var rowsRead = 0, loops = 0
+        var inScanOfAppointment = false
+        for line in plan {
+            if let node = line.firstMatch(of: /actual rows=(\d+) loops=(\d+)/) {
+                inScanOfAppointment = line.contains(" on appointment")
+                loops = Int(node.2)!
+                if inScanOfAppointment { rowsRead += Int(node.1)! * loops }
+            } else if inScanOfAppointment, let removed = line.firstMatch(of: /Rows Removed by Filter: (\d+)/) {
+                rowsRead += Int(removed.1)! * loops
+            }
+        }
+        #expect(plan.contains { $0.contains(" on appointment") }, "the plan reads appointment")
+        return (rowsRead, plan.joined(separator: "\n"))
+    }
+
+    @Test func aKeyLookupReadsOnlyTheKeysAskedFor() throws {
+        let db = try Self.databaseWithStaleStatistics(count: 2000,
+                                                      columns: "idempotency_key, idempotency_fingerprint, idempotency_code",
+                                                      values: "'key-' || g, '\\x00', 'code'")
+        let read = try Self.appointmentRowsRead(IdempotencyRepository.answersStatement, types: "text[], text[]",
+                                                arguments: "'{key-7,absent,key-1999}', '{a,b,c}'", db)
+        #expect(read.rows <= 3, "one row at most per key asked\n\(read.plan)")
+        #expect(try IdempotencyRepository.answers([.init(key: "key-1999", fingerprint: "f")], db).first??.code == "code")
+    }
+
+    @Test func aCitizensStandingReadsOnlyTheirOwnAppointments() throws {
+        let db = try Self.databaseWithStaleStatistics(count: 2000, columns: "identity_hash", values: "sha256(g::text::bytea)")
+        let read = try Self.appointmentRowsRead(
+            IdentityRepository.standingsStatement, types: "text[], timestamptz, timestamptz",
+            arguments: "ARRAY[encode(sha256('7'), 'hex'), encode(sha256('absent'), 'hex')], now(), now() - interval '1 day'", db)
+        #expect(read.rows <= 2, "one row at most per identity asked\n\(read.plan)")
+        let seven = CitizenIdentity(hash: SHA256.hash("7"), field: "contact.email"), epoch = Instant(secondsSinceEpoch: 0)
+        let standings = try IdentityRepository.standings([seven], now: epoch, cancelledSince: epoch, db)
+        #expect(standings[seven.hash]?.cancellations.count == 1)
+    }
+}
