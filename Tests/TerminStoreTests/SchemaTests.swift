@@ -49,6 +49,22 @@ import TerminPostgres
         #expect(try db.query("SELECT count(*) FROM desk_time").scalar == "0")
     }
 
+    /// Every table that points at an appointment can be searched by that appointment through an index: deleting an
+    /// appointment checks each such foreign key, and the outbox looks its mails' entries up by booking. Without one,
+    /// each lookup reads the whole table, which grows with every booking.
+    @Test func everyForeignKeyIntoAppointmentHasAnIndex() throws {
+        let db = try PostgresConnection(conninfo: try TestDatabase.create())
+        let unindexed = try db.query("""
+            SELECT c.conname FROM pg_constraint c
+            WHERE c.contype = 'f' AND c.confrelid = 'appointment'::regclass
+              AND NOT EXISTS (SELECT 1 FROM pg_index i WHERE i.indrelid = c.conrelid
+                                AND (i.indkey::int2[])[0:cardinality(c.conkey) - 1] @> c.conkey)
+            """).rows.compactMap { $0.first ?? nil }
+        #expect(unindexed.isEmpty, "foreign keys into appointment without an index: \(unindexed)")
+        #expect(try db.query("SELECT count(*) FROM pg_constraint WHERE contype = 'f' AND confrelid = 'appointment'::regclass")
+                    .scalar.flatMap { Int($0) } ?? 0 >= 5, "the tables that point at appointments are all seen")
+    }
+
     @Test func reviving_a_cancelled_appointment_into_an_overlap_is_refused() throws {
         let db = try PostgresConnection(conninfo: try TestDatabase.create())
         try insert(db, id: "00000000-0000-0000-0000-000000000001", from: "2026-12-01T08:00+01", to: "2026-12-01T08:15+01", status: "cancelled")
