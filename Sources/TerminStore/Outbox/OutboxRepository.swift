@@ -123,13 +123,4 @@ public enum OutboxRepository {
             WHERE id = $1::uuid AND state = 'dead' RETURNING id
             """, [id]).count == 1
     }
-
-    /// Messages by state (for metrics).
-    public static func counts(_ db: PostgresConnection) throws -> [String: Int] {
-        var counts: [String: Int] = [:]
-        for row in try db.query("SELECT state, count(*) FROM outbox GROUP BY state").rows {
-            counts[row[0]!] = Int(row[1] ?? "") ?? 0
-        }
-        return counts
-    }
 }
