@@ -111,9 +111,12 @@ import TerminTestSupport
         let db = try PostgresConnection(conninfo: try TestDatabase.create())
         let booking = Self.appointment(status: .confirmed, contact: .init(name: "Erika", email: "erika@example.org"))
         try Self.insert(booking, code: "secret", db)
+        #expect(try EarlierListRepository.join(bookingID: booking.id, revision: 0, latestStart: nil, needs: [], now: Self.now,
+                                               db)?.joined == true)
         #expect(try AppointmentRepository.eraseContacts(before: Self.day, limit: 10, db) == 0)
         #expect(try AppointmentRepository.eraseContacts(before: Self.day.adding(days: 1), limit: 10, db) == 1)
         #expect(try AppointmentRepository.fetch(id: booking.id, db)?.contact == nil)
+        #expect(try EarlierListRepository.wish(bookingID: booking.id, db) == nil, "its wish for an earlier time goes with it")
     }
 
     @Test func aRowTheDatabaseRefusesIsLeftOutOfTheInsertedIDs() throws {

@@ -87,18 +87,27 @@ public enum EarlierListRepository {
     /// `limit`; each with its booking.
     public static func waiting(officeIDs: [Int]?, offersMax: Int, now: Instant, limit: Int, _ db: PostgresConnection) throws
         -> [(wish: EarlierWish, booking: Appointment)] {
-        let wishes = try db.select(Columns.selection, """
-            FROM earlier_wish w JOIN appointment a ON a.id = w.appointment_id
-            WHERE a.status = 'confirmed' AND a.revision = w.revision AND a.contact_email IS NOT NULL
-              AND lower(a.span) > $1::timestamptz AND w.offers < $2 AND (w.offer_expires_at IS NULL OR w.offer_expires_at <= $1)
-              AND ($3::bigint[] IS NULL OR a.office_id = ANY($3::bigint[]))
-            ORDER BY w.place LIMIT $4
-            """, [BerlinTime.format(now), String(offersMax), officeIDs.map { PostgresArray.literal($0.map(String.init)) },
+        let wishes = try db.select(Columns.selection, waitingSource, [BerlinTime.format(now), String(offersMax), officeIDs.map { PostgresArray.literal($0.map(String.init)) },
                   String(limit)], Columns.decode)
         let bookings = Dictionary(try AppointmentRepository.fetch(ids: wishes.map(\.bookingID), db).map { ($0.id, $0) },
                                   uniquingKeysWith: { a, _ in a })
         return wishes.compactMap { wish in bookings[wish.bookingID].map { (wish, $0) } }
     }
+
+    /// `waiting`'s rows after `SELECT`: `$1` now, `$2` the offers a booking may have, `$3` the offices (`NULL`:
+    /// everywhere), `$4` the limit. The list is read in its order and each wish's booking checked by its key (the
+    /// subquery kept apart by `OFFSET 0`), so a pass reads the wishes it passes and their bookings, never every
+    /// appointment the city has had (joined plainly, it was planned as a scan of all appointments).
+    static let waitingSource = """
+        FROM earlier_wish w CROSS JOIN LATERAL (
+          SELECT FROM appointment a
+          WHERE a.id = w.appointment_id AND a.status = 'confirmed' AND a.revision = w.revision
+            AND a.contact_email IS NOT NULL AND lower(a.span) > $1::timestamptz
+            AND ($3::bigint[] IS NULL OR a.office_id = ANY($3::bigint[]))
+          OFFSET 0) a
+        WHERE w.offers < $2 AND (w.offer_expires_at IS NULL OR w.offer_expires_at <= $1)
+        ORDER BY w.place LIMIT $4
+        """
 
     /// Records an offer on its wish and writes its mail, if the wish still waits for one (the booking confirmed at the
     /// offer's revision with contact e-mail, fewer than `offersMax` offers made, none held now). Returns whether it did.

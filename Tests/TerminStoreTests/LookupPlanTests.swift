@@ -4,11 +4,12 @@ import TerminPostgres
 import TerminTestSupport
 @testable import TerminStore
 
-/// Lookups of a batch's values (idempotency keys, citizens' identities) read one index entry per value, also while the
-/// planner's statistics still describe the table as it was before the values were stored (the minutes after a day's
+/// Lookups of a batch's values (idempotency keys, citizens' identities) and passes over a list (the earlier-time list)
+/// read the rows they look for through an index, never a whole table that grows with every booking, also while the
+/// planner's statistics still describe the table as it was before those rows were stored (the minutes after a day's
 /// release, or after a feature is switched on), and as a prepared statement's generic plan, which is how the engine
-/// runs them. Joined plainly, each was planned as a scan of every stored value.
-@Suite struct StaleStatisticsTests {
+/// runs them. Written plainly, each was planned as a scan of every appointment.
+@Suite struct LookupPlanTests {
     /// A fresh database whose statistics were taken with no appointment, then `count` cancelled appointments made by
     /// `values` (SQL of `g`, 1…`count`, for the columns `columns`).
     static func databaseWithStaleStatistics(count: Int, columns: String, values: String) throws -> PostgresConnection {
@@ -67,5 +68,24 @@ import TerminTestSupport
         let seven = CitizenIdentity(hash: SHA256.hash("7"), field: "contact.email"), epoch = Instant(secondsSinceEpoch: 0)
         let standings = try IdentityRepository.standings([seven], now: epoch, cancelledSince: epoch, db)
         #expect(standings[seven.hash]?.cancellations.count == 1)
+    }
+
+    @Test func aPassOverTheEarlierListReadsOnlyTheWishesBookings() throws {
+        let db = try Self.databaseWithStaleStatistics(count: 2000, columns: "contact_email", values: "'someone@example.org'")
+        try db.execute("""
+            INSERT INTO appointment (id, office_id, desk_id, day, start_unit, units, span, channel, status, code_hash,
+              created_at, service_ids, quantities, contact_email)
+            VALUES ('00000000-0000-0000-0000-000000000001', 102522, 10252201, '2026-12-01', 84, 3,
+              tstzrange('2026-12-01 07:00+01', '2026-12-01 07:15+01'), 'online', 'confirmed', '\\x00', now(), '{1063441}',
+              '{1}', 'erika@example.org');
+            INSERT INTO earlier_wish (appointment_id, revision, opted_at) VALUES ('00000000-0000-0000-0000-000000000001', 0, now());
+            """)
+        let read = try Self.appointmentRowsRead(
+            "SELECT w.place \(EarlierListRepository.waitingSource)",
+            types: "timestamptz, int, bigint[], int", arguments: "'2026-11-30T09:00:00+01:00', 3, '{102522}', 10", db)
+        #expect(read.rows <= 1, "one booking at most per wish\n\(read.plan)")
+        let waiting = try EarlierListRepository.waiting(officeIDs: [102522], offersMax: 3,
+                                                        now: AppointmentRepositoryTests.now, limit: 10, db)
+        #expect(waiting.map(\.booking.id) == ["00000000-0000-0000-0000-000000000001"])
     }
 }
