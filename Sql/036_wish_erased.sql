@@ -1,5 +1,5 @@
--- A wish for an earlier time goes with its booking's contact data. They are erased some days after the booking's day
--- (or on request): then no offer can reach the citizen, and the booking is past. So the list holds only bookings
+-- A wish for an earlier time goes with its booking's contact data. That is erased some days after the booking's day:
+-- then no offer can reach the citizen, and the booking is past. So the list holds only bookings
 -- still to come, and a pass over it reads only those, however many bookings the city has had.
 CREATE FUNCTION termin_wish_erased() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN

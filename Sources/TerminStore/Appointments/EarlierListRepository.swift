@@ -87,8 +87,9 @@ public enum EarlierListRepository {
     /// `limit`; each with its booking.
     public static func waiting(officeIDs: [Int]?, offersMax: Int, now: Instant, limit: Int, _ db: PostgresConnection) throws
         -> [(wish: EarlierWish, booking: Appointment)] {
-        let wishes = try db.select(Columns.selection, waitingSource, [BerlinTime.format(now), String(offersMax), officeIDs.map { PostgresArray.literal($0.map(String.init)) },
-                  String(limit)], Columns.decode)
+        let offices = officeIDs.map { PostgresArray.literal($0.map(String.init)) }
+        let wishes = try db.select(Columns.selection, waitingSource, [BerlinTime.format(now), String(offersMax), offices, String(limit)],
+                                   Columns.decode)
         let bookings = Dictionary(try AppointmentRepository.fetch(ids: wishes.map(\.bookingID), db).map { ($0.id, $0) },
                                   uniquingKeysWith: { a, _ in a })
         return wishes.compactMap { wish in bookings[wish.bookingID].map { (wish, $0) } }
