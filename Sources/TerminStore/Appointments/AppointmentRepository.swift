@@ -276,11 +276,23 @@ public enum AppointmentRepository {
     /// What the ledger is rebuilt from: every hold still marked held (the sweeper expires the stale ones and frees
     /// them through the ledger) and every booking on or after `date`.
     public static func live(from date: LocalDate, _ db: PostgresConnection) throws -> [Appointment] {
-        try AppointmentColumns.decode(try db.query("""
-            SELECT \(AppointmentColumns.selection.sql) FROM appointment a
-            WHERE a.status = 'held' OR (a.status = 'confirmed' AND a.day >= $1)
-            """, [date.description]))
+        let firstUnit = BerlinTime.instant(date: date, minuteOfDay: 0).secondsSinceEpoch / 300
+        return try AppointmentColumns.decode(try db.query(liveStatement, [date.description, String(firstUnit)]))
     }
+
+    /// `live`'s statement: `$1` the first day, `$2` its first 5-minute unit. Bookings are found through their desk
+    /// time from that unit on (every live appointment owns its units, `Sql/009_desk_time_rows.sql`; a day's units lie
+    /// within it), each desk's by its key, so the rebuild (at start, after a lost notification connection, after every
+    /// change of master data) reads the bookings still to come, not every appointment the city has had. Holds through
+    /// their own index.
+    static let liveStatement = """
+        SELECT \(AppointmentColumns.selection.sql) FROM appointment a WHERE a.status = 'held'
+        UNION ALL
+        SELECT \(AppointmentColumns.selection.sql) FROM desk k
+        CROSS JOIN LATERAL (SELECT DISTINCT t.appointment_id FROM desk_time t WHERE t.desk_id = k.id AND t.unit5 >= $2) t
+        CROSS JOIN LATERAL (SELECT * FROM appointment WHERE id = t.appointment_id AND status = 'confirmed' AND day >= $1
+                            OFFSET 0) a
+        """
 
     /// Erases the contact data of at most `limit` appointments whose day is before `before` (data protection: kept
     /// only as long as the office may need to reach the citizen). Returns how many were erased.
