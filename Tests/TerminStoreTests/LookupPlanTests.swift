@@ -4,11 +4,12 @@ import TerminPostgres
 import TerminTestSupport
 @testable import TerminStore
 
-/// Lookups of a batch's values (idempotency keys, citizens' identities) and passes over a list (the earlier-time list)
-/// read the rows they look for through an index, never a whole table that grows with every booking, also while the
-/// planner's statistics still describe the table as it was before those rows were stored (the minutes after a day's
-/// release, or after a feature is switched on), and as a prepared statement's generic plan, which is how the engine
-/// runs them. Written plainly, each was planned as a scan of every appointment.
+/// Lookups of a batch's values (idempotency keys, citizens' identities), passes over a list (the earlier-time list) and
+/// the ledger's rebuild read the rows they look for through an index, never the whole `appointment` table, which keeps
+/// every booking the city has had. They do so as a prepared statement's generic plan, which is how the engine runs
+/// them, and the lookups also while the planner's statistics still describe the table as it was before those rows
+/// were stored (the minutes after a day's release, or after a feature is switched on). Written plainly, each was
+/// planned as a scan of every appointment.
 @Suite struct LookupPlanTests {
     /// A fresh database whose statistics were taken with no appointment, then `count` cancelled appointments made by
     /// `values` (SQL of `g`, 1…`count`, for the columns `columns`).
