@@ -84,6 +84,33 @@ import TerminTestSupport
         #expect(Self.isFree(live, desk: 101) && Self.isFree(live, desk: 102) && live.appointmentCount == 0)
     }
 
+    /// A booking this instance moved (settled before its own notifications arrive): the end of its old time leaves the
+    /// new time taken, with the booking's services still known (its next move needs no read), and its start at the new
+    /// time changes nothing.
+    @Test func theNotificationsOfAMoveSettledHereLeaveTheNewTimeAsItIs() {
+        let live = Self.live()
+        let start = BerlinTime.instant(date: Fixtures.tuesday, minuteOfDay: 9 * 60)
+        func booking(desk: Int, revision: Int) -> Appointment {
+            Appointment(id: "booking", run: SlotRun(officeID: 1, deskID: desk, date: Fixtures.tuesday, startUnit: 108, units: 2),
+                        channel: .online, status: .confirmed, start: start, end: start.adding(seconds: 600),
+                        services: [ServiceRequest(serviceID: 10, quantity: 1)], expiresAt: nil, contact: nil, revision: revision)
+        }
+        let layout = live.scheduler.layout(officeID: 1, date: Fixtures.tuesday)!
+        func reserve(desk: Int) -> SlotRun? {
+            live.scheduler.ledger.reserve(layout: layout, deskIDs: [desk], startUnit: 108, units: 2, channel: .online)
+        }
+        #expect(reserve(desk: 102) != nil)
+        live.recordCommitted(booking(desk: 102, revision: 0))
+        #expect(reserve(desk: 101) != nil)
+        live.recordCommitted(booking(desk: 101, revision: 1))   // the move's reservation is now the booking's time
+        #expect(Self.isFree(live, desk: 102))
+        #expect(live.apply(Self.event("booking", "-", desk: 102)))
+        #expect(!Self.isFree(live, desk: 101) && live.known("booking")?.services != nil)
+        #expect(live.apply(Self.event("booking", desk: 101)))
+        #expect(!Self.isFree(live, desk: 101) && Self.isFree(live, desk: 102) && live.appointmentCount == 1)
+        #expect(live.apply(Self.event("booking", "-", desk: 101)) && Self.isFree(live, desk: 101) && live.appointmentCount == 0)
+    }
+
     @Test func anEventWhoseTimeLooksTakenWaits() {
         let live = Self.live()
         #expect(live.apply(Self.event("a")))

@@ -74,9 +74,11 @@ public final class LiveLedger: Sendable {
         _ = apply(LedgerEvent(live: booking))
     }
 
-    /// Gives an ended appointment's time back, unless another path already did (or the ledger never held it).
-    func release(_ appointmentID: String) {
-        guard let entry = occupancy.remove(appointmentID) else { return }
+    /// Gives an ended appointment's time back, unless another path already did (or the ledger never held it). Given
+    /// `run`, only if the ledger holds the appointment at that time: the end of a moved appointment's old time leaves
+    /// its new time taken.
+    func release(_ appointmentID: String, at run: SlotRun? = nil) {
+        guard let entry = occupancy.remove(appointmentID, at: run) else { return }
         scheduler.ledger.release(entry.run, channel: entry.channel)
         noteFreed(entry.run.officeID)
     }
@@ -118,7 +120,9 @@ public final class LiveLedger: Sendable {
                 scheduler.ledger.release(event.run, channel: event.channel)   // recorded meanwhile by its owner
             }
         case .ended:
-            release(event.id)
+            // A `-` names the time that ended: for a move this instance settled first, the ledger already holds the
+            // new time (and knows the booking's services), which stays as it is.
+            release(event.id, at: event.run)
         }
         return true
     }

@@ -65,8 +65,14 @@ final class Occupancy: Sendable {
     /// The channel of a recorded appointment.
     func channel(_ id: String) -> Channel? { records.withLock { $0.entries[id]?.channel } }
 
-    /// Forgets an appointment and returns what it held, if it was recorded.
-    func remove(_ id: String) -> Entry? { records.withLock { $0.entries.removeValue(forKey: id) } }
+    /// Forgets an appointment and returns what it held, if it was recorded (and, given `run`, recorded at that time).
+    func remove(_ id: String, at run: SlotRun? = nil) -> Entry? {
+        records.withLock { records in
+            guard let entry = records.entries[id], run == nil || entry.run == run else { return nil }
+            records.entries[id] = nil
+            return entry
+        }
+    }
 
     var count: Int { records.withLock { $0.entries.count } }
 }
