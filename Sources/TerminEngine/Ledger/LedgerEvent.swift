@@ -16,7 +16,12 @@ public struct LedgerEvent: Sendable, Equatable {
     /// The events of a payload; lines that do not parse are skipped (the header line among them). Split as UTF-8
     /// bytes (a notification is ASCII), not as characters.
     public static func parse(payload: String) -> [LedgerEvent] {
-        LedgerFeed.lines(of: payload).compactMap { LedgerEvent(line: $0) }
+        parse(lines: LedgerFeed.lines(of: payload))
+    }
+
+    /// The events of a payload split into lines (`LedgerFeed.lines(of:)`).
+    public static func parse(lines: [Substring]) -> [LedgerEvent] {
+        lines.compactMap { LedgerEvent(line: $0) }
     }
 
     init?(line: Substring) {

@@ -78,9 +78,10 @@ public final class LedgerSync: Sendable {
                 do {
                     var events: [LedgerEvent] = []
                     for payload in try active.receive(timeoutMilliseconds: Int32(timeout / .milliseconds(1))) {
-                        if LedgerFeed.announcesRound(in: payload) { roundsDefined.withLock { $0 }?() }
-                        guard let revision = LedgerFeed.catalogRevision(in: payload) else {
-                            events += LedgerEvent.parse(payload: payload)
+                        let lines = LedgerFeed.lines(of: payload)
+                        if LedgerFeed.announcesRound(in: lines) { roundsDefined.withLock { $0 }?() }
+                        guard let revision = LedgerFeed.catalogRevision(in: lines) else {
+                            events += LedgerEvent.parse(lines: lines)
                             continue
                         }
                         follower.received(events, now: .now, apply: apply)
@@ -107,8 +108,8 @@ public final class LedgerSync: Sendable {
                         (unapplied, released) = live.resynchronise(read.live, recordedBy: mark)
                     }
                     current = fresh
+                    resynchronisations.add(1, ordering: .relaxed)   // counted as soon as the ledger shows it
                     roundsDefined.withLock { $0 }?()   // a round defined meanwhile was announced to nobody here
-                    resynchronisations.add(1, ordering: .relaxed)
                     log("ledger notifications: listening again; \(released) appointments ended meanwhile, their time is free")
                     follower.reconnected(now: .now, unapplied: unapplied)
                 } catch {

@@ -29,14 +29,15 @@ public final class LedgerFeed: @unchecked Sendable {
         payload.utf8.split(separator: UInt8(ascii: "\n")).map(Substring.init)
     }
 
-    /// Whether a payload announces a new release round (a line `round,<id>`, Sql/031).
-    public static func announcesRound(in payload: String) -> Bool {
-        lines(of: payload).contains { $0.hasPrefix("round,") }
+    /// Whether a payload (its `lines`) announces a new release round (a line `round,<id>`, Sql/031).
+    public static func announcesRound(in lines: [Substring]) -> Bool {
+        lines.contains { $0.hasPrefix("round,") }
     }
 
-    /// The catalogue's revision a payload announces (its line `catalog,<revision>`, Sql/021), if it announces one.
-    public static func catalogRevision(in payload: String) -> Int? {
-        for line in lines(of: payload) where line.hasPrefix("catalog,") {
+    /// The catalogue's revision a payload (its `lines`) announces (its line `catalog,<revision>`, Sql/021), if it
+    /// announces one.
+    public static func catalogRevision(in lines: [Substring]) -> Int? {
+        for line in lines where line.hasPrefix("catalog,") {
             return Int(line.dropFirst("catalog,".count))
         }
         return nil
