@@ -113,7 +113,10 @@ import TerminTestSupport
             WHERE id = (SELECT id FROM appointment WHERE span @> $1::timestamptz LIMIT 1)
             """, [time])
         #expect(try Wait.until("the time to be offered again", seconds: 15) { try Self.starts(a).contains(time) })
-        let metrics = String(decoding: try a.client().send("GET", "/metrics").body, as: UTF8.self)
-        #expect(metrics.contains("termin_ledger_resynchronisations_total 1"))
+        // The count follows the ledger's change by a moment.
+        #expect(try Wait.until("the resynchronisation to be counted", seconds: 5) {
+            String(decoding: try a.client().send("GET", "/metrics").body, as: UTF8.self)
+                .contains("termin_ledger_resynchronisations_total 1")
+        })
     }
 }
