@@ -33,20 +33,25 @@ import TerminTestSupport
                                     _ db: PostgresConnection) throws -> (rows: Int, plan: String) {
         try db.execute("SET plan_cache_mode = force_generic_plan")
         try db.execute("PREPARE lookup(\(types)) AS \(statement)")
-        let plan = try db.query("EXPLAIN (ANALYZE, TIMING OFF, SUMMARY OFF) EXECUTE lookup(\(arguments))")
+        return try rowsRead(of: "appointment", executing: "lookup(\(arguments))", db)
+    }
+
+    /// The rows of `table` that the prepared statement `execution` (its name and arguments) reads as it runs.
+    static func rowsRead(of table: String, executing execution: String, _ db: PostgresConnection) throws -> (rows: Int, plan: String) {
+        let plan = try db.query("EXPLAIN (ANALYZE, TIMING OFF, SUMMARY OFF) EXECUTE \(execution)")
             .rows.compactMap { $0.first ?? nil }
         var rowsRead = 0, loops = 0
-        var inScanOfAppointment = false
+        var inScanOfTable = false
         for line in plan {
             if let node = line.firstMatch(of: /actual rows=(\d+) loops=(\d+)/) {
-                inScanOfAppointment = line.contains(" on appointment")
+                inScanOfTable = line.contains(" on \(table)")
                 loops = Int(node.2)!
-                if inScanOfAppointment { rowsRead += Int(node.1)! * loops }
-            } else if inScanOfAppointment, let removed = line.firstMatch(of: /Rows Removed by Filter: (\d+)/) {
+                if inScanOfTable { rowsRead += Int(node.1)! * loops }
+            } else if inScanOfTable, let removed = line.firstMatch(of: /Rows Removed by Filter: (\d+)/) {
                 rowsRead += Int(removed.1)! * loops
             }
         }
-        #expect(plan.contains { $0.contains(" on appointment") }, "the plan reads appointment")
+        #expect(plan.contains { $0.contains(" on \(table)") }, "the plan reads \(table)")
         return (rowsRead, plan.joined(separator: "\n"))
     }
 
@@ -120,5 +125,43 @@ import TerminTestSupport
         let waiting = try EarlierListRepository.waiting(officeIDs: [102522], offersMax: 3,
                                                         now: AppointmentRepositoryTests.now, limit: 10, db)
         #expect(waiting.map(\.booking.id) == ["00000000-0000-0000-0000-000000000001"])
+    }
+
+    /// A batch of new bookings checks each one's desk time by its key on the writer's connection, also with a plan made
+    /// while the statistics said there was no desk time at all (a new deployment's first minutes, or after a purge)
+    /// and kept as desk time grew. Planned freely, that check was a scan of all desk time for every booking.
+    @Test func aBatchOfBookingsChecksDeskTimeByItsKeyWithAPlanMadeWhenThereWasNone() throws {
+        let db = try BatchWrite.connect(conninfo: try TestDatabase.create(), applicationName: "termin-test")
+        try db.execute("ANALYZE desk_time")
+        try db.execute("SET plan_cache_mode = force_generic_plan")
+        try db.execute("""
+            PREPARE book(uuid[], bigint[], bigint[], date[], int[], int[], timestamptz[], timestamptz[], text[], text[],
+                         timestamptz[], text[], text[], text[], timestamptz[], text[], text[], text[], text[], text[], text[],
+                         text[])
+              AS \(AppointmentRepository.InsertStatement.plain)
+            """)
+        let booking = """
+            '{00000000-0000-0000-0000-000000000001}', '{102522}', '{10252201}', '{2027-06-01}', '{84}', '{3}',
+            '{2027-06-01 07:00+02}', '{2027-06-01 07:15+02}', '{online}', '{confirmed}', '{NULL}', '{code}', '{NULL}',
+            '{NULL}', '{2026-12-01 10:00+01}', '{"{1063441}"}', '{"{1}"}', '{NULL}', '{NULL}', '{NULL}', '{NULL}', '{NULL}'
+            """
+        try db.execute("EXPLAIN EXECUTE book(\(booking))")   // planned now, with no desk time
+        try db.execute("""
+            INSERT INTO appointment (id, office_id, desk_id, day, start_unit, units, span, channel, status, code_hash,
+              created_at, service_ids, quantities)
+            SELECT gen_random_uuid(), 102522, 10252201, (x.t AT TIME ZONE 'Europe/Berlin')::date, 0, 3,
+              tstzrange(x.t, x.t + interval '15 minutes'), 'online', 'confirmed', '\\x00', now(), '{1063441}', '{1}'
+            FROM generate_series(1, 2000) g,
+              LATERAL (SELECT '2025-01-01 00:00+01'::timestamptz + make_interval(mins => 15 * g) AS t) x
+            """)
+        let read = try Self.rowsRead(of: "desk_time", executing: "book(\(booking))", db)
+        #expect(read.rows <= 3, "the booking's own desk time at most\n\(read.plan)")
+        #expect(try db.query("SELECT count(*) FROM desk_time WHERE appointment_id = '00000000-0000-0000-0000-000000000001'")
+                    .rows.first?.first == "3")
+        // A table no key can search (the webhook receivers) is still read, without compiling the statement first.
+        let scan = try db.query("EXPLAIN (ANALYZE, TIMING OFF) SELECT id FROM webhook_receiver WHERE 'booking.created' = ANY (events)")
+            .rows.compactMap { $0.first ?? nil }
+        #expect(scan.contains { $0.contains("Seq Scan on webhook_receiver") } && !scan.contains { $0.contains("JIT") },
+                "\(scan.joined(separator: "\n"))")
     }
 }

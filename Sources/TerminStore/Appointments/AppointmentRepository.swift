@@ -84,7 +84,7 @@ public enum AppointmentRepository {
 
     /// The two forms of `insert`'s statement: as it is, and with keys looked up first. Each returns the rows
     /// `InsertColumns` reads.
-    private enum InsertStatement {
+    enum InsertStatement {
         static let input = """
             unnest($1::uuid[], $2::bigint[], $3::bigint[], $4::date[], $5::int[], $6::int[], $7::timestamptz[],
                    $8::timestamptz[], $9::text[], $10::text[], $11::timestamptz[], $12::text[], $13::text[],

@@ -180,7 +180,7 @@ public final class CommitWriter: Sendable {
             let outcomes: [Outcome?]
             do {
                 if connection == nil || connection?.isHealthy == false {
-                    connection = try PostgresConnection(conninfo: conninfo, applicationName: applicationName)
+                    connection = try BatchWrite.connect(conninfo: conninfo, applicationName: applicationName)
                 }
                 outcomes = try Self.writeRetryingRaces(batch.map(\.plan), connection!)
             } catch {

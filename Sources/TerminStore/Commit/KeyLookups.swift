@@ -56,7 +56,7 @@ final class KeyLookups: Sendable {
             let outcomes: [WritePlan.Outcome]
             do {
                 if connection == nil || connection?.isHealthy == false {
-                    connection = try PostgresConnection(conninfo: conninfo, applicationName: applicationName)
+                    connection = try BatchWrite.connect(conninfo: conninfo, applicationName: applicationName)
                 }
                 outcomes = try BatchWrite.replays(batch.map(\.plan), connection!)
             } catch {
