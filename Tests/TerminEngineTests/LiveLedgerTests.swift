@@ -111,6 +111,27 @@ import TerminTestSupport
         #expect(live.apply(Self.event("booking", "-", desk: 101)) && Self.isFree(live, desk: 101) && live.appointmentCount == 0)
     }
 
+    /// A hold confirmed here that the ledger never recorded (another instance's, whose notification is not applied yet;
+    /// or on a day the master data has closed since): the booking takes the hold's time where the ledger has it, the
+    /// hold's late notification changes nothing, and the booking's end gives back only what it holds.
+    @Test func aHoldConfirmedHereThatTheLedgerNeverRecordedTakesItsTime() {
+        let live = Self.live()
+        func booking(_ id: String, on date: LocalDate) -> Appointment {
+            let start = BerlinTime.instant(date: date, minuteOfDay: 9 * 60)
+            return Appointment(id: id, run: SlotRun(officeID: 1, deskID: 101, date: date, startUnit: 108, units: 2),
+                               channel: .online, status: .confirmed, start: start, end: start.adding(seconds: 600),
+                               services: [ServiceRequest(serviceID: 10, quantity: 1)], expiresAt: nil, contact: nil)
+        }
+        live.recordConfirmed(booking("booking", on: Fixtures.tuesday))
+        #expect(!Self.isFree(live, desk: 101) && live.appointmentCount == 1)
+        #expect(live.apply(Self.event("booking", desk: 101)) && live.appointmentCount == 1)   // the hold's, late
+        #expect(live.apply(Self.event("booking", "-", desk: 101)) && Self.isFree(live, desk: 101) && live.appointmentCount == 0)
+        // Sunday: no layout, so nothing is held, and the booking's end gives nothing back.
+        live.recordConfirmed(booking("sunday", on: LocalDate(iso: "2026-12-06")!))
+        #expect(live.appointmentCount == 0)
+        live.release("sunday")
+    }
+
     @Test func anEventWhoseTimeLooksTakenWaits() {
         let live = Self.live()
         #expect(live.apply(Self.event("a")))

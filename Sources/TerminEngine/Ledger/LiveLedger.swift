@@ -48,6 +48,14 @@ public final class LiveLedger: Sendable {
         }
     }
 
+    /// Records a hold this instance confirmed. Its time is the hold's: held here already when the ledger recorded the
+    /// hold, and then nothing changes. When it did not (another instance's hold whose notification is not applied
+    /// yet, or a day the master data has closed since), the time is taken as the hold's notification would take it,
+    /// and the booking is recorded only where its time is taken: its end never gives back time the ledger does not hold.
+    func recordConfirmed(_ booking: Appointment) {
+        _ = apply(LedgerEvent(live: booking))
+    }
+
     /// The time, channel and services of a live appointment the ledger holds time for, when it knows its services.
     func known(_ appointmentID: String) -> (run: SlotRun, channel: Channel, services: [ServiceRequest])? {
         guard let entry = occupancy.entry(appointmentID), let services = entry.services else { return nil }

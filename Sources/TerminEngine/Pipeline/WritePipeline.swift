@@ -44,11 +44,14 @@ final class WritePipeline: Sendable {
             for (run, channel) in reserved.runs { live.scheduler.ledger.release(run, channel: channel) }
             return outcome
         }
-        // A hold a booking moved onto hands its time over to the booking, not back to the ledger.
+        // A hold a booking moved onto hands its time over to the booking, not back to the ledger; a confirmed hold
+        // keeps the hold's time, which this command did not reserve.
         let movedOnto = reserved.plan.holdsMovedOnto
         for appointment in changed {
             if let holdID = movedOnto[appointment.id] {
                 live.recordMovedOntoHold(holdID, booking: appointment)
+            } else if appointment.id == reserved.plan.confirmedHoldID {
+                live.recordConfirmed(appointment)
             } else if appointment.status.isLive {
                 live.recordCommitted(appointment)
             } else {

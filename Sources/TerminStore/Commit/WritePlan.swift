@@ -155,7 +155,7 @@ public struct WritePlan: Sendable {
     }
 
     /// The hold the plan confirms, if it does.
-    var confirmedHoldID: String? {
+    public var confirmedHoldID: String? {
         for case .confirmHold(let id, _, _, _) in changes { return id }
         return nil
     }
