@@ -176,6 +176,22 @@ import TerminTestSupport
         #expect(live.apply(Self.event("missed", "-", desk: 101)) && Self.isFree(live, desk: 101))
     }
 
+    /// After lost notifications, a booking another instance moved meanwhile gives its old time back and takes its new.
+    @Test func resynchronisingMovesWhatMovedMeanwhile() {
+        let live = Self.live()
+        #expect(live.apply(Self.event("moved", desk: 101)))
+        let mark = live.mark
+        let start = BerlinTime.instant(date: Fixtures.tuesday, minuteOfDay: 9 * 60)
+        let now = Appointment(id: "moved", run: SlotRun(officeID: 1, deskID: 102, date: Fixtures.tuesday, startUnit: 108, units: 2),
+                              channel: .online, status: .confirmed, start: start, end: start.adding(seconds: 600),
+                              services: [ServiceRequest(serviceID: 10, quantity: 1)], expiresAt: nil, contact: nil, revision: 1)
+        let (unapplied, released) = live.resynchronise([now], recordedBy: mark)
+        #expect(unapplied.isEmpty && released == 1)
+        #expect(Self.isFree(live, desk: 101) && !Self.isFree(live, desk: 102) && live.appointmentCount == 1)
+        #expect(live.known("moved")?.run.deskID == 102)
+        #expect(live.apply(Self.event("moved", "-", desk: 102)) && Self.isFree(live, desk: 102) && live.appointmentCount == 0)
+    }
+
     @Test func aDayTheCatalogueHasClosedHoldsNothing() {
         let live = Self.live()
         // Sunday: no layout, nothing to hold, nothing pending.

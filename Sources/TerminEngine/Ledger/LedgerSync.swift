@@ -110,7 +110,7 @@ public final class LedgerSync: Sendable {
                     current = fresh
                     resynchronisations.add(1, ordering: .relaxed)   // counted as soon as the ledger shows it
                     roundsDefined.withLock { $0 }?()   // a round defined meanwhile was announced to nobody here
-                    log("ledger notifications: listening again; \(released) appointments ended meanwhile, their time is free")
+                    log("ledger notifications: listening again; \(released) appointments ended or moved meanwhile, their old time is free")
                     follower.reconnected(now: .now, unapplied: unapplied)
                 } catch {
                     log("ledger notifications: reconnect failed (\(error))")

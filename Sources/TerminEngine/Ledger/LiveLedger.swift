@@ -102,16 +102,18 @@ public final class LiveLedger: Sendable {
     public var mark: UInt64 { occupancy.mark }
 
     /// Brings the ledger to the database's live appointments after notifications were lost: gives back the time of
-    /// every appointment recorded by `mark` that is no longer live (which a lost `-` notification would have freed),
-    /// then marks the live ones not recorded yet (returning the events that cannot be applied yet, as `reconcile`). Take
-    /// `mark` before listening again, and read `live` after: an appointment recorded later ended, if at all, after the
-    /// new listener started, and its notification arrives.
+    /// every appointment recorded by `mark` that is no longer live, or live at another time (which a lost `-`
+    /// notification would have freed), then marks the live ones not recorded yet, moved ones at their new time
+    /// (returning the events that cannot be applied yet, as `reconcile`). Take `mark` before listening again, and read
+    /// `live` after: an appointment recorded later ended or moved, if at all, after the new listener started, and its
+    /// notification arrives.
     /// - Returns: the events not applicable yet, and how many appointments' time was given back.
     public func resynchronise(_ live: [Appointment], recordedBy mark: UInt64) -> (unapplied: [LedgerEvent], released: Int) {
-        // The ended first: a missed appointment may hold time one of them held.
-        let ended = occupancy.recorded(atOrBefore: mark, notIn: Set(live.filter(\.status.isLive).map(\.id)))
-        for id in ended { release(id) }
-        return (reconcile(live), ended.count)
+        // The ended and moved first: a missed appointment may hold time one of them held.
+        let runs = Dictionary(live.filter(\.status.isLive).map { ($0.id, $0.run) }, uniquingKeysWith: { first, _ in first })
+        let stale = occupancy.recorded(atOrBefore: mark, notAt: runs)
+        for id in stale { release(id) }
+        return (reconcile(live), stale.count)
     }
 
     /// Applies one event. Returns `false` when a `+` cannot be applied yet (its time still looks taken here).

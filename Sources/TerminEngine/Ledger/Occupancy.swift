@@ -50,10 +50,11 @@ final class Occupancy: Sendable {
     /// The records made so far: entries recorded later have a larger `recorded`.
     var mark: UInt64 { records.withLock { $0.count } }
 
-    /// The appointments recorded at or before `mark` that are not among `ids`.
-    func recorded(atOrBefore mark: UInt64, notIn ids: Set<String>) -> [String] {
+    /// The appointments recorded at or before `mark` that `runs` (live appointments' times, by id) does not hold at
+    /// the time they were recorded at: ended, or moved.
+    func recorded(atOrBefore mark: UInt64, notAt runs: [String: SlotRun]) -> [String] {
         records.withLock { records in
-            records.entries.compactMap { $0.value.recorded <= mark && !ids.contains($0.key) ? $0.key : nil }
+            records.entries.compactMap { $0.value.recorded <= mark && runs[$0.key] != $0.value.run ? $0.key : nil }
         }
     }
 
