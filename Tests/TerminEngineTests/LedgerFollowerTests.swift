@@ -82,4 +82,17 @@ import TerminCore
         #expect(follower.nextAction(now: Self.t0 + .seconds(2)) == .receive(timeout: .milliseconds(100)))
         #expect(follower.pending.map(\.event.id) == ["a"])
     }
+
+    /// What waited before the connection was lost is dropped on reconnecting: the database's read supersedes it (here
+    /// "a" ended meanwhile and its `-` was lost; "b" waits again, as the read found it).
+    @Test func reconnectingDropsWhatWaitedBefore() {
+        var follower = LedgerFollower()
+        let ledger = Ledger()
+        ledger.blocked = ["a", "b"]
+        follower.received([Self.event("a"), Self.event("b")], now: Self.t0, apply: ledger.apply)
+        #expect(follower.pending.count == 2)
+        follower.connectionLost(now: Self.t0)
+        follower.reconnected(now: Self.t0 + .seconds(1), unapplied: [Self.event("b")])
+        #expect(follower.pending.map(\.event.id) == ["b"])
+    }
 }

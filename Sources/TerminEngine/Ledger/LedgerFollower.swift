@@ -60,9 +60,12 @@ public struct LedgerFollower: Sendable {
         reconnectAt = now + limits.reconnectDelay
     }
 
-    /// A new listener is up and what was missed was applied; `unapplied` could not be yet and is retried.
+    /// A new listener is up and what was missed was applied; `unapplied` could not be yet and is retried. What waited
+    /// from before is dropped: the database's read, which `unapplied` comes from, supersedes it (an appointment whose
+    /// `+` waited may have ended while its `-` was lost).
     public mutating func reconnected(now: ContinuousClock.Instant, unapplied: [LedgerEvent]) {
         reconnectAt = nil
+        pending = []
         for event in unapplied { keep(event, now: now) }
     }
 
