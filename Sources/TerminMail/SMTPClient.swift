@@ -6,9 +6,11 @@ import Glibc
 public struct SMTPClient: Sendable {
     /// Why a message was not accepted.
     public struct Failure: Error, Sendable, CustomStringConvertible {
-        /// A 5xx answer: sending again will not help.
+        /// A 5xx answer to a message: sending it again will not help.
         public let permanent: Bool
         public let description: String
+        /// The relay answered (the connection still works), rather than the connection failing.
+        var answered = false
     }
 
     public let host: String
@@ -31,13 +33,21 @@ public struct SMTPClient: Sendable {
         self.init(host: host, port: components.port ?? 25, timeoutSeconds: timeoutSeconds)
     }
 
-    /// Sends the messages over one connection; returns, for each, `nil` when the relay accepted it or why not.
-    /// - Throws: when no connection could be made or it broke (every message then counts as not sent).
+    /// Sends the messages over one connection; returns, for each, `nil` when the relay accepted it or why not. A
+    /// message the relay refuses (a 4xx or 5xx answer to its envelope or data: greylisting, a rate limit, an unknown
+    /// address) is that message's failure alone; the others go on over the same connection. If the connection breaks
+    /// midway, the messages not accepted by then fail, not permanently.
+    /// - Throws: when no session could be opened (no connection, or the relay refused its greeting): no message was
+    ///   tried, and none failed for what it is.
     public func send(_ messages: [MailMessage]) throws(Failure) -> [Failure?] {
         let connection = try Connection(host: host, port: port, timeoutSeconds: timeoutSeconds)
         defer { connection.close() }
-        try connection.expect(220)
-        try connection.command("EHLO \(heloName)", expect: 250)
+        do {
+            try connection.expect(220)
+            try connection.command("EHLO \(heloName)", expect: 250)
+        } catch {
+            throw Failure(permanent: false, description: error.description)
+        }
         var results: [Failure?] = []
         for message in messages {
             do throws(Failure) {
@@ -48,11 +58,15 @@ public struct SMTPClient: Sendable {
                 let body = message.rendered.replacingOccurrences(of: "\r\n.", with: "\r\n..")
                 try connection.command((body.hasPrefix(".") ? "." : "") + body + ".", expect: 250)
                 results.append(nil)
-            } catch where error.permanent {
+            } catch where error.answered {
                 results.append(error)
-                try connection.command("RSET", expect: 250)
+                guard (try? connection.command("RSET", expect: 250)) != nil else { break }
+            } catch {
+                break
             }
         }
+        let unsent = Failure(permanent: false, description: "the connection to the relay broke before the message was accepted")
+        results += Array(repeating: unsent, count: messages.count - results.count)
         _ = try? connection.command("QUIT", expect: 221)
         return results
     }
@@ -113,7 +127,8 @@ public struct SMTPClient: Sendable {
             }
             guard let code = Int(reply.prefix(3)) else { throw Failure(permanent: false, description: "unreadable reply: \(reply)") }
             guard codes.contains(code) else {
-                throw Failure(permanent: code >= 500, description: "after \(what): \(reply.trimmingCharacters(in: .whitespacesAndNewlines))")
+                throw Failure(permanent: code >= 500, description: "after \(what): \(reply.trimmingCharacters(in: .whitespacesAndNewlines))",
+                              answered: true)
             }
             return reply
         }

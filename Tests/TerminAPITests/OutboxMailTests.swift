@@ -112,6 +112,24 @@ import TerminTestSupport
         #expect(try app.scalar("SELECT state || ' ' || attempts FROM outbox") == "sent 2")
     }
 
+    /// The relay defers one message of a round (greylisting, a rate limit): that one waits for its next try, and the
+    /// others of the round are sent, once each, over the same connection.
+    @Test func aMessageTheRelayDefersWaitsAloneAndTheOthersAreSentOnce() throws {
+        let (app, client, sink, delivery) = try Self.mailing()
+        _ = try Self.book(client, "09:00", email: "a@example.org")
+        _ = try Self.book(client, "09:30", email: "greylisted@example.org")
+        _ = try Self.book(client, "10:00", email: "c@example.org")
+        #expect(try delivery.deliverDue() == 3)
+        #expect(sink.mails.flatMap { $0["envelope_to"] as! [String] }.sorted() == ["a@example.org", "c@example.org"])
+        #expect(try app.scalar("""
+            SELECT string_agg(a.contact_email || ' ' || x.state || ' ' || x.attempts, ', ' ORDER BY a.contact_email)
+            FROM outbox x JOIN appointment a ON a.id = x.appointment_id
+            """) == "a@example.org sent 1, c@example.org sent 1, greylisted@example.org pending 1")
+        app.clock.advance(seconds: 31)
+        #expect(try delivery.deliverDue() == 1)   // the deferred one alone, deferred again
+        #expect(sink.mails.count == 2)
+    }
+
     /// A message whose tries ran out is listed for admins (no contact data), and once the relay is back an admin
     /// gives it its tries again: it is sent.
     @Test func aDeadMessageIsListedForAdminsAndRetried() throws {

@@ -1,8 +1,9 @@
 #!/usr/bin/env python3
 """A real SMTP server for the tests (aiosmtpd): every message it accepts is parsed with Python's own e-mail
 package (RFC 5322, MIME, RFC 2047) and appended to DIR/mails.jsonl as one JSON object:
-{message_id, to, from, subject, text, calendar_method, calendar}. Prints "PORT n" once listening; ends when its
-standard input closes.
+{message_id, to, from, subject, text, calendar_method, calendar}. A recipient whose address starts with
+"greylisted" is deferred (450, as a relay's greylisting or rate limit answers). Prints "PORT n" once listening; ends
+when its standard input closes.
 
 usage: smtp_sink.py DIR [PORT]      (PORT 0 or none: a free one)
 """
@@ -19,6 +20,12 @@ if port == 0:
 
 
 class Handler:
+    async def handle_RCPT(self, server, session, envelope, address, rcpt_options):
+        if address.startswith("greylisted"):
+            return "450 4.2.0 Greylisted, try again later"
+        envelope.rcpt_tos.append(address)
+        return "250 OK"
+
     async def handle_DATA(self, server, session, envelope):
         message = email.message_from_bytes(envelope.content, policy=email.policy.default)
         text, calendar, method = None, None, None
