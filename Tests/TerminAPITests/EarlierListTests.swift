@@ -145,6 +145,37 @@ import TerminTestSupport
         _ = other
     }
 
+    /// Leaving the list and joining again keeps the offers made: at most three a booking, however often its citizen
+    /// leaves and joins; and while an offer is held, joining again holds no second time beside it.
+    @Test func leavingAndJoiningAgainKeepsTheOffersMade() throws {
+        let app = try TestServer()
+        let client = try app.client()
+        try Self.smallOffice(app)
+        let waiting = try Self.book(client, Self.december(8, "08:15"))
+        func leave() throws -> Int {
+            try client.send("DELETE", "/v1/bookings/\(waiting.id)/earlier", headers: ["Authorization": "Booking \(waiting.code)"]).status
+        }
+        #expect(try Self.join(client, waiting).status == 201)
+        #expect(try app.engine.offerFreedTime(everywhere: false) == 1)
+        #expect(try leave() == 204 && Self.wish(client, waiting).status == 404)
+        #expect(try Self.join(client, waiting).status == 201)
+        #expect(try app.engine.offerFreedTime(everywhere: true) == 0)   // the first offer is still held
+        #expect(try app.scalar("SELECT count(*) FROM appointment WHERE status = 'held'") == "1")
+        for _ in 0..<2 {
+            app.clock.advance(seconds: 16 * 60)
+            #expect(try app.engine.sweep() == 1)
+            #expect(try leave() == 204 && Self.join(client, waiting).status == 201)
+            #expect(try app.engine.offerFreedTime(everywhere: false) == 1)
+        }
+        app.clock.advance(seconds: 16 * 60)
+        #expect(try app.engine.sweep() == 1)
+        #expect(try leave() == 204)
+        let again = try Self.join(client, waiting)
+        #expect(again.status == 409 && (again.json["type"] as? String)?.hasSuffix("earlier-list-refused") == true, "\(again.text)")
+        #expect(try app.engine.offerFreedTime(everywhere: true) == 0)
+        #expect(try app.scalar("SELECT offers FROM earlier_wish") == "3")
+    }
+
     @Test func theShareWithheldFromOnlineIsNeverOffered() throws {
         let app = try TestServer()
         let client = try app.client()

@@ -29,7 +29,7 @@ extension OpenAPIDocument {
             }
           },
           "delete": {
-            "summary": "Take the booking off the earlier-time list (an offer held for it runs out)", "operationId": "leaveEarlierList", "tags": ["bookings"], "security": [{"bookingCode": []}, {"staff": []}],
+            "summary": "Take the booking off the earlier-time list (an offer held for it runs out; the offers made stay counted)", "operationId": "leaveEarlierList", "tags": ["bookings"], "security": [{"bookingCode": []}, {"staff": []}],
             "responses": {
               "204": {"description": "Off the list"},
               "401": {"$ref": "#/components/responses/Problem"},

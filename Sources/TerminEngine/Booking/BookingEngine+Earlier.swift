@@ -61,7 +61,7 @@ extension BookingEngine {
             throw EngineError(SchedulingError(error.code, field: "needs", detail: error.detail))
         }
         let joined = try withDatabase("earlier-time list") { db -> (wish: EarlierWish, joined: Bool)? in
-            if let wish = try EarlierListRepository.wish(bookingID: id, db), wish.offersMade >= rules.offersMax {
+            if try EarlierListRepository.offersMade(bookingID: id, db) >= rules.offersMax {
                 throw EngineError(.earlierListRefused, field: "id", detail: "The booking had the \(rules.offersMax) offers "
                                   + "of an earlier time a booking may have.")
             }
@@ -89,7 +89,8 @@ extension BookingEngine {
     /// Takes booking `id` off the list, for its citizen or staff of its office; an offer held for it runs out as any hold.
     public func leaveEarlierList(id: String, by requester: Requester) throws(EngineError) {
         _ = try booking(id, by: requester)
-        guard try withDatabase("earlier-time list", { try EarlierListRepository.leave(bookingID: id, $0) }) else {
+        let now = clock.now()
+        guard try withDatabase("earlier-time list", { try EarlierListRepository.leave(bookingID: id, now: now, $0) }) else {
             throw EngineError(.notOnEarlierList, detail: "Booking \(id) is not on the earlier-time list.")
         }
     }

@@ -45,23 +45,25 @@ public enum EarlierListRepository {
     }
 
     /// Puts the booking at `revision` on the list, or changes its latest start and needs when it is on it for that
-    /// revision already (keeping its place); a wish left from an earlier revision starts anew at the back, keeping its
-    /// offers made. `nil` when the booking is no longer confirmed at that revision.
+    /// revision already (keeping its place); a wish left, or from an earlier revision, starts anew at the back, keeping
+    /// its offers made. `nil` when the booking is no longer confirmed at that revision.
     public static func join(bookingID: String, revision: Int, latestStart: Instant?, needs: Needs, now: Instant,
                             _ db: PostgresConnection) throws -> (wish: EarlierWish, joined: Bool)? {
-        // Joined now: no wish before, or one for an earlier revision (`before` reads the table as the statement began).
+        // Joined now: no wish on the list before, or one for an earlier revision (`before` reads the table as the
+        // statement began).
         let joined = PostgresColumn("NOT EXISTS (SELECT 1 FROM before WHERE before.revision = w.revision)", PostgresText.bool)
         let selection = PostgresSelection(([joined] + Columns.list).map(\.expression))
         let rows = try db.query("""
-            WITH before AS (SELECT revision FROM earlier_wish WHERE appointment_id = $1),
+            WITH before AS (SELECT revision FROM earlier_wish WHERE appointment_id = $1 AND left_at IS NULL),
             w AS (
                 INSERT INTO earlier_wish AS e (appointment_id, revision, opted_at, latest_start, needs)
                 SELECT a.id, a.revision, $3, $4, $5 FROM appointment a
                 WHERE a.id = $1 AND a.status = 'confirmed' AND a.revision = $2
                 ON CONFLICT (appointment_id) DO UPDATE SET
-                  opted_at = CASE WHEN e.revision = EXCLUDED.revision THEN e.opted_at ELSE EXCLUDED.opted_at END,
-                  place = CASE WHEN e.revision = EXCLUDED.revision THEN e.place ELSE EXCLUDED.place END,
-                  revision = EXCLUDED.revision, latest_start = EXCLUDED.latest_start, needs = EXCLUDED.needs
+                  opted_at = CASE WHEN e.revision = EXCLUDED.revision AND e.left_at IS NULL THEN e.opted_at
+                                  ELSE EXCLUDED.opted_at END,
+                  place = CASE WHEN e.revision = EXCLUDED.revision AND e.left_at IS NULL THEN e.place ELSE EXCLUDED.place END,
+                  revision = EXCLUDED.revision, latest_start = EXCLUDED.latest_start, needs = EXCLUDED.needs, left_at = NULL
                 RETURNING *)
             SELECT \(selection.sql) FROM w
             """, [bookingID, String(revision), BerlinTime.format(now), latestStart.map(BerlinTime.format),
@@ -69,22 +71,31 @@ public enum EarlierListRepository {
         return try selection.decode(rows) { row throws(PostgresError) in (try Columns.decode(row), try row[joined]) }.first
     }
 
-    /// The booking's wish, if it has one (ended ones included).
+    /// The booking's wish, if it is on the list (ended ones included: for an earlier revision, or out of offers).
     public static func wish(bookingID: String, _ db: PostgresConnection) throws -> EarlierWish? {
         guard AppointmentRepository.isUUID(bookingID) else { return nil }
-        return try db.select(Columns.selection, "FROM earlier_wish w WHERE w.appointment_id = $1", [bookingID],
-                             Columns.decode).first
+        return try db.select(Columns.selection, "FROM earlier_wish w WHERE w.appointment_id = $1 AND w.left_at IS NULL",
+                             [bookingID], Columns.decode).first
     }
 
-    /// Takes the booking off the list (an offer held for it runs out as any hold). Returns whether it was on it.
-    public static func leave(bookingID: String, _ db: PostgresConnection) throws -> Bool {
+    /// The offers made to the booking over all its wishes, a left one included.
+    public static func offersMade(bookingID: String, _ db: PostgresConnection) throws -> Int {
+        guard AppointmentRepository.isUUID(bookingID) else { return 0 }
+        let rows = try db.query("SELECT offers FROM earlier_wish WHERE appointment_id = $1", [bookingID]).rows
+        return rows.first.flatMap { $0.first ?? nil }.flatMap { Int($0) } ?? 0
+    }
+
+    /// Takes the booking off the list at `now`, keeping its offers made (an offer held for it runs out as any hold, and
+    /// stays the booking's alone until then). Returns whether it was on it.
+    public static func leave(bookingID: String, now: Instant, _ db: PostgresConnection) throws -> Bool {
         guard AppointmentRepository.isUUID(bookingID) else { return false }
-        return try !db.query("DELETE FROM earlier_wish WHERE appointment_id = $1 RETURNING appointment_id", [bookingID]).isEmpty
+        return try !db.query("UPDATE earlier_wish SET left_at = $2 WHERE appointment_id = $1 AND left_at IS NULL RETURNING appointment_id",
+                             [bookingID, BerlinTime.format(now)]).isEmpty
     }
 
-    /// The wishes waiting at `now` (their booking confirmed at their revision, with contact e-mail, still to come; fewer
-    /// than `offersMax` offers made, none held now), at `officeIDs` (`nil`: everywhere), first opted in first, at most
-    /// `limit`; each with its booking.
+    /// The wishes waiting at `now` (on the list, their booking confirmed at their revision, with contact e-mail, still
+    /// to come; fewer than `offersMax` offers made, none held now), at `officeIDs` (`nil`: everywhere), first opted in
+    /// first, at most `limit`; each with its booking.
     public static func waiting(officeIDs: [Int]?, offersMax: Int, now: Instant, limit: Int, _ db: PostgresConnection) throws
         -> [(wish: EarlierWish, booking: Appointment)] {
         let offices = officeIDs.map { PostgresArray.literal($0.map(String.init)) }
@@ -106,18 +117,20 @@ public enum EarlierListRepository {
             AND a.contact_email IS NOT NULL AND lower(a.span) > $1::timestamptz
             AND ($3::bigint[] IS NULL OR a.office_id = ANY($3::bigint[]))
           OFFSET 0) a
-        WHERE w.offers < $2 AND (w.offer_expires_at IS NULL OR w.offer_expires_at <= $1)
+        WHERE w.left_at IS NULL AND w.offers < $2 AND (w.offer_expires_at IS NULL OR w.offer_expires_at <= $1)
         ORDER BY w.place LIMIT $4
         """
 
-    /// Records an offer on its wish and writes its mail, if the wish still waits for one (the booking confirmed at the
-    /// offer's revision with contact e-mail, fewer than `offersMax` offers made, none held now). Returns whether it did.
+    /// Records an offer on its wish and writes its mail, if the wish still waits for one (on the list, the booking
+    /// confirmed at the offer's revision with contact e-mail, fewer than `offersMax` offers made, none held now).
+    /// Returns whether it did.
     static func record(_ offer: Offer, now: Instant, _ db: PostgresConnection) throws -> Bool {
         try db.query("""
             WITH offered AS (
                 UPDATE earlier_wish w SET offers = w.offers + 1, offer_hold_id = $2, offer_start = $3, offer_expires_at = $4
                 FROM appointment a
-                WHERE w.appointment_id = $1 AND a.id = w.appointment_id AND w.revision = $5 AND a.revision = w.revision
+                WHERE w.appointment_id = $1 AND w.left_at IS NULL AND a.id = w.appointment_id AND w.revision = $5
+                  AND a.revision = w.revision
                   AND a.status = 'confirmed' AND a.contact_email IS NOT NULL
                   AND w.offers < $6 AND (w.offer_expires_at IS NULL OR w.offer_expires_at <= $7)
                 RETURNING w.appointment_id, w.revision)
