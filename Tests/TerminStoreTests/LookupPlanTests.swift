@@ -27,6 +27,18 @@ import TerminTestSupport
         return db
     }
 
+    /// Stores `count` confirmed bookings one after the other from 2025-01-01, each with its desk time.
+    static func storePastBookings(_ count: Int, _ db: PostgresConnection) throws {
+        try db.execute("""
+            INSERT INTO appointment (id, office_id, desk_id, day, start_unit, units, span, channel, status, code_hash,
+              created_at, service_ids, quantities)
+            SELECT gen_random_uuid(), 102522, 10252201, (x.t AT TIME ZONE 'Europe/Berlin')::date, 0, 3,
+              tstzrange(x.t, x.t + interval '15 minutes'), 'online', 'confirmed', '\\x00', now(), '{1063441}', '{1}'
+            FROM generate_series(1, \(count)) g,
+              LATERAL (SELECT '2025-01-01 00:00+01'::timestamptz + make_interval(mins => 15 * g) AS t) x
+            """)
+    }
+
     /// The rows of `appointment` that `statement`'s generic plan reads when run with `arguments` (SQL literals): the
     /// rows its scans of the table return and those their filters removed. Also returns the plan, for a failure's message.
     static func appointmentRowsRead(_ statement: String, types: String, arguments: String,
@@ -79,14 +91,7 @@ import TerminTestSupport
     /// The ledger's rebuild reads the holds and the bookings still to come, however many are past.
     @Test func theLedgersRebuildReadsOnlyWhatIsStillToCome() throws {
         let db = try PostgresConnection(conninfo: try TestDatabase.create())
-        try db.execute("""
-            INSERT INTO appointment (id, office_id, desk_id, day, start_unit, units, span, channel, status, code_hash,
-              created_at, service_ids, quantities)
-            SELECT gen_random_uuid(), 102522, 10252201, (x.t AT TIME ZONE 'Europe/Berlin')::date, 0, 3,
-              tstzrange(x.t, x.t + interval '15 minutes'), 'online', 'confirmed', '\\x00', now(), '{1063441}', '{1}'
-            FROM generate_series(1, 2000) g,
-              LATERAL (SELECT '2025-01-01 00:00+01'::timestamptz + make_interval(mins => 15 * g) AS t) x
-            """)
+        try Self.storePastBookings(2000, db)
         try db.execute("""
             INSERT INTO appointment (id, office_id, desk_id, day, start_unit, units, span, channel, status, expires_at,
               code_hash, created_at, service_ids, quantities)
@@ -146,14 +151,7 @@ import TerminTestSupport
             '{NULL}', '{2026-12-01 10:00+01}', '{"{1063441}"}', '{"{1}"}', '{NULL}', '{NULL}', '{NULL}', '{NULL}', '{NULL}'
             """
         try db.execute("EXPLAIN EXECUTE book(\(booking))")   // planned now, with no desk time
-        try db.execute("""
-            INSERT INTO appointment (id, office_id, desk_id, day, start_unit, units, span, channel, status, code_hash,
-              created_at, service_ids, quantities)
-            SELECT gen_random_uuid(), 102522, 10252201, (x.t AT TIME ZONE 'Europe/Berlin')::date, 0, 3,
-              tstzrange(x.t, x.t + interval '15 minutes'), 'online', 'confirmed', '\\x00', now(), '{1063441}', '{1}'
-            FROM generate_series(1, 2000) g,
-              LATERAL (SELECT '2025-01-01 00:00+01'::timestamptz + make_interval(mins => 15 * g) AS t) x
-            """)
+        try Self.storePastBookings(2000, db)
         let read = try Self.rowsRead(of: "desk_time", executing: "book(\(booking))", db)
         #expect(read.rows <= 3, "the booking's own desk time at most\n\(read.plan)")
         #expect(try db.query("SELECT count(*) FROM desk_time WHERE appointment_id = '00000000-0000-0000-0000-000000000001'")
