@@ -81,16 +81,16 @@ public enum EarlierListRepository {
     /// The offers made to the booking over all its wishes, a left one included.
     public static func offersMade(bookingID: String, _ db: PostgresConnection) throws -> Int {
         guard AppointmentRepository.isUUID(bookingID) else { return 0 }
-        let rows = try db.query("SELECT offers FROM earlier_wish WHERE appointment_id = $1", [bookingID]).rows
-        return rows.first.flatMap { $0.first ?? nil }.flatMap { Int($0) } ?? 0
+        return Int(try db.query("SELECT offers FROM earlier_wish WHERE appointment_id = $1", [bookingID]).scalar ?? "0") ?? 0
     }
 
     /// Takes the booking off the list at `now`, keeping its offers made (an offer held for it runs out as any hold, and
     /// stays the booking's alone until then). Returns whether it was on it.
     public static func leave(bookingID: String, now: Instant, _ db: PostgresConnection) throws -> Bool {
         guard AppointmentRepository.isUUID(bookingID) else { return false }
-        return try !db.query("UPDATE earlier_wish SET left_at = $2 WHERE appointment_id = $1 AND left_at IS NULL RETURNING appointment_id",
-                             [bookingID, BerlinTime.format(now)]).isEmpty
+        return try !db.query("""
+            UPDATE earlier_wish SET left_at = $2 WHERE appointment_id = $1 AND left_at IS NULL RETURNING appointment_id
+            """, [bookingID, BerlinTime.format(now)]).isEmpty
     }
 
     /// The wishes waiting at `now` (on the list, their booking confirmed at their revision, with contact e-mail, still
