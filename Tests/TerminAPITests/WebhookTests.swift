@@ -113,8 +113,8 @@ final class WebhookSink {
         #expect(try app.scalar("SELECT count(*) FROM outbox WHERE state = 'pending' AND receiver_id IS NOT NULL") == "0")
     }
 
-    /// Receivers are called at once, each with a time-out: a slow one fails its try and holds no other.
-    @Test func aSlowReceiverHoldsNoOther() throws {
+    /// Each receiver is called with a time-out: a slow one fails its try, and the others' events go out.
+    @Test func aSlowReceiverFailsItsTryAndTheOthersAreSent() throws {
         let app = try TestServer()
         let sink = try WebhookSink()
         let admin = try app.staffToken(.admin, offices: [], name: "Admin")
@@ -129,6 +129,30 @@ final class WebhookSink {
             SELECT x.attempts FROM outbox x JOIN webhook_receiver r ON r.id = x.receiver_id
             WHERE r.url LIKE '%/slow' AND x.state = 'pending'
             """) == "1")
+    }
+
+    /// The delivery's loops each post to a receiver of their own: while a slow receiver keeps one loop waiting for its
+    /// answer, every event of another receiver goes out, all of them before the slow one has answered its first.
+    @Test func aSlowReceiverHoldsItsOwnLoopAndNoOtherReceiver() throws {
+        let app = try TestServer()
+        let sink = try WebhookSink()
+        let admin = try app.staffToken(.admin, offices: [], name: "Admin")
+        _ = try Self.register(app, sink, url: sink.url("/slow"), events: ["booking.created"], admin: admin)
+        _ = try Self.register(app, sink, url: sink.url("/fast"), events: ["booking.created"], admin: admin)
+        let delivery = Self.delivery(app) { $0.intervalSeconds = 0.05 }
+        TestThreads.start(delivery.loops)
+        defer { delivery.stop() }
+        func fastEvents() -> Int { sink.requests.count { $0["path"] as? String == "/fast" } }
+        let client = try app.client()
+        #expect(try client.send("POST", "/v1/bookings", body: TestServer.holdBody(start: TestServer.tuesday("09:00"))).status == 201)
+        try Wait.required("the first event at the fast receiver") { fastEvents() == 1 }
+        for time in ["09:30", "10:00", "10:30"] {   // the slow receiver has its first event yet to answer (5 s)
+            #expect(try client.send("POST", "/v1/bookings", body: TestServer.holdBody(start: TestServer.tuesday(time))).status == 201)
+        }
+        try Wait.required("the fast receiver's four events") { fastEvents() == 4 }
+        let paths = sink.requests.map { $0["path"] as? String }
+        #expect(!paths.prefix(4).contains("/slow"), "\(paths)")
+        try Wait.required("the slow receiver's four events", seconds: 30) { sink.requests.count == 8 }
     }
 
     @Test(arguments: [

@@ -23,9 +23,10 @@ public final class OutboxDelivery: Sendable {
         public var leaseSeconds: Int64 = 120
         /// Hours before a booking's start that its reminder is sent (none for a booking made within them).
         public var reminderHours = 24
-        /// Longest wait for a webhook receiver's answer, in seconds (receivers are called at once, so a slow one holds
-        /// no other).
+        /// Longest wait for a webhook receiver's answer, in seconds.
         public var webhookTimeoutSeconds = 10.0
+        /// Webhook receivers posted to at once, each by a loop of its own: a slow receiver holds its loop alone.
+        public var webhookLoops = 4
         public init() {}
 
         /// The wait before the next try after `attempts` tries failed, in seconds.

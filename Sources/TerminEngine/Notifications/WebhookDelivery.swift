@@ -6,10 +6,11 @@ import Synchronization
 import TerminCore
 import TerminStore
 
-/// Posts the outbox's due webhook events to their receivers, in a loop the composition root runs on a thread of its
-/// own: at least once, each with its stable `webhook-id` and signed on every try (`WebhookSignature`), every receiver
-/// of a round called at once with a time-out, so a slow one holds no other; any answer but 2xx is retried with the
-/// mail's backoff, up to its tries (then dead, listed for admins).
+/// Posts the outbox's due webhook events to their receivers, in `webhookLoops` loops the composition root runs on
+/// threads of their own: at least once, each with its stable `webhook-id` and signed on every try
+/// (`WebhookSignature`), with a time-out; any answer but 2xx is retried with the mail's backoff, up to its tries (then
+/// dead, listed for admins). A loop takes the due events of one receiver no other loop of this instance is posting to,
+/// and posts them at once, so a slow receiver holds its own loop and no other receiver.
 public final class WebhookDelivery: Sendable {
     /// One signed POST.
     public struct Request: Sendable {
@@ -26,48 +27,68 @@ public final class WebhookDelivery: Sendable {
     private let clock: any WallClock
     private let configuration: OutboxDelivery.Configuration
     private let log: @Sendable (String) -> Void
-    private let lifecycle = LoopLifecycle()
+    private let lifecycles: [LoopLifecycle]
     private let figures = Mutex(DeliveryStatistics())
+    /// The receivers a loop is posting to; claims are made under this lock, so that no two loops take one receiver.
+    private let posting = Mutex(Set<Int>())
 
     /// `transport` defaults to HTTP with `configuration.webhookTimeoutSeconds`.
     public init(pool: DatabasePool, transport: Transport? = nil, clock: any WallClock,
                 configuration: OutboxDelivery.Configuration = .init(), log: @escaping @Sendable (String) -> Void) {
-        precondition(configuration.batchMax > 0 && configuration.attemptsMax > 0)
+        precondition(configuration.batchMax > 0 && configuration.attemptsMax > 0 && configuration.webhookLoops > 0)
         self.pool = pool
         self.transport = transport ?? HTTPPoster(timeoutSeconds: configuration.webhookTimeoutSeconds).post
         self.clock = clock
         self.configuration = configuration
         self.log = log
+        lifecycles = (0..<configuration.webhookLoops).map { _ in LoopLifecycle() }
     }
 
     public var statistics: DeliveryStatistics { figures.withLock { $0 } }
 
-    /// The delivery loop.
-    public var loops: [(name: String, run: @Sendable () -> Void)] { [("termin-webhooks", { [self] in run() })] }
+    /// The delivery loops.
+    public var loops: [(name: String, run: @Sendable () -> Void)] {
+        lifecycles.indices.map { index in ("termin-webhooks-\(index)", { [self] in run(lifecycles[index]) }) }
+    }
 
-    /// Stops after the round under way and waits for the loop.
-    public func stop() { lifecycle.stop() }
+    /// Stops after the rounds under way and waits for the loops.
+    public func stop() { for lifecycle in lifecycles { lifecycle.stop() } }
 
-    private func run() {
+    private func run(_ lifecycle: LoopLifecycle) {
         lifecycle.run {
             while !lifecycle.isStopped {
                 var claimed = 0
-                do { claimed = try deliverDue() } catch { log("webhook delivery failed: \(error)") }
-                if claimed < configuration.batchMax {
+                do { claimed = try deliverDueOfOneReceiver() } catch { log("webhook delivery failed: \(error)") }
+                if claimed == 0 {
                     lifecycle.pause(until: .now + .milliseconds(Int(configuration.intervalSeconds * 1_000)))
                 }
             }
         }
     }
 
-    /// One round: claims the due events, posts them at once and settles each. Returns how many it claimed.
+    /// Delivers what is due now, one receiver after the other (each as a loop's round does). Returns how many events
+    /// it claimed.
     @discardableResult
     public func deliverDue() throws -> Int {
+        var claimed = 0
+        while case let count = try deliverDueOfOneReceiver(), count > 0 { claimed += count }
+        return claimed
+    }
+
+    /// One loop's round: claims the due events of one receiver no other loop is posting to, posts them at once and
+    /// settles each. Returns how many it claimed.
+    private func deliverDueOfOneReceiver() throws -> Int {
         let now = clock.now()
-        let due = try pool.withConnection {
-            try WebhookRepository.claim(limit: configuration.batchMax, now: now, leaseSeconds: configuration.leaseSeconds, $0)
+        let due = try posting.withLock { receivers in
+            let due = try pool.withConnection {
+                try WebhookRepository.claim(limit: configuration.batchMax, now: now, leaseSeconds: configuration.leaseSeconds,
+                                            excluded: receivers, $0)
+            }
+            if let receiverID = due.first?.receiverID { receivers.insert(receiverID) }
+            return due
         }
-        guard !due.isEmpty else { return 0 }
+        guard let receiverID = due.first?.receiverID else { return 0 }
+        defer { _ = posting.withLock { $0.remove(receiverID) } }
         // The receiver checks the timestamp against its own clock: the real time, whatever the engine's clock says.
         let timestamp = Int64(Date().timeIntervalSince1970)
         var outcomes = DeliveryOutcomes()

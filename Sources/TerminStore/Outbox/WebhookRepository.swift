@@ -7,6 +7,7 @@ public enum WebhookRepository {
     public struct Due: Sendable {
         /// The message's id: the same on every try (`webhook-id`).
         public let id: String
+        public let receiverID: Int
         public let url: String
         public let secret: [UInt8]
         /// The body, fixed when the change was written.
@@ -47,21 +48,31 @@ public enum WebhookRepository {
         try !db.query("DELETE FROM webhook_receiver WHERE id = $1 RETURNING id", [String(id)]).isEmpty
     }
 
-    /// Claims at most `limit` due events for `leaseSeconds`, as `OutboxRepository.claim` claims mail.
-    public static func claim(limit: Int, now: Instant, leaseSeconds: Int64, _ db: PostgresConnection) throws -> [Due] {
+    /// Claims at most `limit` due events of one receiver for `leaseSeconds`, as `OutboxRepository.claim` claims mail:
+    /// of the receiver, not among `excluded`, whose due event has waited longest.
+    public static func claim(limit: Int, now: Instant, leaseSeconds: Int64, excluded: Set<Int> = [],
+                             _ db: PostgresConnection) throws -> [Due] {
         try db.query("""
-            WITH claimed AS (
+            WITH receiver AS (
+                SELECT receiver_id FROM outbox
+                WHERE state = 'pending' AND receiver_id IS NOT NULL AND (due_at IS NULL OR due_at <= $2)
+                  AND receiver_id <> ALL($4::bigint[])
+                ORDER BY due_at NULLS FIRST, created_at LIMIT 1
+            ), claimed AS (
                 UPDATE outbox x SET due_at = $2::timestamptz + make_interval(secs => $3)
-                WHERE x.id IN (SELECT id FROM outbox WHERE state = 'pending' AND receiver_id IS NOT NULL
+                WHERE x.id IN (SELECT id FROM outbox
+                               WHERE state = 'pending' AND receiver_id = (SELECT receiver_id FROM receiver)
                                  AND (due_at IS NULL OR due_at <= $2)
                                ORDER BY due_at NULLS FIRST, created_at LIMIT $1 FOR UPDATE SKIP LOCKED)
                 RETURNING x.id, x.receiver_id, x.payload, x.attempts, x.created_at)
-            SELECT c.id, r.url, encode(r.secret, 'hex'), c.payload::text, c.attempts
+            SELECT c.id, r.id, r.url, encode(r.secret, 'hex'), c.payload::text, c.attempts
             FROM claimed c JOIN webhook_receiver r ON r.id = c.receiver_id ORDER BY c.created_at
-            """, [String(limit), BerlinTime.format(now), String(leaseSeconds)]).rows.compactMap { row in
-            guard let id = row[0], let url = row[1], let secret = row[2].flatMap(Hex.decode), let payload = row[3],
-                  let attempts = Int(row[4] ?? "") else { return nil }
-            return Due(id: id, url: url, secret: secret, payload: payload, attempts: attempts)
-        }
+            """, [String(limit), BerlinTime.format(now), String(leaseSeconds),
+                  PostgresArray.literal(excluded.sorted().map(String.init))])
+            .rows.compactMap { row in
+                guard let id = row[0], let receiverID = row[1].flatMap({ Int($0) }), let url = row[2],
+                      let secret = row[3].flatMap(Hex.decode), let payload = row[4], let attempts = Int(row[5] ?? "") else { return nil }
+                return Due(id: id, receiverID: receiverID, url: url, secret: secret, payload: payload, attempts: attempts)
+            }
     }
 }
