@@ -8,7 +8,7 @@ import TerminTestSupport
 
 @Suite struct OutboxMailTests {
     static func delivery(_ app: TestServer, port: Int, configuration: OutboxDelivery.Configuration = .init()) -> OutboxDelivery {
-        OutboxDelivery(pool: app.pool, catalog: app.engine.catalog,
+        OutboxDelivery(pool: app.pool, catalogs: app.engine.catalogs,
                        sender: BookingMail.Sender(from: MailAddress("termine@muenchen.example", name: "Stadt München"),
                                                   portalURL: "https://termine.muenchen.example/buchung", codes: app.engine.codes),
                        transport: { messages throws(SMTPClient.Failure) in
@@ -65,6 +65,21 @@ import TerminTestSupport
         #expect(Set(mails.compactMap { $0["message_id"] as? String }).count == 3)
         #expect(try app.scalar("SELECT string_agg(state, ',' ORDER BY created_at) FROM outbox") == "sent,sent,sent")
         #expect(try delivery.deliverDue() == 0)
+    }
+
+    /// A mail names the master data in force when it is sent: here a service's longer cut-off, set after the booking.
+    @Test func aMailNamesTheMasterDataInForce() throws {
+        let (app, client, sink, delivery) = try Self.mailing()
+        _ = try Self.book(client, "09:00", email: "juergen@example.org")
+        _ = try app.scalar("UPDATE service SET change_cutoff_minutes = 1440 WHERE id = 1063441")
+        _ = try app.scalar("SELECT termin_catalog_changed()")
+        try Wait.required("the engine to take up the change") {
+            app.engine.catalog.changeCutoffMinutes(officeID: TestServer.orleansplatz,
+                                                   services: [ServiceRequest(serviceID: 1063441, quantity: 1)]) == 1440
+        }
+        #expect(try delivery.deliverDue() == 1)
+        let text = try #require(sink.mails.first?["text"] as? String)
+        #expect(text.contains("Online bis 1440 Minuten vor Beginn"), "\(text)")
     }
 
     /// A booking whose code was not derived from its id (made before codes were) gets a link without a code, and the

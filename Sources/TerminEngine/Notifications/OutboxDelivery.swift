@@ -42,7 +42,8 @@ public final class OutboxDelivery: Sendable {
     public typealias Statistics = DeliveryStatistics
 
     private let pool: DatabasePool
-    private let catalog: Catalog
+    /// The master data in force: a mail names the office, services and cut-off as they are when it is sent.
+    private let catalogs: LiveCatalog
     private let sender: BookingMail.Sender
     private let transport: Transport
     private let clock: any WallClock
@@ -51,11 +52,11 @@ public final class OutboxDelivery: Sendable {
     private let lifecycle = LoopLifecycle()
     private let figures = Mutex(Statistics())
 
-    public init(pool: DatabasePool, catalog: Catalog, sender: BookingMail.Sender, transport: @escaping Transport,
+    public init(pool: DatabasePool, catalogs: LiveCatalog, sender: BookingMail.Sender, transport: @escaping Transport,
                 clock: any WallClock, configuration: Configuration = .init(), log: @escaping @Sendable (String) -> Void) {
         precondition(configuration.batchMax > 0 && configuration.attemptsMax > 0)
         self.pool = pool
-        self.catalog = catalog
+        self.catalogs = catalogs
         self.sender = sender
         self.transport = transport
         self.clock = clock
@@ -94,6 +95,7 @@ public final class OutboxDelivery: Sendable {
             return try OutboxRepository.claim(limit: configuration.batchMax, now: now, leaseSeconds: configuration.leaseSeconds, db)
         }
         guard !due.isEmpty else { return 0 }
+        let catalog = catalogs.live.scheduler.catalog
         var sendable: [(due: OutboxRepository.Due, message: MailMessage)] = []
         var settled: [DeliveryOutcomes.Settled] = []
         for message in due {

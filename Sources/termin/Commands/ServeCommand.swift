@@ -137,7 +137,7 @@ enum ServeCommand: Command {
         Threads.start(supervisor.loops)
         let api = TerminAPI(assembly: assembly, protection: protection, databaseReachable: { supervisor.isReachable })
         registerMetrics(of: supervisor, in: api.metrics)
-        let delivery = try outboxDelivery(options, pool: pool, catalog: assembly.engine.catalog, codes: assembly.engine.codes)
+        let delivery = try outboxDelivery(options, pool: pool, catalogs: assembly.engine.catalogs, codes: assembly.engine.codes)
         if let delivery {
             Threads.start(delivery.loops)
             registerMetrics(of: delivery, in: api.metrics)
@@ -181,7 +181,7 @@ enum ServeCommand: Command {
     }
 
     /// The mail delivery of the outbox, when a relay is configured.
-    static func outboxDelivery(_ options: ParsedOptions, pool: ConnectionPool, catalog: Catalog, codes: BookingCodes) throws
+    static func outboxDelivery(_ options: ParsedOptions, pool: ConnectionPool, catalogs: LiveCatalog, codes: BookingCodes) throws
         -> OutboxDelivery? {
         guard let url = options.optional(smtpURL) else { return nil }
         guard let client = SMTPClient(url: url) else {
@@ -193,7 +193,7 @@ enum ServeCommand: Command {
         let sender = BookingMail.Sender(from: MailAddress(options[mailFrom]), portalURL: options[portalURL], codes: codes)
         var configuration = OutboxDelivery.Configuration()
         configuration.reminderHours = options[reminderHours]
-        return OutboxDelivery(pool: pool, catalog: catalog, sender: sender,
+        return OutboxDelivery(pool: pool, catalogs: catalogs, sender: sender,
                               transport: { messages throws(SMTPClient.Failure) in try client.send(messages) },
                               clock: SystemClock(), configuration: configuration, log: log)
     }
