@@ -205,6 +205,38 @@ import TerminTestSupport
         #expect(try app.scalar("SELECT count(*) FROM appointment WHERE day = '\(Self.roundDay)'") == "30")
     }
 
+    /// A request that joins after the close read the round's requests (here one made inside the closing transaction,
+    /// as the bookings are inserted) stops that close: nothing is written, and the next close reads it and settles it.
+    /// A round never closes with a request left collected (its citizen would be refused that service for good).
+    @Test func aRequestTheCloseDidNotReadStopsTheClose() throws {
+        let app = try TestServer()
+        let client = try app.client()
+        let lead = try app.staffToken(.lead, name: "Lead")
+        let created = try client.send("POST", "/v1/rounds", headers: Self.bearer(lead), body: Self.roundBody())
+        let roundID = try #require(created.json["id"] as? Int)
+        for _ in 0..<3 {
+            #expect(try client.send("POST", "/v1/requests", body: Self.requestBody(
+                from: "\(Self.roundDay)T08:00:00+01:00", to: "\(Self.roundDay)T09:00:00+01:00")).status == 202)
+        }
+        _ = try app.pool.withConnection { db in
+            try db.execute("""
+                CREATE FUNCTION late_request() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN
+                    INSERT INTO round_request SELECT (jsonb_populate_record(q, jsonb_build_object('id', gen_random_uuid()))).*
+                    FROM round_request q WHERE q.outcome = 'collected' LIMIT 1;
+                    RETURN NULL; END $$;
+                CREATE TRIGGER late_request BEFORE INSERT ON appointment FOR EACH STATEMENT EXECUTE FUNCTION late_request();
+                """)
+        }
+        app.clock.advance(seconds: 3 * 3600)
+        #expect(try app.assembly.rounds.closeDue().isEmpty)
+        #expect(try app.scalar("SELECT count(*) FROM appointment WHERE day = '\(Self.roundDay)'") == "0")
+        #expect(try app.scalar("SELECT count(*) FROM release_round WHERE closed_at IS NULL") == "1")
+        _ = try app.pool.withConnection { try $0.execute("DROP TRIGGER late_request ON appointment") }
+        #expect(try app.assembly.rounds.closeDue() == [roundID])
+        #expect(try app.scalar("SELECT count(*) FROM round_request WHERE outcome = 'collected'") == "0")
+        #expect(try app.scalar("SELECT count(*) FROM appointment WHERE day = '\(Self.roundDay)'") == "3")
+    }
+
     @Test func twoInstancesNeverBothCloseARound() throws {
         let app = try TestServer()
         let other = try TestServer(conninfo: app.conninfo)

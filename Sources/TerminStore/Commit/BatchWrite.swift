@@ -295,8 +295,8 @@ enum BatchWrite {
             return try RoundRepository.lockDue(id: id, now: now, db) == nil ? .failure(.roundNotDue) : .success([])
         case .settleRound(let closing):
             for copy in closing.carried { try RoundRepository.insertCarried(copy, now: now, db) }
-            try RoundRepository.settle(roundID: closing.roundID, closing.settlements, report: closing.report, now: now, db)
-            return .success([])
+            return try RoundRepository.settle(roundID: closing.roundID, closing.settlements, report: closing.report, now: now, db)
+                ? .success([]) : .failure(.roundNotDue)
         case .offerEarlier(let offer):
             return try EarlierListRepository.record(offer, now: now, db) ? .success([]) : .failure(.noLongerWaiting)
         }

@@ -206,7 +206,8 @@ public struct WritePlan: Sendable {
         case pastCutoff(Appointment)
         /// The booking was moved by another command since this one was decided: it stands as given.
         case movedMeanwhile(Appointment)
-        /// The round is not due, closed already, or being closed by another transaction.
+        /// The round is not due, closed already, or being closed by another transaction; or a request joined it after
+        /// its close read the requests (the close reads them again).
         case roundNotDue
         /// The booking no longer waits for an earlier time (moved or ended, offered one meanwhile, or out of offers), or
         /// the entry on a session's waiting list no longer waits (seated or left).

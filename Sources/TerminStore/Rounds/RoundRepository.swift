@@ -226,10 +226,18 @@ public enum RoundRepository {
     }
 
     /// Records every request's outcome, gives each won booking its request's code, releases (or carries over) the
-    /// requests' open claims, and closes the round with its report. Inside the closing transaction, after the won appointments were inserted.
+    /// requests' open claims, and closes the round with its report. Inside the closing transaction, after the won
+    /// appointments were inserted. `false`, writing nothing, when a collected request of the round has no settlement:
+    /// the close read the requests before it joined, and must read them again (the caller rolls its plan back).
     public static func settle(roundID: Int, _ settlements: [Settlement], report: String, now: Instant,
-                              _ db: PostgresConnection) throws {
+                              _ db: PostgresConnection) throws -> Bool {
         func column(_ value: (Settlement) -> String?) -> String { PostgresArray.literal(settlements.map(value)) }
+        // A request that joined after the close read the requests (its transaction passed the open round's share lock
+        // before the close claimed the round, and committed after the read) would stay collected in a closed round.
+        let unread = try db.query("""
+            SELECT count(*) FROM round_request WHERE round_id = $1 AND outcome = 'collected' AND id <> ALL($2::uuid[])
+            """, [String(roundID), column { $0.requestID }]).scalar
+        guard unread == "0" else { return false }
         _ = try db.query("""
             UPDATE round_request q SET outcome = s.outcome, lottery_rank = s.rank, appointment_id = s.appointment,
               carried_to = s.carried
@@ -254,5 +262,6 @@ public enum RoundRepository {
             UPDATE release_round SET closed_at = $2, report = $3::jsonb WHERE id = $1 AND closed_at IS NULL RETURNING id
             """, [String(roundID), BerlinTime.format(now), report])
         guard closed.rows.count == 1 else { throw PostgresError(.decodingFailed, message: "round \(roundID) was closed meanwhile") }
+        return true
     }
 }
