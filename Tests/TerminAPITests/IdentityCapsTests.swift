@@ -87,6 +87,19 @@ import TerminTestSupport
         #expect(try client.send("POST", "/v1/bookings", body: confirm).status == 201)
     }
 
+    /// A booking the office cancels (a clerk, say for staff who fell ill) starts no cool-down: its citizen books that
+    /// service again at once.
+    @Test func aCancellationByStaffStartsNoCoolDown() throws {
+        let app = try TestServer(engine: Self.capped)
+        let client = try app.client()
+        let starts = try Self.freeStarts(client)
+        let booked = try client.send("POST", "/v1/bookings", body: Self.booking(starts[0], email: "dora@example.org"))
+        let id = try #require(booked.json["id"] as? String)
+        let clerk = try app.staffToken(.clerk)
+        #expect(try client.send("DELETE", "/v1/bookings/\(id)", headers: ["Authorization": "Bearer \(clerk)"]).status == 200)
+        #expect(try client.send("POST", "/v1/bookings", body: Self.booking(starts[1], email: "dora@example.org")).status == 201)
+    }
+
     @Test func concurrentBookingsOfOneCitizenOnTwoInstancesNeverPassTheCap() throws {
         let app = try TestServer(engine: Self.capped)
         let other = try TestServer(conninfo: app.conninfo, engine: Self.capped)

@@ -233,7 +233,7 @@ public enum AppointmentRepository {
     public static func cancel(id: String, code: String?, now: Instant, _ db: PostgresConnection) throws -> Cancellation? {
         guard isUUID(id) else { return nil }
         let cancelled = try AppointmentColumns.decode(try db.query("""
-            UPDATE appointment a SET status = 'cancelled', cancelled_at = $3
+            UPDATE appointment a SET status = 'cancelled', cancelled_at = $3, cancelled_by_staff = $2::text IS NULL
             WHERE a.id = $1 AND ($2::text IS NULL OR a.code_hash = sha256(convert_to($2, 'UTF8'))) AND a.status = 'confirmed'
               AND ($2::text IS NULL OR lower(a.span) >= $3::timestamptz
                    + make_interval(mins => termin_change_cutoff_minutes(a.office_id, a.service_ids)))
