@@ -98,9 +98,12 @@ public struct EngineError: Error, Sendable, Equatable, CustomStringConvertible {
         retryAfterSeconds = nil
     }
 
-    /// The answer to a citizen over a per-identity cap; `field` points at what named the citizen, or at the service.
+    /// The answer to a citizen over a per-identity cap; `field` points at what named the citizen, or at the service
+    /// (`services[i]` of the request, or `hold` for a hold's confirmation, which names none).
     public init(_ refusal: IdentityLimits.Refusal, identity: CitizenIdentity, services: [Int], now: Instant) {
-        func serviceField(_ serviceID: Int) -> String { "services[\(services.firstIndex(of: serviceID) ?? 0)]" }
+        func serviceField(_ serviceID: Int) -> String {
+            services.firstIndex(of: serviceID).map { "services[\($0)]" } ?? "hold"
+        }
         switch refusal {
         case .liveBookingsMax(let max):
             self.init(.bookingLimit, field: identity.field,
