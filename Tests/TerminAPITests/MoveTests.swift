@@ -104,6 +104,9 @@ import TerminTestSupport
         let noStart = try client.send("POST", "/v1/bookings/\(booking.id)/move", headers: ["Authorization": "Booking \(booking.code)"],
                                       body: #"{"office":102522}"#)
         #expect(noStart.status == 422 && noStart.json["field"] as? String == "start")
+        // An office that does not offer the booking's service: the body's office is named, not the booking's services.
+        let notOffered = try Self.move(client, booking, to: "10:00", office: 10546)
+        #expect(notOffered.status == 422 && notOffered.json["field"] as? String == "office", "\(notOffered.text)")
         #expect(try unchanged())
         #expect(try Self.liveAt(app, "10:00") == 0)   // no reservation leaked into the database
         #expect(try Self.starts(client).contains(TestServer.tuesday("10:00")))   // nor kept in the ledger

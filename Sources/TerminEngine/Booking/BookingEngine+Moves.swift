@@ -58,8 +58,15 @@ extension BookingEngine {
             }
             guard try requirePhone(toMove: id, by: requester, from: current.run.officeID, to: newOfficeID, field: "office",
                                    reading: reading, in: live) else { return false }
-            let (placement, run) = try reserve(officeID: newOfficeID, start: start, services: current.services,
+            let (placement, run): (Placement, SlotRun)
+            do {
+                (placement, run) = try reserve(officeID: newOfficeID, start: start, services: current.services,
                                                channel: current.channel, needs: needs, now: now, in: live)
+            } catch let error where error.field?.hasPrefix("services") == true {
+                // The booking's services are not the client's to send: the office it chose does not take them.
+                throw EngineError(SchedulingError(error.scheduling?.code ?? .serviceNotOffered, field: "office",
+                                                  detail: error.detail))
+            }
             let move = AppointmentRepository.Move(id: id, code: requester.code, cutoffMinutes: current.cutoffMinutes,
                                                   from: current.run, to: run, start: placement.start, end: placement.end)
             reserved = .init(Decisions.move(move, by: requester.actor, now: now), runs: [(run, current.channel)], in: live)
