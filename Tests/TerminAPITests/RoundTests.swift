@@ -24,6 +24,20 @@ import TerminTestSupport
 
     static func bearer(_ token: String) -> [String: String] { ["Authorization": "Bearer \(token)"] }
 
+    /// A round over `roundDay` (a lead's, closing Monday 12:00) with `count` requests for 08:00 to `windowEnd` that day;
+    /// returns its id.
+    static func roundWithRequests(_ count: Int, windowEnd: String, _ app: TestServer) throws -> Int {
+        let client = try app.client()
+        let lead = try app.staffToken(.lead, name: "Lead")
+        let created = try client.send("POST", "/v1/rounds", headers: Self.bearer(lead), body: Self.roundBody())
+        let roundID = try #require(created.json["id"] as? Int)
+        for _ in 0..<count {
+            #expect(try client.send("POST", "/v1/requests", body: Self.requestBody(
+                from: "\(Self.roundDay)T08:00:00+01:00", to: "\(Self.roundDay)T\(windowEnd):00+01:00")).status == 202)
+        }
+        return roundID
+    }
+
     // MARK: Placed at once
 
     @Test func aRequestIsPlacedAtTheBestStartOverItsOffices() throws {
@@ -175,13 +189,7 @@ import TerminTestSupport
     @Test func aFailureDuringTheCloseLosesAndDuplicatesNothing() throws {
         let app = try TestServer()
         let client = try app.client()
-        let lead = try app.staffToken(.lead, name: "Lead")
-        let created = try client.send("POST", "/v1/rounds", headers: Self.bearer(lead), body: Self.roundBody())
-        let roundID = try #require(created.json["id"] as? Int)
-        for _ in 0..<30 {
-            #expect(try client.send("POST", "/v1/requests", body: Self.requestBody(
-                from: "\(Self.roundDay)T08:00:00+01:00", to: "\(Self.roundDay)T09:00:00+01:00")).status == 202)
-        }
+        let roundID = try Self.roundWithRequests(30, windowEnd: "09:00", app)
         let daysBefore = try client.send("GET", "/v1/availability/days?office=\(Self.office)&service=\(Self.service)&from=\(Self.roundDay)&to=\(Self.roundDay)&channel=staff")
         // The database refuses the last step of the close (marking the round closed), after the bookings were inserted.
         _ = try app.pool.withConnection { db in
@@ -210,14 +218,7 @@ import TerminTestSupport
     /// A round never closes with a request left collected (its citizen would be refused that service for good).
     @Test func aRequestTheCloseDidNotReadStopsTheClose() throws {
         let app = try TestServer()
-        let client = try app.client()
-        let lead = try app.staffToken(.lead, name: "Lead")
-        let created = try client.send("POST", "/v1/rounds", headers: Self.bearer(lead), body: Self.roundBody())
-        let roundID = try #require(created.json["id"] as? Int)
-        for _ in 0..<3 {
-            #expect(try client.send("POST", "/v1/requests", body: Self.requestBody(
-                from: "\(Self.roundDay)T08:00:00+01:00", to: "\(Self.roundDay)T09:00:00+01:00")).status == 202)
-        }
+        let roundID = try Self.roundWithRequests(3, windowEnd: "09:00", app)
         _ = try app.pool.withConnection { db in
             try db.execute("""
                 CREATE FUNCTION late_request() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN
@@ -240,14 +241,7 @@ import TerminTestSupport
     @Test func twoInstancesNeverBothCloseARound() throws {
         let app = try TestServer()
         let other = try TestServer(conninfo: app.conninfo)
-        let client = try app.client()
-        let lead = try app.staffToken(.lead, name: "Lead")
-        let created = try client.send("POST", "/v1/rounds", headers: Self.bearer(lead), body: Self.roundBody())
-        let roundID = try #require(created.json["id"] as? Int)
-        for _ in 0..<40 {
-            #expect(try client.send("POST", "/v1/requests", body: Self.requestBody(
-                from: "\(Self.roundDay)T08:00:00+01:00", to: "\(Self.roundDay)T12:00:00+01:00")).status == 202)
-        }
+        let roundID = try Self.roundWithRequests(40, windowEnd: "12:00", app)
         try other.assembly.rounds.refresh()
         app.clock.advance(seconds: 3 * 3600)
         other.clock.advance(seconds: 3 * 3600)
