@@ -113,13 +113,19 @@ final class WebhookSink {
         #expect(try app.scalar("SELECT count(*) FROM outbox WHERE state = 'pending' AND receiver_id IS NOT NULL") == "0")
     }
 
-    /// Each receiver is called with a time-out: a slow one fails its try, and the others' events go out.
-    @Test func aSlowReceiverFailsItsTryAndTheOthersAreSent() throws {
+    /// A server with two receivers of new bookings at one sink: `/slow` (answers after 5 s) and `/fast`.
+    static func slowAndFastReceivers() throws -> (TestServer, WebhookSink) {
         let app = try TestServer()
         let sink = try WebhookSink()
         let admin = try app.staffToken(.admin, offices: [], name: "Admin")
-        _ = try Self.register(app, sink, url: sink.url("/slow"), events: ["booking.created"], admin: admin)
-        _ = try Self.register(app, sink, url: sink.url("/fast"), events: ["booking.created"], admin: admin)
+        _ = try register(app, sink, url: sink.url("/slow"), events: ["booking.created"], admin: admin)
+        _ = try register(app, sink, url: sink.url("/fast"), events: ["booking.created"], admin: admin)
+        return (app, sink)
+    }
+
+    /// Each receiver is called with a time-out: a slow one fails its try, and the others' events go out.
+    @Test func aSlowReceiverFailsItsTryAndTheOthersAreSent() throws {
+        let (app, sink) = try Self.slowAndFastReceivers()
         #expect(try app.client().send("POST", "/v1/bookings", body: TestServer.holdBody(start: TestServer.tuesday("09:00"))).status == 201)
         let delivery = Self.delivery(app) { $0.webhookTimeoutSeconds = 1 }
         #expect(try delivery.deliverDue() == 2)
@@ -134,11 +140,7 @@ final class WebhookSink {
     /// The delivery's loops each post to a receiver of their own: while a slow receiver keeps one loop waiting for its
     /// answer, every event of another receiver goes out, all of them before the slow one has answered its first.
     @Test func aSlowReceiverHoldsItsOwnLoopAndNoOtherReceiver() throws {
-        let app = try TestServer()
-        let sink = try WebhookSink()
-        let admin = try app.staffToken(.admin, offices: [], name: "Admin")
-        _ = try Self.register(app, sink, url: sink.url("/slow"), events: ["booking.created"], admin: admin)
-        _ = try Self.register(app, sink, url: sink.url("/fast"), events: ["booking.created"], admin: admin)
+        let (app, sink) = try Self.slowAndFastReceivers()
         let delivery = Self.delivery(app) { $0.intervalSeconds = 0.05 }
         TestThreads.start(delivery.loops)
         defer { delivery.stop() }
