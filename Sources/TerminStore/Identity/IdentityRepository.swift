@@ -49,9 +49,10 @@ public enum IdentityRepository {
     }
 
     /// `standings`' statement: `$1` the identities' hashes (hex, each once), `$2` now, `$3` the start of the cancellations
-    /// counted (the citizen's own: one by staff starts no cool-down). One probe of the identities' index per identity, however the planner's statistics stand (the subquery
-    /// is kept apart by `OFFSET 0`): joined plainly, it can be planned as a scan of every appointment while the
-    /// statistics lag behind a filling table, in the commit writer's transaction.
+    /// counted (the citizen's own: one by staff starts no cool-down). One probe of the identities' index per identity,
+    /// however the planner's statistics stand (the subquery is kept apart by `OFFSET 0`): joined plainly, it can be
+    /// planned as a scan of every appointment while the statistics lag behind a filling table, in the commit writer's
+    /// transaction.
     static let standingsStatement = """
         SELECT \(Columns.selection.sql) FROM unnest($1::text[]) AS h
         CROSS JOIN LATERAL (SELECT identity_hash, status, service_ids, cancelled_at FROM appointment
