@@ -66,6 +66,39 @@ import TerminTestSupport
         #expect(proofOfWork.maxNumber(now: now.adding(seconds: 60)) == quiet, "and it eases when the load is gone")
     }
 
+    /// Challenges that double with every solution verified in ten seconds (base 100).
+    static func doublingWithEachSolution() -> ProofOfWork {
+        var configuration = ProofOfWork.Configuration(key: Array(repeating: 7, count: 32))
+        configuration.baseMaxNumber = 100
+        configuration.doublingSolutionsPerSecond = 0.1
+        return ProofOfWork(configuration: configuration)
+    }
+
+    static func verifySolved(_ proofOfWork: ProofOfWork, at now: Instant) throws {
+        try proofOfWork.verify(ProofOfWork.solve(proofOfWork.challenge(now: now)), now: now)
+    }
+
+    @Test func aSolutionTimedASecondBeforeTheLastIsCounted() throws {
+        // Two requests read the clock on either side of a second's turn and verify in the other order.
+        let proofOfWork = Self.doublingWithEachSolution()
+        let now = Instant(secondsSinceEpoch: 1_800_000_000)
+        try Self.verifySolved(proofOfWork, at: now.adding(seconds: 1))
+        try Self.verifySolved(proofOfWork, at: now)
+        #expect(proofOfWork.maxNumber(now: now.adding(seconds: 1)) == 400, "both counted")
+        // A clock stepped back further than the window starts it afresh.
+        try Self.verifySolved(proofOfWork, at: now.adding(seconds: -60))
+        #expect(proofOfWork.maxNumber(now: now.adding(seconds: -60)) == 200)
+    }
+
+    @Test func theHardestChallengeIsTheCeilingHoweverHeavyTheRush() throws {
+        let proofOfWork = Self.doublingWithEachSolution()
+        let now = Instant(secondsSinceEpoch: 1_800_000_000)
+        // 100 solutions: 2^100 times the base, far beyond what an Int holds (solved while the challenges are easy).
+        let solutions = (0..<100).map { _ in ProofOfWork.solve(proofOfWork.challenge(now: now)) }
+        for solution in solutions { try proofOfWork.verify(solution, now: now) }
+        #expect(proofOfWork.maxNumber(now: now) == proofOfWork.configuration.maxNumberCeiling)
+    }
+
     /// A payload as a portal's ALTCHA library makes it: `challenge = hex(SHA-256(salt + number))` (the salt hashed as
     /// given), signed with the key string's bytes.
     static func payload(salt: String, number: Int, key: [UInt8] = Array(keyString.utf8)) -> String {

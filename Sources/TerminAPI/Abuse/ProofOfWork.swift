@@ -63,7 +63,8 @@ public final class ProofOfWork: Sendable {
     public func maxNumber(now: Instant) -> Int {
         let perSecond = Double(recentCount(now: now)) / 10
         let factor = pow(2, perSecond / configuration.doublingSolutionsPerSecond)
-        return min(configuration.maxNumberCeiling, Int(Double(configuration.baseMaxNumber) * factor))
+        // Bounded before it becomes an Int: under a heavy rush the product outgrows Int (and would trap).
+        return Int(min(Double(configuration.maxNumberCeiling), Double(configuration.baseMaxNumber) * factor))
     }
 
     /// A new challenge (a JSON object, the ALTCHA widget's `challengeurl` answer).
@@ -103,10 +104,13 @@ public final class ProofOfWork: Sendable {
         guard fresh else { throw .replayed }
         recent.withLock { recent in
             let second = now.secondsSinceEpoch
-            if second != recent.second {
-                for skipped in (max(recent.second + 1, second - 9))...second { recent.counts[Int(skipped % 10)] = 0 }
+            if recent.second - second >= 10 {
+                recent = (second, Array(repeating: 0, count: 10))   // the clock stepped back past the window
+            } else if second > recent.second {
+                for skipped in max(recent.second + 1, second - 9)...second { recent.counts[Int(skipped % 10)] = 0 }
                 recent.second = second
             }
+            // A solution whose `now` was read just before the last one's counts in its own second (threads race here).
             recent.counts[Int(second % 10)] += 1
         }
     }
