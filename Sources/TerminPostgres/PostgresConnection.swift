@@ -57,6 +57,11 @@ public final class PostgresConnection {
         }
         let cStrings: [UnsafeMutablePointer<CChar>?] = parameters.map { $0.map { strdup($0) } ?? nil }
         defer { cStrings.forEach { free($0) } }
+        // A C string ends at U+0000, which text cannot hold anyway: such a value is refused, never sent cut short.
+        for (index, value) in parameters.enumerated() where value.map({ strlen(cStrings[index]!) != $0.utf8.count }) == true {
+            throw PostgresError(.queryFailed, message: "parameter $\(index + 1) holds U+0000, which PostgreSQL text cannot hold",
+                                sqlState: "22021", query: sql)
+        }
         let result = cStrings.map { UnsafePointer($0) }.withUnsafeBufferPointer { values in
             PQexecPrepared(handle, name, Int32(parameters.count), values.baseAddress, nil, nil, 0)
         }

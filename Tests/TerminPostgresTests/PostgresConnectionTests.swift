@@ -19,6 +19,15 @@ import TerminTestSupport
         #expect(try db.query("SELECT 1").scalar == "1")
     }
 
+    @Test func aValueHoldingNULIsRefusedNotCutShort() throws {
+        let db = try PostgresConnection(conninfo: try TestDatabase.createEmpty())
+        // As a C string it would end after "a" and be stored as "a".
+        #expect {
+            try db.query("SELECT $1::text", ["a\u{0}b"])
+        } throws: { ($0 as! PostgresError).sqlState == "22021" }
+        #expect(try db.query("SELECT $1::text", ["a b"]).scalar == "a b")
+    }
+
     @Test func aFailedTransactionLeavesNothing() throws {
         let db = try PostgresConnection(conninfo: try TestDatabase.createEmpty())
         try db.execute("CREATE TABLE t (v int PRIMARY KEY)")

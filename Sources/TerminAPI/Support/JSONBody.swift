@@ -8,17 +8,14 @@ enum JSONBody {
 
     /// Reads a JSON object body with `JSONReader` (the hot routes' way), or explains why it cannot.
     static func read(_ request: HTTPRequest) throws(APIFailure) -> JSONFields {
-        let body = try checked(request)
-        let value: JSONValue
-        do { value = try JSONReader.parse(body) } catch { throw malformedJSON }
-        return try JSONFields(value, path: "")
+        try JSONFields(try parsed(request), path: "")
     }
 
     /// Decodes a JSON body (read by `JSONReader`, decoded by `JSONValueDecoder`, whose errors are `JSONDecoder`'s) or
     /// explains, by field, why it cannot.
     static func decode<T: Decodable>(_ type: T.Type, from request: HTTPRequest) throws(APIFailure) -> T {
         do {
-            return try JSONValueDecoder().decode(T.self, from: try checked(request))
+            return try JSONValueDecoder().decode(T.self, from: try parsed(request))
         } catch let failure as APIFailure {
             throw failure
         } catch let error as DecodingError {
@@ -43,6 +40,36 @@ enum JSONBody {
 
     static let malformedJSON = APIFailure(ProblemDetails(type: APIFailure.typeBase + "malformed-json", title: "Malformed JSON",
                                                          status: 400, detail: "The body is not valid JSON.", field: "body"))
+
+    /// The body read as JSON, once its media type and size are right and it is not empty, and its text can be stored.
+    private static func parsed(_ request: HTTPRequest) throws(APIFailure) -> JSONValue {
+        let body = try checked(request)
+        let value: JSONValue
+        do { value = try JSONReader.parse(body) } catch { throw malformedJSON }
+        try refuseNUL(in: value, at: "")
+        return value
+    }
+
+    /// PostgreSQL's text cannot hold U+0000 (and libpq's parameters end at it): a string with it is refused here,
+    /// naming where, before it can reach a statement (and fail every other write batched with it).
+    private static func refuseNUL(in value: JSONValue, at path: String) throws(APIFailure) {
+        switch value {
+        case .string(let text) where text.utf8.contains(0):
+            throw APIFailure.invalid(path.isEmpty ? "body" : path, "Text must not contain the character U+0000.")
+        case .array(let elements):
+            for (index, element) in elements.enumerated() { try refuseNUL(in: element, at: path + "[\(index)]") }
+        case .object(let members):
+            for member in members {
+                let memberPath = path.isEmpty ? member.key : path + "." + member.key
+                guard !member.key.utf8.contains(0) else {
+                    throw APIFailure.invalid(path.isEmpty ? "body" : path, "Text must not contain the character U+0000.")
+                }
+                try refuseNUL(in: member.value, at: memberPath)
+            }
+        default:
+            return
+        }
+    }
 
     /// The body, once its media type and size are right and it is not empty.
     private static func checked(_ request: HTTPRequest) throws(APIFailure) -> [UInt8] {
