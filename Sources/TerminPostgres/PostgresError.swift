@@ -32,6 +32,13 @@ public struct PostgresError: Error, Sendable, CustomStringConvertible {
     /// An exclusion or unique constraint refused the row: somebody else has that time.
     public var isConflict: Bool { sqlState == "23P01" || sqlState == "23505" }
 
+    /// The server refused the data of a statement (SQLSTATE classes 22 and 23, and P0 for a trigger's exception): a value
+    /// or a row, not the connection or the server's state. The same statement fails again however often it is sent.
+    public var refusesData: Bool {
+        guard let sqlState else { return false }
+        return sqlState.hasPrefix("22") || sqlState.hasPrefix("23") || sqlState.hasPrefix("P0")
+    }
+
     public var description: String {
         "\(code)\(sqlState.map { " [\($0)]" } ?? ""): \(message)" + (query.map { " (query: \($0))" } ?? "")
     }

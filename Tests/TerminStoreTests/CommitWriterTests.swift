@@ -90,24 +90,30 @@ import TerminPostgres
         #expect(try observer.query("SELECT count(*) FROM desk_time").scalar == "6", "three units each")
     }
 
-    @Test func aFailingBatchWritesNothingAndFailsEveryEntry() throws {
+    @Test func aPlanWhoseDataTheDatabaseRefusesFailsAloneAndTheOthersCommit() throws {
+        let conninfo = try TestDatabase.create()
+        let db = try PostgresConnection(conninfo: conninfo)
+        // An office that does not exist breaks the batch's one statement (foreign key): on its own, the rest commits.
+        let entries = [Self.entry(unit: 84), Self.entry(unit: 90, office: 999_999), Self.entry(desk: 2, unit: 84)]
+        #expect(throws: PostgresError.self) { try CommitWriter.writeRetryingRaces(entries, db) }
+        #expect(Self.words(try CommitWriter.writeIsolatingFaults(entries, db)) == ["committed", "failed", "committed"])
+        #expect(try db.query("SELECT count(*) FROM appointment").scalar == "2")
+    }
+
+    @Test func throughTheWriterThePlanAtFaultFailsWhicheverBatchesTheyShare() throws {
         let conninfo = try TestDatabase.create()
         let writer = CommitWriter(conninfo: conninfo)
         TestThreads.start(writer.loops)
         defer { writer.stop() }
-        // An office that does not exist breaks the whole statement (foreign key), so the batch fails together.
         let entries = [Self.entry(unit: 84), Self.entry(unit: 90, office: 999_999)]
-        let outcomes = Mutex<[CommitWriter.Outcome]>([])
+        let outcomes = Mutex<[Int: CommitWriter.Outcome]>([:])
         DispatchQueue.concurrentPerform(iterations: 2) { index in
             let outcome = writer.submit(entries[index])
-            outcomes.withLock { $0.append(outcome) }
+            outcomes.withLock { $0[index] = outcome }
         }
+        #expect(Self.words(outcomes.withLock { [$0[0], $0[1]] }) == ["committed", "failed"])
         let db = try PostgresConnection(conninfo: conninfo)
-        let seen = outcomes.withLock { $0 }
-        #expect(seen.contains { if case .failed = $0 { true } else { false } })
-        // Whatever failed left no row; whatever committed is there.
-        let committed = Self.words(seen).filter { $0 == "committed" }.count
-        #expect(try db.query("SELECT count(*) FROM appointment").scalar == String(committed))
+        #expect(try db.query("SELECT id FROM appointment").scalar == Self.row(entries[0]).id)
     }
 
     @Test func concurrentSubmittersShareBatches() throws {

@@ -12,8 +12,9 @@ import TerminPostgres
 /// caller after the commit. `writerCount` loops, each with its own connection, overlap one batch's preparation with
 /// another's commit; the composition root runs each of `loops` on a thread of its own. Batches are independent: the
 /// ledger never hands the same desk time to two of them. A plan the database refuses (a new row's desk time is taken
-/// by another instance: `desk_time`'s key; a hold ran out) is answered `.refused`; if the transaction fails, every plan
-/// of the batch is answered `.failed`, and nothing of it was written.
+/// by another instance: `desk_time`'s key; a hold ran out) is answered `.refused`. A plan whose data the database
+/// refuses with an error no statement foresaw fails alone (`writeIsolatingFaults`); if the transaction fails otherwise
+/// (the connection is lost), every plan of the batch is answered `.failed`, and nothing of it was written.
 public final class CommitWriter: Sendable {
     /// Bounds of the writer, each with its unit.
     public struct Configuration: Sendable {
@@ -182,7 +183,7 @@ public final class CommitWriter: Sendable {
                 if connection == nil || connection?.isHealthy == false {
                     connection = try BatchWrite.connect(conninfo: conninfo, applicationName: applicationName)
                 }
-                outcomes = try Self.writeRetryingRaces(batch.map(\.plan), connection!)
+                outcomes = try Self.writeIsolatingFaults(batch.map(\.plan), connection!)
             } catch {
                 connection = nil
                 outcomes = Array(repeating: .failed("\(error)"), count: batch.count)
@@ -245,6 +246,24 @@ public final class CommitWriter: Sendable {
         }
         if locked.state.queued > 0 { locked.signal() }   // another writer may start on the rest
         return batch
+    }
+
+    /// `writeRetryingRaces`, and when the database still refuses the batch's data (`PostgresError.refusesData`: a value
+    /// or a row of one plan that no statement foresaw, such as a trigger's check), each plan written alone: the plan at
+    /// fault is answered `.failed`, the others are written as they would have been. One client's bad value never fails
+    /// the citizens batched with it.
+    static func writeIsolatingFaults(_ plans: [WritePlan], _ db: PostgresConnection) throws -> [Outcome?] {
+        do {
+            return try writeRetryingRaces(plans, db)
+        } catch let error as PostgresError where error.refusesData && plans.count > 1 && db.isHealthy {
+            return try plans.map { plan throws -> Outcome? in
+                do {
+                    return try writeRetryingRaces([plan], db)[0]
+                } catch let error as PostgresError where error.refusesData && db.isHealthy {
+                    return .failed("\(error)")
+                }
+            }
+        }
     }
 
     /// Most times a batch is written again after PostgreSQL rolled it back for a race with another writer.
