@@ -141,6 +141,27 @@ import TerminTestSupport
         }
     }
 
+    /// Parsing pauses while a megabyte of answers waits to be written; once the socket took them all, the requests
+    /// still buffered are answered (no more bytes need arrive to wake the connection).
+    @Test func aPipelineWhoseAnswersFillTheOutputQueueIsAnsweredInFull() throws {
+        var router = Router()
+        let body = [UInt8](repeating: UInt8(ascii: "x"), count: 100_000)
+        router.add("GET", "/big/{n}", inline: true) { _, parameters in HTTPResponse(status: 200, body: Array(parameters["n"]!.utf8) + body) }
+        var configuration = HTTPServer.Configuration()
+        configuration.port = 0
+        configuration.loopCount = 1
+        let server = try HTTPServer(configuration: configuration, router: router)
+        TestThreads.start(server.loops)
+        defer { server.stop() }
+        let client = try TestHTTPClient(port: server.port)
+        let count = 30   // 3 MB of answers
+        try client.sendRaw((0..<count).flatMap { Array("GET /big/\($0) HTTP/1.1\r\nHost: a\r\n\r\n".utf8) })
+        for index in 0..<count {
+            let response = try client.readResponse()
+            #expect(response.status == 200 && response.text.hasPrefix("\(index)x"))
+        }
+    }
+
     /// A deferring route answers later from another thread without a worker, or passes a request on to its blocking
     /// handler; mixed with inline routes in one pipeline, every answer comes back in order and is logged once.
     @Test func aDeferringRouteAnswersLaterInOrderOrFallsBackToAWorker() throws {

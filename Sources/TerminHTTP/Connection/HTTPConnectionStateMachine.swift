@@ -78,6 +78,8 @@ struct HTTPConnectionStateMachine {
 
     var bufferedInputBytes: Int { input.count - inputStart }
     var hasPendingOutput: Bool { !output.isEmpty }
+    /// Whether `next` waits for the queued answers to be written before it parses more.
+    var outputQueueIsFull: Bool { outputBytes >= Self.queuedOutputBytesMax }
     /// Waiting for a request with nothing in flight: what a stopping server may close at once.
     var isIdle: Bool { state == .reading && !hasPendingOutput }
     /// Whether the loop should read more from the socket.
@@ -106,7 +108,7 @@ struct HTTPConnectionStateMachine {
 
     /// The next step for the buffered input. Call while it answers `.request` (and the request is answered inline).
     mutating func next(now: ContinuousClock.Instant) -> Next {
-        guard state == .reading, outputBytes < Self.queuedOutputBytesMax else { return compacting(.wait) }
+        guard state == .reading, !outputQueueIsFull else { return compacting(.wait) }
         switch parser.parse(input[inputStart...]) {
         case .needMore:
             if bufferedInputBytes > inputBytesMax {

@@ -199,13 +199,22 @@ final class EventLoop: @unchecked Sendable {
 
     /// Answers the complete requests buffered on a connection, in order: inline ones at once; the first that is
     /// answered later (a deferring route, or a worker) is dispatched and parsing pauses until it is answered. Then
-    /// writes what was queued.
+    /// writes what was queued. Parsing also pauses while a full queue of answers waits to be written: once the socket
+    /// took them all, it goes on with the requests still buffered (no more bytes need arrive to wake it).
     private func processInput(_ connection: Connection) {
-        guard connection.machine.canParse else { return }
+        while connection.machine.canParse {
+            let pausedForOutput = answerBuffered(connection)
+            flush(connection)
+            guard pausedForOutput, connections[connection.fd] === connection else { return }
+        }
+    }
+
+    /// The parsing part of `processInput`; returns whether it paused because the queue of answers is full.
+    private func answerBuffered(_ connection: Connection) -> Bool {
         parsing: while true {
             switch connection.machine.next(now: .now) {
             case .wait:
-                break parsing
+                return connection.machine.outputQueueIsFull
             case .reject(let problem):
                 observe(method: "-", path: "-", route: "unparsed", status: problem.status, seconds: 0,
                         requestID: AccessLog.requestID(for: Self.unparsed, using: &requestIDs), bytesOut: 0)
@@ -261,10 +270,9 @@ final class EventLoop: @unchecked Sendable {
                     continue parsing
                 }
                 connection.machine.dispatched()
-                break parsing
+                return false
             }
         }
-        flush(connection)
     }
 
     private func deliverCompletions() {
