@@ -72,6 +72,16 @@ import Testing
         do { let holds = machine.expire(now: Self.t0 + .seconds(61)) == .close; #expect(holds, "machine.expire(now: Self.t0 + .seconds(61)) == .close") }
     }
 
+    @Test func answersThePeerTakesNothingOfAreDroppedAfterTheWriteTimeOut() {
+        var machine = Self.machine { $0.writeTimeoutSeconds = 30 }
+        machine.received(Self.bytes("GET /a HTTP/1.1\r\nHost: a\r\n\r\n"), now: Self.t0)
+        #expect(Self.next(&machine) == "GET /a")
+        Self.respond(&machine, String(repeating: "x", count: 1_000))
+        machine.wrote(100, now: Self.t0 + .seconds(5))   // the socket took a part, then nothing more
+        #expect(machine.expire(now: Self.t0 + .seconds(34)) == .none)
+        #expect(machine.expire(now: Self.t0 + .seconds(35)) == .close)
+    }
+
     @Test func noTimeOutWhileARequestIsWithAWorker() {
         var machine = Self.machine { $0.idleTimeoutSeconds = 1 }
         machine.received(Self.bytes("GET /slow HTTP/1.1\r\nHost: a\r\n\r\n"), now: Self.t0)

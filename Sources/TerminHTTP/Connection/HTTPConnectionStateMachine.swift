@@ -212,9 +212,12 @@ struct HTTPConnectionStateMachine {
 
     // MARK: Time
 
-    /// Checks the idle, header and body time-outs at `now`.
+    /// Checks the idle, header, body and write time-outs at `now`.
     mutating func expire(now: ContinuousClock.Instant) -> Expiry {
-        guard state == .reading, !hasPendingOutput else { return .none }
+        if hasPendingOutput && state != .streaming {
+            return now - lastActivity >= .seconds(limits.writeTimeoutSeconds) ? .close : .none
+        }
+        guard state == .reading else { return .none }
         if bufferedInputBytes == 0 {
             return now - lastActivity >= .seconds(limits.idleTimeoutSeconds) ? .close : .none
         }

@@ -16,6 +16,9 @@ public struct HTTPLimits: Sendable {
     public var headerReadTimeoutSeconds = 10
     /// A request's body must arrive within this many seconds of its header section. Beyond: 408.
     public var bodyReadTimeoutSeconds = 30
+    /// Answers waiting to be written are dropped, and the connection closed, when the peer took none of their bytes for
+    /// this many seconds (a client that sends but never reads holds no memory for long).
+    public var writeTimeoutSeconds = 30
     /// Most requests waiting for or running on the worker threads; beyond, the server answers 503.
     /// Per connection one request is in flight at a time; pipelined ones wait in its input buffer (bounded by
     /// `requestLineBytesMax + 2 × (headerBytesMax + bodyBytesMax)`) and are answered in order.

@@ -324,7 +324,10 @@ final class EventLoop: @unchecked Sendable {
             if written > 0 {
                 connection.machine.wrote(written, now: .now)
             } else if written < 0 && (errno == EAGAIN || errno == EWOULDBLOCK) {
-                modify(connection.fd, events: EPOLLOUT.rawValue | EPOLLRDHUP.rawValue)
+                // Not EPOLLRDHUP: a peer that closed its side may still read, and the level-triggered event would be
+                // reported at every wait while the answers wait (a loop spinning); a peer that never reads meets the
+                // write time-out.
+                modify(connection.fd, events: EPOLLOUT.rawValue)
                 return
             } else if written < 0 && errno == EINTR {
                 continue
