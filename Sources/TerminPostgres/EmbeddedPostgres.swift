@@ -77,10 +77,12 @@ public final class EmbeddedPostgres: Sendable {
     @discardableResult
     public func start() throws(PostgresError) -> Bool {
         let fileManager = FileManager.default
+        // The cluster trusts every connection on its socket: only its own user (and root) may reach it.
         for path in [directory, socketDirectory] {
             do { try fileManager.createDirectory(atPath: path, withIntermediateDirectories: true) } catch {
                 throw PostgresError(.launchFailed, message: "cannot create \(path): \(error)")
             }
+            chmod(path, 0o700)
         }
         if let runAs {
             for path in [directory, socketDirectory] { chown(path, runAs.uid, runAs.gid) }
@@ -94,7 +96,7 @@ public final class EmbeddedPostgres: Sendable {
                                      "--locale=C.UTF-8", "--no-instructions"], what: "initdb")
         }
         if isRunning { return false }
-        var options = "-k \(socketDirectory) -p \(Self.port) -c listen_addresses=''"
+        var options = "-k \(socketDirectory) -p \(Self.port) -c listen_addresses='' -c unix_socket_permissions=0700"
         for (name, value) in settings.sorted(by: { $0.key < $1.key }) { options += " -c \(name)=\(value)" }
         try pgCommand("pg_ctl", ["start", "-w", "-t", String(Int(Self.startSecondsMax)), "-D", dataDirectory, "-l", logFile,
                                  "-o", options], what: "pg_ctl start")

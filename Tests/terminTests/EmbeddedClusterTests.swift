@@ -37,6 +37,11 @@ import TerminTestSupport
         defer { try? FileManager.default.removeItem(atPath: directory) }
         let server = try ServerProcess(serving: ["--port", "0", "--quiet", "--data-dir", directory])
         let client = try TestHTTPClient(port: server.port)
+        // The cluster trusts its socket's every connection: no other user may reach it.
+        for path in ["/postgres", "/postgres/run", "/postgres/run/.s.PGSQL.5432"] {
+            var info = stat()
+            #expect(stat(directory + path, &info) == 0 && info.st_mode & 0o077 == 0, "\(path) is open to others")
+        }
         var booked: [(id: String, code: String)] = []
         for command in [["staff", "add", "Ada Admin", "--role", "admin"], ["staff", "list"], ["migrate"],
                         ["seed", "--history", "1"], ["forecast", "lead-time", "--office", String(Self.office)]] {
