@@ -95,7 +95,10 @@ public final class EmbeddedPostgres: Sendable {
             try pgCommand("initdb", ["-D", dataDirectory, "-U", Self.superuser, "--auth=trust", "-E", "UTF8",
                                      "--locale=C.UTF-8", "--no-instructions"], what: "initdb")
         }
-        if isRunning { return false }
+        if isRunning {
+            try waitUntilWritable()   // started by another process, perhaps still recovering
+            return false
+        }
         var options = "-k \(socketDirectory) -p \(Self.port) -c listen_addresses='' -c unix_socket_permissions=0700"
         for (name, value) in settings.sorted(by: { $0.key < $1.key }) { options += " -c \(name)=\(value)" }
         try pgCommand("pg_ctl", ["start", "-w", "-t", String(Int(Self.startSecondsMax)), "-D", dataDirectory, "-l", logFile,
@@ -214,12 +217,24 @@ public final class EmbeddedPostgres: Sendable {
         defer { try? fileManager.removeItem(atPath: scratch) }
         try pgCommand("pg_basebackup", ["-h", socketDirectory, "-p", String(Self.port), "-U", Self.superuser, "-D", scratch,
                                         "-Ft", "-z", "-X", "fetch", "--checkpoint=fast"], what: "pg_basebackup")
+        // Written beside the target, on disk, then renamed over it: a backup at `path` is replaced only by a whole one.
+        let partial = path + ".partial-\(getpid())"
         do {
-            try? fileManager.removeItem(atPath: path)
-            try fileManager.copyItem(atPath: scratch + "/base.tar.gz", toPath: path)
+            try? fileManager.removeItem(atPath: partial)
+            try fileManager.copyItem(atPath: scratch + "/base.tar.gz", toPath: partial)
+            try Self.synchronize(partial)
+            guard rename(partial, path) == 0 else { throw PostgresError(.launchFailed, message: String(cString: strerror(errno))) }
         } catch {
+            try? fileManager.removeItem(atPath: partial)
             throw PostgresError(.launchFailed, message: "cannot write \(path): \(error)")
         }
+    }
+
+    /// Flushes a file's bytes to disk.
+    private static func synchronize(_ path: String) throws {
+        let file = try FileHandle(forWritingTo: URL(fileURLWithPath: path))
+        try file.synchronize()
+        try file.close()
     }
 
     /// Replaces the cluster's data with the base backup at `path` (made by `backup(to:)`); the cluster must be
@@ -263,7 +278,12 @@ public final class EmbeddedPostgres: Sendable {
         guard exists.isEmpty else { return }
         // Identifiers cannot be parameters; the name is checked to be a plain identifier.
         precondition(name.allSatisfy { $0.isLetter || $0.isNumber || $0 == "_" }, "database names are plain identifiers")
-        try connection.execute("CREATE DATABASE \(name)" + (template.map { " TEMPLATE \($0)" } ?? ""))
+        do {
+            try connection.execute("CREATE DATABASE \(name)" + (template.map { " TEMPLATE \($0)" } ?? ""))
+        } catch {
+            // 42P04: another process, starting beside this one, created it meanwhile.
+            guard error.sqlState == "42P04" else { throw error }
+        }
     }
 
     @discardableResult
