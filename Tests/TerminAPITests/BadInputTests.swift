@@ -42,6 +42,9 @@ import TerminTestSupport
         // PostgreSQL's text cannot hold U+0000: refused by name, never sent to the database.
         ("POST", "/v1/bookings", #"{"office":102522,"start":"2026-12-01T08:00:00+01:00","services":[{"id":1063441}],"contact":{"name":"A\u0000B","email":"a@example.org"}}"#, 422, "contact.name"),
         ("POST", "/v1/holds", #"{"office":102522,"start":"2026-12-01T08:00:00+01:00\u0000","services":[{"id":1063441}]}"#, 422, "start"),
+        // A key sent twice: readers disagree on which one counts.
+        ("POST", "/v1/bookings", #"{"office":999,"office":102522,"start":"2026-12-01T08:00:00+01:00","services":[{"id":1063441}]}"#, 422, "office"),
+        ("POST", "/v1/holds", #"{"office":102522,"start":"2026-12-01T08:00:00+01:00","services":[{"id":1063441,"quantity":1,"quantity":2}]}"#, 422, "services[0].quantity"),
         ("GET", "/v1/availability?service=1063441&from=2026-12-01&to=2026-12-02", nil, 400, "office"),
         ("GET", "/v1/availability/days?service=1063441&from=2026-12-01&to=2026-12-02", nil, 400, "office"),
         ("GET", "/v1/availability/days?office=102522&service=1063441&from=2026-12-01&to=2027-03-01", nil, 422, "to"),

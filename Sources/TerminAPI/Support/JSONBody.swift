@@ -46,25 +46,30 @@ enum JSONBody {
         let body = try checked(request)
         let value: JSONValue
         do { value = try JSONReader.parse(body) } catch { throw malformedJSON }
-        try refuseNUL(in: value, at: "")
+        try refuseAmbiguity(in: value, at: "")
         return value
     }
 
-    /// PostgreSQL's text cannot hold U+0000 (and libpq's parameters end at it): a string with it is refused here,
-    /// naming where, before it can reach a statement (and fail every other write batched with it).
-    private static func refuseNUL(in value: JSONValue, at path: String) throws(APIFailure) {
+    /// Refuses what a body cannot mean one way: text with U+0000, which PostgreSQL's text cannot hold (and libpq's
+    /// parameters end at), so it must not reach a statement (and fail every other write batched with it); and an
+    /// object with a key twice, which readers resolve differently (the first, the last), naming where.
+    private static func refuseAmbiguity(in value: JSONValue, at path: String) throws(APIFailure) {
         switch value {
         case .string(let text) where text.utf8.contains(0):
             throw APIFailure.invalid(path.isEmpty ? "body" : path, "Text must not contain the character U+0000.")
         case .array(let elements):
-            for (index, element) in elements.enumerated() { try refuseNUL(in: element, at: path + "[\(index)]") }
+            for (index, element) in elements.enumerated() { try refuseAmbiguity(in: element, at: path + "[\(index)]") }
         case .object(let members):
-            for member in members {
+            // Bodies' objects are small: compared pairwise, without a set to allocate on the hot routes.
+            var keys = members.count > 16 ? Set<String>() : nil
+            for (index, member) in members.enumerated() {
                 let memberPath = path.isEmpty ? member.key : path + "." + member.key
                 guard !member.key.utf8.contains(0) else {
                     throw APIFailure.invalid(path.isEmpty ? "body" : path, "Text must not contain the character U+0000.")
                 }
-                try refuseNUL(in: member.value, at: memberPath)
+                let repeated = keys?.insert(member.key).inserted == false || (keys == nil && members[..<index].contains { $0.key == member.key })
+                guard !repeated else { throw APIFailure.invalid(memberPath, "This key is sent twice.") }
+                try refuseAmbiguity(in: member.value, at: memberPath)
             }
         default:
             return
