@@ -38,6 +38,46 @@ import TerminTestSupport
         #expect(missing.status == 404 && missing.json["field"] as? String == "id")
     }
 
+    /// A seat is taken only as a seat of its session (the database refuses it otherwise): with a second session right
+    /// after the first, the seats are open through both, and the course's free times are still the sessions' starts;
+    /// a booking of the course between them is refused by name, at a start it is a seat.
+    @Test func aSeatIsOfferedAndTakenOnlyAtItsSessionsStart() throws {
+        let app = try TestServer()
+        let client = try app.client()
+        let lead = ["Authorization": "Bearer \(try app.staffToken(.lead, offices: [Self.neuhausen], name: "Lead Neuhausen"))"]
+        let added = try client.send("POST", "/v1/offices/\(Self.neuhausen)/sessions", headers: lead,
+                                    body: #"{"service":\#(Self.course),"date":"2026-12-03","start":"12:00","seats":8}"#)
+        #expect(added.status == 201, "\(added.json)")
+        let times = try client.send("GET", "/v1/availability?office=\(Self.neuhausen)&service=\(Self.course)&from=2026-12-03&to=2026-12-03")
+        #expect(times.availabilityDays.flatMap(\.starts) == ["2026-12-03T10:00:00+01:00", "2026-12-03T12:00:00+01:00"])
+        func book(_ start: String) throws -> TestHTTPClient.Response {
+            try client.send("POST", "/v1/bookings", body: #"{"office":\#(Self.neuhausen),"start":"2026-12-03T\#(start):00+01:00","services":[{"id":\#(Self.course)}],"contact":{"name":"Gast","email":"g\#(start)@example.org"}}"#)
+        }
+        let between = try book("11:00")
+        #expect(between.status == 422 && between.json["field"] as? String == "start", "\(between.status) \(between.text)")
+        #expect(try book("12:00").status == 201)
+        #expect(try Self.sessions(client, "office=\(Self.neuhausen)&from=2026-12-03&to=2026-12-03").map { $0["seats_free"] as? Int } == [8, 7])
+    }
+
+    /// A helper at the place who could give the course too never takes a seat of it: the ninth citizen hears it is full.
+    @Test func aSessionsSeatsAreItsSeatsAlone() throws {
+        let app = try TestServer()
+        let client = try app.client()
+        let admin = ["Authorization": "Bearer \(try app.staffToken(.admin, offices: [], name: "Admin"))"]
+        let helper = try client.send("POST", "/v1/helpers", headers: admin,
+                                     body: #"{"name":"Kurs Helferin","languages":["de"],"skills":[\#(Self.course)]}"#)
+        let helperID = try #require(helper.json["id"] as? Int, "\(helper.json)")
+        let shift = #"{"office":\#(Self.neuhausen),"weekdays":[4],"valid_from":"2026-01-01","opens":"09:00","closes":"13:00"}"#
+        #expect(try client.send("PUT", "/v1/helpers/\(helperID)/shifts", headers: admin, body: #"{"shifts":[\#(shift)]}"#).status == 200)
+        let session = try #require(try Self.sessions(client).first?["id"] as? Int)
+        for index in 0..<8 {
+            #expect(try client.send("POST", "/v1/sessions/\(session)/seats", body: Self.seatBody("s\(index)@example.org")).status == 201)
+        }
+        let ninth = try client.send("POST", "/v1/sessions/\(session)/seats", body: Self.seatBody("ninth@example.org"))
+        #expect(ninth.status == 409 && ninth.json["type"] as? String == "urn:termin:problem:session-full", "\(ninth.status) \(ninth.text)")
+        #expect(try app.scalar("SELECT count(*) FROM appointment a JOIN desk d ON d.id = a.desk_id WHERE d.seat_number IS NULL") == "0")
+    }
+
     /// Twenty citizens race for eight seats: exactly eight get one, the others hear the session is full; a
     /// cancelled seat is free again.
     @Test func racingCitizensNeverOversellASession() throws {

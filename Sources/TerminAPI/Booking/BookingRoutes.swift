@@ -263,7 +263,7 @@ extension TerminAPI {
         switch source {
         case .hold(let id):
             return fingerprint(asking: "hold=\(id)", contact: contact, pseudonym: pseudonym)
-        case .direct(let officeID, let start, let services, let channel, let needs):
+        case .direct(let officeID, let start, let services, let channel, let needs, _):   // seats have their own route
             return fingerprint(asking: "office=\(officeID);start=\(start.secondsSinceEpoch);channel=\(channel.rawValue);services="
                                    + services.map { "\($0.serviceID):\($0.quantity)" }.joined(separator: ",")
                                    + ";needs=" + needs.tokens.joined(separator: ","),

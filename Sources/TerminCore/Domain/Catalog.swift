@@ -16,11 +16,17 @@ public struct AppointmentShape: Sendable, Equatable {
     public let slotUnits: Int
     /// Desks qualified for every service, in desk-number order.
     public let deskIDs: [Int]
+    /// Of `deskIDs`, the group sessions' seats, with their seat numbers (empty for nearly every shape).
+    public let seats: [Int: Int]
 
     /// The same appointment on one of its desks only (an allocation chose the desk).
-    public func onDesk(_ deskID: Int) -> AppointmentShape {
-        precondition(deskIDs.contains(deskID), "a qualified desk")
-        return AppointmentShape(officeID: officeID, services: services, slotUnits: slotUnits, deskIDs: [deskID])
+    public func onDesk(_ deskID: Int) -> AppointmentShape { on([deskID]) }
+
+    /// The same appointment on some of its desks only.
+    public func on(_ chosen: [Int]) -> AppointmentShape {
+        precondition(chosen.allSatisfy(deskIDs.contains), "qualified desks")
+        return AppointmentShape(officeID: officeID, services: services, slotUnits: slotUnits, deskIDs: chosen,
+                                seats: seats.filter { chosen.contains($0.key) })
     }
 }
 
@@ -84,10 +90,12 @@ public struct Catalog: Sendable {
     /// Validates a combination of services at an office for a channel and works out its length and desks.
     ///
     /// Two services may share an appointment when either lists the other as combinable (the export lists a few
-    /// pairs in one direction only). The appointment lasts the sum of each offer's units times its quantity.
+    /// pairs in one direction only). The appointment lasts the sum of each offer's units times its quantity. Its desks
+    /// are those qualified (a seat only as a seat of its session: see `desks(of:date:startUnit:)`), or with `seatsOf`,
+    /// that session's seats.
     /// - Throws: `SchedulingError` naming the offending field (`office`, `services[i].id`, `services[i].quantity`).
-    public func shape(officeID: Int, services requested: [ServiceRequest], channel: Channel, needs: Needs = [])
-        throws(SchedulingError) -> AppointmentShape {
+    public func shape(officeID: Int, services requested: [ServiceRequest], channel: Channel, needs: Needs = [],
+                      seatsOf session: GroupSession? = nil) throws(SchedulingError) -> AppointmentShape {
         guard let office = offices[officeID] else {
             throw SchedulingError(.unknownOffice, field: "office", detail: "There is no office \(officeID).")
         }
@@ -136,7 +144,12 @@ public struct Catalog: Sendable {
             units += offer.slotUnits * request.quantity
         }
         let serviceIDs = Set(requested.map(\.serviceID))
-        let deskIDs = (desks[officeID] ?? []).filter { $0.inService && serviceIDs.isSubset(of: $0.serviceIDs) }.map(\.id)
+        // A session's seats are its seats alone: never a helper's desk that could take the service too.
+        let deskIDs = (desks[officeID] ?? []).filter { desk in
+            guard desk.inService, serviceIDs.isSubset(of: desk.serviceIDs) else { return false }
+            guard let session else { return true }
+            return desk.seatNumber.map { $0 <= session.seats } ?? false
+        }.map(\.id)
         guard !deskIDs.isEmpty else {
             throw SchedulingError(.noQualifiedDesk, field: "services",
                                   detail: "No desk at \(office.displayName) handles all of these services together.")
@@ -157,6 +170,26 @@ public struct Catalog: Sendable {
         guard units <= office.unitsPerDay else {
             throw SchedulingError(.quantityOutOfRange, field: "services", detail: "The appointment is longer than a day.")
         }
-        return AppointmentShape(officeID: officeID, services: requested, slotUnits: units, deskIDs: meeting)
+        let seats = Dictionary(uniqueKeysWithValues: qualified.compactMap { desk in
+            desk.seatNumber.flatMap { meeting.contains(desk.id) ? (desk.id, $0) : nil }
+        })
+        return AppointmentShape(officeID: officeID, services: requested, slotUnits: units, deskIDs: meeting, seats: seats)
+    }
+
+    /// The desks of `shape` that may take it at `startUnit` on `date`: all but the group sessions' seats, and a seat only
+    /// as a seat of a session there and then (the session's one service, at its start, within its seats), as the
+    /// database holds it (`Sql/025`).
+    public func desks(of shape: AppointmentShape, date: LocalDate, startUnit: Int) -> [Int] {
+        guard !shape.seats.isEmpty else { return shape.deskIDs }
+        let seatsThen = sessionSeats(for: shape, date: date, startUnit: startUnit)
+        return shape.deskIDs.filter { shape.seats[$0].map { $0 <= seatsThen } ?? true }
+    }
+
+    /// The most seats of a session of `shape`'s one service starting at `startUnit` on `date` at its office; 0 if none.
+    func sessionSeats(for shape: AppointmentShape, date: LocalDate, startUnit: Int) -> Int {
+        guard shape.services.count == 1, shape.services[0].quantity == 1, let office = offices[shape.officeID] else { return 0 }
+        return (sessionsByDay[shape.officeID]?[date] ?? []).filter {
+            $0.serviceID == shape.services[0].serviceID && $0.startMinute == startUnit * office.slotMinutes
+        }.map(\.seats).max() ?? 0
     }
 }

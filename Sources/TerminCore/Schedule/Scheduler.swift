@@ -94,11 +94,30 @@ public struct Scheduler: Sendable {
                              now: Instant) -> [DayAvailability] {
         let (office, earliest, days) = openDays(shape: shape, from: from, to: to, channel: channel, now: now)
         return days.compactMap { layout in
-            let starts = ledger.freeStarts(layout: layout, deskIDs: shape.deskIDs, units: shape.slotUnits, channel: channel)
+            let starts = freeStarts(shape, in: layout, channel: channel)
                 .map { BerlinTime.instant(date: layout.date, minuteOfDay: $0 * office.slotMinutes) }
                 .filter { $0 >= earliest }
             return starts.isEmpty ? nil : DayAvailability(date: layout.date, starts: starts)
         }
+    }
+
+    /// The free start units of `shape` in `layout`, in order: on its desks, and on a group session's seat only at the
+    /// session's start (see `Catalog.desks(of:date:startUnit:)`).
+    private func freeStarts(_ shape: AppointmentShape, in layout: DayLayout, channel: Channel) -> [Int] {
+        guard !shape.seats.isEmpty else {
+            return ledger.freeStarts(layout: layout, deskIDs: shape.deskIDs, units: shape.slotUnits, channel: channel)
+        }
+        let desks = shape.deskIDs.filter { shape.seats[$0] == nil }
+        var starts = Set(desks.isEmpty ? [] : ledger.freeStarts(layout: layout, deskIDs: desks, units: shape.slotUnits, channel: channel))
+        for session in catalog.sessionsByDay[shape.officeID]?[layout.date] ?? []
+        where session.startMinute % layout.slotMinutes == 0 {
+            let unit = session.startMinute / layout.slotMinutes
+            let seats = catalog.desks(of: shape, date: layout.date, startUnit: unit).filter { shape.seats[$0] != nil }
+            if !seats.isEmpty, ledger.freeStarts(layout: layout, deskIDs: seats, units: shape.slotUnits, channel: channel).contains(unit) {
+                starts.insert(unit)
+            }
+        }
+        return starts.sorted()
     }
 
     /// The office, the earliest start the channel may book now, and the layouts of the open days from `from` to `to`
@@ -122,7 +141,7 @@ public struct Scheduler: Sendable {
         return days.map { layout in
             var count = 0
             var first: Instant?
-            for unit in ledger.freeStarts(layout: layout, deskIDs: shape.deskIDs, units: shape.slotUnits, channel: channel) {
+            for unit in freeStarts(shape, in: layout, channel: channel) {
                 let start = BerlinTime.instant(date: layout.date, minuteOfDay: unit * office.slotMinutes)
                 guard start >= earliest else { continue }
                 count += 1
@@ -161,13 +180,14 @@ public struct Scheduler: Sendable {
         }
         let startUnit = minute / office.slotMinutes
         let range = startUnit..<(startUnit + shape.slotUnits)
+        let deskIDs = catalog.desks(of: shape, date: date, startUnit: startUnit)
         let open = layout.desks.contains { desk in
-            shape.deskIDs.contains(desk.deskID) && range.upperBound <= layout.unitsPerDay && desk.open.isSet(range)
+            deskIDs.contains(desk.deskID) && range.upperBound <= layout.unitsPerDay && desk.open.isSet(range)
         }
         guard open else {
             throw SchedulingError(.outsideOpeningHours, field: "start",
                                   detail: "No qualified desk at \(office.displayName) is open for the whole appointment then.")
         }
-        return Placement(layout: layout, startUnit: startUnit, shape: shape)
+        return Placement(layout: layout, startUnit: startUnit, shape: deskIDs.count == shape.deskIDs.count ? shape : shape.on(deskIDs))
     }
 }

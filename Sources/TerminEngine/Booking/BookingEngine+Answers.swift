@@ -62,7 +62,7 @@ extension BookingEngine.BookingSource {
 
     /// The office a direct booking is for.
     var officeID: Int? {
-        if case .direct(let officeID, _, _, _, _) = self { return officeID }
+        if case .direct(let officeID, _, _, _, _, _) = self { return officeID }
         return nil
     }
 }

@@ -73,7 +73,8 @@ extension BookingEngine {
             let (session, start) = sessions[entry.sessionID]!
             let services = [ServiceRequest(serviceID: session.serviceID, quantity: 1)]
             guard let (placement, run) = try? reserve(officeID: session.officeID, start: start, services: services,
-                                                      channel: .online, needs: [], now: now, in: live) else { continue }
+                                                      channel: .online, needs: [], seatsOf: session, now: now, in: live)
+            else { continue }
             let record = Appointment(id: Self.newID(), run: run, channel: .online, status: .confirmed, start: placement.start,
                                      end: placement.end, services: services, expiresAt: nil, contact: entry.contact)
             switch pipeline.commit(.init(Decisions.seatFromWaitlist(record, entryID: entry.id, now: now),

@@ -53,7 +53,8 @@ extension BookingEngine {
         }
         let start = BerlinTime.instant(date: session.date, minuteOfDay: minutes.lowerBound)
         let seat = BookingSource.direct(officeID: session.officeID, start: start,
-                                        services: [ServiceRequest(serviceID: session.serviceID, quantity: 1)], channel: channel)
+                                        services: [ServiceRequest(serviceID: session.serviceID, quantity: 1)], channel: channel,
+                                        seatsOf: session)
         do {
             return try book(seat, contact: contact, pseudonym: pseudonym, by: staff, idempotencyKey: idempotencyKey,
                             fingerprint: fingerprint)

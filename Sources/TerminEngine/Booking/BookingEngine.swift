@@ -141,7 +141,9 @@ public final class BookingEngine: Sendable {
     /// What a booking request asks for: a hold to confirm, or a time to book directly.
     public enum BookingSource: Sendable, Equatable {
         case hold(id: String)
-        case direct(officeID: Int, start: Instant, services: [ServiceRequest], channel: Channel, needs: Needs = [])
+        /// At `start`; with `seatsOf`, a seat of that session (its service at its start).
+        case direct(officeID: Int, start: Instant, services: [ServiceRequest], channel: Channel, needs: Needs = [],
+                    seatsOf: GroupSession? = nil)
     }
 
     /// Books an appointment and waits for its commit. With an idempotency key, a repeat of the same request returns
@@ -207,13 +209,13 @@ public final class BookingEngine: Sendable {
             }
             reserved = .init(Decisions.confirmation(holdID: holdID, code: code, contact: contact, caps: caps,
                                                     idempotency: idempotency, onBehalf: onBehalf, now: now), in: live)
-        case .direct(let officeID, let start, let services, let channel, let needs):
+        case .direct(let officeID, let start, let services, let channel, let needs, let session):
             try Self.requireMayBook(officeID: officeID, services: services, staff: staff, live.scheduler.catalog)
             let capped = try cappedIdentity(pseudonym: pseudonym, contact: contact, channel: channel)
             caps = capped.map { WritePlan.Caps(identity: $0.identity, limits: $0.limits, serviceIDs: services.map(\.serviceID)) }
             do {
                 let (placement, run) = try reserve(officeID: officeID, start: start, services: services, channel: channel,
-                                                   needs: needs, now: now, in: live)
+                                                   needs: needs, seatsOf: session, now: now, in: live)
                 let record = Appointment(id: id, run: run, channel: channel, status: .confirmed,
                                          start: placement.start, end: placement.end, services: services,
                                          expiresAt: nil, contact: contact)
@@ -317,12 +319,14 @@ public final class BookingEngine: Sendable {
     // MARK: Internals
 
     /// Validates under `live`'s catalogue and reserves in its ledger.
+    /// With `seatsOf`, on that session's seats only; otherwise never on a seat.
     func reserve(officeID: Int, start: Instant, services: [ServiceRequest], channel: Channel, needs: Needs,
-                 now: Instant, in live: LiveLedger) throws(EngineError) -> (Placement, SlotRun) {
+                 seatsOf session: GroupSession? = nil, now: Instant, in live: LiveLedger) throws(EngineError) -> (Placement, SlotRun) {
         let placement: Placement
         let scheduler = live.scheduler
         do {
-            let shape = try scheduler.catalog.shape(officeID: officeID, services: services, channel: channel, needs: needs)
+            let shape = try scheduler.catalog.shape(officeID: officeID, services: services, channel: channel, needs: needs,
+                                                    seatsOf: session)
             placement = try scheduler.placement(shape: shape, start: start, channel: channel, now: now)
         } catch {
             throw EngineError(error)
