@@ -85,8 +85,8 @@ final class EventLoop: @unchecked Sendable {
         epollFD = epoll_create1(Int32(EPOLL_CLOEXEC))
         wakeFD = eventfd(0, Int32(EFD_NONBLOCK) | Int32(EFD_CLOEXEC))
         guard epollFD >= 0, wakeFD >= 0 else { throw Socket.Failure(call: "epoll_create1/eventfd", errno: errno) }
-        register(listenFD, events: EPOLLIN.rawValue)
-        register(wakeFD, events: EPOLLIN.rawValue)
+        control(EPOLL_CTL_ADD, listenFD, events: EPOLLIN.rawValue)
+        control(EPOLL_CTL_ADD, wakeFD, events: EPOLLIN.rawValue)
     }
 
     /// Wakes the loop from another thread.
@@ -172,7 +172,7 @@ final class EventLoop: @unchecked Sendable {
                                          machine: HTTPConnectionStateMachine(limits: limits, parser: parser, now: .now),
                                          peer: ClientAddress(socketAddress: address))
             openConnections.add(1, ordering: .relaxed)
-            register(fd, events: EPOLLIN.rawValue | EPOLLRDHUP.rawValue)
+            control(EPOLL_CTL_ADD, fd, events: EPOLLIN.rawValue | EPOLLRDHUP.rawValue)
         }
     }
 
@@ -197,10 +197,9 @@ final class EventLoop: @unchecked Sendable {
         processInput(connection)
     }
 
-    /// Answers the complete requests buffered on a connection, in order: inline ones at once; the first that is
-    /// answered later (a deferring route, or a worker) is dispatched and parsing pauses until it is answered. Then
-    /// writes what was queued. Parsing also pauses while a full queue of answers waits to be written: once the socket
-    /// took them all, it goes on with the requests still buffered (no more bytes need arrive to wake it).
+    /// Answers the complete requests buffered on a connection, in order: inline ones at once; the first answered later
+    /// (a deferring route, or a worker) is dispatched and parsing pauses until it is answered; then writes the queue.
+    /// Parsing also pauses at a full queue of answers, and goes on once the socket took them all.
     private func processInput(_ connection: Connection) {
         while connection.machine.canParse {
             let pausedForOutput = answerBuffered(connection)
@@ -324,10 +323,9 @@ final class EventLoop: @unchecked Sendable {
             if written > 0 {
                 connection.machine.wrote(written, now: .now)
             } else if written < 0 && (errno == EAGAIN || errno == EWOULDBLOCK) {
-                // Not EPOLLRDHUP: a peer that closed its side may still read, and the level-triggered event would be
-                // reported at every wait while the answers wait (a loop spinning); a peer that never reads meets the
-                // write time-out.
-                modify(connection.fd, events: EPOLLOUT.rawValue)
+                // Not EPOLLRDHUP: level-triggered, a peer's half-close would wake every wait (a spinning loop); a peer
+                // that never reads meets the write time-out.
+                control(EPOLL_CTL_MOD, connection.fd, events: EPOLLOUT.rawValue)
                 return
             } else if written < 0 && errno == EINTR {
                 continue
@@ -338,8 +336,8 @@ final class EventLoop: @unchecked Sendable {
         }
         switch connection.machine.interestAfterFlush {
         case .close: closeConnection(connection)
-        case .read: modify(connection.fd, events: EPOLLIN.rawValue | EPOLLRDHUP.rawValue)
-        case .none: modify(connection.fd, events: 0)   // read no more until this request is answered
+        case .read: control(EPOLL_CTL_MOD, connection.fd, events: EPOLLIN.rawValue | EPOLLRDHUP.rawValue)
+        case .none: control(EPOLL_CTL_MOD, connection.fd, events: 0)   // read no more until this request is answered
         }
     }
 
@@ -381,18 +379,12 @@ final class EventLoop: @unchecked Sendable {
         }
     }
 
-    private func register(_ fd: Int32, events: UInt32) {
+    /// Registers (`EPOLL_CTL_ADD`) or changes (`EPOLL_CTL_MOD`) the events watched on `fd`.
+    private func control(_ operation: Int32, _ fd: Int32, events: UInt32) {
         var event = epoll_event()
         event.events = events
         event.data.fd = fd
-        epoll_ctl(epollFD, EPOLL_CTL_ADD, fd, &event)
-    }
-
-    private func modify(_ fd: Int32, events: UInt32) {
-        var event = epoll_event()
-        event.events = events
-        event.data.fd = fd
-        epoll_ctl(epollFD, EPOLL_CTL_MOD, fd, &event)
+        epoll_ctl(epollFD, operation, fd, &event)
     }
 
     /// Stands in for a request that could not be parsed, when a request id is made for it.
