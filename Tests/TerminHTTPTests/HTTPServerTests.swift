@@ -116,17 +116,24 @@ import TerminTestSupport
         #expect(try first.send("GET", "/still-served").status == 200)
     }
 
+    /// A running server of `router` on one event loop and two workers, on a free port, configured further by `configure`.
+    static func serving(_ router: Router, _ configure: (inout HTTPServer.Configuration) -> Void = { _ in }) throws -> HTTPServer {
+        var configuration = HTTPServer.Configuration()
+        configuration.port = 0
+        configuration.loopCount = 1
+        configuration.workerThreads = 2
+        configure(&configuration)
+        let server = try HTTPServer(configuration: configuration, router: router)
+        TestThreads.start(server.loops)
+        return server
+    }
+
     /// Inline routes answer on the event loop, the others on workers; a pipeline mixing both is answered in order.
     @Test func aPipelineMixingInlineAndWorkerRoutesIsAnsweredInOrder() throws {
         var router = Router()
         router.add("GET", "/inline/{n}", inline: true) { _, parameters in HTTPResponse(status: 200, body: Array("i\(parameters["n"]!)".utf8)) }
         router.add("GET", "/worker/{n}") { _, parameters in HTTPResponse(status: 200, body: Array("w\(parameters["n"]!)".utf8)) }
-        var configuration = HTTPServer.Configuration()
-        configuration.port = 0
-        configuration.loopCount = 1
-        configuration.workerThreads = 2
-        let server = try HTTPServer(configuration: configuration, router: router)
-        TestThreads.start(server.loops)
+        let server = try Self.serving(router)
         defer { server.stop() }
         let client = try TestHTTPClient(port: server.port)
         let count = 600
@@ -147,11 +154,7 @@ import TerminTestSupport
         var router = Router()
         let body = [UInt8](repeating: UInt8(ascii: "x"), count: 100_000)
         router.add("GET", "/big/{n}", inline: true) { _, parameters in HTTPResponse(status: 200, body: Array(parameters["n"]!.utf8) + body) }
-        var configuration = HTTPServer.Configuration()
-        configuration.port = 0
-        configuration.loopCount = 1
-        let server = try HTTPServer(configuration: configuration, router: router)
-        TestThreads.start(server.loops)
+        let server = try Self.serving(router)
         defer { server.stop() }
         let client = try TestHTTPClient(port: server.port)
         let count = 30   // 3 MB of answers
@@ -178,13 +181,9 @@ import TerminTestSupport
             return .deferred
         }) { _, parameters in HTTPResponse(status: 200, body: Array("w\(parameters["n"]!)".utf8)) }
         let lines = Mutex<Int>(0)
-        var configuration = HTTPServer.Configuration()
-        configuration.port = 0
-        configuration.loopCount = 1
-        configuration.workerThreads = 2
-        configuration.accessLog = { chunk in lines.withLock { $0 += chunk.filter { $0 == UInt8(ascii: "\n") }.count } }
-        let server = try HTTPServer(configuration: configuration, router: router)
-        TestThreads.start(server.loops)
+        let server = try Self.serving(router) { configuration in
+            configuration.accessLog = { chunk in lines.withLock { $0 += chunk.filter { $0 == UInt8(ascii: "\n") }.count } }
+        }
         defer { server.stop() }
         let client = try TestHTTPClient(port: server.port)
         let count = 300
