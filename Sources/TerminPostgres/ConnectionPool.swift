@@ -4,7 +4,8 @@ import Synchronization
 /// A bounded pool of PostgreSQL connections, opened lazily and reused.
 ///
 /// At most `size` connections exist; a caller waits at most `acquireTimeoutSeconds` for one to become free and
-/// then gets `PostgresError.poolTimeout`. A connection that broke is dropped and replaced on the next acquire.
+/// then gets `PostgresError.poolTimeout`. A connection that broke, or that the server closed while it was idle, is
+/// dropped and replaced on the next acquire.
 public final class ConnectionPool: Sendable {
     /// Default number of connections.
     public static let sizeDefault = 8
@@ -36,11 +37,19 @@ public final class ConnectionPool: Sendable {
             throw PostgresError(.poolTimeout, message: "no database connection free within \(acquireTimeoutSeconds) s")
         }
         defer { permits.signal() }
-        let connection = try idle.withLock { $0.popLast()?.value } ?? PostgresConnection(conninfo: conninfo, applicationName: applicationName)
+        let connection = try kept() ?? PostgresConnection(conninfo: conninfo, applicationName: applicationName)
         defer {
             if connection.isHealthy { idle.withLock { $0.append(UnsafeSendable(connection)) } }
         }
         return try body(connection)
+    }
+
+    /// An idle connection still open, if any; those the server closed meanwhile are dropped.
+    private func kept() -> PostgresConnection? {
+        while let connection = idle.withLock({ $0.popLast()?.value }) {
+            if connection.isOpen { return connection }
+        }
+        return nil
     }
 
     /// Runs `body` in a transaction on a pooled connection.

@@ -77,7 +77,7 @@ public final class DatabaseSupervisor: Sendable {
         while !stopping.load(ordering: .acquiring) {
             do throws(PostgresError) {
                 let live: PostgresConnection
-                if let connection, connection.isHealthy { live = connection } else {
+                if let connection, connection.isOpen { live = connection } else {
                     live = try PostgresConnection(conninfo: conninfo, applicationName: "termin-supervisor")
                 }
                 connection = live

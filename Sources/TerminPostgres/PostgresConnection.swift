@@ -12,10 +12,28 @@ public final class PostgresConnection {
     /// Most distinct statements prepared on one connection before the cache is cleared.
     public static let preparedStatementsMax = 256
 
-    /// Opens a connection; `conninfo` is a libpq connection string or URI. `applicationName` names the connection
-    /// in `pg_stat_activity` and in the ledger notifications (an instance recognises its own by it).
+    /// What a connection over TCP sets unless `conninfo` says otherwise, so that a server whose host is lost (powered
+    /// off, cut off by the network) is noticed within about half a minute instead of the kernel's two hours of an idle
+    /// connection, or its quarter of an hour of retransmissions: the commit writer and the ledger's notifications
+    /// would otherwise wait on it that long before they reconnect to a new primary. A connection attempt gives up
+    /// after `connect_timeout` seconds; an idle connection is probed after `keepalives_idle` seconds of silence, every
+    /// `keepalives_interval` seconds, and dropped after `keepalives_count` unanswered probes; data the server has not
+    /// acknowledged for `tcp_user_timeout` milliseconds drops it too. Unix sockets (the embedded cluster) ignore them.
+    public static let tcpDefaults: KeyValuePairs<String, String> = [
+        "connect_timeout": "10", "keepalives": "1", "keepalives_idle": "10", "keepalives_interval": "5",
+        "keepalives_count": "3", "tcp_user_timeout": "30000",
+    ]
+
+    /// Opens a connection; `conninfo` is a libpq connection string or URI, whose settings win over `tcpDefaults`.
+    /// `applicationName` names the connection in `pg_stat_activity` and in the ledger notifications (an instance
+    /// recognises its own by it).
     public init(conninfo: String, applicationName: String = "termin") throws(PostgresError) {
-        guard let handle = PQconnectdb(conninfo) else {
+        // `dbname` last and expanded: the settings of `conninfo` override the defaults before it.
+        let keywords = Self.tcpDefaults.map(\.key) + ["dbname"], values = Self.tcpDefaults.map(\.value) + [conninfo]
+        let connected = withCStrings(keywords) { keywords in
+            withCStrings(values) { values in PQconnectdbParams(keywords, values, 1) }
+        }
+        guard let handle = connected else {
             throw PostgresError(.connectionFailed, message: "libpq could not allocate a connection")
         }
         guard PQstatus(handle) == CONNECTION_OK else {
@@ -31,8 +49,21 @@ public final class PostgresConnection {
 
     deinit { PQfinish(handle) }
 
-    /// Whether the connection is still usable.
+    /// Whether the connection is still usable, as far as libpq has seen.
     public var isHealthy: Bool { PQstatus(handle) == CONNECTION_OK }
+
+    /// Whether an idle connection is still open: what the server sent unasked is read first, without waiting. A
+    /// server that ended the connection (restarted, failed over, or `pg_terminate_backend`) has sent its farewell and
+    /// closed, so a connection kept for later is found dead here, not by the first statement given to it.
+    public var isOpen: Bool {
+        for _ in 0..<4 {   // the farewell, then the end of the stream
+            guard isHealthy else { return false }
+            var descriptor = pollfd(fd: PQsocket(handle), events: Int16(POLLIN), revents: 0)
+            guard poll(&descriptor, 1, 0) > 0 else { return true }
+            guard PQconsumeInput(handle) == 1 else { return false }
+        }
+        return isHealthy
+    }
 
     /// Runs SQL text without parameters; it may hold several statements (migrations).
     @discardableResult
@@ -107,6 +138,13 @@ public final class PostgresConnection {
         }
         return PostgresRows(columns: columns, rows: rows)
     }
+}
+
+/// Calls `body` with `strings` as a NULL-terminated array of C strings, valid during the call.
+private func withCStrings<T>(_ strings: [String], _ body: (UnsafePointer<UnsafePointer<CChar>?>) -> T) -> T {
+    let copies = strings.map { strdup($0) }
+    defer { copies.forEach { free($0) } }
+    return (copies.map { UnsafePointer($0) } + [nil]).withUnsafeBufferPointer { body($0.baseAddress!) }
 }
 
 extension String {
