@@ -116,6 +116,23 @@ import TerminPostgres
         #expect(try db.query("SELECT id FROM appointment").scalar == Self.row(entries[0]).id)
     }
 
+    /// A restart or a failover ends the writer's connection while it waits for work: the next batch is written on a
+    /// new one, not failed on the old.
+    @Test func aConnectionTheServerEndedMeanwhileFailsNoBatch() throws {
+        let conninfo = try TestDatabase.create()
+        let writer = CommitWriter(conninfo: conninfo, applicationName: "termin-ended")
+        TestThreads.start(writer.loops)
+        defer { writer.stop() }
+        #expect(Self.words([writer.submit(Self.entry(unit: 84))]) == ["committed"])
+        let db = try PostgresConnection(conninfo: conninfo)
+        let ended = "SELECT count(*) FROM pg_stat_activity WHERE application_name = 'termin-ended'"
+        #expect(try db.query("SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity WHERE application_name = 'termin-ended'")
+            .scalar == "1")
+        try Wait.required("the writer's backend ended") { try db.query(ended).scalar == "0" }
+        usleep(100_000)   // its process leaves the activity view a moment before its socket closes
+        #expect(Self.words([writer.submit(Self.entry(unit: 90))]) == ["committed"])
+    }
+
     @Test func concurrentSubmittersShareBatches() throws {
         let conninfo = try TestDatabase.create()
         var configuration = CommitWriter.Configuration()

@@ -180,7 +180,7 @@ public final class CommitWriter: Sendable {
             assert(!batch.isEmpty && batch.count <= policy.batchSizeMax, "a batch never exceeds its bound")
             let outcomes: [Outcome?]
             do {
-                if connection == nil || connection?.isHealthy == false {
+                if connection?.isOpen != true {   // a server restarted or failed over since the last batch
                     connection = try BatchWrite.connect(conninfo: conninfo, applicationName: applicationName)
                 }
                 outcomes = try Self.writeIsolatingFaults(batch.map(\.plan), connection!)

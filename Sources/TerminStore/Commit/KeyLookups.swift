@@ -55,7 +55,7 @@ final class KeyLookups: Sendable {
         while let batch = next() {
             let outcomes: [WritePlan.Outcome]
             do {
-                if connection == nil || connection?.isHealthy == false {
+                if connection?.isOpen != true {   // a server restarted or failed over since the last batch
                     connection = try BatchWrite.connect(conninfo: conninfo, applicationName: applicationName)
                 }
                 outcomes = try BatchWrite.replays(batch.map(\.plan), connection!)
