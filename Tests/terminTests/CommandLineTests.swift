@@ -96,6 +96,10 @@ import TerminStore
         for command in TerminCommandLine.commands {
             #expect(TerminCommandLine.main([command.name, "--help"]) == ExitCode.success)
             #expect(TerminCommandLine.main([command.name, "--no-such-option"]) == ExitCode.usage)
+            #expect(TerminCommandLine.main([command.name, "-h"]) == ExitCode.success)
+            // Not a file or an action named "-x", nor `help` of the command and something else.
+            #expect(TerminCommandLine.main([command.name, "-x"]) == ExitCode.usage)
+            #expect(TerminCommandLine.main(["help", command.name, "--bogus"]) == ExitCode.usage)
         }
         #expect(TerminCommandLine.main([]) == ExitCode.usage)
         #expect(TerminCommandLine.main(["frobnicate"]) == ExitCode.usage)

@@ -15,8 +15,8 @@ struct ParsedOptions: Sendable {
     /// The argument after the positional one, where the declaration takes one (`termin staff add NAME`).
     let operand: String?
 
-    /// Parses `arguments` (`--name value`, `--name=value`, flags, and one positional where declared); values of
-    /// options not given come from their environment variable when it is set and not empty.
+    /// Parses `arguments` (`--name value`, `--name=value`, flags, `-h` for `--help`, and one positional where
+    /// declared); values of options not given come from their environment variable when it is set and not empty.
     init(_ arguments: [String], options: [any OptionDeclaration], positional declaration: Positional? = nil,
          environment: [String: String] = ProcessInfo.processInfo.environment) throws(UsageError) {
         let declared = Dictionary(uniqueKeysWithValues: options.map { ($0.name, $0) })
@@ -26,7 +26,10 @@ struct ParsedOptions: Sendable {
         while index < arguments.count {
             let argument = arguments[index]
             index += 1
+            if argument == "-h" { flags.insert(HelpOption.help.name); continue }
             guard argument.hasPrefix("--") else {
+                // A file whose name starts with a dash is named as ./-name: anything else was meant as an option.
+                if argument.hasPrefix("-") && argument.count > 1 { throw UsageError(description: "unknown option \(argument)") }
                 if let declaration, positional != nil, declaration.operand != nil, operand == nil {
                     operand = argument
                     continue
@@ -122,5 +125,5 @@ struct ParsedOptions: Sendable {
 
 /// `--help`, which every command takes.
 enum HelpOption {
-    static let help = Option.flag("help", help: "show this help")
+    static let help = Option.flag("help", help: "show this help (also -h)")
 }

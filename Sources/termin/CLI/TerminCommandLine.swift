@@ -28,6 +28,10 @@ enum TerminCommandLine {
                 log("unknown command '\(arguments[1])'")
                 return ExitCode.usage
             }
+            guard arguments.count == 2 else {
+                log("unexpected argument '\(arguments[2])'\nusage: termin help [command]")
+                return ExitCode.usage
+            }
             print("usage: " + command.usage)
             return ExitCode.success
         }
