@@ -204,4 +204,28 @@ import Testing
         let closeNow = machine.receivedEndOfInput()
         #expect(closeNow)
     }
+
+    /// RFC 9110 §10.1.1: a client that sends `Expect: 100-continue` waits for `100 Continue` (curl, a second at most)
+    /// before it sends its body; it is told once, and only when a body is to come.
+    @Test func aRequestExpectingContinueIsToldToContinueOnce() {
+        var machine = Self.machine()
+        machine.received(Self.bytes("POST /a HTTP/1.1\r\nHost: a\r\nExpect: 100-continue\r\nContent-Length: 4\r\n\r\n"), now: Self.t0)
+        #expect(Self.next(&machine) == "wait")
+        #expect(Self.drain(&machine) == "HTTP/1.1 100 Continue\r\n\r\n")
+        machine.received(Self.bytes("ab"), now: Self.t0)
+        #expect(Self.next(&machine) == "wait")
+        #expect(machine.pendingWrite == nil)
+        machine.received(Self.bytes("cdGET /b HTTP/1.1\r\nHost: a\r\n\r\n"), now: Self.t0)
+        #expect(Self.next(&machine) == "POST /a")
+        Self.respond(&machine)
+        #expect(Self.drain(&machine).hasPrefix("HTTP/1.1 200 OK\r\n"))
+        #expect(Self.next(&machine) == "GET /b")
+        for request in ["POST /c HTTP/1.1\r\nHost: a\r\nContent-Length: 4\r\n\r\n",
+                        "POST /c HTTP/1.0\r\nExpect: 100-continue\r\nContent-Length: 4\r\n\r\n"] {
+            var other = Self.machine()
+            other.received(Self.bytes(request), now: Self.t0)
+            #expect(Self.next(&other) == "wait")
+            #expect(other.pendingWrite == nil, "\(request.debugDescription)")
+        }
+    }
 }

@@ -95,6 +95,33 @@ import Testing
         }
     }
 
+    /// A request arriving in pieces is parsed on from where its bytes ran out: what was parsed is not read again (here
+    /// overwritten, as only a parse from the start would notice), so a body of many small chunks costs its length, not
+    /// the square of it.
+    @Test func aRequestArrivingInPiecesIsParsedOnFromWhereItStopped() {
+        var bytes = Array("POST /c HTTP/1.1\r\nHost: a\r\nTransfer-Encoding: chunked\r\n\r\n".utf8)
+        var progress = HTTPRequestParser.Progress()
+        guard case .needMore = parser.parse(bytes[...], resuming: &progress), progress.hasHead else {
+            Issue.record("the head was not parsed")
+            return
+        }
+        for letter in "Wiki" {
+            bytes += Array("1\r\n\(letter)\r\n".utf8)
+            guard case .needMore = parser.parse(bytes[...], resuming: &progress) else {
+                Issue.record("a chunk ended the request")
+                return
+            }
+        }
+        bytes = Array(repeating: UInt8(ascii: "?"), count: bytes.count)   // head and chunks, done with
+        bytes += Array("0\r\n\r\n".utf8)
+        guard case .request(let request, let consumed) = parser.parse(bytes[...], resuming: &progress) else {
+            Issue.record("not parsed on")
+            return
+        }
+        #expect(request.body == Array("Wiki".utf8) && request.path == "/c" && consumed == bytes.count)
+        #expect(!progress.hasHead, "a new request starts afresh")
+    }
+
     @Test func keepAliveRules() throws {
         func request(_ text: String) -> HTTPRequest? {
             if case .request(let request, _) = outcome(text) { return request }

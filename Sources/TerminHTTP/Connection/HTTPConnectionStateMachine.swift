@@ -46,6 +46,9 @@ struct HTTPConnectionStateMachine {
         case reject(ProblemDetails)
     }
 
+    /// The interim answer to a request that expects `100-continue`.
+    static let continueHead = Array("HTTP/1.1 100 Continue\r\n\r\n".utf8)
+
     /// Most response bytes queued on a connection before it stops parsing pipelined requests.
     static let queuedOutputBytesMax = 1 << 20
 
@@ -56,6 +59,10 @@ struct HTTPConnectionStateMachine {
     /// Bytes read and not yet consumed by a request (from `inputStart` on).
     private var input: [UInt8] = []
     private var inputStart = 0
+    /// How far the request at `inputStart` was parsed: the next parse goes on from there.
+    private var progress = HTTPRequestParser.Progress()
+    /// Whether the request being read was told `100 Continue`.
+    private var continued = false
     /// Responses queued for writing, in order, and how much of the first is written.
     private var output: [(head: [UInt8], body: [UInt8])] = []
     private var outputOffset = 0
@@ -109,7 +116,7 @@ struct HTTPConnectionStateMachine {
     /// The next step for the buffered input. Call while it answers `.request` (and the request is answered inline).
     mutating func next(now: ContinuousClock.Instant) -> Next {
         guard state == .reading, !outputQueueIsFull else { return compacting(.wait) }
-        switch parser.parse(input[inputStart...]) {
+        switch parser.parse(input[inputStart...], resuming: &progress) {
         case .needMore:
             if bufferedInputBytes > inputBytesMax {
                 // Only chunk framing can make a request this large without the parser refusing it first.
@@ -119,7 +126,13 @@ struct HTTPConnectionStateMachine {
                 state = .closing   // the peer closed its side mid-request
             } else if bufferedInputBytes > 0 {
                 if requestStarted == nil { requestStarted = now }
-                if headersComplete == nil && Self.containsHeaderEnd(input[inputStart...]) { headersComplete = now }
+                if headersComplete == nil && progress.hasHead { headersComplete = now }
+                if progress.expectsContinue && !continued {
+                    // RFC 9110 §10.1.1: the client waits for this before it sends the body.
+                    continued = true
+                    output.append((Self.continueHead, []))
+                    outputBytes += Self.continueHead.count
+                }
             }
             return compacting(.wait)
         case .reject(let problem):
@@ -129,6 +142,7 @@ struct HTTPConnectionStateMachine {
             inputStart += consumed
             requestStarted = nil
             headersComplete = nil
+            continued = false
             keepAlive = keepAlive && request.wantsKeepAlive
             return .request(request)
         }
@@ -252,16 +266,5 @@ struct HTTPConnectionStateMachine {
             inputStart = 0
         }
         return next
-    }
-
-    /// Whether the bytes hold a complete header section (an empty line).
-    static func containsHeaderEnd(_ bytes: ArraySlice<UInt8>) -> Bool {
-        guard bytes.count >= 4 else { return false }
-        var index = bytes.startIndex
-        while index <= bytes.endIndex - 4 {
-            if bytes[index] == 13 && bytes[index + 1] == 10 && bytes[index + 2] == 13 && bytes[index + 3] == 10 { return true }
-            index += 1
-        }
-        return false
     }
 }

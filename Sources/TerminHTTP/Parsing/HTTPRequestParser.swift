@@ -20,17 +20,158 @@ public struct HTTPRequestParser: Sendable {
     static let cr = UInt8(ascii: "\r"), lf = UInt8(ascii: "\n"), sp = UInt8(ascii: " "), tab = UInt8(ascii: "\t")
     static let colon = UInt8(ascii: ":")
 
+    /// How far the request at the start of a connection's buffer was parsed when its bytes ran out, so that the next
+    /// parse of that request, with more bytes behind, resumes there: its head is parsed once, a chunked body is
+    /// decoded chunk by chunk, and nothing is parsed again until the bytes that could change the outcome have come (a
+    /// line's end, a chunk's or a body's last byte, or more than a limit allows). However a client cuts its request
+    /// (a byte per packet, a chunk of one byte each), each byte is looked at a bounded number of times; parsing from
+    /// the start at every read made such a request cost the square of its length. Offsets count from the request's
+    /// first byte. A new request starts with a new `Progress`; `parse` resets it once a request is complete or refused.
+    public struct Progress: Sendable {
+        public init() {}
+        /// The request line and header section, once complete.
+        var head: Head?
+        /// Of a chunked body: where decoding goes on, and what it decoded.
+        var chunks = Chunks()
+        /// What must arrive before parsing again can change the outcome.
+        var awaiting: Awaiting?
+        /// Whether the request's header section is complete (its body is what is arriving).
+        public var hasHead: Bool { head != nil }
+        /// Whether the request's head is complete and asks for `100 Continue` before its body (HTTP/1.1 only).
+        public var expectsContinue: Bool {
+            guard let head, head.minorVersion >= 1 else { return false }
+            return head.headers.contains { $0.name == "expect" && $0.value.lowercased() == "100-continue" }
+        }
+    }
+
+    /// The request line and header section of a request, parsed.
+    struct Head: Sendable {
+        let method: String
+        let target: String
+        let path: String
+        let query: [(name: String, value: String)]
+        let minorVersion: Int
+        let headers: [(name: String, value: String)]
+        /// Offset of the body's first byte.
+        let bodyStart: Int
+        let framing: Framing
+    }
+
+    enum Framing: Sendable {
+        case length(Int)
+        case chunked
+    }
+
+    /// A chunked body's decoding so far: `cursor` is the offset of the next size line (or trailer line), `body` the
+    /// chunks before it, `trailerStart` where the trailer section began, once the last chunk was read.
+    struct Chunks: Sendable {
+        var cursor: Int?
+        var body: [UInt8] = []
+        var trailerStart: Int?
+    }
+
+    /// What a parse that ran out of bytes waits for.
+    enum Awaiting: Sendable {
+        /// A line's end (an LF at `scannedTo` or after), or more than `limit` bytes (then the line is too long).
+        case lineEnd(scannedTo: Int, limit: Int)
+        /// `count` bytes in all.
+        case bytes(Int)
+    }
+
     /// Tries to parse one request from the start of `buffer`.
     public func parse(_ buffer: ArraySlice<UInt8>) -> Outcome {
+        var progress = Progress()
+        return parse(buffer, resuming: &progress)
+    }
+
+    /// Tries to parse one request from the start of `buffer`, going on from `progress`: what an earlier parse of a
+    /// shorter `buffer` (the same request's first bytes) left in it.
+    public func parse(_ buffer: ArraySlice<UInt8>, resuming progress: inout Progress) -> Outcome {
+        if let awaiting = progress.awaiting {
+            switch awaiting {
+            case .bytes(let count):
+                if buffer.count < count { return .needMore }
+            case .lineEnd(let scannedTo, let limit):
+                if buffer.count <= limit && !buffer[(buffer.startIndex + min(scannedTo, buffer.count))...].contains(Self.lf) {
+                    progress.awaiting = .lineEnd(scannedTo: buffer.count, limit: limit)
+                    return .needMore
+                }
+            }
+            progress.awaiting = nil
+        }
+        let outcome = parseGoingOn(buffer, &progress)
+        if case .needMore = outcome {
+            precondition(progress.awaiting != nil, "a parse that needs more says what")
+        } else {
+            progress = Progress()
+        }
+        return outcome
+    }
+
+    private func parseGoingOn(_ buffer: ArraySlice<UInt8>, _ progress: inout Progress) -> Outcome {
+        if progress.head == nil {
+            switch parseHead(buffer) {
+            case .needMore(let awaiting):
+                progress.awaiting = awaiting
+                return .needMore
+            case .reject(let problem):
+                return .reject(problem)
+            case .head(let head):
+                progress.head = head
+            }
+        }
+        let head = progress.head!
+        let body: [UInt8], end: Int
+        switch head.framing {
+        case .length(let length):
+            guard buffer.count - head.bodyStart >= length else {
+                progress.awaiting = .bytes(head.bodyStart + length)
+                return .needMore
+            }
+            let bodyStart = buffer.startIndex + head.bodyStart
+            body = Array(buffer[bodyStart..<(bodyStart + length)])
+            end = head.bodyStart + length
+        case .chunked:
+            if progress.chunks.cursor == nil { progress.chunks.cursor = head.bodyStart }
+            switch parseChunked(buffer, &progress.chunks) {
+            case .needMore(let awaiting):
+                progress.awaiting = awaiting
+                return .needMore
+            case .reject(let problem):
+                return .reject(problem)
+            case .body(let bytes, let bodyEnd):
+                body = bytes
+                end = bodyEnd
+            }
+        }
+        let request = HTTPRequest(method: head.method, target: head.target, path: head.path, query: head.query,
+                                  minorVersion: head.minorVersion, headers: head.headers, body: body)
+        return .request(request, consumed: end)
+    }
+
+    enum HeadOutcome {
+        case needMore(Awaiting)
+        case head(Head)
+        case reject(ProblemDetails)
+    }
+
+    /// Most empty lines ignored before a request line (RFC 9112 §2.2 asks for at least one). Beyond: 400.
+    static let leadingEmptyLinesMax = 8
+
+    /// Parses the request line and header section at the start of `buffer`, and the body's framing.
+    func parseHead(_ buffer: ArraySlice<UInt8>) -> HeadOutcome {
         let start = buffer.startIndex
         // RFC 9112 §2.2: ignore at least one empty line before the request line.
         var lineStart = start
         while lineStart + 1 < buffer.endIndex, buffer[lineStart] == Self.cr, buffer[lineStart + 1] == Self.lf { lineStart += 2 }
+        if lineStart - start > 2 * Self.leadingEmptyLinesMax {
+            return .reject(.http(400, "More than \(Self.leadingEmptyLinesMax) empty lines before the request line."))
+        }
         guard let lineEnd = findCRLF(buffer, from: lineStart, limit: limits.requestLineBytesMax) else {
             if buffer.endIndex - lineStart > limits.requestLineBytesMax {
                 return .reject(.http(414, "The request line is longer than \(limits.requestLineBytesMax) bytes."))
             }
-            return .needMore
+            return .needMore(.lineEnd(scannedTo: buffer.count, limit: lineStart - start + limits.requestLineBytesMax))
         }
         // Request line.
         let line = buffer[lineStart..<lineEnd]
@@ -64,7 +205,7 @@ public struct HTTPRequestParser: Sendable {
                 if buffer.endIndex - headerStart > limits.headerBytesMax {
                     return .reject(.http(431, "The header section is larger than \(limits.headerBytesMax) bytes."))
                 }
-                return .needMore
+                return .needMore(.lineEnd(scannedTo: buffer.count, limit: headerStart - start + limits.headerBytesMax))
             }
             if end == cursor { cursor += 2; break }
             if end + 2 - headerStart > limits.headerBytesMax {
@@ -103,8 +244,7 @@ public struct HTTPRequestParser: Sendable {
         let codings = headers.filter { $0.name == "transfer-encoding" }
             .flatMap { $0.value.split(separator: ",", omittingEmptySubsequences: false) }
             .map { $0.trimmingCharacters(in: " \t").lowercased() }
-        let body: [UInt8]
-        let end: Int
+        let framing: Framing
         if !codings.isEmpty {
             if !lengths.isEmpty {
                 return .reject(.http(400, "Content-Length and Transfer-Encoding together are ambiguous.", field: "Transfer-Encoding"))
@@ -121,13 +261,7 @@ public struct HTTPRequestParser: Sendable {
             guard codings.count == 1 else {
                 return .reject(.http(501, "Only the chunked transfer coding is supported.", field: "Transfer-Encoding"))
             }
-            switch parseChunked(buffer, from: cursor) {
-            case .needMore: return .needMore
-            case .reject(let problem): return .reject(problem)
-            case .body(let bytes, let bodyEnd):
-                body = bytes
-                end = bodyEnd
-            }
+            framing = .chunked
         } else {
             var bodyLength = 0
             if !lengths.isEmpty {
@@ -142,9 +276,7 @@ public struct HTTPRequestParser: Sendable {
             if bodyLength > limits.bodyBytesMax {
                 return .reject(.http(413, "The body is larger than \(limits.bodyBytesMax) bytes.", field: "Content-Length"))
             }
-            guard buffer.endIndex - cursor >= bodyLength else { return .needMore }
-            body = Array(buffer[cursor..<(cursor + bodyLength)])
-            end = cursor + bodyLength
+            framing = .length(bodyLength)
         }
         // Target: path and query, percent-decoded and valid UTF-8.
         let targetText = String(decoding: target, as: UTF8.self)
@@ -168,78 +300,8 @@ public struct HTTPRequestParser: Sendable {
             }
             query.append((name, value))
         }
-        let request = HTTPRequest(method: String(decoding: method, as: UTF8.self), target: targetText, path: path,
-                                  query: query, minorVersion: minorVersion, headers: headers, body: body)
-        return .request(request, consumed: end - start)
-    }
-
-    enum ChunkedOutcome {
-        case needMore
-        case body([UInt8], end: Int)
-        case reject(ProblemDetails)
-    }
-
-    /// Decodes a chunked body (RFC 9112 §7.1) starting at `from`: chunks of hex size, extensions ignored, then a
-    /// trailer section, which is read and dropped. The decoded body is bounded by `bodyBytesMax`, each size or
-    /// trailer line by `requestLineBytesMax`, the trailer section by `headerBytesMax`.
-    func parseChunked(_ buffer: ArraySlice<UInt8>, from: Int) -> ChunkedOutcome {
-        var body: [UInt8] = []
-        var cursor = from
-        while true {
-            guard let lineEnd = findCRLF(buffer, from: cursor, limit: limits.requestLineBytesMax) else {
-                if buffer.endIndex - cursor > limits.requestLineBytesMax {
-                    return .reject(.http(400, "A chunk-size line is too long.", field: "Transfer-Encoding"))
-                }
-                return .needMore
-            }
-            let line = buffer[cursor..<lineEnd]
-            let sizeDigits = line.prefix { Self.hexValue($0) != nil }
-            let rest = line.dropFirst(sizeDigits.count)
-            guard !sizeDigits.isEmpty, rest.isEmpty || rest.first == UInt8(ascii: ";") ||
-                    rest.first == Self.sp || rest.first == Self.tab else {
-                return .reject(.http(400, "A chunk size is not a hexadecimal number.", field: "Transfer-Encoding"))
-            }
-            guard rest.allSatisfy({ $0 == Self.tab || ($0 >= 0x20 && $0 != 0x7F) }) else {
-                return .reject(.http(400, "A chunk extension holds a control character.", field: "Transfer-Encoding"))
-            }
-            let significant = sizeDigits.drop { $0 == UInt8(ascii: "0") }
-            guard significant.count <= 15 else {
-                return .reject(.http(413, "The body is larger than \(limits.bodyBytesMax) bytes.", field: "Transfer-Encoding"))
-            }
-            let size = significant.reduce(0) { $0 << 4 | Int(Self.hexValue($1)!) }
-            cursor = lineEnd + 2
-            if size == 0 { break }
-            guard body.count + size <= limits.bodyBytesMax else {
-                return .reject(.http(413, "The body is larger than \(limits.bodyBytesMax) bytes.", field: "Transfer-Encoding"))
-            }
-            guard buffer.endIndex - cursor >= size + 2 else { return .needMore }
-            body += buffer[cursor..<(cursor + size)]
-            cursor += size
-            guard buffer[cursor] == Self.cr, buffer[cursor + 1] == Self.lf else {
-                return .reject(.http(400, "A chunk is longer than its size says.", field: "Transfer-Encoding"))
-            }
-            cursor += 2
-        }
-        // Trailer section: field lines until an empty line.
-        let trailerStart = cursor
-        while true {
-            guard let lineEnd = findCRLF(buffer, from: cursor, limit: limits.headerBytesMax) else {
-                if buffer.endIndex - trailerStart > limits.headerBytesMax {
-                    return .reject(.http(431, "The trailer section is larger than \(limits.headerBytesMax) bytes."))
-                }
-                return .needMore
-            }
-            if lineEnd == cursor { return .body(body, end: cursor + 2) }
-            let line = buffer[cursor..<lineEnd]
-            guard let colon = line.firstIndex(of: Self.colon), colon > line.startIndex,
-                  line[line.startIndex..<colon].allSatisfy(Self.isTokenByte) else {
-                return .reject(.http(400, "A trailer line is malformed."))
-            }
-            if lineEnd + 2 - trailerStart > limits.headerBytesMax {
-                return .reject(.http(431, "The trailer section is larger than \(limits.headerBytesMax) bytes."))
-            }
-            cursor = lineEnd + 2
-        }
+        return .head(Head(method: String(decoding: method, as: UTF8.self), target: targetText, path: path, query: query,
+                          minorVersion: minorVersion, headers: headers, bodyStart: cursor - start, framing: framing))
     }
 
     /// Index of the next CRLF at or after `from`, looking at most `limit` bytes ahead. A bare CR or LF is not a
