@@ -145,6 +145,23 @@ import Testing
         do { let holds = Self.drain(&inFlight).contains("Connection: close") && inFlight.interestAfterFlush == .close; #expect(holds, "Self.drain(&inFlight).contains('Connection: close') && inFlight.interestAfterFlush == .close") }
     }
 
+    /// A client may send its requests and close its side at once (`shutdown(SHUT_WR)`): each is answered, in order,
+    /// and the last answer closes the connection.
+    @Test func requestsSentBeforeAHalfCloseAreAllAnswered() {
+        var machine = Self.machine()
+        machine.received(Self.bytes("GET /a HTTP/1.1\r\nHost: a\r\n\r\nGET /b HTTP/1.1\r\nHost: a\r\n\r\n"), now: Self.t0)
+        let closesNow = machine.receivedEndOfInput()
+        #expect(!closesNow)
+        #expect(Self.next(&machine) == "GET /a")
+        machine.dispatched()
+        Self.respond(&machine, "a")
+        #expect(!Self.drain(&machine).contains("Connection: close") && machine.interestAfterFlush == .read)
+        #expect(Self.next(&machine) == "GET /b")
+        machine.dispatched()
+        Self.respond(&machine, "b")
+        #expect(Self.drain(&machine).contains("Connection: close") && machine.interestAfterFlush == .close)
+    }
+
     @Test func aMalformedRequestIsRefusedAndNothingAfterItIsParsed() {
         var machine = Self.machine()
         machine.received(Self.bytes("GET / HTTP/1.1\r\nHost: a\r\nContent-Length: 1\r\nContent-Length: 2\r\n\r\nGET /x HTTP/1.1\r\n"),

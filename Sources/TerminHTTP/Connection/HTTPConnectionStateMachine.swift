@@ -56,6 +56,8 @@ struct HTTPConnectionStateMachine {
     private let parser: HTTPRequestParser
     private(set) var state = State.reading
     private(set) var keepAlive = true
+    /// Whether the peer closed its side (a half-close): nothing more will come.
+    private var inputEnded = false
     /// Bytes read and not yet consumed by a request (from `inputStart` on).
     private var input: [UInt8] = []
     private var inputStart = 0
@@ -103,9 +105,9 @@ struct HTTPConnectionStateMachine {
     }
 
     /// The peer closed its side. Returns whether to close at once (nothing in flight, nothing buffered); otherwise
-    /// what is in flight is answered, then the connection closes.
+    /// what is in flight and every complete request buffered behind it are answered, then the connection closes.
     mutating func receivedEndOfInput() -> Bool {
-        keepAlive = false
+        inputEnded = true
         return state == .streaming || (state == .reading && !hasPendingOutput && bufferedInputBytes == 0)
     }
 
@@ -122,8 +124,8 @@ struct HTTPConnectionStateMachine {
                 // Only chunk framing can make a request this large without the parser refusing it first.
                 return refusing(.http(413, "The request is larger than \(inputBytesMax) bytes with its framing."))
             }
-            if !keepAlive {
-                state = .closing   // the peer closed its side mid-request
+            if inputEnded {
+                state = .closing   // every complete request is answered; the rest will never come
             } else if bufferedInputBytes > 0 {
                 if requestStarted == nil { requestStarted = now }
                 if headersComplete == nil && progress.hasHead { headersComplete = now }
@@ -159,7 +161,7 @@ struct HTTPConnectionStateMachine {
     /// Queues the response to the request in flight (or to a refusal), serialized with `date`. When `stopping`,
     /// it is the connection's last.
     mutating func respond(_ response: HTTPResponse, head: Bool, date: String, stopping: Bool) {
-        if state != .closing { state = keepAlive ? .reading : .closing }
+        if state != .closing { state = keepAlive && !(inputEnded && bufferedInputBytes == 0) ? .reading : .closing }
         if stopping {
             keepAlive = false
             state = .closing
