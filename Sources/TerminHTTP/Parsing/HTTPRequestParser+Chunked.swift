@@ -16,7 +16,7 @@ extension HTTPRequestParser {
         guard var cursor = chunks.cursor.map({ start + $0 }) else { preconditionFailure("decoding starts at the body") }
         while chunks.trailerStart == nil {
             guard let lineEnd = findCRLF(buffer, from: cursor, limit: limits.requestLineBytesMax) else {
-                if buffer.endIndex - cursor > limits.requestLineBytesMax {
+                if runsPast(limits.requestLineBytesMax, from: cursor, buffer) {
                     return .reject(.http(400, "A chunk-size line is too long.", field: "Transfer-Encoding"))
                 }
                 return .needMore(.lineEnd(scannedTo: buffer.count, limit: cursor - start + limits.requestLineBytesMax))
@@ -58,7 +58,7 @@ extension HTTPRequestParser {
         let trailerStart = start + chunks.trailerStart!
         while true {
             guard let lineEnd = findCRLF(buffer, from: cursor, limit: limits.headerBytesMax) else {
-                if buffer.endIndex - trailerStart > limits.headerBytesMax {
+                if runsPast(limits.headerBytesMax, from: trailerStart, buffer) {
                     return .reject(.http(431, "The trailer section is larger than \(limits.headerBytesMax) bytes."))
                 }
                 return .needMore(.lineEnd(scannedTo: buffer.count, limit: trailerStart - start + limits.headerBytesMax))

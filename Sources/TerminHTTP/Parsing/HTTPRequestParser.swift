@@ -168,7 +168,7 @@ public struct HTTPRequestParser: Sendable {
             return .reject(.http(400, "More than \(Self.leadingEmptyLinesMax) empty lines before the request line."))
         }
         guard let lineEnd = findCRLF(buffer, from: lineStart, limit: limits.requestLineBytesMax) else {
-            if buffer.endIndex - lineStart > limits.requestLineBytesMax {
+            if runsPast(limits.requestLineBytesMax, from: lineStart, buffer) {
                 return .reject(.http(414, "The request line is longer than \(limits.requestLineBytesMax) bytes."))
             }
             return .needMore(.lineEnd(scannedTo: buffer.count, limit: lineStart - start + limits.requestLineBytesMax))
@@ -202,7 +202,7 @@ public struct HTTPRequestParser: Sendable {
         let headerStart = cursor
         while true {
             guard let end = findCRLF(buffer, from: cursor, limit: limits.headerBytesMax - (cursor - headerStart)) else {
-                if buffer.endIndex - headerStart > limits.headerBytesMax {
+                if runsPast(limits.headerBytesMax, from: headerStart, buffer) {
                     return .reject(.http(431, "The header section is larger than \(limits.headerBytesMax) bytes."))
                 }
                 return .needMore(.lineEnd(scannedTo: buffer.count, limit: headerStart - start + limits.headerBytesMax))
@@ -302,6 +302,13 @@ public struct HTTPRequestParser: Sendable {
         }
         return .head(Head(method: String(decoding: method, as: UTF8.self), target: targetText, path: path, query: query,
                           minorVersion: minorVersion, headers: headers, bodyStart: cursor - start, framing: framing))
+    }
+
+    /// Whether the bytes from `from` on, holding no line end within `max` bytes, run past that bound for good. One
+    /// byte more is no proof: it may be the CR of a line of exactly `max` bytes whose LF has yet to come.
+    func runsPast(_ max: Int, from: Int, _ buffer: ArraySlice<UInt8>) -> Bool {
+        let count = buffer.endIndex - from
+        return count > max + 1 || (count == max + 1 && buffer.last != Self.cr)
     }
 
     /// Index of the next CRLF at or after `from`, looking at most `limit` bytes ahead. A bare CR or LF is not a
