@@ -57,7 +57,7 @@ extension HTTPRequestParser {
         // Trailer section: field lines until an empty line.
         let trailerStart = start + chunks.trailerStart!
         while true {
-            guard let lineEnd = findCRLF(buffer, from: cursor, limit: limits.headerBytesMax) else {
+            guard let lineEnd = findCRLF(buffer, from: cursor, limit: limits.headerBytesMax - (cursor - trailerStart)) else {
                 if runsPast(limits.headerBytesMax, from: trailerStart, buffer) {
                     return .reject(.http(431, "The trailer section is larger than \(limits.headerBytesMax) bytes."))
                 }
