@@ -1,3 +1,4 @@
+import Foundation
 import Testing
 import TerminTestSupport
 @testable import TerminAPI
@@ -194,5 +195,22 @@ import TerminTestSupport
         #expect(try Self.sessions(client).first?["seats_free"] as? Int == 1)
         #expect(try client.send("GET", "/v1/sessions/\(session)/waitlist/\(first.json["id"] as! String)",
                                 headers: ["Authorization": "Booking wrong"]).status == 404)
+    }
+
+    /// A session that has begun, or is too close to be booked online, seats nobody from its list: joining it is refused.
+    @Test func noOneJoinsTheWaitingListOfASessionThatHasBegun() throws {
+        let app = try TestServer()
+        let client = try app.client()
+        let session = try #require(try Self.sessions(client).first)
+        let id = try #require(session["id"] as? Int), start = try #require(session["start"] as? String)
+        for index in 0..<8 {
+            #expect(try client.send("POST", "/v1/sessions/\(id)/seats", body: Self.seatBody("s\(index)@example.org")).status == 201)
+        }
+        let startSeconds = try #require(ISO8601DateFormatter().date(from: start)).timeIntervalSince1970
+        app.clock.advance(seconds: Int64(startSeconds) - app.clock.now().secondsSinceEpoch + 600)   // ten minutes in
+        let late = try client.send("POST", "/v1/sessions/\(id)/waitlist", body: Self.seatBody("late@example.org"))
+        #expect(late.status == 422 && late.json["field"] as? String == "id"
+                && late.json["type"] as? String == "urn:termin:problem:inside-minimum-notice", "\(late.json)")
+        #expect(try app.scalar("SELECT count(*) FROM session_wait") == "0")
     }
 }

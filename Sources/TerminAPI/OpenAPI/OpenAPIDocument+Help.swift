@@ -45,7 +45,7 @@ extension OpenAPIDocument {
           "parameters": [{"name": "id", "in": "path", "required": true, "schema": \#(id)}],
           "post": {
             "summary": "Wait for a seat in a full group session", "operationId": "joinSessionWaitlist", "tags": ["help"],
-            "description": "Only while every seat is taken (else 409 seats-free), with contact.email (else 422). 201 with the entry and its code (shown once). When a seat frees, the first waiting is seated at once: a booking of the seat with this code, mailed as any booking; GET the entry to see it.",
+            "description": "Only while every seat is taken (else 409 seats-free) and the session can still be booked online (else 422 inside-minimum-notice, field id), with contact.email (else 422). 201 with the entry and its code (shown once). When a seat frees, the first waiting is seated at once: a booking of the seat with this code, mailed as any booking; GET the entry to see it.",
             "parameters": [{"$ref": "#/components/parameters/Altcha"}],
             "requestBody": {"required": false, "content": {"application/json": {"schema": {"$ref": "#/components/schemas/WaitlistRequest"}}}},
             "responses": {

@@ -10,11 +10,17 @@ extension BookingEngine {
 
     /// Joins the waiting list of session `sessionID`, full now, for the citizen of `contact` (an e-mail address to be
     /// told by). Returns the entry and its code (shown this once).
-    /// - Throws: `sessionNotFound`; `seatsFree` (409) while a seat is free; `invalid` (field `contact.email`) without an
-    ///   e-mail address.
+    /// - Throws: `sessionNotFound`; `insideMinimumNotice` (field `id`) once the session is too close to be booked online,
+    ///   or past: no seat would be given from the list; `seatsFree` (409) while a seat is free; `invalid` (field
+    ///   `contact.email`) without an e-mail address.
     public func joinSessionWaitlist(sessionID: Int, contact: Appointment.Contact?) throws(EngineError)
         -> (entry: SessionWait, code: String) {
         let standing = try session(sessionID)
+        let office = live.scheduler.catalog.offices[standing.session.officeID]!
+        guard standing.start >= live.scheduler.earliestStart(office: office, channel: .online, now: clock.now()) else {
+            throw EngineError(SchedulingError(.insideMinimumNotice, field: "id", detail:
+                "Group session \(sessionID) starts too soon to be booked online, or has begun: no seat is given from its waiting list."))
+        }
         guard standing.seatsFree == 0 else {
             throw EngineError(.seatsFree, field: "id", detail: "\(standing.seatsFree) seats of group session \(sessionID) are free: take one.")
         }
