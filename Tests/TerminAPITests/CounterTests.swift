@@ -144,6 +144,20 @@ import TerminTestSupport
         #expect(looked.json["contact_name"] as? String == "Erika Muster" && (looked.json["ticket"] as? [String: Any])?["number"] as? String == "T 001")
     }
 
+    /// Past its grace a booking is a no-show whether or not anything at the office marked it so yet: checking it in is
+    /// refused, and no ticket is drawn for it.
+    @Test func aCheckInPastTheGraceIsRefusedThoughNothingMarkedTheNoShowYet() throws {
+        let app = try TestServer()
+        let client = try app.client()
+        let booked = try client.send("POST", "/v1/bookings", body: #"{"office":102522,"start":"2026-11-30T09:30:00+01:00","services":[{"id":1063441}]}"#)
+        let bookingID = try #require(booked.json["id"] as? String), code = try #require(booked.json["code"] as? String)
+        app.clock.advance(seconds: 40 * 60)   // 9:40: ten minutes after its start, no ticket drawn at the office today
+        let late = try client.send("POST", "/v1/offices/\(Self.office)/check-ins", body: #"{"booking":"\#(bookingID)","code":"\#(code)"}"#)
+        #expect(late.status == 409 && late.json["field"] as? String == "booking", "\(late.json)")
+        #expect(try app.scalar("SELECT count(*) FROM queue_ticket") == "0")
+        #expect(try app.scalar("SELECT status FROM appointment WHERE id = $1", [bookingID]) == "no_show")
+    }
+
     @Test func theAuditLogRefusesChanges() throws {
         let app = try TestServer()
         let client = try app.client()

@@ -3,17 +3,20 @@ import TerminStore
 
 extension CounterEngine {
     /// Runs `body` in one transaction under the office's queue lock, the appointments that lapsed counted as
-    /// no-shows. After the commit: the lapsed are marked as no-shows through the write pipeline (which gives their
-    /// time back to the ledger, for walk-ins and the staff channel), the office's public status is refreshed, and the
-    /// operation's calls go to the displays.
+    /// no-shows. Then, whether the operation committed or was refused, the lapsed are marked as no-shows through the
+    /// write pipeline (which gives their time back to the ledger, for walk-ins and the staff channel); should that
+    /// fail, the operation's answer stands and the next operation or sweep marks them (unless marking them is the
+    /// operation, `markingNoShows`: then it is `unavailable`). After a commit, the office's public status is refreshed
+    /// and the operation's calls go to the displays.
     @discardableResult
-    func inOffice<T>(_ officeID: Int, _ body: (DatabaseConnection, OfficeDay) throws -> T) throws(EngineError) -> T {
+    func inOffice<T>(_ officeID: Int, markingNoShows: Bool = false, _ body: (DatabaseConnection, OfficeDay) throws -> T)
+        throws(EngineError) -> T {
         let now = clock.now()
         var lapsed: [Appointment] = []
         var calls: [QueueTicket] = []
-        let result: T
+        let outcome: Result<T, EngineError>
         do {
-            result = try pool.transaction { db in
+            outcome = .success(try pool.transaction { db in
                 try QueueRepository.lockOffice(officeID, db)
                 let day = try OfficeDay(officeID: officeID, now: now, scheduler: booking.scheduler, db)
                 lapsed = day.lapsedBookings(graceMinutes: configuration.graceMinutes)
@@ -21,18 +24,19 @@ extension CounterEngine {
                 let result = try body(db, day)
                 calls = day.calls
                 return result
-            }
+            })
         } catch let error as EngineError {
-            throw error
+            outcome = .failure(error)
         } catch {
             throw EngineError(.unavailable, detail: "The queue could not be changed: \(error)")
         }
         if !lapsed.isEmpty {
             let plan = Decisions.noShows(officeID: officeID, lapsed: lapsed, graceMinutes: configuration.graceMinutes, now: now)
-            if case .failed(let reason) = booking.pipeline.commit(.init(plan, in: booking.live)) {
+            if case .failed(let reason) = booking.pipeline.commit(.init(plan, in: booking.live)), markingNoShows {
                 throw EngineError(.unavailable, detail: "The no-shows could not be marked: \(reason)")
             }
         }
+        let result = try outcome.get()
         statusCache.invalidate(officeID: officeID)
         for call in calls {
             broadcaster.publish(CallEvent(officeID: officeID, number: call.displayNumber, deskNumber: call.deskNumber!,
@@ -56,7 +60,7 @@ extension CounterEngine {
         } catch {
             throw EngineError(.unavailable, detail: "The queues could not be read: \(error)")
         }
-        for officeID in offices { try inOffice(officeID) { _, _ in } }
+        for officeID in offices { try inOffice(officeID, markingNoShows: true) { _, _ in } }
     }
 
     /// Reads an office's day without changing it.

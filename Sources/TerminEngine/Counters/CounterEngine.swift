@@ -93,14 +93,16 @@ public final class CounterEngine: Sendable {
         _ = try office(officeID)
         let unknown = EngineError(.notFound, detail: "There is no booking \(bookingID) for this code at office \(officeID).")
         return try inOffice(officeID) { db, day in
-            let appointment: Appointment?
+            let found: Appointment?
             if staff == nil {
                 guard let code else { throw unknown }
-                appointment = try AppointmentRepository.fetch(id: bookingID, code: code, db)
+                found = try AppointmentRepository.fetch(id: bookingID, code: code, db)
             } else {
-                appointment = try AppointmentRepository.fetch(id: bookingID, db)
+                found = try AppointmentRepository.fetch(id: bookingID, db)
             }
-            guard let appointment, appointment.run.officeID == officeID, appointment.status != .held else { throw unknown }
+            guard let found, found.run.officeID == officeID, found.status != .held else { throw unknown }
+            // As the day stands: a booking past its grace is a no-show now, marked or not.
+            let appointment = day.bookings.first { $0.id == found.id } ?? found
             if let existing = try QueueRepository.ticket(appointmentID: appointment.id, db) { return existing }
             guard appointment.run.date == day.date else {
                 throw EngineError(.officeClosed, field: "booking", detail: "This booking is on \(appointment.run.date), not today.")
