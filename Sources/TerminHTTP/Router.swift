@@ -94,10 +94,10 @@ public struct Router: Sendable {
             allowed.append(route.method)
         }
         if allowed.isEmpty {
-            return .answered(.problem(.http(404, "There is no resource at \(request.path).")))
+            return .answered(.problem(.http(404, "There is no resource at \(request.path).", field: "target")))
         }
         if allowed.contains("GET") { allowed.append("HEAD") }
-        return .answered(.problem(.http(405, "\(request.path) allows \(allowed.joined(separator: ", "))."),
+        return .answered(.problem(.http(405, "\(request.path) allows \(allowed.joined(separator: ", ")).", field: "method"),
                                   headers: [("Allow", allowed.joined(separator: ", "))]))
     }
 

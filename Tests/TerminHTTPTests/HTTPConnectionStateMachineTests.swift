@@ -43,7 +43,7 @@ import Testing
         machine.received(Self.bytes("GET / HTTP/1.1\r\nHost: a\r\nX-Slow: "), now: Self.t0)
         do { let holds = Self.next(&machine) == "wait"; #expect(holds, "Self.next(&machine) == 'wait'") }
         do { let holds = machine.expire(now: Self.t0 + .milliseconds(9_999)) == .none; #expect(holds, "machine.expire(now: Self.t0 + .milliseconds(9_999)) == .none") }
-        do { let holds = machine.expire(now: Self.t0 + .seconds(10)) == .reject(.http(408, "The header section did not arrive within 10 s.")); #expect(holds, "machine.expire(now: Self.t0 + .seconds(10)) == .reject(.http(408, 'The header section did not arrive within 10 s.'))") }
+        do { let holds = machine.expire(now: Self.t0 + .seconds(10)) == .reject(.http(408, "The header section did not arrive within 10 s.", field: "headers")); #expect(holds, "machine.expire(now: Self.t0 + .seconds(10)) == .reject(.http(408, 'The header section did not arrive within 10 s.'))") }
         Self.respond(&machine)
         do { let holds = Self.drain(&machine).contains("Connection: close"); #expect(holds, "Self.drain(&machine).contains('Connection: close')") }
         #expect(machine.interestAfterFlush == .close)
@@ -57,7 +57,7 @@ import Testing
         do { let holds = Self.next(&machine, at: Self.t0 + .seconds(5)) == "wait"; #expect(holds, "Self.next(&machine, at: Self.t0 + .seconds(5)) == 'wait'") }
         // The header time-out (10 s from the first byte) no longer applies: the headers are complete.
         do { let holds = machine.expire(now: Self.t0 + .seconds(20)) == .none; #expect(holds, "machine.expire(now: Self.t0 + .seconds(20)) == .none") }
-        do { let holds = machine.expire(now: Self.t0 + .seconds(35)) == .reject(.http(408, "The body did not arrive within 30 s.")); #expect(holds, "machine.expire(now: Self.t0 + .seconds(35)) == .reject(.http(408, 'The body did not arrive within 30 s.'))") }
+        do { let holds = machine.expire(now: Self.t0 + .seconds(35)) == .reject(.http(408, "The body did not arrive within 30 s.", field: "body")); #expect(holds, "machine.expire(now: Self.t0 + .seconds(35)) == .reject(.http(408, 'The body did not arrive within 30 s.'))") }
         #expect(machine.state == .closing)
     }
 

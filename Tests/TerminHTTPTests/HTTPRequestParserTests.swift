@@ -62,6 +62,7 @@ import Testing
             return
         }
         #expect(problem.status == status, "\(request.debugDescription)")
+        #expect(problem.field != nil, "every refusal names what is at fault: \(request.debugDescription)")
     }
 
     @Test func parsesARequestWithBodyAndQuery() throws {

@@ -36,5 +36,8 @@ import Testing
         #expect(response.status == 405)
         #expect(response.headers.first { $0.name == "Allow" }?.value == "GET, DELETE, HEAD")
         #expect(response.headers.first { $0.name == "Content-Type" }?.value == "application/problem+json")
+        // Each names what is at fault.
+        #expect(String(decoding: response.body, as: UTF8.self).contains(#""field":"method""#))
+        #expect(String(decoding: router.respond(to: request("GET", "/v1/bookings")).body, as: UTF8.self).contains(#""field":"target""#))
     }
 }

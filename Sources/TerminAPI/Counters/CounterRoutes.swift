@@ -81,7 +81,7 @@ extension TerminAPI {
         let officeID = try officeInPath(office)
         guard let action = TicketAction(rawValue: action) else {
             throw APIFailure(.http(404, "There is no ticket action \(action); the actions are "
-                                   + TicketAction.allCases.map(\.rawValue).joined(separator: ", ") + "."))
+                                   + TicketAction.allCases.map(\.rawValue).joined(separator: ", ") + ".", field: "action"))
         }
         // A body is read whenever one is sent (a malformed one is refused); only a redirect names a desk or an office.
         let body = request.body.isEmpty ? nil : try JSONBody.decode(RedirectRequestJSON.self, from: request)
@@ -139,7 +139,7 @@ extension TerminAPI {
         let officeID = try officeInPath(office)
         let deskNumber = try Self.deskNumber(desk)
         guard change == "close" || change == "open" else {
-            throw APIFailure(.http(404, "A desk can be called at (call-next), closed (close) or opened (open)."))
+            throw APIFailure(.http(404, "A desk can be called at (call-next), closed (close) or opened (open).", field: "action"))
         }
         try run { () throws(EngineError) in
             try counters.setDesk(officeID: officeID, deskNumber: deskNumber, open: change == "open", staff: member)

@@ -122,7 +122,7 @@ struct HTTPConnectionStateMachine {
         case .needMore:
             if bufferedInputBytes > inputBytesMax {
                 // Only chunk framing can make a request this large without the parser refusing it first.
-                return refusing(.http(413, "The request is larger than \(inputBytesMax) bytes with its framing."))
+                return refusing(.http(413, "The request is larger than \(inputBytesMax) bytes with its framing.", field: "body"))
             }
             if inputEnded {
                 state = .closing   // every complete request is answered; the rest will never come
@@ -237,20 +237,20 @@ struct HTTPConnectionStateMachine {
         if bufferedInputBytes == 0 {
             return now - lastActivity >= .seconds(limits.idleTimeoutSeconds) ? .close : .none
         }
-        let late: String
+        let late: String, field: String
         if let headersComplete {
             guard now - headersComplete >= .seconds(limits.bodyReadTimeoutSeconds) else { return .none }
-            late = "The body did not arrive within \(limits.bodyReadTimeoutSeconds) s."
+            (late, field) = ("The body did not arrive within \(limits.bodyReadTimeoutSeconds) s.", "body")
         } else if let requestStarted {
             guard now - requestStarted >= .seconds(limits.headerReadTimeoutSeconds) else { return .none }
-            late = "The header section did not arrive within \(limits.headerReadTimeoutSeconds) s."
+            (late, field) = ("The header section did not arrive within \(limits.headerReadTimeoutSeconds) s.", "headers")
         } else {
             return .none
         }
         input.removeAll()
         inputStart = 0
         state = .closing
-        return .reject(.http(408, late))
+        return .reject(.http(408, late, field: field))
     }
 
     // MARK: Internals

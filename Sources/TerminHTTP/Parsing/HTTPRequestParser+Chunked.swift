@@ -59,7 +59,7 @@ extension HTTPRequestParser {
         while true {
             guard let lineEnd = findCRLF(buffer, from: cursor, limit: limits.headerBytesMax - (cursor - trailerStart)) else {
                 if runsPast(limits.headerBytesMax, from: trailerStart, buffer) {
-                    return .reject(.http(431, "The trailer section is larger than \(limits.headerBytesMax) bytes."))
+                    return .reject(.http(431, "The trailer section is larger than \(limits.headerBytesMax) bytes.", field: "trailers"))
                 }
                 return .needMore(.lineEnd(scannedTo: buffer.count, limit: trailerStart - start + limits.headerBytesMax))
             }
@@ -67,10 +67,10 @@ extension HTTPRequestParser {
             let line = buffer[cursor..<lineEnd]
             guard let colon = line.firstIndex(of: Self.colon), colon > line.startIndex,
                   line[line.startIndex..<colon].allSatisfy(Self.isTokenByte) else {
-                return .reject(.http(400, "A trailer line is malformed."))
+                return .reject(.http(400, "A trailer line is malformed.", field: "trailers"))
             }
             if lineEnd + 2 - trailerStart > limits.headerBytesMax {
-                return .reject(.http(431, "The trailer section is larger than \(limits.headerBytesMax) bytes."))
+                return .reject(.http(431, "The trailer section is larger than \(limits.headerBytesMax) bytes.", field: "trailers"))
             }
             cursor = lineEnd + 2
             chunks.cursor = cursor - start

@@ -165,21 +165,21 @@ public struct HTTPRequestParser: Sendable {
         var lineStart = start
         while lineStart + 1 < buffer.endIndex, buffer[lineStart] == Self.cr, buffer[lineStart + 1] == Self.lf { lineStart += 2 }
         if lineStart - start > 2 * Self.leadingEmptyLinesMax {
-            return .reject(.http(400, "More than \(Self.leadingEmptyLinesMax) empty lines before the request line."))
+            return .reject(.http(400, "More than \(Self.leadingEmptyLinesMax) empty lines before the request line.", field: "request-line"))
         }
         guard let lineEnd = findCRLF(buffer, from: lineStart, limit: limits.requestLineBytesMax) else {
             if runsPast(limits.requestLineBytesMax, from: lineStart, buffer) {
-                return .reject(.http(414, "The request line is longer than \(limits.requestLineBytesMax) bytes."))
+                return .reject(.http(414, "The request line is longer than \(limits.requestLineBytesMax) bytes.", field: "request-line"))
             }
             return .needMore(.lineEnd(scannedTo: buffer.count, limit: lineStart - start + limits.requestLineBytesMax))
         }
         // Request line.
         let line = buffer[lineStart..<lineEnd]
         let parts = line.split(separator: Self.sp, omittingEmptySubsequences: false)
-        guard parts.count == 3 else { return .reject(.http(400, "The request line is not `METHOD target HTTP/1.1`.")) }
+        guard parts.count == 3 else { return .reject(.http(400, "The request line is not `METHOD target HTTP/1.1`.", field: "request-line")) }
         let method = parts[0], target = parts[1], version = parts[2]
         guard !method.isEmpty, method.allSatisfy(Self.isTokenByte) else {
-            return .reject(.http(400, "The method is not a token."))
+            return .reject(.http(400, "The method is not a token.", field: "method"))
         }
         let minorVersion: Int
         if version.elementsEqual("HTTP/1.1".utf8) {
@@ -189,9 +189,9 @@ public struct HTTPRequestParser: Sendable {
         } else {
             // Also catches the HTTP/2 connection preface, `PRI * HTTP/2.0`.
             guard version.count == 8, version.starts(with: Array("HTTP/".utf8)) else {
-                return .reject(.http(400, "The protocol version is malformed."))
+                return .reject(.http(400, "The protocol version is malformed.", field: "version"))
             }
-            return .reject(.http(505, "Only HTTP/1.1 and HTTP/1.0 are supported."))
+            return .reject(.http(505, "Only HTTP/1.1 and HTTP/1.0 are supported.", field: "version"))
         }
         guard target.first == UInt8(ascii: "/"), target.allSatisfy({ $0 > 0x20 && $0 < 0x7F }) else {
             return .reject(.http(400, "The request target must be a path starting with '/' in visible ASCII.", field: "target"))
@@ -203,24 +203,25 @@ public struct HTTPRequestParser: Sendable {
         while true {
             guard let end = findCRLF(buffer, from: cursor, limit: limits.headerBytesMax - (cursor - headerStart)) else {
                 if runsPast(limits.headerBytesMax, from: headerStart, buffer) {
-                    return .reject(.http(431, "The header section is larger than \(limits.headerBytesMax) bytes."))
+                    return .reject(.http(431, "The header section is larger than \(limits.headerBytesMax) bytes.", field: "headers"))
                 }
                 return .needMore(.lineEnd(scannedTo: buffer.count, limit: headerStart - start + limits.headerBytesMax))
             }
             if end == cursor { cursor += 2; break }
             if end + 2 - headerStart > limits.headerBytesMax {
-                return .reject(.http(431, "The header section is larger than \(limits.headerBytesMax) bytes."))
+                return .reject(.http(431, "The header section is larger than \(limits.headerBytesMax) bytes.", field: "headers"))
             }
             let fieldLine = buffer[cursor..<end]
             if fieldLine.first == Self.sp || fieldLine.first == Self.tab {
-                return .reject(.http(400, "Obsolete line folding is not accepted."))
+                return .reject(.http(400, "Obsolete line folding is not accepted.", field: "headers"))
             }
             guard let colon = fieldLine.firstIndex(of: Self.colon), colon > fieldLine.startIndex else {
-                return .reject(.http(400, "A header line has no field name."))
+                return .reject(.http(400, "A header line has no field name.", field: "headers"))
             }
             let name = fieldLine[fieldLine.startIndex..<colon]
             guard name.allSatisfy(Self.isTokenByte) else {
-                return .reject(.http(400, "A header name holds a character that is not allowed (whitespace before the colon?)."))
+                return .reject(.http(400, "A header name holds a character that is not allowed (whitespace before the colon?).",
+                                     field: "headers"))
             }
             var value = fieldLine[(colon + 1)...]
             while let first = value.first, first == Self.sp || first == Self.tab { value = value.dropFirst() }
@@ -230,7 +231,7 @@ public struct HTTPRequestParser: Sendable {
             }
             headers.append((Self.lowercasedName(name), String(decoding: value, as: UTF8.self)))
             if headers.count > limits.headerCountMax {
-                return .reject(.http(431, "More than \(limits.headerCountMax) header fields."))
+                return .reject(.http(431, "More than \(limits.headerCountMax) header fields.", field: "headers"))
             }
             cursor = end + 2
         }
