@@ -61,6 +61,22 @@ import TerminTestSupport
         #expect(client.isClosedByPeer())
     }
 
+    /// An upload refused at its head (413) is answered while its body still comes: the server reads and drops the rest
+    /// before it closes. Closed with those bytes unread, the connection was reset and the client lost its answer.
+    @Test func aRefusedUploadIsAnsweredNotReset() throws {
+        let server = try server { $0.limits.bodyBytesMax = 1024 }
+        defer { server.stop() }
+        for _ in 0..<3 {
+            let client = try TestHTTPClient(port: server.port)
+            try client.sendRaw(Array("POST /upload HTTP/1.1\r\nHost: a\r\nContent-Length: 4000000\r\n\r\n".utf8))
+            let part = [UInt8](repeating: UInt8(ascii: "x"), count: 64 * 1024)
+            for _ in 0..<60 { try? client.sendRaw(part) }   // as an upload goes on while its answer is on its way
+            let response = try client.readResponse()
+            #expect(response.status == 413 && response.header("Connection") == "close")
+            #expect(client.isClosedByPeer())
+        }
+    }
+
     @Test func http10WithoutKeepAliveIsClosedAfterTheResponse() throws {
         let server = try server()
         defer { server.stop() }

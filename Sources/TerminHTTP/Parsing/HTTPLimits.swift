@@ -19,6 +19,9 @@ public struct HTTPLimits: Sendable {
     /// Answers waiting to be written are dropped, and the connection closed, when the peer took none of their bytes for
     /// this many seconds (a client that sends but never reads holds no memory for long).
     public var writeTimeoutSeconds = 30
+    /// After the last answer on a connection, what the peer still sends is read and dropped for at most this many
+    /// seconds, until it closes too (a close with unread bytes would reset the connection, answer and all).
+    public var lingerSeconds = 2
     /// Most requests waiting for or running on the worker threads; beyond, the server answers 503.
     /// Per connection one request is in flight at a time; pipelined ones wait in its input buffer (bounded by
     /// `requestLineBytesMax + 2 × (headerBytesMax + bodyBytesMax)`) and are answered in order.

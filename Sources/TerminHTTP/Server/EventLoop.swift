@@ -32,6 +32,8 @@ final class EventLoop: @unchecked Sendable {
         var stream: (response: ResponseStream, link: StreamLink)?
         /// Who connected.
         let peer: ClientAddress?
+        /// Once answered for the last time: until when what the peer still sends is read and dropped (`linger`).
+        var lingeringUntil: ContinuousClock.Instant?
 
         init(fd: Int32, generation: UInt64, machine: HTTPConnectionStateMachine, peer: ClientAddress?) {
             self.fd = fd
@@ -68,7 +70,7 @@ final class EventLoop: @unchecked Sendable {
     /// Ids for requests that bring none.
     private var requestIDs = AccessLog.RequestIDGenerator()
     /// The read buffer, reused for every read of this loop.
-    private var chunk = [UInt8](repeating: 0, count: 16 * 1024)
+    var chunk = [UInt8](repeating: 0, count: 16 * 1024)
 
     init(listenFD: Int32, limits: HTTPLimits, workers: WorkerPool, metrics: HTTPMetrics?,
          accessLog: AccessLog.Sink?, rateLimiter: RateLimiter?, inlineHandler: @escaping HTTPServer.InlineHandler,
@@ -130,6 +132,10 @@ final class EventLoop: @unchecked Sendable {
                     if event.events & (EPOLLERR.rawValue | EPOLLHUP.rawValue) != 0 {
                         // The peer is gone; a response still being computed is dropped on arrival.
                         closeConnection(connection)
+                        continue
+                    }
+                    if connection.lingeringUntil != nil {
+                        dropLingeringInput(connection)
                         continue
                     }
                     if event.events & EPOLLOUT.rawValue != 0 {
@@ -335,52 +341,14 @@ final class EventLoop: @unchecked Sendable {
             }
         }
         switch connection.machine.interestAfterFlush {
-        case .close: closeConnection(connection)
+        case .close: linger(connection)
         case .read: control(EPOLL_CTL_MOD, connection.fd, events: EPOLLIN.rawValue | EPOLLRDHUP.rawValue)
         case .none: control(EPOLL_CTL_MOD, connection.fd, events: 0)   // read no more until this request is answered
         }
     }
 
-    /// Closes idle keep-alive connections, answers 408 to requests that arrive too slowly, keeps quiet streams alive
-    /// and closes streams that ended.
-    private func expireConnections(now: ContinuousClock.Instant) {
-        for connection in connections.values {
-            if let (stream, link) = connection.stream {
-                if !link.isOpen.load(ordering: .acquiring) && !connection.machine.hasPendingOutput {
-                    closeConnection(connection)
-                } else if connection.machine.streamIsQuiet(now: now, seconds: limits.streamKeepAliveSeconds) {
-                    connection.machine.stream(stream.keepAlive, now: now)
-                    flush(connection)
-                }
-                continue
-            }
-            switch connection.machine.expire(now: now) {
-            case .none:
-                continue
-            case .close:
-                closeConnection(connection)
-            case .reject(let problem):
-                respond(.problem(problem), on: connection, head: false)
-                flush(connection)
-            }
-        }
-    }
-
-    func closeConnection(_ connection: Connection) {
-        guard connections[connection.fd] === connection else { return }
-        epoll_ctl(epollFD, EPOLL_CTL_DEL, connection.fd, nil)
-        close(connection.fd)
-        connections[connection.fd] = nil
-        openConnections.subtract(1, ordering: .relaxed)
-        if let (stream, link) = connection.stream {
-            link.isOpen.store(false, ordering: .releasing)
-            openStreams -= 1
-            stream.onClose()
-        }
-    }
-
     /// Registers (`EPOLL_CTL_ADD`) or changes (`EPOLL_CTL_MOD`) the events watched on `fd`.
-    private func control(_ operation: Int32, _ fd: Int32, events: UInt32) {
+    func control(_ operation: Int32, _ fd: Int32, events: UInt32) {
         var event = epoll_event()
         event.events = events
         event.data.fd = fd
