@@ -238,7 +238,12 @@ public final class EmbeddedPostgres: Sendable {
     }
 
     /// Replaces the cluster's data with the base backup at `path` (made by `backup(to:)`); the cluster must be
-    /// stopped, and stays so. The replaced data is kept beside it; returns where.
+    /// stopped, and stays so. The replaced data is kept beside it; returns where. At its next start the cluster
+    /// recovers what the backup holds (`recoveryAfterRestore`) and opens on a new timeline.
+    ///
+    /// Without the new timeline, the restored cluster would write WAL under the names the replaced one used after the
+    /// backup: a WAL archive would hold two histories under one name, or (with an archive command that keeps what it
+    /// has, as it should) refuse every segment from then on while they pile up on disk.
     @discardableResult
     public func restore(from path: String) throws(PostgresError) -> String {
         let fileManager = FileManager.default
@@ -260,6 +265,16 @@ public final class EmbeddedPostgres: Sendable {
             throw PostgresError(.launchFailed, message: "\(path) is not a base backup of a cluster (no PG_VERSION, backup_label)")
         }
         chmod(restoring, 0o700)
+        do {
+            let settings = try FileHandle(forWritingTo: URL(fileURLWithPath: restoring + "/postgresql.auto.conf"))
+            try settings.seekToEnd()
+            try settings.write(contentsOf: Data(Self.recoveryAfterRestore.utf8))
+            try settings.close()
+            _ = fileManager.createFile(atPath: restoring + "/recovery.signal", contents: nil)
+        } catch {
+            try? fileManager.removeItem(atPath: restoring)
+            throw PostgresError(.launchFailed, message: "cannot prepare the restored data's recovery: \(error)")
+        }
         if let runAs { try run("/bin/chown", ["-R", "\(runAs.uid):\(runAs.gid)", restoring], what: "handing the data to \(runAs.name)") }
         let replaced = dataDirectory + ".replaced-\(Int(Date().timeIntervalSince1970))"
         do {
@@ -270,6 +285,22 @@ public final class EmbeddedPostgres: Sendable {
         }
         return replaced
     }
+
+    /// The settings a restored backup recovers with (appended to its `postgresql.auto.conf`, where later lines win):
+    /// the WAL in the backup and no more (no archive is read, and no recovery target of an earlier point-in-time
+    /// restore applies), then open for writing.
+    static let recoveryAfterRestore = """
+
+        # termin restore: recover what the backup holds, then open on a new timeline
+        restore_command = 'false'
+        recovery_target = ''
+        recovery_target_time = ''
+        recovery_target_xid = ''
+        recovery_target_lsn = ''
+        recovery_target_name = ''
+        recovery_target_action = 'promote'
+
+        """
 
     /// Creates a database if it does not exist.
     public func createDatabase(_ name: String, template: String? = nil) throws {

@@ -35,7 +35,7 @@ enum RestoreCommand: Command {
     static let details: String? = """
         Refused while another termin command uses the cluster. The replaced data is kept beside it
         (postgres/data.replaced-TIME) until you delete it. The restored cluster recovers to the end of the backup:
-        every booking committed before the backup ended, none after.
+        every booking committed before the backup ended, none after; it opens on a new timeline.
         """
 
     static func run(_ options: ParsedOptions) throws -> Int32 {
