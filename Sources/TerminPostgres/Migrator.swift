@@ -5,6 +5,11 @@ import Foundation
 /// A file is named `NNN_description.sql`. Each is applied in its own transaction while the migrator holds an
 /// advisory lock, so two instances starting together do not race. If a file that was applied has changed or
 /// vanished since, the migrator refuses to go on: the schema would no longer be what the files say.
+///
+/// Beside a serving engine (another instance, during an upgrade) a migration's lock on a table would wait behind that
+/// engine's transactions, and every statement on the table would queue behind the wait: bookings would stall. So a
+/// migration waits at most `lockTimeoutMilliseconds` for a lock, is rolled back when it does not get it (the queue
+/// behind it runs on), and is tried again, `lockAttemptsMax` times in all, `lockRetrySeconds` apart.
 public struct Migrator: Sendable {
     /// One migration file.
     public struct Migration: Sendable {
@@ -17,6 +22,12 @@ public struct Migrator: Sendable {
     static let advisoryLockKey = "7265712351"
 
     public let migrations: [Migration]
+    /// Longest wait of a migration for one lock, in milliseconds, before it is rolled back and tried again.
+    public var lockTimeoutMilliseconds = 2_000
+    /// Tries of a migration whose locks were not free before the migrator gives up.
+    public var lockAttemptsMax = 15
+    /// Pause between two tries, in seconds.
+    public var lockRetrySeconds = 2.0
 
     /// Reads the migrations of a directory.
     public init(directory: String = Migrator.defaultDirectory()) throws(PostgresError) {
@@ -85,13 +96,29 @@ public struct Migrator: Sendable {
                 }
                 continue
             }
-            try connection.transaction { connection in
-                try connection.execute(migration.sql)
-                try connection.query("INSERT INTO schema_migration (version, name, checksum) VALUES ($1, $2, $3)",
-                                     [String(migration.version), migration.name, checksum])
-            }
+            try apply(migration, checksum: checksum, connection)
             done.append(migration.name)
         }
         return done
+    }
+
+    /// Applies one migration in a transaction, again while its locks are not free in time (SQLSTATE 55P03).
+    private func apply(_ migration: Migration, checksum: String, _ connection: PostgresConnection) throws {
+        for attempt in 1...lockAttemptsMax {
+            do {
+                try connection.transaction { connection in
+                    try connection.execute("SET LOCAL lock_timeout = \(lockTimeoutMilliseconds)")
+                    try connection.execute(migration.sql)
+                    try connection.query("INSERT INTO schema_migration (version, name, checksum) VALUES ($1, $2, $3)",
+                                         [String(migration.version), migration.name, checksum])
+                }
+                return
+            } catch let error as PostgresError where error.sqlState == "55P03" && attempt < lockAttemptsMax {
+                Thread.sleep(forTimeInterval: lockRetrySeconds)
+            } catch let error as PostgresError where error.sqlState == "55P03" {
+                throw PostgresError(.migrationFailed, message: "migration \(migration.name) did not get its locks in \(lockAttemptsMax) "
+                                    + "tries of \(lockTimeoutMilliseconds) ms: long transactions hold them (pg_locks); try again", sqlState: "55P03")
+            }
+        }
     }
 }

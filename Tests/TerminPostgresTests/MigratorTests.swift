@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 import Testing
 import TerminTestSupport
 @testable import TerminPostgres
@@ -38,6 +39,40 @@ import TerminTestSupport
         #expect(throws: PostgresError.self) { try Migrator(directory: path).migrate(db) }
         #expect(try db.query("SELECT to_regclass('a') IS NULL").scalar == "t")
         #expect(try db.query("SELECT count(*) FROM schema_migration").scalar == "0")
+    }
+
+    /// A migration whose table another transaction holds waits a bounded time, steps back so that statements queued
+    /// behind it run on, and tries again: it applies once the table is free, and gives up with a clear error if it never is.
+    @Test func aMigrationWaitingForALockStepsBackAndTriesAgain() throws {
+        let conninfo = try TestDatabase.createEmpty()
+        let db = try PostgresConnection(conninfo: conninfo), holder = try PostgresConnection(conninfo: conninfo)
+        var migrator = try Migrator(directory: try folder(["001_a.sql": "CREATE TABLE a (v int);"]))
+        try migrator.migrate(db)
+        migrator = try Migrator(directory: try folder(["001_a.sql": "CREATE TABLE a (v int);", "002_b.sql": "ALTER TABLE a ADD COLUMN w int;"]))
+        migrator.lockTimeoutMilliseconds = 100
+        migrator.lockRetrySeconds = 0.05
+        migrator.lockAttemptsMax = 3
+        try holder.execute("BEGIN; LOCK TABLE a IN ACCESS SHARE MODE")   // a long read, as a serving engine's
+        #expect { try migrator.migrate(db) } throws: {
+            ($0 as! PostgresError).code == .migrationFailed && "\($0)".contains("did not get its locks in 3 tries")
+        }
+        #expect(try db.query("SELECT count(*) FROM schema_migration").scalar == "1")
+        // Freed while the migrator waits: applied at a later try.
+        migrator.lockAttemptsMax = 1_000
+        let applied = Mutex<Result<[String], any Error>?>(nil)
+        let migrating = Thread { [migrator] in
+            let result = Result { () throws -> [String] in try migrator.migrate(try PostgresConnection(conninfo: conninfo)) }
+            applied.withLock { $0 = result }
+        }
+        migrating.start()
+        let observer = try PostgresConnection(conninfo: conninfo)
+        try Wait.required("the migration waits for its lock") {
+            try observer.query("SELECT count(*) FROM pg_locks WHERE NOT granted AND relation = 'a'::regclass").scalar != "0"
+        }
+        try holder.execute("COMMIT")
+        try Wait.required("the migration applied") { applied.withLock { $0 != nil } }
+        #expect(try applied.withLock { try $0!.get() } == ["002_b.sql"])
+        #expect(try db.query("SELECT count(*) FROM information_schema.columns WHERE table_name = 'a'").scalar == "2")
     }
 
     @Test func theProjectMigrationsApplyToAnEmptyDatabase() throws {
