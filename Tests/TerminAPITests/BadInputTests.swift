@@ -91,8 +91,8 @@ import TerminTestSupport
         ("GET", "/v1/rounds/99", nil, 404, nil),
         ("POST", "/v1/rounds", "{}", 401, "Authorization"),
         ("GET", "/v1/offices/123", nil, 404, "id"),
-        ("GET", "/v1/nothing", nil, 404, nil),
-        ("PUT", "/v1/holds", nil, 405, nil),
+        ("GET", "/v1/nothing", nil, 404, "target"),
+        ("PUT", "/v1/holds", nil, 405, "method"),
     ]
 
     @Test func everyMistakeIsAProblemNamingTheField() throws {
@@ -120,7 +120,7 @@ import TerminTestSupport
             ("POST", "/v1/offices/102522/desks/0/call-next", staff, 400, "desk"),
             ("GET", "/v1/offices/abc/tickets", staff, 400, "id"),
             ("GET", "/v1/offices/999/tickets", staff, 404, "id"),
-            ("POST", "/v1/offices/102522/tickets/00000000-0000-0000-0000-000000000000/fly", staff, 404, nil),
+            ("POST", "/v1/offices/102522/tickets/00000000-0000-0000-0000-000000000000/fly", staff, 404, "action"),
             ("GET", "/v1/offices/102522/audit?date=soon", staff, 400, "date"),
             ("GET", "/v1/requests/00000000-0000-0000-0000-000000000000", code, 404, nil),
             ("GET", "/v1/bookings/00000000-0000-0000-0000-000000000000/calendar.ics", code, 404, nil),
