@@ -53,6 +53,7 @@ public final class EngineAssembly: Sendable {
         sync.onRoundDefined { [rounds] in
             do { try rounds.refresh() } catch { log("release rounds not read again after an announcement: \(error)") }
         }
+        sync.onCalls { [broadcaster = counters.broadcaster] calls in calls.forEach(broadcaster.publish) }
     }
 
     /// Name of the identity key the database keeps when the deployment gives none.

@@ -246,4 +246,21 @@ import TerminTestSupport
             return app.assembly.counters.broadcaster.followerCount == 0
         }
     }
+
+    /// Instances behind one portal share an office's queue: a display following it through one instance hears the
+    /// calls a clerk makes through another.
+    @Test func aDisplayHearsCallsMadeThroughAnotherInstance() throws {
+        let first = try TestServer()
+        let second = try TestServer(conninfo: first.conninfo)
+        let clerk = try first.staffToken(.clerk)
+        let display = try second.client()
+        try display.sendRaw(Array("GET /v1/offices/\(Self.office)/calls HTTP/1.1\r\nHost: localhost\r\n\r\n".utf8))
+        _ = try display.readUntil("retry: 3000\n\n")
+        try Wait.required("the display follows") { second.assembly.counters.broadcaster.followerCount == 1 }
+        let client = try first.client()
+        _ = try Self.draw(client)
+        _ = try Self.callNext(client, desk: 3, clerk)
+        let event = try display.readUntil("\n\n")
+        #expect(event.hasPrefix("event: call\ndata: ") && event.contains(#""number":"W 001""#) && event.contains(#""desk":3"#))
+    }
 }

@@ -18,6 +18,20 @@ public struct CallEvent: Sendable, Equatable {
         self.at = at
         self.calls = calls
     }
+
+    /// The call as a line of a ledger notification: `call,office,desk,calls,seconds,number` (the number last: it holds
+    /// a space, never a comma).
+    var notificationLine: String { "call,\(officeID),\(deskNumber),\(calls),\(at.secondsSinceEpoch),\(number)" }
+
+    /// The call a notification's line announces; `nil` for any other line.
+    init?(notificationLine line: Substring) {
+        guard line.hasPrefix("call,") else { return nil }
+        let fields = line.split(separator: ",", maxSplits: 5, omittingEmptySubsequences: false)
+        guard fields.count == 6, let officeID = Int(fields[1]), let deskNumber = Int(fields[2]), let calls = Int(fields[3]),
+              let seconds = Int64(fields[4]) else { return nil }
+        self.init(officeID: officeID, number: String(fields[5]), deskNumber: deskNumber,
+                  at: Instant(secondsSinceEpoch: seconds), calls: calls)
+    }
 }
 
 /// Hands calls to whoever follows an office's display (the SSE streams), once the call is committed.

@@ -6,14 +6,14 @@ extension CounterEngine {
     /// no-shows. Then, whether the operation committed or was refused, the lapsed are marked as no-shows through the
     /// write pipeline (which gives their time back to the ledger, for walk-ins and the staff channel); should that
     /// fail, the operation's answer stands and the next operation or sweep marks them (unless marking them is the
-    /// operation, `markingNoShows`: then it is `unavailable`). After a commit, the office's public status is refreshed
-    /// and the operation's calls go to the displays.
+    /// operation, `markingNoShows`: then it is `unavailable`). After a commit, the office's public status is refreshed;
+    /// the operation's calls reach the displays of every instance through the ledger's notifications, sent at the
+    /// commit (`LedgerSync.onCalls`).
     @discardableResult
     func inOffice<T>(_ officeID: Int, markingNoShows: Bool = false, _ body: (DatabaseConnection, OfficeDay) throws -> T)
         throws(EngineError) -> T {
         let now = clock.now()
         var lapsed: [Appointment] = []
-        var calls: [QueueTicket] = []
         let outcome: Result<T, EngineError>
         do {
             outcome = .success(try pool.transaction { db in
@@ -22,7 +22,7 @@ extension CounterEngine {
                 lapsed = day.lapsedBookings(graceMinutes: configuration.graceMinutes)
                 day.markedNoShow(lapsed.map(Self.noShow))
                 let result = try body(db, day)
-                calls = day.calls
+                try QueueRepository.announceCalls(day.calls.map { Self.callEvent($0).notificationLine }, db)
                 return result
             })
         } catch let error as EngineError {
@@ -38,11 +38,13 @@ extension CounterEngine {
         }
         let result = try outcome.get()
         statusCache.invalidate(officeID: officeID)
-        for call in calls {
-            broadcaster.publish(CallEvent(officeID: officeID, number: call.displayNumber, deskNumber: call.deskNumber!,
-                                          at: call.calledAt!, calls: call.calls))
-        }
         return result
+    }
+
+    /// A ticket's call, as the display shows it.
+    static func callEvent(_ call: QueueTicket) -> CallEvent {
+        CallEvent(officeID: call.officeID, number: call.displayNumber, deskNumber: call.deskNumber!, at: call.calledAt!,
+                  calls: call.calls)
     }
 
     /// A booking as a no-show.

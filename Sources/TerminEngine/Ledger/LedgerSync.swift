@@ -27,6 +27,8 @@ public final class LedgerSync: Sendable {
     private let resynchronisations = Atomic<Int>(0)
     /// Told of a new release round (announced, or possibly missed while the notifications were lost).
     private let roundsDefined = Mutex<(@Sendable () -> Void)?>(nil)
+    /// Told of the calls at the counters, this instance's and the others'.
+    private let callsMade = Mutex<(@Sendable ([CallEvent]) -> Void)?>(nil)
 
     /// Follows `feed`, opened before `catalogs` was read so that nothing committed since is missed; events are
     /// applied once the composition root runs `loops`.
@@ -44,6 +46,12 @@ public final class LedgerSync: Sendable {
     /// come first served, so each instance reads them at once rather than at its next look.
     public func onRoundDefined(_ handler: @escaping @Sendable () -> Void) {
         roundsDefined.withLock { $0 = handler }
+    }
+
+    /// Has `handler` told of every call made at a counter, through this instance or another, once it is committed
+    /// (calls made while the notifications are lost are not told: a display shows them at the next).
+    public func onCalls(_ handler: @escaping @Sendable ([CallEvent]) -> Void) {
+        callsMade.withLock { $0 = handler }
     }
 
     /// Events applied so far (for tests and metrics).
@@ -80,6 +88,8 @@ public final class LedgerSync: Sendable {
                     for payload in try active.receive(timeoutMilliseconds: Int32(timeout / .milliseconds(1))) {
                         let lines = LedgerFeed.lines(of: payload)
                         if LedgerFeed.announcesRound(in: lines) { roundsDefined.withLock { $0 }?() }
+                        let calls = lines.compactMap(CallEvent.init(notificationLine:))
+                        if !calls.isEmpty { callsMade.withLock { $0 }?(calls) }
                         guard let revision = LedgerFeed.catalogRevision(in: lines) else {
                             events += LedgerEvent.parse(lines: lines)
                             continue

@@ -5,6 +5,15 @@ import TerminPostgres
 /// several instances serve one office. Every change to an office's queue happens in a transaction that first takes
 /// `lockOffice`, so two clerks calling at once are served one after the other and never get the same ticket.
 public enum QueueRepository {
+    /// Tells every instance, when the caller's transaction commits, of calls made in it: one notification on the
+    /// ledger's channel (`LedgerFeed.channel`) whose lines (after the sender's name) are `lines`. Displays follow
+    /// an office through any instance; the clerk may call through another.
+    public static func announceCalls(_ lines: [String], _ db: PostgresConnection) throws {
+        guard !lines.isEmpty else { return }
+        try db.query("SELECT pg_notify($1, current_setting('application_name') || E'\\n' || $2)",
+                     [LedgerFeed.channel, lines.joined(separator: "\n") + "\n"])
+    }
+
     enum Columns {
         static let id = PostgresColumn("q.id", PostgresText.text)
         static let officeID = PostgresColumn("q.office_id", PostgresText.int)
