@@ -208,20 +208,23 @@ public final class EmbeddedPostgres: Sendable {
     }
 
     /// Writes a base backup of the running cluster to `path`: one gzipped tar holding the data and the write-ahead log
-    /// it needs (`pg_basebackup -Ft -z -X fetch`), consistent as of the backup's end, taken while others read and
-    /// write. Restored with `restore(from:)`.
+    /// it needs, consistent as of the backup's end, taken while others read and write. Restored with `restore(from:)`.
+    ///
+    /// The WAL is streamed beside the copy through a temporary replication slot (`pg_basebackup -X stream`), so the
+    /// server keeps every segment the backup needs however long it takes under load; fetched at the end instead, a
+    /// segment recycled meanwhile failed the backup. The copy is made beside `path` (never on the cluster's disk, which
+    /// it could fill), by the invoking user (who can write there), packed, flushed, and renamed over `path`: a backup
+    /// there is only ever replaced by a whole one.
     public func backup(to path: String) throws(PostgresError) {
-        let scratch = directory + "/backup-\(getpid())"
         let fileManager = FileManager.default
+        let scratch = path + ".partial-\(getpid()).d", partial = path + ".partial-\(getpid())"
         try? fileManager.removeItem(atPath: scratch)
+        try? fileManager.removeItem(atPath: partial)
         defer { try? fileManager.removeItem(atPath: scratch) }
-        try pgCommand("pg_basebackup", ["-h", socketDirectory, "-p", String(Self.port), "-U", Self.superuser, "-D", scratch,
-                                        "-Ft", "-z", "-X", "fetch", "--checkpoint=fast"], what: "pg_basebackup")
-        // Written beside the target, on disk, then renamed over it: a backup at `path` is replaced only by a whole one.
-        let partial = path + ".partial-\(getpid())"
+        try run(binDirectory + "/pg_basebackup", ["-h", socketDirectory, "-p", String(Self.port), "-U", Self.superuser,
+                                                  "-D", scratch, "-Fp", "-X", "stream", "--checkpoint=fast"], what: "pg_basebackup")
         do {
-            try? fileManager.removeItem(atPath: partial)
-            try fileManager.copyItem(atPath: scratch + "/base.tar.gz", toPath: partial)
+            try run("/bin/tar", ["-czf", partial, "-C", scratch, "."], what: "packing the backup")
             try Self.synchronize(partial)
             guard rename(partial, path) == 0 else { throw PostgresError(.launchFailed, message: String(cString: strerror(errno))) }
         } catch {

@@ -10,8 +10,9 @@ enum BackupCommand: Command {
     static let options: [any OptionDeclaration] = Database.options
     static let details: String? = """
         The backup holds every booking committed before it ends, with the write-ahead log it needs
-        (pg_basebackup -Ft -z -X fetch), and is taken beside a serving engine without stopping it. For a server
-        of your own (--database-url) use PostgreSQL's tools: README.md, "Backup and restore".
+        (pg_basebackup -X stream, through a temporary replication slot, packed as one tar.gz; the copy is
+        made beside FILE), and is taken beside a serving engine without stopping it. For a server of your
+        own (--database-url) use PostgreSQL's tools: README.md, "Backup and restore".
         """
 
     static func run(_ options: ParsedOptions) throws -> Int32 {
