@@ -32,14 +32,20 @@ public struct HTTPResponse: Sendable {
     }
 
     /// The status line and header section on the wire.
-    public func serializedHead(keepAlive: Bool, date: String) -> [UInt8] {
+    /// `keepAlive` false says `Connection: close`; for an HTTP/1.0 request (`http10`), whose connections close unless
+    /// the answer says otherwise, true says `Connection: keep-alive`.
+    public func serializedHead(keepAlive: Bool, date: String, http10: Bool = false) -> [UInt8] {
         var text = "HTTP/1.1 \(status) \(Self.reason(status))\r\n"
         for (name, value) in headers { text += "\(name): \(value)\r\n" }
         // 204 and 304 carry no body and no Content-Length (RFC 9110 8.6); a stream's body ends when the
         // connection closes (RFC 9112 6.3, item 8).
         if status != 204 && status != 304 && stream == nil { text += "Content-Length: \(body.count)\r\n" }
         text += "Date: \(date)\r\n"
-        if !keepAlive || stream != nil { text += "Connection: close\r\n" }
+        if !keepAlive || stream != nil {
+            text += "Connection: close\r\n"
+        } else if http10 {
+            text += "Connection: keep-alive\r\n"
+        }
         text += "\r\n"
         return Array(text.utf8)
     }

@@ -245,4 +245,19 @@ import Testing
             #expect(other.pendingWrite == nil, "\(request.debugDescription)")
         }
     }
+
+    /// An HTTP/1.0 client closes unless told the connection stays open: a kept connection says so.
+    @Test func anHTTP10KeepAliveIsAcknowledged() {
+        var machine = Self.machine()
+        machine.received(Self.bytes("GET /a HTTP/1.0\r\nConnection: keep-alive\r\n\r\n"), now: Self.t0)
+        #expect(Self.next(&machine) == "GET /a")
+        machine.dispatched()
+        Self.respond(&machine)
+        #expect(Self.drain(&machine).contains("Connection: keep-alive\r\n") && machine.interestAfterFlush == .read)
+        machine.received(Self.bytes("GET /b HTTP/1.1\r\nHost: a\r\n\r\n"), now: Self.t0)
+        #expect(Self.next(&machine) == "GET /b")
+        machine.dispatched()
+        Self.respond(&machine)
+        #expect(!Self.drain(&machine).contains("Connection:"))
+    }
 }

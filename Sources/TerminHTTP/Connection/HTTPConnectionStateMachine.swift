@@ -65,6 +65,8 @@ struct HTTPConnectionStateMachine {
     private var progress = HTTPRequestParser.Progress()
     /// Whether the request being read was told `100 Continue`.
     private var continued = false
+    /// Whether the request being answered is HTTP/1.0 (keep-alive is then said, not assumed).
+    private var answeringHTTP10 = false
     /// Responses queued for writing, in order, and how much of the first is written.
     private var output: [(head: [UInt8], body: [UInt8])] = []
     private var outputOffset = 0
@@ -146,6 +148,7 @@ struct HTTPConnectionStateMachine {
             headersComplete = nil
             continued = false
             keepAlive = keepAlive && request.wantsKeepAlive
+            answeringHTTP10 = request.minorVersion == 0
             return .request(request)
         }
     }
@@ -166,7 +169,7 @@ struct HTTPConnectionStateMachine {
             keepAlive = false
             state = .closing
         }
-        let headBytes = response.serializedHead(keepAlive: keepAlive && state != .closing, date: date)
+        let headBytes = response.serializedHead(keepAlive: keepAlive && state != .closing, date: date, http10: answeringHTTP10)
         let body = head ? [] : response.body
         output.append((headBytes, body))
         outputBytes += headBytes.count + body.count
