@@ -1,5 +1,7 @@
 import Foundation
+import Synchronization
 import Testing
+import TerminPostgres
 import TerminTestSupport
 @testable import TerminAPI
 
@@ -212,5 +214,35 @@ import TerminTestSupport
         #expect(late.status == 422 && late.json["field"] as? String == "id"
                 && late.json["type"] as? String == "urn:termin:problem:inside-minimum-notice", "\(late.json)")
         #expect(try app.scalar("SELECT count(*) FROM session_wait") == "0")
+    }
+
+    /// A session taken away while a seat of it is being taken: the removal waits for the seat's transaction, then
+    /// finds the seat and is refused. Without the wait both committed: a booked seat in a session that was gone.
+    @Test func aSessionIsNotTakenAwayFromUnderASeatBeingTaken() throws {
+        let app = try TestServer()
+        let client = try app.client()
+        let session = try #require(try Self.sessions(client).first)
+        let id = try #require(session["id"] as? Int), office = Self.neuhausen
+        let seat = try client.send("POST", "/v1/sessions/\(id)/seats", body: Self.seatBody("gast@example.org"))
+        let seatID = try #require(seat.json["id"] as? String), code = try #require(seat.json["code"] as? String)
+        #expect(try client.send("DELETE", "/v1/bookings/\(seatID)", headers: ["Authorization": "Booking \(code)"]).status == 200)
+        // The seat is taken again in a transaction still open.
+        let taking = try PostgresConnection(conninfo: app.conninfo)
+        try taking.execute("BEGIN")
+        try taking.query("UPDATE appointment SET status = 'confirmed' WHERE id = $1", [seatID])
+        let lead = ["Authorization": "Bearer \(try app.staffToken(.lead, offices: [office], name: "Lead"))"]
+        let removal = Mutex<Int?>(nil)
+        let port = app.server.port
+        Thread {
+            let status = (try? TestHTTPClient(port: port).send("DELETE", "/v1/sessions/\(id)", headers: lead))?.status
+            removal.withLock { $0 = status ?? -1 }
+        }.start()
+        try Wait.required("the removal waits for the seat's transaction") {
+            try app.scalar("SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock'") == "1"
+        }
+        try taking.execute("COMMIT")
+        try Wait.required("the removal answered") { removal.withLock { $0 } != nil }
+        #expect(removal.withLock { $0 } == 409)
+        #expect(try app.scalar("SELECT count(*) FROM group_session WHERE id = $1", [String(id)]) == "1")
     }
 }
