@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 import Testing
 import TerminCore
 import TerminTestSupport
@@ -262,5 +263,34 @@ import TerminTestSupport
         _ = try Self.callNext(client, desk: 3, clerk)
         let event = try display.readUntil("\n\n")
         #expect(event.hasPrefix("event: call\ndata: ") && event.contains(#""number":"W 001""#) && event.contains(#""desk":3"#))
+    }
+
+    /// Clerks at two offices sending tickets to each other at the same moment: every redirect goes through. Each took
+    /// its own office's lock and waited for the other's, a deadlock PostgreSQL broke by failing one of them (503).
+    @Test func redirectsBetweenTwoOfficesInBothDirectionsAtOnceAllGoThrough() throws {
+        let app = try TestServer()
+        let client = try app.client()
+        let other = 10489
+        let clerk = try app.staffToken(.clerk, offices: [Self.office, other])
+        var tickets: [Int: [String]] = [:]
+        for office in [Self.office, other] {
+            for _ in 0..<12 {
+                let drawn = try client.send("POST", "/v1/offices/\(office)/tickets", body: #"{"services":[{"id":1063441}]}"#)
+                try #require(drawn.status == 201, "\(drawn.text)")
+                tickets[office, default: []].append(drawn.json["id"] as! String)
+            }
+        }
+        let port = app.server.port, drawn = tickets
+        let statuses = Mutex<[Int]>([])
+        DispatchQueue.concurrentPerform(iterations: 2) { index in
+            let (from, to) = index == 0 ? (Self.office, other) : (other, Self.office)
+            guard let sender = try? TestHTTPClient(port: port) else { return }
+            for ticket in drawn[from]! {
+                let moved = try? sender.send("POST", "/v1/offices/\(from)/tickets/\(ticket)/redirect",
+                                             headers: Self.bearer(clerk), body: #"{"office":\#(to)}"#)
+                statuses.withLock { $0.append(moved?.status ?? -1) }
+            }
+        }
+        #expect(statuses.withLock { $0 } == Array(repeating: 200, count: 24))
     }
 }

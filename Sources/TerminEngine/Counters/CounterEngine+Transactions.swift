@@ -2,7 +2,9 @@ import TerminCore
 import TerminStore
 
 extension CounterEngine {
-    /// Runs `body` in one transaction under the office's queue lock, the appointments that lapsed counted as
+    /// Runs `body` in one transaction under the office's queue lock (and `alsoLocking`'s: a redirect's target office;
+    /// locks are taken in office order, so two redirects between the same offices in opposite directions wait for each
+    /// other instead of deadlocking), the appointments that lapsed counted as
     /// no-shows. Then, whether the operation committed or was refused, the lapsed are marked as no-shows through the
     /// write pipeline (which gives their time back to the ledger, for walk-ins and the staff channel); should that
     /// fail, the operation's answer stands and the next operation or sweep marks them (unless marking them is the
@@ -10,14 +12,14 @@ extension CounterEngine {
     /// the operation's calls reach the displays of every instance through the ledger's notifications, sent at the
     /// commit (`LedgerSync.onCalls`).
     @discardableResult
-    func inOffice<T>(_ officeID: Int, markingNoShows: Bool = false, _ body: (DatabaseConnection, OfficeDay) throws -> T)
-        throws(EngineError) -> T {
+    func inOffice<T>(_ officeID: Int, alsoLocking other: Int? = nil, markingNoShows: Bool = false,
+                     _ body: (DatabaseConnection, OfficeDay) throws -> T) throws(EngineError) -> T {
         let now = clock.now()
         var lapsed: [Appointment] = []
         let outcome: Result<T, EngineError>
         do {
             outcome = .success(try pool.transaction { db in
-                try QueueRepository.lockOffice(officeID, db)
+                for locked in Set([officeID] + (other.map { [$0] } ?? [])).sorted() { try QueueRepository.lockOffice(locked, db) }
                 let day = try OfficeDay(officeID: officeID, now: now, scheduler: booking.scheduler, db)
                 lapsed = day.lapsedBookings(graceMinutes: configuration.graceMinutes)
                 day.markedNoShow(lapsed.map(Self.noShow))
@@ -38,6 +40,7 @@ extension CounterEngine {
         }
         let result = try outcome.get()
         statusCache.invalidate(officeID: officeID)
+        if let other { statusCache.invalidate(officeID: other) }
         return result
     }
 

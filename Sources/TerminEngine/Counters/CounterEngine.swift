@@ -190,7 +190,9 @@ public final class CounterEngine: Sendable {
                 _ = try office(target, field: "office")
             }
         }
-        return try inOffice(officeID) { db, day in
+        var target: Int?
+        if case .office(let office) = redirect { target = office }
+        return try inOffice(officeID, alsoLocking: target) { db, day in
             guard let ticket = day.tickets.first(where: { $0.id == ticketID }) else {
                 throw EngineError(.ticketUnknown, detail: "There is no ticket \(ticketID) at office \(officeID) today.")
             }
@@ -286,8 +288,8 @@ public final class CounterEngine: Sendable {
     }
 
     /// A ticket's copy at another office, waiting there from its original arrival (it does not queue again).
+    /// A redirected ticket's new ticket at office `officeID`, whose queue lock the caller holds.
     private func redirectTicket(_ ticket: QueueTicket, to officeID: Int, now: Instant, _ db: DatabaseConnection) throws -> QueueTicket {
-        try QueueRepository.lockOffice(officeID, db)
         guard let number = try QueueRepository.drawNumber(officeID: officeID, date: ticket.date, kind: .walkIn, db) else {
             throw EngineError(.queueFull, detail: "Office \(officeID) has drawn all 999 numbers of today.")
         }
