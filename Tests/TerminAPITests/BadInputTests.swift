@@ -37,6 +37,10 @@ import TerminTestSupport
         ("POST", "/v1/bookings", #"{"office":102522,"start":"2026-12-01T08:00:00+01:00","services":[{"id":1063441}],"contact":"me"}"#, 422, "contact"),
         ("POST", "/v1/bookings", #"{"office":102522,"start":"2026-12-01T08:00:00+01:00","services":[{"id":1063441}],"contact":{"name":7}}"#, 422, "contact.name"),
         ("POST", "/v1/bookings", #"{"office":102522,"services":[{"id":1063441}]}"#, 422, "start"),
+        // Instants beyond the years dates have (year 0 and 10000 in UTC): refused, not a trap in the time zone rule.
+        ("POST", "/v1/bookings", #"{"office":102522,"start":"0001-01-01T00:00:00+01:00","services":[{"id":1063441}]}"#, 422, "start"),
+        ("POST", "/v1/bookings", #"{"office":102522,"start":"9999-12-31T23:30:00-01:00","services":[{"id":1063441}]}"#, 422, "start"),
+        ("POST", "/v1/holds", #"{"office":102522,"start":"0001-01-01T00:00:00+01:00","services":[{"id":1063441}]}"#, 422, "start"),
         ("POST", "/v1/bookings", #"{"office":102522,"start":"2026-12-01T08:00:00+01:00","services":[{"id":1063441}],"contact":{"email":"nope"}}"#, 422, "contact.email"),
         ("POST", "/v1/bookings", #"{"office":102522,"start":"2026-12-01T08:00:00+01:00","services":[{"id":1063441}],"contact":{"name":""}}"#, 422, "contact.name"),
         // PostgreSQL's text cannot hold U+0000: refused by name, never sent to the database.

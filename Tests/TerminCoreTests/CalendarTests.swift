@@ -41,6 +41,13 @@ import Testing
         #expect(BerlinTime.format(after) == "2026-03-29T03:00:00+02:00")
     }
 
+    @Test func instantsBeyondTheYearsDatesHaveHaveAnOffset() throws {
+        let yearZero = try #require(BerlinTime.parse("0001-01-01T00:00:00+01:00"))
+        let yearTenThousand = try #require(BerlinTime.parse("9999-12-31T23:30:00-01:00"))
+        #expect(BerlinTime.utcOffsetMinutes(at: yearZero) == 60 && BerlinTime.utcOffsetMinutes(at: yearTenThousand) == 60)
+        #expect(BerlinTime.local(yearZero).minuteOfDay == 0)
+    }
+
     @Test func offsetsAroundTheOctoberChange() {
         // 2026-10-25: clocks go from 03:00 CEST back to 02:00 CET (01:00 UTC).
         #expect(BerlinTime.format(BerlinTime.parse("2026-10-25T00:59:00Z")!) == "2026-10-25T02:59:00+02:00")

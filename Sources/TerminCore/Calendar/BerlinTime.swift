@@ -11,7 +11,9 @@ public enum BerlinTime {
     public static func utcOffsetMinutes(at instant: Instant) -> Int {
         let seconds = instant.secondsSinceEpoch
         let day = LocalDate(dayNumber: Int(floorDiv(seconds, 86_400)))
-        let year = day.year
+        // Dates exist from year 1 to 9999; an instant beyond (a client's "0001-01-01T00:00+01:00" is in year 0 in UTC)
+        // takes the rule of the nearest year that exists, which no office's day ever reaches.
+        let year = min(max(day.year, 1), 9999)
         let summerStart = Int64(lastSunday(year: year, month: 3).dayNumber) * 86_400 + 3_600
         let summerEnd = Int64(lastSunday(year: year, month: 10).dayNumber) * 86_400 + 3_600
         return (seconds >= summerStart && seconds < summerEnd) ? 120 : 60
