@@ -51,6 +51,14 @@ import TerminTestSupport
         #expect(try client.send("POST", "/v1/holds", headers: ["Authorization": "Bearer \(clerk)"], body: #"""
             {"office":\#(TestServer.orleansplatz),"start":"\#(TestServer.tuesday("10:30"))","services":[{"id":\#(TestServer.personalausweis)}],"channel":"staff"}
             """#).status == 201)
+        // A token that names no staff member spares no one: online writes with it are refused, none is made.
+        for path in ["/v1/holds", "/v1/bookings"] {
+            let bogus = try client.send("POST", path, headers: ["Authorization": "Bearer not-a-token"],
+                                        body: TestServer.holdBody(start: TestServer.tuesday("11:00")))
+            #expect(bogus.status == 401, "\(path): \(bogus.status) \(bogus.text)")
+        }
+        #expect(try app.scalar("SELECT count(*) FROM appointment WHERE lower(span) = $1::timestamptz",
+                               [TestServer.tuesday("11:00")]) == "0")
     }
 
     @Test func challengesGetHarderUnderLoad() throws {

@@ -42,10 +42,11 @@ extension TerminAPI {
         return pseudonym
     }
 
-    /// When proof of work is on, an online write needs a fresh solution in its `Altcha` header (staff, who send a
-    /// bearer token, do not). Call once per request: the solution is used up.
+    /// When proof of work is on, an online write needs a fresh solution in its `Altcha` header (staff, whose bearer
+    /// token names them, do not; a token that names no one is refused, 401). Call once per request: the solution is
+    /// used up.
     func requireProofOfWork(_ request: HTTPRequest) throws(APIFailure) {
-        guard let proofOfWork = protection.proofOfWork, request.header("authorization") == nil else { return }
+        guard let proofOfWork = protection.proofOfWork, try optionalStaffMember(request) == nil else { return }
         do {
             try proofOfWork.verify(request.header("altcha"), now: engine.clock.now())
         } catch {
