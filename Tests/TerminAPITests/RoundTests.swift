@@ -186,6 +186,28 @@ import TerminTestSupport
         #expect(try client.send("POST", "/v1/holds", body: TestServer.holdBody(start: "\(Self.roundDay)T08:00:00+01:00")).status == 201)
     }
 
+    /// A round collects only requests that its offices could serve as asked, as a request placed at once is checked:
+    /// one it could never place (too many of a service, a language no desk speaks) is refused at once with the field at
+    /// fault, and the close has nothing it cannot place.
+    @Test func aRoundRefusesARequestItsOfficesCannotServe() throws {
+        let app = try TestServer()
+        let client = try app.client()
+        let lead = try app.staffToken(.lead, name: "Lead")
+        let created = try client.send("POST", "/v1/rounds", headers: Self.bearer(lead), body: Self.roundBody())
+        let roundID = try #require(created.json["id"] as? Int)
+        let window = #"[{"from":"\#(Self.roundDay)T08:00:00+01:00","to":"\#(Self.roundDay)T12:00:00+01:00"}]"#
+        let tooMany = try client.send("POST", "/v1/requests", body: #"{"services":[{"id":\#(Self.service),"quantity":3}],"offices":[\#(Self.office)],"windows":\#(window)}"#)
+        #expect(tooMany.status == 422 && tooMany.json["field"] as? String == "services[0].quantity", "\(tooMany.text)")
+        let unspoken = try client.send("POST", "/v1/requests", body: #"{"services":[{"id":\#(Self.service)}],"offices":[\#(Self.office)],"windows":\#(window),"languages":["fi"]}"#)
+        #expect(unspoken.status == 422, "\(unspoken.text)")
+        #expect(try client.send("POST", "/v1/requests", body: Self.requestBody(
+            from: "\(Self.roundDay)T08:00:00+01:00", to: "\(Self.roundDay)T12:00:00+01:00")).status == 202)
+        app.clock.advance(seconds: 3 * 3600)
+        #expect(try app.assembly.rounds.closeDue() == [roundID])
+        let report = try #require(try client.send("GET", "/v1/rounds/\(roundID)").json["report"] as? [String: Any])
+        #expect(report["requested"] as? Int == 1 && report["served"] as? Int == 1)
+    }
+
     @Test func aFailureDuringTheCloseLosesAndDuplicatesNothing() throws {
         let app = try TestServer()
         let client = try app.client()

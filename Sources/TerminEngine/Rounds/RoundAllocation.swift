@@ -113,10 +113,12 @@ struct RoundAllocation {
             let deskID = Int(assignment.desk)!
             let officeID = catalog.desks.first { $0.value.contains { $0.id == deskID } }!.key
             let date = LocalDate(dayNumber: assignment.start.dayNumber)
-            // The validator passed it, so the day is open and the desk qualified.
-            let layout = scheduler.layout(officeID: officeID, date: date)!
-            let shape = try! catalog.shape(officeID: officeID, services: input.request.services, channel: .online,
-                                           needs: input.request.needs)
+            // The validator passed it, so the day is open and the desk qualified for the services and a wheelchair. The
+            // solver knows no other needs (languages): a place on a desk that does not meet them is left unplaced.
+            guard let layout = scheduler.layout(officeID: officeID, date: date),
+                  let shape = try? catalog.shape(officeID: officeID, services: input.request.services, channel: .online,
+                                                 needs: input.request.needs),
+                  shape.deskIDs.contains(deskID) else { continue }
             assignments.append((input, Placement(layout: layout, startUnit: assignment.start.minuteOfDay / layout.slotMinutes,
                                                  shape: shape.onDesk(deskID))))
         }

@@ -142,6 +142,22 @@ public final class RoundEngine: Sendable {
 
     // MARK: Collecting
 
+    /// Refuses a request that no office of `round` it names can serve online as asked: such a request could never be
+    /// placed, and its close would have nothing to place it with.
+    private func requireServable(_ request: FlexibleRequest, in round: ReleaseRound) throws(EngineError) {
+        let catalog = booking.catalog
+        var refusal: SchedulingError?
+        for officeID in request.officeIDs where round.officeIDs.contains(officeID) {
+            do {
+                _ = try catalog.shape(officeID: officeID, services: request.services, channel: .online, needs: request.needs)
+                return
+            } catch {
+                refusal = refusal ?? error
+            }
+        }
+        if let refusal { throw EngineError(refusal) }
+    }
+
     /// A request a round collected: its id, the code that reads it (shown once), and the round.
     public struct Collected: Sendable {
         public let id: String
@@ -152,13 +168,15 @@ public final class RoundEngine: Sendable {
     /// Collects `request` if it touches a round not yet closed; `nil` when none does (then it is placed at once).
     /// With per-identity caps on, the citizen (`pseudonym`, else the contact e-mail) may have one open request per
     /// service, and must be within the booking caps as it is collected.
-    /// - Throws: `allocatedByRound` when the round it touches is not open (not yet, or closing); `requestOpen`,
-    ///   `bookingLimit`, `coolingDown` over a cap.
+    /// - Throws: `allocatedByRound` when the round it touches is not open (not yet, or closing); the scheduling error
+    ///   (422) when no office of the round it names can serve it online as asked (services, quantities, needs), as a
+    ///   request placed at once would be refused; `requestOpen`, `bookingLimit`, `coolingDown` over a cap.
     public func collect(_ request: FlexibleRequest, contact: Appointment.Contact?, pseudonym: String? = nil)
         throws(EngineError) -> Collected? {
         let now = clock.now()
         guard let round = gate.rounds.first(where: { $0.touches(request) }) else { return nil }
         guard round.phase(at: now) == .open else { throw EngineError(RoundGate.refusal(round, now: now)) }
+        try requireServable(request, in: round)
         let capped = try booking.cappedIdentity(pseudonym: pseudonym, contact: contact, channel: .online)
         let id = Secret.newID(), code = booking.codes.code(for: id)
         do {
