@@ -26,6 +26,7 @@ import TerminTestSupport
         ("POST", "/v1/holds", #"{"office":102522,"start":"2027-01-20T08:00:00+01:00","services":[{"id":1063441}]}"#, 422, "start"),
         ("POST", "/v1/holds", #"{"office":102522,"start":"2026-12-01T08:00:00+01:00","services":[{"id":1063441}],"channel":"fax"}"#, 422, "channel"),
         ("POST", "/v1/bookings", #"{"hold":"x","office":102522}"#, 422, "hold"),
+        ("POST", "/v1/bookings", #"{"hold":"x","contact":{"email":"a@example.org"}}"#, 422, "hold"),
         ("POST", "/v1/bookings", "{bad json", 400, "body"),
         ("POST", "/v1/bookings", "[]", 422, "body"),
         ("POST", "/v1/bookings", #"{"office":"x","start":"2026-12-01T08:00:00+01:00","services":[{"id":1063441}]}"#, 422, "office"),

@@ -263,12 +263,14 @@ public enum AppointmentRepository {
             """, [PostgresArray.literal(ids), BerlinTime.format(now)]))
     }
 
-    /// The appointments among `ids`, whoever holds their codes (for internal use: replays).
+    /// The appointments among `ids`, whoever holds their codes (for internal use: replays, holds to confirm). An id
+    /// that is no UUID (a client's) names none.
     public static func fetch(ids: [String], _ db: PostgresConnection) throws -> [Appointment] {
-        guard !ids.isEmpty else { return [] }
+        let valid = ids.filter(isUUID)
+        guard !valid.isEmpty else { return [] }
         return try AppointmentColumns.decode(try db.query("""
             SELECT \(AppointmentColumns.selection.sql) FROM appointment a WHERE a.id = ANY($1::uuid[])
-            """, [PostgresArray.literal(ids)]))
+            """, [PostgresArray.literal(valid)]))
     }
 
     private static let idColumn = PostgresSelection(AppointmentColumns.id)
