@@ -174,4 +174,13 @@ import TerminTestSupport
         #expect(try app.scalar("SELECT count(*) FROM open_request_claim") == "0")
         #expect(try app.scalar("SELECT count(*) FROM appointment WHERE identity_hash IS NOT NULL AND status = 'confirmed'") == "2")
     }
+
+    /// Capped, a hold's confirmation reads the hold as it checks the caps: a hold id that is no UUID names no hold (422;
+    /// it was a 503 that made the writer write its whole batch plan by plan).
+    @Test func aHoldIdThatIsNoUUIDIsUnknownWithCapsOn() throws {
+        let app = try TestServer(engine: Self.capped)
+        let client = try app.client()
+        let confirmed = try client.send("POST", "/v1/bookings", body: #"{"hold":"x","contact":{"email":"a@example.org"}}"#)
+        #expect(confirmed.status == 422 && confirmed.json["field"] as? String == "hold", "\(confirmed.status) \(confirmed.text)")
+    }
 }
