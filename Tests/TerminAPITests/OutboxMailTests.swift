@@ -62,6 +62,7 @@ import TerminTestSupport
         #expect((mails[1]["calendar"] as? String)?.contains("UID:\(booking.id)@termin\r\nSEQUENCE:1") == true, "\(mails[1])")
         #expect((mails[1]["calendar"] as? String)?.contains("DTSTART;TZID=Europe/Berlin:20261201T100000") == true)
         #expect(mails[2]["calendar_method"] as? String == "CANCEL" && (mails[2]["calendar"] as? String)?.contains("STATUS:CANCELLED") == true)
+        #expect((mails[2]["calendar"] as? String)?.contains("UID:\(booking.id)@termin\r\nSEQUENCE:2\r\n") == true, "\(mails[2])")
         #expect(Set(mails.compactMap { $0["message_id"] as? String }).count == 3)
         #expect(try app.scalar("SELECT string_agg(state, ',' ORDER BY created_at) FROM outbox") == "sent,sent,sent")
         #expect(try delivery.deliverDue() == 0)

@@ -13,7 +13,7 @@ public enum ICalendar {
     ]
 
     /// A VCALENDAR with one VEVENT for a booking. `method`: `PUBLISH` for a download, `REQUEST` (a booking or a
-    /// move: the same `UID`, `SEQUENCE` its revision) or `CANCEL` in a mail (RFC 5546).
+    /// move: the same `UID`, `SEQUENCE` its revision) or `CANCEL` in a mail (RFC 5546; `SEQUENCE` one higher).
     /// In a mail, `organizer` (the sender) and `attendee` (the citizen) are the addresses iTIP asks for.
     public static func event(for record: Appointment, office: Office, serviceNames: [String], stamp: Instant,
                              method: String = "PUBLISH", organizer: String? = nil, attendee: String? = nil) -> String {
@@ -25,7 +25,9 @@ public enum ICalendar {
         lines += [
             "BEGIN:VEVENT",
             "UID:\(record.id)@termin",
-            "SEQUENCE:\(record.revision)",
+            // A cancellation is a change after the last revision (RFC 5546 §3.2.5: a CANCEL raises SEQUENCE; a client
+            // may ignore one that does not).
+            "SEQUENCE:\(record.status == .cancelled ? record.revision + 1 : record.revision)",
             "DTSTAMP:\(BerlinTime.formatBasic(stamp, utc: true))",
             "DTSTART;TZID=Europe/Berlin:\(BerlinTime.formatBasic(record.start))",
             "DTEND;TZID=Europe/Berlin:\(BerlinTime.formatBasic(record.end))",
