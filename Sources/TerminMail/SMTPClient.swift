@@ -11,6 +11,13 @@ public struct SMTPClient: Sendable {
         public let description: String
         /// The relay answered (the connection still works), rather than the connection failing.
         var answered = false
+        /// The message was not tried: the session could not carry it (no connection, the relay refused the sender, or
+        /// the connection broke before the message's turn). Not the message's fault: it is tried again later without
+        /// counting a try, however long the relay is away.
+        public var untried = false
+
+        /// This failure, for a message that was not tried.
+        public var asUntried: Failure { Failure(permanent: false, description: description, untried: true) }
     }
 
     public let host: String
@@ -34,9 +41,10 @@ public struct SMTPClient: Sendable {
     }
 
     /// Sends the messages over one connection; returns, for each, `nil` when the relay accepted it or why not. A
-    /// message the relay refuses (a 4xx or 5xx answer to its envelope or data: greylisting, a rate limit, an unknown
-    /// address) is that message's failure alone; the others go on over the same connection. If the connection breaks
-    /// midway, the messages not accepted by then fail, not permanently.
+    /// message the relay refuses (a 4xx or 5xx answer to its recipient or data: greylisting, a rate limit, an unknown
+    /// address) is that message's failure alone; the others go on over the same connection. A refused sender (`MAIL
+    /// FROM`: the relay's configuration, the same for every message) leaves this message and the rest `untried`. If the
+    /// connection breaks midway, the message under way fails, not permanently, and the rest are `untried`.
     /// - Throws: when no session could be opened (no connection, or the relay refused its greeting): no message was
     ///   tried, and none failed for what it is.
     public func send(_ messages: [MailMessage]) throws(Failure) -> [Failure?] {
@@ -49,23 +57,30 @@ public struct SMTPClient: Sendable {
             throw Failure(permanent: false, description: error.description)
         }
         var results: [Failure?] = []
-        for message in messages {
+        sending: for message in messages {
             do throws(Failure) {
-                try connection.command("MAIL FROM:<\(message.from.address)>", expect: 250)
+                do {
+                    try connection.command("MAIL FROM:<\(message.from.address)>", expect: 250)
+                } catch where error.answered {
+                    results += Array(repeating: error.asUntried, count: messages.count - results.count)
+                    break sending
+                }
                 try connection.command("RCPT TO:<\(message.to.address)>", expect: 250, 251)
                 try connection.command("DATA", expect: 354)
                 // Dot-stuffing (RFC 5321 §4.5.2), then the end of the data.
                 let body = message.rendered.replacingOccurrences(of: "\r\n.", with: "\r\n..")
-                try connection.command((body.hasPrefix(".") ? "." : "") + body + ".", expect: 250)
+                try connection.command((body.hasPrefix(".") ? "." : "") + body + ".", expect: 250, naming: "the message")
                 results.append(nil)
             } catch where error.answered {
                 results.append(error)
                 guard (try? connection.command("RSET", expect: 250)) != nil else { break }
             } catch {
+                results.append(error)
                 break
             }
         }
-        let unsent = Failure(permanent: false, description: "the connection to the relay broke before the message was accepted")
+        let unsent = Failure(permanent: false, description: "the connection to the relay broke before the message's turn",
+                             untried: true)
         results += Array(repeating: unsent, count: messages.count - results.count)
         _ = try? connection.command("QUIT", expect: 221)
         return results
@@ -102,9 +117,10 @@ public struct SMTPClient: Sendable {
 
         func close() { Glibc.close(descriptor) }
 
-        /// Sends `line` and reads the reply; a reply other than `codes` fails (5xx permanently).
+        /// Sends `line` and reads the reply; a reply other than `codes` fails (5xx permanently). The failure names the
+        /// command by its verb (`MAIL FROM`, `RCPT TO`; `naming` for data), never by the addresses it carries.
         @discardableResult
-        func command(_ line: String, expect codes: Int...) throws(Failure) -> String {
+        func command(_ line: String, expect codes: Int..., naming what: String? = nil) throws(Failure) -> String {
             let bytes = Array((line + "\r\n").utf8)
             var sent = 0
             while sent < bytes.count {
@@ -112,7 +128,7 @@ public struct SMTPClient: Sendable {
                 guard written > 0 else { throw Failure(permanent: false, description: "the relay closed the connection") }
                 sent += written
             }
-            return try expect(codes, after: String(line.prefix(40)))
+            return try expect(codes, after: what ?? String(line.prefix { $0 != ":" && $0 != "<" }.prefix(20)))
         }
 
         func expect(_ codes: Int...) throws(Failure) { _ = try expect(codes, after: "connecting") }
@@ -127,8 +143,9 @@ public struct SMTPClient: Sendable {
             }
             guard let code = Int(reply.prefix(3)) else { throw Failure(permanent: false, description: "unreadable reply: \(reply)") }
             guard codes.contains(code) else {
-                throw Failure(permanent: code >= 500, description: "after \(what): \(reply.trimmingCharacters(in: .whitespacesAndNewlines))",
-                              answered: true)
+                // What the relay said, without the addresses it may quote: the error is kept and shown to admins.
+                let said = reply.split(whereSeparator: \.isWhitespace).map { $0.contains("@") ? "<address>" : String($0) }
+                throw Failure(permanent: code >= 500, description: "after \(what): \(said.joined(separator: " "))", answered: true)
             }
             return reply
         }

@@ -8,6 +8,8 @@ struct DeliveryOutcomes {
 
     var settled: [Settled] = []
     var retries: [(id: String, at: Instant, error: String)] = []
+    /// Messages not tried (the relay away): due again at `at`, no try counted.
+    var postponed: [(id: String, at: Instant, error: String)] = []
 
     /// A try that failed, the `attempts`-th: dead when the failure is permanent or the tries ran out, else due again
     /// after the backoff.
@@ -25,6 +27,7 @@ struct DeliveryOutcomes {
         try pool.withConnection { db in
             for (id, settlement, error) in settled { try OutboxRepository.settle(id, settlement, error: error, now: now, db) }
             for retry in retries { try OutboxRepository.retry(retry.id, at: retry.at, error: retry.error, db) }
+            for later in postponed { try OutboxRepository.retry(later.id, at: later.at, error: later.error, counted: false, db) }
         }
     }
 
@@ -38,6 +41,7 @@ struct DeliveryOutcomes {
             }
         }
         figures.failedTries += retries.count
+        figures.postponed += postponed.count
     }
 }
 
@@ -47,4 +51,6 @@ public struct DeliveryStatistics: Sendable {
     public var stale = 0
     public var dead = 0
     public var failedTries = 0
+    /// Messages not tried because the relay was away (no try counted).
+    public var postponed = 0
 }

@@ -76,8 +76,10 @@ public final class OutboxDelivery: Sendable {
         lifecycle.run {
             while !lifecycle.isStopped {
                 var claimed = 0
+                let postponedBefore = statistics.postponed
                 do { claimed = try deliverDue() } catch { log("outbox delivery failed: \(error)") }
-                if claimed < configuration.batchMax {
+                // A round that found the relay away waits too, rather than claiming the next messages at once.
+                if claimed < configuration.batchMax || statistics.postponed > postponedBefore {
                     lifecycle.pause(until: .now + .milliseconds(Int(configuration.intervalSeconds * 1_000)))
                 }
             }
@@ -113,10 +115,12 @@ public final class OutboxDelivery: Sendable {
             do throws(SMTPClient.Failure) {
                 results = try transport(sendable.map(\.message))
             } catch {
-                results = sendable.map { _ in error }
+                results = sendable.map { _ in error.asUntried }
             }
             for ((message, _), failure) in zip(sendable, results) {
-                if let failure {
+                if let failure, failure.untried {
+                    outcomes.postponed.append((message.id, now.adding(seconds: configuration.backoffSeconds), failure.description))
+                } else if let failure {
                     outcomes.failed(message.id, attempts: message.attempts + 1, error: failure.description,
                                     permanent: failure.permanent, now: now, configuration)
                 } else {

@@ -88,11 +88,12 @@ public enum OutboxRepository {
             """, [id, settlement.rawValue, BerlinTime.format(now), error])
     }
 
-    /// A claimed message that could not be sent: due again at `dueAt`.
-    public static func retry(_ id: String, at dueAt: Instant, error: String, _ db: PostgresConnection) throws {
+    /// A claimed message that could not be sent: due again at `dueAt`, a try counted unless it was not `counted` (it
+    /// was not tried: the relay was away).
+    public static func retry(_ id: String, at dueAt: Instant, error: String, counted: Bool = true, _ db: PostgresConnection) throws {
         try db.query("""
-            UPDATE outbox SET attempts = attempts + 1, due_at = $2, last_error = $3 WHERE id = $1 AND state = 'pending'
-            """, [id, BerlinTime.format(dueAt), error])
+            UPDATE outbox SET attempts = attempts + $4::int, due_at = $2, last_error = $3 WHERE id = $1 AND state = 'pending'
+            """, [id, BerlinTime.format(dueAt), error, counted ? "1" : "0"])
     }
 
     /// The dead messages, the latest given up first, at most `limit`.

@@ -210,6 +210,8 @@ enum ServeCommand: Command {
         metrics.register("termin_outbox_failed_tries_total", help: "Tries that failed and wait for another.", type: "counter") {
             Double(delivery.statistics.failedTries)
         }
+        metrics.register("termin_outbox_postponed_total", help: "Mails not tried because the relay was away or refused the sender.",
+                         type: "counter") { Double(delivery.statistics.postponed) }
     }
 
     static func registerMetrics(of webhooks: WebhookDelivery, in metrics: HTTPMetrics) {

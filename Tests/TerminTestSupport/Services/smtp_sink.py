@@ -2,8 +2,9 @@
 """A real SMTP server for the tests (aiosmtpd): every message it accepts is parsed with Python's own e-mail
 package (RFC 5322, MIME, RFC 2047) and appended to DIR/mails.jsonl as one JSON object:
 {message_id, to, from, subject, text, calendar_method, calendar}. A recipient whose address starts with
-"greylisted" is deferred (450, as a relay's greylisting or rate limit answers). Prints "PORT n" once listening; ends
-when its standard input closes.
+"greylisted" is deferred (450, as a relay's greylisting or rate limit answers), one starting with "unknown" refused
+(550, no such mailbox), and a sender starting with "unlisted" refused (550, as a relay that does not relay for it).
+Prints "PORT n" once listening; ends when its standard input closes.
 
 usage: smtp_sink.py DIR [PORT]      (PORT 0 or none: a free one)
 """
@@ -20,9 +21,17 @@ if port == 0:
 
 
 class Handler:
+    async def handle_MAIL(self, server, session, envelope, address, mail_options):
+        if address.startswith("unlisted"):
+            return "550 5.7.1 Relaying denied"
+        envelope.mail_from = address
+        return "250 OK"
+
     async def handle_RCPT(self, server, session, envelope, address, rcpt_options):
         if address.startswith("greylisted"):
             return "450 4.2.0 Greylisted, try again later"
+        if address.startswith("unknown"):
+            return "550 5.1.1 No such mailbox"
         envelope.rcpt_tos.append(address)
         return "250 OK"
 
