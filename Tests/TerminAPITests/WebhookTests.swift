@@ -113,6 +113,21 @@ final class WebhookSink {
         #expect(try app.scalar("SELECT count(*) FROM outbox WHERE state = 'pending' AND receiver_id IS NOT NULL") == "0")
     }
 
+    /// A receiver that redirects is not followed: a redirected POST would arrive as a GET without its body and could
+    /// count as delivered. The try fails, naming the redirect, and waits for its next.
+    @Test func aRedirectIsAFailedTryNotADelivery() throws {
+        let app = try TestServer()
+        let sink = try WebhookSink()
+        let admin = try app.staffToken(.admin, offices: [], name: "Admin")
+        _ = try Self.register(app, sink, url: sink.url("/moved"), events: ["booking.created"], admin: admin)
+        #expect(try app.client().send("POST", "/v1/bookings", body: TestServer.holdBody(start: TestServer.tuesday("09:00"))).status == 201)
+        let delivery = Self.delivery(app)
+        #expect(try delivery.deliverDue() == 1)
+        #expect(delivery.statistics.sent == 0 && delivery.statistics.failedTries == 1)
+        #expect(!sink.requests.contains { $0["method"] as? String == "GET" }, "\(sink.requests)")
+        #expect(try app.scalar("SELECT state || ' ' || attempts || ' ' || (last_error LIKE '%301%/hooks/%') FROM outbox") == "pending 1 true")
+    }
+
     /// A server with two receivers of new bookings at one sink: `/slow` (answers after 5 s) and `/fast`.
     static func slowAndFastReceivers() throws -> (TestServer, WebhookSink) {
         let app = try TestServer()

@@ -124,7 +124,7 @@ struct HTTPPoster: Sendable {
     func post(_ requests: [WebhookDelivery.Request]) -> [String?] {
         let results = Mutex([String?](repeating: "not sent", count: requests.count))
         let group = DispatchGroup()
-        let session = URLSession(configuration: .ephemeral)
+        let session = URLSession(configuration: .ephemeral, delegate: NoRedirects(), delegateQueue: nil)
         defer { session.finishTasksAndInvalidate() }
         for (index, request) in requests.enumerated() {
             var urlRequest = URLRequest(url: request.url, timeoutInterval: timeoutSeconds)
@@ -135,7 +135,9 @@ struct HTTPPoster: Sendable {
             group.enter()
             session.dataTask(with: urlRequest) { _, response, error in
                 let status = (response as? HTTPURLResponse)?.statusCode
+                let location = (response as? HTTPURLResponse)?.value(forHTTPHeaderField: "Location")
                 let outcome: String? = if let status, (200..<300).contains(status) { nil }
+                    else if let status, let location { "the receiver answered \(status), redirecting to \(location): register that URL" }
                     else if let status { "the receiver answered \(status)" }
                     else { "the receiver could not be reached: \(error.map { "\($0.localizedDescription)" } ?? "no answer")" }
                 results.withLock { $0[index] = outcome }
@@ -145,5 +147,14 @@ struct HTTPPoster: Sendable {
         // Each task ends by its time-out; the wait's own bound is a second more.
         _ = group.wait(timeout: .now() + timeoutSeconds + 1)
         return results.withLock { $0 }
+    }
+}
+
+/// Follows no redirect: URLSession sends a POST redirected by 301, 302 or 303 again as a GET without its body, which
+/// the receiver could answer 2xx without ever having the event. The 3xx answer is the try's failure.
+final class NoRedirects: NSObject, URLSessionTaskDelegate, @unchecked Sendable {
+    func urlSession(_ session: URLSession, task: URLSessionTask, willPerformHTTPRedirection response: HTTPURLResponse,
+                    newRequest request: URLRequest, completionHandler: @escaping @Sendable (URLRequest?) -> Void) {
+        completionHandler(nil)
     }
 }

@@ -4,7 +4,8 @@
 appended to DIR/events.jsonl as {path, webhook_id, verified, error, type, data, keys}. Paths choose the answer:
   /fail-first   503 to the first try of each webhook-id, 204 to later ones
   /slow         waits 5 s, then 204 (for time-outs)
-  anything else 204
+  /moved        301 to /hooks/ (a trailing slash, as web frameworks redirect)
+  anything else 204 (a GET too, recorded with its method)
 Prints "PORT n" once listening; ends when its standard input closes.
 
 usage: webhook_receiver.py DIR
@@ -19,7 +20,21 @@ lock = threading.Lock()
 
 
 class Handler(BaseHTTPRequestHandler):
+    def do_GET(self):
+        with lock, open(os.path.join(folder, "events.jsonl"), "a") as out:
+            out.write(json.dumps({"path": self.path, "method": "GET", "status": 204}) + "\n")
+        self.send_response(204)
+        self.send_header("Content-Length", "0")
+        self.end_headers()
+
     def do_POST(self):
+        if self.path == "/moved":
+            self.rfile.read(int(self.headers.get("Content-Length", "0")))
+            self.send_response(301)
+            self.send_header("Location", "/hooks/")
+            self.send_header("Content-Length", "0")
+            self.end_headers()
+            return
         body = self.rfile.read(int(self.headers.get("Content-Length", "0")))
         headers = {name.lower(): value for name, value in self.headers.items()}
         record = {"path": self.path, "webhook_id": headers.get("webhook-id"), "verified": False, "error": None}
