@@ -66,6 +66,14 @@ import TerminTestSupport
         #expect(limiter.admit(Self.request(peer: "192.0.2.9", forwardedFor: "198.51.100.99"), nowSeconds: 0) != .admitted)
         // A garbled header through the proxy counts against the proxy.
         #expect(limiter.client(of: Self.request(peer: "10.0.0.1", forwardedFor: "nonsense")) == ClientAddress(text: "10.0.0.1"))
+        // The proxy appends the address it saw to what the client sent: the client's own entries are not believed.
+        let made = "203.0.113.7, 203.0.113.8, 198.51.100.5, 10.0.0.1"
+        #expect(limiter.client(of: Self.request(peer: "10.0.0.1", forwardedFor: made)) == ClientAddress(text: "198.51.100.5"))
+        for index in 0..<3 {
+            #expect(limiter.admit(Self.request(peer: "10.0.0.1", forwardedFor: "192.0.2.\(index), 198.51.100.77"), nowSeconds: 0) == .admitted)
+        }
+        #expect(limiter.admit(Self.request(peer: "10.0.0.1", forwardedFor: "192.0.2.200, 198.51.100.77"), nowSeconds: 0) != .admitted)
+        #expect(limiter.client(of: Self.request(peer: "10.0.0.1", forwardedFor: "198.51.100.5, garbled")) == ClientAddress(text: "10.0.0.1"))
     }
 
     @Test func memoryIsBounded() {

@@ -67,15 +67,20 @@ public final class RateLimiter: Sendable {
     /// Requests refused so far.
     public var refused: Int { refusedCount.load(ordering: .relaxed) }
 
-    /// The client a request counts against: the peer, or the first `X-Forwarded-For` address when the peer is a
-    /// trusted proxy (an unreadable header counts against the proxy).
+    /// The client a request counts against: the peer, or when the peer is a trusted proxy, the nearest address in
+    /// `X-Forwarded-For` that is not one of the trusted proxies, read from the right. Proxies append the address they
+    /// saw and keep what the client sent, so the left end is the client's to write: a bot sending a made-up address
+    /// there would get a fresh budget each time. An unreadable entry counts against the proxy that passed it on.
     public func client(of request: HTTPRequest) -> ClientAddress? {
         guard let peer = request.peer else { return nil }
-        guard configuration.trustedProxies.contains(peer), let forwarded = request.header("x-forwarded-for"),
-              let first = forwarded.split(separator: ",").first, let client = ClientAddress(text: String(first)) else {
-            return peer
+        guard configuration.trustedProxies.contains(peer), let forwarded = request.header("x-forwarded-for") else { return peer }
+        var nearest = peer
+        for entry in forwarded.split(separator: ",").reversed() {
+            guard let address = ClientAddress(text: String(entry)) else { return nearest }
+            nearest = address
+            if !configuration.trustedProxies.contains(address) { break }
         }
-        return client
+        return nearest
     }
 
     /// Takes a token for `request` at `nowSeconds` (any monotonic clock), or says when to come back.
