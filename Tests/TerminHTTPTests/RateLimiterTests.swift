@@ -76,6 +76,13 @@ import TerminTestSupport
         #expect(limiter.client(of: Self.request(peer: "10.0.0.1", forwardedFor: "198.51.100.5, garbled")) == ClientAddress(text: "10.0.0.1"))
     }
 
+    /// A trusted IPv6 proxy is that address, not its /64: a neighbour in a shared subnet names no clients.
+    @Test func aTrustedIPv6ProxyIsTrustedAloneNotItsNeighbours() {
+        let limiter = Self.limiter { $0.trustedProxies = [ClientAddress(text: "2001:db8:0:1::10")!] }
+        #expect(limiter.client(of: Self.request(peer: "2001:db8:0:1::10", forwardedFor: "198.51.100.5")) == ClientAddress(text: "198.51.100.5"))
+        #expect(limiter.client(of: Self.request(peer: "2001:db8:0:1::11", forwardedFor: "198.51.100.5")) == ClientAddress(text: "2001:db8:0:1::11"))
+    }
+
     @Test func memoryIsBounded() {
         let limiter = Self.limiter { $0.bucketsMax = 64 }
         for index in 0..<10_000 {

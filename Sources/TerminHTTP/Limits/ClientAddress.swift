@@ -1,9 +1,10 @@
 import Glibc
 
-/// A client's IP address as the rate limits count it: IPv4 whole (/32), IPv6 by its /64 (one household or host
-/// usually holds a whole /64, so counting single IPv6 addresses would give it billions of budgets).
+/// A client's IP address. Trust (`--trusted-proxy`) is decided on the whole address; the rate limits count by
+/// `budgetHolder`: IPv4 whole (/32), IPv6 by its /64 (one household or host usually holds a whole /64, so counting
+/// single IPv6 addresses would give it billions of budgets).
 public struct ClientAddress: Hashable, Sendable, CustomStringConvertible {
-    /// 4 bytes (IPv4) or the first 8 bytes of an IPv6 address.
+    /// 4 bytes (IPv4), 16 (IPv6), or the first 8 of an IPv6 address (a `budgetHolder`).
     public let bytes: [UInt8]
 
     public init?(bytes: [UInt8]) {
@@ -14,12 +15,16 @@ public struct ClientAddress: Hashable, Sendable, CustomStringConvertible {
             if bytes[0..<10].allSatisfy({ $0 == 0 }) && bytes[10] == 0xff && bytes[11] == 0xff {
                 self.bytes = Array(bytes[12..<16])
             } else {
-                self.bytes = Array(bytes[0..<8])
+                self.bytes = bytes
             }
-        case 8: self.bytes = bytes
         default: return nil
         }
     }
+
+    private init(prefix: ArraySlice<UInt8>) { bytes = Array(prefix) }
+
+    /// Whom a rate budget belongs to: an IPv4 address, or an IPv6 address's /64.
+    public var budgetHolder: ClientAddress { bytes.count == 16 ? ClientAddress(prefix: bytes[0..<8]) : self }
 
     /// Parses `203.0.113.7` or `2001:db8::1`; `nil` for anything else.
     public init?(text: String) {
@@ -49,9 +54,9 @@ public struct ClientAddress: Hashable, Sendable, CustomStringConvertible {
     }
 
     public var description: String {
-        bytes.count == 4 ? bytes.map(String.init).joined(separator: ".")
-            : stride(from: 0, to: 8, by: 2).map { String(UInt16(bytes[$0]) << 8 | UInt16(bytes[$0 + 1]), radix: 16) }
-                .joined(separator: ":") + "::/64"
+        guard bytes.count != 4 else { return bytes.map(String.init).joined(separator: ".") }
+        let groups = stride(from: 0, to: bytes.count, by: 2).map { String(UInt16(bytes[$0]) << 8 | UInt16(bytes[$0 + 1]), radix: 16) }
+        return groups.joined(separator: ":") + (bytes.count == 8 ? "::/64" : "")
     }
 }
 

@@ -87,7 +87,7 @@ public final class RateLimiter: Sendable {
     public func admit(_ request: HTTPRequest, nowSeconds: Double) -> Verdict {
         guard !configuration.exemptPaths.contains(request.path), let client = client(of: request) else { return .admitted }
         let isWrite = request.method != "GET" && request.method != "HEAD"
-        return take(Key(address: client, isWrite: isWrite), nowSeconds: nowSeconds)
+        return take(Key(address: client.budgetHolder, isWrite: isWrite), nowSeconds: nowSeconds)
     }
 
     func take(_ key: Key, nowSeconds: Double) -> Verdict {
