@@ -200,6 +200,26 @@ import TerminTestSupport
         #expect(try app.scalar("SELECT channel FROM appointment WHERE status = 'held'") == "online")
     }
 
+    /// Days a release round allocates are not first come first served: their free times are not offered, and a free
+    /// time after them is, though the round's days come first (each refusal used up one of the tries a pass makes).
+    @Test func daysARoundAllocatesAreSkippedAndALaterFreeTimeIsOffered() throws {
+        let app = try TestServer()
+        let client = try app.client()
+        try Self.smallOffice(app)
+        let waiting = try Self.book(client, Self.december(22, "08:15"))
+        for start in [Self.december(15, "08:15"), Self.december(22, "08:00")] { _ = try Self.book(client, start) }
+        let lead = try app.staffToken(.lead, name: "Lead")
+        let round = try client.send("POST", "/v1/rounds", headers: MasterDataTests.bearer(lead), body: """
+            {"name":"Personalausweis","offices":[102522],"services":[1063441],"first_date":"2026-12-01","last_date":"2026-12-08",\
+            "opens_at":"2026-11-30T09:00:00+01:00","closes_at":"2026-11-30T12:00:00+01:00"}
+            """)
+        try #require(round.status == 201, "\(round.text)")
+        #expect(try Self.join(client, waiting).status == 201)
+        #expect(try app.engine.offerFreedTime(everywhere: true) == 1)
+        #expect(try Self.wish(client, waiting).json["offer"].flatMap { ($0 as? [String: Any])?["start"] as? String }
+                == Self.december(15, "08:00"))
+    }
+
     @Test func theLatestAcceptableStartBoundsTheOffer() throws {
         let app = try TestServer()
         let client = try app.client()

@@ -139,10 +139,12 @@ extension BookingEngine {
         let latest = min(wish.latestStart ?? booking.start, booking.start)
         let days = live.scheduler.availability(shape: shape, from: BerlinTime.local(now).date, to: BerlinTime.local(latest).date,
                                                channel: .online, now: now)
-        // Earlier than the booking, no later than the citizen's latest; the time last offered (and left) is not offered
-        // to the same booking again at once.
-        let starts = days.lazy.flatMap(\.starts).filter {
+        // Earlier than the booking, no later than the citizen's latest, not on a day a release round allocates; the time
+        // last offered (and left) is not offered to the same booking again at once.
+        let serviceIDs = booking.services.map(\.serviceID)
+        let starts = days.lazy.flatMap(\.starts).filter { [rounds] in
             $0 < booking.start && $0 <= latest && $0 != wish.lastOffer?.start
+                && rounds.round(covering: officeID, date: BerlinTime.local($0).date, serviceIDs: serviceIDs) == nil
         }
         for start in starts.prefix(rules.startsTriedMax) {
             guard let (placement, run) = try? reserve(officeID: officeID, start: start, services: booking.services,
