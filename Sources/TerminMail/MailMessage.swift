@@ -84,9 +84,12 @@ public struct MailMessage: Sendable, Equatable {
         return lines.joined(separator: "\r\n") + "\r\n"
     }
 
-    /// Base64 in lines of 76 characters (RFC 2045 §6.8).
+    /// A text part in base64, in lines of 76 characters (RFC 2045 §6.8), its own lines ending in CRLF first, as text in
+    /// its canonical form does (RFC 2046 §4.1.1).
     static func base64(_ text: String) -> String {
-        Data(text.utf8).base64EncodedString(options: [.lineLength76Characters, .endLineWithCarriageReturn, .endLineWithLineFeed])
+        let canonical = text.replacingOccurrences(of: "\r\n", with: "\n").replacingOccurrences(of: "\n", with: "\r\n")
+        return Data(canonical.utf8).base64EncodedString(options: [.lineLength76Characters, .endLineWithCarriageReturn,
+                                                                  .endLineWithLineFeed])
     }
 
     /// A header text: as it is when plain printable ASCII (quoted when `quoting` and it holds specials), else as RFC

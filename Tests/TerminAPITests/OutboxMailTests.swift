@@ -70,6 +70,18 @@ import TerminTestSupport
     }
 
     /// A mail names the master data in force when it is sent: here a service's longer cut-off, set after the booking.
+    /// Text parts travel in their canonical form: every line ends in CRLF (RFC 2046 §4.1.1), whatever the text held.
+    @Test func textPartsEndTheirLinesInCRLF() throws {
+        let message = MailMessage(messageID: "<x@termin>", from: MailAddress("a@example.org"), to: MailAddress("b@example.org"),
+                                  subject: "s", date: Date(timeIntervalSince1970: 0), text: "eins\nzwei\r\ndrei\n",
+                                  calendar: .init(method: "REQUEST", content: "BEGIN:VCALENDAR\r\nEND:VCALENDAR\r\n"))
+        let parts = message.rendered.components(separatedBy: "\r\n\r\n").dropFirst(2).map {
+            $0.components(separatedBy: "\r\n--").first!.replacingOccurrences(of: "\r\n", with: "")
+        }
+        let decoded = parts.compactMap { Data(base64Encoded: $0).map { String(decoding: $0, as: UTF8.self) } }
+        #expect(decoded == ["eins\r\nzwei\r\ndrei\r\n", "BEGIN:VCALENDAR\r\nEND:VCALENDAR\r\n"], "\(message.rendered)")
+    }
+
     @Test func aMailNamesTheMasterDataInForce() throws {
         let (app, client, sink, delivery) = try Self.mailing()
         _ = try Self.book(client, "09:00", email: "juergen@example.org")

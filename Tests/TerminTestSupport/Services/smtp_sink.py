@@ -40,7 +40,7 @@ class Handler:
         text, calendar, method = None, None, None
         for part in message.walk():
             if part.get_content_type() == "text/plain":
-                text = part.get_content()
+                text = part.get_content().replace("\r\n", "\n")   # as a mail client shows it
             elif part.get_content_type() == "text/calendar":
                 calendar = part.get_content()
                 method = part.get_param("method")
