@@ -11,6 +11,8 @@ public struct SMTPClient: Sendable {
         public let description: String
         /// The relay answered (the connection still works), rather than the connection failing.
         var answered = false
+        /// The relay's reply code, when it answered.
+        var code: Int?
         /// The message was not tried: the session could not carry it (no connection, the relay refused the sender, or
         /// the connection broke before the message's turn). Not the message's fault: it is tried again later without
         /// counting a try, however long the relay is away.
@@ -22,11 +24,12 @@ public struct SMTPClient: Sendable {
 
     public let host: String
     public let port: Int
-    /// The name this client gives in `EHLO`.
-    public let heloName: String
+    /// The name this client gives in `EHLO`; `nil`: the address literal of its end of the connection (`[192.0.2.7]`),
+    /// which RFC 5321 §4.1.1.1 accepts where a host has no domain name of its own.
+    public let heloName: String?
     public let timeoutSeconds: Int
 
-    public init(host: String, port: Int, heloName: String = "termin", timeoutSeconds: Int = 10) {
+    public init(host: String, port: Int, heloName: String? = nil, timeoutSeconds: Int = 10) {
         self.host = host
         self.port = port
         self.heloName = heloName
@@ -52,7 +55,12 @@ public struct SMTPClient: Sendable {
         defer { connection.close() }
         do {
             try connection.expect(220)
-            try connection.command("EHLO \(heloName)", expect: 250)
+            let name = heloName ?? connection.localAddressLiteral
+            do {
+                try connection.command("EHLO \(name)", expect: 250)
+            } catch where error.code == 500 || error.code == 502 {
+                try connection.command("HELO \(name)", expect: 250)   // a relay that knows no ESMTP
+            }
         } catch {
             throw Failure(permanent: false, description: error.description)
         }
@@ -117,6 +125,27 @@ public struct SMTPClient: Sendable {
 
         func close() { Glibc.close(descriptor) }
 
+        /// This end of the connection as an address literal: `[192.0.2.7]`, `[IPv6:2001:db8::7]`.
+        var localAddressLiteral: String {
+            var address = sockaddr_storage()
+            var length = socklen_t(MemoryLayout<sockaddr_storage>.size)
+            let found = withUnsafeMutablePointer(to: &address) {
+                $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { getsockname(descriptor, $0, &length) == 0 }
+            }
+            var text = [CChar](repeating: 0, count: Int(INET6_ADDRSTRLEN) + 1)
+            switch (found, Int32(address.ss_family)) {
+            case (true, AF_INET):
+                var raw = withUnsafeBytes(of: address) { $0.load(as: sockaddr_in.self).sin_addr }
+                if inet_ntop(AF_INET, &raw, &text, socklen_t(text.count)) != nil { return "[\(String(cString: text))]" }
+            case (true, AF_INET6):
+                var raw = withUnsafeBytes(of: address) { $0.load(as: sockaddr_in6.self).sin6_addr }
+                if inet_ntop(AF_INET6, &raw, &text, socklen_t(text.count)) != nil { return "[IPv6:\(String(cString: text))]" }
+            default:
+                break
+            }
+            return "localhost"   // getsockname does not fail on a connected socket
+        }
+
         /// Sends `line` and reads the reply; a reply other than `codes` fails (5xx permanently). The failure names the
         /// command by its verb (`MAIL FROM`, `RCPT TO`; `naming` for data), never by the addresses it carries.
         @discardableResult
@@ -145,7 +174,8 @@ public struct SMTPClient: Sendable {
             guard codes.contains(code) else {
                 // What the relay said, without the addresses it may quote: the error is kept and shown to admins.
                 let said = reply.split(whereSeparator: \.isWhitespace).map { $0.contains("@") ? "<address>" : String($0) }
-                throw Failure(permanent: code >= 500, description: "after \(what): \(said.joined(separator: " "))", answered: true)
+                throw Failure(permanent: code >= 500, description: "after \(what): \(said.joined(separator: " "))", answered: true,
+                              code: code)
             }
             return reply
         }

@@ -43,6 +43,7 @@ import TerminTestSupport
         #expect(confirmation["subject"] as? String == "Terminbestätigung / Appointment confirmed: Bürgerbüro Orleansplatz, Dienstag, 1. Dezember 2026, 09:00–09:15 Uhr")
         #expect((confirmation["to"] as? String)?.contains("Jürgen Müller <juergen@example.org>") == true, "\(confirmation)")
         #expect(confirmation["calendar_method"] as? String == "REQUEST")
+        #expect(confirmation["helo"] as? String == "[127.0.0.1]", "EHLO names a domain or an address literal (RFC 5321 §4.1.1.1)")
         let text = confirmation["text"] as? String ?? ""
         #expect(text.contains("Bürgerbüro Orleansplatz") && text.contains("Personalausweis") && text.contains("15 Minuten"))
         // The link opens the booking with its code (the one the booking was answered with).

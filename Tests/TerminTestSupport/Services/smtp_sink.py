@@ -1,8 +1,8 @@
 #!/usr/bin/env python3
 """A real SMTP server for the tests (aiosmtpd): every message it accepts is parsed with Python's own e-mail
 package (RFC 5322, MIME, RFC 2047) and appended to DIR/mails.jsonl as one JSON object:
-{message_id, to, from, subject, text, calendar_method, calendar}. A recipient whose address starts with
-"greylisted" is deferred (450, as a relay's greylisting or rate limit answers), one starting with "unknown" refused
+{message_id, to, from, subject, date, envelope_to, helo (the EHLO name), text, calendar_method, calendar}. A
+recipient whose address starts with "greylisted" is deferred (450, as a relay's greylisting or rate limit answers), one starting with "unknown" refused
 (550, no such mailbox), and a sender starting with "unlisted" refused (550, as a relay that does not relay for it).
 Prints "PORT n" once listening; ends when its standard input closes.
 
@@ -46,7 +46,7 @@ class Handler:
                 method = part.get_param("method")
         record = {"message_id": message["Message-ID"], "to": str(message["To"]), "from": str(message["From"]),
                   "subject": str(message["Subject"]), "date": str(message["Date"]), "envelope_to": envelope.rcpt_tos,
-                  "text": text, "calendar_method": method, "calendar": calendar}
+                  "helo": session.host_name, "text": text, "calendar_method": method, "calendar": calendar}
         with open(os.path.join(folder, "mails.jsonl"), "a") as out:
             out.write(json.dumps(record) + "\n")
         return "250 Message accepted"
