@@ -2,7 +2,11 @@ import Foundation
 import Glibc
 
 /// Sends mail to one relay by SMTP (RFC 5321), without TLS or authentication: the city's relay on its own network.
-/// One connection per `send`, every step bounded by `timeoutSeconds`.
+/// One connection per `send`. Every step waits at most `timeoutSeconds` for its reply, except the reply to a message's
+/// data, which a relay that scans content may take longer to give: `dataTimeoutSeconds` (RFC 5321 §4.5.3.2.6 suggests
+/// up to 10 minutes). No new message is begun once a session has run `sessionSecondsMax`: the rest wait, untried.
+/// A session thus lasts at most `sessionSecondsMax` plus one message's steps, which a loop's lease on the messages it
+/// claimed must exceed (`OutboxDelivery.Configuration.leaseSeconds`).
 public struct SMTPClient: Sendable {
     /// Why a message was not accepted.
     public struct Failure: Error, Sendable, CustomStringConvertible {
@@ -28,13 +32,22 @@ public struct SMTPClient: Sendable {
     /// which RFC 5321 §4.1.1.1 accepts where a host has no domain name of its own.
     public let heloName: String?
     public let timeoutSeconds: Int
+    public let dataTimeoutSeconds: Int
+    public let sessionSecondsMax: Int
 
-    public init(host: String, port: Int, heloName: String? = nil, timeoutSeconds: Int = 10) {
+    public init(host: String, port: Int, heloName: String? = nil, timeoutSeconds: Int = 10, dataTimeoutSeconds: Int = 120,
+                sessionSecondsMax: Int = 60) {
+        precondition(timeoutSeconds > 0 && dataTimeoutSeconds >= timeoutSeconds && sessionSecondsMax > 0)
         self.host = host
         self.port = port
         self.heloName = heloName
         self.timeoutSeconds = timeoutSeconds
+        self.dataTimeoutSeconds = dataTimeoutSeconds
+        self.sessionSecondsMax = sessionSecondsMax
     }
+
+    /// The longest a `send` can take, in seconds: its budget, then the steps of the message under way.
+    public var sessionSecondsWorst: Int { sessionSecondsMax + 5 * timeoutSeconds + dataTimeoutSeconds }
 
     /// A client for `smtp://HOST[:PORT]` (port 25 when none is given); `nil` for anything else.
     public init?(url: String, timeoutSeconds: Int = 10) {
@@ -65,7 +78,13 @@ public struct SMTPClient: Sendable {
             throw Failure(permanent: false, description: error.description)
         }
         var results: [Failure?] = []
+        let started = ContinuousClock.now
         sending: for message in messages {
+            guard ContinuousClock.now - started < .seconds(sessionSecondsMax) else {
+                let later = Failure(permanent: false, description: "the session ran its \(sessionSecondsMax) s", untried: true)
+                results += Array(repeating: later, count: messages.count - results.count)
+                break
+            }
             do throws(Failure) {
                 do {
                     try connection.command("MAIL FROM:<\(message.from.address)>", expect: 250)
@@ -77,6 +96,8 @@ public struct SMTPClient: Sendable {
                 try connection.command("DATA", expect: 354)
                 // Dot-stuffing (RFC 5321 §4.5.2), then the end of the data.
                 let body = message.rendered.replacingOccurrences(of: "\r\n.", with: "\r\n..")
+                connection.replyTimeoutSeconds = dataTimeoutSeconds
+                defer { connection.replyTimeoutSeconds = timeoutSeconds }
                 try connection.command((body.hasPrefix(".") ? "." : "") + body + ".", expect: 250, naming: "the message")
                 results.append(nil)
             } catch where error.answered {
@@ -124,6 +145,14 @@ public struct SMTPClient: Sendable {
         }
 
         func close() { Glibc.close(descriptor) }
+
+        /// How long a reply may take, in seconds.
+        var replyTimeoutSeconds: Int = 0 {
+            didSet {
+                var timeout = timeval(tv_sec: replyTimeoutSeconds, tv_usec: 0)
+                setsockopt(descriptor, SOL_SOCKET, SO_RCVTIMEO, &timeout, socklen_t(MemoryLayout<timeval>.size))
+            }
+        }
 
         /// This end of the connection as an address literal: `[192.0.2.7]`, `[IPv6:2001:db8::7]`.
         var localAddressLiteral: String {

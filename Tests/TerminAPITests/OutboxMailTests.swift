@@ -71,6 +71,22 @@ import TerminTestSupport
     }
 
     /// A mail names the master data in force when it is sent: here a service's longer cut-off, set after the booking.
+    /// A relay may take longer to answer a message's data (it scans it) than any other step: that reply has a wait of
+    /// its own. And a session begins no message once it has run its time: the rest wait, untried, so a slow relay never
+    /// keeps a round past its lease (another instance would send its tail again).
+    @Test func aSlowReplyToTheDataIsAwaitedAndASessionBeginsNothingPastItsTime() throws {
+        let sink = try SMTPSink()
+        func mail(_ to: String) -> MailMessage {
+            MailMessage(messageID: "<\(to)@termin>", from: MailAddress("termine@muenchen.example"), to: MailAddress(to),
+                        subject: "s", date: Date(timeIntervalSince1970: 0), text: "t", calendar: nil)
+        }
+        let client = SMTPClient(host: "127.0.0.1", port: sink.port, timeoutSeconds: 1, dataTimeoutSeconds: 10, sessionSecondsMax: 1)
+        let results = try client.send([mail("slow1@example.org"), mail("slow2@example.org")])
+        #expect(results[0] == nil, "\(results)")   // answered after 2 s, past the 1 s of the other steps
+        #expect(results[1]?.untried == true, "\(results)")   // begun after the session's second: left for later
+        #expect(sink.mails.count == 1)
+    }
+
     /// Text parts travel in their canonical form: every line ends in CRLF (RFC 2046 §4.1.1), whatever the text held.
     @Test func textPartsEndTheirLinesInCRLF() throws {
         let message = MailMessage(messageID: "<x@termin>", from: MailAddress("a@example.org"), to: MailAddress("b@example.org"),

@@ -4,11 +4,12 @@ package (RFC 5322, MIME, RFC 2047) and appended to DIR/mails.jsonl as one JSON o
 {message_id, to, from, subject, date, envelope_to, helo (the EHLO name), text, calendar_method, calendar}. A
 recipient whose address starts with "greylisted" is deferred (450, as a relay's greylisting or rate limit answers), one starting with "unknown" refused
 (550, no such mailbox), and a sender starting with "unlisted" refused (550, as a relay that does not relay for it).
+A message to a recipient starting with "slow" is answered 2 s after its data (a relay that scans content).
 Prints "PORT n" once listening; ends when its standard input closes.
 
 usage: smtp_sink.py DIR [PORT]      (PORT 0 or none: a free one)
 """
-import email, email.policy, json, os, socket, sys
+import asyncio, email, email.policy, json, os, socket, sys
 from aiosmtpd.controller import Controller
 
 folder = sys.argv[1]
@@ -49,6 +50,8 @@ class Handler:
                   "helo": session.host_name, "text": text, "calendar_method": method, "calendar": calendar}
         with open(os.path.join(folder, "mails.jsonl"), "a") as out:
             out.write(json.dumps(record) + "\n")
+        if any(address.startswith("slow") for address in envelope.rcpt_tos):
+            await asyncio.sleep(2)
         return "250 Message accepted"
 
 
