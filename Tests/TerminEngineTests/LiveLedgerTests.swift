@@ -38,6 +38,30 @@ import TerminTestSupport
         #expect(!Self.isFree(live) && live.appointmentCount == 1)
     }
 
+    /// An appointment this instance ended at once (a hold it let expire, a booking it cancelled) whose own `+`
+    /// notification comes only afterwards: the late `+` takes no time, and its `-` later frees nothing more.
+    @Test func aLateStartOfAnAppointmentEndedHereTakesNoTime() {
+        let live = Self.live()
+        let start = BerlinTime.instant(date: Fixtures.tuesday, minuteOfDay: 9 * 60)
+        let run = SlotRun(officeID: 1, deskID: 101, date: Fixtures.tuesday, startUnit: 108, units: 2)
+        let hold = Appointment(id: "h", run: run, channel: .online, status: .held, start: start, end: start.adding(seconds: 600),
+                               services: [ServiceRequest(serviceID: 10, quantity: 1)], expiresAt: start, contact: nil)
+        let layout = live.scheduler.layout(officeID: 1, date: Fixtures.tuesday)!
+        #expect(live.scheduler.ledger.occupy(layout: layout, run: run, channel: .online))
+        live.recordCommitted(hold)
+        live.ended(hold)
+        #expect(Self.isFree(live) && live.appointmentCount == 0)
+        #expect(live.apply(Self.event("h")))   // its notification, late: applied, as nothing to do
+        #expect(Self.isFree(live) && live.appointmentCount == 0)
+        #expect(live.apply(Self.event("b")))   // another appointment in that time
+        #expect(live.apply(Self.event("h", "-")) && !Self.isFree(live) && live.appointmentCount == 1)
+        // An appointment ended here before the ledger ever heard of it (another instance's, cancelled through this one).
+        live.ended(Appointment(id: "x", run: SlotRun(officeID: 1, deskID: 102, date: Fixtures.tuesday, startUnit: 108, units: 2),
+                               channel: .online, status: .cancelled, start: start, end: start.adding(seconds: 600),
+                               services: [], expiresAt: nil, contact: nil))
+        #expect(live.apply(Self.event("x", desk: 102)) && Self.isFree(live, desk: 102))
+    }
+
     /// A booking moves onto a hold's time: the hold's end, the booking's end at its old time and its start at the new
     /// (the notifications, in that order) may come before, between or after this instance settles the move. Whatever
     /// the order, the booking holds the hold's time, its old time is free, and its end later gives the time back once.

@@ -5,7 +5,8 @@ import TerminStore
 
 /// Keeps this instance's ledger in step with the database when other instances (or an operator's SQL) change
 /// appointments: applies every `termin_ledger` notification, its own included (those find the occupancy map
-/// already up to date and change nothing). The decisions are `LedgerFollower`'s; this is the shell that listens.
+/// already up to date and change nothing; the start of an appointment this instance has ended meanwhile takes no time,
+/// `LiveLedger.ended`). The decisions are `LedgerFollower`'s; this is the shell that listens.
 ///
 /// Staleness: a change is applied as soon as its notification arrives, normally milliseconds after its commit.
 /// A `+` whose time this ledger still shows taken by a reservation in flight here is retried every round for up to

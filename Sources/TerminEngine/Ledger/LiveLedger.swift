@@ -82,6 +82,15 @@ public final class LiveLedger: Sendable {
         _ = apply(LedgerEvent(live: booking))
     }
 
+    /// Gives back the time of an appointment this instance ended (cancelled, expired, a no-show), and remembers the end
+    /// until its `-` notification comes: its `+`, if it comes only now, must not take the time again. Also when the
+    /// ledger never held it (another instance's appointment whose `+` has not come yet).
+    func ended(_ appointment: Appointment) {
+        guard let entry = occupancy.end(appointment.id, at: appointment.run) else { return }
+        scheduler.ledger.release(entry.run, channel: entry.channel)
+        noteFreed(entry.run.officeID)
+    }
+
     /// Gives an ended appointment's time back, unless another path already did (or the ledger never held it). Given
     /// `run`, only if the ledger holds the appointment at that time: the end of a moved appointment's old time leaves
     /// its new time taken.
@@ -113,6 +122,7 @@ public final class LiveLedger: Sendable {
         let runs = Dictionary(live.filter(\.status.isLive).map { ($0.id, $0.run) }, uniquingKeysWith: { first, _ in first })
         let stale = occupancy.recorded(atOrBefore: mark, notAt: runs)
         for id in stale { release(id) }
+        occupancy.forgetEnds()
         return (reconcile(live), stale.count)
     }
 
@@ -121,7 +131,7 @@ public final class LiveLedger: Sendable {
     public func apply(_ event: LedgerEvent) -> Bool {
         switch event.operation {
         case .live:
-            guard !occupancy.contains(event.id) else { return true }
+            guard !occupancy.knows(event.id) else { return true }
             guard let layout = scheduler.layout(officeID: event.run.officeID, date: event.run.date), layout.holds(event.run) else {
                 return true   // a day this catalogue has closed, or hours or a desk it no longer has: nothing to hold
             }
@@ -133,6 +143,7 @@ public final class LiveLedger: Sendable {
             // A `-` names the time that ended: for a move this instance settled first, the ledger already holds the
             // new time (and knows the booking's services), which stays as it is.
             release(event.id, at: event.run)
+            occupancy.heardEnd(event.id, at: event.run)
         }
         return true
     }

@@ -20,7 +20,15 @@ final class Occupancy: Sendable {
         var entries: [String: Entry] = [:]
         /// Records made so far.
         var count: UInt64 = 0
+        /// Appointments this instance ended, at the time they ended, whose `-` notification has not come yet: a `+`
+        /// of theirs arriving late (its notification lagging behind the end this instance settled at once) must not
+        /// take their time again.
+        var ended: [String: SlotRun] = [:]
     }
+
+    /// Most ended appointments remembered until their `-` comes (each one's comes within moments; the bound only
+    /// keeps memory finite should one not).
+    static let endedMax = 100_000
 
     private let records = Mutex(Records())
 
@@ -28,7 +36,7 @@ final class Occupancy: Sendable {
     @discardableResult
     func insert(_ id: String, run: SlotRun, channel: Channel, services: [ServiceRequest]?) -> Bool {
         records.withLock { records in
-            guard records.entries[id] == nil else { return false }
+            guard records.entries[id] == nil, records.ended[id] == nil else { return false }
             records.count += 1
             records.entries[id] = Entry(run: run, channel: channel, services: services, recorded: records.count)
             return true
@@ -58,7 +66,8 @@ final class Occupancy: Sendable {
         }
     }
 
-    func contains(_ id: String) -> Bool { records.withLock { $0.entries[id] != nil } }
+    /// Whether the appointment is recorded, or was ended here and its `-` has not come yet.
+    func knows(_ id: String) -> Bool { records.withLock { $0.entries[id] != nil || $0.ended[id] != nil } }
 
     /// A recorded appointment.
     func entry(_ id: String) -> Entry? { records.withLock { $0.entries[id] } }
@@ -74,6 +83,26 @@ final class Occupancy: Sendable {
             return entry
         }
     }
+
+    /// Forgets an appointment this instance ended at `run`, remembering the end until its `-` comes (`heardEnd`);
+    /// returns what it held, if it was recorded.
+    func end(_ id: String, at run: SlotRun) -> Entry? {
+        records.withLock { records in
+            if records.ended.count >= Self.endedMax { records.ended = [:] }
+            records.ended[id] = run
+            return records.entries.removeValue(forKey: id)
+        }
+    }
+
+    /// The `-` of an appointment ended at `run` came: nothing of it can come after.
+    func heardEnd(_ id: String, at run: SlotRun) {
+        records.withLock { records in
+            if records.ended[id] == run { records.ended[id] = nil }
+        }
+    }
+
+    /// Forgets every remembered end (a listener that starts anew hears nothing older).
+    func forgetEnds() { records.withLock { $0.ended = [:] } }
 
     var count: Int { records.withLock { $0.entries.count } }
 }

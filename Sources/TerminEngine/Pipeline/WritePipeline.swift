@@ -55,7 +55,7 @@ final class WritePipeline: Sendable {
             } else if appointment.status.isLive {
                 live.recordCommitted(appointment)
             } else {
-                live.release(appointment.id)
+                live.ended(appointment)
             }
         }
         return outcome
