@@ -54,6 +54,12 @@ public struct Solver: Sendable {
         problem = Problem(instance)
     }
 
+    /// The requests that have at least one place they could take (an office of theirs open in one of their windows, on
+    /// a qualified desk), whether or not it is free: those that compete for the instance's places.
+    public var requestsWithOptions: Set<String> {
+        Set(zip(instance.requests, problem.options).compactMap { $1.isEmpty ? nil : $0.id })
+    }
+
     /// Runs the search on `limits.workers` threads of Dispatch's pool. `progress` is called about once a second
     /// with the best of all workers so far.
     public func solve(limits: Limits = Limits(), seed: UInt64 = 1, progress: Progress? = nil) -> Result {

@@ -282,26 +282,39 @@ import TerminTestSupport
         #expect(try client.send("POST", "/v1/rounds", headers: Self.bearer(lead), body: Self.roundBody()).status == 201)
         #expect(try client.send("POST", "/v1/rounds", headers: Self.bearer(lead), body: Self.roundBody(
             day: "2026-12-09", closes: "2026-11-30T14:00:00+01:00")).status == 201)
-        // Each wants 08:00–08:10 on Tuesday or on Wednesday: Tuesday's round collects them; the losers move on.
+        // Each wants 08:00–08:20 on Tuesday (a 15-minute appointment starting by 08:05) or Wednesday morning:
+        // Tuesday's round collects them; the losers move on.
         var ids: [String] = []
         for _ in 0..<50 {
             let answer = try client.send("POST", "/v1/requests", body: #"""
                 {"services":[{"id":\#(Self.service)}],"offices":[\#(Self.office)],"windows":[
-                 {"from":"\#(Self.roundDay)T08:00:00+01:00","to":"\#(Self.roundDay)T08:10:00+01:00"},
+                 {"from":"\#(Self.roundDay)T08:00:00+01:00","to":"\#(Self.roundDay)T08:20:00+01:00"},
                  {"from":"2026-12-09T08:00:00+01:00","to":"2026-12-09T10:00:00+01:00"}]}
                 """#)
             #expect(answer.status == 202)
             ids.append(try #require(answer.json["id"] as? String))
         }
+        // One asks for Tuesday at 22:00, when the office is closed: it never competes on Tuesday, and gains no boost.
+        let closedHours = try client.send("POST", "/v1/requests", body: #"""
+            {"services":[{"id":\#(Self.service)}],"offices":[\#(Self.office)],"windows":[
+             {"from":"\#(Self.roundDay)T22:00:00+01:00","to":"\#(Self.roundDay)T23:00:00+01:00"},
+             {"from":"2026-12-09T08:00:00+01:00","to":"2026-12-09T10:00:00+01:00"}]}
+            """#)
+        #expect(closedHours.status == 202, "\(closedHours.text)")
+        let closedID = try #require(closedHours.json["id"] as? String)
         app.clock.advance(seconds: 3 * 3600 + 60)
         _ = try app.assembly.rounds.closeDue()
         let carried = Int(try app.scalar("SELECT count(*) FROM round_request WHERE outcome = 'carried'") ?? "") ?? 0
-        #expect(carried > 0)
-        #expect(try app.scalar("SELECT count(*) FROM round_request WHERE boost = 1 AND outcome = 'collected'") == String(carried))
+        #expect(carried > 1)
+        #expect(try app.scalar("SELECT count(*) FROM round_request WHERE outcome = 'served'") != "0")
+        #expect(try app.scalar("SELECT count(*) FROM round_request WHERE boost = 1 AND outcome = 'collected'") == String(carried - 1))
+        #expect(try app.scalar("""
+            SELECT c.boost FROM round_request r JOIN round_request c ON c.id = r.carried_to WHERE r.id = $1
+            """, [closedID]) == "0")
         app.clock.advance(seconds: 2 * 3600)
         _ = try app.assembly.rounds.closeDue()
         // Everyone is served on one of the two days; nobody twice.
-        #expect(try app.scalar("SELECT count(*) FROM round_request WHERE outcome = 'served'") == "50")
-        #expect(try app.scalar("SELECT count(*) FROM appointment WHERE status = 'confirmed'") == "50")
+        #expect(try app.scalar("SELECT count(*) FROM round_request WHERE outcome = 'served'") == "51")
+        #expect(try app.scalar("SELECT count(*) FROM appointment WHERE status = 'confirmed'") == "51")
     }
 }

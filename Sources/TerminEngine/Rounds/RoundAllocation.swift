@@ -12,6 +12,8 @@ struct RoundAllocation {
         let ranks: [String: Int]
         let objective: Int
         let bound: Int
+        /// The requests that had a place they could take in the round (competing for its places, won or lost).
+        let competing: Set<String>
     }
 
     /// The validator refused an allocation (a defect of the solver or the exchange): the round is not closed.
@@ -100,7 +102,8 @@ struct RoundAllocation {
         let ranks = Lottery.ranks(seed: seed, requestIDs: requests.map(\.id))
         let instance = instance(requests, ranks: ranks)
         let solverSeed = seed.prefix(8).reduce(UInt64(0)) { $0 << 8 | UInt64($1) }
-        let result = Solver(instance).solve(limits: limits, seed: solverSeed)
+        let solver = Solver(instance)
+        let result = solver.solve(limits: limits, seed: solverSeed)
         let fair = Self.lotteryExchange(result.allocation, instance: instance, ranks: ranks)
         let report = Validator.check(fair, instance)
         guard report.isValid && report.objective == result.objective else {
@@ -123,7 +126,8 @@ struct RoundAllocation {
                                                  shape: shape.onDesk(deskID))))
         }
         assignments.sort { ($1.request.priority, ranks[$0.request.id]!) < ($0.request.priority, ranks[$1.request.id]!) }
-        return Outcome(assignments: assignments, ranks: ranks, objective: result.objective, bound: result.bound)
+        return Outcome(assignments: assignments, ranks: ranks, objective: result.objective, bound: result.bound,
+                       competing: solver.requestsWithOptions)
     }
 
     /// Within each group of requests that ask for exactly the same (services, offices, windows, needs, priority), the

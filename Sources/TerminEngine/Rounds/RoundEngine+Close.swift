@@ -47,7 +47,8 @@ extension RoundEngine {
                                                     identityHash: byID[input.id]!.identityHash))
             winners[input.id] = record.id
         }
-        let (settlements, carried) = carryOver(collected, won: winners, ranks: outcome.ranks, closing: round, now: now)
+        let (settlements, carried) = carryOver(collected, won: winners, ranks: outcome.ranks, competing: outcome.competing,
+                                               closing: round, now: now)
         let report = Self.report(round, seed: seed, collected: collected, settlements: settlements,
                                  objective: outcome.objective, bound: outcome.bound)
         let closing = WritePlan.RoundClosing(roundID: roundID, settlements: settlements, carried: carried, report: report)
@@ -67,9 +68,11 @@ extension RoundEngine {
     }
 
     /// Every collected request's outcome, and the copies of the unserved ones: an unserved request moves to the next
-    /// unclosed round that touches it (the earliest closing), with one more point of boost up to `boostMax`, keeping
-    /// its code.
-    private func carryOver(_ collected: [RoundRequest], won: [String: String], ranks: [String: Int],
+    /// unclosed round that touches it (the earliest closing), keeping its code, with one more point of boost up to
+    /// `boostMax` if it lost: had a place it could take in this round (`competing`). One that had none (its windows
+    /// here fall where the offices are closed) moves on with the boost it had: else a window at 22:00 in each round
+    /// would buy priority over every citizen in the next.
+    private func carryOver(_ collected: [RoundRequest], won: [String: String], ranks: [String: Int], competing: Set<String>,
                            closing round: ReleaseRound, now: Instant)
         -> ([RoundRepository.Settlement], [RoundRepository.CarriedRequest]) {
         let later = gate.rounds.filter { $0.id != round.id && $0.closesAt > now }.sorted { $0.closesAt < $1.closesAt }
@@ -81,9 +84,9 @@ extension RoundEngine {
                 settlements.append(.init(requestID: stored.id, outcome: .served, lotteryRank: rank, appointmentID: appointmentID,
                                          carriedTo: nil))
             } else if let next = later.first(where: { $0.touches(stored.request) }) {
+                let boost = competing.contains(stored.id) ? min(stored.boost + 1, Self.boostMax) : stored.boost
                 let copy = RoundRepository.CarriedRequest(id: Secret.newID(), fromID: stored.id, roundID: next.id,
-                                                          request: stored.request, boost: min(stored.boost + 1, Self.boostMax),
-                                                          contact: stored.contact)
+                                                          request: stored.request, boost: boost, contact: stored.contact)
                 carried.append(copy)
                 settlements.append(.init(requestID: stored.id, outcome: .carried, lotteryRank: rank, appointmentID: nil,
                                          carriedTo: copy.id))
