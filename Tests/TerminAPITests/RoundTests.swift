@@ -24,13 +24,17 @@ import TerminTestSupport
 
     static func bearer(_ token: String) -> [String: String] { ["Authorization": "Bearer \(token)"] }
 
-    /// A round over `roundDay` (a lead's, closing Monday 12:00) with `count` requests for 08:00 to `windowEnd` that day;
-    /// returns its id.
+    /// A round over `roundDay` (a lead's, opening Monday 09:00, closing at 12:00); returns its id.
+    static func round(_ app: TestServer) throws -> Int {
+        let lead = try app.staffToken(.lead, name: "Lead")
+        let created = try app.client().send("POST", "/v1/rounds", headers: Self.bearer(lead), body: Self.roundBody())
+        return try #require(created.json["id"] as? Int)
+    }
+
+    /// `round` with `count` requests for 08:00 to `windowEnd` that day; returns its id.
     static func roundWithRequests(_ count: Int, windowEnd: String, _ app: TestServer) throws -> Int {
         let client = try app.client()
-        let lead = try app.staffToken(.lead, name: "Lead")
-        let created = try client.send("POST", "/v1/rounds", headers: Self.bearer(lead), body: Self.roundBody())
-        let roundID = try #require(created.json["id"] as? Int)
+        let roundID = try Self.round(app)
         for _ in 0..<count {
             #expect(try client.send("POST", "/v1/requests", body: Self.requestBody(
                 from: "\(Self.roundDay)T08:00:00+01:00", to: "\(Self.roundDay)T\(windowEnd):00+01:00")).status == 202)
@@ -175,9 +179,7 @@ import TerminTestSupport
     @Test func aRoundWithoutRequestsCloses() throws {
         let app = try TestServer()
         let client = try app.client()
-        let lead = try app.staffToken(.lead, name: "Lead")
-        let created = try client.send("POST", "/v1/rounds", headers: Self.bearer(lead), body: Self.roundBody())
-        let roundID = try #require(created.json["id"] as? Int)
+        let roundID = try Self.round(app)
         app.clock.advance(seconds: 3 * 3600)
         #expect(try app.assembly.rounds.closeDue() == [roundID])
         let report = try #require(try client.send("GET", "/v1/rounds/\(roundID)").json["report"] as? [String: Any])
@@ -192,9 +194,7 @@ import TerminTestSupport
     @Test func aRoundRefusesARequestItsOfficesCannotServe() throws {
         let app = try TestServer()
         let client = try app.client()
-        let lead = try app.staffToken(.lead, name: "Lead")
-        let created = try client.send("POST", "/v1/rounds", headers: Self.bearer(lead), body: Self.roundBody())
-        let roundID = try #require(created.json["id"] as? Int)
+        let roundID = try Self.round(app)
         let window = #"[{"from":"\#(Self.roundDay)T08:00:00+01:00","to":"\#(Self.roundDay)T12:00:00+01:00"}]"#
         let tooMany = try client.send("POST", "/v1/requests", body: #"{"services":[{"id":\#(Self.service),"quantity":3}],"offices":[\#(Self.office)],"windows":\#(window)}"#)
         #expect(tooMany.status == 422 && tooMany.json["field"] as? String == "services[0].quantity", "\(tooMany.text)")
