@@ -74,6 +74,12 @@ import TerminTestSupport
         }
         #expect(limiter.admit(Self.request(peer: "10.0.0.1", forwardedFor: "192.0.2.200, 198.51.100.77"), nowSeconds: 0) != .admitted)
         #expect(limiter.client(of: Self.request(peer: "10.0.0.1", forwardedFor: "198.51.100.5, garbled")) == ClientAddress(text: "10.0.0.1"))
+        // A proxy that adds a line of its own rather than extending the client's: the lines are one list.
+        var twoLines = Self.request(peer: "10.0.0.1", forwardedFor: "203.0.113.9")
+        twoLines = HTTPRequest(method: twoLines.method, target: twoLines.target, path: twoLines.path, query: [], minorVersion: 1,
+                               headers: twoLines.headers + [("x-forwarded-for", "198.51.100.6")], body: [])
+        twoLines.peer = ClientAddress(text: "10.0.0.1")
+        #expect(limiter.client(of: twoLines) == ClientAddress(text: "198.51.100.6"))
     }
 
     /// A trusted IPv6 proxy is that address, not its /64: a neighbour in a shared subnet names no clients.

@@ -19,7 +19,7 @@ public final class RateLimiter: Sendable {
     public struct Configuration: Sendable {
         public var reads = Budget(perMinute: 600, burst: 120)
         public var writes = Budget(perMinute: 30, burst: 10)
-        /// Peers whose `X-Forwarded-For` is believed (its first address is the client); everyone else is the client.
+        /// Peers whose `X-Forwarded-For` is believed (`client(of:)`); everyone else is the client.
         public var trustedProxies: Set<ClientAddress> = []
         /// Most buckets kept in all.
         public var bucketsMax = 100_000
@@ -73,7 +73,9 @@ public final class RateLimiter: Sendable {
     /// there would get a fresh budget each time. An unreadable entry counts against the proxy that passed it on.
     public func client(of request: HTTPRequest) -> ClientAddress? {
         guard let peer = request.peer else { return nil }
-        guard configuration.trustedProxies.contains(peer), let forwarded = request.header("x-forwarded-for") else { return peer }
+        // Every X-Forwarded-For line, in order, as one list (RFC 9110 §5.3): a proxy may add a line of its own.
+        let forwarded = request.headers.filter { $0.name == "x-forwarded-for" }.map(\.value).joined(separator: ",")
+        guard configuration.trustedProxies.contains(peer), !forwarded.isEmpty else { return peer }
         var nearest = peer
         for entry in forwarded.split(separator: ",").reversed() {
             guard let address = ClientAddress(text: String(entry)) else { return nearest }
