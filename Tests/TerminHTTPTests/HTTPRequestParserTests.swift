@@ -125,6 +125,24 @@ import Testing
         #expect(!progress.hasHead, "a new request starts afresh")
     }
 
+    /// A line ends at CRLF only: a bare LF (sent a byte a time, say) wakes no parse of what came before.
+    @Test func aBareLineFeedParsesNothingAgain() {
+        var bytes = Array("GET / HTTP/1.1\r\nX: a".utf8)
+        var progress = HTTPRequestParser.Progress()
+        guard case .needMore = parser.parse(bytes[...], resuming: &progress) else {
+            Issue.record("not waiting")
+            return
+        }
+        bytes.replaceSubrange(0..<3, with: Array("G(T".utf8))   // parsed again, the method would be refused
+        for _ in 0..<5 {
+            bytes.append(UInt8(ascii: "\n"))
+            guard case .needMore = parser.parse(bytes[...], resuming: &progress) else {
+                Issue.record("a bare LF made the parser read the request line again")
+                return
+            }
+        }
+    }
+
     @Test func keepAliveRules() throws {
         func request(_ text: String) -> HTTPRequest? {
             if case .request(let request, _) = outcome(text) { return request }

@@ -21,11 +21,12 @@ public struct HTTPRequestParser: Sendable {
     static let colon = UInt8(ascii: ":")
 
     /// How far the request at the start of a connection's buffer was parsed when its bytes ran out, so that the next
-    /// parse of that request, with more bytes behind, resumes there: its head is parsed once, a chunked body is
-    /// decoded chunk by chunk, and nothing is parsed again until the bytes that could change the outcome have come (a
-    /// line's end, a chunk's or a body's last byte, or more than a limit allows). However a client cuts its request
-    /// (a byte per packet, a chunk of one byte each), each byte is looked at a bounded number of times; parsing from
-    /// the start at every read made such a request cost the square of its length. Offsets count from the request's
+    /// parse of that request, with more bytes behind, resumes there: nothing is parsed again until the bytes that could
+    /// change the outcome have come (a line's CRLF, a chunk's or a body's last byte, or more than a limit allows); the
+    /// head, read again at each of its line ends (at most `headerCountMax` + 2 times, within `headerBytesMax`), is kept
+    /// once complete, and a chunked body is decoded chunk by chunk. However a client cuts its request (a byte per
+    /// packet, a chunk of one byte each), each byte is looked at a bounded number of times; parsing from the start at
+    /// every read made such a request cost the square of its length. Offsets count from the request's
     /// first byte. A new request starts with a new `Progress`; `parse` resets it once a request is complete or refused.
     public struct Progress: Sendable {
         public init() {}
@@ -72,7 +73,8 @@ public struct HTTPRequestParser: Sendable {
 
     /// What a parse that ran out of bytes waits for.
     enum Awaiting: Sendable {
-        /// A line's end (an LF at `scannedTo` or after), or more than `limit` bytes (then the line is too long).
+        /// A line's end (a CRLF whose LF is at `scannedTo` or after), or more than `limit` bytes (then the line is too
+        /// long).
         case lineEnd(scannedTo: Int, limit: Int)
         /// `count` bytes in all.
         case bytes(Int)
@@ -92,7 +94,9 @@ public struct HTTPRequestParser: Sendable {
             case .bytes(let count):
                 if buffer.count < count { return .needMore }
             case .lineEnd(let scannedTo, let limit):
-                if buffer.count <= limit && !buffer[(buffer.startIndex + min(scannedTo, buffer.count))...].contains(Self.lf) {
+                // Only a CRLF that came since (its CR may be the last byte before) can end the line: a bare LF cannot.
+                let from = buffer.startIndex + max(min(scannedTo, buffer.count) - 1, 0)
+                if buffer.count <= limit && findCRLF(buffer, from: from, limit: buffer.endIndex - from) == nil {
                     progress.awaiting = .lineEnd(scannedTo: buffer.count, limit: limit)
                     return .needMore
                 }
