@@ -60,9 +60,14 @@ extension EventLoop {
         dropLingeringInput(connection)
     }
 
-    /// Reads and drops what a lingering connection's peer sent; closes it once the peer closed its side.
+    /// Reads and drops what a lingering connection's peer sent; closes it once the peer closed its side, or once its
+    /// linger is over (a peer sending faster than the loop reads would otherwise hold the loop here).
     func dropLingeringInput(_ connection: Connection) {
         while true {
+            if let until = connection.lingeringUntil, ContinuousClock.now >= until {
+                closeConnection(connection)
+                return
+            }
             let count = chunk.withUnsafeMutableBytes { read(connection.fd, $0.baseAddress, $0.count) }
             if count > 0 { continue }
             if count < 0 && errno == EINTR { continue }
