@@ -46,8 +46,9 @@ public struct SMTPClient: Sendable {
         self.sessionSecondsMax = sessionSecondsMax
     }
 
-    /// The longest a `send` can take, in seconds: its budget, then the steps of the message under way.
-    public var sessionSecondsWorst: Int { sessionSecondsMax + 5 * timeoutSeconds + dataTimeoutSeconds }
+    /// The longest a `send` can take, in seconds, with a relay of one address: its budget (from the connect on), then
+    /// the steps of the message under way (`MAIL FROM`, `RCPT TO`, `DATA`, its data) and the `QUIT`.
+    public var sessionSecondsWorst: Int { sessionSecondsMax + 4 * timeoutSeconds + dataTimeoutSeconds }
 
     /// A client for `smtp://HOST[:PORT]` (port 25 when none is given); `nil` for anything else.
     public init?(url: String, timeoutSeconds: Int = 10) {
@@ -64,6 +65,7 @@ public struct SMTPClient: Sendable {
     /// - Throws: when no session could be opened (no connection, or the relay refused its greeting): no message was
     ///   tried, and none failed for what it is.
     public func send(_ messages: [MailMessage]) throws(Failure) -> [Failure?] {
+        let started = ContinuousClock.now
         let connection = try Connection(host: host, port: port, timeoutSeconds: timeoutSeconds)
         defer { connection.close() }
         do {
@@ -78,7 +80,6 @@ public struct SMTPClient: Sendable {
             throw Failure(permanent: false, description: error.description)
         }
         var results: [Failure?] = []
-        let started = ContinuousClock.now
         sending: for message in messages {
             guard ContinuousClock.now - started < .seconds(sessionSecondsMax) else {
                 let later = Failure(permanent: false, description: "the session ran its \(sessionSecondsMax) s", untried: true)

@@ -19,10 +19,12 @@ public final class OutboxDelivery: Sendable {
         public var backoffSeconds: Int64 = 30
         /// The longest wait between two tries, in seconds.
         public var backoffSecondsMax: Int64 = 6 * 3_600
-        /// How long a claimed message is left to its loop before another may take it, in seconds: longer than a
-        /// round's session can take (`SMTPClient.sessionSecondsWorst`, 230 s with its defaults), or another instance
-        /// could send the tail of a slow round again.
+        /// How long a claimed mail is left to its loop before another may take it, in seconds: longer than a round's
+        /// session can take (`SMTPClient.sessionSecondsWorst`, 220 s with its defaults), or another instance could
+        /// send the tail of a slow round again.
         public var leaseSeconds: Int64 = 300
+        /// The same for a claimed webhook event: longer than a post can take (`webhookTimeoutSeconds`, plus a second).
+        public var webhookLeaseSeconds: Int64 = 120
         /// Hours before a booking's start that its reminder is sent (none for a booking made within them).
         public var reminderHours = 24
         /// Longest wait for a webhook receiver's answer, in seconds.

@@ -81,7 +81,7 @@ public final class WebhookDelivery: Sendable {
         let now = clock.now()
         let due = try posting.withLock { receivers in
             let due = try pool.withConnection {
-                try WebhookRepository.claim(limit: configuration.batchMax, now: now, leaseSeconds: configuration.leaseSeconds,
+                try WebhookRepository.claim(limit: configuration.batchMax, now: now, leaseSeconds: configuration.webhookLeaseSeconds,
                                             excluded: receivers, $0)
             }
             if let receiverID = due.first?.receiverID { receivers.insert(receiverID) }
