@@ -1,4 +1,5 @@
 import CLibPQ
+import Foundation
 import Glibc
 
 /// One libpq connection. Not thread-safe: the pool hands it to one caller at a time.
@@ -18,18 +19,36 @@ public final class PostgresConnection {
     /// would otherwise wait on it that long before they reconnect to a new primary. A connection attempt gives up
     /// after `connect_timeout` seconds; an idle connection is probed after `keepalives_idle` seconds of silence, every
     /// `keepalives_interval` seconds, and dropped after `keepalives_count` unanswered probes; data the server has not
-    /// acknowledged for `tcp_user_timeout` milliseconds drops it too. Unix sockets (the embedded cluster) ignore them.
+    /// acknowledged for `tcp_user_timeout` milliseconds drops it too. Unix sockets (the embedded cluster) ignore all but
+    /// `connect_timeout`. None applies where a service file may set them (a `service` in `conninfo`, or `PGSERVICE`),
+    /// nor `connect_timeout` under `PGCONNECT_TIMEOUT`: libpq fills a setting from those only while it is unset.
     public static let tcpDefaults: KeyValuePairs<String, String> = [
         "connect_timeout": "10", "keepalives": "1", "keepalives_idle": "10", "keepalives_interval": "5",
         "keepalives_count": "3", "tcp_user_timeout": "30000",
     ]
+
+    /// The `tcpDefaults` that apply to `conninfo` in `environment`.
+    static func defaults(for conninfo: String, environment: [String: String]) -> [(key: String, value: String)] {
+        var named: Set<String> = []
+        if let options = PQconninfoParse(conninfo, nil) {
+            defer { PQconninfoFree(options) }
+            var option = options
+            while let keyword = option.pointee.keyword {
+                if option.pointee.val != nil { named.insert(String(cString: keyword)) }
+                option += 1
+            }
+        }
+        guard !named.contains("service"), environment["PGSERVICE"] == nil else { return [] }
+        return tcpDefaults.filter { $0.key != "connect_timeout" || environment["PGCONNECT_TIMEOUT"] == nil }
+    }
 
     /// Opens a connection; `conninfo` is a libpq connection string or URI, whose settings win over `tcpDefaults`.
     /// `applicationName` names the connection in `pg_stat_activity` and in the ledger notifications (an instance
     /// recognises its own by it).
     public init(conninfo: String, applicationName: String = "termin") throws(PostgresError) {
         // `dbname` last and expanded: the settings of `conninfo` override the defaults before it.
-        let keywords = Self.tcpDefaults.map(\.key) + ["dbname"], values = Self.tcpDefaults.map(\.value) + [conninfo]
+        let defaults = Self.defaults(for: conninfo, environment: ProcessInfo.processInfo.environment)
+        let keywords = defaults.map(\.key) + ["dbname"], values = defaults.map(\.value) + [conninfo]
         let connected = withCStrings(keywords) { keywords in
             withCStrings(values) { values in PQconnectdbParams(keywords, values, 1) }
         }

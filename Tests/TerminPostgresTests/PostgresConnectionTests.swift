@@ -75,6 +75,18 @@ import TerminTestSupport
         #expect(option(uri, Int32(IPPROTO_TCP), TCP_KEEPIDLE) == 10)
     }
 
+    /// Where a service file or the environment may set them, the defaults step aside: libpq fills a setting from those
+    /// only while nothing set it.
+    @Test func theTCPDefaultsLeaveAServiceFileAndTheEnvironmentTheirSay() {
+        let all = PostgresConnection.tcpDefaults.map(\.key)
+        #expect(PostgresConnection.defaults(for: "host=db1 dbname=termin", environment: [:]).map(\.key) == all)
+        #expect(PostgresConnection.defaults(for: "service=termin", environment: [:]).isEmpty)
+        #expect(PostgresConnection.defaults(for: "postgresql://db1/termin?service=termin", environment: [:]).isEmpty)
+        #expect(PostgresConnection.defaults(for: "dbname=termin", environment: ["PGSERVICE": "termin"]).isEmpty)
+        #expect(PostgresConnection.defaults(for: "dbname=termin", environment: ["PGCONNECT_TIMEOUT": "2"]).map(\.key)
+                == all.filter { $0 != "connect_timeout" })
+    }
+
     @Test func aPooledConnectionTheServerClosedIsReplacedNotHandedOut() throws {
         let conninfo = try TestDatabase.createEmpty()
         let pool = ConnectionPool(conninfo: conninfo, size: 1)
