@@ -70,7 +70,6 @@ import TerminTestSupport
         #expect(try delivery.deliverDue() == 0)
     }
 
-    /// A mail names the master data in force when it is sent: here a service's longer cut-off, set after the booking.
     /// A relay may take longer to answer a message's data (it scans it) than any other step: that reply has a wait of
     /// its own. And a session begins no message once it has run its time: the rest wait, untried, so a slow relay never
     /// keeps a round past its lease (another instance would send its tail again).
@@ -99,6 +98,7 @@ import TerminTestSupport
         #expect(decoded == ["eins\r\nzwei\r\ndrei\r\n", "BEGIN:VCALENDAR\r\nEND:VCALENDAR\r\n"], "\(message.rendered)")
     }
 
+    /// A mail names the master data in force when it is sent: here a service's longer cut-off, set after the booking.
     @Test func aMailNamesTheMasterDataInForce() throws {
         let (app, client, sink, delivery) = try Self.mailing()
         _ = try Self.book(client, "09:00", email: "juergen@example.org")

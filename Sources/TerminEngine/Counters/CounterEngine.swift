@@ -287,8 +287,8 @@ public final class CounterEngine: Sendable {
         return office
     }
 
-    /// A ticket's copy at another office, waiting there from its original arrival (it does not queue again).
-    /// A redirected ticket's new ticket at office `officeID`, whose queue lock the caller holds.
+    /// A ticket's copy at office `officeID`, waiting there from its original arrival (it does not queue again); the
+    /// caller holds that office's queue lock.
     private func redirectTicket(_ ticket: QueueTicket, to officeID: Int, now: Instant, _ db: DatabaseConnection) throws -> QueueTicket {
         guard let number = try QueueRepository.drawNumber(officeID: officeID, date: ticket.date, kind: .walkIn, db) else {
             throw EngineError(.queueFull, detail: "Office \(officeID) has drawn all 999 numbers of today.")
