@@ -4,8 +4,7 @@ import TerminStore
 extension CounterEngine {
     /// Runs `body` in one transaction under the office's queue lock (and `alsoLocking`'s: a redirect's target office;
     /// locks are taken in office order, so two redirects between the same offices in opposite directions wait for each
-    /// other instead of deadlocking), the appointments that lapsed counted as
-    /// no-shows. Then, whether the operation committed or was refused, the lapsed are marked as no-shows through the
+    /// other instead of deadlocking), the appointments that lapsed counted as no-shows. Then, whether the operation committed or was refused, the lapsed are marked as no-shows through the
     /// write pipeline (which gives their time back to the ledger, for walk-ins and the staff channel); should that
     /// fail, the operation's answer stands and the next operation or sweep marks them (unless marking them is the
     /// operation, `markingNoShows`: then it is `unavailable`). After a commit, the office's public status is refreshed;
@@ -19,7 +18,7 @@ extension CounterEngine {
         let outcome: Result<T, EngineError>
         do {
             outcome = .success(try pool.transaction { db in
-                for locked in Set([officeID] + (other.map { [$0] } ?? [])).sorted() { try QueueRepository.lockOffice(locked, db) }
+                for locked in Set([officeID, other ?? officeID]).sorted() { try QueueRepository.lockOffice(locked, db) }
                 let day = try OfficeDay(officeID: officeID, now: now, scheduler: booking.scheduler, db)
                 lapsed = day.lapsedBookings(graceMinutes: configuration.graceMinutes)
                 day.markedNoShow(lapsed.map(Self.noShow))
