@@ -46,7 +46,7 @@ with open(out, "w") as lua:
     lua.write(THREAD_OFFSETS + """
 local prefix = "%s"
 function request()
-  counter = counter + 2
+  counter = counter + step
   local body = bodies[(counter %% #bodies) + 1]
   local headers = {["Content-Type"] = "application/json"}
   if prefix ~= "" then headers["Idempotency-Key"] = prefix .. "-" .. (offset or 0) .. "-" .. counter end

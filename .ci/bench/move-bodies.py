@@ -48,7 +48,7 @@ with open(out, "w") as lua:
     lua.write("}\n")
     lua.write(THREAD_OFFSETS + """
 function request()
-  counter = counter + 1
+  counter = counter + step
   local move = moves[(counter % #moves) + 1]
   return wrk.format("POST", move[1], {["Content-Type"] = "application/json", ["Authorization"] = "Booking bench"}, move[2])
 end

@@ -17,13 +17,15 @@ def spaced_starts(availability, duration_minutes):
     return starts
 
 
-# Each wrk thread takes every n-th request from its own offset (setup runs once per thread, before init).
+# Each of n wrk threads takes every n-th request from its own offset (setup runs once per thread, before any init), so
+# one run sends each request of the list once before it sends any again: `counter = counter + step`.
 THREAD_OFFSETS = """
 local counter = 0
 local threads = {}
 function setup(thread)
   thread:set("offset", #threads)
   table.insert(threads, thread)
+  for _, each in ipairs(threads) do each:set("step", #threads) end
 end
 function init(args)
   counter = offset or 0
