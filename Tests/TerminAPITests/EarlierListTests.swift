@@ -145,6 +145,26 @@ import TerminTestSupport
         _ = other
     }
 
+    /// An earlier time held for a booking that is then cancelled is given back at the next sweep, not when its hold
+    /// runs out: no one could take it meanwhile.
+    @Test func anOfferHeldForACancelledBookingIsGivenBackAtTheNextSweep() throws {
+        let app = try TestServer()
+        let client = try app.client()
+        try Self.smallOffice(app)
+        let waiting = try Self.book(client, Self.december(8, "08:15"))
+        #expect(try Self.join(client, waiting).status == 201)
+        #expect(try app.engine.offerFreedTime(everywhere: false) == 1)
+        let offer = try #require(try Self.wish(client, waiting).json["offer"] as? [String: Any])
+        #expect(offer["start"] as? String == Self.december(1, "08:00"))
+        #expect(try app.engine.sweep() == 0)   // held for a booking that can take it
+
+        try Self.cancel(client, waiting)
+        #expect(try app.engine.sweep() == 1)
+        #expect(try app.scalar("SELECT count(*) FROM appointment WHERE status = 'held'") == "0")
+        let other = try Self.book(client, Self.december(1, "08:00"), email: "other@example.org")
+        #expect(try app.scalar("SELECT status FROM appointment WHERE id = '\(other.id)'") == "confirmed")
+    }
+
     /// Leaving the list and joining again keeps the offers made: at most three a booking, however often its citizen
     /// leaves and joins; and while an offer is held, joining again holds no second time beside it.
     @Test func leavingAndJoiningAgainKeepsTheOffersMade() throws {

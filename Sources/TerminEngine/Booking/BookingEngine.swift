@@ -294,9 +294,9 @@ public final class BookingEngine: Sendable {
 
     // MARK: Housekeeping
 
-    /// Expires holds that ran out and frees their time; with `housekeeping`, also erases contact data past its
-    /// retention and forgets idempotency keys past theirs (the sweeper asks for it every `HoldSweeper.housekeepingEverySweeps`
-    /// sweeps). Returns the holds expired.
+    /// Expires holds that are over (run out, or an earlier time held for a booking since cancelled) and frees their
+    /// time; with `housekeeping`, also erases contact data past its retention and forgets idempotency keys past theirs
+    /// (the sweeper asks for it every `HoldSweeper.housekeepingEverySweeps` sweeps). Returns the holds expired.
     @discardableResult
     public func sweep(housekeeping: Bool = true) throws -> Int {
         let now = clock.now()

@@ -245,23 +245,37 @@ public enum AppointmentRepository {
         return standing.status == .confirmed ? .pastCutoff(standing) : .notConfirmed(standing)
     }
 
-    /// The ids of at most `limit` holds that ran out by `now`, the longest expired first.
+    /// The ids of at most `limit` holds that are over by `now`, the longest expired first: those that ran out, then the
+    /// earlier times still held for a booking that is no longer confirmed (cancelled, or a no-show), which no one can take.
     public static func dueHolds(now: Instant, limit: Int, _ db: PostgresConnection) throws -> [String] {
-        try idColumn.decode(try db.query("""
+        let ranOut = try idColumn.decode(try db.query("""
             SELECT a.id FROM appointment a WHERE a.status = 'held' AND a.expires_at <= $1 ORDER BY a.expires_at LIMIT $2
             """, [BerlinTime.format(now), String(limit)])) { row throws(PostgresError) in try row[AppointmentColumns.id] }
+        guard ranOut.count < limit else { return ranOut }
+        return ranOut + (try idColumn.decode(try db.query("""
+            SELECT a.id FROM earlier_wish w JOIN appointment a ON a.id = w.offer_hold_id
+            WHERE w.offer_expires_at > $1 AND a.status = 'held' AND a.expires_at > $1 AND \(offerEnded)
+            ORDER BY a.expires_at LIMIT $2
+            """, [BerlinTime.format(now), String(limit - ranOut.count)])) { row throws(PostgresError) in try row[AppointmentColumns.id] })
     }
 
-    /// Marks the holds among `ids` that are still held and ran out by `now` as expired and returns them, so their time
-    /// can be freed.
+    /// Marks the holds among `ids` that are still held and over by `now` (see `dueHolds`) as expired and returns them,
+    /// so their time can be freed.
     public static func expireHolds(ids: [String], now: Instant, _ db: PostgresConnection) throws -> [Appointment] {
         guard !ids.isEmpty else { return [] }
         return try AppointmentColumns.decode(try db.query("""
             UPDATE appointment a SET status = 'expired'
-            WHERE a.id = ANY($1::uuid[]) AND a.status = 'held' AND a.expires_at <= $2
+            WHERE a.id = ANY($1::uuid[]) AND a.status = 'held'
+              AND (a.expires_at <= $2 OR EXISTS (SELECT 1 FROM earlier_wish w WHERE w.offer_hold_id = a.id AND \(offerEnded)))
             RETURNING \(AppointmentColumns.selection.sql)
             """, [PostgresArray.literal(ids), BerlinTime.format(now)]))
     }
+
+    /// Whether the booking of earlier wish `w` is no longer confirmed, so the earlier time held for it is over. (A
+    /// booking moved meanwhile, or taken off the list, may still take its offer.)
+    private static let offerEnded = """
+        NOT EXISTS (SELECT 1 FROM appointment b WHERE b.id = w.appointment_id AND b.status = 'confirmed')
+        """
 
     /// The appointments among `ids`, whoever holds their codes (for internal use: replays, holds to confirm). An id
     /// that is no UUID (a client's) names none.
