@@ -146,6 +146,23 @@ import TerminTestSupport
 
     /// A full session's waiting list: joined with an e-mail address, seated first joined first when a seat frees, with
     /// the code given on joining, and mailed; leaving takes one off.
+    /// A course begins for those who came: a seat is never marked a no-show, though a participant who checked in at
+    /// the kiosk put the place's counters to work (whose sweep marks the lapsed bookings of its desks).
+    @Test func aSeatIsNeverANoShow() throws {
+        let app = try TestServer()
+        let client = try app.client()
+        let session = try #require(try Self.sessions(client).first?["id"] as? Int)
+        let seats = try ["a", "b"].map { try client.send("POST", "/v1/sessions/\(session)/seats", body: Self.seatBody("\($0)@example.org")) }
+        try #require(seats.allSatisfy { $0.status == 201 })
+        app.clock.advance(seconds: 3 * 86_400 + 55 * 60)   // Thursday 09:55
+        let checkedIn = try client.send("POST", "/v1/offices/\(Self.neuhausen)/check-ins",
+                                        body: #"{"booking":"\#(seats[0].json["id"] as! String)","code":"\#(seats[0].json["code"] as! String)"}"#)
+        #expect(checkedIn.status == 201, "\(checkedIn.text)")
+        app.clock.advance(seconds: 16 * 60)   // 10:11, past the grace
+        try app.assembly.counters.sweepNoShows()
+        #expect(try app.scalar("SELECT string_agg(status, ' ') FROM appointment") == "confirmed confirmed")
+    }
+
     @Test func aFreedSeatGoesToTheFirstOnTheWaitingList() throws {
         let app = try TestServer()
         let client = try app.client()

@@ -162,6 +162,35 @@ import TerminTestSupport
         #expect(try app.scalar("SELECT count(*) FROM appointment WHERE contact_phone IS NULL AND contact_name IS NULL") == "1")
     }
 
+    /// Nobody comes to a call-back line: its bookings are never no-shows, however late the day, and nobody draws a
+    /// number or checks in there, nor is a ticket sent there; each refusal names the office.
+    @Test func aCallBackIsNeverANoShowAndHasNoCounter() throws {
+        let app = try TestServer()
+        let client = try app.client()
+        let booked = try client.send("POST", "/v1/bookings", body: """
+            {"office":990021,"start":"2026-12-01T13:00:00+01:00","services":[{"id":9900004,"quantity":1}],\
+            "contact":{"name":"Herr B.","phone":"+4989123456"}}
+            """)
+        try #require(booked.status == 201, "\(booked.text)")
+        let id = try #require(booked.json["id"] as? String), code = try #require(booked.json["code"] as? String)
+        let clerk = try app.staffToken(.clerk, offices: [TestServer.orleansplatz], name: "Clerk")
+        let drawn = try client.send("POST", "/v1/offices/\(TestServer.orleansplatz)/tickets", body: #"{"services":[{"id":1063441}]}"#)
+        let ticket = try #require(drawn.json["id"] as? String, "\(drawn.text)")
+        app.clock.advance(seconds: 86_400 + 4 * 3_600 + 11 * 60)   // Tuesday 13:11, past the grace
+        for (path, body) in [("check-ins", #"{"booking":"\#(id)","code":"\#(code)"}"#),
+                             ("check-ins", #"{"booking":"\#(id)","code":"wrong"}"#),
+                             ("tickets", #"{"services":[{"id":9900004}]}"#)] {
+            let refused = try client.send("POST", "/v1/offices/990021/\(path)", body: body)
+            #expect(refused.status == 409 && refused.json["field"] as? String == "office", "\(path): \(refused.text)")
+        }
+        let redirected = try client.send("POST", "/v1/offices/\(TestServer.orleansplatz)/tickets/\(ticket)/redirect",
+                                         headers: ["Authorization": "Bearer \(clerk)"], body: #"{"office":990021}"#)
+        #expect(redirected.status == 409 && redirected.json["field"] as? String == "office", "\(redirected.text)")
+        try app.assembly.counters.sweepNoShows()
+        #expect(try app.scalar("SELECT status FROM appointment WHERE id = $1", [id]) == "confirmed")
+        #expect(try app.scalar("SELECT count(*) FROM queue_ticket WHERE office_id = 990021") == "0")
+    }
+
     /// Drop-in visitors at a help desk: Anna helps at the Au until 16:00 on Tuesdays. At 15:20 the first visitor for
     /// the eID (30 minutes) gets a number; the second would not be helped before she leaves, so gets none.
     @Test func aHelpDeskGivesNoNumberNobodyCanServeToday() throws {

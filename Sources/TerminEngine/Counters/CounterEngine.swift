@@ -57,6 +57,7 @@ public final class CounterEngine: Sendable {
     public func drawTicket(officeID: Int, services: [ServiceRequest], staff: StaffMember?) throws(EngineError) -> DrawnTicket {
         if let staff { try authorize(staff, .serveQueue, officeID: officeID) }
         let office = try office(officeID)
+        try Self.requireCounter(office)
         do {
             _ = try catalog.shape(officeID: officeID, services: services, channel: .walkIn)
         } catch {
@@ -86,11 +87,19 @@ public final class CounterEngine: Sendable {
         }
     }
 
+    /// A call-back line has no counter: its helper calls the citizen at the appointment's time. Nobody draws a number
+    /// or checks in there, nor is a ticket sent there (409 naming `office`).
+    static func requireCounter(_ office: Office) throws(EngineError) {
+        guard office.kind == .phone else { return }
+        throw EngineError(.officeClosed, field: "office", detail: "\(office.displayName) calls citizens back at their appointment's "
+                          + "time: nobody draws a number or checks in there.")
+    }
+
     /// Checks an appointment holder in: with the booking's code at the kiosk, or by a clerk. Checking in twice
     /// returns the first ticket.
     public func checkIn(officeID: Int, bookingID: String, code: String?, staff: StaffMember?) throws(EngineError) -> QueueTicket {
         if let staff { try authorize(staff, .serveQueue, officeID: officeID) }
-        _ = try office(officeID)
+        try Self.requireCounter(try office(officeID))
         let unknown = EngineError(.notFound, detail: "There is no booking \(bookingID) for this code at office \(officeID).")
         return try inOffice(officeID) { db, day in
             let found: Appointment?
@@ -187,7 +196,7 @@ public final class CounterEngine: Sendable {
             guard let redirect else { throw EngineError(.invalid, field: "desk", detail: "Say where to: a desk or an office.") }
             if case .office(let target) = redirect {
                 guard target != officeID else { throw EngineError(.invalid, field: "office", detail: "That is this office.") }
-                _ = try office(target, field: "office")
+                try Self.requireCounter(try office(target, field: "office"))
             }
         }
         var target: Int?

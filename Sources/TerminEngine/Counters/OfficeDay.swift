@@ -13,6 +13,8 @@ final class OfficeDay {
     let closedDesks: Set<Int>
     /// The catalogue's desks of this office.
     let catalogDesks: [Desk]
+    /// Whether the office is a call-back line, where nobody comes to a counter.
+    let isCallBackLine: Bool
     /// Calls made in this operation, for the displays.
     var calls: [QueueTicket] = []
 
@@ -22,16 +24,22 @@ final class OfficeDay {
         date = BerlinTime.local(now).date
         layout = scheduler.layout(officeID: officeID, date: date)
         catalogDesks = scheduler.catalog.desks[officeID] ?? []
+        isCallBackLine = scheduler.catalog.offices[officeID]?.kind == .phone
         tickets = try QueueRepository.tickets(officeID: officeID, date: date, db)
         bookings = try AppointmentRepository.bookings(officeID: officeID, date: date, db)
         closedDesks = try QueueRepository.closedDesks(officeID: officeID, date: date, db)
     }
 
-    /// Confirmed bookings whose holders did not check in by start plus `graceMinutes`.
+    /// Confirmed bookings whose holders did not check in by start plus `graceMinutes`: those a desk calls, that is
+    /// neither a call-back line's (its helper calls the citizen, who never comes) nor a group session's seats (the
+    /// course begins for those who came; no desk calls a seat).
     func lapsedBookings(graceMinutes: Int) -> [Appointment] {
+        guard !isCallBackLine else { return [] }
         let checkedIn = Set(tickets.compactMap(\.appointmentID))
+        let seats = Set(catalogDesks.filter { $0.seatNumber != nil }.map(\.id))
         return bookings.filter {
-            $0.status == .confirmed && !checkedIn.contains($0.id) && $0.start.adding(seconds: Int64(graceMinutes) * 60) <= now
+            $0.status == .confirmed && !checkedIn.contains($0.id) && !seats.contains($0.run.deskID)
+                && $0.start.adding(seconds: Int64(graceMinutes) * 60) <= now
         }
     }
 
