@@ -175,6 +175,27 @@ import TerminTestSupport
         #expect(try app.scalar("SELECT count(*) FROM appointment WHERE identity_hash IS NOT NULL AND status = 'confirmed'") == "2")
     }
 
+    /// A portal that lost the answer to a hold's confirmation sends it again with its Idempotency-Key: it hears the
+    /// booking it made, whose own count is no reason to refuse it; a different request under the key is still refused.
+    @Test func aConfirmationSentAgainWithItsKeyIsAnsweredAtTheCap() throws {
+        let app = try TestServer(engine: Self.capped)
+        let client = try app.client()
+        let starts = try Self.freeStarts(client)
+        #expect(try client.send("POST", "/v1/bookings", body: Self.booking(starts[0], email: "anna@example.org")).status == 201)
+        let hold = try client.send("POST", "/v1/holds", body: #"{"office":\#(Self.office),"start":"\#(starts[1])","services":[{"id":\#(Self.service)}]}"#)
+        let holdID = try #require(hold.json["id"] as? String, "\(hold.text)")
+        let confirm = #"{"hold":"\#(holdID)","contact":{"email":"anna@example.org"}}"#
+        let first = try client.send("POST", "/v1/bookings", headers: ["Idempotency-Key": "k1"], body: confirm)
+        #expect(first.status == 201, "\(first.text)")
+        let again = try client.send("POST", "/v1/bookings", headers: ["Idempotency-Key": "k1"], body: confirm)
+        #expect(again.status == 201 && again.json["id"] as? String == holdID && again.json["code"] as? String == first.json["code"] as? String,
+                "\(again.status) \(again.text)")
+        let other = try client.send("POST", "/v1/bookings", headers: ["Idempotency-Key": "k1"],
+                                    body: #"{"hold":"\#(holdID)","contact":{"email":"bernd@example.org"}}"#)
+        #expect(other.status == 422 && other.json["field"] as? String == "Idempotency-Key", "\(other.status) \(other.text)")
+        #expect(try app.scalar("SELECT count(*) FROM appointment WHERE status = 'confirmed'") == "2")
+    }
+
     /// Capped, a hold's confirmation reads the hold as it checks the caps: a hold id that is no UUID names no hold (422;
     /// it was a 503 that made the writer write its whole batch plan by plan).
     @Test func aHoldIdThatIsNoUUIDIsUnknownWithCapsOn() throws {

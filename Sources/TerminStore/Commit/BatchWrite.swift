@@ -101,14 +101,15 @@ enum BatchWrite {
         let cooldownSeconds = caps.map(\.limits.cancelCooldownSeconds).max()!
         var standings = try IdentityRepository.standings(caps.map(\.identity), now: now,
                                                          cancelledSince: now.adding(seconds: -cooldownSeconds), db)
-        // A hold being confirmed is capped as what it is: its services, and only when it was made online.
+        // A hold being confirmed is capped as what it is: its services, and only when it was made online and is still a
+        // hold (one confirmed already is a repeat, answered from its key or refused as confirmed, never as a new booking).
         let holdIDs = indices.compactMap { plans[$0].confirmedHoldID }
         let holds = Dictionary(try AppointmentRepository.fetch(ids: holdIDs, db).map { ($0.id, $0) }, uniquingKeysWith: { a, _ in a })
         for index in indices {
             let cap = plans[index].caps!
             var serviceIDs = cap.serviceIDs
             if let holdID = plans[index].confirmedHoldID {
-                guard let hold = holds[holdID], hold.channel == .online else { continue }
+                guard let hold = holds[holdID], hold.channel == .online, hold.status == .held else { continue }
                 serviceIDs = hold.services.map(\.serviceID)
             }
             let standing = standings[cap.identity.hash] ?? .init()
