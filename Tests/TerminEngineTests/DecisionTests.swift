@@ -68,11 +68,11 @@ import TerminCore
         let lapsed = Self.appointment(unit: 96)   // 08:00 on the day
         let later = BerlinTime.instant(date: Self.day, minuteOfDay: 8 * 60 + 15)
         let plan = Decisions.noShows(officeID: 102522, lapsed: [lapsed], graceMinutes: 15, now: later)
-        guard case .markNoShows(let office, let marked, let detail) = plan.changes.first else {
+        guard case .markNoShows(let office, let marked, let startedBy, let detail) = plan.changes.first else {
             Issue.record("not a no-show")
             return
         }
-        #expect(office == 102522 && marked == [lapsed.id] && detail.contains("15 min"))
+        #expect(office == 102522 && marked == [lapsed.id] && startedBy == lapsed.start && detail.contains("15 min"))
     }
 
     @Test func theHousekeepingErasesContactsAfterTheirRetentionAndForgetsKeysAfterTheirs() {

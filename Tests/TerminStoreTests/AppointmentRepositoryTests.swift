@@ -57,6 +57,20 @@ import TerminTestSupport
             == .failure(.unknown))
     }
 
+    /// No-shows are marked where and when they lapsed: a booking moved since it was found lapsed (a clerk moved it to
+    /// a later time, or to another office) stays confirmed.
+    @Test func aNoShowIsMarkedOnlyWhereAndWhenItLapsed() throws {
+        let db = try PostgresConnection(conninfo: try TestDatabase.create())
+        let lapsed = Self.appointment(unit: 84, status: .confirmed), movedLater = Self.appointment(unit: 120, status: .confirmed)
+        try Self.insert(lapsed, code: "a", db)
+        try Self.insert(movedLater, code: "b", db)
+        let startedBy = lapsed.start.adding(seconds: 600)
+        #expect(try AppointmentRepository.markNoShows(ids: [lapsed.id, movedLater.id], officeID: 10489, startedBy: startedBy, db).isEmpty)
+        let marked = try AppointmentRepository.markNoShows(ids: [lapsed.id, movedLater.id], officeID: 102522, startedBy: startedBy, db)
+        #expect(marked.map(\.id) == [lapsed.id] && marked.first?.status == .noShow)
+        #expect(try AppointmentRepository.fetch(id: movedLater.id, db)?.status == .confirmed)
+    }
+
     @Test func cancellingTwiceCancelsOnceAndAWrongCodeFindsNothing() throws {
         let db = try PostgresConnection(conninfo: try TestDatabase.create())
         let booking = Self.appointment(status: .confirmed)

@@ -82,6 +82,7 @@ enum Decisions {
         precondition(lapsed.allSatisfy { $0.run.officeID == officeID && $0.start.adding(seconds: Int64(graceMinutes) * 60) <= now },
                      "only lapsed bookings of the office")
         return WritePlan([.markNoShows(officeID: officeID, ids: lapsed.map(\.id),
+                                       startedBy: now.adding(seconds: -Int64(graceMinutes) * 60),
                                        detail: "not checked in by \(graceMinutes) min after its start; time released")],
                          now: now)
     }

@@ -360,14 +360,16 @@ extension AppointmentRepository {
             """, [String(officeID), from.description]))
     }
 
-    /// Marks confirmed bookings whose citizens did not come (no ticket checks them in) as no-shows; returns those it
-    /// changed.
-    public static func markNoShows(ids: [String], _ db: PostgresConnection) throws -> [Appointment] {
+    /// Marks the confirmed bookings among `ids` at office `officeID` that started by `startedBy` and whose citizens did
+    /// not come (no ticket checks them in) as no-shows; returns those it changed. A booking moved since it was found
+    /// lapsed (to a later time, or to another office) is not one.
+    public static func markNoShows(ids: [String], officeID: Int, startedBy: Instant, _ db: PostgresConnection) throws -> [Appointment] {
         guard !ids.isEmpty else { return [] }
         return try AppointmentColumns.decode(try db.query("""
             UPDATE appointment a SET status = 'no_show' WHERE a.id = ANY($1::uuid[]) AND a.status = 'confirmed'
+              AND a.office_id = $2 AND lower(a.span) <= $3
               AND NOT EXISTS (SELECT 1 FROM queue_ticket t WHERE t.appointment_id = a.id)
             RETURNING \(AppointmentColumns.selection.sql)
-            """, [PostgresArray.literal(ids)]))
+            """, [PostgresArray.literal(ids), String(officeID), BerlinTime.format(startedBy)]))
     }
 }

@@ -284,9 +284,9 @@ enum BatchWrite {
         case .forgetKeys(let before, let limit):
             try IdempotencyRepository.forget(before: before, limit: limit, db)
             return .success([])
-        case .markNoShows(let officeID, let ids, let detail):
+        case .markNoShows(let officeID, let ids, let startedBy, let detail):
             try QueueRepository.lockOffice(officeID, db)
-            let marked = try AppointmentRepository.markNoShows(ids: ids, db)
+            let marked = try AppointmentRepository.markNoShows(ids: ids, officeID: officeID, startedBy: startedBy, db)
             for appointment in marked {
                 try AuditRepository.append(at: now, officeID: officeID, actor: .engine, action: "booking.no-show",
                                            subject: "booking:\(appointment.id)", detail: detail, db)

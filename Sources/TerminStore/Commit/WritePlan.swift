@@ -27,9 +27,10 @@ public struct WritePlan: Sendable {
         /// The idempotency keys (and the codes kept for replays) of at most `limit` appointments made before `before`
         /// are forgotten.
         case forgetKeys(before: Instant, limit: Int)
-        /// Confirmed bookings among `ids` of the office whose holders have not checked in become no-shows (under the
-        /// office's queue lock, so a check-in and the mark never both stand), each with an audit line saying `detail`.
-        case markNoShows(officeID: Int, ids: [String], detail: String)
+        /// Confirmed bookings among `ids` of the office, starting by `startedBy`, whose holders have not checked in
+        /// become no-shows (under the office's queue lock, so a check-in and the mark never both stand), each with an
+        /// audit line saying `detail`. One moved since it was found lapsed (to a later time or another office) stays.
+        case markNoShows(officeID: Int, ids: [String], startedBy: Instant, detail: String)
         /// The round is locked for its close: refused (`.roundNotDue`) when it is not due, closed, or being closed by
         /// another transaction. First in a close's plan.
         case claimRound(id: Int)
