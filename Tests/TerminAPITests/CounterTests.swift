@@ -101,6 +101,29 @@ import TerminTestSupport
         #expect(try Self.act(client, "serve", "00000000-0000-0000-0000-000000000000", clerk).status == 404)
     }
 
+    /// A holder checked in, then a clerk moved the booking to the next day: that day's kiosk checks it in anew, with a
+    /// number of that day (not the earlier visit's, which no desk would call), and the clerk sees that day's ticket.
+    @Test func aBookingMovedAfterItsCheckInIsCheckedInAnewOnItsNewDay() throws {
+        let app = try TestServer()
+        let client = try app.client()
+        let clerk = try app.staffToken(.clerk)
+        let booked = try client.send("POST", "/v1/bookings", body: #"{"office":102522,"start":"2026-11-30T09:30:00+01:00","services":[{"id":1063441}]}"#)
+        let id = try #require(booked.json["id"] as? String), code = try #require(booked.json["code"] as? String)
+        let checkIn = #"{"booking":"\#(id)","code":"\#(code)"}"#
+        let monday = try client.send("POST", "/v1/offices/\(Self.office)/check-ins", body: checkIn)
+        #expect(monday.status == 201, "\(monday.text)")
+        let moved = try client.send("POST", "/v1/bookings/\(id)/move", headers: Self.bearer(clerk),
+                                    body: #"{"start":"2026-12-01T09:30:00+01:00"}"#)
+        #expect(moved.status == 200, "\(moved.text)")
+        app.clock.advance(seconds: 86_400)   // Tuesday 09:00
+        let tuesday = try client.send("POST", "/v1/offices/\(Self.office)/check-ins", body: checkIn)
+        #expect(tuesday.status == 201 && tuesday.json["id"] as? String != monday.json["id"] as? String, "\(tuesday.text)")
+        #expect(tuesday.json["number"] as? String == "T 001" && tuesday.json["state"] as? String == "waiting")
+        let seen = try client.send("GET", "/v1/offices/\(Self.office)/bookings/\(id)", headers: Self.bearer(clerk))
+        #expect(seen.status == 200 && (seen.json["ticket"] as? [String: Any])?["id"] as? String == tuesday.json["id"] as? String,
+                "\(seen.text)")
+    }
+
     @Test func appointmentsComeFirstAndALapsedOneReleasesItsTimeToWalkIns() throws {
         let app = try TestServer()
         let client = try app.client()

@@ -112,7 +112,9 @@ public final class CounterEngine: Sendable {
             guard let found, found.run.officeID == officeID, found.status != .held else { throw unknown }
             // As the day stands: a booking past its grace is a no-show now, marked or not.
             let appointment = day.bookings.first { $0.id == found.id } ?? found
-            if let existing = try QueueRepository.ticket(appointmentID: appointment.id, db) { return existing }
+            if let existing = try QueueRepository.ticket(appointmentID: appointment.id, officeID: officeID, date: day.date, db) {
+                return existing
+            }
             guard appointment.run.date == day.date else {
                 throw EngineError(.officeClosed, field: "booking", detail: "This booking is on \(appointment.run.date), not today.")
             }
@@ -273,7 +275,8 @@ public final class CounterEngine: Sendable {
             found = try pool.withConnection { db -> (Appointment, QueueTicket?)? in
                 guard let appointment = try AppointmentRepository.fetch(id: bookingID, db), appointment.run.officeID == officeID,
                       appointment.status != .held else { return nil }
-                return (appointment, try QueueRepository.ticket(appointmentID: appointment.id, db))
+                return (appointment, try QueueRepository.ticket(appointmentID: appointment.id, officeID: officeID,
+                                                                date: appointment.run.date, db))
             }
         } catch {
             throw EngineError(.unavailable, detail: "The booking could not be read: \(error)")

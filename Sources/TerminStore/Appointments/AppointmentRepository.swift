@@ -368,7 +368,8 @@ extension AppointmentRepository {
         return try AppointmentColumns.decode(try db.query("""
             UPDATE appointment a SET status = 'no_show' WHERE a.id = ANY($1::uuid[]) AND a.status = 'confirmed'
               AND a.office_id = $2 AND lower(a.span) <= $3
-              AND NOT EXISTS (SELECT 1 FROM queue_ticket t WHERE t.appointment_id = a.id)
+              AND NOT EXISTS (SELECT 1 FROM queue_ticket t WHERE t.appointment_id = a.id AND t.office_id = a.office_id
+                              AND t.day = a.day)
             RETURNING \(AppointmentColumns.selection.sql)
             """, [PostgresArray.literal(ids), String(officeID), BerlinTime.format(startedBy)]))
     }

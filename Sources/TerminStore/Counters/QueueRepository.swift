@@ -112,11 +112,12 @@ public enum QueueRepository {
                                                          [id]), Columns.decode).first
     }
 
-    /// The ticket an appointment holder checked in with, if any.
-    public static func ticket(appointmentID: String, _ db: PostgresConnection) throws -> QueueTicket? {
+    /// The ticket an appointment holder checked in with at office `officeID` on `date`, if any (a booking moved after
+    /// its holder checked in is checked in anew where and when it now is).
+    public static func ticket(appointmentID: String, officeID: Int, date: LocalDate, _ db: PostgresConnection) throws -> QueueTicket? {
         try Columns.selection.decode(try db.query("""
-            SELECT \(Columns.selection.sql) FROM queue_ticket q WHERE q.appointment_id = $1
-            """, [appointmentID]), Columns.decode).first
+            SELECT \(Columns.selection.sql) FROM queue_ticket q WHERE q.appointment_id = $1 AND q.office_id = $2 AND q.day = $3
+            """, [appointmentID, String(officeID), date.description]), Columns.decode).first
     }
 
     /// The offices whose queue has tickets on `date`: where the counters are at work.
