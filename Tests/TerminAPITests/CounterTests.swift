@@ -90,6 +90,10 @@ import TerminTestSupport
         #expect(try Self.act(client, "recall", second["id"], clerk).json["state"] as? String == "no_show")
         // Sent to another office: a new ticket there, keeping its arrival.
         let third = try Self.draw(client)
+        // Not to a place where no desk could call it: the help desk Au does not do passports.
+        let nowhere = try Self.act(client, "redirect", third["id"], clerk, body: #"{"office":990001}"#)
+        #expect(nowhere.status == 422 && nowhere.json["field"] as? String == "office", "\(nowhere.text)")
+        #expect(try app.scalar("SELECT count(*) FROM queue_ticket WHERE office_id = 990001") == "0")
         let moved = try Self.act(client, "redirect", third["id"], clerk, body: #"{"office":10489}"#)
         #expect(moved.json["state"] as? String == "redirected")
         let target = try #require(moved.json["redirected_to"] as? String)

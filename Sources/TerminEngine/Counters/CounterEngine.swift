@@ -238,6 +238,12 @@ public final class CounterEngine: Sendable {
                     next = ticket.with(state: .waiting, targetDesk: number, keepingDesk: false)
                     detail = "to desk \(number)"
                 case .office(let target):
+                    // Only to an office that takes walk-ins with this concern (at which a desk could call it).
+                    do {
+                        _ = try catalog.shape(officeID: target, services: ticket.services, channel: .walkIn)
+                    } catch {
+                        throw EngineError(.invalid, field: "office", detail: "Office \(target) takes no walk-ins with this concern.")
+                    }
                     let moved = try redirectTicket(ticket, to: target, now: day.now, db)
                     next = ticket.with(state: .redirected, finishedAt: day.now, redirectedTo: moved.id)
                     detail = "to office \(target) as \(moved.displayNumber)"
