@@ -217,6 +217,35 @@ import TerminTestSupport
     }
 
     /// A session that has begun, or is too close to be booked online, seats nobody from its list: joining it is refused.
+    /// However long one session's waiting list, a seat freed at another session goes to that session's first waiting.
+    @Test func aLongWaitingListNeverHoldsBackAnotherSessionsSeat() throws {
+        let app = try TestServer()
+        let client = try app.client()
+        let sessions = try Self.sessions(client)
+        let long = try #require(sessions.first?["id"] as? Int), short = try #require(sessions.last?["id"] as? Int)
+        var seats: [TestHTTPClient.Response] = []
+        for session in [long, short] {
+            for index in 0..<8 {
+                seats.append(try client.send("POST", "/v1/sessions/\(session)/seats", body: Self.seatBody("s\(session)-\(index)@example.org")))
+            }
+        }
+        try #require(seats.allSatisfy { $0.status == 201 })
+        _ = try app.scalar("""
+            INSERT INTO session_wait (id, session_id, code_hash, contact_email, joined_at)
+            SELECT gen_random_uuid(), $1::bigint, sha256(convert_to(i::text, 'UTF8')), 'w' || i || '@example.org', now()
+            FROM generate_series(1, 600) i
+            """, [String(long)])
+        let waiting = try client.send("POST", "/v1/sessions/\(short)/waitlist", body: Self.seatBody("late@example.org"))
+        try #require(waiting.status == 201, "\(waiting.text)")
+        let freed = seats[8]
+        #expect(try client.send("DELETE", "/v1/bookings/\(freed.json["id"] as! String)",
+                                headers: ["Authorization": "Booking \(freed.json["code"] as! String)"]).status == 200)
+        _ = try app.engine.offerFreedTime(everywhere: true)
+        let entry = try client.send("GET", "/v1/sessions/\(short)/waitlist/\(waiting.json["id"] as! String)",
+                                    headers: ["Authorization": "Booking \(waiting.json["code"] as! String)"])
+        #expect(entry.json["state"] as? String == "seated", "\(entry.text)")
+    }
+
     @Test func noOneJoinsTheWaitingListOfASessionThatHasBegun() throws {
         let app = try TestServer()
         let client = try app.client()

@@ -5,9 +5,6 @@ import TerminStore
 /// seat cancelled, moved away or given back), the sweeper's next pass books it for the first waiting, with that code,
 /// and the booking is mailed as any booking is. A seat is offered only while the session is still bookable online.
 extension BookingEngine {
-    /// Most waiting entries one pass seats (the rest wait for the next pass).
-    static let waitlistPassLimit = 500
-
     /// Joins the waiting list of session `sessionID`, full now, for the citizen of `contact` (an e-mail address to be
     /// told by). Returns the entry and its code (shown this once).
     /// - Throws: `sessionNotFound`; `insideMinimumNotice` (field `id`) once the session is too close to be booked online,
@@ -54,12 +51,12 @@ extension BookingEngine {
         return try sessionWait(id: id, sessionID: sessionID, code: code)
     }
 
-    /// Seats the first waiting of the sessions at `officeIDs` (to come, still bookable online) while seats are free.
-    /// Returns how many were seated.
+    /// Seats the first waiting of the sessions at `officeIDs` (to come, still bookable online) while seats are free:
+    /// of each session with free seats, as many as it has free. Returns how many were seated.
     func seatWaitingCitizens(at officeIDs: [Int], now: Instant, in live: LiveLedger) throws(EngineError) -> Int {
         let catalog = live.scheduler.catalog
         let today = BerlinTime.local(now).date
-        var sessions: [Int: (session: GroupSession, start: Instant)] = [:]
+        var sessions: [Int: (session: GroupSession, start: Instant, seatsFree: Int)] = [:]
         for officeID in officeIDs {
             guard let office = catalog.offices[officeID], let byDay = catalog.sessionsByDay[officeID] else { continue }
             let earliest = live.scheduler.earliestStart(office: office, channel: .online, now: now)
@@ -67,16 +64,18 @@ extension BookingEngine {
                 for session in daySessions {
                     guard let minutes = session.minutes(in: catalog) else { continue }
                     let start = BerlinTime.instant(date: day, minuteOfDay: minutes.lowerBound)
-                    if start >= earliest { sessions[session.id] = (session, start) }
+                    guard start >= earliest else { continue }
+                    let free = seatsFree(session, minutes: minutes, channel: .online, in: live)
+                    if free > 0 { sessions[session.id] = (session, start, free) }
                 }
             }
         }
         let waiting = try withDatabase("session waiting list") {
-            try SessionWaitlistRepository.waiting(sessionIDs: Array(sessions.keys), limit: Self.waitlistPassLimit, $0)
+            try SessionWaitlistRepository.waiting(freeSeats: sessions.map { ($0.key, $0.value.seatsFree) }, $0)
         }
         var seated = 0
         for entry in waiting {
-            let (session, start) = sessions[entry.sessionID]!
+            let (session, start, _) = sessions[entry.sessionID]!
             let services = [ServiceRequest(serviceID: session.serviceID, quantity: 1)]
             guard let (placement, run) = try? reserve(officeID: session.officeID, start: start, services: services,
                                                       channel: .online, needs: [], seatsOf: session, now: now, in: live)

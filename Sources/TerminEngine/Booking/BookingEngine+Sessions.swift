@@ -67,7 +67,7 @@ extension BookingEngine {
     }
 
     /// How many of the session's seats the ledger has free at its start for `channel`.
-    private func seatsFree(_ session: GroupSession, minutes: Range<Int>, channel: Channel, in live: LiveLedger) -> Int {
+    func seatsFree(_ session: GroupSession, minutes: Range<Int>, channel: Channel, in live: LiveLedger) -> Int {
         let catalog = live.scheduler.catalog
         guard let office = catalog.offices[session.officeID],
               let layout = live.scheduler.layout(officeID: session.officeID, date: session.date) else { return 0 }

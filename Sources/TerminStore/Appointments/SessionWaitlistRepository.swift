@@ -52,13 +52,18 @@ public enum SessionWaitlistRepository {
             """, [id, BerlinTime.format(now)]).isEmpty
     }
 
-    /// The entries waiting for sessions among `sessionIDs`, first joined first, at most `limit`.
-    public static func waiting(sessionIDs: [Int], limit: Int, _ db: PostgresConnection) throws -> [SessionWait] {
-        guard !sessionIDs.isEmpty else { return [] }
+    /// The first entries waiting for each session of `freeSeats`, as many as it has seats free, first joined first
+    /// (the entries of a session with no free seat never stand before another's).
+    public static func waiting(freeSeats: [(sessionID: Int, seats: Int)], _ db: PostgresConnection) throws -> [SessionWait] {
+        precondition(freeSeats.allSatisfy { $0.seats > 0 }, "only sessions with a free seat")
+        guard !freeSeats.isEmpty else { return [] }
         return try db.select(Columns.selection, """
-            FROM session_wait w WHERE w.session_id = ANY($1::bigint[]) AND w.appointment_id IS NULL AND w.left_at IS NULL
-            ORDER BY w.place LIMIT $2
-            """, [PostgresArray.literal(sessionIDs.map(String.init)), String(limit)], Columns.decode)
+            FROM unnest($1::bigint[], $2::int[]) AS s(session_id, seats) CROSS JOIN LATERAL (
+              SELECT * FROM session_wait o WHERE o.session_id = s.session_id AND o.appointment_id IS NULL AND o.left_at IS NULL
+              ORDER BY o.place LIMIT s.seats) w
+            ORDER BY w.place
+            """, [PostgresArray.literal(freeSeats.map { String($0.sessionID) }), PostgresArray.literal(freeSeats.map { String($0.seats) })],
+            Columns.decode)
     }
 
     /// Inside a plan, after the insert of the seat's booking: gives the booking the entry's code and the entry its
