@@ -175,6 +175,37 @@ import TerminTestSupport
         #expect(try app.scalar("SELECT count(*) FROM appointment WHERE identity_hash IS NOT NULL AND status = 'confirmed'") == "2")
     }
 
+    /// A seat from a session's waiting list is an online booking of the entry's citizen, within their caps: one at the
+    /// cap is taken off the list, and the seat goes to the next waiting.
+    @Test func aSeatFromTheWaitingListIsWithinTheCaps() throws {
+        let app = try TestServer(engine: Self.capped)
+        let client = try app.client()
+        let starts = try Self.freeStarts(client)
+        for start in starts.prefix(2) {
+            #expect(try client.send("POST", "/v1/bookings", body: Self.booking(start, email: "anna@example.org")).status == 201)
+        }
+        let session = try #require(try GroupSessionTests.sessions(client).first?["id"] as? Int)
+        var seats: [TestHTTPClient.Response] = []
+        for index in 0..<8 { seats.append(try client.send("POST", "/v1/sessions/\(session)/seats", body: GroupSessionTests.seatBody("s\(index)@example.org"))) }
+        try #require(seats.allSatisfy { $0.status == 201 })
+        let anna = try client.send("POST", "/v1/sessions/\(session)/waitlist", body: GroupSessionTests.seatBody("anna@example.org"))
+        let bernd = try client.send("POST", "/v1/sessions/\(session)/waitlist", body: GroupSessionTests.seatBody("bernd@example.org"))
+        try #require(anna.status == 201 && bernd.status == 201, "\(anna.text) \(bernd.text)")
+        #expect(try client.send("DELETE", "/v1/bookings/\(seats[0].json["id"] as! String)",
+                                headers: ["Authorization": "Booking \(seats[0].json["code"] as! String)"]).status == 200)
+        _ = try app.engine.offerFreedTime(everywhere: true)
+        _ = try app.engine.offerFreedTime(everywhere: true)
+        func state(_ joined: TestHTTPClient.Response) throws -> String? {
+            try client.send("GET", "/v1/sessions/\(session)/waitlist/\(joined.json["id"] as! String)",
+                            headers: ["Authorization": "Booking \(joined.json["code"] as! String)"]).json["state"] as? String
+        }
+        #expect(try state(anna) == "left" && state(bernd) == "seated")
+        #expect(try app.scalar("SELECT count(*) FROM appointment WHERE contact_email = 'anna@example.org' AND status = 'confirmed'") == "2")
+        #expect(try app.scalar("""
+            SELECT count(*) FROM appointment WHERE contact_email = 'bernd@example.org' AND identity_hash IS NOT NULL
+            """) == "1")
+    }
+
     /// A portal that lost the answer to a hold's confirmation sends it again with its Idempotency-Key: it hears the
     /// booking it made, whose own count is no reason to refuse it; a different request under the key is still refused.
     @Test func aConfirmationSentAgainWithItsKeyIsAnsweredAtTheCap() throws {

@@ -82,9 +82,14 @@ extension BookingEngine {
             else { continue }
             let record = Appointment(id: Self.newID(), run: run, channel: .online, status: .confirmed, start: placement.start,
                                      end: placement.end, services: services, expiresAt: nil, contact: entry.contact)
-            switch pipeline.commit(.init(Decisions.seatFromWaitlist(record, entryID: entry.id, now: now),
+            // A seat is an online booking of the entry's citizen (by its e-mail address), within their caps.
+            let caps = (try? cappedIdentity(pseudonym: nil, contact: entry.contact, channel: .online)).flatMap { $0 }
+                .map { WritePlan.Caps(identity: $0.identity, limits: $0.limits, serviceIDs: [session.serviceID]) }
+            switch pipeline.commit(.init(Decisions.seatFromWaitlist(record, entryID: entry.id, caps: caps, now: now),
                                          runs: [(run, .online)], in: live)) {
             case .committed: seated += 1
+            case .limited:   // over a cap now: off the list, where it would stand first for good
+                _ = try withDatabase("session waiting list") { try SessionWaitlistRepository.leave(id: entry.id, now: now, $0) }
             case .failed(let reason): throw EngineError(.unavailable, detail: "A waiting citizen could not be seated: \(reason)")
             default: continue
             }

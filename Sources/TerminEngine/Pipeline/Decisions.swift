@@ -58,11 +58,12 @@ enum Decisions {
     }
 
     /// A seat of a full session for the first waiting on its list: the booking (with a code of its own, replaced by the
-    /// entry's) and the entry seated; neither stands without the other.
-    static func seatFromWaitlist(_ record: Appointment, entryID: String, now: Instant) -> WritePlan {
+    /// entry's) and the entry seated; neither stands without the other; within the caps of the entry's citizen.
+    static func seatFromWaitlist(_ record: Appointment, entryID: String, caps: WritePlan.Caps?, now: Instant) -> WritePlan {
         precondition(record.status == .confirmed && record.channel == .online, "a seat, booked online")
-        return WritePlan([.insert(AppointmentRepository.NewRow(record, code: Secret.hex(bits: 128), now: now)),
-                          .seatWaiting(entryID: entryID, appointmentID: record.id)], now: now)
+        return WritePlan([.insert(AppointmentRepository.NewRow(record, code: Secret.hex(bits: 128), now: now,
+                                                               identityHash: caps?.identity.hash)),
+                          .seatWaiting(entryID: entryID, appointmentID: record.id)], caps: caps, now: now)
     }
 
     /// The expiry of holds that ran out (the writer leaves any that is no longer held, or runs longer).
