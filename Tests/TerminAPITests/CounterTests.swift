@@ -128,6 +128,23 @@ import TerminTestSupport
                 "\(seen.text)")
     }
 
+    /// A check-in stands for its own day: a booking moved to the next day after its holder checked in, and not
+    /// checked in that day, lapses there.
+    @Test func aCheckInOfAnEarlierVisitKeepsNoMovedBookingFromLapsing() throws {
+        let app = try TestServer()
+        let client = try app.client()
+        let clerk = try app.staffToken(.clerk)
+        let booked = try client.send("POST", "/v1/bookings", body: #"{"office":102522,"start":"2026-11-30T09:30:00+01:00","services":[{"id":1063441}]}"#)
+        let id = try #require(booked.json["id"] as? String), code = try #require(booked.json["code"] as? String)
+        #expect(try client.send("POST", "/v1/offices/\(Self.office)/check-ins", body: #"{"booking":"\#(id)","code":"\#(code)"}"#).status == 201)
+        #expect(try client.send("POST", "/v1/bookings/\(id)/move", headers: Self.bearer(clerk),
+                                body: #"{"start":"2026-12-01T09:30:00+01:00"}"#).status == 200)
+        app.clock.advance(seconds: 86_400 + 41 * 60)   // Tuesday 09:41, past the grace
+        _ = try Self.draw(client)   // the counters at work
+        try app.assembly.counters.sweepNoShows()
+        #expect(try app.scalar("SELECT status FROM appointment WHERE id = $1", [id]) == "no_show")
+    }
+
     @Test func appointmentsComeFirstAndALapsedOneReleasesItsTimeToWalkIns() throws {
         let app = try TestServer()
         let client = try app.client()

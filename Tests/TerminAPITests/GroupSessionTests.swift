@@ -144,8 +144,6 @@ import TerminTestSupport
         #expect(try app.scalar(start, [seat.json["id"] as? String]) == before)
     }
 
-    /// A full session's waiting list: joined with an e-mail address, seated first joined first when a seat frees, with
-    /// the code given on joining, and mailed; leaving takes one off.
     /// A course begins for those who came: a seat is never marked a no-show, though a participant who checked in at
     /// the kiosk put the place's counters to work (whose sweep marks the lapsed bookings of its desks).
     @Test func aSeatIsNeverANoShow() throws {
@@ -163,6 +161,8 @@ import TerminTestSupport
         #expect(try app.scalar("SELECT string_agg(status, ' ') FROM appointment") == "confirmed confirmed")
     }
 
+    /// A full session's waiting list: joined with an e-mail address, seated first joined first when a seat frees, with
+    /// the code given on joining, and mailed; leaving takes one off.
     @Test func aFreedSeatGoesToTheFirstOnTheWaitingList() throws {
         let app = try TestServer()
         let client = try app.client()
@@ -216,7 +216,6 @@ import TerminTestSupport
                                 headers: ["Authorization": "Booking wrong"]).status == 404)
     }
 
-    /// A session that has begun, or is too close to be booked online, seats nobody from its list: joining it is refused.
     /// However long one session's waiting list, a seat freed at another session goes to that session's first waiting.
     @Test func aLongWaitingListNeverHoldsBackAnotherSessionsSeat() throws {
         let app = try TestServer()
@@ -246,6 +245,7 @@ import TerminTestSupport
         #expect(entry.json["state"] as? String == "seated", "\(entry.text)")
     }
 
+    /// A session that has begun, or is too close to be booked online, seats nobody from its list: joining it is refused.
     @Test func noOneJoinsTheWaitingListOfASessionThatHasBegun() throws {
         let app = try TestServer()
         let client = try app.client()

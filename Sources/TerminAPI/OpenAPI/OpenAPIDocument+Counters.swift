@@ -38,7 +38,7 @@ extension OpenAPIDocument {
         },
         "/v1/offices/{id}/check-ins": {
           "parameters": [{"$ref": "#/components/parameters/OfficeID"}],
-          "post": {"summary": "Check an appointment holder in: with the booking's code (kiosk), or by a clerk (bearer token). Opens 120 min before the start, closes 10 min after it (then the booking is a no-show and its time goes to walk-ins).", "operationId": "checkIn", "tags": ["counters"],
+          "post": {"summary": "Check an appointment holder in: with the booking's code (kiosk), or by a clerk (bearer token). Opens 120 min before the start, closes 10 min after it (then the booking is a no-show and its time goes to walk-ins; a session's seat never is). A call-back line has no counter: 409 naming office.", "operationId": "checkIn", "tags": ["counters"],
                    "requestBody": {"required": true, "content": {"application/json": {"schema": {"$ref": "#/components/schemas/CheckInRequest"}}}},
                    "responses": {"201": {"description": "The appointment holder's ticket (T number)", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Ticket"}}}},
                                  "401": {"$ref": "#/components/responses/Problem"}, "403": {"$ref": "#/components/responses/Problem"}, "404": {"$ref": "#/components/responses/Problem"},

@@ -51,8 +51,12 @@ extension BookingEngine {
         return try sessionWait(id: id, sessionID: sessionID, code: code)
     }
 
+    /// Entries of a session a pass reads beyond its free seats, for those it passes over (a citizen cooling down after
+    /// cancelling the same course, or taken off the list at a cap): the seat goes to the next in the same pass.
+    static let waitlistPassedOverMax = 8
+
     /// Seats the first waiting of the sessions at `officeIDs` (to come, still bookable online) while seats are free:
-    /// of each session with free seats, as many as it has free. Returns how many were seated.
+    /// of each session with free seats, its first waiting, within their caps. Returns how many were seated.
     func seatWaitingCitizens(at officeIDs: [Int], now: Instant, in live: LiveLedger) throws(EngineError) -> Int {
         let catalog = live.scheduler.catalog
         let today = BerlinTime.local(now).date
@@ -71,24 +75,30 @@ extension BookingEngine {
             }
         }
         let waiting = try withDatabase("session waiting list") {
-            try SessionWaitlistRepository.waiting(freeSeats: sessions.map { ($0.key, $0.value.seatsFree) }, $0)
+            try SessionWaitlistRepository.waiting(firstOf: sessions.map { ($0.key, $0.value.seatsFree + Self.waitlistPassedOverMax) }, $0)
         }
         var seated = 0
         for entry in waiting {
             let (session, start, _) = sessions[entry.sessionID]!
+            // A seat is an online booking of the entry's citizen, named by the e-mail address every waiting entry has
+            // (erased only after its session), within their caps.
+            let caps: WritePlan.Caps?
+            do {
+                caps = try cappedIdentity(pseudonym: nil, contact: entry.contact, channel: .online)
+                    .map { WritePlan.Caps(identity: $0.identity, limits: $0.limits, serviceIDs: [session.serviceID]) }
+            } catch {
+                continue
+            }
             let services = [ServiceRequest(serviceID: session.serviceID, quantity: 1)]
             guard let (placement, run) = try? reserve(officeID: session.officeID, start: start, services: services,
                                                       channel: .online, needs: [], seatsOf: session, now: now, in: live)
             else { continue }
             let record = Appointment(id: Self.newID(), run: run, channel: .online, status: .confirmed, start: placement.start,
                                      end: placement.end, services: services, expiresAt: nil, contact: entry.contact)
-            // A seat is an online booking of the entry's citizen (by its e-mail address), within their caps.
-            let caps = (try? cappedIdentity(pseudonym: nil, contact: entry.contact, channel: .online)).flatMap { $0 }
-                .map { WritePlan.Caps(identity: $0.identity, limits: $0.limits, serviceIDs: [session.serviceID]) }
             switch pipeline.commit(.init(Decisions.seatFromWaitlist(record, entryID: entry.id, caps: caps, now: now),
                                          runs: [(run, .online)], in: live)) {
             case .committed: seated += 1
-            case .limited:   // over a cap now: off the list, where it would stand first for good
+            case .limited(.liveBookingsMax):   // holds as many bookings as a citizen may: off the list
                 _ = try withDatabase("session waiting list") { try SessionWaitlistRepository.leave(id: entry.id, now: now, $0) }
             case .failed(let reason): throw EngineError(.unavailable, detail: "A waiting citizen could not be seated: \(reason)")
             default: continue

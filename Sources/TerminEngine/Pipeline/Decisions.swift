@@ -66,7 +66,8 @@ enum Decisions {
                           .seatWaiting(entryID: entryID, appointmentID: record.id)], caps: caps, now: now)
     }
 
-    /// The expiry of holds that ran out (the writer leaves any that is no longer held, or runs longer).
+    /// The expiry of holds that are over (`AppointmentRepository.dueHolds`; the writer leaves any that is no longer
+    /// held, or not over).
     static func expiry(holdIDs: [String], now: Instant) -> WritePlan {
         WritePlan([.expireHolds(ids: holdIDs)], now: now)
     }

@@ -52,17 +52,17 @@ public enum SessionWaitlistRepository {
             """, [id, BerlinTime.format(now)]).isEmpty
     }
 
-    /// The first entries waiting for each session of `freeSeats`, as many as it has seats free, first joined first
-    /// (the entries of a session with no free seat never stand before another's).
-    public static func waiting(freeSeats: [(sessionID: Int, seats: Int)], _ db: PostgresConnection) throws -> [SessionWait] {
-        precondition(freeSeats.allSatisfy { $0.seats > 0 }, "only sessions with a free seat")
-        guard !freeSeats.isEmpty else { return [] }
+    /// The first `count` entries waiting for each session of `firstOf`, first joined first (so the entries of one
+    /// session never stand before another's).
+    public static func waiting(firstOf: [(sessionID: Int, count: Int)], _ db: PostgresConnection) throws -> [SessionWait] {
+        precondition(firstOf.allSatisfy { $0.count > 0 }, "at least one entry of each session")
+        guard !firstOf.isEmpty else { return [] }
         return try db.select(Columns.selection, """
-            FROM unnest($1::bigint[], $2::int[]) AS s(session_id, seats) CROSS JOIN LATERAL (
+            FROM unnest($1::bigint[], $2::int[]) AS s(session_id, count) CROSS JOIN LATERAL (
               SELECT * FROM session_wait o WHERE o.session_id = s.session_id AND o.appointment_id IS NULL AND o.left_at IS NULL
-              ORDER BY o.place LIMIT s.seats) w
+              ORDER BY o.place LIMIT s.count) w
             ORDER BY w.place
-            """, [PostgresArray.literal(freeSeats.map { String($0.sessionID) }), PostgresArray.literal(freeSeats.map { String($0.seats) })],
+            """, [PostgresArray.literal(firstOf.map { String($0.sessionID) }), PostgresArray.literal(firstOf.map { String($0.count) })],
             Columns.decode)
     }
 

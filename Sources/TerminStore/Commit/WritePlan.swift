@@ -20,7 +20,8 @@ public struct WritePlan: Sendable {
         /// where the move found it, or (for a citizen) its office's cut-off before the old start has passed. A staff
         /// member's move leaves an audit line.
         case move(AppointmentRepository.Move, by: AuditRepository.Actor)
-        /// Holds among `ids` that are still held and ran out by the plan's `now` expire (the others are left as they are).
+        /// Holds among `ids` that are still held and over by the plan's `now` (run out, or an earlier time held for a
+        /// booking since cancelled) expire; the others are left as they are.
         case expireHolds(ids: [String])
         /// The contact data of at most `limit` appointments whose day is before `before` is erased (data protection).
         case eraseContacts(before: LocalDate, limit: Int)
