@@ -94,6 +94,17 @@ import TerminTestSupport
         let nowhere = try Self.act(client, "redirect", third["id"], clerk, body: #"{"office":990001}"#)
         #expect(nowhere.status == 422 && nowhere.json["field"] as? String == "office", "\(nowhere.text)")
         #expect(try app.scalar("SELECT count(*) FROM queue_ticket WHERE office_id = 990001") == "0")
+        // Nor to an office whose desks are all out of service today.
+        let leadThere = try app.staffToken(.lead, offices: [10489], name: "Lead Ruppertstraße")
+        let desksThere = try #require(try app.scalar("SELECT string_agg(number::text, ',') FROM desk WHERE office_id = 10489"))
+        for number in desksThere.split(separator: ",") {
+            #expect(try client.send("POST", "/v1/offices/10489/desks/\(number)/close", headers: Self.bearer(leadThere)).status == 204)
+        }
+        let closed = try Self.act(client, "redirect", third["id"], clerk, body: #"{"office":10489}"#)
+        #expect(closed.status == 409 && closed.json["field"] as? String == "office", "\(closed.text)")
+        for number in desksThere.split(separator: ",") {
+            #expect(try client.send("POST", "/v1/offices/10489/desks/\(number)/open", headers: Self.bearer(leadThere)).status == 204)
+        }
         let moved = try Self.act(client, "redirect", third["id"], clerk, body: #"{"office":10489}"#)
         #expect(moved.json["state"] as? String == "redirected")
         let target = try #require(moved.json["redirected_to"] as? String)

@@ -238,11 +238,14 @@ public final class CounterEngine: Sendable {
                     next = ticket.with(state: .waiting, targetDesk: number, keepingDesk: false)
                     detail = "to desk \(number)"
                 case .office(let target):
-                    // Only to an office that takes walk-ins with this concern (at which a desk could call it).
+                    // Only to an office that takes walk-ins with this concern, and takes walk-ins now (its lock is held).
                     do {
                         _ = try catalog.shape(officeID: target, services: ticket.services, channel: .walkIn)
                     } catch {
                         throw EngineError(.invalid, field: "office", detail: "Office \(target) takes no walk-ins with this concern.")
+                    }
+                    guard try OfficeDay(officeID: target, now: day.now, scheduler: booking.scheduler, db).takesWalkIns else {
+                        throw EngineError(.officeClosed, field: "office", detail: "Office \(target) takes no walk-ins now.")
                     }
                     let moved = try redirectTicket(ticket, to: target, now: day.now, db)
                     next = ticket.with(state: .redirected, finishedAt: day.now, redirectedTo: moved.id)
