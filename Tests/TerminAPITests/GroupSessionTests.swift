@@ -144,6 +144,28 @@ import TerminTestSupport
         #expect(try app.scalar(start, [seat.json["id"] as? String]) == before)
     }
 
+    /// A place's seats and its helpers' desks are counted apart: online takes at most three quarters of the helper's
+    /// time (the rest is for drop-in visitors) however many seats its sessions have, and every seat can be taken
+    /// online however much of the helper's time is booked.
+    @Test func seatsAndAHelpersTimeAreCountedApart() throws {
+        let app = try TestServer()
+        let client = try app.client()
+        let lead = ["Authorization": "Bearer \(try app.staffToken(.lead, offices: [Self.neuhausen], name: "Lead Neuhausen"))"]
+        // Wednesday: the course at 10:00 (8 seats, 120 minutes), Sabine helping 14:00-17:00 (six half hours).
+        let added = try client.send("POST", "/v1/offices/\(Self.neuhausen)/sessions", headers: lead,
+                                    body: #"{"service":\#(Self.course),"date":"2026-12-02","start":"10:00","seats":8}"#)
+        let session = try #require(added.json["id"] as? Int, "\(added.text)")
+        let helped = try ["14:00", "14:30", "15:00", "15:30", "16:00", "16:30"].map { time in
+            try client.send("POST", "/v1/bookings", body: """
+                {"office":\(Self.neuhausen),"start":"2026-12-02T\(time):00+01:00","services":[{"id":9900001}],\
+                "contact":{"email":"h\(time)@example.org"}}
+                """).status
+        }
+        #expect(helped.filter { $0 == 201 }.count == 4, "\(helped)")   // 75 % of 6
+        let seats = try (0..<8).map { try client.send("POST", "/v1/sessions/\(session)/seats", body: Self.seatBody("seat\($0)@example.org")).status }
+        #expect(seats.allSatisfy { $0 == 201 }, "\(seats)")
+    }
+
     /// A course begins for those who came: a seat is never marked a no-show, though a participant who checked in at
     /// the kiosk put the place's counters to work (whose sweep marks the lapsed bookings of its desks).
     @Test func aSeatIsNeverANoShow() throws {

@@ -18,6 +18,8 @@ final class DayLedger: @unchecked Sendable {
     let unitsPerDay: Int
     let wordsPerDesk: Int
     let deskIndex: [Int: Int]
+    /// The desks whose runs do not count against the quota (seats: `DayLayout.DeskDay.takesQuota`); most days none.
+    let quotaFreeDesks: Set<Int>
     /// Quota per channel, in units, indexed like `Channel.allCases`.
     let quota: [Int]
     let words: UnsafeMutablePointer<Atomic<UInt64>>
@@ -31,6 +33,7 @@ final class DayLedger: @unchecked Sendable {
         unitsPerDay = layout.unitsPerDay
         wordsPerDesk = (layout.unitsPerDay + 63) / 64
         deskIndex = Dictionary(uniqueKeysWithValues: layout.desks.enumerated().map { ($0.element.deskID, $0.offset) })
+        quotaFreeDesks = Set(layout.desks.filter { !$0.takesQuota }.map(\.deskID))
         quota = Channel.allCases.map { layout.quotaUnits(for: $0) }
         words = .allocate(capacity: max(1, layout.desks.count * wordsPerDesk))
         for (index, desk) in layout.desks.enumerated() {
@@ -93,6 +96,12 @@ final class DayLedger: @unchecked Sendable {
 
     /// Counts a change just made.
     func changed() { changes.add(1, ordering: .releasing) }
+
+    /// Whether a run on desk `deskID` counts against the quota.
+    func takesQuota(desk deskID: Int) -> Bool { quotaFreeDesks.isEmpty || !quotaFreeDesks.contains(deskID) }
+
+    /// Whether a run on some of `deskIDs` would count against the quota.
+    func takesQuota(onAnyOf deskIDs: [Int]) -> Bool { quotaFreeDesks.isEmpty || deskIDs.contains(where: takesQuota(desk:)) }
 
     func hasQuota(_ channel: Channel, units: Int) -> Bool {
         let index = Self.channelIndex(channel)

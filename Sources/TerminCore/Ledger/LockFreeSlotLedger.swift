@@ -62,7 +62,8 @@ public final class LockFreeSlotLedger: SlotLedger, @unchecked Sendable {
     }
 
     public func freeStarts(layout: DayLayout, deskIDs: [Int], units: Int, channel: Channel) -> [Int] {
-        guard units >= 1, units <= layout.unitsPerDay, let day = day(layout), day.hasQuota(channel, units: units) else { return [] }
+        guard units >= 1, units <= layout.unitsPerDay, let day = day(layout),
+              !day.takesQuota(onAnyOf: deskIDs) || day.hasQuota(channel, units: units) else { return [] }
         var starts = [UInt64](repeating: 0, count: day.wordsPerDesk)
         for deskID in deskIDs {
             guard let desk = day.deskIndex[deskID] else { continue }
@@ -86,8 +87,9 @@ public final class LockFreeSlotLedger: SlotLedger, @unchecked Sendable {
         // A read of the quota (cheap: the counter's cache line is only written by winners) turns attempts away once
         // the channel's share is gone. Then bits first, quota second: an attempt that loses the race for the bits
         // never writes the shared counter.
-        guard day.hasQuota(channel, units: units), let chosen = claimBestFit(day: day, deskIDs: deskIDs, range: range) else { return nil }
-        guard day.acquireQuota(channel, units: units) else {
+        guard !day.takesQuota(onAnyOf: deskIDs) || day.hasQuota(channel, units: units),
+              let chosen = claimBestFit(day: day, deskIDs: deskIDs, range: range) else { return nil }
+        guard !day.takesQuota(desk: chosen) || day.acquireQuota(channel, units: units) else {
             day.clear(desk: day.deskIndex[chosen]!, range: range)
             return nil
         }
@@ -125,7 +127,7 @@ public final class LockFreeSlotLedger: SlotLedger, @unchecked Sendable {
     public func occupy(layout: DayLayout, run: SlotRun, channel: Channel) -> Bool {
         guard run.unitRange.upperBound <= layout.unitsPerDay, let day = day(layout), let desk = day.deskIndex[run.deskID],
               day.claim(desk: desk, range: run.unitRange) else { return false }
-        day.forceQuota(channel, units: run.units)
+        if day.takesQuota(desk: run.deskID) { day.forceQuota(channel, units: run.units) }
         return true
     }
 
@@ -147,7 +149,7 @@ public final class LockFreeSlotLedger: SlotLedger, @unchecked Sendable {
             preconditionFailure("released \(run), which this ledger never reserved")
         }
         day.clear(desk: desk, range: run.unitRange)
-        day.releaseQuota(channel, units: run.units)
+        if day.takesQuota(desk: run.deskID) { day.releaseQuota(channel, units: run.units) }
     }
 
     /// Start units of every run of `length` free units: the free bits ANDed with themselves shifted by 1…length-1,

@@ -15,6 +15,8 @@ public final class LockingSlotLedger: SlotLedger {
         var taken: [Int: UnitBitmap]
         var used: [Channel: Int] = [:]
         let quota: [Channel: Int]
+        /// Desks whose runs take no quota (seats).
+        let quotaFreeDesks: Set<Int>
         /// Changes made so far (`SlotLedger.changeCount`).
         var changes = 0
 
@@ -27,9 +29,20 @@ public final class LockingSlotLedger: SlotLedger {
             }
             self.taken = taken
             quota = Dictionary(uniqueKeysWithValues: Channel.allCases.map { ($0, layout.quotaUnits(for: $0)) })
+            quotaFreeDesks = Set(layout.desks.filter { !$0.takesQuota }.map(\.deskID))
         }
 
-        func hasQuota(_ channel: Channel, units: Int) -> Bool { used[channel, default: 0] + units <= quota[channel]! }
+        /// Whether `units` more on some of `deskIDs` stay within the channel's quota (always, on seats alone).
+        func hasQuota(_ channel: Channel, units: Int, onAnyOf deskIDs: [Int]) -> Bool {
+            deskIDs.allSatisfy(quotaFreeDesks.contains) || used[channel, default: 0] + units <= quota[channel]!
+        }
+
+        /// Counts `units` on desk `deskID` (negative: given back) against the channel's quota, unless it is a seat.
+        mutating func use(_ channel: Channel, units: Int, on deskID: Int) {
+            guard !quotaFreeDesks.contains(deskID) else { return }
+            used[channel, default: 0] += units
+            precondition(used[channel]! >= 0, "a channel's usage never goes below zero")
+        }
     }
 
     private let days = Mutex<[DayKey: DayState]>([:])
@@ -39,7 +52,7 @@ public final class LockingSlotLedger: SlotLedger {
     public func freeStarts(layout: DayLayout, deskIDs: [Int], units: Int, channel: Channel) -> [Int] {
         days.withLock { days in
             let state = days[DayKey(officeID: layout.officeID, date: layout.date)] ?? DayState(layout: layout)
-            guard state.hasQuota(channel, units: units), units <= layout.unitsPerDay else { return [] }
+            guard state.hasQuota(channel, units: units, onAnyOf: deskIDs), units <= layout.unitsPerDay else { return [] }
             var starts: [Int] = []
             for start in 0...(layout.unitsPerDay - units) {
                 let range = start..<(start + units)
@@ -55,7 +68,7 @@ public final class LockingSlotLedger: SlotLedger {
         let key = DayKey(officeID: layout.officeID, date: layout.date)
         return days.withLock { days in
             var state = days[key] ?? DayState(layout: layout)
-            guard state.hasQuota(channel, units: units) else { return nil }
+            guard state.hasQuota(channel, units: units, onAnyOf: deskIDs) else { return nil }
             var best: (deskID: Int, gap: Int)?
             for deskID in deskIDs {
                 guard let taken = state.taken[deskID], taken.isClear(range) else { continue }
@@ -64,7 +77,7 @@ public final class LockingSlotLedger: SlotLedger {
             }
             guard let chosen = best?.deskID else { return nil }
             state.taken[chosen]!.set(range)
-            state.used[channel, default: 0] += units
+            state.use(channel, units: units, on: chosen)
             state.changes += 1
             days[key] = state
             return SlotRun(officeID: layout.officeID, deskID: chosen, date: layout.date, startUnit: startUnit, units: units)
@@ -79,7 +92,7 @@ public final class LockingSlotLedger: SlotLedger {
             guard run.unitRange.upperBound <= layout.unitsPerDay, let taken = state.taken[run.deskID],
                   taken.isClear(run.unitRange) else { return false }
             state.taken[run.deskID]!.set(run.unitRange)
-            state.used[channel, default: 0] += run.units
+            state.use(channel, units: run.units, on: run.deskID)
             state.changes += 1
             days[key] = state
             return true
@@ -94,8 +107,7 @@ public final class LockingSlotLedger: SlotLedger {
             }
             precondition(state.taken[run.deskID]!.isSet(run.unitRange), "released \(run), which is not taken")
             state.taken[run.deskID]!.clear(run.unitRange)
-            state.used[channel, default: 0] -= run.units
-            precondition(state.used[channel]! >= 0, "a channel's usage never goes below zero")
+            state.use(channel, units: -run.units, on: run.deskID)
             state.changes += 1
             days[key] = state
         }

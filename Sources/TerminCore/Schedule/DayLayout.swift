@@ -4,6 +4,9 @@ public struct DayLayout: Sendable, Equatable {
     public struct DeskDay: Sendable, Equatable {
         public let deskID: Int
         public let open: UnitBitmap
+        /// Whether a run on it counts against its channel's quota: a group session's seat does not (a course is
+        /// booked seat by seat, and the share withheld from online is of the desks' time).
+        public let takesQuota: Bool
     }
 
     public let officeID: Int
@@ -13,14 +16,14 @@ public struct DayLayout: Sendable, Equatable {
     public let desks: [DeskDay]
     /// Desk units open in all, over every desk.
     public let openUnits: Int
-    /// Desk units the online channel may take at most; the rest is kept for staff and walk-ins. The office's withheld
-    /// share is of its desks' time, not of its group sessions' seats: a course is booked online seat by seat.
+    /// Units of desks that take quota (`DeskDay.takesQuota`: not seats) the online channel may take at most; the rest
+    /// is kept for staff and walk-ins.
     public let onlineQuotaUnits: Int
 
     /// Units in the day's grid (whole units from midnight).
     public var unitsPerDay: Int { 1440 / slotMinutes }
 
-    /// Upper bound on the units a channel may take in this day.
+    /// Upper bound on the units of desks that take quota a channel may take in this day.
     public func quotaUnits(for channel: Channel) -> Int { channel == .online ? onlineQuotaUnits : openUnits }
 
     /// Whether `run` lies in this day on a desk staffed for all of its units: a booking made under other opening
@@ -70,10 +73,10 @@ public struct DayLayout: Sendable, Equatable {
             guard units > 0 else { continue }
             openUnits += units
             if desk.seatNumber != nil { seatUnits += units }
-            desks.append(DeskDay(deskID: desk.id, open: open))
+            desks.append(DeskDay(deskID: desk.id, open: open, takesQuota: desk.seatNumber == nil))
         }
         guard openUnits > 0 else { return nil }
-        let quota = seatUnits + (openUnits - seatUnits) * (100 - office.onlineWithheldPercent) / 100
+        let quota = (openUnits - seatUnits) * (100 - office.onlineWithheldPercent) / 100
         return DayLayout(officeID: officeID, date: date, slotMinutes: office.slotMinutes, desks: desks,
                          openUnits: openUnits, onlineQuotaUnits: quota)
     }
