@@ -116,12 +116,10 @@ import TerminTestSupport
         #expect(try Self.act(client, "serve", "00000000-0000-0000-0000-000000000000", clerk).status == 404)
     }
 
-    /// A holder checked in, then a clerk moved the booking to the next day: that day's kiosk checks it in anew, with a
-    /// number of that day (not the earlier visit's, which no desk would call), and the clerk sees that day's ticket.
-    @Test func aBookingMovedAfterItsCheckInIsCheckedInAnewOnItsNewDay() throws {
-        let app = try TestServer()
-        let client = try app.client()
-        let clerk = try app.staffToken(.clerk)
+    /// Books Monday 09:30, checks its holder in at 09:00, and has a clerk move it to Tuesday 09:30. Returns the booking's
+    /// check-in body and Monday's ticket.
+    static func checkedInThenMovedToTuesday(_ client: TestHTTPClient, clerk: String) throws
+        -> (id: String, checkIn: String, monday: TestHTTPClient.Response) {
         let booked = try client.send("POST", "/v1/bookings", body: #"{"office":102522,"start":"2026-11-30T09:30:00+01:00","services":[{"id":1063441}]}"#)
         let id = try #require(booked.json["id"] as? String), code = try #require(booked.json["code"] as? String)
         let checkIn = #"{"booking":"\#(id)","code":"\#(code)"}"#
@@ -130,6 +128,16 @@ import TerminTestSupport
         let moved = try client.send("POST", "/v1/bookings/\(id)/move", headers: Self.bearer(clerk),
                                     body: #"{"start":"2026-12-01T09:30:00+01:00"}"#)
         #expect(moved.status == 200, "\(moved.text)")
+        return (id, checkIn, monday)
+    }
+
+    /// A holder checked in, then a clerk moved the booking to the next day: that day's kiosk checks it in anew, with a
+    /// number of that day (not the earlier visit's, which no desk would call), and the clerk sees that day's ticket.
+    @Test func aBookingMovedAfterItsCheckInIsCheckedInAnewOnItsNewDay() throws {
+        let app = try TestServer()
+        let client = try app.client()
+        let clerk = try app.staffToken(.clerk)
+        let (id, checkIn, monday) = try Self.checkedInThenMovedToTuesday(client, clerk: clerk)
         app.clock.advance(seconds: 86_400)   // Tuesday 09:00
         let tuesday = try client.send("POST", "/v1/offices/\(Self.office)/check-ins", body: checkIn)
         #expect(tuesday.status == 201 && tuesday.json["id"] as? String != monday.json["id"] as? String, "\(tuesday.text)")
@@ -144,12 +152,7 @@ import TerminTestSupport
     @Test func aCheckInOfAnEarlierVisitKeepsNoMovedBookingFromLapsing() throws {
         let app = try TestServer()
         let client = try app.client()
-        let clerk = try app.staffToken(.clerk)
-        let booked = try client.send("POST", "/v1/bookings", body: #"{"office":102522,"start":"2026-11-30T09:30:00+01:00","services":[{"id":1063441}]}"#)
-        let id = try #require(booked.json["id"] as? String), code = try #require(booked.json["code"] as? String)
-        #expect(try client.send("POST", "/v1/offices/\(Self.office)/check-ins", body: #"{"booking":"\#(id)","code":"\#(code)"}"#).status == 201)
-        #expect(try client.send("POST", "/v1/bookings/\(id)/move", headers: Self.bearer(clerk),
-                                body: #"{"start":"2026-12-01T09:30:00+01:00"}"#).status == 200)
+        let (id, _, _) = try Self.checkedInThenMovedToTuesday(client, clerk: try app.staffToken(.clerk))
         app.clock.advance(seconds: 86_400 + 41 * 60)   // Tuesday 09:41, past the grace
         _ = try Self.draw(client)   // the counters at work
         try app.assembly.counters.sweepNoShows()
