@@ -53,12 +53,13 @@ enum Invariants {
                               held: untoldBookings == 0,
                               detail: "\(untoldBookings) untold bookings, \(untold.count - untoldBookings) untold holds"))
 
-        // The online share of every office-day.
+        // The online share of every office-day: of its desks' time (a group session's seats take no quota).
         var exceeded: [String] = []
-        let office = PostgresColumn("office_id", PostgresText.int), day = PostgresColumn("day") { LocalDate(iso: $0) }
-        let units = PostgresColumn("sum(units)", PostgresText.int)
+        let office = PostgresColumn("a.office_id", PostgresText.int), day = PostgresColumn("a.day") { LocalDate(iso: $0) }
+        let units = PostgresColumn("sum(a.units)", PostgresText.int)
         for (office, date, units) in try db.select(PostgresSelection(office, day, units), """
-            FROM appointment WHERE status IN ('held', 'confirmed') AND channel = 'online' GROUP BY office_id, day
+            FROM appointment a JOIN desk k ON k.id = a.desk_id
+            WHERE a.status IN ('held', 'confirmed') AND a.channel = 'online' AND k.seat_number IS NULL GROUP BY a.office_id, a.day
             """, [], { row throws(PostgresError) in (try row[office], try row[day], try row[units]) }) {
             let quota = DayLayout.make(catalog: catalog, officeID: office, date: date)?.onlineQuotaUnits ?? 0
             if units > quota { exceeded.append("office \(office) on \(date): \(units) > \(quota) units") }
