@@ -16,6 +16,13 @@ import TerminTestSupport
         try #require(try client.send("GET", "/v1/sessions?" + query).json["sessions"] as? [[String: Any]])
     }
 
+    /// A lead of Neuhausen adds a session of the course on `date` at `start` with 8 seats.
+    static func addSession(_ app: TestServer, _ client: TestHTTPClient, date: String, start: String) throws -> TestHTTPClient.Response {
+        let lead = ["Authorization": "Bearer \(try app.staffToken(.lead, offices: [neuhausen], name: "Lead Neuhausen"))"]
+        return try client.send("POST", "/v1/offices/\(neuhausen)/sessions", headers: lead,
+                               body: #"{"service":\#(course),"date":"\#(date)","start":"\#(start)","seats":8}"#)
+    }
+
     static func seatBody(_ email: String) -> String {
         #"{"contact":{"name":"Gast","email":"\#(email)","language":"de"}}"#
     }
@@ -47,9 +54,7 @@ import TerminTestSupport
     @Test func aSeatIsOfferedAndTakenOnlyAtItsSessionsStart() throws {
         let app = try TestServer()
         let client = try app.client()
-        let lead = ["Authorization": "Bearer \(try app.staffToken(.lead, offices: [Self.neuhausen], name: "Lead Neuhausen"))"]
-        let added = try client.send("POST", "/v1/offices/\(Self.neuhausen)/sessions", headers: lead,
-                                    body: #"{"service":\#(Self.course),"date":"2026-12-03","start":"12:00","seats":8}"#)
+        let added = try Self.addSession(app, client, date: "2026-12-03", start: "12:00")
         #expect(added.status == 201, "\(added.json)")
         let times = try client.send("GET", "/v1/availability?office=\(Self.neuhausen)&service=\(Self.course)&from=2026-12-03&to=2026-12-03")
         #expect(times.availabilityDays.flatMap(\.starts) == ["2026-12-03T10:00:00+01:00", "2026-12-03T12:00:00+01:00"])
@@ -150,10 +155,8 @@ import TerminTestSupport
     @Test func seatsAndAHelpersTimeAreCountedApart() throws {
         let app = try TestServer()
         let client = try app.client()
-        let lead = ["Authorization": "Bearer \(try app.staffToken(.lead, offices: [Self.neuhausen], name: "Lead Neuhausen"))"]
-        // Wednesday: the course at 10:00 (8 seats, 120 minutes), Sabine helping 14:00-17:00 (six half hours).
-        let added = try client.send("POST", "/v1/offices/\(Self.neuhausen)/sessions", headers: lead,
-                                    body: #"{"service":\#(Self.course),"date":"2026-12-02","start":"10:00","seats":8}"#)
+        // Wednesday: the course at 10:00 (8 seats, 120 minutes), a helper there 14:00-17:00 (six half hours).
+        let added = try Self.addSession(app, client, date: "2026-12-02", start: "10:00")
         let session = try #require(added.json["id"] as? Int, "\(added.text)")
         let helped = try ["14:00", "14:30", "15:00", "15:30", "16:00", "16:30"].map { time in
             try client.send("POST", "/v1/bookings", body: """
